@@ -1,0 +1,32 @@
+import { announcementCreate, announcementRead, announcementWrite, isGridScoped, scopedGridIds } from '../access'
+import { bodyField, summaryField } from '../fields/content'
+import { label } from '../i18n/messages'
+import { contentCollection } from './contentCollection'
+
+export const Announcements = contentCollection({
+  slug: 'announcements',
+  forGridStaff: true,
+  defaultColumns: ['title', 'grids', '_status', 'review', 'publishedAt'],
+  access: {
+    read: announcementRead,
+    create: announcementCreate,
+    update: announcementWrite,
+    delete: announcementWrite,
+  },
+  fields: [
+    {
+      name: 'grids',
+      type: 'relationship',
+      relationTo: 'grids',
+      hasMany: true,
+      required: true,
+      index: true,
+      label: label('field.grids'),
+      // Grid-scoped staff pick only among their own grids.
+      filterOptions: async ({ req }) =>
+        isGridScoped(req.user as never) ? { id: { in: await scopedGridIds(req) } } : true,
+    },
+    summaryField,
+    bodyField('body'),
+  ],
+})

@@ -1,0 +1,15 @@
+import type { CollectionConfig } from 'payload'
+
+import { adminsOnly, staffOnly } from '../access'
+import { label } from '../i18n/messages'
+
+export const Communities: CollectionConfig = {
+  slug: 'communities',
+  labels: { singular: label('col.communities.singular'), plural: label('col.communities.plural') },
+  admin: { useAsTitle: 'name', defaultColumns: ['name', 'code'], group: label('group.street') },
+  access: { read: staffOnly, create: adminsOnly, update: adminsOnly, delete: adminsOnly },
+  fields: [
+    { name: 'name', type: 'text', label: label('field.name'), required: true, maxLength: 60 },
+    { name: 'code', type: 'text', label: label('field.code'), required: true, unique: true, maxLength: 20 },
+  ],
+}

@@ -1,0 +1,52 @@
+import type { CollectionConfig } from 'payload'
+
+import { adminsOnly, staffOnly } from '../access'
+import { label, langOf, t } from '../i18n/messages'
+
+export const Grids: CollectionConfig = {
+  slug: 'grids',
+  labels: { singular: label('col.grids.singular'), plural: label('col.grids.plural') },
+  admin: {
+    useAsTitle: 'name',
+    defaultColumns: ['code', 'name', 'community', 'households'],
+    group: label('group.street'),
+    listSearchableFields: ['code', 'name'],
+  },
+  defaultSort: 'code',
+  access: { read: staffOnly, create: adminsOnly, update: adminsOnly, delete: adminsOnly },
+  fields: [
+    { name: 'code', type: 'text', label: label('field.code'), required: true, unique: true, maxLength: 20 },
+    { name: 'name', type: 'text', label: label('field.name'), required: true, maxLength: 60 },
+    {
+      name: 'community',
+      type: 'relationship',
+      relationTo: 'communities',
+      label: label('field.community'),
+      required: true,
+      index: true,
+    },
+    {
+      name: 'households',
+      type: 'number',
+      label: label('field.households'),
+      required: true,
+      min: 1,
+      max: 100000,
+      validate: (value: number | null | undefined, { req }: { req: Parameters<typeof langOf>[0] }) =>
+        typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 100000
+          ? true
+          : t('error.householdsRange', langOf(req)),
+    },
+    {
+      name: 'buildings',
+      type: 'array',
+      label: label('field.buildings'),
+      labels: { singular: label('field.buildingName'), plural: label('field.buildings') },
+      fields: [
+        { name: 'estate', type: 'text', label: label('field.estate'), maxLength: 60 },
+        { name: 'name', type: 'text', label: label('field.buildingName'), required: true, maxLength: 60 },
+        { name: 'head', type: 'text', label: label('field.buildingHead'), maxLength: 30 },
+      ],
+    },
+  ],
+}

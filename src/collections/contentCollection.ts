@@ -1,0 +1,60 @@
+import type { Access, CollectionConfig, Field } from 'payload'
+
+import { editorsOnly, isEditor } from '../access'
+import { contentSidebarFields, titleField } from '../fields/content'
+import { recordLifecycle, reviewAndPublishGate } from '../hooks/contentLifecycle'
+import { label, type MessageKey } from '../i18n/messages'
+import { publicUrl } from '../server/env'
+
+export const CONTENT_SLUGS = ['issues', 'events', 'policies', 'announcements'] as const
+export type ContentSlug = (typeof CONTENT_SLUGS)[number]
+
+type Options = {
+  slug: ContentSlug
+  fields: Field[]
+  defaultColumns?: string[]
+  access?: Partial<Record<'read' | 'create' | 'update' | 'delete', Access>>
+  hooks?: CollectionConfig['hooks']
+  /** Shown to staff outside the editors (grid leaders, community staff)? */
+  forGridStaff?: boolean
+}
+
+/**
+ * Every content type shares drafts with versions, scheduled publishing, the
+ * exact resident page as preview, the review state and the publication gate.
+ */
+export function contentCollection({ slug, fields, defaultColumns, access, hooks, forGridStaff }: Options): CollectionConfig {
+  return {
+    slug,
+    labels: {
+      singular: label(`col.${slug}.singular` as MessageKey),
+      plural: label(`col.${slug}.plural` as MessageKey),
+    },
+    admin: {
+      useAsTitle: 'title',
+      group: label('group.content'),
+      defaultColumns: defaultColumns ?? ['title', '_status', 'publishedAt', 'urgent'],
+      hidden: forGridStaff ? false : ({ user }) => !isEditor(user as never),
+      preview: (doc) => (doc?.id ? `${publicUrl()}/preview/${slug}/${doc.id}` : null),
+    },
+    defaultSort: '-updatedAt',
+    access: {
+      read: editorsOnly,
+      readVersions: access?.read ?? editorsOnly,
+      create: editorsOnly,
+      update: editorsOnly,
+      delete: editorsOnly,
+      ...access,
+    },
+    versions: {
+      maxPerDoc: 50,
+      drafts: { schedulePublish: true, validate: false },
+    },
+    fields: [titleField, ...fields, ...contentSidebarFields],
+    hooks: {
+      ...hooks,
+      beforeChange: [...(hooks?.beforeChange ?? []), reviewAndPublishGate],
+      afterChange: [...(hooks?.afterChange ?? []), recordLifecycle],
+    },
+  }
+}

@@ -1,0 +1,85 @@
+import type { Field } from 'payload'
+
+import { label } from '../i18n/messages'
+import { contentEditor } from './richText'
+
+export const REVIEW_STATES = ['none', 'pending', 'approved', 'returned'] as const
+export type ReviewState = (typeof REVIEW_STATES)[number]
+
+export const titleField: Field = {
+  name: 'title',
+  type: 'text',
+  label: label('field.title'),
+  required: true,
+  maxLength: 120,
+}
+
+export const summaryField: Field = {
+  name: 'summary',
+  type: 'textarea',
+  label: label('field.summary'),
+  maxLength: 300,
+  admin: { description: label('field.summary.description') },
+}
+
+export const bodyField = (name = 'body', required = true): Field => ({
+  name,
+  type: 'richText',
+  label: label('field.body'),
+  required,
+  editor: contentEditor,
+})
+
+/**
+ * Fields every content type carries in its sidebar: urgency, publication
+ * dates kept by hooks, and the review (审核) state.
+ */
+export const contentSidebarFields: Field[] = [
+  {
+    name: 'urgent',
+    type: 'checkbox',
+    label: label('field.urgent'),
+    defaultValue: false,
+    index: true,
+    admin: { position: 'sidebar', description: label('field.urgent.description') },
+  },
+  {
+    name: 'publishedAt',
+    type: 'date',
+    label: label('field.publishDate'),
+    index: true,
+    admin: { position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } },
+  },
+  {
+    name: 'withdrawnAt',
+    type: 'date',
+    label: label('field.withdrawnAt'),
+    admin: { position: 'sidebar', readOnly: true, condition: (data) => Boolean(data?.withdrawnAt) },
+  },
+  {
+    name: 'review',
+    type: 'group',
+    label: label('field.review'),
+    admin: { position: 'sidebar' },
+    fields: [
+      {
+        name: 'status',
+        type: 'select',
+        label: label('field.reviewStatus'),
+        defaultValue: 'none',
+        required: true,
+        options: REVIEW_STATES.map((value) => ({ value, label: label(`review.${value}`) })),
+      },
+      { name: 'comment', type: 'textarea', label: label('field.reviewComment'), maxLength: 1000 },
+      {
+        name: 'reviewedBy',
+        type: 'relationship',
+        relationTo: 'users',
+        label: label('field.reviewedBy'),
+        admin: { readOnly: true },
+      },
+      // Fingerprint of the content an editor approved: a later change voids the approval.
+      { name: 'approvedHash', type: 'text', admin: { hidden: true } },
+    ],
+  },
+]

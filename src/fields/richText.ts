@@ -1,0 +1,18 @@
+import {
+  EXPERIMENTAL_TableFeature,
+  FixedToolbarFeature,
+  lexicalEditor,
+} from '@payloadcms/richtext-lexical'
+
+/**
+ * The one editor every content type uses: headings, lists, links, images,
+ * quotes and tables (Lexical's defaults plus tables and a fixed toolbar).
+ * The reading site renders only the node types this editor can produce.
+ */
+export const contentEditor = lexicalEditor({
+  features: ({ defaultFeatures }) => [
+    ...defaultFeatures.filter((f) => !['relationship', 'checklist', 'inlineCode'].includes(f.key)),
+    EXPERIMENTAL_TableFeature(),
+    FixedToolbarFeature(),
+  ],
+})

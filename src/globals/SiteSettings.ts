@@ -1,0 +1,56 @@
+import type { GlobalConfig } from 'payload'
+
+import { adminsOnly, staffOnly } from '../access'
+import { label } from '../i18n/messages'
+
+export const SiteSettings: GlobalConfig = {
+  slug: 'site-settings',
+  label: label('global.site-settings'),
+  admin: { group: label('group.system') },
+  access: { read: staffOnly, update: adminsOnly },
+  fields: [
+    {
+      type: 'row',
+      fields: [
+        { name: 'streetName', type: 'text', label: label('settings.streetName'), required: true, defaultValue: '街道', maxLength: 60 },
+        {
+          name: 'periodicalName',
+          type: 'text',
+          label: label('settings.periodicalName'),
+          required: true,
+          defaultValue: '街道资讯',
+          maxLength: 60,
+        },
+      ],
+    },
+    { name: 'logo', type: 'upload', relationTo: 'media', label: label('settings.logo') },
+    { name: 'hotline', type: 'text', label: label('settings.hotline'), maxLength: 30 },
+    {
+      type: 'row',
+      fields: [
+        { name: 'wechatName', type: 'text', label: label('settings.wechatName'), maxLength: 60 },
+        { name: 'wechatQr', type: 'upload', relationTo: 'media', label: label('settings.wechatQr') },
+      ],
+    },
+    { name: 'footerText', type: 'textarea', label: label('settings.footerText'), maxLength: 500 },
+    {
+      type: 'row',
+      fields: [
+        { name: 'icp', type: 'text', label: label('settings.icp'), maxLength: 60 },
+        { name: 'psb', type: 'text', label: label('settings.psb'), maxLength: 60 },
+      ],
+    },
+    {
+      name: 'allowGridLeaderDirectPublish',
+      type: 'checkbox',
+      label: label('settings.allowDirect'),
+      defaultValue: false,
+    },
+    {
+      name: 'sensitiveWords',
+      type: 'textarea',
+      label: label('settings.sensitiveWords'),
+      admin: { description: label('settings.sensitiveWords.description') },
+    },
+  ],
+}

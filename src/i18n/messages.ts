@@ -1,0 +1,251 @@
+/**
+ * The one message catalogue. Every text a user sees (admin labels, validation
+ * errors, resident pages) comes from here: Chinese first, English fallback.
+ */
+export type Lang = 'zh' | 'en'
+type Entry = { zh: string; en: string }
+
+export const messages = {
+  // Roles
+  'role.admin': { zh: '管理员', en: 'Administrator' },
+  'role.editor': { zh: '编辑', en: 'Editor' },
+  'role.community-staff': { zh: '社区工作人员', en: 'Community staff' },
+  'role.grid-leader': { zh: '网格长', en: 'Grid leader' },
+
+  // Admin groups
+  'group.content': { zh: '内容', en: 'Content' },
+  'group.street': { zh: '街道与网格', en: 'Street and grids' },
+  'group.system': { zh: '系统', en: 'System' },
+
+  // Collections
+  'col.users.singular': { zh: '工作人员', en: 'Staff user' },
+  'col.users.plural': { zh: '工作人员', en: 'Staff users' },
+  'col.communities.singular': { zh: '社区', en: 'Community' },
+  'col.communities.plural': { zh: '社区', en: 'Communities' },
+  'col.grids.singular': { zh: '网格', en: 'Grid' },
+  'col.grids.plural': { zh: '网格', en: 'Grids' },
+  'col.media.singular': { zh: '图片', en: 'Image' },
+  'col.media.plural': { zh: '图片库', en: 'Images' },
+  'col.issues.singular': { zh: '期刊', en: 'Issue' },
+  'col.issues.plural': { zh: '期刊', en: 'Issues' },
+  'col.events.singular': { zh: '活动通知', en: 'Event notice' },
+  'col.events.plural': { zh: '活动通知', en: 'Event notices' },
+  'col.policies.singular': { zh: '政策解读', en: 'Policy explainer' },
+  'col.policies.plural': { zh: '政策解读', en: 'Policy explainers' },
+  'col.announcements.singular': { zh: '网格公告', en: 'Grid announcement' },
+  'col.announcements.plural': { zh: '网格公告', en: 'Grid announcements' },
+  'col.audit-log.singular': { zh: '操作日志', en: 'Audit entry' },
+  'col.audit-log.plural': { zh: '操作日志', en: 'Audit log' },
+  'col.counters.singular': { zh: '计数器', en: 'Counter' },
+  'col.counters.plural': { zh: '计数器', en: 'Counters' },
+  'global.site-settings': { zh: '站点设置', en: 'Site settings' },
+
+  // Common fields
+  'field.name': { zh: '姓名', en: 'Name' },
+  'field.title': { zh: '标题', en: 'Title' },
+  'field.code': { zh: '编码', en: 'Code' },
+  'field.community': { zh: '所属社区', en: 'Community' },
+  'field.grids': { zh: '网格', en: 'Grids' },
+  'field.role': { zh: '角色', en: 'Role' },
+  'field.phone': { zh: '联系电话', en: 'Phone' },
+  'field.households': { zh: '户数', en: 'Households' },
+  'field.buildings': { zh: '楼栋', en: 'Buildings' },
+  'field.estate': { zh: '小区', en: 'Estate' },
+  'field.buildingName': { zh: '楼栋名称', en: 'Building' },
+  'field.buildingHead': { zh: '楼栋长', en: 'Building head' },
+  'field.summary': { zh: '摘要', en: 'Summary' },
+  'field.summary.description': {
+    zh: '一两句话概括,用于列表、分享卡片和推送。',
+    en: 'One or two sentences for lists, share cards and notifications.',
+  },
+  'field.body': { zh: '正文', en: 'Body' },
+  'field.urgent': { zh: '紧急', en: 'Urgent' },
+  'field.urgent.description': {
+    zh: '停水停电、天气预警等:在网站置顶,并发送给范围内所有订阅者(不论其选择的栏目)。',
+    en: 'Water or power cut, weather warning: shown first on the site and delivered to everyone in its audience whatever their topics.',
+  },
+  'field.publishDate': { zh: '发布日期', en: 'Publish date' },
+  'field.firstPublishedAt': { zh: '首次发布时间', en: 'First published' },
+  'field.withdrawnAt': { zh: '撤回时间', en: 'Withdrawn at' },
+  'field.number': { zh: '期号', en: 'Number' },
+  'field.number.description': { zh: '自动编号,不可修改。', en: 'Assigned automatically.' },
+  'field.cover': { zh: '封面图片', en: 'Cover image' },
+  'field.articles': { zh: '文章', en: 'Articles' },
+  'field.article': { zh: '文章', en: 'Article' },
+  'field.author': { zh: '作者', en: 'Author' },
+  'field.startsAt': { zh: '开始时间', en: 'Starts' },
+  'field.endsAt': { zh: '结束时间', en: 'Ends' },
+  'field.location': { zh: '地点', en: 'Location' },
+  'field.organiser': { zh: '主办单位', en: 'Organiser' },
+  'field.wholeStreet': { zh: '面向全街道', en: 'Whole street' },
+  'field.wholeStreet.description': {
+    zh: '不勾选时,请选择相关网格。',
+    en: 'Untick to choose the grids it concerns.',
+  },
+  'field.signup': { zh: '报名方式', en: 'Sign-up' },
+  'field.issuingBody': { zh: '发文机关', en: 'Issuing body' },
+  'field.documentNumber': { zh: '文号', en: 'Document number' },
+  'field.effectiveDate': { zh: '施行日期', en: 'Effective date' },
+  'field.plainSummary': { zh: '通俗解读', en: 'Plain-language summary' },
+  'field.qa': { zh: '问答', en: 'Q&A' },
+  'field.question': { zh: '问', en: 'Question' },
+  'field.answer': { zh: '答', en: 'Answer' },
+  'field.sourceUrl': { zh: '原文链接', en: 'Source document' },
+  'field.alt': { zh: '图片说明', en: 'Alt text' },
+  'field.review': { zh: '审核', en: 'Review' },
+  'field.reviewStatus': { zh: '审核状态', en: 'Review status' },
+  'field.reviewComment': { zh: '审核意见', en: 'Review comment' },
+  'field.reviewedBy': { zh: '审核人', en: 'Reviewed by' },
+  'field.author.user': { zh: '创建人', en: 'Created by' },
+  'review.none': { zh: '未提交', en: 'Not submitted' },
+  'review.pending': { zh: '待审核', en: 'Awaiting review' },
+  'review.approved': { zh: '已通过', en: 'Approved' },
+  'review.returned': { zh: '已退回', en: 'Sent back' },
+
+  // Site settings
+  'settings.streetName': { zh: '街道名称', en: 'Street name' },
+  'settings.periodicalName': { zh: '刊物名称', en: 'Periodical name' },
+  'settings.logo': { zh: '标志', en: 'Logo' },
+  'settings.hotline': { zh: '服务热线', en: 'Hotline' },
+  'settings.wechatName': { zh: '微信公众号名称', en: 'WeChat account name' },
+  'settings.wechatQr': { zh: '公众号二维码', en: 'WeChat account QR code' },
+  'settings.footerText': { zh: '页脚文字', en: 'Footer text' },
+  'settings.icp': { zh: 'ICP备案号', en: 'ICP filing number' },
+  'settings.psb': { zh: '公安备案号', en: 'Public-security filing number' },
+  'settings.allowDirect': {
+    zh: '允许网格长直接发布公告(无需审核)',
+    en: 'Grid leaders may publish announcements without review',
+  },
+  'settings.sensitiveWords': { zh: '敏感词', en: 'Sensitive words' },
+  'settings.sensitiveWords.description': {
+    zh: '每行一个词。内容包含其中任何一个词时不能发布。',
+    en: 'One word per line. Content containing any of them cannot be published.',
+  },
+
+  // Audit log
+  'audit.action': { zh: '操作', en: 'Action' },
+  'audit.actor': { zh: '操作人', en: 'By' },
+  'audit.target': { zh: '对象', en: 'Target' },
+  'audit.detail': { zh: '详情', en: 'Detail' },
+  'audit.at': { zh: '时间', en: 'At' },
+  'audit.publish': { zh: '发布', en: 'Publish' },
+  'audit.unpublish': { zh: '撤回', en: 'Unpublish' },
+  'audit.submit': { zh: '提交审核', en: 'Submit for review' },
+  'audit.approve': { zh: '审核通过', en: 'Approve' },
+  'audit.return': { zh: '退回', en: 'Send back' },
+  'audit.role-change': { zh: '角色变更', en: 'Role change' },
+  'audit.export': { zh: '导出', en: 'Export' },
+  'audit.login': { zh: '登录', en: 'Login' },
+  'audit.login-failed': { zh: '登录失败', en: 'Failed login' },
+
+  // Validation errors
+  'error.required': { zh: '此项必填。', en: 'This field is required.' },
+  'error.endBeforeStart': { zh: '结束时间不能早于开始时间。', en: 'The end cannot be before the start.' },
+  'error.unknownGrid': { zh: '网格不存在:{grid}', en: 'Unknown grid: {grid}' },
+  'error.gridsRequired': {
+    zh: '请至少选择一个网格,或勾选“面向全街道”。',
+    en: 'Choose at least one grid, or tick “Whole street”.',
+  },
+  'error.notYourGrid': {
+    zh: '只能为自己负责的网格发布公告。',
+    en: 'You can only write for your own grids.',
+  },
+  'error.sensitiveWords': {
+    zh: '内容包含敏感词,不能发布:{found}',
+    en: 'The content contains sensitive words and cannot be published: {found}',
+  },
+  'error.needsApproval': {
+    zh: '公告须经编辑审核通过后才能发布。请先“提交审核”。',
+    en: 'This announcement needs an editor’s approval before it can be published. Submit it for review first.',
+  },
+  'error.changedSinceApproval': {
+    zh: '公告在审核通过后被修改,请重新提交审核。',
+    en: 'The announcement changed after it was approved; submit it for review again.',
+  },
+  'error.reviewNotAllowed': {
+    zh: '只有编辑可以通过或退回审核。',
+    en: 'Only editors can approve or send back.',
+  },
+  'error.returnNeedsComment': {
+    zh: '退回时请填写审核意见。',
+    en: 'Write a comment when sending back.',
+  },
+  'error.communityRequired': {
+    zh: '社区工作人员必须绑定一个社区。',
+    en: 'Community staff must be bound to a community.',
+  },
+  'error.gridLeaderGrids': {
+    zh: '网格长必须绑定至少一个网格。',
+    en: 'A grid leader must be bound to at least one grid.',
+  },
+  'error.invalidUrl': { zh: '请输入以 http:// 或 https:// 开头的网址。', en: 'Enter a URL starting with http:// or https://.' },
+  'error.householdsRange': { zh: '户数应在 1 到 100000 之间。', en: 'Households must be between 1 and 100000.' },
+  'error.tooLong': { zh: '内容过长(最多 {max} 字)。', en: 'Too long (at most {max} characters).' },
+
+  // Resident site
+  'site.home': { zh: '首页', en: 'Home' },
+  'site.latestIssue': { zh: '最新一期', en: 'Latest issue' },
+  'site.recentNotices': { zh: '近期通知', en: 'Recent notices' },
+  'site.pastIssues': { zh: '往期回顾', en: 'Past issues' },
+  'site.events': { zh: '活动通知', en: 'Event notices' },
+  'site.policies': { zh: '政策解读', en: 'Policy explainers' },
+  'site.grids': { zh: '网格', en: 'Grids' },
+  'site.announcements': { zh: '网格公告', en: 'Grid announcements' },
+  'site.issueNumber': { zh: '第 {number} 期', en: 'No. {number}' },
+  'site.urgent': { zh: '紧急', en: 'Urgent' },
+  'site.largeText': { zh: '大字', en: 'Large text' },
+  'site.normalText': { zh: '标准字', en: 'Normal text' },
+  'site.withdrawn.title': { zh: '内容已撤回', en: 'Withdrawn' },
+  'site.withdrawn.body': {
+    zh: '此内容已由发布单位撤回。如有疑问,请拨打服务热线 {hotline}。',
+    en: 'This content has been withdrawn by its publisher. Questions: call {hotline}.',
+  },
+  'site.notFound.title': { zh: '页面不存在', en: 'Page not found' },
+  'site.notFound.body': { zh: '您访问的页面不存在或尚未发布。', en: 'This page does not exist or is not published yet.' },
+  'site.error.title': { zh: '出错了', en: 'Something went wrong' },
+  'site.error.body': { zh: '服务暂时不可用,请稍后再试。', en: 'The service is unavailable; please try again later.' },
+  'site.preview': { zh: '预览 — 尚未发布', en: 'Preview — not published' },
+  'site.hotline': { zh: '服务热线', en: 'Hotline' },
+  'site.time': { zh: '时间', en: 'When' },
+  'site.location': { zh: '地点', en: 'Where' },
+  'site.organiser': { zh: '主办', en: 'Organiser' },
+  'site.signup': { zh: '报名', en: 'Sign-up' },
+  'site.audience': { zh: '范围', en: 'Audience' },
+  'site.wholeStreet': { zh: '全街道', en: 'Whole street' },
+  'site.issuingBody': { zh: '发文机关', en: 'Issued by' },
+  'site.documentNumber': { zh: '文号', en: 'Document no.' },
+  'site.effectiveDate': { zh: '施行日期', en: 'Effective' },
+  'site.plainSummary': { zh: '一图读懂 · 通俗解读', en: 'In plain words' },
+  'site.qa': { zh: '常见问答', en: 'Questions and answers' },
+  'site.source': { zh: '查看原文', en: 'Source document' },
+  'site.by': { zh: '文/{author}', en: 'By {author}' },
+  'site.noContent': { zh: '暂无内容。', en: 'Nothing here yet.' },
+  'site.households': { zh: '{n} 户', en: '{n} households' },
+  'site.followWechat': { zh: '关注公众号“{name}”', en: 'Follow “{name}” on WeChat' },
+  'site.contents': { zh: '本期目录', en: 'In this issue' },
+  'site.backHome': { zh: '返回首页', en: 'Back to home' },
+  'site.print': { zh: '打印', en: 'Print' },
+} satisfies Record<string, Entry>
+
+export type MessageKey = keyof typeof messages
+
+const FALLBACK: Lang = 'en'
+
+/** Resolve a message in `lang` (zh by default), English where zh is missing, with {var} substitution. */
+export function t(key: MessageKey, lang: string = 'zh', vars?: Record<string, string | number>): string {
+  const entry: Entry = messages[key]
+  const l: Lang = lang === 'en' ? 'en' : 'zh'
+  let text = entry[l] || entry[FALLBACK]
+  if (vars) text = text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m))
+  return text
+}
+
+/** A Payload label object ({ zh, en }) for admin labels. */
+export function label(key: MessageKey): Entry {
+  return { ...messages[key] }
+}
+
+/** Language of a Payload request (admin users pick zh or en; default zh). */
+export function langOf(req?: { i18n?: { language?: string } } | null): Lang {
+  return req?.i18n?.language === 'en' ? 'en' : 'zh'
+}

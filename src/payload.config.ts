@@ -1,0 +1,74 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import { mongooseAdapter } from '@payloadcms/db-mongodb'
+import { sqliteAdapter } from '@payloadcms/db-sqlite'
+import { en } from '@payloadcms/translations/languages/en'
+import { zh } from '@payloadcms/translations/languages/zh'
+import { buildConfig } from 'payload'
+import sharp from 'sharp'
+
+import { Announcements } from './collections/Announcements'
+import { AuditLog } from './collections/AuditLog'
+import { Communities } from './collections/Communities'
+import { Counters } from './collections/Counters'
+import { Events } from './collections/Events'
+import { Grids } from './collections/Grids'
+import { Issues } from './collections/Issues'
+import { Media } from './collections/Media'
+import { Policies } from './collections/Policies'
+import { Users } from './collections/Users'
+import { contentEditor } from './fields/richText'
+import { SiteSettings } from './globals/SiteSettings'
+import { env, payloadSecret, publicUrl, sqliteUrl } from './server/env'
+
+const dirname = path.dirname(fileURLToPath(import.meta.url))
+
+function database() {
+  if (env.isMongo) {
+    return mongooseAdapter({ url: env.databaseUri })
+  }
+  return sqliteAdapter({
+    client: { url: sqliteUrl() },
+    // The schema comes from src/migrations only, in every mode, so tests run
+    // on exactly what production runs.
+    push: false,
+    migrationDir: path.resolve(dirname, 'migrations'),
+    // One writer: each transaction takes the write lock when it begins and
+    // waits its turn, instead of failing when two writes meet.
+    busyTimeout: 15_000,
+    wal: true,
+    transactionOptions: { behavior: 'immediate' },
+  })
+}
+
+export default buildConfig({
+  serverURL: publicUrl(),
+  secret: payloadSecret(),
+  telemetry: false,
+  admin: {
+    user: Users.slug,
+    avatar: 'default',
+    meta: { titleSuffix: ' · 街道资讯', title: '街道资讯' },
+    dateFormat: 'yyyy-MM-dd HH:mm',
+    importMap: { baseDir: path.resolve(dirname) },
+  },
+  i18n: {
+    supportedLanguages: { zh, en },
+    fallbackLanguage: 'zh',
+  },
+  collections: [Issues, Events, Policies, Announcements, Media, Communities, Grids, Users, AuditLog, Counters],
+  globals: [SiteSettings],
+  editor: contentEditor,
+  db: database(),
+  sharp,
+  graphQL: { disablePlaygroundInProduction: true },
+  jobs: {
+    // node-cron in src/jobs is the one scheduler: it calls payload.jobs.run().
+    shouldAutoRun: () => false,
+    tasks: [],
+  },
+  // No generated types: ids are numbers on SQLite and strings on MongoDB, so
+  // code uses its own narrow types (see src/access/roles.ts) instead.
+  typescript: { autoGenerate: false, outputFile: path.resolve(dirname, 'payload-types.ts') },
+})

@@ -1,0 +1,39 @@
+import path from 'node:path'
+
+import express, { type Express, type NextFunction, type Request, type Response } from 'express'
+import type { Payload } from 'payload'
+
+import { createSiteRouter } from '../site/router'
+import { healthHandler } from './health'
+
+type Handler = (req: Request, res: Response) => unknown
+
+/**
+ * The Express app in front of everything: health, static files, the resident
+ * site, and last of all Next (the Payload admin and API), when given.
+ */
+export function createApp(payload: Payload, nextHandler?: Handler): Express {
+  const app = express()
+  app.disable('x-powered-by')
+  if (process.env.TRUST_PROXY) app.set('trust proxy', process.env.TRUST_PROXY)
+
+  app.get('/healthz', healthHandler(payload))
+  app.use(
+    express.static(path.resolve('public'), {
+      maxAge: '1h',
+      setHeaders: (res, file) => {
+        // The service worker must be revalidated so updates reach devices.
+        if (file.endsWith('sw.js')) res.setHeader('Cache-Control', 'no-cache')
+      },
+    }),
+  )
+  app.use(createSiteRouter(payload))
+  if (nextHandler) app.use((req, res) => nextHandler(req, res))
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    payload.logger.error({ err, url: req.originalUrl }, 'request failed')
+    if (res.headersSent) return
+    res.status(500).type('text/plain; charset=utf-8').send('服务暂时不可用,请稍后再试。')
+  })
+  return app
+}

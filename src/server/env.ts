@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+
+/**
+ * Every setting the system reads from the environment, with its default.
+ * .env.example and docs/configuration.md list the same names.
+ */
+export const env = {
+  get port() {
+    return Number(process.env.PORT || 3000)
+  },
+  get host() {
+    return process.env.HOST || '127.0.0.1'
+  },
+  get role(): 'all' | 'web' | 'worker' {
+    const r = process.env.PROCESS_ROLE || 'all'
+    if (r !== 'all' && r !== 'web' && r !== 'worker') throw new Error(`PROCESS_ROLE must be all, web or worker, not "${r}"`)
+    return r
+  },
+  get dataDir() {
+    return path.resolve(process.env.DATA_DIR || 'data')
+  },
+  get databaseUri() {
+    return process.env.DATABASE_URI || ''
+  },
+  get isMongo() {
+    return /^mongodb(\+srv)?:\/\//.test(env.databaseUri)
+  },
+  get seedDemo() {
+    return process.env.SEED_DEMO === '1' || process.env.SEED_DEMO === 'true'
+  },
+}
+
+/** Absolute base URL for links that leave the server (messages, previews, share cards). */
+export function publicUrl(): string {
+  return (process.env.PUBLIC_URL || `http://${env.host}:${env.port}`).replace(/\/+$/, '')
+}
+
+/** The SQLite file used when DATABASE_URI is unset; dev and production never share one. */
+export function sqliteUrl(): string {
+  if (env.databaseUri.startsWith('file:')) return env.databaseUri
+  const name = process.env.NODE_ENV === 'production' ? 'street-news.db' : 'street-news-dev.db'
+  return `file:${path.join(env.dataDir, name)}`
+}
+
+/**
+ * PAYLOAD_SECRET signs sessions. A production database requires it from the
+ * environment; the embedded default generates one once and keeps it beside
+ * its database file (never in the repository).
+ */
+export function payloadSecret(): string {
+  if (process.env.PAYLOAD_SECRET) return process.env.PAYLOAD_SECRET
+  if (env.isMongo) throw new Error('PAYLOAD_SECRET must be set when DATABASE_URI points at MongoDB')
+  const file = path.join(env.dataDir, '.payload-secret')
+  try {
+    return fs.readFileSync(file, 'utf8').trim()
+  } catch {
+    fs.mkdirSync(env.dataDir, { recursive: true })
+    const secret = randomBytes(32).toString('hex')
+    fs.writeFileSync(file, secret, { mode: 0o600 })
+    return secret
+  }
+}

@@ -1,0 +1,54 @@
+import type { Server } from 'node:http'
+
+import next from 'next'
+
+import { startScheduler } from '../jobs/scheduler'
+import { createFirstAdminFromEnv, seedDemo } from '../seed/demo'
+import { createApp } from './app'
+import { ensureBuild } from './build'
+import { env } from './env'
+import { initPayload, isFreshDatabase } from './payload'
+
+export async function main() {
+  const dev = process.env.NODE_ENV !== 'production'
+  const serves = env.role !== 'worker'
+  if (serves && !dev) await ensureBuild()
+
+  const payload = await initPayload()
+  const log = payload.logger.child({ component: 'server' })
+
+  if (env.isMongo) {
+    if (env.seedDemo) log.warn('SEED_DEMO is ignored on a MongoDB database: demo data never goes into production')
+    await createFirstAdminFromEnv(payload)
+  } else if (env.seedDemo || (await isFreshDatabase(payload))) {
+    await seedDemo(payload)
+  }
+
+  const scheduler = env.role === 'web' ? null : startScheduler(payload)
+
+  let server: Server | null = null
+  if (serves) {
+    const nextApp = next({ dev, dir: process.cwd(), hostname: env.host, port: env.port })
+    await nextApp.prepare()
+    const handle = nextApp.getRequestHandler()
+    const app = createApp(payload, (req, res) => handle(req, res))
+    server = await new Promise<Server>((resolve) => {
+      const s = app.listen(env.port, env.host, () => resolve(s))
+    })
+    log.info({ url: `http://${env.host}:${env.port}`, role: env.role, db: payload.db.name }, 'listening')
+  }
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal }, 'stopping')
+    scheduler?.stop()
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+    server?.closeAllConnections?.()
+    await payload.destroy?.()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+}
