@@ -46,6 +46,8 @@ export default buildConfig({
   serverURL: publicUrl(),
   secret: payloadSecret(),
   telemetry: false,
+  // Structured JSON lines (pino), level from LOG_LEVEL.
+  logger: { options: { level: process.env.LOG_LEVEL || 'info' } },
   admin: {
     user: Users.slug,
     avatar: 'default',

@@ -1,0 +1,94 @@
+/**
+ * `npm test`: every test CI runs, stage by stage, each stage timed:
+ *   typecheck → integration on SQLite → the same suite on the MongoDB-wire
+ *   server (FerretDB unless TEST_MONGODB_URI is set) → end-to-end in chromium.
+ * Ends with per-stage counts, the tests each leg excluded (with reasons), and
+ * one closing line "total: N passed, N failed, N skipped".
+ *
+ *   npm test                     everything
+ *   npm test -- sqlite mongo     only those stages (typecheck, sqlite, mongo, e2e)
+ */
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+
+type Counts = { passed: number; failed: number; skipped: number; skippedNames: string[]; failedNames: string[] }
+type Stage = { name: string; run: () => { ok: boolean; counts?: Counts } }
+
+const ROOT = process.cwd()
+const OUT = path.join(ROOT, 'test-results')
+fs.mkdirSync(OUT, { recursive: true })
+const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name)
+
+function run(cmd: string, args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } })
+  return r.status === 0
+}
+
+function vitestCounts(file: string): Counts | undefined {
+  if (!fs.existsSync(file)) return undefined
+  const report = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    testResults: { name: string; assertionResults: { status: string; fullName: string }[] }[]
+  }
+  const counts: Counts = { passed: 0, failed: 0, skipped: 0, skippedNames: [], failedNames: [] }
+  for (const f of report.testResults) {
+    for (const a of f.assertionResults) {
+      const name = `${path.relative(ROOT, f.name)} › ${a.fullName}`
+      if (a.status === 'passed') counts.passed++
+      else if (a.status === 'failed') (counts.failed++, counts.failedNames.push(name))
+      else (counts.skipped++, counts.skippedNames.push(name))
+    }
+    // A file that failed to load has no assertions but must not pass silently.
+    if (!f.assertionResults.length) (counts.failed++, counts.failedNames.push(`${path.relative(ROOT, f.name)} (did not load)`))
+  }
+  return counts
+}
+
+function vitest(leg: string, config: string | null, env: Record<string, string>) {
+  const json = path.join(OUT, `${leg}.json`)
+  fs.rmSync(json, { force: true })
+  const args = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`]
+  if (config) args.push('--config', config)
+  const ok = run(bin('vitest'), args, env)
+  const counts = vitestCounts(json)
+  return { ok: ok && !!counts && counts.failed === 0, counts }
+}
+
+const stages: Stage[] = [
+  { name: 'typecheck', run: () => ({ ok: run(bin('tsc'), ['--noEmit', '-p', '.']) }) },
+  { name: 'sqlite', run: () => vitest('sqlite', null, { TEST_DB: 'sqlite' }) },
+  { name: 'mongo', run: () => vitest('mongo', null, { TEST_DB: 'mongo' }) },
+  {
+    name: 'e2e',
+    run: () => (fs.existsSync(path.join(ROOT, 'vitest.e2e.config.ts')) ? vitest('e2e', 'vitest.e2e.config.ts', {}) : { ok: true }),
+  },
+]
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))
+const results: { name: string; ok: boolean; seconds: number; counts?: Counts }[] = []
+for (const stage of stages) {
+  if (wanted.length && !wanted.includes(stage.name)) continue
+  process.stdout.write(`\n=== stage ${stage.name} ===\n`)
+  const started = Date.now()
+  const r = stage.run()
+  const seconds = Math.round((Date.now() - started) / 100) / 10
+  results.push({ name: stage.name, seconds, ...r })
+  process.stdout.write(`=== stage ${stage.name}: ${r.ok ? 'ok' : 'FAILED'} in ${seconds} s ===\n`)
+}
+
+const total = { passed: 0, failed: 0, skipped: 0 }
+process.stdout.write('\n=== summary ===\n')
+for (const r of results) {
+  const c = r.counts
+  if (c) {
+    total.passed += c.passed
+    total.failed += c.failed
+    total.skipped += c.skipped
+  } else if (!r.ok) total.failed++
+  const detail = c ? `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped` : r.ok ? 'ok' : 'FAILED'
+  process.stdout.write(`${r.name.padEnd(10)} ${String(r.seconds).padStart(7)} s   ${detail}\n`)
+  for (const n of c?.failedNames ?? []) process.stdout.write(`  failed: ${n}\n`)
+  for (const n of c?.skippedNames ?? []) process.stdout.write(`  excluded on this leg: ${n}\n`)
+}
+process.stdout.write(`total: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`)
+process.exit(results.every((r) => r.ok) ? 0 : 1)
