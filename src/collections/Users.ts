@@ -64,6 +64,15 @@ export const Users: CollectionConfig = {
   ],
   hooks: {
     beforeChange: [
+      async ({ data, operation, req }) => {
+        // The first account of a new database (Payload's create-first-user
+        // screen) must be able to run it: it becomes an admin.
+        if (operation === 'create') {
+          const { totalDocs } = await req.payload.count({ collection: 'users', overrideAccess: true, req })
+          if (totalDocs === 0) data.role = 'admin'
+        }
+        return data
+      },
       ({ data, originalDoc, req }) => {
         const merged = { ...originalDoc, ...data }
         const lang = langOf(req)
