@@ -9,6 +9,17 @@ import { healthHandler } from './health'
 type Handler = (req: Request, res: Response) => unknown
 
 /**
+ * The admin and API speak Chinese unless the user chose English. Payload
+ * would otherwise follow the browser's Accept-Language; the choice a user
+ * makes in the admin is kept in the payload-lng cookie and wins.
+ */
+export function chineseByDefault(req: Request, _res: Response, next: NextFunction) {
+  const cookie = req.headers.cookie ?? ''
+  if (!/(?:^|;\s*)payload-lng=/.test(cookie)) req.headers.cookie = cookie ? `${cookie}; payload-lng=zh` : 'payload-lng=zh'
+  next()
+}
+
+/**
  * The Express app in front of everything: health, static files, the resident
  * site, and last of all Next (the Payload admin and API), when given.
  */
@@ -28,7 +39,7 @@ export function createApp(payload: Payload, nextHandler?: Handler): Express {
     }),
   )
   app.use(createSiteRouter(payload))
-  if (nextHandler) app.use((req, res) => nextHandler(req, res))
+  if (nextHandler) app.use(chineseByDefault, (req, res) => nextHandler(req, res))
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     payload.logger.error({ err, url: req.originalUrl }, 'request failed')
