@@ -53,6 +53,26 @@ export const announcementRead: Access = async ({ req, id }) => {
   return whereOrVerdict(req, 'announcements', id as Id | undefined, { grids: { in: mine } })
 }
 
+/**
+ * Versions of announcements: the same scope as reading them. Payload applies
+ * this filter to the versions table, where the document's fields sit under
+ * `version.`; a by-id request (a version's id) gets a yes or no.
+ */
+export const announcementReadVersions: Access = async ({ req, id }) => {
+  const user = req.user as never
+  if (isEditor(user)) return true
+  if (!isGridScoped(user)) return false
+  const where: Where = { 'version.grids': { in: await scopedGridIds(req) } }
+  if (id == null) return where
+  const { totalDocs } = await req.payload.countVersions({
+    collection: 'announcements' as never,
+    where: { and: [{ id: { equals: id } }, where] },
+    overrideAccess: true,
+    req,
+  })
+  return totalDocs > 0
+}
+
 export const announcementCreate: Access = async ({ req, data }) => {
   const user = req.user as never
   if (isEditor(user)) return true

@@ -1,4 +1,11 @@
-import { announcementCreate, announcementRead, announcementWrite, isGridScoped, scopedGridIds } from '../access'
+import {
+  announcementCreate,
+  announcementRead,
+  announcementReadVersions,
+  announcementWrite,
+  isGridScoped,
+  scopedGridIds,
+} from '../access'
 import { bodyField, summaryField } from '../fields/content'
 import { label } from '../i18n/messages'
 import { contentCollection } from './contentCollection'
@@ -9,6 +16,7 @@ export const Announcements = contentCollection({
   defaultColumns: ['title', 'grids', '_status', 'review', 'publishedAt'],
   access: {
     read: announcementRead,
+    readVersions: announcementReadVersions,
     create: announcementCreate,
     update: announcementWrite,
     delete: announcementWrite,

@@ -13,7 +13,7 @@ type Options = {
   slug: ContentSlug
   fields: Field[]
   defaultColumns?: string[]
-  access?: Partial<Record<'read' | 'create' | 'update' | 'delete', Access>>
+  access?: Partial<Record<'read' | 'readVersions' | 'create' | 'update' | 'delete', Access>>
   hooks?: CollectionConfig['hooks']
   /** Shown to staff outside the editors (grid leaders, community staff)? */
   forGridStaff?: boolean
@@ -40,7 +40,8 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
     defaultSort: '-updatedAt',
     access: {
       read: editorsOnly,
-      readVersions: access?.read ?? editorsOnly,
+      // Not the read access by default: on versions a filter's paths start with `version.`.
+      readVersions: editorsOnly,
       create: editorsOnly,
       update: editorsOnly,
       delete: editorsOnly,
