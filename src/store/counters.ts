@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+
 import type { PayloadRequest } from 'payload'
 import { sql } from '@payloadcms/db-sqlite'
 
@@ -25,18 +27,32 @@ export async function nextCounterValue(req: PayloadRequest, key: string, floor =
       RETURNING value`)
     return Number(row.value)
   }
+  // The counter's _id is derived from its key. The primary key is unique on
+  // every MongoDB-wire server from the first write, whereas the unique index on
+  // `key` is built in the background after start: two first upserts by key
+  // could meet before it exists and create two counters (seen on FerretDB).
+  const _id = createHash('sha256').update(`counter:${key}`).digest('hex').slice(0, 24)
   const model = db.collections!.counters
-  await model.updateOne({ key, value: { $lt: floor } }, { $set: { value: floor, updatedAt: new Date(now) } })
-  const doc = await model.findOneAndUpdate(
-    { key },
-    { $inc: { value: 1 }, $set: { updatedAt: new Date(now) }, $setOnInsert: { createdAt: new Date(now) } },
-    { upsert: true, new: true, lean: true },
-  )
-  return Number(doc!.value)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // Create it at the floor, or raise it to the floor: never lowers it.
+      await model.updateOne({ _id }, { $max: { value: floor }, $setOnInsert: { key, createdAt: new Date(now) } }, { upsert: true })
+      const doc = await model.findOneAndUpdate(
+        { _id },
+        { $inc: { value: 1 }, $set: { updatedAt: new Date(now) } },
+        { new: true, lean: true },
+      )
+      return Number(doc!.value)
+    } catch (err) {
+      // Two concurrent first upserts of one _id: the loser finds it there on retry.
+      if ((err as { code?: number }).code === 11000 && attempt < 3) continue
+      throw err
+    }
+  }
 }
 
 type SqliteLike = { get<T>(query: unknown): Promise<T> }
 type MongoModel = {
-  updateOne(filter: object, update: object): Promise<unknown>
+  updateOne(filter: object, update: object, options?: object): Promise<unknown>
   findOneAndUpdate(filter: object, update: object, options: object): Promise<{ value: number } | null>
 }
