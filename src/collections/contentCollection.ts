@@ -5,6 +5,7 @@ import { contentSidebarFields, titleField } from '../fields/content'
 import { recordLifecycle, reviewAndPublishGate } from '../hooks/contentLifecycle'
 import { label, type MessageKey } from '../i18n/messages'
 import { publicUrl } from '../server/env'
+import { invalidateSiteCacheHook } from '../site/cache'
 
 export const CONTENT_SLUGS = ['issues', 'events', 'policies', 'announcements'] as const
 export type ContentSlug = (typeof CONTENT_SLUGS)[number]
@@ -55,7 +56,8 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
     hooks: {
       ...hooks,
       beforeChange: [...(hooks?.beforeChange ?? []), reviewAndPublishGate],
-      afterChange: [...(hooks?.afterChange ?? []), recordLifecycle],
+      afterChange: [...(hooks?.afterChange ?? []), recordLifecycle, invalidateSiteCacheHook],
+      afterDelete: [...(hooks?.afterDelete ?? []), invalidateSiteCacheHook],
     },
   }
 }

@@ -2,12 +2,14 @@ import type { GlobalConfig } from 'payload'
 
 import { adminsOnly, staffOnly } from '../access'
 import { label } from '../i18n/messages'
+import { invalidateSiteCacheHook } from '../site/cache'
 
 export const SiteSettings: GlobalConfig = {
   slug: 'site-settings',
   label: label('global.site-settings'),
   admin: { group: label('group.system') },
   access: { read: staffOnly, update: adminsOnly },
+  hooks: { afterChange: [invalidateSiteCacheHook] },
   fields: [
     {
       type: 'row',

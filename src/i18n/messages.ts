@@ -225,6 +225,24 @@ export const messages = {
   'site.contents': { zh: '本期目录', en: 'In this issue' },
   'site.backHome': { zh: '返回首页', en: 'Back to home' },
   'site.print': { zh: '打印', en: 'Print' },
+  'site.timeRange': { zh: '{start} 至 {end}', en: '{start} to {end}' },
+  'site.skip': { zh: '跳到正文', en: 'Skip to content' },
+  'site.readIssue': { zh: '阅读全文', en: 'Read the issue' },
+  'site.allIssues': { zh: '全部往期', en: 'All issues' },
+  'site.allEvents': { zh: '全部活动', en: 'All event notices' },
+  'site.allPolicies': { zh: '全部政策解读', en: 'All policy explainers' },
+  'site.gridsIntro': {
+    zh: '找到您所在的网格,查看本网格的公告。有事找网格长。',
+    en: 'Find your grid to see its announcements. Your grid leader is there to help.',
+  },
+  'site.gridCount': { zh: '{n} 个网格', en: '{n} grids' },
+  'site.gridAnnouncements': { zh: '本网格公告', en: 'Announcements for this grid' },
+  'site.streetWide': { zh: '全街道内容', en: 'For the whole street' },
+  'site.gridName': { zh: '{code} · {name}', en: '{code} · {name}' },
+  'site.wechatQrAlt': { zh: '公众号“{name}”二维码', en: 'QR code of “{name}”' },
+  'site.forbidden.title': { zh: '无权查看', en: 'Not allowed' },
+  'site.forbidden.body': { zh: '您的账号无权预览此内容。', en: 'Your account may not preview this content.' },
+  'site.tagline': { zh: '{street} · {periodical}', en: '{street} · {periodical}' },
 } satisfies Record<string, Entry>
 
 export type MessageKey = keyof typeof messages

@@ -1,8 +1,256 @@
-import { Router } from 'express'
-import type { Payload } from 'payload'
+import fs from 'node:fs'
+import path from 'node:path'
+import { createHash } from 'node:crypto'
 
-/** Resident pages (placeholder until the reading site lands). */
-export function createSiteRouter(_payload: Payload): Router {
+import { type Request, type Response, Router } from 'express'
+import type { Payload, Where } from 'payload'
+
+import { CONTENT_SLUGS, type ContentSlug } from '../collections/contentCollection'
+import { t } from '../i18n/messages'
+import { publicUrl } from '../server/env'
+import { isSitePath } from '../templates/html'
+import { paths } from '../templates/paths'
+import {
+  announcementPage,
+  errorPage,
+  eventPage,
+  eventsPage,
+  forbiddenPage,
+  gridPage,
+  gridsPage,
+  homePage,
+  issuePage,
+  issuesPage,
+  notFoundPage,
+  policiesPage,
+  policyPage,
+  withdrawnPage,
+} from '../templates/site/pages'
+import type { AnnouncementDoc, EventDoc, Id, IssueDoc, PageContext, PolicyDoc, SiteChrome } from '../templates/site/types'
+import { cached } from './cache'
+import {
+  findContent,
+  findGridByCode,
+  findIssueByNumber,
+  gridAnnouncements,
+  latestIssue,
+  LIMITS,
+  listEvents,
+  listGridsByCommunity,
+  listIssues,
+  listPolicies,
+  listUrgent,
+  loadSettings,
+  type Lookup,
+  mediaFor,
+  richValues,
+} from './data'
+import { type Rendered, rendered, securityHeaders, sendPage } from './respond'
+
+const TEXT_COOKIE = 'sn_text'
+const LARGE_TEXT = new RegExp(`(?:^|;\\s*)${TEXT_COOKIE}=large(?:;|$)`)
+
+const isLargeText = (req: Request) => LARGE_TEXT.test(req.headers.cookie ?? '')
+
+/** The stylesheet's URL carries a hash of its bytes, so a release reaches browsers at once. */
+function cssHref(): string {
+  try {
+    const bytes = fs.readFileSync(path.resolve('public/css/site.css'))
+    return `/css/site.css?v=${createHash('sha1').update(bytes).digest('hex').slice(0, 10)}`
+  } catch {
+    return '/css/site.css'
+  }
+}
+
+/** A document id as this database spells it: a positive integer on SQLite, 24 hex digits on MongoDB. */
+export function parseDocId(payload: Payload, raw: string): Id | null {
+  if (payload.db.defaultIDType === 'number') {
+    if (!/^[1-9]\d{0,15}$/.test(raw)) return null
+    const n = Number(raw)
+    return Number.isSafeInteger(n) ? n : null
+  }
+  return /^[0-9a-f]{24}$/i.test(raw) ? raw.toLowerCase() : null
+}
+
+const parseIssueNumber = (raw: string): number | null => (/^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : null)
+const GRID_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$/
+
+/** Resident pages: the reading site, server-rendered, no login (except the staff preview). */
+export function createSiteRouter(payload: Payload): Router {
   const router = Router()
+  const log = payload.logger.child({ component: 'site' })
+  const css = cssHref()
+
+  const settings = () => cached<SiteChrome>('settings', () => loadSettings(payload))
+  const context = async (pagePath: string, largeText: boolean, extra: Partial<PageContext> = {}): Promise<PageContext> => ({
+    site: await settings(),
+    publicUrl: publicUrl(),
+    path: pagePath,
+    largeText,
+    cssHref: css,
+    ...extra,
+  })
+
+  const fail = async (req: Request, res: Response, err: unknown) => {
+    log.error({ err, url: req.originalUrl }, 'page failed')
+    if (res.headersSent) return
+    try {
+      sendPage(req, res, rendered(500, errorPage(await context(req.path, isLargeText(req)))), { public: false })
+    } catch {
+      securityHeaders(res)
+      res.status(500).set('Cache-Control', 'no-store').type('text/plain; charset=utf-8').send(t('site.error.body'))
+    }
+  }
+
+  const notFound = async (req: Request, res: Response) =>
+    sendPage(req, res, rendered(404, notFoundPage(await context(req.path, isLargeText(req)))), { public: false })
+
+  /**
+   * A public page at its canonical path, rendered once per (path, text size)
+   * and kept in memory until content or settings change.
+   */
+  const serve = async (req: Request, res: Response, pagePath: string, render: (ctx: PageContext) => Promise<Rendered>) => {
+    try {
+      const largeText = isLargeText(req)
+      const page = await cached(`page:${pagePath}:${largeText ? 'lt' : 'n'}`, async () => render(await context(pagePath, largeText)), (err) =>
+        log.error({ err, path: pagePath }, 'background render failed'),
+      )
+      sendPage(req, res, page, { public: true })
+    } catch (err) {
+      await fail(req, res, err)
+    }
+  }
+
+  /** The page of one content, or the withdrawn notice (410), or not found (404). */
+  async function contentPage<T extends { id: Id }>(ctx: PageContext, lookup: Lookup<T>, collection: ContentSlug, view: (ctx: PageContext, doc: T) => string) {
+    if (lookup.state === 'withdrawn') return rendered(410, withdrawnPage(ctx))
+    if (lookup.state === 'missing') return rendered(404, notFoundPage(ctx))
+    const media = await mediaFor(payload, richValues(collection, lookup.doc as unknown as Record<string, unknown>))
+    return rendered(200, view({ ...ctx, media }, lookup.doc))
+  }
+
+  router.get('/', (req, res) =>
+    serve(req, res, paths.home(), async (ctx) => {
+      const [urgent, latest, events, policies] = await Promise.all([
+        listUrgent(payload),
+        latestIssue(payload),
+        listEvents(payload, 5),
+        listPolicies(payload, 5),
+      ])
+      return rendered(200, homePage(ctx, { urgent, latest, events, policies }))
+    }),
+  )
+
+  router.get('/issues', (req, res) => serve(req, res, paths.issues(), async (ctx) => rendered(200, issuesPage(ctx, await listIssues(payload)))))
+
+  router.get('/issues/:number', async (req, res) => {
+    const number = parseIssueNumber(req.params.number)
+    if (number == null) return notFound(req, res)
+    return serve(req, res, paths.issue(number), async (ctx) =>
+      contentPage<IssueDoc>(ctx, await findIssueByNumber(payload, number), 'issues', issuePage),
+    )
+  })
+
+  router.get('/events', (req, res) =>
+    serve(req, res, paths.events(), async (ctx) => rendered(200, eventsPage(ctx, await listEvents(payload, LIMITS.list)))),
+  )
+  router.get('/policies', (req, res) =>
+    serve(req, res, paths.policies(), async (ctx) => rendered(200, policiesPage(ctx, await listPolicies(payload, LIMITS.list)))),
+  )
+
+  const byId = <T extends { id: Id }>(collection: ContentSlug, route: (id: Id) => string, view: (ctx: PageContext, doc: T) => string) =>
+    async (req: Request, res: Response) => {
+      const id = parseDocId(payload, String(req.params.id))
+      if (id == null) return notFound(req, res)
+      return serve(req, res, route(id), async (ctx) => contentPage<T>(ctx, await findContent<T>(payload, collection, id), collection, view))
+    }
+
+  router.get('/events/:id', byId<EventDoc>('events', paths.event, eventPage))
+  router.get('/policies/:id', byId<PolicyDoc>('policies', paths.policy, policyPage))
+  router.get('/announcements/:id', byId<AnnouncementDoc>('announcements', paths.announcement, announcementPage))
+
+  router.get('/grids', (req, res) => serve(req, res, paths.grids(), async (ctx) => rendered(200, gridsPage(ctx, await listGridsByCommunity(payload)))))
+
+  router.get('/grids/:code', async (req, res) => {
+    const code = String(req.params.code)
+    if (!GRID_CODE.test(code)) return notFound(req, res)
+    return serve(req, res, paths.grid(code), async (ctx) => {
+      const grid = await findGridByCode(payload, code)
+      if (!grid) return rendered(404, notFoundPage(ctx))
+      const forGrid: Where = { or: [{ wholeStreet: { equals: true } }, { grids: { in: [grid.id] } }] }
+      const [announcements, latest, events, policies] = await Promise.all([
+        gridAnnouncements(payload, grid.id),
+        latestIssue(payload),
+        listEvents(payload, 5, forGrid),
+        listPolicies(payload, 3),
+      ])
+      return rendered(200, gridPage(ctx, { grid, announcements, latest, events, policies }))
+    })
+  })
+
+  /**
+   * Large text for elderly readers, without JavaScript: a link here sets a
+   * cookie and comes back. Only a path on this site is a way back.
+   */
+  router.get('/text-size', (req, res) => {
+    const large = req.query.size === 'large'
+    const back = typeof req.query.back === 'string' && req.query.back.length <= 500 && isSitePath(req.query.back) ? req.query.back : '/'
+    const secure = req.secure || publicUrl().startsWith('https:')
+    const cookie = large
+      ? `${TEXT_COOKIE}=large; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly${secure ? '; Secure' : ''}`
+      : `${TEXT_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly${secure ? '; Secure' : ''}`
+    securityHeaders(res)
+    res.setHeader('Set-Cookie', cookie)
+    res.setHeader('Cache-Control', 'no-store')
+    res.redirect(303, back)
+  })
+
+  /**
+   * The exact resident page of the latest version (draft included), for staff
+   * logged in to the admin. Read as that user, so access rules apply: a grid
+   * leader previews only their grids' announcements.
+   */
+  router.get('/preview/:collection/:id', async (req, res) => {
+    const collection = String(req.params.collection) as ContentSlug
+    const id = parseDocId(payload, String(req.params.id))
+    if (!CONTENT_SLUGS.includes(collection) || id == null) return notFound(req, res)
+    try {
+      const headers = new Headers()
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (typeof value === 'string') headers.set(name, value)
+        else if (Array.isArray(value)) headers.set(name, value.join(', '))
+      }
+      const { user } = await payload.auth({ headers })
+      if (!user) {
+        securityHeaders(res)
+        res.setHeader('Cache-Control', 'no-store')
+        return res.redirect(302, `/admin/login?redirect=${encodeURIComponent(req.originalUrl)}`)
+      }
+      const ctx = await context(req.path, isLargeText(req), { preview: true })
+      let doc: Record<string, unknown> | null = null
+      try {
+        doc = (await payload.findByID({ collection, id, depth: 1, draft: true, overrideAccess: false, user })) as unknown as Record<string, unknown>
+      } catch (err) {
+        const status = (err as { status?: number }).status
+        if (status === 403 || status === 401) return sendPage(req, res, rendered(403, forbiddenPage(ctx)), { public: false })
+        if (status === 404) return sendPage(req, res, rendered(404, notFoundPage(ctx)), { public: false })
+        throw err
+      }
+      const media = await mediaFor(payload, richValues(collection, doc))
+      const view = { ...ctx, media }
+      const html =
+        collection === 'issues'
+          ? issuePage(view, doc as unknown as IssueDoc)
+          : collection === 'events'
+            ? eventPage(view, doc as unknown as EventDoc)
+            : collection === 'policies'
+              ? policyPage(view, doc as unknown as PolicyDoc)
+              : announcementPage(view, doc as unknown as AnnouncementDoc)
+      return sendPage(req, res, rendered(200, html), { public: false })
+    } catch (err) {
+      return fail(req, res, err)
+    }
+  })
+
   return router
 }

@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto'
+
+import type { Request, Response } from 'express'
+
+/** A page ready to send: status, body bytes and their ETag, computed once. */
+export type Rendered = { status: number; body: Buffer; etag: string }
+
+export function rendered(status: number, html: string): Rendered {
+  const body = Buffer.from(html, 'utf8')
+  const etag = `"${createHash('sha1').update(body).digest('base64url')}"`
+  return { status, body, etag }
+}
+
+/**
+ * Headers for the resident pages only (not /admin or /api, which Next answers
+ * with its own): no inline script may run, no sniffing, no full referrer to
+ * other sites, no framing by other sites.
+ */
+const SECURITY_HEADERS: [string, string][] = [
+  [
+    'Content-Security-Policy',
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
+  ],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['Referrer-Policy', 'strict-origin-when-cross-origin'],
+  ['X-Frame-Options', 'SAMEORIGIN'],
+]
+
+export const PUBLIC_CACHE = 'public, max-age=60, stale-while-revalidate=300'
+
+export function securityHeaders(res: Response) {
+  for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value)
+}
+
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false
+  if (header.trim() === '*') return true
+  return header.split(',').some((tag) => {
+    const t = tag.trim()
+    return t === etag || t === `W/${etag}`
+  })
+}
+
+/**
+ * Send a page. Published pages are public for a minute (stale for five while
+ * revalidating) with an ETag, and answer 304 when the client has this version;
+ * everything else (errors, withdrawn, preview) is no-store.
+ */
+export function sendPage(req: Request, res: Response, page: Rendered, opts: { public: boolean }) {
+  securityHeaders(res)
+  res.setHeader('Content-Type', 'text/html; charset=utf-8')
+  // The large-text cookie changes the HTML.
+  res.setHeader('Vary', 'Cookie')
+  if (!opts.public || page.status !== 200) {
+    res.setHeader('Cache-Control', 'no-store')
+    res.status(page.status).end(req.method === 'HEAD' ? undefined : page.body)
+    return
+  }
+  res.setHeader('Cache-Control', PUBLIC_CACHE)
+  res.setHeader('ETag', page.etag)
+  if (matchesEtag(req.headers['if-none-match'], page.etag)) {
+    res.status(304).end()
+    return
+  }
+  res.setHeader('Content-Length', page.body.length)
+  res.status(200).end(req.method === 'HEAD' ? undefined : page.body)
+}

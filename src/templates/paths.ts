@@ -1,0 +1,41 @@
+/**
+ * Where each content lives on the reading site. The site's routes and every
+ * template that links to a content (pages, email, WeChat, feeds) use these.
+ */
+type Id = string | number
+
+export const paths = {
+  home: () => '/',
+  issues: () => '/issues',
+  issue: (number: number | string) => `/issues/${encodeURIComponent(String(number))}`,
+  events: () => '/events',
+  event: (id: Id) => `/events/${encodeURIComponent(String(id))}`,
+  policies: () => '/policies',
+  policy: (id: Id) => `/policies/${encodeURIComponent(String(id))}`,
+  announcement: (id: Id) => `/announcements/${encodeURIComponent(String(id))}`,
+  grids: () => '/grids',
+  grid: (code: string) => `/grids/${encodeURIComponent(code)}`,
+  preview: (collection: string, id: Id) => `/preview/${encodeURIComponent(collection)}/${encodeURIComponent(String(id))}`,
+  textSize: (size: 'large' | 'normal', back: string) => `/text-size?size=${size}&back=${encodeURIComponent(back)}`,
+}
+
+const idOf = (v: unknown): Id | null =>
+  typeof v === 'string' || typeof v === 'number'
+    ? v
+    : v && typeof v === 'object' && 'id' in v
+      ? ((v as { id: Id }).id ?? null)
+      : null
+
+/** The page of a content, given its collection and its (possibly populated) document. */
+export function contentPath(collection: string, doc: unknown): string | null {
+  if (collection === 'issues') {
+    const number = doc && typeof doc === 'object' ? (doc as { number?: unknown }).number : undefined
+    return typeof number === 'number' ? paths.issue(number) : null
+  }
+  const id = idOf(doc)
+  if (id == null) return null
+  if (collection === 'events') return paths.event(id)
+  if (collection === 'policies') return paths.policy(id)
+  if (collection === 'announcements') return paths.announcement(id)
+  return null
+}

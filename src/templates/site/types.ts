@@ -1,0 +1,74 @@
+import type { MediaDoc } from '../html'
+
+/** The shapes the resident pages read (a narrow view of Payload documents; ids may be numbers or strings). */
+export type Id = string | number
+export type Ref<T> = T | Id | null | undefined
+
+export type SiteChrome = {
+  streetName: string
+  periodicalName: string
+  logo?: Ref<MediaDoc>
+  hotline?: string | null
+  wechatName?: string | null
+  wechatQr?: Ref<MediaDoc>
+  footerText?: string | null
+  icp?: string | null
+  psb?: string | null
+}
+
+export type ContentBase = {
+  id: Id
+  title: string
+  summary?: string | null
+  urgent?: boolean | null
+  publishedAt?: string | null
+  updatedAt?: string | null
+  body?: unknown
+}
+
+export type IssueDoc = ContentBase & {
+  number: number
+  cover?: Ref<MediaDoc>
+  articles?: { id?: Id | null; title: string; author?: string | null; summary?: string | null; body?: unknown }[] | null
+}
+
+export type CommunityDoc = { id: Id; name: string; code?: string | null }
+export type GridDoc = { id: Id; code: string; name: string; community?: Ref<CommunityDoc>; households?: number | null }
+
+export type EventDoc = ContentBase & {
+  startsAt: string
+  endsAt?: string | null
+  location: string
+  organiser?: string | null
+  wholeStreet?: boolean | null
+  grids?: Ref<GridDoc>[] | null
+  signup?: string | null
+}
+
+export type PolicyDoc = ContentBase & {
+  issuingBody: string
+  documentNumber?: string | null
+  effectiveDate?: string | null
+  qa?: { question: string; answer: string }[] | null
+  sourceUrl?: string | null
+}
+
+export type AnnouncementDoc = ContentBase & { grids?: Ref<GridDoc>[] | null }
+
+/** Everything a page needs besides its own content. */
+export type PageContext = {
+  site: SiteChrome
+  /** Absolute base for canonical and share-card URLs (PUBLIC_URL). */
+  publicUrl: string
+  /** The path this page answers at (canonical, the text-size switch's way back). */
+  path: string
+  largeText: boolean
+  /** Staff preview of an unpublished version. */
+  preview?: boolean
+  /** The stylesheet's URL (versioned, so a new release is fetched at once). */
+  cssHref: string
+  /** Media looked up for rich-text uploads that came unpopulated. */
+  media?: Map<string, MediaDoc>
+}
+
+export type Section = { kind: 'issues' | 'events' | 'policies' | 'announcements'; doc: ContentBase & { number?: number } }
