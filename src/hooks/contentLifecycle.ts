@@ -62,21 +62,25 @@ export const reviewAndPublishGate: CollectionBeforeChangeHook = async ({ data, o
   const before = (originalDoc ?? {}) as ContentDoc
   const merged: ContentDoc = { ...before, ...(data as ContentDoc) }
   const prevReview: Review = before.review ?? { status: 'none' }
-  const review: Review = { status: 'none', ...prevReview, ...(data as ContentDoc).review }
+  const asked = (data as ContentDoc).review
+  // A request may ask for a state and write a comment; who reviewed and what
+  // was approved are only ever set here, never taken from the request.
+  const review: Review = {
+    status: asked?.status ?? prevReview.status ?? 'none',
+    comment: asked && 'comment' in asked ? asked.comment : (prevReview.comment ?? null),
+    reviewedBy: idOf(prevReview.reviewedBy as never) ?? null,
+    approvedHash: prevReview.approvedHash ?? null,
+  }
+  const refuse = (path: string, message: string) =>
+    new ValidationError({ collection: collection.slug, errors: [{ path, message }], req }, req.t)
 
   if (review.status !== prevReview.status) {
     if (review.status === 'approved' || review.status === 'returned') {
       if (!isEditor(user)) {
-        throw new ValidationError({
-          collection: collection.slug,
-          errors: [{ path: 'review.status', message: t('error.reviewNotAllowed', lang) }],
-        })
+        throw refuse('review.status', t('error.reviewNotAllowed', lang))
       }
       if (review.status === 'returned' && !review.comment?.trim()) {
-        throw new ValidationError({
-          collection: collection.slug,
-          errors: [{ path: 'review.comment', message: t('error.returnNeedsComment', lang) }],
-        })
+        throw refuse('review.comment', t('error.returnNeedsComment', lang))
       }
       review.reviewedBy = idOf((req.user as { id: string | number } | null)?.id) ?? null
     }
@@ -93,17 +97,11 @@ export const reviewAndPublishGate: CollectionBeforeChangeHook = async ({ data, o
     const hits = findSensitiveWords(merged, parseWordList(settings.sensitiveWords))
     if (hits.length) {
       const found = hits.map((h) => `“${h.word}”(${h.context})`).join(';')
-      throw new ValidationError({
-        collection: collection.slug,
-        errors: [{ path: hits[0].path || 'title', message: t('error.sensitiveWords', lang, { found }) }],
-      })
+      throw refuse(hits[0].path || 'title', t('error.sensitiveWords', lang, { found }))
     }
     const needsApproval = isGridScoped(user) && !settings.allowGridLeaderDirectPublish
     if (needsApproval && review.status !== 'approved') {
-      throw new ValidationError({
-        collection: collection.slug,
-        errors: [{ path: 'review.status', message: t('error.needsApproval', lang) }],
-      })
+      throw refuse('review.status', t('error.needsApproval', lang))
     }
     if (!merged.publishedAt) data.publishedAt = new Date().toISOString()
     data.withdrawnAt = null
