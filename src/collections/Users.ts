@@ -77,15 +77,15 @@ export const Users: CollectionConfig = {
         const merged = { ...originalDoc, ...data }
         const lang = langOf(req)
         if (merged.role === 'community-staff' && !merged.community)
-          throw new ValidationError({
-            collection: 'users',
-            errors: [{ path: 'community', message: t('error.communityRequired', lang) }],
-          })
+          throw new ValidationError(
+            { collection: 'users', errors: [{ path: 'community', message: t('error.communityRequired', lang) }], req },
+            req.t,
+          )
         if (merged.role === 'grid-leader' && !merged.grids?.length)
-          throw new ValidationError({
-            collection: 'users',
-            errors: [{ path: 'grids', message: t('error.gridLeaderGrids', lang) }],
-          })
+          throw new ValidationError(
+            { collection: 'users', errors: [{ path: 'grids', message: t('error.gridLeaderGrids', lang) }], req },
+            req.t,
+          )
         // A binding that no longer fits the role is dropped, so it grants nothing.
         if (merged.role !== 'community-staff') data.community = null
         if (merged.role !== 'grid-leader') data.grids = []
