@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createHash } from 'node:crypto'
 
-import { type Request, type Response, Router } from 'express'
+import { type NextFunction, type Request, type Response, Router } from 'express'
 import type { Payload, Where } from 'payload'
 
 import { CONTENT_SLUGS, type ContentSlug } from '../collections/contentCollection'
@@ -250,6 +250,13 @@ export function createSiteRouter(payload: Payload): Router {
     } catch (err) {
       return fail(req, res, err)
     }
+  })
+
+  // A path parameter that is not valid percent-encoding (the router's URIError, status 400)
+  // names no page: the same 404 as any other impossible id, not the server's 500.
+  router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (err instanceof URIError && (err as { status?: number }).status === 400) return void notFound(req, res)
+    next(err)
   })
 
   return router

@@ -296,6 +296,17 @@ describe('reading site', () => {
     expect((await html('/grids/Z-99')).res.status).toBe(404)
   })
 
+  it('names the grids an event concerns, and lists it only on those grids', async () => {
+    const ev = await event('甲一乙一联合活动', { wholeStreet: false, grids: [street.gridA1.id, street.gridB1.id], summary: null, body: body('请两个网格的居民参加。') })
+    const { text } = await html(`/events/${ev.id}`)
+    expect(text).toContain('<dt>范围</dt><dd>A-01 · 甲一网格、B-01 · 乙一网格</dd>')
+    // No summary: the share card describes it with the start of the body.
+    expect(metaContent(text, 'og:description')).toBe('请两个网格的居民参加。')
+    expect((await html('/grids/A-01')).text).toContain('甲一乙一联合活动')
+    expect((await html('/grids/B-01')).text).toContain('甲一乙一联合活动')
+    expect((await html('/grids/A-02')).text).not.toContain('甲一乙一联合活动')
+  })
+
   it('puts urgent street-wide content first on the home page', async () => {
     await event('紧急:明日停电', { urgent: true, summary: '明日 8:00–12:00 停电。' })
     const { text } = await html('/')
@@ -317,6 +328,10 @@ describe('reading site', () => {
       '/events/99999999999999999999999',
       `/events/${'9'.repeat(400)}`,
       '/policies/%00',
+      '/events/%E0%A4%A',
+      '/issues/%FF',
+      '/grids/%FF',
+      '/preview/events/%FF',
       '/policies/%27%20OR%201%3D1',
       '/announcements/ffffffffffffffffffffffff',
       '/announcements/123456',

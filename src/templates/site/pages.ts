@@ -1,3 +1,4 @@
+import { plainTextOfRichText } from '../../hooks/textOf'
 import { type MessageKey, t } from '../../i18n/messages'
 import { clip, formatDate, formatDateTime, formatTime, isoDate } from '../format'
 import { esc, escLines, imgTag, isMediaDoc, safeHref } from '../html'
@@ -30,6 +31,9 @@ function rich(ctx: PageContext, collection: Collection, doc: ContentBase, field:
   })
   return html ? `<div class="rich">${html}</div>` : ''
 }
+
+/** The share-card description: the summary, else the start of the body. */
+const describe = (summary: string | null | undefined, body: unknown) => summary?.trim() || clip(plainTextOfRichText(body), 120)
 
 const time = (value: unknown, text = formatDate(value)) =>
   text ? `<time datetime="${esc(isoDate(value))}">${esc(text)}</time>` : ''
@@ -126,7 +130,9 @@ export function issuePage(ctx: PageContext, issue: IssueDoc): string {
     (issue.summary ? `<p class="lead">${esc(issue.summary)}</p>` : '') +
     (toc ? `<nav class="toc" aria-label="${esc(t('site.contents'))}"><h2>${esc(t('site.contents'))}</h2><ol>${toc}</ol></nav>` : '') +
     `${body}</article>`
-  return layout(ctx, { title: `${t('site.issueNumber', 'zh', { number: issue.number })} ${issue.title}`, description: issue.summary, image: issue.cover }, main)
+  const first = articles[0]
+  const description = issue.summary?.trim() || describe(first?.summary, first?.body)
+  return layout(ctx, { title: `${t('site.issueNumber', 'zh', { number: issue.number })} ${issue.title}`, description, image: issue.cover }, main)
 }
 
 export function eventsPage(ctx: PageContext, events: EventDoc[]): string {
@@ -160,7 +166,7 @@ export function eventPage(ctx: PageContext, event: EventDoc): string {
       ['site.signup', escLines(event.signup)],
     ]) +
     `${rich(ctx, 'events', event, 'body', event.body)}</article>`
-  return layout(ctx, { title: event.title, description: event.summary }, main)
+  return layout(ctx, { title: event.title, description: describe(event.summary, event.body) }, main)
 }
 
 export function policiesPage(ctx: PageContext, policies: PolicyDoc[]): string {
@@ -185,7 +191,7 @@ export function policyPage(ctx: PageContext, policy: PolicyDoc): string {
     (qa ? `<section class="qa"><h2>${esc(t('site.qa'))}</h2>${qa}</section>` : '') +
     (source ? `<p class="source"><a href="${esc(source)}" rel="noopener noreferrer">${esc(t('site.source'))}</a></p>` : '') +
     `</article>`
-  return layout(ctx, { title: policy.title, description: policy.summary }, main)
+  return layout(ctx, { title: policy.title, description: describe(policy.summary, policy.body) }, main)
 }
 
 export function announcementPage(ctx: PageContext, a: AnnouncementDoc): string {
@@ -197,7 +203,7 @@ export function announcementPage(ctx: PageContext, a: AnnouncementDoc): string {
     facts([['site.audience', gridLinks]]) +
     (a.summary ? `<p class="lead">${esc(a.summary)}</p>` : '') +
     `${rich(ctx, 'announcements', a, 'body', a.body)}</article>`
-  return layout(ctx, { title: a.title, description: a.summary }, main)
+  return layout(ctx, { title: a.title, description: describe(a.summary, a.body) }, main)
 }
 
 export function gridsPage(ctx: PageContext, groups: { community: CommunityDoc; grids: GridDoc[] }[]): string {
