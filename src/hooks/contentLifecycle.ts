@@ -94,7 +94,7 @@ export const reviewAndPublishGate: CollectionBeforeChangeHook = async ({ data, o
 
   if (merged._status === 'published') {
     const settings = await settingsFor(req)
-    const hits = findSensitiveWords(merged, parseWordList(settings.sensitiveWords))
+    const hits = findSensitiveWords(merged, parseWordList(settings.sensitiveWords), collection.fields as never)
     if (hits.length) {
       const found = hits.map((h) => `“${h.word}”(${h.context})`).join(';')
       throw refuse(hits[0].path || 'title', t('error.sensitiveWords', lang, { found }))

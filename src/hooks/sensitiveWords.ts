@@ -1,4 +1,4 @@
-import { textPieces } from './textOf'
+import { readerTextPieces, textPieces } from './textOf'
 
 export type SensitiveHit = { word: string; path: string; context: string }
 
@@ -16,11 +16,19 @@ export function parseWordList(list: string | null | undefined): string[] {
 
 const CONTEXT = 8
 
-/** Every occurrence of every listed word in the document, with a few characters either side. */
-export function findSensitiveWords(doc: unknown, words: string[]): SensitiveHit[] {
+/**
+ * Every occurrence of every listed word in the document, with a few characters
+ * either side. Given the collection's fields, only the text readers see is
+ * searched (see readerTextPieces); without them, every string.
+ */
+export function findSensitiveWords(
+  doc: unknown,
+  words: string[],
+  fields?: Parameters<typeof readerTextPieces>[1],
+): SensitiveHit[] {
   if (!words.length) return []
   const hits: SensitiveHit[] = []
-  for (const { path, text } of textPieces(doc)) {
+  for (const { path, text } of fields ? readerTextPieces(doc, fields) : textPieces(doc)) {
     const lower = text.toLowerCase()
     for (const word of words) {
       const needle = word.toLowerCase()
