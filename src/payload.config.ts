@@ -1,8 +1,6 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-import { mongooseAdapter } from '@payloadcms/db-mongodb'
-import { sqliteAdapter } from '@payloadcms/db-sqlite'
 import { en } from '@payloadcms/translations/languages/en'
 import { zh } from '@payloadcms/translations/languages/zh'
 import { buildConfig } from 'payload'
@@ -21,14 +19,16 @@ import { Users } from './collections/Users'
 import { contentEditor } from './fields/richText'
 import { SiteSettings } from './globals/SiteSettings'
 import { env, payloadSecret, publicUrl, sqliteUrl } from './server/env'
+import { mongoAdapter } from './store/mongo'
+import { sqliteAdapterInTurn } from './store/sqlite'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
 
 function database() {
-  if (env.isMongo) {
-    return mongooseAdapter({ url: env.databaseUri })
-  }
-  return sqliteAdapter({
+  // MongoDB in production; MONGODB_COMPAT=ferretdb narrows it for FerretDB (docs/databases.md).
+  if (env.isMongo) return mongoAdapter(env.databaseUri)
+  // Writes take turns inside the process (store/sqlite.ts): SQLite has one writer.
+  return sqliteAdapterInTurn({
     client: { url: sqliteUrl() },
     // The schema comes from src/migrations only, in every mode, so tests run
     // on exactly what production runs.
