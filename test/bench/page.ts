@@ -14,6 +14,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 
 import { wrk, type WrkResult } from './_wrk'
 
@@ -98,16 +99,25 @@ try {
   const bare: WrkResult[] = []
   const page: WrkResult[] = []
   let pageReads = 0
-  for (let round = 1; round <= ROUNDS; round++) {
-    const b = await wrk(bareUrl, { ...load, seconds: SECONDS })
-    bare.push(b)
-    out(`round ${round} bare: ${b.rps.toFixed(0)} req/s, p50 ${b.p50Ms.toFixed(2)} ms, p99 ${b.p99Ms.toFixed(2)} ms`)
-    const before = dbReads
-    const p = await wrk(pageUrl, { ...load, seconds: SECONDS })
-    pageReads += dbReads - before
-    page.push(p)
-    out(`round ${round} page: ${p.rps.toFixed(0)} req/s, p50 ${p.p50Ms.toFixed(2)} ms, p99 ${p.p99Ms.toFixed(2)} ms`)
+  // The server's own event-loop stalls, to tell them from the load generator's share of the CPU.
+  const loop = monitorEventLoopDelay({ resolution: 5 })
+  loop.enable()
+  const stall = { bare: 0, page: 0 }
+  const measure = async (round: number, which: 'bare' | 'page', url: string) => {
+    loop.reset()
+    const r = await wrk(url, { ...load, seconds: SECONDS })
+    const maxMs = loop.max / 1e6
+    stall[which] = Math.max(stall[which], maxMs)
+    out(`round ${round} ${which}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, longest event-loop stall ${maxMs.toFixed(1)} ms`)
+    return r
   }
+  for (let round = 1; round <= ROUNDS; round++) {
+    bare.push(await measure(round, 'bare', bareUrl))
+    const before = dbReads
+    page.push(await measure(round, 'page', pageUrl))
+    pageReads += dbReads - before
+  }
+  loop.disable()
 
   const sum = (rs: WrkResult[], f: (r: WrkResult) => number) => rs.reduce((a, r) => a + f(r), 0)
   const rps = (rs: WrkResult[]) => sum(rs, (r) => r.rps) / rs.length
@@ -125,6 +135,8 @@ try {
     page_p99_ms: round2(worst(page, (r) => r.p99Ms)),
     bare_p99_ms: round2(worst(bare, (r) => r.p99Ms)),
     page_p50_ms: round2(worst(page, (r) => r.p50Ms)),
+    page_loop_stall_max_ms: round2(stall.page),
+    bare_loop_stall_max_ms: round2(stall.bare),
     page_bytes: pageBytes,
     page_requests: pageRequests,
     page_db_reads: pageReads,
