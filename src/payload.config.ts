@@ -18,7 +18,9 @@ import { Policies } from './collections/Policies'
 import { Users } from './collections/Users'
 import { contentEditor } from './fields/richText'
 import { SiteSettings } from './globals/SiteSettings'
+import { jobsConfig } from './jobs/config'
 import { env, payloadSecret, publicUrl, sqliteUrl } from './server/env'
+import { Claims } from './store/claims'
 import { mongoAdapter } from './store/mongo'
 import { sqliteAdapterInTurn } from './store/sqlite'
 
@@ -59,17 +61,14 @@ export default buildConfig({
     supportedLanguages: { zh, en },
     fallbackLanguage: 'zh',
   },
-  collections: [Issues, Events, Policies, Announcements, Media, Communities, Grids, Users, AuditLog, Counters],
+  collections: [Issues, Events, Policies, Announcements, Media, Communities, Grids, Users, AuditLog, Counters, Claims],
   globals: [SiteSettings],
   editor: contentEditor,
   db: database(),
   sharp,
   graphQL: { disablePlaygroundInProduction: true },
-  jobs: {
-    // node-cron in src/jobs is the one scheduler: it calls payload.jobs.run().
-    shouldAutoRun: () => false,
-    tasks: [],
-  },
+  // node-cron in src/jobs is the one runner; it claims each job under a lease.
+  jobs: jobsConfig(),
   // No generated types: ids are numbers on SQLite and strings on MongoDB, so
   // code uses its own narrow types (see src/access/roles.ts) instead.
   typescript: { autoGenerate: false, outputFile: path.resolve(dirname, 'payload-types.ts') },

@@ -3,6 +3,7 @@ import type { Access, CollectionConfig, Field } from 'payload'
 import { editorsOnly, isEditor } from '../access'
 import { contentSidebarFields, titleField } from '../fields/content'
 import { recordLifecycle, reviewAndPublishGate } from '../hooks/contentLifecycle'
+import { relationsExist } from '../hooks/relations'
 import { label, type MessageKey } from '../i18n/messages'
 import { publicUrl } from '../server/env'
 import { invalidateSiteCacheHook } from '../site/cache'
@@ -39,6 +40,8 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
       preview: (doc) => (doc?.id ? `${publicUrl()}/preview/${slug}/${doc.id}` : null),
     },
     defaultSort: '-updatedAt',
+    // Hot path: the reading site lists published content newest first.
+    indexes: [{ fields: ['_status', 'publishedAt'] }],
     access: {
       read: editorsOnly,
       // Not the read access by default: on versions a filter's paths start with `version.`.
@@ -55,7 +58,7 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
     fields: [titleField, ...fields, ...contentSidebarFields],
     hooks: {
       ...hooks,
-      beforeChange: [...(hooks?.beforeChange ?? []), reviewAndPublishGate],
+      beforeChange: [relationsExist, ...(hooks?.beforeChange ?? []), reviewAndPublishGate],
       afterChange: [...(hooks?.afterChange ?? []), recordLifecycle, invalidateSiteCacheHook],
       afterDelete: [...(hooks?.afterDelete ?? []), invalidateSiteCacheHook],
     },

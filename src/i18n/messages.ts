@@ -38,6 +38,8 @@ export const messages = {
   'col.audit-log.plural': { zh: '操作日志', en: 'Audit log' },
   'col.counters.singular': { zh: '计数器', en: 'Counter' },
   'col.counters.plural': { zh: '计数器', en: 'Counters' },
+  'col.claims.singular': { zh: '任务认领', en: 'Claim' },
+  'col.claims.plural': { zh: '任务认领', en: 'Claims' },
   'global.site-settings': { zh: '站点设置', en: 'Site settings' },
 
   // Common fields
@@ -141,7 +143,7 @@ export const messages = {
   // Validation errors
   'error.required': { zh: '此项必填。', en: 'This field is required.' },
   'error.endBeforeStart': { zh: '结束时间不能早于开始时间。', en: 'The end cannot be before the start.' },
-  'error.unknownGrid': { zh: '网格不存在:{grid}', en: 'Unknown grid: {grid}' },
+  'error.unknownRelation': { zh: '{label}不存在:{id}', en: '{label}: {id} does not exist.' },
   'error.gridsRequired': {
     zh: '请至少选择一个网格,或勾选“面向全街道”。',
     en: 'Choose at least one grid, or tick “Whole street”.',

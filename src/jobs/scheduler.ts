@@ -1,17 +1,32 @@
 import cron, { type ScheduledTask } from 'node-cron'
 import type { Payload } from 'payload'
 
+import { pruneLeases } from '../store/leases'
+import { runQueue, type QueueRun } from './runner'
+
 /** Queues of Payload's job runner; `default` holds scheduled publishing. */
 export const QUEUES = ['default'] as const
 
 export type SchedulerState = { lastTickAt: Date | null; lastError: string | null; ticks: number }
 export const schedulerState: SchedulerState = { lastTickAt: null, lastError: null, ticks: 0 }
 
-/** Run whatever is due on every queue once. Also what tests call to stand in for a tick. */
-export async function runDueJobs(payload: Payload): Promise<void> {
+let lastPrune = 0
+
+/**
+ * Run whatever is due on every queue once, each job claimed under a lease
+ * (runner.ts), so any number of worker processes can tick at once. Also what
+ * tests call to stand in for a tick.
+ */
+export async function runDueJobs(payload: Payload): Promise<Record<string, QueueRun>> {
+  const results: Record<string, QueueRun> = {}
   for (const queue of QUEUES) {
-    await payload.jobs.run({ queue, limit: 20 })
+    results[queue] = await runQueue(payload, queue, { limit: 20 })
   }
+  if (Date.now() - lastPrune > 3600_000) {
+    lastPrune = Date.now()
+    await pruneLeases(payload)
+  }
+  return results
 }
 
 /**

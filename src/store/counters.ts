@@ -3,10 +3,15 @@ import { createHash } from 'node:crypto'
 import type { PayloadRequest } from 'payload'
 import { sql } from '@payloadcms/db-sqlite'
 
+import { claimSlot, newestClaims } from './claims'
+import { inSqliteWriteTurn } from './sqlite'
+import { processOwner } from './leases'
+
 /**
  * Atomically take the next value of a named counter, never below `floor + 1`.
  * Payload's update-by-where is a find followed by writes, so it cannot hand out
- * unique numbers under concurrency: each adapter gets one native statement.
+ * unique numbers under concurrency: SQLite gets one native statement, MongoDB
+ * a claim in the ledger of store/claims.ts.
  */
 export async function nextCounterValue(req: PayloadRequest, key: string, floor = 0): Promise<number> {
   const db = req.payload.db as unknown as {
@@ -20,29 +25,41 @@ export async function nextCounterValue(req: PayloadRequest, key: string, floor =
     // Inside the request's transaction when there is one: SQLite has one writer,
     // and a second connection would wait on our own lock.
     const tx = req.transactionID ? db.sessions?.[String(await req.transactionID)]?.db : undefined
-    const conn = tx ?? db.drizzle!
-    const row = await conn.get<{ value: number }>(sql`
-      INSERT INTO counters (key, value, updated_at, created_at) VALUES (${key}, ${floor + 1}, ${now}, ${now})
-      ON CONFLICT (key) DO UPDATE SET value = MAX(value, ${floor}) + 1, updated_at = ${now}
-      RETURNING value`)
+    const next = (conn: SqliteLike) =>
+      conn.get<{ value: number }>(sql`
+        INSERT INTO counters (key, value, updated_at, created_at) VALUES (${key}, ${floor + 1}, ${now}, ${now})
+        ON CONFLICT (key) DO UPDATE SET value = MAX(value, ${floor}) + 1, updated_at = ${now}
+        RETURNING value`)
+    // Outside a transaction it is a write of its own, and waits for the process's write turn.
+    const row = tx ? await next(tx) : await inSqliteWriteTurn(req.payload, () => next(db.drizzle!))
     return Number(row.value)
   }
-  // The counter's _id is derived from its key. The primary key is unique on
-  // every MongoDB-wire server from the first write, whereas the unique index on
-  // `key` is built in the background after start: two first upserts by key
-  // could meet before it exists and create two counters (seen on FerretDB).
-  const _id = createHash('sha256').update(`counter:${key}`).digest('hex').slice(0, 24)
+  // The value is allocated by claiming slot n of `counter:<key>` in the claims
+  // ledger (store/claims.ts): an insert under a unique index, which exactly one
+  // process wins on every MongoDB-wire server. A conditional update or $inc is
+  // not enough there: FerretDB v1 runs them as read, modify, write back, and
+  // concurrent increments are lost (docs/databases.md).
+  const scope = `counter:${key}`
+  const _id = createHash('sha256').update(scope).digest('hex').slice(0, 24)
   const model = db.collections!.counters
+  const stored = (await model.findOne({ _id }, { value: 1 }).lean()) as { value?: number } | null
+  const newest = (await newestClaims(req.payload, [scope])).get(scope)
+  let value = Math.max(Number(newest?.slot ?? 0), Number(stored?.value ?? 0), floor) + 1
+  for (let tries = 0; !(await claimSlot(req.payload, { scope, slot: value, owner: processOwner })); tries++) {
+    if (tries >= 1000) throw new Error(`counter ${key}: no free value after 1000 tries`)
+    value++
+  }
+  // The counter document shows the latest value; the ledger is what decides.
+  // Its _id comes from the key: the primary key is unique from the first write,
+  // the index on `key` only once built in the background after start.
   for (let attempt = 1; ; attempt++) {
     try {
-      // Create it at the floor, or raise it to the floor: never lowers it.
-      await model.updateOne({ _id }, { $max: { value: floor }, $setOnInsert: { key, createdAt: new Date(now) } }, { upsert: true })
-      const doc = await model.findOneAndUpdate(
+      await model.updateOne(
         { _id },
-        { $inc: { value: 1 }, $set: { updatedAt: new Date(now) } },
-        { new: true, lean: true },
+        { $max: { value }, $set: { updatedAt: new Date(now) }, $setOnInsert: { key, createdAt: new Date(now) } },
+        { upsert: true },
       )
-      return Number(doc!.value)
+      return value
     } catch (err) {
       // Two concurrent first upserts of one _id: the loser finds it there on retry.
       if ((err as { code?: number }).code === 11000 && attempt < 3) continue
@@ -54,5 +71,5 @@ export async function nextCounterValue(req: PayloadRequest, key: string, floor =
 type SqliteLike = { get<T>(query: unknown): Promise<T> }
 type MongoModel = {
   updateOne(filter: object, update: object, options?: object): Promise<unknown>
-  findOneAndUpdate(filter: object, update: object, options: object): Promise<{ value: number } | null>
+  findOne(filter: object, projection: object): { lean(): Promise<unknown> }
 }
