@@ -3,6 +3,7 @@ import path from 'node:path'
 import express, { type Express, type NextFunction, type Request, type Response } from 'express'
 import type { Payload } from 'payload'
 
+import { t } from '../i18n/messages'
 import { createSiteRouter } from '../site/router'
 import { healthHandler } from './health'
 
@@ -42,9 +43,17 @@ export function createApp(payload: Payload, nextHandler?: Handler): Express {
   if (nextHandler) app.use(chineseByDefault, (req, res) => nextHandler(req, res))
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    payload.logger.error({ err, url: req.originalUrl }, 'request failed')
+    // Express and body parsers mark client errors (bad encoding, body too large) with a 4xx status.
+    const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode
+    const clientError = typeof status === 'number' && status >= 400 && status < 500
+    if (clientError) payload.logger.warn({ status, url: req.originalUrl }, 'bad request')
+    else payload.logger.error({ err, url: req.originalUrl }, 'request failed')
     if (res.headersSent) return
-    res.status(500).type('text/plain; charset=utf-8').send('服务暂时不可用,请稍后再试。')
+    res
+      .status(clientError ? status : 500)
+      .set('Cache-Control', 'no-store')
+      .type('text/plain; charset=utf-8')
+      .send(t(clientError ? 'site.error.badRequest' : 'site.error.body'))
   })
   return app
 }
