@@ -1,6 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { adminsOnly, staffOnly } from '../access'
+import { relationsExist } from '../hooks/relations'
 import { label, langOf, t } from '../i18n/messages'
 
 export const Grids: CollectionConfig = {
@@ -13,6 +14,7 @@ export const Grids: CollectionConfig = {
     listSearchableFields: ['code', 'name'],
   },
   defaultSort: 'code',
+  hooks: { beforeChange: [relationsExist] },
   access: { read: staffOnly, create: adminsOnly, update: adminsOnly, delete: adminsOnly },
   fields: [
     { name: 'code', type: 'text', label: label('field.code'), required: true, unique: true, maxLength: 20 },

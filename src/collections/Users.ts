@@ -3,6 +3,7 @@ import { ValidationError } from 'payload'
 
 import { adminFieldOnly, adminsOnly, isAdmin, ROLES, selfOrAdmin } from '../access'
 import { audit } from '../hooks/audit'
+import { relationsExist } from '../hooks/relations'
 import { label, langOf, t } from '../i18n/messages'
 
 export const Users: CollectionConfig = {
@@ -64,6 +65,7 @@ export const Users: CollectionConfig = {
   ],
   hooks: {
     beforeChange: [
+      relationsExist,
       async ({ data, operation, req }) => {
         // The first account of a new database (Payload's create-first-user
         // screen) must be able to run it: it becomes an admin.

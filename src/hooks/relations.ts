@@ -1,0 +1,70 @@
+import { type CollectionBeforeChangeHook, type Field, ValidationError } from 'payload'
+
+import { langOf, t } from '../i18n/messages'
+
+type Id = string | number
+type RelationField = { name: string; relationTo: string; label?: unknown }
+
+/** Top-level relationship and upload fields to one collection each (rows and collapsibles looked into). */
+function relationFields(fields: Field[]): RelationField[] {
+  return fields.flatMap((f): RelationField[] => {
+    if ((f.type === 'row' || f.type === 'collapsible') && 'fields' in f) return relationFields(f.fields)
+    if ((f.type === 'relationship' || f.type === 'upload') && typeof f.relationTo === 'string')
+      return [{ name: f.name, relationTo: f.relationTo, label: f.label }]
+    return []
+  })
+}
+
+const idOfValue = (v: unknown): unknown =>
+  v && typeof v === 'object' ? ((v as { id?: unknown; value?: unknown }).id ?? (v as { value?: unknown }).value) : v
+
+/**
+ * Every id a save gives a relationship field names an existing document.
+ * Field validation does not run on drafts (versions.drafts.validate is false)
+ * and a field's own validate replaces Payload's, so without this an unknown or
+ * malformed id reached the database: a foreign-key failure (HTTP 500) on
+ * SQLite, a dangling reference on MongoDB.
+ */
+export const relationsExist: CollectionBeforeChangeHook = async ({ data, req, collection }) => {
+  const { payload } = req
+  const mongo = payload.db.name === 'mongoose'
+  const wellFormed = (v: unknown): v is Id =>
+    mongo
+      ? typeof v === 'string' && /^[0-9a-f]{24}$/i.test(v)
+      : typeof v === 'number' && Number.isInteger(v) && v > 0
+  for (const field of relationFields(collection.fields)) {
+    const given = data?.[field.name]
+    if (given == null) continue
+    const ids = (Array.isArray(given) ? given : [given]).map(idOfValue).filter((v) => v != null && v !== '')
+    if (!ids.length) continue
+    const valid = ids.filter(wellFormed)
+    const found = valid.length
+      ? (
+          await payload.find({
+            collection: field.relationTo as never,
+            where: { id: { in: valid } },
+            depth: 0,
+            limit: 0,
+            pagination: false,
+            select: {},
+            overrideAccess: true,
+            req,
+          })
+        ).docs.map((d) => String(d.id))
+      : []
+    const unknown = ids.filter((v) => !found.includes(String(v)))
+    if (unknown.length) {
+      const lang = langOf(req)
+      const label = (field.label as Record<string, string> | undefined)?.[lang] ?? field.name
+      throw new ValidationError(
+        {
+          collection: collection.slug,
+          errors: [{ path: field.name, message: t('error.unknownRelation', lang, { label, id: unknown.map(String).join(', ') }) }],
+          req,
+        },
+        req.t,
+      )
+    }
+  }
+  return data
+}
