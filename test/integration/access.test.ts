@@ -388,6 +388,32 @@ describe('grid leader attempts that must change nothing', () => {
     expect((after?.grids as Id[]).map(String)).toEqual([String(street.gridA1.id)])
   })
 
+  it('reads a version by id only of an announcement they may read', async () => {
+    const versionOf = async (label: string) => {
+      const { docs } = await payload.findVersions({
+        collection: 'announcements',
+        where: { parent: { equals: fixedAnnouncements[label] } },
+        limit: 1,
+        overrideAccess: true,
+      })
+      return docs[0].id as Id
+    }
+    for (const [label, expected] of [
+      ['A-01', 200],
+      ['A-01+B-01', 200],
+      ['B-01', 403],
+      ['A-02', 403],
+    ] as const) {
+      const id = await versionOf(label)
+      const r = await rest('GET', `announcements/versions/${id}`, { token: actors.leaderA.token })
+      expect(r.status, label).toBe(expected)
+      const viaLocal = await local(() =>
+        payload.findVersionByID({ collection: 'announcements', id: id as never, overrideAccess: false, user: actors.leaderA.user as never }),
+      )
+      expect(viaLocal.status, label).toBe(expected)
+    }
+  })
+
   it('cannot read an issue draft by id, with or without draft=true', async () => {
     const draft = await payload.create({
       collection: 'issues',
