@@ -246,6 +246,68 @@ export const messages = {
   'site.forbidden.title': { zh: '无权查看', en: 'Not allowed' },
   'site.forbidden.body': { zh: '您的账号无权预览此内容。', en: 'Your account may not preview this content.' },
   'site.tagline': { zh: '{street} · {periodical}', en: '{street} · {periodical}' },
+
+  // WeChat: what each API error means for the editor (codes kept in the log; see src/channels/wechat/errors.ts)
+  'wechat.err.-1': { zh: '微信系统繁忙,稍后会自动重试。', en: 'WeChat is busy; it will be retried shortly.' },
+  'wechat.err.40001': {
+    zh: '接口调用凭证(access_token)无效或已被刷新。系统会自动重新获取;若反复出现,请检查公众号的 AppSecret 是否被重置。',
+    en: 'The access token is invalid or was replaced. It is fetched again automatically; if this keeps happening, check whether the AppSecret was reset.',
+  },
+  'wechat.err.40014': {
+    zh: '接口调用凭证(access_token)不合法。系统会自动重新获取;若反复出现,请检查公众号配置。',
+    en: 'The access token is not valid. It is fetched again automatically; if this keeps happening, check the account settings.',
+  },
+  'wechat.err.42001': { zh: '接口调用凭证(access_token)已过期,系统会自动重新获取。', en: 'The access token expired; it is fetched again automatically.' },
+  'wechat.err.40013': { zh: '公众号 AppID 无效,请管理员检查 WECHAT_APP_ID。', en: 'The AppID is invalid; an administrator should check WECHAT_APP_ID.' },
+  'wechat.err.40125': {
+    zh: '公众号 AppSecret 无效。若在公众平台重置过,请管理员更新 WECHAT_APP_SECRET。',
+    en: 'The AppSecret is invalid. If it was reset on the platform, an administrator must update WECHAT_APP_SECRET.',
+  },
+  'wechat.err.40164': {
+    zh: '本服务器的 IP 地址不在公众号的 IP 白名单中。请管理员登录微信公众平台,在“设置与开发 — 基本配置”中把服务器的出口 IP 加入白名单。',
+    en: "This server's IP address is not on the account's IP whitelist. An administrator must add the server's outgoing IP in the platform's basic settings.",
+  },
+  'wechat.err.45009': {
+    zh: '今天的接口调用次数已达上限。请明天再试,或由管理员在公众平台清零调用次数。',
+    en: "Today's API call quota is used up. Try again tomorrow, or an administrator can reset the quota on the platform.",
+  },
+  'wechat.err.45011': { zh: '接口调用太频繁,稍后会自动重试。', en: 'API calls are too frequent; it will be retried shortly.' },
+  'wechat.err.45028': {
+    zh: '今天的群发次数已用完:订阅号每天只能成功群发 1 次。请明天再群发;已发布的文章读者仍可通过链接阅读。',
+    en: "Today's mass send is used up: a subscription account may mass send once a day. Send tomorrow; published articles can still be read through their links.",
+  },
+  'wechat.err.45065': { zh: '这次群发已经提交过(群发编号相同),不会重复发送。', en: 'This mass send was already submitted (same client message id); it is not sent twice.' },
+  'wechat.err.48001': {
+    zh: '公众号没有调用此接口的权限(例如未认证的订阅号不能发布或群发)。请确认公众号已认证并开通相应权限。',
+    en: 'The account is not authorised for this API (an unverified subscription account cannot publish or mass send). Check that the account is verified and has the permission.',
+  },
+  'wechat.err.53503': {
+    zh: '草稿未通过发布检查。请检查文章内容(敏感词、图片、原文链接)后重新提交。',
+    en: 'The draft failed the publishing check. Check the content (wording, images, source link) and submit again.',
+  },
+  'wechat.err.40005': { zh: '图片格式不被微信接受(只接受 JPG 或 PNG)。', en: 'WeChat does not accept this image type (JPG or PNG only).' },
+  'wechat.err.40007': { zh: '素材不存在或已失效(草稿发布或群发后会从草稿箱移除)。', en: 'The media no longer exists (a draft leaves the draft box once published or mass sent).' },
+  'wechat.err.40009': { zh: '图片大小超过微信的限制。', en: "The image exceeds WeChat's size limit." },
+  'wechat.err.other': { zh: '微信接口返回错误 {code}:{message}', en: 'WeChat answered error {code}: {message}' },
+  'wechat.publish.1': { zh: '正在发布,稍后自动查询结果。', en: 'Publishing; the result is checked again shortly.' },
+  'wechat.publish.2': {
+    zh: '原创校验未通过,文章未发布。请取消原创声明或修改内容后重新发布。',
+    en: 'The originality check failed; nothing was published. Remove the originality claim or change the content and publish again.',
+  },
+  'wechat.publish.3': { zh: '发布失败(常规失败)。可稍后重试;若反复失败,请在公众平台查看原因。', en: 'Publishing failed. Try again later; if it keeps failing, see the reason on the platform.' },
+  'wechat.publish.4': { zh: '平台审核未通过,文章未发布。请修改内容后重新发布。', en: "The platform's review rejected the articles; nothing was published. Change the content and publish again." },
+  'wechat.publish.5': { zh: '文章发布成功后已被删除(在公众平台删除或已撤回)。', en: 'The articles were deleted after publishing (on the platform, or withdrawn).' },
+  'wechat.publish.6': { zh: '文章发布成功后被平台封禁,读者已无法阅读。请在公众平台查看通知。', en: 'The platform blocked the articles after publishing; readers can no longer open them. See the notice on the platform.' },
+  'wechat.check.noArticles': { zh: '至少需要一篇文章。', en: 'At least one article is needed.' },
+  'wechat.check.tooManyArticles': { zh: '一次最多 {max} 篇文章,现有 {count} 篇。', en: 'At most {max} articles at once; there are {count}.' },
+  'wechat.check.required': { zh: '第 {index} 篇文章缺少{field}。', en: 'Article {index} has no {field}.' },
+  'wechat.check.tooLong': { zh: '第 {index} 篇文章的{field}超过 {max} 字(现有 {count} 字)。', en: 'The {field} of article {index} exceeds {max} characters ({count}).' },
+  'wechat.check.contentTooLarge': { zh: '第 {index} 篇文章的正文超过 1 MB。', en: 'The body of article {index} exceeds 1 MB.' },
+  'wechat.check.sourceUrl': { zh: '第 {index} 篇文章的原文链接不是 http(s) 地址或超过 1 KB。', en: 'The source link of article {index} is not an http(s) URL or exceeds 1 KB.' },
+  'wechat.check.imageType': { zh: '图片只能是 JPG 或 PNG 格式。', en: 'Images must be JPG or PNG.' },
+  'wechat.check.imageTooLarge': { zh: '正文图片须小于 1 MB,此图 {size}。', en: 'Body images must be under 1 MB; this one is {size}.' },
+  'wechat.check.thumbCannotFit': { zh: '封面图无法压缩到 64 KB 以内,请换一张图片。', en: 'The cover cannot be compressed under 64 KB; choose another image.' },
+  'wechat.check.clientMsgId': { zh: '群发编号不能超过 64 字节。', en: 'The client message id may not exceed 64 bytes.' },
 } satisfies Record<string, Entry>
 
 export type MessageKey = keyof typeof messages

@@ -1,0 +1,122 @@
+/**
+ * Email over an SMTP pool (nodemailer). The message arrives already rendered
+ * (HTML and text strings with the recipient's own links spliced in); the
+ * channel writes the MIME message itself (see mime.ts) and hands it to the
+ * pool as raw bytes, so a send costs one encoding and one SMTP transaction.
+ */
+import nodemailer from 'nodemailer'
+import type SMTPPool from 'nodemailer/lib/smtp-pool'
+
+import { failure, ok, type RecipientChannel, type SendFailure, type SendResult } from '../types'
+import { buildMime, isAddress, parseMailbox, type Mailbox } from './mime'
+
+export type EmailConfig = {
+  /** A nodemailer connection URL (SMTP_URL), e.g. smtp://user:pass@host:587 */
+  url: string
+  /** Default sender (MAIL_FROM), e.g. "街道资讯 <news@example.org>". */
+  from: string
+  /** Parallel SMTP connections (default 5). */
+  maxConnections?: number
+  /** Messages per connection before it is recycled (default 100). */
+  maxMessages?: number
+  /** At most `rateLimit` messages per `rateDeltaMs` across the pool (default: no limit). */
+  rateLimit?: number
+  rateDeltaMs?: number
+  /** Socket inactivity timeout (default 60 s) and connection timeout (default 15 s). */
+  socketTimeoutMs?: number
+  connectionTimeoutMs?: number
+}
+
+export type EmailMessage = {
+  to: string
+  subject: string
+  html: string
+  text: string
+  /** e.g. List-Unsubscribe: <https://…>, List-Unsubscribe-Post: List-Unsubscribe=One-Click (RFC 8058). */
+  headers?: Record<string, string>
+  /** Overrides the configured sender. */
+  from?: string
+}
+
+type NodemailerError = Error & { code?: string; responseCode?: number; command?: string; response?: string }
+
+/** SMTP network failures that say nothing about the recipient: try again later. */
+const NETWORK_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EDNS', 'EPROTOCOL'])
+
+/**
+ * Every nodemailer/SMTP failure to a kind:
+ * - authentication (EAUTH, 530/535) and a refused sender (5xx at MAIL FROM) → config
+ * - any other 5xx (RCPT TO, DATA) → recipient-gone: permanent for this address
+ * - 4xx (421 closing, 450/451/452 try later) → retryable
+ * - connection loss, timeouts, refused connections → retryable
+ * - anything else (malformed message, TLS set-up) → config
+ */
+export function mapSmtpError(err: unknown): SendFailure {
+  const e = err as NodemailerError
+  const message = e?.response || e?.message || String(err)
+  const reply = e?.responseCode
+  if (e?.code === 'EAUTH' || reply === 530 || reply === 535) return failure('config', reply ?? 'EAUTH', message)
+  if (reply && reply >= 500) {
+    if (/^MAIL\b/i.test(e.command ?? '')) return failure('config', reply, message)
+    return failure('recipient-gone', reply, message)
+  }
+  if (reply && reply >= 400) return failure('retryable', reply, message)
+  if (e?.code && NETWORK_CODES.has(e.code)) return failure('retryable', e.code, message)
+  return failure('config', e?.code || 'EMAIL', message)
+}
+
+export class EmailChannel implements RecipientChannel<EmailMessage> {
+  readonly name = 'email' as const
+  private readonly transport: nodemailer.Transporter<SMTPPool.SentMessageInfo>
+  private readonly from: Mailbox
+
+  constructor(config: EmailConfig) {
+    const from = parseMailbox(config.from)
+    if (!from) throw new Error(`MAIL_FROM is not a valid sender: "${config.from}"`)
+    this.from = from
+    this.transport = nodemailer.createTransport({
+      url: config.url,
+      pool: true,
+      maxConnections: config.maxConnections ?? 5,
+      maxMessages: config.maxMessages ?? 100,
+      ...(config.rateLimit ? { rateLimit: config.rateLimit, rateDelta: config.rateDeltaMs ?? 1000 } : {}),
+      socketTimeout: config.socketTimeoutMs ?? 60_000,
+      connectionTimeout: config.connectionTimeoutMs ?? 15_000,
+      greetingTimeout: config.connectionTimeoutMs ?? 15_000,
+    } as SMTPPool.Options)
+  }
+
+  async send(message: EmailMessage): Promise<SendResult> {
+    if (!isAddress(message.to)) return failure('recipient-gone', 'invalid-address', `Not an email address: "${message.to}"`)
+    const from = message.from ? parseMailbox(message.from) : this.from
+    if (!from) return failure('config', 'invalid-sender', `Not a valid sender: "${message.from}"`)
+    let built: { raw: string; messageId: string }
+    try {
+      built = buildMime({ from, to: message.to, subject: message.subject, html: message.html, text: message.text, headers: message.headers })
+    } catch (err) {
+      return failure('config', 'invalid-message', (err as Error).message)
+    }
+    try {
+      const info = await this.transport.sendMail({ envelope: { from: from.address, to: [message.to] }, raw: built.raw })
+      // A pool answers per recipient; one recipient per message, so one verdict.
+      if (info.rejected?.length) return failure('recipient-gone', 'rejected', info.response || 'Recipient rejected')
+      return ok(built.messageId)
+    } catch (err) {
+      return mapSmtpError(err)
+    }
+  }
+
+  /** Checks that the server answers and accepts our login (for the admin's "test connection"). */
+  async verify(): Promise<SendResult> {
+    try {
+      await this.transport.verify()
+      return ok()
+    } catch (err) {
+      return mapSmtpError(err)
+    }
+  }
+
+  async close(): Promise<void> {
+    this.transport.close()
+  }
+}

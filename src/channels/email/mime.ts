@@ -1,0 +1,106 @@
+/**
+ * A small MIME writer for the one shape we send: multipart/alternative with a
+ * UTF-8 text part and a UTF-8 HTML part, both base64 (native, fast, and safe
+ * for Chinese text and long lines). The pipeline renders a content once and
+ * splices per-recipient parts into the strings; writing the message here is
+ * then one Buffer.toString('base64') per part, not a full composer run per
+ * recipient.
+ */
+import { randomBytes } from 'node:crypto'
+
+export type Mailbox = { name?: string; address: string }
+
+/** A conservative addr-spec: no spaces, brackets, quotes, commas or control characters; one @. */
+const ADDRESS = /^[^\s@<>()",;:\\[\]\u0000-\u001f\u007f]+@[^\s@<>()",;:\\[\]\u0000-\u001f\u007f]+\.[^\s@<>()",;:\\[\]\u0000-\u001f\u007f]+$/
+
+export function isAddress(value: string): boolean {
+  return value.length <= 254 && ADDRESS.test(value)
+}
+
+/** "街道办 <news@example.org>", "<news@example.org>" or "news@example.org". */
+export function parseMailbox(value: string): Mailbox | null {
+  const m = /^\s*(?:"?([^"<>]*?)"?\s*)?<([^<>]+)>\s*$/.exec(value)
+  const address = (m ? m[2] : value).trim()
+  if (!isAddress(address)) return null
+  const name = m?.[1]?.trim()
+  return name ? { name, address } : { address }
+}
+
+const ASCII_PRINTABLE = /^[\x20-\x7e]*$/
+
+/**
+ * RFC 2047 encoded-words (UTF-8, B encoding) for a non-ASCII header text, each
+ * word at most 75 characters and never splitting a UTF-8 sequence.
+ */
+export function encodeWords(text: string): string {
+  if (ASCII_PRINTABLE.test(text)) return text
+  const words: string[] = []
+  let chunk = ''
+  for (const ch of text) {
+    // 45 bytes of UTF-8 become 60 base64 characters: with "=?UTF-8?B?" and "?=" that is 72.
+    if (Buffer.byteLength(chunk + ch) > 45) {
+      words.push(chunk)
+      chunk = ''
+    }
+    chunk += ch
+  }
+  if (chunk) words.push(chunk)
+  return words.map((w) => `=?UTF-8?B?${Buffer.from(w).toString('base64')}?=`).join('\r\n ')
+}
+
+function formatMailbox(box: Mailbox): string {
+  if (!box.name) return box.address
+  const name = ASCII_PRINTABLE.test(box.name) ? `"${box.name.replace(/["\\]/g, '\\$&')}"` : encodeWords(box.name)
+  return `${name} <${box.address}>`
+}
+
+function base64Lines(text: string): string {
+  const b64 = Buffer.from(text, 'utf8').toString('base64')
+  let out = ''
+  for (let i = 0; i < b64.length; i += 76) out += b64.slice(i, i + 76) + '\r\n'
+  return out
+}
+
+/** RFC 5322 date, e.g. "Thu, 26 Nov 2026 08:00:00 +0000". */
+function rfc5322Date(d: Date): string {
+  return d.toUTCString().replace(/GMT$/, '+0000')
+}
+
+export type MimeInput = {
+  from: Mailbox
+  to: string
+  subject: string
+  html: string
+  text: string
+  headers?: Record<string, string>
+  date?: Date
+}
+
+/** Header names we write ourselves; callers may not override them. */
+const OWN_HEADERS = new Set(['from', 'to', 'subject', 'date', 'message-id', 'mime-version', 'content-type', 'content-transfer-encoding'])
+
+/** Returns the message (CRLF line ends) and its Message-ID; throws on a header that would break the message. */
+export function buildMime(input: MimeInput): { raw: string; messageId: string } {
+  const domain = input.from.address.split('@')[1]
+  const messageId = `<${randomBytes(12).toString('hex')}@${domain}>`
+  const boundary = `=_sn_${randomBytes(12).toString('hex')}`
+  const lines = [
+    `From: ${formatMailbox(input.from)}`,
+    `To: ${input.to}`,
+    `Subject: ${encodeWords(input.subject)}`,
+    `Date: ${rfc5322Date(input.date ?? new Date())}`,
+    `Message-ID: ${messageId}`,
+    'MIME-Version: 1.0',
+  ]
+  for (const [name, value] of Object.entries(input.headers ?? {})) {
+    if (!/^[!-9;-~]+$/.test(name)) throw new Error(`Invalid header name "${name}"`)
+    if (OWN_HEADERS.has(name.toLowerCase())) throw new Error(`Header "${name}" is written by the channel`)
+    if (/[\r\n]/.test(value)) throw new Error(`Header "${name}" contains a line break`)
+    lines.push(`${name}: ${encodeWords(value)}`)
+  }
+  lines.push(`Content-Type: multipart/alternative; boundary="${boundary}"`, '', '')
+  const part = (type: string, body: string) =>
+    `--${boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64Lines(body)}`
+  const raw = lines.join('\r\n') + part('text/plain', input.text) + part('text/html', input.html) + `--${boundary}--\r\n`
+  return { raw, messageId }
+}

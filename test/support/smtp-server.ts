@@ -1,0 +1,147 @@
+/**
+ * A real SMTP server (the `smtp-server` package) on 127.0.0.1 for tests and
+ * benchmarks. It accepts every message, keeps it parsed back with mailparser
+ * (or only counts, for benchmarks), and can be told to fail on purpose:
+ * a reply code for given recipients, a reply code for the next N MAIL/RCPT/DATA
+ * commands, or a dropped connection at a given command.
+ */
+import type { AddressInfo } from 'node:net'
+
+import { simpleParser, type ParsedMail } from 'mailparser'
+import { SMTPServer, type SMTPServerSession } from 'smtp-server'
+
+export type SmtpStage = 'mail' | 'rcpt' | 'data'
+
+export type ReceivedMail = {
+  envelope: { from: string; to: string[] }
+  raw: Buffer
+  parsed: ParsedMail | null
+  at: Date
+}
+
+export type SmtpTestServer = {
+  port: number
+  /** A nodemailer connection URL (the shape of SMTP_URL). */
+  url: string
+  messages: ReceivedMail[]
+  /** Messages accepted (also counted when `keep` is false). */
+  accepted(): number
+  /** Answer `code` to RCPT TO for this address (until cleared). */
+  failRecipient(address: string, code: number, text?: string): void
+  /** Answer `code` to the next `times` commands of that stage. */
+  failNext(times: number, code: number, stage?: SmtpStage, text?: string): void
+  /** Drop the TCP connection (no reply) on the next `times` commands of that stage. */
+  dropNext(times: number, stage?: SmtpStage): void
+  /** Forget messages, rules and counts. */
+  reset(): void
+  /** Resolves when at least `count` messages were accepted; rejects after timeoutMs. */
+  waitFor(count: number, timeoutMs?: number): Promise<void>
+  close(): Promise<void>
+}
+
+type Rule = { times: number; stage: SmtpStage; code?: number; text?: string; drop?: boolean }
+
+export async function startSmtpServer(options: { keep?: boolean; parse?: boolean } = {}): Promise<SmtpTestServer> {
+  const keep = options.keep ?? true
+  const parse = keep && (options.parse ?? true)
+  const messages: ReceivedMail[] = []
+  const recipientFailures = new Map<string, { code: number; text?: string }>()
+  let rules: Rule[] = []
+  let accepted = 0
+  let waiters: { count: number; resolve: () => void }[] = []
+
+  const replyError = (code: number, text?: string) =>
+    Object.assign(new Error(text || `Test server refuses with ${code}`), { responseCode: code })
+
+  /** Apply the first matching rule for this stage; true when it answered (or dropped). */
+  const applyRule = (stage: SmtpStage, session: SMTPServerSession, callback: (err?: Error | null) => void): boolean => {
+    const rule = rules.find((r) => r.stage === stage && r.times > 0)
+    if (!rule) return false
+    rule.times--
+    rules = rules.filter((r) => r.times > 0)
+    if (rule.drop) {
+      for (const conn of server.connections) if (conn.id === session.id) conn._socket.destroy()
+      return true
+    }
+    callback(replyError(rule.code!, rule.text))
+    return true
+  }
+
+  const server = new SMTPServer({
+    logger: false,
+    authOptional: true,
+    // No STARTTLS: the test server has no certificate of its own, and clients then speak plain SMTP.
+    disabledCommands: ['STARTTLS'],
+    size: 10 * 1024 * 1024,
+    onMailFrom(_address, session, callback) {
+      if (!applyRule('mail', session, callback)) callback()
+    },
+    onRcptTo(address, session, callback) {
+      if (applyRule('rcpt', session, callback)) return
+      const fail = recipientFailures.get(address.address.toLowerCase())
+      if (fail) return callback(replyError(fail.code, fail.text))
+      callback()
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = []
+      stream.on('data', (c: Buffer) => keep && chunks.push(c))
+      stream.on('end', async () => {
+        if (applyRule('data', session, callback)) return
+        const mail: ReceivedMail = {
+          envelope: {
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+          },
+          raw: Buffer.concat(chunks),
+          parsed: null,
+          at: new Date(),
+        }
+        try {
+          if (parse) mail.parsed = await simpleParser(mail.raw)
+        } catch (err) {
+          return callback(replyError(554, `Unparseable message: ${(err as Error).message}`))
+        }
+        if (keep) messages.push(mail)
+        accepted++
+        waiters = waiters.filter((w) => (accepted >= w.count ? (w.resolve(), false) : true))
+        callback()
+      })
+    },
+  })
+  server.on('error', () => {
+    // Client-side resets (dropped connections on purpose) surface here; nothing to do.
+  })
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+  const port = (server.server.address() as AddressInfo).port
+
+  return {
+    port,
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    accepted: () => accepted,
+    failRecipient(address, code, text) {
+      recipientFailures.set(address.toLowerCase(), { code, text })
+    },
+    failNext(times, code, stage = 'rcpt', text) {
+      rules.push({ times, stage, code, text })
+    },
+    dropNext(times, stage = 'data') {
+      rules.push({ times, stage, drop: true })
+    },
+    reset() {
+      messages.length = 0
+      recipientFailures.clear()
+      rules = []
+      accepted = 0
+    },
+    waitFor(count, timeoutMs = 10_000) {
+      if (accepted >= count) return Promise.resolve()
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`SMTP test server: ${accepted} of ${count} messages after ${timeoutMs} ms`)), timeoutMs)
+        waiters.push({ count, resolve: () => (clearTimeout(timer), resolve()) })
+      })
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
