@@ -43,6 +43,10 @@ const TABLE: Record<string, Partial<Record<Op, string>>> = {
   'audit-log': /*        */ { create: 'NNNNN', list: 'YNNNN', read: 'YNNNN', update: 'NNNNN', delete: 'NNNNN' },
   counters: /*           */ { create: 'NNNNN', list: 'NNNNN', read: 'NNNNN', update: 'NNNNN', delete: 'NNNNN' },
   'site-settings': /*    */ { read: 'YYYYN', update: 'YNNNN' },
+  // Closed to everyone: a job runs as the user named in its input, so an open
+  // jobs collection would let anyone publish as an editor.
+  'payload-jobs': /*     */ { create: 'NNNNN', list: 'NNNNN', read: 'NNNNN', update: 'NNNNN', delete: 'NNNNN' },
+  claims: /*             */ { create: 'NNNNN', list: 'NNNNN', read: 'NNNNN', update: 'NNNNN', delete: 'NNNNN' },
 }
 
 /** Which of the fixed announcements each actor's list shows (its versions list shows the same parents). */
@@ -93,6 +97,15 @@ function createData(row: string): Record<string, unknown> {
       return { action: 'export', detail: title }
     case 'counters':
       return { key: unique('k'), value: 1 }
+    case 'payload-jobs':
+      return {
+        taskSlug: 'schedulePublish',
+        queue: unique('q'),
+        input: { type: 'publish', doc: { relationTo: 'issues', value: String(fixed.issues) }, user: { relationTo: 'users', value: street.editor.id } },
+        waitUntil: new Date(Date.now() + 86_400_000).toISOString(),
+      }
+    case 'claims':
+      return { scope: unique('s'), slot: 1, owner: 'test' }
   }
   throw new Error(`no data for ${row}`)
 }
@@ -110,6 +123,8 @@ const PROBE: Record<string, string> = {
   'audit-log': 'detail',
   counters: 'value',
   'site-settings': 'hotline',
+  'payload-jobs': 'queue',
+  claims: 'owner',
 }
 const probeValue = (collection: string) => (collection === 'counters' ? 1000 + ++seq : unique('changed'))
 
@@ -235,7 +250,7 @@ async function attempt(driver: Driver, row: string, op: Op, actor: Actor, proble
   switch (op) {
     case 'create': {
       const data = createData(row)
-      const key = collection === 'users' ? 'email' : collection === 'counters' ? 'key' : PROBE[collection]
+      const key = ({ users: 'email', counters: 'key', claims: 'scope' } as Record<string, string>)[collection] ?? PROBE[collection]
       const v = verdict(await driver.create(actor, collection, data))
       const { totalDocs } = await payload.count({
         collection: collection as never,
@@ -323,7 +338,7 @@ beforeAll(async () => {
     anon: await login('anon', null),
   }
   // The documents read and listed (never changed by the tests).
-  for (const row of ['issues', 'events', 'policies', 'media', 'communities', 'grids', 'audit-log', 'counters'])
+  for (const row of ['issues', 'events', 'policies', 'media', 'communities', 'grids', 'audit-log', 'counters', 'payload-jobs', 'claims'])
     fixed[row] = (await freshDoc(row, actors.admin)).id
   for (const g of ANN_GRIDS) {
     const doc = await freshDoc(`announcements@${g}`, actors.admin)
