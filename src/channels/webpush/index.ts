@@ -1,0 +1,193 @@
+/**
+ * Web push (RFC 8030/8291/8292) with web-push for the encryption and the VAPID
+ * signature. Two things differ from web-push's own sendNotification:
+ * - the VAPID Authorization header is signed once per push-service origin and
+ *   reused while it is valid (a 12 h JWT, renewed an hour before it expires),
+ *   instead of one ECDSA signature per message;
+ * - requests go through keep-alive agents (http or https, as the endpoint says).
+ * The aes128gcm encryption stays per message: each one has its own salt and key.
+ */
+import { createHash } from 'node:crypto'
+import http from 'node:http'
+import https from 'node:https'
+
+import webpush from 'web-push'
+
+import { failure, ok, parseRetryAfter, type RecipientChannel, type SendFailure, type SendResult } from '../types'
+
+/** 4096 bytes a push service must accept, less aes128gcm's header (86), padding delimiter (1) and tag (16). */
+export const MAX_PUSH_PAYLOAD_BYTES = 3993
+
+export type PushSubscription = { endpoint: string; keys: { p256dh: string; auth: string } }
+export type PushNotification = { title: string; body: string; icon?: string; url: string; tag?: string }
+export type Urgency = 'very-low' | 'low' | 'normal' | 'high'
+export type PushMessage = {
+  subscription: PushSubscription
+  notification: PushNotification
+  /** Seconds the push service keeps the message for an offline device (default: the channel's). */
+  ttlSeconds?: number
+  urgency?: Urgency
+  /** Replaces an undelivered message with the same topic: one per content (see pushTopic). */
+  topic?: string
+}
+
+export type WebPushConfig = {
+  publicKey: string
+  privateKey: string
+  /** mailto: or https: contact for push services (VAPID_SUBJECT). */
+  subject: string
+  ttlSeconds?: number
+  timeoutMs?: number
+  /** Sockets per push-service origin (default 50). */
+  maxSockets?: number
+  vapidValiditySeconds?: number
+  vapidRenewBeforeSeconds?: number
+  /** Clock, for tests of header renewal. */
+  now?: () => number
+}
+
+const ELLIPSIS = '…'
+const segmenter = new Intl.Segmenter('zh', { granularity: 'grapheme' })
+const graphemes = (s: string) => Array.from(segmenter.segment(s), (x) => x.segment)
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8')
+
+/**
+ * The notification as JSON of at most `maxBytes` UTF-8 bytes. The body is cut
+ * first, then the title, each at a character (grapheme) boundary with an
+ * ellipsis; url, icon and tag are never cut (a cut URL is a broken link).
+ */
+export function fitPushPayload(n: PushNotification, maxBytes = MAX_PUSH_PAYLOAD_BYTES): string {
+  const build = (title: string, body: string) =>
+    JSON.stringify({ title, body, ...(n.icon ? { icon: n.icon } : {}), url: n.url, ...(n.tag ? { tag: n.tag } : {}) })
+  const full = build(n.title, n.body)
+  if (bytes(full) <= maxBytes) return full
+
+  // Largest prefix of `parts` (plus ellipsis) for which fits(text) holds: binary search, as bytes grow with length.
+  const longest = (parts: string[], fits: (text: string) => boolean): string | null => {
+    let lo = 0
+    let hi = parts.length - 1
+    let best: string | null = null
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      const text = mid === 0 ? '' : parts.slice(0, mid).join('') + ELLIPSIS
+      if (fits(text)) (best = text), (lo = mid + 1)
+      else hi = mid - 1
+    }
+    return best
+  }
+  const body = longest(graphemes(n.body), (b) => bytes(build(n.title, b)) <= maxBytes)
+  if (body !== null) return build(n.title, body)
+  const title = longest(graphemes(n.title), (t) => bytes(build(t, '')) <= maxBytes)
+  if (title !== null) return build(title, '')
+  throw new Error(`Push payload exceeds ${maxBytes} bytes even without title and body (url/icon/tag too long)`)
+}
+
+/** A Topic header value for a content key: its own value when already valid, else a hash of it (≤ 32 URL-safe base64 chars). */
+export function pushTopic(key: string): string {
+  if (/^[A-Za-z0-9_-]{1,32}$/.test(key)) return key
+  return createHash('sha256').update(key).digest('base64url').slice(0, 32)
+}
+
+/**
+ * Push-service answers to kinds:
+ * 404/410 → recipient-gone (the subscription expired or was withdrawn);
+ * 429 and 5xx → retryable, honouring Retry-After (seconds or HTTP date);
+ * 400/401/403/413 and any other → config (our request, keys or payload are wrong).
+ */
+export function mapPushStatus(status: number, headers: http.IncomingHttpHeaders, body = ''): SendFailure {
+  const message = `Push service answered ${status}${body ? `: ${body.slice(0, 300)}` : ''}`
+  if (status === 404 || status === 410) return failure('recipient-gone', status, message)
+  if (status === 429 || status >= 500) return failure('retryable', status, message, parseRetryAfter(headers['retry-after']))
+  return failure('config', status, message)
+}
+
+const b64urlLength = (s: unknown) => (typeof s === 'string' && /^[A-Za-z0-9_-]+$/.test(s) ? Buffer.from(s, 'base64url').length : -1)
+
+export class WebPushChannel implements RecipientChannel<PushMessage> {
+  readonly name = 'webpush' as const
+  /** How many VAPID JWTs were signed (one per origin per validity window). */
+  readonly stats = { vapidSignatures: 0 }
+  private readonly config: Required<Omit<WebPushConfig, 'now'>> & { now: () => number }
+  private readonly vapid = new Map<string, { header: string; exp: number }>()
+  private readonly agents: { http: http.Agent; https: https.Agent }
+
+  constructor(config: WebPushConfig) {
+    if (b64urlLength(config.publicKey) !== 65) throw new Error('VAPID_PUBLIC_KEY must be a URL-safe base64 P-256 public key (65 bytes)')
+    if (b64urlLength(config.privateKey) !== 32) throw new Error('VAPID_PRIVATE_KEY must be a URL-safe base64 P-256 private key (32 bytes)')
+    if (!/^(mailto:\S+@\S+|https:\/\/\S+)$/.test(config.subject)) throw new Error('VAPID_SUBJECT must be a mailto: or https: URL')
+    this.config = {
+      ttlSeconds: 24 * 3600,
+      timeoutMs: 15_000,
+      maxSockets: 50,
+      vapidValiditySeconds: 12 * 3600,
+      vapidRenewBeforeSeconds: 3600,
+      now: Date.now,
+      ...config,
+    }
+    const agentOptions = { keepAlive: true, maxSockets: this.config.maxSockets }
+    this.agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) }
+  }
+
+  /** The Authorization header for a push-service origin, signed again only when close to expiry. */
+  vapidHeader(origin: string): string {
+    const nowS = Math.floor(this.config.now() / 1000)
+    const hit = this.vapid.get(origin)
+    if (hit && nowS < hit.exp - this.config.vapidRenewBeforeSeconds) return hit.header
+    const exp = nowS + this.config.vapidValiditySeconds
+    const { Authorization } = webpush.getVapidHeaders(origin, this.config.subject, this.config.publicKey, this.config.privateKey, 'aes128gcm', exp)
+    this.vapid.set(origin, { header: Authorization, exp })
+    this.stats.vapidSignatures++
+    return Authorization
+  }
+
+  async send(message: PushMessage): Promise<SendResult> {
+    const sub = message.subscription
+    let url: URL
+    try {
+      url = new URL(sub.endpoint)
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('not http(s)')
+      if (b64urlLength(sub.keys?.p256dh) !== 65 || b64urlLength(sub.keys?.auth) < 16) throw new Error('bad keys')
+    } catch (err) {
+      return failure('recipient-gone', 'invalid-subscription', `Unusable push subscription: ${(err as Error).message}`)
+    }
+
+    let details: ReturnType<typeof webpush.generateRequestDetails>
+    try {
+      const payload = fitPushPayload(message.notification)
+      details = webpush.generateRequestDetails(sub, payload, {
+        TTL: message.ttlSeconds ?? this.config.ttlSeconds,
+        urgency: message.urgency ?? 'normal',
+        ...(message.topic ? { topic: message.topic } : {}),
+        // VAPID is added below from the per-origin cache, not signed per message.
+        vapidDetails: null as unknown as undefined,
+      })
+    } catch (err) {
+      return failure('config', 'invalid-push', (err as Error).message)
+    }
+    const headers = { ...details.headers, Authorization: this.vapidHeader(url.origin) } as http.OutgoingHttpHeaders
+
+    return new Promise<SendResult>((resolve) => {
+      const lib = url.protocol === 'https:' ? https : http
+      const req = lib.request(url, { method: 'POST', headers, agent: url.protocol === 'https:' ? this.agents.https : this.agents.http })
+      req.setTimeout(this.config.timeoutMs, () => req.destroy(Object.assign(new Error('Push request timed out'), { code: 'ETIMEDOUT' })))
+      req.on('error', (err: Error & { code?: string }) => resolve(failure('retryable', err.code || 'network', err.message)))
+      req.on('response', (res) => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => body.length < 4096 && (body += chunk))
+        res.on('error', (err: Error & { code?: string }) => resolve(failure('retryable', err.code || 'network', err.message)))
+        res.on('end', () => {
+          const status = res.statusCode ?? 0
+          if (status >= 200 && status < 300) resolve(ok(typeof res.headers.location === 'string' ? res.headers.location : undefined))
+          else resolve(mapPushStatus(status, res.headers, body))
+        })
+      })
+      req.end(details.body)
+    })
+  }
+
+  async close(): Promise<void> {
+    this.agents.http.destroy()
+    this.agents.https.destroy()
+  }
+}
