@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process'
 import { createPrivateKey, sign } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 
 import webpush from 'web-push'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -248,6 +252,31 @@ describe('web push channel against the local push service', () => {
     } finally {
       await own.close()
       await bench.close()
+    }
+  })
+
+  it('speaks https to a push service, as real ones are (self-signed certificate trusted through `ca`)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'push-tls-'))
+    const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')]
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert,
+      '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' })
+    const tls = await startPushService({ tls: { key: fs.readFileSync(key), cert: fs.readFileSync(cert) } })
+    const own = new WebPushChannel({ publicKey: VAPID.publicKey, privateKey: VAPID.privateKey, subject: SUBJECT, ca: fs.readFileSync(cert) })
+    const untrusting = new WebPushChannel({ publicKey: VAPID.publicKey, privateKey: VAPID.privateKey, subject: SUBJECT })
+    try {
+      expect(tls.origin).toMatch(/^https:/)
+      const sub = tls.subscribe()
+      expect(await own.send(push(sub))).toMatchObject({ ok: true })
+      expect(tls.messages[0].jwt!.aud).toBe(tls.origin)
+      expect(JSON.parse(tls.messages[0].payload!)).toEqual(notification)
+      // Without trusting the certificate the TLS handshake fails: a transport error, retried later.
+      expect(await untrusting.send(push(sub))).toMatchObject({ ok: false, kind: 'retryable' })
+      expect(tls.messages).toHaveLength(1)
+    } finally {
+      await own.close()
+      await untrusting.close()
+      await tls.close()
+      fs.rmSync(dir, { recursive: true, force: true })
     }
   })
 

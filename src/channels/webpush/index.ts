@@ -42,6 +42,8 @@ export type WebPushConfig = {
   maxSockets?: number
   vapidValiditySeconds?: number
   vapidRenewBeforeSeconds?: number
+  /** Extra certificate authority to trust for https push services (a local push service in benchmarks). */
+  ca?: string | Buffer
   /** Clock, for tests of header renewal. */
   now?: () => number
 }
@@ -107,7 +109,7 @@ export class WebPushChannel implements RecipientChannel<PushMessage> {
   readonly name = 'webpush' as const
   /** How many VAPID JWTs were signed (one per origin per validity window). */
   readonly stats = { vapidSignatures: 0 }
-  private readonly config: Required<Omit<WebPushConfig, 'now'>> & { now: () => number }
+  private readonly config: Required<Omit<WebPushConfig, 'now' | 'ca'>> & { now: () => number }
   private readonly vapid = new Map<string, { header: string; exp: number }>()
   private readonly agents: { http: http.Agent; https: https.Agent }
 
@@ -125,7 +127,7 @@ export class WebPushChannel implements RecipientChannel<PushMessage> {
       ...config,
     }
     const agentOptions = { keepAlive: true, maxSockets: this.config.maxSockets }
-    this.agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) }
+    this.agents = { http: new http.Agent(agentOptions), https: new https.Agent({ ...agentOptions, ...(config.ca ? { ca: config.ca } : {}) }) }
   }
 
   /** The Authorization header for a push-service origin, signed again only when close to expiry. */
