@@ -67,7 +67,8 @@ export const contentSidebarFields: Field[] = [
         type: 'select',
         label: label('field.reviewStatus'),
         defaultValue: 'none',
-        required: true,
+        // Not `required`: that would make GraphQL demand a review input on every
+        // create and update; the review hook fills in 'none' when it is missing.
         options: REVIEW_STATES.map((value) => ({ value, label: label(`review.${value}`) })),
       },
       { name: 'comment', type: 'textarea', label: label('field.reviewComment'), maxLength: 1000 },
