@@ -105,6 +105,12 @@ describe('WeChat client: token', () => {
       '/cgi-bin/stable_token 0',
       '/cgi-bin/draft/add 0',
     ])
+    // A multipart upload is sent again whole after the refresh.
+    emu.rotateToken()
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } }).png().toBuffer()
+    const url = await client.uploadImage(png)
+    expect(Buffer.from(await (await fetch(url)).arrayBuffer())).toEqual(png)
+    expect(client.tokenFetches).toBe(3)
   })
 
   it('an expired token (42001) is refreshed; a token that keeps failing is not retried twice', async () => {
