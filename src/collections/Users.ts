@@ -1,10 +1,31 @@
-import type { CollectionConfig } from 'payload'
+import type { CollectionConfig, PayloadRequest } from 'payload'
 import { ValidationError } from 'payload'
 
-import { adminFieldOnly, adminsOnly, isAdmin, ROLES, selfOrAdmin } from '../access'
+import { adminFieldOnly, adminsOnly, idOf, isAdmin, ROLES, selfOrAdmin } from '../access'
 import { audit } from '../hooks/audit'
 import { relationsExist } from '../hooks/relations'
-import { label, langOf, t } from '../i18n/messages'
+import { label, langOf, type MessageKey, t } from '../i18n/messages'
+
+type Binding = { role?: string; community?: unknown; grids?: unknown[] | null }
+
+/** "网格长 [A-01, A-02]", "社区工作人员 (甲社区)": what a role change actually granted, for the audit log. */
+async function describeBinding(req: PayloadRequest, user: Binding | undefined): Promise<string> {
+  if (!user?.role) return '-'
+  const role = ROLES.includes(user.role as never) ? t(`role.${user.role}` as MessageKey, langOf(req)) : user.role
+  if (user.role === 'grid-leader') {
+    const ids = (user.grids ?? []).map((g) => idOf(g as never)).filter((g) => g != null)
+    const { docs } = ids.length
+      ? await req.payload.find({ collection: 'grids', where: { id: { in: ids } }, depth: 0, limit: 0, pagination: false, overrideAccess: true, req })
+      : { docs: [] }
+    return `${role} [${docs.map((g) => g.code).sort().join(', ')}]`
+  }
+  if (user.role === 'community-staff') {
+    const id = idOf(user.community as never)
+    const community = id == null ? null : await req.payload.findByID({ collection: 'communities', id, depth: 0, overrideAccess: true, req }).catch(() => null)
+    return `${role} (${community?.name ?? '-'})`
+  }
+  return role
+}
 
 export const Users: CollectionConfig = {
   slug: 'users',
@@ -105,11 +126,12 @@ export const Users: CollectionConfig = {
           ids(doc.grids) !== ids(previousDoc?.grids) ||
           comm(doc.community) !== comm(previousDoc?.community)
         if (changed) {
+          const before = operation === 'create' ? '-' : await describeBinding(req, previousDoc)
           await audit(
             req,
             'role-change',
             { collection: 'users', id: doc.id, title: doc.name },
-            `${previousDoc?.role ?? '-'} → ${doc.role}`,
+            `${before} → ${await describeBinding(req, doc)}`,
           )
         }
         return doc

@@ -102,7 +102,8 @@ describe('audit log entries', () => {
 
     const log = (await about('users', u.id)).filter((e) => e.action === 'role-change')
     expect(log).toHaveLength(3)
-    expect(log.map((e) => e.detail)).toEqual(['- → grid-leader', 'grid-leader → grid-leader', 'grid-leader → editor'])
+    // The detail says what was granted: role and its grids, in the admin's language.
+    expect(log.map((e) => e.detail)).toEqual(['- → 网格长 [A-02]', '网格长 [A-02] → 网格长 [A-01, A-02]', '网格长 [A-01, A-02] → 编辑'])
     expect(log.every((e) => actorOf(e) === String(street.admin.id) && e.targetCollection === 'users')).toBe(true)
   })
 
