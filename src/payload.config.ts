@@ -15,6 +15,8 @@ import { Grids } from './collections/Grids'
 import { Issues } from './collections/Issues'
 import { Media } from './collections/Media'
 import { Policies } from './collections/Policies'
+import { PushSubscriptions } from './collections/PushSubscriptions'
+import { Subscribers } from './collections/Subscribers'
 import { Users } from './collections/Users'
 import { contentEditor } from './fields/richText'
 import { SiteSettings } from './globals/SiteSettings'
@@ -61,7 +63,21 @@ export default buildConfig({
     supportedLanguages: { zh, en },
     fallbackLanguage: 'zh',
   },
-  collections: [Issues, Events, Policies, Announcements, Media, Communities, Grids, Users, AuditLog, Counters, Claims],
+  collections: [
+    Issues,
+    Events,
+    Policies,
+    Announcements,
+    Media,
+    Communities,
+    Grids,
+    Subscribers,
+    PushSubscriptions,
+    Users,
+    AuditLog,
+    Counters,
+    Claims,
+  ],
   globals: [SiteSettings],
   editor: contentEditor,
   db: database(),

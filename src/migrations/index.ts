@@ -1,9 +1,15 @@
 import * as migration_20261126_222607_initial from './20261126_222607_initial';
+import * as migration_20261126_224100_subscribers from './20261126_224100_subscribers';
 
 export const migrations = [
   {
     up: migration_20261126_222607_initial.up,
     down: migration_20261126_222607_initial.down,
-    name: '20261126_222607_initial'
+    name: '20261126_222607_initial',
+  },
+  {
+    up: migration_20261126_224100_subscribers.up,
+    down: migration_20261126_224100_subscribers.down,
+    name: '20261126_224100_subscribers'
   },
 ];

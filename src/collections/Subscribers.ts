@@ -1,0 +1,179 @@
+import { randomBytes } from 'node:crypto'
+
+import type { CollectionConfig, FieldAccess } from 'payload'
+
+import { adminFieldOnly, adminsOnly, editorsOnly } from '../access'
+import { label } from '../i18n/messages'
+
+export const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'suppressed'] as const
+export const SUBSCRIBER_CHANNELS = ['email', 'webpush'] as const
+export const TOPICS = ['issues', 'events', 'policies', 'announcements'] as const
+export const CONSENT_PURPOSES = ['content', 'statistics'] as const
+export const CONSENT_METHODS = ['web', 'preferences', 'import', 'admin'] as const
+export const SUBSCRIBER_SOURCES = ['web', 'import', 'admin'] as const
+
+export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number]
+export type SubscriberChannel = (typeof SUBSCRIBER_CHANNELS)[number]
+export type Topic = (typeof TOPICS)[number]
+export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number]
+export type ConsentMethod = (typeof CONSENT_METHODS)[number]
+
+export type ConsentEntry = {
+  purpose: ConsentPurpose
+  granted: boolean
+  at: string
+  textVersion: string
+  method: ConsentMethod
+  evidence?: string | null
+}
+
+/** The narrow shape code reads (ids are numbers on SQLite, strings on MongoDB). */
+export type SubscriberDoc = {
+  id: string | number
+  email: string
+  grid: string | number | { id: string | number; code?: string; name?: string }
+  channels: SubscriberChannel[]
+  topics: Topic[]
+  status: SubscriberStatus
+  consents?: ConsentEntry[] | null
+  confirmedAt?: string | null
+  unsubscribedAt?: string | null
+  lastRequestAt?: string | null
+  source?: string | null
+  ref: string
+  confirmNonce?: string | null
+  suppressedReason?: string | null
+  createdAt?: string
+  updatedAt?: string
+}
+
+/** A fresh random reference: what signed links name instead of the (reusable) numeric id or the address. */
+export const newRef = () => randomBytes(16).toString('base64url')
+
+const noOne: FieldAccess = () => false
+
+/**
+ * Residents who subscribed. Who sees what (docs/privacy.md):
+ * - admins: everything but the link secrets (ref, confirmNonce), which nobody reads through the API;
+ * - editors: the records without the address, so they can count by grid, status and channel;
+ * - grid leaders and community staff: nothing here; their grids' figures come from the dashboards' aggregates;
+ * - residents: their own record only, through the signed preferences link (src/site/subscribe.ts).
+ * Field read access also governs queries: an editor cannot filter or search by address.
+ */
+export const Subscribers: CollectionConfig = {
+  slug: 'subscribers',
+  labels: { singular: label('col.subscribers.singular'), plural: label('col.subscribers.plural') },
+  admin: {
+    group: label('group.residents'),
+    useAsTitle: 'email',
+    defaultColumns: ['email', 'grid', 'status', 'channels', 'topics', 'createdAt'],
+    description: label('subscribers.description'),
+    hidden: ({ user }) => !['admin', 'editor'].includes(String((user as { role?: string } | null)?.role)),
+  },
+  defaultSort: '-createdAt',
+  access: { read: editorsOnly, create: adminsOnly, update: adminsOnly, delete: adminsOnly },
+  hooks: {
+    beforeValidate: [
+      ({ data }) => {
+        if (data && typeof data.email === 'string') data.email = data.email.trim().toLowerCase()
+        return data
+      },
+    ],
+    beforeChange: [
+      ({ data, operation }) => {
+        if (operation === 'create' && !data.ref) data.ref = newRef()
+        return data
+      },
+    ],
+    // Erasure is complete: a subscriber's devices go with it, in the same transaction.
+    beforeDelete: [
+      async ({ id, req }) => {
+        await req.payload.delete({ collection: 'push-subscriptions', where: { subscriber: { equals: id } }, overrideAccess: true, req })
+      },
+    ],
+  },
+  fields: [
+    {
+      name: 'email',
+      type: 'email',
+      label: label('field.email'),
+      required: true,
+      unique: true,
+      index: true,
+      access: { read: adminFieldOnly, create: adminFieldOnly, update: adminFieldOnly },
+    },
+    { name: 'grid', type: 'relationship', relationTo: 'grids', label: label('field.grid'), required: true, index: true },
+    {
+      name: 'channels',
+      type: 'select',
+      hasMany: true,
+      required: true,
+      label: label('field.channels'),
+      options: SUBSCRIBER_CHANNELS.map((value) => ({ value, label: label(`channel.${value}`) })),
+    },
+    {
+      name: 'topics',
+      type: 'select',
+      hasMany: true,
+      label: label('field.topics'),
+      options: TOPICS.map((value) => ({ value, label: label(`topic.${value}`) })),
+    },
+    {
+      name: 'status',
+      type: 'select',
+      required: true,
+      defaultValue: 'pending',
+      index: true,
+      label: label('field.status'),
+      options: SUBSCRIBER_STATUSES.map((value) => ({ value, label: label(`status.${value}`) })),
+    },
+    {
+      // History, newest last: every grant and withdrawal with its time and the version of the text agreed to.
+      name: 'consents',
+      type: 'array',
+      label: label('field.consents'),
+      fields: [
+        {
+          name: 'purpose',
+          type: 'select',
+          required: true,
+          label: label('field.consentPurpose'),
+          options: CONSENT_PURPOSES.map((value) => ({ value, label: label(`consent.${value}`) })),
+        },
+        { name: 'granted', type: 'checkbox', label: label('field.consentGranted'), defaultValue: false },
+        { name: 'at', type: 'date', required: true, label: label('field.consentAt'), admin: { date: { pickerAppearance: 'dayAndTime' } } },
+        { name: 'textVersion', type: 'text', required: true, label: label('field.consentVersion'), maxLength: 40 },
+        {
+          name: 'method',
+          type: 'select',
+          required: true,
+          label: label('field.consentMethod'),
+          options: CONSENT_METHODS.map((value) => ({ value, label: label(`consentMethod.${value}`) })),
+        },
+        { name: 'evidence', type: 'text', label: label('field.consentEvidence'), maxLength: 200 },
+      ],
+    },
+    { name: 'confirmedAt', type: 'date', label: label('field.confirmedAt'), admin: { readOnly: true } },
+    { name: 'unsubscribedAt', type: 'date', label: label('field.unsubscribedAt'), admin: { readOnly: true } },
+    // When the address last asked to subscribe (re-sends of the confirmation mail).
+    { name: 'lastRequestAt', type: 'date', admin: { hidden: true } },
+    {
+      name: 'source',
+      type: 'select',
+      label: label('field.source'),
+      defaultValue: 'admin',
+      options: SUBSCRIBER_SOURCES.map((value) => ({ value, label: label(`consentMethod.${value}`) })),
+    },
+    { name: 'suppressedReason', type: 'text', label: label('field.suppressedReason'), maxLength: 300 },
+    // Link secrets: whoever reads them can open the resident's preferences page, so nobody reads them through the API.
+    {
+      name: 'ref',
+      type: 'text',
+      unique: true,
+      index: true,
+      admin: { hidden: true },
+      access: { read: noOne, create: noOne, update: noOne },
+    },
+    { name: 'confirmNonce', type: 'text', admin: { hidden: true }, access: { read: noOne, create: noOne, update: noOne } },
+  ],
+}

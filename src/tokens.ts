@@ -1,0 +1,86 @@
+import { createHmac, timingSafeEqual } from 'node:crypto'
+
+import { payloadSecret } from './server/env'
+
+/**
+ * Signed tokens for links that leave the server (confirm, preferences,
+ * unsubscribe; tracking links can use the same): a small JSON body and an
+ * HMAC-SHA256 tag under a key derived from PAYLOAD_SECRET, bound to a
+ * purpose so a token made for one use is refused for every other.
+ *
+ *   token = base64url(JSON {p, s, e?, d?}) "." base64url(tag[0..16))
+ *
+ * The body is signed, not encrypted: never put a secret or an address in it.
+ * Subjects are opaque references (a subscriber's random ref), not addresses.
+ */
+export type TokenBody = {
+  /** Purpose: 'confirm', 'prefs', 'unsub', … */
+  p: string
+  /** Subject the token speaks for. */
+  s: string
+  /** Expiry, seconds since the epoch; absent = never expires. */
+  e?: number
+  /** Extra signed data (a nonce, a content id). */
+  d?: string
+}
+
+export type Verified = { ok: true; subject: string; data?: string; expiresAt?: Date }
+/** Why a token was refused: unreadable, signature wrong (altered or forged), or out of date. */
+export type Refused = { ok: false; reason: 'malformed' | 'forged' | 'expired' }
+
+const TAG_BYTES = 16
+/** Tokens longer than this are refused unread (they come from URLs and forms). */
+export const MAX_TOKEN_LENGTH = 600
+
+let cachedKey: { secret: string; key: Buffer } | null = null
+
+/** The signing key: derived from PAYLOAD_SECRET, so session secrets and link tags never share a key. */
+function key(): Buffer {
+  const secret = payloadSecret()
+  if (cachedKey?.secret !== secret) {
+    cachedKey = { secret, key: createHmac('sha256', secret).update('street-news/tokens/v1').digest() }
+  }
+  return cachedKey.key
+}
+
+const tag = (body: string) => createHmac('sha256', key()).update(body).digest().subarray(0, TAG_BYTES)
+
+/** A keyed hash for values we must match but not store (an address in a rate-limit key). */
+export function keyedHash(purpose: string, value: string): string {
+  return createHmac('sha256', key()).update(`${purpose}\u0000${value}`).digest('base64url').slice(0, 32)
+}
+
+export function signToken(purpose: string, subject: string, opts: { ttlSeconds?: number; data?: string; now?: number } = {}): string {
+  const body: TokenBody = { p: purpose, s: subject }
+  if (opts.ttlSeconds !== undefined) body.e = Math.floor((opts.now ?? Date.now()) / 1000) + opts.ttlSeconds
+  if (opts.data !== undefined) body.d = opts.data
+  const encoded = Buffer.from(JSON.stringify(body)).toString('base64url')
+  return `${encoded}.${tag(encoded).toString('base64url')}`
+}
+
+/**
+ * Check a token for one purpose. The tag is compared in constant time, and
+ * expiry is only reported for a genuine token (a forged one says nothing).
+ */
+export function verifyToken(token: unknown, purpose: string, now = Date.now()): Verified | Refused {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'malformed' }
+  const m = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(token)
+  if (!m) return { ok: false, reason: 'malformed' }
+  const given = Buffer.from(m[2], 'base64url')
+  const expected = tag(m[1])
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'forged' }
+  let body: TokenBody
+  try {
+    body = JSON.parse(Buffer.from(m[1], 'base64url').toString('utf8')) as TokenBody
+  } catch {
+    return { ok: false, reason: 'malformed' }
+  }
+  if (!body || typeof body.s !== 'string' || typeof body.p !== 'string') return { ok: false, reason: 'malformed' }
+  // A genuine token made for another purpose is, for this purpose, a forgery.
+  if (body.p !== purpose) return { ok: false, reason: 'forged' }
+  if (body.e !== undefined && (typeof body.e !== 'number' || body.e * 1000 <= now)) return { ok: false, reason: 'expired' }
+  const out: Verified = { ok: true, subject: body.s }
+  if (typeof body.d === 'string') out.data = body.d
+  if (typeof body.e === 'number') out.expiresAt = new Date(body.e * 1000)
+  return out
+}
