@@ -1,0 +1,81 @@
+import type { Page, Response } from 'playwright-core'
+import sharp from 'sharp'
+
+/** A small real image made at test time (no binary fixtures in the repository). */
+export async function testImage(label: string, colour = '#2a6fb0'): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="270">
+    <rect width="100%" height="100%" fill="${colour}"/>
+    <text x="24" y="150" font-size="36" fill="#fff" font-family="Noto Sans CJK SC, sans-serif">${label}</text></svg>`
+  return sharp(Buffer.from(svg)).png().toBuffer()
+}
+
+/**
+ * Click a save/publish button and wait for the API call it makes, so the test
+ * continues on the server's answer rather than on a guessed delay.
+ */
+export async function submit(page: Page, button: string, collection: string): Promise<Response> {
+  const answered = page.waitForResponse(
+    (r) => new URL(r.url()).pathname.startsWith(`/api/${collection}`) && ['POST', 'PATCH'].includes(r.request().method()),
+    { timeout: 60_000 },
+  )
+  // If the click fails, that error is the one to report, not this wait's timeout.
+  answered.catch(() => {})
+  await page.locator(button).click()
+  return answered
+}
+
+/** Choose an option of a Payload select or relationship field (react-select, inside `field`) by its visible text. */
+export async function choose(page: Page, field: string, option: string): Promise<void> {
+  await page.locator(`${field} .rs__control`).click()
+  await page.locator('.rs__option', { hasText: option }).first().click()
+  await page.locator('.rs__menu').waitFor({ state: 'detached' })
+}
+
+/** The options a select or relationship field offers, as shown. */
+export async function optionsOf(page: Page, field: string): Promise<string[]> {
+  await page.locator(`${field} .rs__control`).click()
+  await page.locator('.rs__option').first().waitFor()
+  const texts = await page.locator('.rs__option').allInnerTexts()
+  await page.keyboard.press('Escape')
+  return texts.map((s) => s.trim())
+}
+
+/** Focus a Lexical rich-text field by its data path (e.g. `articles.0.body`) for typing. */
+export async function focusRichText(page: Page, path: string): Promise<void> {
+  await page.locator(`[data-field-path="${path}"] [data-lexical-editor="true"]`).click()
+}
+
+/** Drop the toasts shown so far, so the next one waited for is the next one shown. */
+export async function dismissToasts(page: Page): Promise<void> {
+  for (const close of await page.locator('.payload-toast-close-button').all()) await close.click().catch(() => {})
+  await page.locator('.payload-toast-item').first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => {})
+}
+
+/** The document status shown in the edit view's header (草稿 / 已发布 ...). */
+export async function docStatus(page: Page): Promise<string> {
+  return (await page.locator('.doc-controls__status .status__value').innerText()).trim()
+}
+
+/**
+ * Call the REST API from inside the page, as the admin itself does: Payload
+ * accepts its session cookie only from the browser (same-origin requests), so
+ * a request from outside the page would be anonymous and prove nothing.
+ */
+export async function api(
+  page: Page,
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+): Promise<{ status: number; body: any }> {
+  return page.evaluate(
+    async ({ path, method, body }) => {
+      const res = await fetch(path, {
+        method,
+        credentials: 'same-origin',
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+      return { status: res.status, body: await res.json().catch(() => null) }
+    },
+    { path, method: init.method ?? 'GET', body: init.body },
+  )
+}

@@ -1,0 +1,76 @@
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core'
+import { inject } from 'vitest'
+
+export const baseUrl = () => inject('baseUrl')
+export const SHOTS = path.join(process.cwd(), 'test-results', 'e2e')
+
+/** Debian's chromium from PATH (`npx playwright install` cannot work without the internet). */
+function chromiumPath(): string {
+  const found = execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).trim()
+  if (!found) throw new Error('chromium not found on PATH: apt-get install chromium fonts-noto-cjk')
+  return found
+}
+
+/**
+ * One headless chromium per test file. Playwright gives each launch its own
+ * fresh temporary profile; the flags keep it from calling out to any service.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+/** A staff member's desktop browser: Chinese locale, as in the street office. */
+export async function staffContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    baseURL: baseUrl(),
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    viewport: { width: 1366, height: 900 },
+    ...options,
+  })
+  context.setDefaultTimeout(20_000)
+  context.setDefaultNavigationTimeout(60_000)
+  return context
+}
+
+/** Save a full-page PNG under test-results/e2e/ (kept as a CI artifact). */
+export async function shot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SHOTS, { recursive: true })
+  const file = path.join(SHOTS, `${name}.png`)
+  await page.screenshot({ path: file, fullPage: true })
+  return file
+}
+
+export const DEMO = {
+  admin: { email: 'admin@demo.street', password: 'demo-admin-2026' },
+  editor: { email: 'editor@demo.street', password: 'demo-editor-2026' },
+  leader1: { email: 'leader1@demo.street', password: 'demo-leader-2026' },
+  leader2: { email: 'leader2@demo.street', password: 'demo-leader-2026' },
+} as const
+
+/** Log in through the admin's own form; admin pages render client-side, so wait for real elements. */
+export async function login(page: Page, who: { email: string; password: string }): Promise<void> {
+  await page.goto('/admin/login')
+  await page.locator('#field-email').fill(who.email)
+  await page.locator('#field-password').fill(who.password)
+  await page.locator('form button[type="submit"]').click()
+  await page.waitForURL((url) => !url.pathname.startsWith('/admin/login'), { timeout: 60_000 })
+  await page.locator('.dashboard, .template-default').first().waitFor()
+}

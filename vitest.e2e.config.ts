@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config'
+
+/**
+ * End-to-end tests: Debian's chromium (playwright-core) against the real
+ * server started from the production build by the global setup. One file at
+ * a time: they share that server and the machine has two cores.
+ */
+export default defineConfig({
+  test: {
+    include: ['test/e2e/**/*.e2e.ts'],
+    fileParallelism: false,
+    maxWorkers: 1,
+    pool: 'forks',
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    globalSetup: ['test/e2e/support/globalSetup.ts'],
+  },
+})
