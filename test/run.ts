@@ -12,7 +12,10 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
-type Counts = { passed: number; failed: number; skipped: number; skippedNames: string[]; failedNames: string[] }
+import { FERRETDB_EXCLUSIONS } from './support/legs'
+
+type Skipped = { name: string; title: string }
+type Counts = { passed: number; failed: number; skipped: number; skippedNames: Skipped[]; failedNames: string[] }
 type Stage = { name: string; run: () => { ok: boolean; counts?: Counts } }
 
 const ROOT = process.cwd()
@@ -28,7 +31,7 @@ function run(cmd: string, args: string[], env: Record<string, string> = {}) {
 function vitestCounts(file: string): Counts | undefined {
   if (!fs.existsSync(file)) return undefined
   const report = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-    testResults: { name: string; assertionResults: { status: string; fullName: string }[] }[]
+    testResults: { name: string; assertionResults: { status: string; fullName: string; title: string }[] }[]
   }
   const counts: Counts = { passed: 0, failed: 0, skipped: 0, skippedNames: [], failedNames: [] }
   for (const f of report.testResults) {
@@ -36,7 +39,7 @@ function vitestCounts(file: string): Counts | undefined {
       const name = `${path.relative(ROOT, f.name)} › ${a.fullName}`
       if (a.status === 'passed') counts.passed++
       else if (a.status === 'failed') (counts.failed++, counts.failedNames.push(name))
-      else (counts.skipped++, counts.skippedNames.push(name))
+      else (counts.skipped++, counts.skippedNames.push({ name, title: a.title }))
     }
     // A file that failed to load has no assertions but must not pass silently.
     if (!f.assertionResults.length) (counts.failed++, counts.failedNames.push(`${path.relative(ROOT, f.name)} (did not load)`))
@@ -88,7 +91,17 @@ for (const r of results) {
   const detail = c ? `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped` : r.ok ? 'ok' : 'FAILED'
   process.stdout.write(`${r.name.padEnd(10)} ${String(r.seconds).padStart(7)} s   ${detail}\n`)
   for (const n of c?.failedNames ?? []) process.stdout.write(`  failed: ${n}\n`)
-  for (const n of c?.skippedNames ?? []) process.stdout.write(`  excluded on this leg: ${n}\n`)
+  for (const n of c?.skippedNames ?? []) {
+    const listed = r.name === 'mongo' && FERRETDB_EXCLUSIONS.find((e) => e.test === n.title)
+    process.stdout.write(listed ? `  excluded on FerretDB: ${n.name}\n` : `  not run on this leg: ${n.name}\n`)
+  }
+}
+// The FerretDB leg's exclusions, with their reasons (one list: test/support/legs.ts).
+const mongo = results.find((r) => r.name === 'mongo')
+if (mongo?.counts) {
+  const excluded = FERRETDB_EXCLUSIONS.filter((e) => mongo.counts!.skippedNames.some((n) => n.title === e.test))
+  process.stdout.write(`mongo leg exclusions (test/support/legs.ts): ${excluded.length}\n`)
+  for (const e of excluded) process.stdout.write(`  - ${e.test}: ${e.reason}\n`)
 }
 process.stdout.write(`total: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`)
 process.exit(results.every((r) => r.ok) ? 0 : 1)

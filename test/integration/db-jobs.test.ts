@@ -58,10 +58,10 @@ describe('leased job runner', () => {
 
   it('takes over a job left processing by a dead runner once its lease has run out, not before', async () => {
     const job = await queueProbe('orphan')
-    await deadRunnerHolds(job.id, 700)
+    await deadRunnerHolds(job.id, 1500)
     expect(await runQueue(payload, 'default', { owner: 'runner-2', leaseMs: 60_000 })).toEqual({ ran: 0, tookOver: 0 })
     expect(readProbeLog(log).filter((l) => l.item === 'orphan')).toEqual([])
-    await sleep(800)
+    await sleep(1600)
     expect(await runQueue(payload, 'default', { owner: 'runner-2', leaseMs: 60_000 })).toEqual({ ran: 1, tookOver: 1 })
     expect(await jobById(job.id)).toBeNull()
     expect(readProbeLog(log).filter((l) => l.item === 'orphan').map((l) => l.kind)).toEqual(['start', 'done'])
@@ -71,9 +71,9 @@ describe('leased job runner', () => {
     const job = await queueProbe('unleased')
     // As Payload's own runner leaves it: processing, no lease of ours.
     await payload.db.updateOne({ collection: 'payload-jobs', id: job.id, data: { processing: true }, returning: false })
-    expect((await runQueue(payload, 'default', { owner: 'runner-3', leaseMs: 900 })).ran).toBe(0)
-    await sleep(1000)
-    expect(await runQueue(payload, 'default', { owner: 'runner-3', leaseMs: 900 })).toEqual({ ran: 1, tookOver: 1 })
+    expect((await runQueue(payload, 'default', { owner: 'runner-3', leaseMs: 2000 })).ran).toBe(0)
+    await sleep(2100)
+    expect(await runQueue(payload, 'default', { owner: 'runner-3', leaseMs: 2000 })).toEqual({ ran: 1, tookOver: 1 })
     expect(await jobById(job.id)).toBeNull()
     expect(readProbeLog(log).filter((l) => l.item === 'unleased').map((l) => l.kind)).toEqual(['start', 'done'])
   })

@@ -77,22 +77,22 @@ describe('leases', () => {
 
   it('keeps others off a live lease, lets them take over an expired one, and tells the old owner', async () => {
     const where = { id: { equals: items[0] } }
-    const first = await claimNext<{ id: Id }>(payload, { collection: 'communities', where, owner: 'first', leaseMs: 600 })
+    const first = await claimNext<{ id: Id }>(payload, { collection: 'communities', where, owner: 'first', leaseMs: 1500 })
     expect(first?.lease.epoch).toBe(1)
-    expect(await claimNext(payload, { collection: 'communities', where, owner: 'second', leaseMs: 600 })).toBeNull()
+    expect(await claimNext(payload, { collection: 'communities', where, owner: 'second', leaseMs: 1500 })).toBeNull()
 
     // Renewing keeps it: past the first expiry, still not claimable.
-    await sleep(400)
-    expect(await renewLease(payload, first!.lease, 600)).toBe(true)
-    await sleep(400)
-    expect(await claimNext(payload, { collection: 'communities', where, owner: 'second', leaseMs: 600 })).toBeNull()
+    await sleep(1000)
+    expect(await renewLease(payload, first!.lease, 1500)).toBe(true)
+    await sleep(1000)
+    expect(await claimNext(payload, { collection: 'communities', where, owner: 'second', leaseMs: 1500 })).toBeNull()
 
     // The owner stalls past its lease: the next claimer takes the item over at the next epoch.
-    await sleep(700)
+    await sleep(1600)
     const second = await claimNext<{ id: Id }>(payload, { collection: 'communities', where, owner: 'second', leaseMs: 60_000 })
     expect(second?.lease.epoch).toBe(2)
     expect(second?.lease.owner).toBe('second')
-    expect(await renewLease(payload, first!.lease, 600)).toBe(false)
+    expect(await renewLease(payload, first!.lease, 1500)).toBe(false)
     expect(await releaseLease(payload, first!.lease)).toBe(false)
 
     // Released (not done): free at once, at the next epoch, and the old epochs are gone.

@@ -24,7 +24,7 @@ addTasks(probeTask)
  * itself, so a duplicate run shows whatever the database says.
  */
 const ITEMS = 200
-const LEASE_SECONDS = 2
+const LEASE_SECONDS = 3
 /** Runners inside each worker process: with several, claims meet often, as they would among many processes. */
 const LOOPS = 3
 const mongoLeg = process.env.TEST_DB === 'mongo'

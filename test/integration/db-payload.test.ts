@@ -1,0 +1,154 @@
+import { spawnSync } from 'node:child_process'
+
+import type { Payload } from 'payload'
+import { beforeAll, describe, expect, it } from 'vitest'
+
+import { mongoServerInfo } from '../../src/store/mongo'
+import { body, smallStreet } from '../support/fixtures'
+import { itUnlessFerretDB, onFerretDB } from '../support/legs'
+import { testPayload } from '../support/payload'
+
+/**
+ * What the system asks of the database through Payload, on each leg: the
+ * places where FerretDB v1 differs from MongoDB (docs/databases.md) and the
+ * settings that bridge them.
+ */
+let payload: Payload
+let street: Awaited<ReturnType<typeof smallStreet>>
+const mongoLeg = process.env.TEST_DB === 'mongo'
+
+beforeAll(async () => {
+  payload = await testPayload()
+  street = await smallStreet(payload)
+})
+
+describe('transactions', () => {
+  it('are used where the server has them, and a rollback undoes the write; skipped cleanly where not', async () => {
+    const info = mongoServerInfo(payload)
+    // SQLite always; MongoDB on a replica set or sharded cluster; FerretDB never.
+    const expected = !mongoLeg ? true : onFerretDB() ? false : info!.replicaSet !== null
+    if (mongoLeg) expect(info!.transactions).toBe(expected)
+    const transactionID = await payload.db.beginTransaction()
+    expect(transactionID != null).toBe(expected)
+    const req = { transactionID: transactionID ?? undefined } as never
+    const doc = await payload.create({ collection: 'communities', data: { code: 'TX', name: '事务社区' }, overrideAccess: true, req })
+    if (transactionID != null) await payload.db.rollbackTransaction(transactionID)
+    const found = await payload.find({ collection: 'communities', where: { id: { equals: doc.id } }, overrideAccess: true })
+    // Without transactions each write stands alone: the create is there.
+    expect(found.totalDocs).toBe(expected ? 0 : 1)
+  })
+})
+
+describe('writes and reads Payload makes', () => {
+  it('counts a failed login and still answers with the login error', async () => {
+    await expect(
+      payload.login({ collection: 'users', data: { email: street.editor.email, password: 'wrong-password' } }),
+    ).rejects.toMatchObject({ name: 'AuthenticationError', status: 401 })
+    const user = await payload.findByID({ collection: 'users', id: street.editor.id, overrideAccess: true, showHiddenFields: true })
+    expect((user as { loginAttempts?: number }).loginAttempts).toBe(1)
+  })
+
+  it('updates with a select and returns the selected fields', async () => {
+    const grid = await payload.update({
+      collection: 'grids',
+      id: street.gridA2.id,
+      data: { households: 360 },
+      select: { households: true, code: true },
+      overrideAccess: true,
+    })
+    expect(grid).toMatchObject({ households: 360, code: 'A-02' })
+    const stored = await payload.findByID({ collection: 'grids', id: street.gridA2.id, overrideAccess: true })
+    expect(stored.households).toBe(360)
+  })
+
+  it('finds by text in Chinese, by a related document\'s field, and by any of several grids', async () => {
+    const byName = await payload.find({ collection: 'grids', where: { name: { like: '甲二' } }, overrideAccess: true })
+    expect(byName.docs.map((g) => g.code)).toEqual(['A-02'])
+    const byCommunity = await payload.find({
+      collection: 'grids',
+      where: { 'community.code': { equals: 'A' } },
+      sort: 'code',
+      overrideAccess: true,
+    })
+    expect(byCommunity.docs.map((g) => g.code)).toEqual(['A-01', 'A-02'])
+    const both = await payload.create({
+      collection: 'announcements',
+      data: { title: '两个网格的公告', grids: [street.gridA1.id, street.gridB1.id], body: body('内容'), _status: 'published' },
+      overrideAccess: true,
+    })
+    const inB = await payload.find({ collection: 'announcements', where: { grids: { in: [street.gridB1.id] } }, overrideAccess: true })
+    expect(inB.docs.map((d) => d.id)).toContain(both.id)
+    const inA = await payload.find({ collection: 'announcements', where: { grids: { in: [street.gridA1.id] } }, overrideAccess: true })
+    expect(inA.docs.map((d) => d.id)).toContain(both.id)
+    const inA2 = await payload.find({ collection: 'announcements', where: { grids: { in: [street.gridA2.id] } }, overrideAccess: true })
+    expect(inA2.docs.map((d) => d.id)).not.toContain(both.id)
+  })
+
+  it('lists published content newest first, with drafts and versions kept apart', async () => {
+    const make = (title: string, day: number) =>
+      payload.create({
+        collection: 'announcements',
+        data: {
+          title,
+          grids: [street.gridA2.id],
+          body: body(title),
+          publishedAt: new Date(Date.UTC(2026, 0, day)).toISOString(),
+          _status: 'published',
+        },
+        overrideAccess: true,
+      })
+    const older = await make('较早的通知', 3)
+    await make('较新的通知', 9)
+    const grid = { grids: { in: [street.gridA2.id] } }
+    await payload.create({
+      collection: 'announcements',
+      data: { title: '草稿通知', grids: [street.gridA2.id], body: body('草稿') },
+      draft: true,
+      overrideAccess: true,
+    })
+    // A later draft of a published one does not replace what readers see.
+    await payload.update({ collection: 'announcements', id: older.id, data: { title: '较早的通知(修改中)' }, draft: true, overrideAccess: true })
+    const published = await payload.find({
+      collection: 'announcements',
+      where: { and: [grid, { _status: { equals: 'published' } }] },
+      sort: '-publishedAt',
+      overrideAccess: true,
+    })
+    expect(published.docs.map((d) => d.title)).toEqual(['较新的通知', '较早的通知'])
+    const withDrafts = await payload.find({ collection: 'announcements', where: grid, draft: true, sort: '-updatedAt', overrideAccess: true })
+    expect(withDrafts.docs.map((d) => d.title)).toEqual(['较早的通知(修改中)', '草稿通知', '较新的通知'])
+    const versions = await payload.findVersions({ collection: 'announcements', where: { parent: { equals: older.id } }, overrideAccess: true })
+    expect(versions.totalDocs).toBe(2)
+  })
+
+  itUnlessFerretDB('sorts by a field of a related document', async () => {
+    const codes = async (sort: string) =>
+      (await payload.find({ collection: 'grids', sort, overrideAccess: true, depth: 0 })).docs.map((g) => g.code as string)
+    const down = await codes('-community.code')
+    expect(down[0]).toBe('B-01')
+    expect(down.slice(1).sort()).toEqual(['A-01', 'A-02'])
+    const up = await codes('community.code')
+    expect(up.at(-1)).toBe('B-01')
+  })
+})
+
+describe('the MongoDB settings are checked at start', () => {
+  const start = (env: Record<string, string>) =>
+    spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '-e', "const { initPayload } = await import('./src/server/payload.ts'); await initPayload(); process.exit(0)"],
+      { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 },
+    )
+
+  it('refuses an unknown MONGODB_COMPAT, and on a MongoDB-wire server one that does not match it, saying what to set', () => {
+    const unknown = start({ DATABASE_URI: 'mongodb://127.0.0.1:9/none', MONGODB_COMPAT: 'documentdb' })
+    expect(unknown.status).not.toBe(0)
+    expect(unknown.stderr + unknown.stdout).toContain('MONGODB_COMPAT must be empty or "ferretdb"')
+    if (!mongoLeg) return
+    const wrong = start({ MONGODB_COMPAT: onFerretDB() ? '' : 'ferretdb' })
+    expect(wrong.status).not.toBe(0)
+    expect(wrong.stderr + wrong.stdout).toContain(
+      onFerretDB() ? 'set MONGODB_COMPAT=ferretdb' : 'MONGODB_COMPAT=ferretdb is set but the server is MongoDB',
+    )
+  }, 120_000)
+})
