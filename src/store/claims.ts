@@ -56,11 +56,22 @@ export function isUniqueViolation(err: unknown): boolean {
   return e.cause ? isUniqueViolation(e.cause) : false
 }
 
+/**
+ * On MongoDB indexes are built in the background after start, and a claim is
+ * only a claim once the unique index exists: wait for it (once; mongoose keeps
+ * the promise). A failed build fails every claim, loudly.
+ */
+async function uniqueIndexReady(payload: Payload) {
+  const model = (payload.db as unknown as { collections?: Record<string, { init?: () => Promise<unknown> }> }).collections?.[CLAIMS_SLUG]
+  if (payload.db.name === 'mongoose' && model?.init) await model.init()
+}
+
 /** Claim one slot: the row on success, null when another process holds it already. */
 export async function claimSlot(
   payload: Payload,
   row: { scope: string; slot: number; owner: string; until?: Date | null },
 ): Promise<ClaimRow | null> {
+  await uniqueIndexReady(payload)
   try {
     return (await payload.db.create({
       collection: CLAIMS_SLUG,
