@@ -9,7 +9,7 @@ export const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'suppre
 export const SUBSCRIBER_CHANNELS = ['email', 'webpush'] as const
 export const TOPICS = ['issues', 'events', 'policies', 'announcements'] as const
 export const CONSENT_PURPOSES = ['content', 'statistics'] as const
-export const CONSENT_METHODS = ['web', 'preferences', 'import', 'admin'] as const
+export const CONSENT_METHODS = ['web', 'preferences', 'link', 'import', 'admin'] as const
 export const SUBSCRIBER_SOURCES = ['web', 'import', 'admin'] as const
 
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number]

@@ -46,6 +46,7 @@ import {
   richValues,
 } from './data'
 import { type Rendered, rendered, securityHeaders, sendPage } from './respond'
+import { createSubscribeRouter } from './subscribe'
 
 const TEXT_COOKIE = 'sn_text'
 const LARGE_TEXT = new RegExp(`(?:^|;\\s*)${TEXT_COOKIE}=large(?:;|$)`)
@@ -251,6 +252,9 @@ export function createSiteRouter(payload: Payload): Router {
       return fail(req, res, err)
     }
   })
+
+  // Subscribe, confirm, preferences, unsubscribe, push devices (src/site/subscribe.ts).
+  router.use(createSubscribeRouter(payload, { context: (req, pagePath) => context(pagePath, isLargeText(req)) }))
 
   // A path parameter that is not valid percent-encoding (the router's URIError, status 400)
   // names no page: the same 404 as any other impossible id, not the server's 500.

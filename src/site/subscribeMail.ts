@@ -1,0 +1,90 @@
+import type { Payload } from 'payload'
+
+import { EmailChannel, type EmailMessage } from '../channels/email'
+import type { SendResult } from '../channels/types'
+import type { SubscriberDoc } from '../collections/Subscribers'
+import { type MessageKey, t } from '../i18n/messages'
+import { alreadySubscribedMail, confirmMail, type SubscriptionMailContext } from '../templates/email/confirm'
+import type { SiteChrome } from '../templates/site/types'
+import { cached } from './cache'
+import { loadSettings } from './data'
+import { CONFIRM_TTL_SECONDS, gridById, type SubscribeOutcome, subscriberLinks } from './subscribeService'
+
+/** What the subscription mails need from a channel: the email channel, or a stand-in in a test. */
+export type MailSender = { send(message: EmailMessage): Promise<SendResult> }
+
+/** The email channel as the environment configures it (SMTP_URL, MAIL_FROM), or null when it is not configured. */
+export function mailerFromEnv(): EmailChannel | null {
+  const url = process.env.SMTP_URL?.trim()
+  const from = process.env.MAIL_FROM?.trim()
+  if (!url || !from) return null
+  return new EmailChannel({ url, from, maxConnections: 2 })
+}
+
+const instances = new Set<SubscriptionMails>()
+
+/** Resolves when every subscription mail queued in this process has been handed to SMTP (tests, shutdown). */
+export async function subscriptionMailsIdle(): Promise<void> {
+  await Promise.all([...instances].map((m) => m.idle()))
+}
+
+/**
+ * Sends the mail a subscribe request calls for, after the response has gone:
+ * the resident's page never waits on SMTP, and its timing never depends on
+ * which mail (if any) the address gets. Sends in flight are tracked so that
+ * tests and a stopping server can wait for them.
+ */
+export class SubscriptionMails {
+  private readonly inFlight = new Set<Promise<void>>()
+
+  constructor(
+    private readonly payload: Payload,
+    readonly sender: MailSender | null,
+  ) {
+    instances.add(this)
+  }
+
+  get configured(): boolean {
+    return this.sender !== null
+  }
+
+  /** Queue the mail for an outcome; never throws, failures go to the log. */
+  sendFor(outcome: SubscribeOutcome): void {
+    const job = this.deliver(outcome).catch((err) =>
+      this.payload.logger.error({ err, component: 'subscribe', subscriber: outcome.subscriber.id }, 'subscription mail failed'),
+    )
+    this.inFlight.add(job)
+    void job.finally(() => this.inFlight.delete(job))
+  }
+
+  /** Resolves when every mail queued so far has been handed to SMTP (or failed). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.all([...this.inFlight])
+  }
+
+  private async deliver({ kind, subscriber }: SubscribeOutcome): Promise<void> {
+    if (!this.sender) return
+    const ctx = await this.context(subscriber)
+    const mail = kind === 'already-active' ? alreadySubscribedMail(ctx) : confirmMail(ctx)
+    const result = await this.sender.send({ to: subscriber.email, subject: mail.subject, text: mail.text, html: mail.html, headers: mail.headers })
+    const log = { component: 'subscribe', subscriber: subscriber.id, kind }
+    if (result.ok) this.payload.logger.info(log, 'subscription mail submitted')
+    else this.payload.logger.warn({ ...log, error: result.kind, code: result.code, message: result.message }, 'subscription mail not submitted')
+  }
+
+  private async context(s: SubscriberDoc): Promise<SubscriptionMailContext> {
+    const site = await cached<SiteChrome>('settings', () => loadSettings(this.payload))
+    const gridId = typeof s.grid === 'object' ? s.grid.id : s.grid
+    const grid = await gridById(this.payload, gridId)
+    return {
+      streetName: site.streetName,
+      periodicalName: site.periodicalName,
+      hotline: site.hotline,
+      gridLabel: grid ? t('subscribe.gridLabel', 'zh', { code: grid.code, name: grid.name, community: grid.community.name }) : '',
+      topics: s.topics.map((x) => t(`topic.${x}` as MessageKey)),
+      channels: s.channels.map((x) => t(`channel.${x}` as MessageKey)),
+      links: subscriberLinks(s),
+      confirmDays: Math.round(CONFIRM_TTL_SECONDS / 86400),
+    }
+  }
+}

@@ -1,0 +1,537 @@
+import { createHash, randomBytes } from 'node:crypto'
+
+import type { Payload, Where } from 'payload'
+
+import { isAddress } from '../channels/email/mime'
+import {
+  type ConsentEntry,
+  type ConsentMethod,
+  type ConsentPurpose,
+  newRef,
+  SUBSCRIBER_CHANNELS,
+  type SubscriberChannel,
+  type SubscriberDoc,
+  type SubscriberStatus,
+  type Topic,
+  TOPICS,
+} from '../collections/Subscribers'
+import { isUniqueViolation } from '../store/claims'
+import { mongoIndexesReady } from '../store/mongo'
+import { type MessageKey, t } from '../i18n/messages'
+import { publicUrl } from '../server/env'
+import { signToken, verifyToken } from '../tokens'
+import { cached } from './cache'
+
+/**
+ * What residents do with their subscription, apart from HTTP: validate a
+ * request, subscribe (double opt-in), confirm, change, unsubscribe, erase.
+ * The router (subscribe.ts) turns these into pages; the CSV import reuses the
+ * validation and the consent records.
+ */
+
+export type Id = string | number
+
+/** How long a confirmation link works. */
+export const CONFIRM_TTL_SECONDS = 7 * 24 * 3600
+export const MAX_ADDRESS_LENGTH = 254
+const MAX_LOCAL_PART = 64
+
+/** The consent texts residents agree to, and their versions: a hash of the text, so a new text is a new version. */
+export const CONSENT_TEXT_KEYS: Record<ConsentPurpose, MessageKey> = {
+  content: 'subscribe.consent.content',
+  statistics: 'subscribe.consent.statistics',
+}
+export function consentVersion(purpose: ConsentPurpose): string {
+  return `${purpose === 'content' ? 'c' : 's'}-${createHash('sha256').update(t(CONSENT_TEXT_KEYS[purpose])).digest('hex').slice(0, 10)}`
+}
+
+// ---------------------------------------------------------------- grids
+
+export type GridEntry = {
+  id: Id
+  code: string
+  name: string
+  community: { id: Id; name: string; code: string }
+  buildings: { estate: string; name: string }[]
+}
+export type CommunityGroup = { community: GridEntry['community']; grids: GridEntry[] }
+
+/** Every grid with its community and buildings, kept in the site cache (grids change rarely). */
+export function gridDirectory(payload: Payload): Promise<CommunityGroup[]> {
+  return cached('subscribe:grids', async () => {
+    const [communities, grids] = await Promise.all([
+      payload.find({ collection: 'communities', sort: 'code', limit: 0, pagination: false, depth: 0, overrideAccess: true }),
+      payload.find({
+        collection: 'grids',
+        sort: 'code',
+        limit: 0,
+        pagination: false,
+        depth: 0,
+        overrideAccess: true,
+        select: { code: true, name: true, community: true, buildings: true },
+      }),
+    ])
+    const byCommunity = new Map<string, GridEntry[]>()
+    const comm = new Map((communities.docs as unknown as GridEntry['community'][]).map((c) => [String(c.id), c]))
+    for (const g of grids.docs as unknown as (Omit<GridEntry, 'community' | 'buildings'> & { community: Id; buildings?: { estate?: string | null; name: string }[] })[]) {
+      const c = comm.get(String(g.community))
+      if (!c) continue
+      const entry: GridEntry = {
+        id: g.id,
+        code: g.code,
+        name: g.name,
+        community: { id: c.id, name: c.name, code: c.code },
+        buildings: (g.buildings ?? []).map((b) => ({ estate: b.estate ?? '', name: b.name })),
+      }
+      byCommunity.set(String(c.id), [...(byCommunity.get(String(c.id)) ?? []), entry])
+    }
+    return [...comm.values()].map((community) => ({ community, grids: byCommunity.get(String(community.id)) ?? [] })).filter((g) => g.grids.length)
+  })
+}
+
+export async function gridByCode(payload: Payload, code: string): Promise<GridEntry | null> {
+  for (const group of await gridDirectory(payload)) for (const g of group.grids) if (g.code === code) return g
+  return null
+}
+
+export async function gridById(payload: Payload, id: Id): Promise<GridEntry | null> {
+  for (const group of await gridDirectory(payload)) for (const g of group.grids) if (String(g.id) === String(id)) return g
+  return null
+}
+
+const normalise = (s: string) => s.normalize('NFKC').toLowerCase().replace(/\s+/g, '')
+export const MAX_SEARCH_LENGTH = 40
+
+export type BuildingMatch = { code: string; gridName: string; community: string; estate: string; building: string }
+
+/**
+ * Grids whose estate (小区), building, name or code contains every word typed,
+ * best matches first. Words are split at spaces and where digits start, so
+ * "碧湖3栋" finds 碧湖小区 3栋.
+ */
+export async function searchBuildings(payload: Payload, query: string, limit = 20): Promise<BuildingMatch[]> {
+  const words = query
+    .normalize('NFKC')
+    .toLowerCase()
+    .slice(0, MAX_SEARCH_LENGTH)
+    .split(/\s+/)
+    .flatMap((w) => w.split(/(?<=\D)(?=\d)/))
+    .filter(Boolean)
+  if (!words.length) return []
+  const all = (hay: string) => words.every((w) => hay.includes(w))
+  const found: (BuildingMatch & { rank: number })[] = []
+  for (const { grids } of await gridDirectory(payload)) {
+    for (const g of grids) {
+      let matchedBuilding = false
+      for (const b of g.buildings) {
+        const place = normalise(`${b.estate}${b.name}`)
+        if (all(place) || all(normalise(`${place}${g.name}`))) {
+          matchedBuilding = true
+          found.push({ code: g.code, gridName: g.name, community: g.community.name, estate: b.estate, building: b.name, rank: place.startsWith(words[0]) ? 0 : 1 })
+        }
+      }
+      if (!matchedBuilding && (all(normalise(`${g.name}${g.community.name}`)) || normalise(g.code) === words.join(''))) {
+        found.push({ code: g.code, gridName: g.name, community: g.community.name, estate: '', building: '', rank: 2 })
+      }
+    }
+  }
+  return found
+    .sort((a, b) => a.rank - b.rank || a.code.localeCompare(b.code))
+    .slice(0, limit)
+    .map(({ rank: _rank, ...m }) => m)
+}
+
+// ---------------------------------------------------------------- validation
+
+export type FieldError = { field: string; message: string }
+export type PushInput = { endpoint: string; keys: { p256dh: string; auth: string } }
+
+export type SubscribeInput = {
+  email: string
+  grid: GridEntry
+  channels: SubscriberChannel[]
+  topics: Topic[]
+  statistics: boolean
+  push: PushInput | null
+}
+
+type Form = Record<string, unknown>
+
+const list = (v: unknown): string[] => (Array.isArray(v) ? v : v == null ? [] : [v]).filter((x): x is string => typeof x === 'string')
+const one = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '')
+const yes = (v: unknown) => ['yes', 'on', '1', 'true'].includes(one(v))
+
+/** The address as stored, or the message saying what is wrong with it. */
+export function checkAddress(raw: string): { ok: true; email: string } | { ok: false; message: string } {
+  const email = raw.normalize('NFKC').trim().toLowerCase()
+  if (!email) return { ok: false, message: t('subscribe.error.emailRequired') }
+  if (email.length > MAX_ADDRESS_LENGTH || email.split('@')[0].length > MAX_LOCAL_PART)
+    return { ok: false, message: t('subscribe.error.emailTooLong', 'zh', { max: MAX_ADDRESS_LENGTH }) }
+  if (!isAddress(email)) return { ok: false, message: t('subscribe.error.emailInvalid') }
+  return { ok: true, email }
+}
+
+/** A browser's PushSubscription (JSON) as the page sends it; only https endpoints with well-formed keys. */
+export function checkPushSubscription(raw: unknown): PushInput | null {
+  let value = raw
+  if (typeof raw === 'string') {
+    if (!raw || raw.length > 4096) return null
+    try {
+      value = JSON.parse(raw)
+    } catch {
+      return null
+    }
+  }
+  const v = value as { endpoint?: unknown; keys?: { p256dh?: unknown; auth?: unknown } } | null
+  if (!v || typeof v.endpoint !== 'string' || v.endpoint.length > 2048) return null
+  let url: URL
+  try {
+    url = new URL(v.endpoint)
+  } catch {
+    return null
+  }
+  // The server will POST to this URL: only public https push services, never a host inside our network.
+  if (url.protocol !== 'https:' || isPrivateHost(url.hostname)) return null
+  const p256dh = v.keys?.p256dh
+  const auth = v.keys?.auth
+  const b64url = /^[A-Za-z0-9_-]+={0,2}$/
+  if (typeof p256dh !== 'string' || !b64url.test(p256dh) || Buffer.from(p256dh, 'base64url').length !== 65) return null
+  if (typeof auth !== 'string' || !b64url.test(auth) || Buffer.from(auth, 'base64url').length !== 16) return null
+  return { endpoint: url.toString(), keys: { p256dh, auth } }
+}
+
+function isPrivateHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase()
+  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.local') || h.endsWith('.internal') || !h.includes('.') && !h.includes(':')) return true
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(h)) {
+    const [a, b] = h.split('.').map(Number)
+    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127)
+  }
+  if (h.includes(':')) return h === '::1' || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('fe80') || h === '::'
+  return false
+}
+
+export type Validated = { ok: true; value: SubscribeInput } | { ok: false; errors: FieldError[] }
+
+/**
+ * The subscribe form, checked field by field. Every problem is reported at
+ * once, in Chinese, naming its field.
+ */
+export async function validateSubscribe(payload: Payload, form: Form, opts: { pushAvailable: boolean }): Promise<Validated> {
+  const errors: FieldError[] = []
+  const address = checkAddress(one(form.email))
+  if (!address.ok) errors.push({ field: 'email', message: address.message })
+
+  const code = one(form.grid).trim()
+  let grid: GridEntry | null = null
+  if (!code) errors.push({ field: 'grid', message: t('subscribe.error.gridRequired') })
+  else if (code.length > 20 || !(grid = await gridByCode(payload, code))) errors.push({ field: 'grid', message: t('subscribe.error.gridUnknown', 'zh', { code: code.slice(0, 20) }) })
+
+  const channelsGiven = list(form.channels)
+  const channels = SUBSCRIBER_CHANNELS.filter((c) => channelsGiven.includes(c))
+  let push: PushInput | null = null
+  if (channelsGiven.some((c) => !(SUBSCRIBER_CHANNELS as readonly string[]).includes(c))) errors.push({ field: 'channels', message: t('subscribe.error.channelUnknown') })
+  else if (!channels.length) errors.push({ field: 'channels', message: t('subscribe.error.channelRequired') })
+  else if (channels.length === 1 && channels[0] === 'webpush') errors.push({ field: 'channels', message: t('subscribe.error.pushAlone') })
+  if (channels.includes('webpush')) {
+    if (!opts.pushAvailable) errors.push({ field: 'channels', message: t('subscribe.error.pushUnavailable') })
+    else if (!(push = checkPushSubscription(form.push))) errors.push({ field: 'channels', message: t('subscribe.error.pushNotRegistered') })
+  }
+
+  const topicsGiven = list(form.topics)
+  const topics = TOPICS.filter((x) => topicsGiven.includes(x))
+  if (topicsGiven.some((x) => !(TOPICS as readonly string[]).includes(x))) errors.push({ field: 'topics', message: t('subscribe.error.topicUnknown') })
+  else if (!topics.length) errors.push({ field: 'topics', message: t('subscribe.error.topicRequired') })
+
+  if (!yes(form.consent)) errors.push({ field: 'consent', message: t('subscribe.error.consentRequired') })
+  else if (one(form.consentVersion) && one(form.consentVersion) !== consentVersion('content'))
+    errors.push({ field: 'consent', message: t('subscribe.error.consentChanged') })
+
+  if (errors.length || !address.ok || !grid) return { ok: false, errors }
+  return { ok: true, value: { email: address.email, grid, channels, topics, statistics: yes(form.statistics), push } }
+}
+
+// ---------------------------------------------------------------- links
+
+export type Links = { confirm?: string; preferences: string; unsubscribe: string }
+
+export const paths = {
+  subscribe: (grid?: string) => (grid ? `/subscribe?grid=${encodeURIComponent(grid)}` : '/subscribe'),
+  confirm: (token: string) => `/subscribe/confirm?t=${encodeURIComponent(token)}`,
+  preferences: (token: string) => `/subscribe/preferences?t=${encodeURIComponent(token)}`,
+  unsubscribe: (token: string) => `/subscribe/unsubscribe/${encodeURIComponent(token)}`,
+}
+
+/** Preferences and one-click unsubscribe links never expire: they name the subscriber's ref, which erasure removes. */
+export const preferencesToken = (ref: string) => signToken('prefs', ref)
+export const unsubscribeToken = (ref: string) => signToken('unsub', ref)
+
+/** Absolute links for messages to this subscriber (the delivery pipeline's footers use these too). */
+export function subscriberLinks(s: Pick<SubscriberDoc, 'ref'> & { confirmNonce?: string | null }, base = publicUrl()): Links {
+  const links: Links = { preferences: base + paths.preferences(preferencesToken(s.ref)), unsubscribe: base + paths.unsubscribe(unsubscribeToken(s.ref)) }
+  if (s.confirmNonce) links.confirm = base + paths.confirm(signToken('confirm', s.ref, { ttlSeconds: CONFIRM_TTL_SECONDS, data: s.confirmNonce }))
+  return links
+}
+
+// ---------------------------------------------------------------- records
+
+const consent = (purpose: ConsentPurpose, granted: boolean, method: ConsentMethod, at: string, evidence?: string): ConsentEntry => ({
+  purpose,
+  granted,
+  at,
+  textVersion: consentVersion(purpose),
+  method,
+  ...(evidence ? { evidence } : {}),
+})
+
+/** The latest decision per purpose. */
+export function currentConsents(s: Pick<SubscriberDoc, 'consents'>): Record<ConsentPurpose, ConsentEntry | undefined> {
+  const out: Record<ConsentPurpose, ConsentEntry | undefined> = { content: undefined, statistics: undefined }
+  for (const c of s.consents ?? []) out[c.purpose] = c
+  return out
+}
+
+export const newNonce = () => randomBytes(9).toString('base64url')
+
+/** What happened to a subscribe request: decides the mail, never the page (which is the same for all). */
+export type SubscribeOutcome = { kind: 'new' | 'pending-again' | 'resubscribe' | 'already-active'; subscriber: SubscriberDoc }
+
+async function findByEmail(payload: Payload, email: string): Promise<SubscriberDoc | null> {
+  const { docs } = await payload.find({ collection: 'subscribers', where: { email: { equals: email } }, limit: 1, depth: 0, overrideAccess: true })
+  return (docs[0] as unknown as SubscriberDoc) ?? null
+}
+
+export async function findByRef(payload: Payload, ref: string): Promise<SubscriberDoc | null> {
+  if (!ref || ref.length > 64) return null
+  const { docs } = await payload.find({ collection: 'subscribers', where: { ref: { equals: ref } }, limit: 1, depth: 0, overrideAccess: true })
+  return (docs[0] as unknown as SubscriberDoc) ?? null
+}
+
+async function addDevice(payload: Payload, subscriberId: Id, push: PushInput, userAgent: string) {
+  const data = { endpoint: push.endpoint, keys: push.keys, subscriber: subscriberId, userAgent: userAgent.slice(0, 300) }
+  const existing = await payload.find({ collection: 'push-subscriptions', where: { endpoint: { equals: push.endpoint } }, limit: 1, depth: 0, overrideAccess: true })
+  // A browser's endpoint belongs to whoever registered it last on that browser.
+  if (existing.docs[0]) {
+    await payload.update({ collection: 'push-subscriptions', id: existing.docs[0].id, data: data as never, overrideAccess: true })
+    return
+  }
+  try {
+    await payload.create({ collection: 'push-subscriptions', data: data as never, overrideAccess: true })
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err // the same browser registering twice at once: one row is enough
+  }
+}
+
+/**
+ * Record a subscribe request. Every path does one lookup and one write, so
+ * the time taken says as little as the page does about whether the address
+ * was known:
+ * - unknown address → a pending subscriber with the choices and consents;
+ * - pending → its choices replaced by the latest request (the confirmation mail shows them);
+ * - unsubscribed or suppressed → pending again, with the new choices and consents;
+ * - active → nothing changes (the request is not authenticated); the mail offers the preferences link.
+ */
+export async function subscribe(payload: Payload, input: SubscribeInput, meta: { userAgent: string; now?: Date }): Promise<SubscribeOutcome> {
+  await uniqueAddressIndex(payload)
+  const at = (meta.now ?? new Date()).toISOString()
+  const choices = {
+    grid: input.grid.id,
+    channels: input.channels,
+    topics: input.topics,
+    lastRequestAt: at,
+  }
+  const consents = [consent('content', true, 'web', at), consent('statistics', input.statistics, 'web', at)]
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const existing = await findByEmail(payload, input.email)
+    if (!existing) {
+      try {
+        const created = (await payload.create({
+          collection: 'subscribers',
+          data: { email: input.email, ...choices, status: 'pending', source: 'web', consents, confirmNonce: newNonce() } as never,
+          overrideAccess: true,
+        })) as unknown as SubscriberDoc
+        if (input.push) await addDevice(payload, created.id, input.push, meta.userAgent)
+        return { kind: 'new', subscriber: created }
+      } catch (err) {
+        // Two requests for one new address at once: the other created it; treat ours as a repeat.
+        if (isUniqueViolation(err) && attempt === 0) continue
+        throw err
+      }
+    }
+    if (existing.status === 'active') {
+      const updated = await update(payload, existing.id, { lastRequestAt: at })
+      return { kind: 'already-active', subscriber: updated }
+    }
+    const again = existing.status === 'pending'
+    const updated = await update(payload, existing.id, {
+      ...choices,
+      status: 'pending',
+      consents: [...(existing.consents ?? []), ...consents],
+      confirmNonce: existing.confirmNonce || newNonce(),
+      source: existing.source ?? 'web',
+    })
+    if (input.push) await addDevice(payload, existing.id, input.push, meta.userAgent)
+    return { kind: again ? 'pending-again' : 'resubscribe', subscriber: updated }
+  }
+  throw new Error('unreachable')
+}
+
+/**
+ * One subscriber per address rests on the unique index. MongoDB builds
+ * indexes in the background after start: until the index exists, two requests
+ * could create the same address twice, so wait for it (once per process).
+ */
+let indexCheck: Promise<void> | null = null
+function uniqueAddressIndex(payload: Payload): Promise<void> {
+  indexCheck ??= mongoIndexesReady(payload).then((failures) => {
+    const failed = failures.find((f) => f.model === 'subscribers')
+    if (failed) throw new Error(`the unique index on subscribers.email could not be built: ${failed.error}`)
+  })
+  return indexCheck.catch((err) => {
+    indexCheck = null
+    throw err
+  })
+}
+
+async function update(payload: Payload, id: Id, data: Record<string, unknown>): Promise<SubscriberDoc> {
+  return (await payload.update({ collection: 'subscribers', id, data: data as never, overrideAccess: true, depth: 0 })) as unknown as SubscriberDoc
+}
+
+export type TokenProblem = 'malformed' | 'forged' | 'expired' | 'unknown'
+export type Resolved = { ok: true; subscriber: SubscriberDoc; data?: string } | { ok: false; problem: TokenProblem }
+
+/** The subscriber a signed link speaks for. */
+export async function resolveToken(payload: Payload, token: unknown, purpose: 'confirm' | 'prefs' | 'unsub'): Promise<Resolved> {
+  const v = verifyToken(token, purpose)
+  if (!v.ok) return { ok: false, problem: v.reason }
+  const subscriber = await findByRef(payload, v.subject)
+  if (!subscriber) return { ok: false, problem: 'unknown' }
+  return v.data === undefined ? { ok: true, subscriber } : { ok: true, subscriber, data: v.data }
+}
+
+export type ConfirmResult = { kind: 'confirmed' | 'already'; subscriber: SubscriberDoc } | { kind: 'used' | 'unsubscribed'; subscriber: SubscriberDoc }
+
+/**
+ * Confirm with a genuine, unexpired link. The link carries the nonce of the
+ * request it answers: once confirmed the nonce is gone, so an old link never
+ * brings back a subscription the resident has since ended.
+ */
+export async function confirm(payload: Payload, subscriber: SubscriberDoc, nonce: string | undefined, now = new Date()): Promise<ConfirmResult> {
+  if (subscriber.status === 'active') return { kind: 'already', subscriber }
+  if (subscriber.status !== 'pending' || !subscriber.confirmNonce || subscriber.confirmNonce !== nonce)
+    return { kind: subscriber.status === 'pending' ? 'used' : 'unsubscribed', subscriber }
+  const updated = await update(payload, subscriber.id, { status: 'active', confirmedAt: now.toISOString(), confirmNonce: null, unsubscribedAt: null })
+  return { kind: 'confirmed', subscriber: updated }
+}
+
+export async function unsubscribe(payload: Payload, subscriber: SubscriberDoc, method: ConsentMethod, now = new Date()): Promise<SubscriberDoc> {
+  if (subscriber.status === 'unsubscribed') return subscriber
+  const at = now.toISOString()
+  // Devices go too: nothing more is sent to them, and the endpoint is personal data we no longer need.
+  await payload.delete({ collection: 'push-subscriptions', where: { subscriber: { equals: subscriber.id } }, overrideAccess: true })
+  return update(payload, subscriber.id, {
+    status: 'unsubscribed',
+    unsubscribedAt: at,
+    confirmNonce: null,
+    channels: subscriber.channels.filter((c) => c !== 'webpush').length ? subscriber.channels.filter((c) => c !== 'webpush') : ['email'],
+    consents: [...(subscriber.consents ?? []), consent('content', false, method, at)],
+  })
+}
+
+export type PreferencesInput = { grid: GridEntry; channels: SubscriberChannel[]; topics: Topic[]; statistics: boolean }
+
+export async function validatePreferences(payload: Payload, form: Form, subscriber: SubscriberDoc): Promise<{ ok: true; value: PreferencesInput } | { ok: false; errors: FieldError[] }> {
+  const errors: FieldError[] = []
+  const code = one(form.grid).trim()
+  const grid = code && code.length <= 20 ? await gridByCode(payload, code) : null
+  if (!grid) errors.push({ field: 'grid', message: code ? t('subscribe.error.gridUnknown', 'zh', { code: code.slice(0, 20) }) : t('subscribe.error.gridRequired') })
+  const given = list(form.channels)
+  // Push devices are added and removed on their own; the email box decides email.
+  const hasDevices = (subscriber.channels ?? []).includes('webpush')
+  const channels: SubscriberChannel[] = []
+  if (given.includes('email')) channels.push('email')
+  if (hasDevices && given.includes('webpush')) channels.push('webpush')
+  if (!channels.length) errors.push({ field: 'channels', message: t('subscribe.error.channelRequired') })
+  else if (channels.length === 1 && channels[0] === 'webpush') errors.push({ field: 'channels', message: t('subscribe.error.pushAlone') })
+  const topics = TOPICS.filter((x) => list(form.topics).includes(x))
+  if (!topics.length) errors.push({ field: 'topics', message: t('subscribe.error.topicRequired') })
+  if (errors.length || !grid) return { ok: false, errors }
+  return { ok: true, value: { grid, channels, topics, statistics: yes(form.statistics) } }
+}
+
+export async function savePreferences(payload: Payload, subscriber: SubscriberDoc, input: PreferencesInput, now = new Date()): Promise<SubscriberDoc> {
+  const at = now.toISOString()
+  const current = currentConsents(subscriber)
+  const consents = [...(subscriber.consents ?? [])]
+  if (Boolean(current.statistics?.granted) !== input.statistics) consents.push(consent('statistics', input.statistics, 'preferences', at))
+  if (!input.channels.includes('webpush') && subscriber.channels.includes('webpush'))
+    await payload.delete({ collection: 'push-subscriptions', where: { subscriber: { equals: subscriber.id } }, overrideAccess: true })
+  return update(payload, subscriber.id, { grid: input.grid.id, channels: input.channels, topics: input.topics, consents })
+}
+
+/** Subscribe again from the preferences page (the link proves the address): active at once. */
+export async function resubscribe(payload: Payload, subscriber: SubscriberDoc, now = new Date()): Promise<SubscriberDoc> {
+  const at = now.toISOString()
+  return update(payload, subscriber.id, {
+    status: 'active',
+    unsubscribedAt: null,
+    confirmedAt: subscriber.confirmedAt ?? at,
+    consents: [...(subscriber.consents ?? []), consent('content', true, 'preferences', at)],
+  })
+}
+
+/** Register a browser for push from the preferences page. */
+export async function addPushDevice(payload: Payload, subscriber: SubscriberDoc, push: PushInput, userAgent: string): Promise<SubscriberDoc> {
+  await addDevice(payload, subscriber.id, push, userAgent)
+  if (subscriber.channels.includes('webpush')) return subscriber
+  return update(payload, subscriber.id, { channels: [...subscriber.channels, 'webpush'] })
+}
+
+export async function removePushDevice(payload: Payload, subscriber: SubscriberDoc, deviceId: string): Promise<SubscriberDoc> {
+  const where: Where = { and: [{ subscriber: { equals: subscriber.id } }, { id: { equals: deviceId } }] }
+  await payload.delete({ collection: 'push-subscriptions', where, overrideAccess: true })
+  const left = await payload.count({ collection: 'push-subscriptions', where: { subscriber: { equals: subscriber.id } }, overrideAccess: true })
+  if (left.totalDocs || !subscriber.channels.includes('webpush')) return subscriber
+  const channels = subscriber.channels.filter((c) => c !== 'webpush')
+  return update(payload, subscriber.id, { channels: channels.length ? channels : ['email'] })
+}
+
+export type DeviceView = { id: Id; userAgent: string; createdAt: string; lastSuccessAt: string | null }
+
+export async function devicesOf(payload: Payload, subscriber: SubscriberDoc): Promise<DeviceView[]> {
+  const { docs } = await payload.find({
+    collection: 'push-subscriptions',
+    where: { subscriber: { equals: subscriber.id } },
+    sort: 'createdAt',
+    limit: 50,
+    depth: 0,
+    overrideAccess: true,
+  })
+  return (docs as unknown as { id: Id; userAgent?: string; createdAt: string; lastSuccessAt?: string | null }[]).map((d) => ({
+    id: d.id,
+    userAgent: d.userAgent ?? '',
+    createdAt: d.createdAt,
+    lastSuccessAt: d.lastSuccessAt ?? null,
+  }))
+}
+
+/** Erasure: the subscriber and everything hanging off it (devices go in Subscribers' beforeDelete). */
+export async function erase(payload: Payload, subscriber: SubscriberDoc): Promise<void> {
+  await payload.delete({ collection: 'subscribers', id: subscriber.id, overrideAccess: true })
+}
+
+/**
+ * Unconfirmed requests whose confirmation period has passed are deleted
+ * (docs/privacy.md): an address nobody confirmed is not kept.
+ */
+export async function prunePending(payload: Payload, now = Date.now()): Promise<number> {
+  const before = new Date(now - CONFIRM_TTL_SECONDS * 1000).toISOString()
+  const { docs } = await payload.delete({
+    collection: 'subscribers',
+    where: { and: [{ status: { equals: 'pending' } }, { lastRequestAt: { less_than: before } }] },
+    overrideAccess: true,
+  })
+  return docs.length
+}
+
+export const isStatus = (s: SubscriberDoc, ...statuses: SubscriberStatus[]) => statuses.includes(s.status)
