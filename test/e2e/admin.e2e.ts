@@ -1,14 +1,15 @@
 import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
 import { t } from '../../src/i18n/messages'
 import { api, choose } from './support/admin'
-import { DEMO, launchBrowser, login, shot, staffContext } from './support/browser'
+import { artifactsOnFailure, DEMO, launchBrowser, login, shot, staffContext } from './support/browser'
 
 let browser: Browser
 beforeAll(async () => {
   browser = await launchBrowser()
 })
+afterEach((ctx) => artifactsOnFailure(browser, ctx))
 afterAll(async () => {
   await browser?.close()
 })

@@ -1,9 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
 import { t } from '../../src/i18n/messages'
 import { api, choose, dismissToasts, docStatus, focusRichText, optionsOf, submit } from './support/admin'
-import { baseUrl, DEMO, launchBrowser, login, shot, staffContext } from './support/browser'
+import { artifactsOnFailure, baseUrl, DEMO, launchBrowser, login, shot, staffContext } from './support/browser'
 
 /**
  * One announcement's way through review, as the people involved do it in the
@@ -24,6 +24,7 @@ describe('a grid leader publishes an announcement for their grid, after an edito
     leader = await leaderContext.newPage()
     await login(leader, DEMO.leader1)
   })
+  afterEach((ctx) => artifactsOnFailure(browser, ctx))
   afterAll(async () => {
     await browser?.close()
   })

@@ -1,14 +1,15 @@
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
 
 import { t } from '../../src/i18n/messages'
 import { dismissToasts, docStatus, focusRichText, submit, testImage } from './support/admin'
-import { baseUrl, DEMO, launchBrowser, login, shot, staffContext } from './support/browser'
+import { artifactsOnFailure, baseUrl, DEMO, launchBrowser, login, shot, staffContext } from './support/browser'
 
 let browser: Browser
 beforeAll(async () => {
   browser = await launchBrowser()
 })
+afterEach((ctx) => artifactsOnFailure(browser, ctx))
 afterAll(async () => {
   await browser?.close()
 })
@@ -71,6 +72,8 @@ test('an editor composes an issue with two articles and an image, publishes it, 
   await page.keyboard.type('/upload')
   await page.locator('#slash-menu-popup__item-upload').waitFor()
   await page.keyboard.press('Enter')
+  // Search by file name, so the pick does not depend on how many images the library holds.
+  await drawer.locator('#search-filter-input').fill(fileStem)
   await drawer.locator('tr', { hasText: `${fileStem}.png` }).locator('button.default-cell__first-cell').click()
   await drawer.waitFor({ state: 'detached' })
   await page.locator('[data-field-path="articles.0.body"] img').waitFor()
@@ -82,24 +85,33 @@ test('an editor composes an issue with two articles and an image, publishes it, 
   await page.keyboard.type(articles[1].text)
   await shot(page, 'b1-issue-composed')
 
-  // Publish straight from the create view.
-  await dismissToasts(page)
-  const published = await submit(page, '#action-save', 'issues')
-  expect(published.status(), await published.text()).toBe(201)
-  const created = (await published.json()) as { doc: { id: string | number; number: number; _status: string } }
-  expect(created.doc._status).toBe('published')
+  // Save a draft first: it gets its number, and residents cannot see it yet.
+  const saved = await submit(page, '#action-save-draft', 'issues')
+  expect(saved.status(), await saved.text()).toBe(201)
+  const created = (await saved.json()) as { doc: { id: string | number; number: number; _status: string } }
+  expect(created.doc._status).toBe('draft')
   await page.waitForURL(`**/admin/collections/issues/${created.doc.id}`)
-  await expect.poll(() => docStatus(page)).toBe('已发布')
+  await expect.poll(() => docStatus(page)).toBe('草稿')
   // The number comes from the counter (the demo issue is 1) and the admin shows it.
   const number = created.doc.number
   expect(number).toBeGreaterThan(1)
   await expect.poll(() => page.locator('#field-number').inputValue()).toBe(String(number))
+
+  const resident = await browser.newContext({ baseURL: baseUrl(), locale: 'zh-CN' })
+  const site = await resident.newPage()
+  expect((await site.goto(`/issues/${number}`))!.status()).toBe(404)
+  expect(await site.locator('body').innerText()).not.toContain(issueTitle)
+
+  // Publish.
+  await dismissToasts(page)
+  const published = await submit(page, '#action-save', 'issues')
+  expect(published.status(), await published.text()).toBe(200)
+  expect(((await published.json()) as { doc: { _status: string } }).doc._status).toBe('published')
+  await expect.poll(() => docStatus(page)).toBe('已发布')
   await shot(page, 'b2-issue-published-admin')
   await context.close()
 
-  // A resident (no login) reads it at /issues/<number>.
-  const resident = await browser.newContext({ baseURL: baseUrl(), locale: 'zh-CN' })
-  const site = await resident.newPage()
+  // A resident (no login) now reads it at /issues/<number>.
   const res = await site.goto(`/issues/${number}`)
   expect(res!.status()).toBe(200)
   const issue = site.locator('article.issue')

@@ -2,10 +2,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
 import { t } from '../../src/i18n/messages'
-import { baseUrl, launchBrowser, SHOTS, shot } from './support/browser'
+import { artifactsOnFailure, baseUrl, launchBrowser, shot, SHOTS } from './support/browser'
 
 /** WeChat's in-app browser on Android (the X5/XWEB user agent residents open shared links in). */
 const WECHAT_UA =
@@ -18,6 +18,7 @@ let browser: Browser
 beforeAll(async () => {
   browser = await launchBrowser()
 })
+afterEach((ctx) => artifactsOnFailure(browser, ctx))
 afterAll(async () => {
   await browser?.close()
 })

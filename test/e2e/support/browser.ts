@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core'
-import { inject } from 'vitest'
+import { inject, type TestContext } from 'vitest'
 
 export const baseUrl = () => inject('baseUrl')
 export const SHOTS = path.join(process.cwd(), 'test-results', 'e2e')
@@ -45,7 +45,8 @@ export async function staffContext(browser: Browser, options: BrowserContextOpti
     viewport: { width: 1366, height: 900 },
     ...options,
   })
-  context.setDefaultTimeout(20_000)
+  // Generous: the machine running CI may be busy; every wait is still for a real element.
+  context.setDefaultTimeout(30_000)
   context.setDefaultNavigationTimeout(60_000)
   return context
 }
@@ -56,6 +57,24 @@ export async function shot(page: Page, name: string): Promise<string> {
   const file = path.join(SHOTS, `${name}.png`)
   await page.screenshot({ path: file, fullPage: true })
   return file
+}
+
+/**
+ * After a failed test, a screenshot and the HTML of every page still open
+ * (named after the test), to see what the browser saw.
+ */
+export async function artifactsOnFailure(browser: Browser | undefined, ctx: TestContext): Promise<void> {
+  if (!browser || ctx.task.result?.state !== 'fail') return
+  const slug = `FAILED-${ctx.task.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60)}`
+  fs.mkdirSync(SHOTS, { recursive: true })
+  let n = 0
+  for (const context of browser.contexts()) {
+    for (const page of context.pages()) {
+      n++
+      await page.screenshot({ path: path.join(SHOTS, `${slug}-${n}.png`), fullPage: true }).catch(() => {})
+      fs.writeFileSync(path.join(SHOTS, `${slug}-${n}.html`), await page.content().catch(() => ''))
+    }
+  }
 }
 
 export const DEMO = {
