@@ -493,6 +493,8 @@ export const messages = {
     zh: '每封邮件底部都有“管理订阅”链接:打开后可以查看我们保存的全部信息,修改网格、接收方式和内容,撤回同意,退订,或一键删除全部信息。',
     en: 'Every mail has a “Manage subscription” link: there you see everything we keep, change your grid, channels and topics, withdraw consent, unsubscribe, or delete everything in one step.',
   },
+  'feed.street': { zh: '{street}的期刊、活动通知和政策解读', en: 'Issues, event notices and policy explainers of {street}' },
+  'feed.grid': { zh: '{grid}:全街道内容和本网格公告', en: '{grid}: street-wide content and this grid’s announcements' },
   // end of subscribers block
 
   // WeChat: what each API error means for the editor (codes kept in the log; see src/channels/wechat/errors.ts)

@@ -46,6 +46,7 @@ import {
   richValues,
 } from './data'
 import { type Rendered, rendered, securityHeaders, sendPage } from './respond'
+import { createFeedRouter } from './feeds'
 import { createSubscribeRouter } from './subscribe'
 
 const TEXT_COOKIE = 'sn_text'
@@ -253,6 +254,8 @@ export function createSiteRouter(payload: Payload): Router {
     }
   })
 
+  // Atom feeds: the whole street and each grid (src/site/feeds.ts).
+  router.use(createFeedRouter(payload))
   // Subscribe, confirm, preferences, unsubscribe, push devices (src/site/subscribe.ts).
   router.use(createSubscribeRouter(payload, { context: (req, pagePath) => context(pagePath, isLargeText(req)) }))
 
