@@ -6,6 +6,13 @@ const nextConfig = {
   poweredByHeader: false,
   // Images are served by Payload's upload routes, not Next's optimiser.
   images: { unoptimized: true },
+  // The Express server and Next must share ONE copy of Payload: with a bundled
+  // second copy, `instanceof ValidationError` fails across them and REST
+  // errors lose their per-field details (the reason a publish was refused).
+  serverExternalPackages: ['payload', '@payloadcms/db-sqlite', '@payloadcms/db-mongodb', '@payloadcms/drizzle', '@payloadcms/graphql'],
+  // `npm test` type-checks everything; the build checks only what it ships,
+  // so a test file being edited never stops `npm start`.
+  typescript: { tsconfigPath: 'tsconfig.build.json' },
 }
 
 export default withPayload(nextConfig, { devBundleServerPackages: false })

@@ -6,7 +6,7 @@ import path from 'node:path'
 
 const ROOT = process.cwd()
 const STAMP = path.join(ROOT, '.next', 'street-news-build.json')
-const INPUTS = ['src', 'next.config.mjs', 'tsconfig.json', 'package-lock.json']
+const INPUTS = ['src', 'next.config.mjs', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json']
 
 function* files(p: string): Generator<string> {
   const stat = fs.statSync(p, { throwIfNoEntry: false })
