@@ -48,6 +48,7 @@ import {
 import { type Rendered, rendered, securityHeaders, sendPage } from './respond'
 import { createFeedRouter } from './feeds'
 import { createSubscribeRouter } from './subscribe'
+import { createSubscribeAdminRouter } from './subscribeAdmin'
 
 const TEXT_COOKIE = 'sn_text'
 const LARGE_TEXT = new RegExp(`(?:^|;\\s*)${TEXT_COOKIE}=large(?:;|$)`)
@@ -258,6 +259,8 @@ export function createSiteRouter(payload: Payload): Router {
   router.use(createFeedRouter(payload))
   // Subscribe, confirm, preferences, unsubscribe, push devices (src/site/subscribe.ts).
   router.use(createSubscribeRouter(payload, { context: (req, pagePath) => context(pagePath, isLargeText(req)) }))
+  // Staff tools: grid share kits, subscriber CSV import and export (src/site/subscribeAdmin.ts).
+  router.use(createSubscribeAdminRouter(payload, { context: (req, pagePath) => context(pagePath, isLargeText(req)) }))
 
   // A path parameter that is not valid percent-encoding (the router's URIError, status 400)
   // names no page: the same 404 as any other impossible id, not the server's 500.

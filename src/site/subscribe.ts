@@ -1,11 +1,8 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto'
-
 import express, { type NextFunction, type Request, type Response, Router } from 'express'
 import type { Payload } from 'payload'
 
 import type { SubscriberDoc } from '../collections/Subscribers'
 import { type MessageKey, t } from '../i18n/messages'
-import { publicUrl } from '../server/env'
 import { hitRateLimit, type RateRule, ruleFromEnv } from '../store/rateLimits'
 import { errorPage } from '../templates/site/pages'
 import {
@@ -26,8 +23,9 @@ import {
   unsubscribedPage,
 } from '../templates/site/subscribe'
 import type { PageContext } from '../templates/site/types'
-import { keyedHash, MAX_TOKEN_LENGTH } from '../tokens'
+import { MAX_TOKEN_LENGTH } from '../tokens'
 import { rendered, securityHeaders, sendPage } from './respond'
+import { csrfToken, csrfValid } from './subscribeCsrf'
 import { mailerFromEnv, SubscriptionMails } from './subscribeMail'
 import {
   addPushDevice,
@@ -90,18 +88,10 @@ export type SubscribeRouterOptions = {
 
 export type SubscribeRouter = Router & { mails: SubscriptionMails }
 
-const CSRF_COOKIE = 'sn_csrf'
-const CSRF_RE = new RegExp(`(?:^|;\\s*)${CSRF_COOKIE}=([A-Za-z0-9_-]{16,64})(?:;|$)`)
 const FORM_LIMIT = '16kb'
 
 const one = (v: unknown): string => (typeof v === 'string' ? v : '')
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [])
-
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a)
-  const y = Buffer.from(b)
-  return x.length === y.length && timingSafeEqual(x, y)
-}
 
 export function createSubscribeRouter(payload: Payload, opts: SubscribeRouterOptions): SubscribeRouter {
   const router = Router() as SubscribeRouter
@@ -112,25 +102,10 @@ export function createSubscribeRouter(payload: Payload, opts: SubscribeRouterOpt
   const vapid = opts.vapidPublicKey !== undefined ? opts.vapidPublicKey : process.env.VAPID_PUBLIC_KEY?.trim() || null
   const form = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 60 })
   const json = express.json({ limit: '8kb' })
-  const secure = publicUrl().startsWith('https:')
 
   if (!mails.configured) log.warn('SMTP_URL or MAIL_FROM is not set: residents cannot subscribe by email until it is')
 
   // ------------------------------------------------------------ helpers
-
-  /** The form token for this browser: a keyed hash of its CSRF cookie (set here when missing). */
-  const csrfToken = (req: Request, res: Response): string => {
-    let cookie = CSRF_RE.exec(req.headers.cookie ?? '')?.[1]
-    if (!cookie) {
-      cookie = randomBytes(18).toString('base64url')
-      res.append('Set-Cookie', `${CSRF_COOKIE}=${cookie}; Path=/subscribe; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`)
-    }
-    return keyedHash('csrf', cookie)
-  }
-  const csrfValid = (req: Request, given: unknown): boolean => {
-    const cookie = CSRF_RE.exec(req.headers.cookie ?? '')?.[1]
-    return Boolean(cookie && typeof given === 'string' && sameText(given, keyedHash('csrf', cookie)))
-  }
 
   const page = async (req: Request, res: Response, status: number, render: (ctx: PageContext) => string, headers: Record<string, string> = {}) => {
     const ctx = await opts.context(req, req.path)
