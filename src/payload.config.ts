@@ -58,6 +58,8 @@ export default buildConfig({
     meta: { titleSuffix: ' · 街道资讯', title: '街道资讯' },
     dateFormat: 'yyyy-MM-dd HH:mm',
     importMap: { baseDir: path.resolve(dirname) },
+    // Staff tools served by the site (share kits, subscriber import/export): src/components/AdminToolsLinks.tsx.
+    components: { afterNavLinks: ['/components/AdminToolsLinks'] },
   },
   i18n: {
     supportedLanguages: { zh, en },

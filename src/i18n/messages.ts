@@ -587,6 +587,7 @@ export const messages = {
   'import.error.statusUnknown': { zh: '不认识的状态“{value}”。', en: 'Unknown status “{value}”.' },
   'import.skip.known': { zh: '邮箱已存在(状态:{status}),不做修改。', en: 'Address already known ({status}); left unchanged.' },
   'import.skip.leftInFile': { zh: '文件中的状态为“{status}”,不会订阅。', en: 'Marked “{status}” in the file; not subscribed.' },
+  'tools.navGroup': { zh: '订阅工具', en: 'Subscription tools' },
   // end of subscribers block
 
   // WeChat: what each API error means for the editor (codes kept in the log; see src/channels/wechat/errors.ts)

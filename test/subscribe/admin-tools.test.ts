@@ -281,3 +281,17 @@ describe('CSV export', () => {
     expect(text).not.toMatch(/(^|\n|,)=/)
   })
 })
+
+describe('admin navigation', () => {
+  it('links every staff member to the share kits, and only admins to the subscriber import and export', async () => {
+    const { renderToStaticMarkup } = await import('react-dom/server')
+    const { default: AdminToolsLinks } = await import('../../src/components/AdminToolsLinks')
+    const render = (role?: string) =>
+      renderToStaticMarkup(AdminToolsLinks({ user: role ? { role } : undefined, i18n: { language: 'zh' } } as never) ?? '')
+    expect(render('admin')).toContain('href="/admin-tools/share"')
+    expect(render('admin')).toContain('href="/admin-tools/subscribers"')
+    expect(render('grid-leader')).toContain('>网格订阅码<')
+    expect(render('grid-leader')).not.toContain('/admin-tools/subscribers')
+    expect(render()).toBe('')
+  })
+})
