@@ -8,7 +8,7 @@ import {
 
 import { idOf, isEditor, isGridScoped } from '../access/roles'
 import type { ReviewState } from '../fields/content'
-import { langOf, t } from '../i18n/messages'
+import { langOf, type MessageKey, messages, t } from '../i18n/messages'
 import { audit } from './audit'
 import { findSensitiveWords, parseWordList } from './sensitiveWords'
 import { settingsFor } from './settings'
@@ -50,6 +50,12 @@ export function contentFingerprint(doc: ContentDoc): string {
   return createHash('sha256').update(JSON.stringify(picked)).digest('hex')
 }
 
+/** The catalogue label of a field path's last segment ("articles.0.summary" → 摘要). */
+function labelKeyOfPath(path: string): MessageKey {
+  const key = `field.${path.split('.').pop()}`
+  return key in messages ? (key as MessageKey) : 'field.body'
+}
+
 /**
  * Review (审核) transitions and the publication gate, for every content type:
  * only editors approve or send back; grid-scoped staff need an approval of the
@@ -71,16 +77,18 @@ export const reviewAndPublishGate: CollectionBeforeChangeHook = async ({ data, o
     reviewedBy: idOf(prevReview.reviewedBy as never) ?? null,
     approvedHash: prevReview.approvedHash ?? null,
   }
-  const refuse = (path: string, message: string) =>
-    new ValidationError({ collection: collection.slug, errors: [{ path, message }], req }, req.t)
+  // The label names the field in the admin's error toast ("下面的字段是无效的：审核状态");
+  // the message, shown on the field itself, says why.
+  const refuse = (path: string, message: string, labelKey: MessageKey) =>
+    new ValidationError({ collection: collection.slug, errors: [{ path, message, label: t(labelKey, lang) }], req }, req.t)
 
   if (review.status !== prevReview.status) {
     if (review.status === 'approved' || review.status === 'returned') {
       if (!isEditor(user)) {
-        throw refuse('review.status', t('error.reviewNotAllowed', lang))
+        throw refuse('review.status', t('error.reviewNotAllowed', lang), 'field.reviewStatus')
       }
       if (review.status === 'returned' && !review.comment?.trim()) {
-        throw refuse('review.comment', t('error.returnNeedsComment', lang))
+        throw refuse('review.comment', t('error.returnNeedsComment', lang), 'field.reviewComment')
       }
       review.reviewedBy = idOf((req.user as { id: string | number } | null)?.id) ?? null
     }
@@ -97,11 +105,11 @@ export const reviewAndPublishGate: CollectionBeforeChangeHook = async ({ data, o
     const hits = findSensitiveWords(merged, parseWordList(settings.sensitiveWords), collection.fields as never)
     if (hits.length) {
       const found = hits.map((h) => `“${h.word}”(${h.context})`).join(';')
-      throw refuse(hits[0].path || 'title', t('error.sensitiveWords', lang, { found }))
+      throw refuse(hits[0].path || 'title', t('error.sensitiveWords', lang, { found }), labelKeyOfPath(hits[0].path))
     }
     const needsApproval = isGridScoped(user) && !settings.allowGridLeaderDirectPublish
     if (needsApproval && review.status !== 'approved') {
-      throw refuse('review.status', t('error.needsApproval', lang))
+      throw refuse('review.status', t('error.needsApproval', lang), 'field.reviewStatus')
     }
     if (!merged.publishedAt) data.publishedAt = new Date().toISOString()
     data.withdrawnAt = null
