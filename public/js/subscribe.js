@@ -12,7 +12,7 @@
   var pushSupported = 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window && window.isSecureContext
 
   function keyBytes(base64url) {
-    var padded = (base64url + '===='.slice((base64url.length + 3) % 4)).replace(/-/g, '+').replace(/_/g, '/')
+    var padded = (base64url + '='.repeat((4 - (base64url.length % 4)) % 4)).replace(/-/g, '+').replace(/_/g, '/')
     var raw = atob(padded)
     var out = new Uint8Array(raw.length)
     for (var i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i)

@@ -347,7 +347,7 @@ export const messages = {
   'subscribe.statisticsAgree': { zh: '允许个人阅读统计(可选)', en: 'Allow personal reading statistics (optional)' },
   'subscribe.consentVersion': { zh: '说明版本 {version}', en: 'Text version {version}' },
   'subscribe.consent.granted': { zh: '同意', en: 'Granted' },
-  'subscribe.consent.withdrawn': { zh: '撤回', en: 'Withdrawn' },
+  'subscribe.consent.withdrawn': { zh: '未同意', en: 'Not given' },
   'subscribe.privacyLink': { zh: '个人信息保护说明', en: 'Privacy notice' },
   'subscribe.submit': { zh: '订阅', en: 'Subscribe' },
   'subscribe.again': { zh: '重新订阅', en: 'Subscribe again' },
