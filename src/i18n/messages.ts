@@ -228,6 +228,7 @@ export const messages = {
   'site.contents': { zh: '本期目录', en: 'In this issue' },
   'site.backHome': { zh: '返回首页', en: 'Back to home' },
   'site.print': { zh: '打印', en: 'Print' },
+  'site.subscribe': { zh: '订阅', en: 'Subscribe' },
   'site.timeRange': { zh: '{start} 至 {end}', en: '{start} to {end}' },
   'site.skip': { zh: '跳到正文', en: 'Skip to content' },
   'site.readIssue': { zh: '阅读全文', en: 'Read the issue' },

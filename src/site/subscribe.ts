@@ -4,6 +4,7 @@ import type { Payload } from 'payload'
 import type { SubscriberDoc } from '../collections/Subscribers'
 import { type MessageKey, t } from '../i18n/messages'
 import { hitRateLimit, type RateRule, ruleFromEnv } from '../store/rateLimits'
+import { paths } from '../templates/paths'
 import { errorPage } from '../templates/site/pages'
 import {
   checkMailPage,
@@ -39,7 +40,6 @@ import {
   gridByCode,
   gridDirectory,
   MAX_SEARCH_LENGTH,
-  paths,
   preferencesToken,
   prunePending,
   removePushDevice,

@@ -25,7 +25,8 @@ import { feedPaths } from './feeds'
 import { rendered, securityHeaders, sendPage } from './respond'
 import { csrfToken, csrfValid } from './subscribeCsrf'
 import { type Encoding, exportRows, importRow, MAX_IMPORT_BYTES, planImport } from './subscribeCsv'
-import { gridByCode, gridDirectory, paths } from './subscribeService'
+import { paths } from '../templates/paths'
+import { gridByCode, gridDirectory } from './subscribeService'
 
 /**
  * /admin-tools: staff pages behind the admin session (Payload's cookie).

@@ -19,6 +19,7 @@ import { isUniqueViolation } from '../store/claims'
 import { mongoIndexesReady } from '../store/mongo'
 import { type MessageKey, t } from '../i18n/messages'
 import { publicUrl } from '../server/env'
+import { paths } from '../templates/paths'
 import { signToken, verifyToken } from '../tokens'
 import { cached } from './cache'
 
@@ -255,12 +256,6 @@ export async function validateSubscribe(payload: Payload, form: Form, opts: { pu
 
 export type Links = { confirm?: string; preferences: string; unsubscribe: string }
 
-export const paths = {
-  subscribe: (grid?: string) => (grid ? `/subscribe?grid=${encodeURIComponent(grid)}` : '/subscribe'),
-  confirm: (token: string) => `/subscribe/confirm?t=${encodeURIComponent(token)}`,
-  preferences: (token: string) => `/subscribe/preferences?t=${encodeURIComponent(token)}`,
-  unsubscribe: (token: string) => `/subscribe/unsubscribe/${encodeURIComponent(token)}`,
-}
 
 /** Preferences and one-click unsubscribe links never expire: they name the subscriber's ref, which erasure removes. */
 export const preferencesToken = (ref: string) => signToken('prefs', ref)
@@ -269,7 +264,7 @@ export const unsubscribeToken = (ref: string) => signToken('unsub', ref)
 /** Absolute links for messages to this subscriber (the delivery pipeline's footers use these too). */
 export function subscriberLinks(s: Pick<SubscriberDoc, 'ref'> & { confirmNonce?: string | null }, base = publicUrl()): Links {
   const links: Links = { preferences: base + paths.preferences(preferencesToken(s.ref)), unsubscribe: base + paths.unsubscribe(unsubscribeToken(s.ref)) }
-  if (s.confirmNonce) links.confirm = base + paths.confirm(signToken('confirm', s.ref, { ttlSeconds: CONFIRM_TTL_SECONDS, data: s.confirmNonce }))
+  if (s.confirmNonce) links.confirm = base + paths.subscribeConfirm(signToken('confirm', s.ref, { ttlSeconds: CONFIRM_TTL_SECONDS, data: s.confirmNonce }))
   return links
 }
 

@@ -3,7 +3,8 @@ import webpush from 'web-push'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import type { SubscriberDoc } from '../../src/collections/Subscribers'
-import { consentVersion, paths, preferencesToken, unsubscribeToken } from '../../src/site/subscribeService'
+import { consentVersion, preferencesToken, unsubscribeToken } from '../../src/site/subscribeService'
+import { paths } from '../../src/templates/paths'
 import { testPayload } from '../support/payload'
 import { Client, inputValue, setUpStreet, startWorld, stopWorld, textOf, type World } from './support'
 

@@ -20,6 +20,7 @@ const NAV: { href: string; key: Parameters<typeof t>[0] }[] = [
   { href: paths.events(), key: 'site.events' },
   { href: paths.policies(), key: 'site.policies' },
   { href: paths.grids(), key: 'site.grids' },
+  { href: paths.subscribe(), key: 'site.subscribe' },
 ]
 
 function shareImage(ctx: PageContext, image: unknown): string {
