@@ -140,7 +140,12 @@ export async function seedDemo(payload: Payload) {
 
   const cover = await demoImage(payload, 'demo-cover-issue', '聚焦徐碧 · 网格里的家', '#b3261e')
   const photo = await demoImage(payload, 'demo-photo-volunteers', '邻里节志愿服务队', '#1f6f5c')
-  const days = (d: number) => new Date(Date.now() + d * 86400_000).toISOString()
+  // A day `d` days from today at a round hour (in the street's time zone, TZ).
+  const days = (d: number, hour = 9) => {
+    const at = new Date(Date.now() + d * 86400_000)
+    at.setHours(hour, 0, 0, 0)
+    return at.toISOString()
+  }
 
   await ensure(payload, 'issues', { title: { equals: '网格里的家:人在格中巡,事在网中办' } }, () =>
     payload.create({
@@ -201,7 +206,7 @@ export async function seedDemo(payload: Payload) {
         title: '“我们的节日”邻里节',
         summary: '百家宴、义诊、旧物交换,欢迎全街道居民参加。',
         startsAt: days(9),
-        endsAt: new Date(Date.parse(days(9)) + 3 * 3600_000).toISOString(),
+        endsAt: days(9, 12),
         location: '徐碧社区文化广场',
         organiser: '徐碧街道办事处、徐碧社区居委会',
         wholeStreet: true,
