@@ -1,6 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { adminsOnly, staffOnly } from '../access'
+import { refuseDeleteWhileReferenced } from '../hooks/relations'
 import { label } from '../i18n/messages'
 
 export const Communities: CollectionConfig = {
@@ -8,6 +9,14 @@ export const Communities: CollectionConfig = {
   labels: { singular: label('col.communities.singular'), plural: label('col.communities.plural') },
   admin: { useAsTitle: 'name', defaultColumns: ['name', 'code'], group: label('group.street') },
   access: { read: staffOnly, create: adminsOnly, update: adminsOnly, delete: adminsOnly },
+  hooks: {
+    beforeDelete: [
+      refuseDeleteWhileReferenced([
+        { collection: 'grids', field: 'community', labelKey: 'ref.grids' },
+        { collection: 'users', field: 'community', labelKey: 'ref.staff' },
+      ]),
+    ],
+  },
   fields: [
     { name: 'name', type: 'text', label: label('field.name'), required: true, maxLength: 60 },
     { name: 'code', type: 'text', label: label('field.code'), required: true, unique: true, maxLength: 20 },

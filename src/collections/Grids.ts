@@ -1,7 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { adminsOnly, staffOnly } from '../access'
-import { relationsExist } from '../hooks/relations'
+import { refuseDeleteWhileReferenced, relationsExist } from '../hooks/relations'
 import { label, langOf, t } from '../i18n/messages'
 
 export const Grids: CollectionConfig = {
@@ -14,7 +14,17 @@ export const Grids: CollectionConfig = {
     listSearchableFields: ['code', 'name'],
   },
   defaultSort: 'code',
-  hooks: { beforeChange: [relationsExist] },
+  hooks: {
+    beforeChange: [relationsExist],
+    beforeDelete: [
+      refuseDeleteWhileReferenced([
+        { collection: 'subscribers', field: 'grid', labelKey: 'ref.subscribers' },
+        { collection: 'users', field: 'grids', labelKey: 'ref.staff' },
+        { collection: 'announcements', field: 'grids', labelKey: 'ref.announcements' },
+        { collection: 'events', field: 'grids', labelKey: 'ref.events' },
+      ]),
+    ],
+  },
   access: { read: staffOnly, create: adminsOnly, update: adminsOnly, delete: adminsOnly },
   fields: [
     { name: 'code', type: 'text', label: label('field.code'), required: true, unique: true, maxLength: 20 },

@@ -1,6 +1,6 @@
-import { type CollectionBeforeChangeHook, type Field, ValidationError } from 'payload'
+import { APIError, type CollectionBeforeChangeHook, type CollectionBeforeDeleteHook, type Field, ValidationError } from 'payload'
 
-import { langOf, t } from '../i18n/messages'
+import { langOf, type MessageKey, t } from '../i18n/messages'
 
 type Id = string | number
 type RelationField = { name: string; relationTo: string; label?: unknown }
@@ -67,4 +67,28 @@ export const relationsExist: CollectionBeforeChangeHook = async ({ data, req, co
     }
   }
   return data
+}
+
+type Reference = { collection: string; field: string; labelKey: MessageKey }
+
+/**
+ * Refuse to delete a document others still point at (a grid with subscribers,
+ * a community with grids): the admin is told what to move first, instead of
+ * a foreign-key failure on SQLite or dangling references on MongoDB.
+ */
+export function refuseDeleteWhileReferenced(references: Reference[]): CollectionBeforeDeleteHook {
+  return async ({ id, req }) => {
+    const lang = langOf(req)
+    const uses: string[] = []
+    for (const ref of references) {
+      const { totalDocs } = await req.payload.count({
+        collection: ref.collection as never,
+        where: { [ref.field]: { in: [id] } },
+        overrideAccess: true,
+        req,
+      })
+      if (totalDocs > 0) uses.push(`${t(ref.labelKey, lang)} ${totalDocs}`)
+    }
+    if (uses.length) throw new APIError(t('error.stillReferenced', lang, { uses: uses.join('、') }), 409, null, true)
+  }
 }

@@ -182,6 +182,15 @@ export const messages = {
   },
   'error.invalidUrl': { zh: '请输入以 http:// 或 https:// 开头的网址。', en: 'Enter a URL starting with http:// or https://.' },
   'error.householdsRange': { zh: '户数应在 1 到 100000 之间。', en: 'Households must be between 1 and 100000.' },
+  'error.stillReferenced': {
+    zh: '仍有内容关联到它,不能删除:{uses}。请先修改或移走这些内容。',
+    en: 'Still in use, so it cannot be deleted: {uses}. Change or move those first.',
+  },
+  'ref.subscribers': { zh: '订阅者', en: 'subscribers' },
+  'ref.staff': { zh: '工作人员', en: 'staff accounts' },
+  'ref.announcements': { zh: '网格公告', en: 'grid announcements' },
+  'ref.events': { zh: '活动通知', en: 'event notices' },
+  'ref.grids': { zh: '网格', en: 'grids' },
   'error.tooLong': { zh: '内容过长(最多 {max} 字)。', en: 'Too long (at most {max} characters).' },
 
   // Resident site
