@@ -10,6 +10,7 @@ import { Announcements } from './collections/Announcements'
 import { AuditLog } from './collections/AuditLog'
 import { Communities } from './collections/Communities'
 import { Counters } from './collections/Counters'
+import { Deliveries, DeliveryReceipts } from './collections/Deliveries'
 import { Events } from './collections/Events'
 import { Grids } from './collections/Grids'
 import { Issues } from './collections/Issues'
@@ -75,6 +76,8 @@ export default buildConfig({
     Grids,
     Subscribers,
     PushSubscriptions,
+    Deliveries,
+    DeliveryReceipts,
     Users,
     AuditLog,
     Counters,

@@ -3,6 +3,7 @@ import type { Access, CollectionConfig, Field } from 'payload'
 import { editorsOnly, isEditor } from '../access'
 import { contentSidebarFields, titleField } from '../fields/content'
 import { recordLifecycle, reviewAndPublishGate } from '../hooks/contentLifecycle'
+import { deliveriesOnDelete, deliveriesOnPublish } from '../hooks/deliveries'
 import { relationsExist } from '../hooks/relations'
 import { label, type MessageKey } from '../i18n/messages'
 import { publicUrl } from '../server/env'
@@ -59,8 +60,8 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
     hooks: {
       ...hooks,
       beforeChange: [relationsExist, ...(hooks?.beforeChange ?? []), reviewAndPublishGate],
-      afterChange: [...(hooks?.afterChange ?? []), recordLifecycle, invalidateSiteCacheHook],
-      afterDelete: [...(hooks?.afterDelete ?? []), invalidateSiteCacheHook],
+      afterChange: [...(hooks?.afterChange ?? []), recordLifecycle, deliveriesOnPublish, invalidateSiteCacheHook],
+      afterDelete: [...(hooks?.afterDelete ?? []), deliveriesOnDelete, invalidateSiteCacheHook],
     },
   }
 }

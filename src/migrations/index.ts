@@ -1,5 +1,6 @@
 import * as migration_20261126_222607_initial from './20261126_222607_initial';
 import * as migration_20261126_224100_subscribers from './20261126_224100_subscribers';
+import * as migration_20261126_231820_deliveries from './20261126_231820_deliveries';
 
 export const migrations = [
   {
@@ -10,6 +11,11 @@ export const migrations = [
   {
     up: migration_20261126_224100_subscribers.up,
     down: migration_20261126_224100_subscribers.down,
-    name: '20261126_224100_subscribers'
+    name: '20261126_224100_subscribers',
+  },
+  {
+    up: migration_20261126_231820_deliveries.up,
+    down: migration_20261126_231820_deliveries.down,
+    name: '20261126_231820_deliveries'
   },
 ];

@@ -1,0 +1,190 @@
+import type { CollectionBeforeChangeHook, CollectionConfig } from 'payload'
+import { ValidationError } from 'payload'
+
+import { editorsOnly, nobody } from '../access'
+import { label, langOf, t } from '../i18n/messages'
+
+/**
+ * A delivery: one content sent over one channel to one audience (see the
+ * glossary). Created only by the publish hook (src/hooks/deliveries.ts), at
+ * most once per (content, channel, audience): `key` is unique in the
+ * database. Run by the pipeline (src/delivery/), which writes progress with
+ * adapter calls (no hooks); editors change only the status (pause, resume,
+ * cancel, retry failed recipients), through the transitions allowed below.
+ */
+export const DELIVERY_STATUSES = ['queued', 'running', 'done', 'partial', 'failed', 'paused', 'cancelled', 'skipped'] as const
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
+export const UNFINISHED: DeliveryStatus[] = ['queued', 'running', 'paused']
+export const DELIVERY_CHANNELS = ['email', 'webpush', 'wechat'] as const
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number]
+
+export type DeliveryError = { at: string; kind: string; code: string; message: string }
+
+export type DeliveryDoc = {
+  id: string | number
+  key: string
+  contentType: 'issues' | 'events' | 'policies' | 'announcements'
+  contentId: string
+  title?: string | null
+  channel: DeliveryChannel
+  audience: string
+  status: DeliveryStatus
+  reason?: string | null
+  urgent?: boolean | null
+  publishedAt?: string | null
+  goAhead?: boolean | null
+  cursor?: string | null
+  total?: number | null
+  submitted?: number | null
+  failed?: number | null
+  gone?: number | null
+  inFlightLimit?: number | null
+  resumes?: number | null
+  maxDuplicates?: number | null
+  startedAt?: string | null
+  finishedAt?: string | null
+  nextAttemptAt?: string | null
+  lastErrors?: DeliveryError[] | null
+  createdAt?: string
+}
+
+/** What an editor may do: pause a running one, resume a paused one (its go-ahead), cancel an unfinished one, retry failed recipients. */
+const EDITOR_TRANSITIONS: Record<string, DeliveryStatus[]> = {
+  queued: ['paused', 'cancelled'],
+  running: ['paused', 'cancelled'],
+  paused: ['queued', 'cancelled'],
+  partial: ['queued'],
+  failed: ['queued'],
+}
+
+const editorTransition: CollectionBeforeChangeHook = async ({ data, originalDoc, req, operation }) => {
+  if (operation !== 'update' || !originalDoc) return data
+  const before = originalDoc as DeliveryDoc
+  // Only the status is the editor's to change; everything else stays as the pipeline wrote it.
+  const next = (data.status ?? before.status) as DeliveryStatus
+  const out = data as Partial<DeliveryDoc> & Record<string, unknown>
+  for (const k of Object.keys(out)) if (k !== 'status') out[k] = (before as unknown as Record<string, unknown>)[k]
+  out.status = next
+  if (next === before.status) return out
+  if (!EDITOR_TRANSITIONS[before.status]?.includes(next)) {
+    const lang = langOf(req)
+    throw new ValidationError(
+      {
+        collection: 'deliveries',
+        errors: [{ path: 'status', label: t('field.deliveryStatus', lang), message: t('delivery.error.transition', lang, { from: t(`delivery.status.${before.status}`, lang), to: t(`delivery.status.${next}`, lang) }) }],
+        req,
+      },
+      req.t,
+    )
+  }
+  if (next === 'queued') {
+    // Resuming is the editor's go-ahead (also past the start window).
+    out.goAhead = true
+    out.reason = null
+    out.nextAttemptAt = null
+    if (before.status === 'partial' || before.status === 'failed') {
+      // Retry failed recipients: forget their failures and walk the audience again; submitted ones keep their receipts.
+      await req.payload.db.deleteMany({
+        collection: 'delivery-receipts',
+        where: { and: [{ delivery: { equals: String(before.id) } }, { status: { equals: 'failed' } }] },
+        req,
+      })
+      out.cursor = null
+      out.failed = 0
+      out.finishedAt = null
+    }
+  }
+  if (next === 'paused') out.reason = t('delivery.reason.pausedByEditor')
+  if (next === 'cancelled') {
+    out.reason = t('delivery.reason.cancelledByEditor')
+    out.finishedAt = new Date().toISOString()
+  }
+  return out
+}
+
+const num = (name: string) => ({ name, type: 'number' as const, label: label(`field.delivery.${name}` as never), admin: { readOnly: true } })
+
+export const Deliveries: CollectionConfig = {
+  slug: 'deliveries',
+  labels: { singular: label('col.deliveries.singular'), plural: label('col.deliveries.plural') },
+  admin: {
+    group: label('group.content'),
+    useAsTitle: 'title',
+    defaultColumns: ['title', 'channel', 'status', 'submitted', 'total', 'failed', 'reason', 'createdAt'],
+    hidden: ({ user }) => !['admin', 'editor'].includes(String((user as { role?: string } | null)?.role)),
+  },
+  defaultSort: '-createdAt',
+  access: { read: editorsOnly, create: nobody, update: editorsOnly, delete: nobody },
+  lockDocuments: false,
+  hooks: { beforeChange: [editorTransition] },
+  fields: [
+    // (contentType, contentId, channel, audience): the invariant "at most once", held by the database.
+    { name: 'key', type: 'text', required: true, unique: true, index: true, admin: { hidden: true } },
+    { name: 'title', type: 'text', label: label('field.title'), admin: { readOnly: true } },
+    {
+      name: 'contentType',
+      type: 'select',
+      required: true,
+      label: label('field.delivery.contentType'),
+      options: ['issues', 'events', 'policies', 'announcements'].map((value) => ({ value, label: label(`col.${value}.singular` as never) })),
+      admin: { readOnly: true },
+    },
+    { name: 'contentId', type: 'text', required: true, index: true, label: label('field.delivery.contentId'), admin: { readOnly: true } },
+    {
+      name: 'channel',
+      type: 'select',
+      required: true,
+      label: label('field.channel'),
+      options: DELIVERY_CHANNELS.map((value) => ({ value, label: label(`channel.${value}`) })),
+      admin: { readOnly: true },
+    },
+    { name: 'audience', type: 'text', required: true, label: label('field.delivery.audience'), admin: { readOnly: true } },
+    {
+      name: 'status',
+      type: 'select',
+      required: true,
+      defaultValue: 'queued',
+      index: true,
+      label: label('field.deliveryStatus'),
+      options: DELIVERY_STATUSES.map((value) => ({ value, label: label(`delivery.status.${value}`) })),
+    },
+    { name: 'reason', type: 'text', label: label('field.delivery.reason'), admin: { readOnly: true } },
+    { name: 'urgent', type: 'checkbox', label: label('field.urgent'), admin: { readOnly: true } },
+    { name: 'publishedAt', type: 'date', label: label('field.publishDate'), admin: { readOnly: true } },
+    { name: 'goAhead', type: 'checkbox', label: label('field.delivery.goAhead'), admin: { readOnly: true } },
+    // Last subscriber id of the last finished batch (ids in stable order); receipts cover the batch in progress.
+    { name: 'cursor', type: 'text', admin: { hidden: true } },
+    num('total'),
+    num('submitted'),
+    num('failed'),
+    num('gone'),
+    num('inFlightLimit'),
+    num('resumes'),
+    num('maxDuplicates'),
+    { name: 'startedAt', type: 'date', label: label('field.delivery.startedAt'), admin: { readOnly: true, date: { pickerAppearance: 'dayAndTime' } } },
+    { name: 'finishedAt', type: 'date', label: label('field.delivery.finishedAt'), admin: { readOnly: true, date: { pickerAppearance: 'dayAndTime' } } },
+    { name: 'nextAttemptAt', type: 'date', admin: { hidden: true } },
+    { name: 'lastErrors', type: 'json', label: label('field.delivery.lastErrors'), admin: { readOnly: true } },
+  ],
+  indexes: [{ fields: ['status', 'createdAt'] }, { fields: ['contentType', 'contentId'] }],
+}
+
+/**
+ * One row per (delivery, subscriber) that the pipeline has finished with:
+ * written right after the channel answered, so that a restarted delivery
+ * skips everyone already answered and re-sends only to those in flight.
+ */
+export const DeliveryReceipts: CollectionConfig = {
+  slug: 'delivery-receipts',
+  labels: { singular: label('col.delivery-receipts.singular'), plural: label('col.delivery-receipts.plural') },
+  admin: { hidden: true },
+  access: { read: nobody, create: nobody, update: nobody, delete: nobody },
+  lockDocuments: false,
+  fields: [
+    { name: 'delivery', type: 'text', required: true },
+    { name: 'subscriber', type: 'text', required: true },
+    { name: 'status', type: 'select', required: true, options: ['submitted', 'failed', 'gone', 'skipped'].map((value) => ({ value, label: value })) },
+    { name: 'code', type: 'text' },
+  ],
+  indexes: [{ fields: ['delivery', 'subscriber'], unique: true }],
+}

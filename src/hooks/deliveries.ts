@@ -1,0 +1,131 @@
+import type { CollectionAfterChangeHook, CollectionAfterDeleteHook, Payload, PayloadRequest, Where } from 'payload'
+
+import type { ContentSlug } from '../collections/contentCollection'
+import { DELIVERY_CHANNELS, type DeliveryChannel, type DeliveryDoc, UNFINISHED } from '../collections/Deliveries'
+import { channelConfigured } from '../delivery/config'
+import { t } from '../i18n/messages'
+import { isUniqueViolation } from '../store/claims'
+
+type ContentDoc = {
+  id: string | number
+  title?: string
+  _status?: 'draft' | 'published'
+  urgent?: boolean | null
+  publishedAt?: string | null
+  wholeStreet?: boolean | null
+  grids?: unknown[] | null
+}
+
+const idOf = (v: unknown) => String(v && typeof v === 'object' ? (v as { id: unknown }).id : v)
+
+/** Who a content goes to: the whole street, or its grids (sorted ids, so the same audience is the same key). */
+export function audienceOf(collection: ContentSlug, doc: ContentDoc): string {
+  const grids = () => [...new Set((doc.grids ?? []).map(idOf))].sort()
+  if (collection === 'announcements') return `grids:${grids().join(',')}`
+  if (collection === 'events' && !doc.wholeStreet && doc.grids?.length) return `grids:${grids().join(',')}`
+  return 'street'
+}
+
+/** The channels a content type goes out on: WeChat is the street's account, so never grid announcements. */
+export function channelsFor(collection: ContentSlug): DeliveryChannel[] {
+  return DELIVERY_CHANNELS.filter((c) => c !== 'wechat' || collection !== 'announcements')
+}
+
+/**
+ * The write context of the delivery rows. On SQLite they go into the
+ * publish's own transaction (one writer: a write beside an open transaction
+ * would wait for it). On MongoDB they stand alone: a duplicate key inside a
+ * transaction would abort the publish itself, and the pipeline checks that
+ * the content is still published before it sends anything.
+ */
+const writeReq = (req: PayloadRequest) => (req.payload.db.name === 'mongoose' ? ({ transactionID: undefined } as unknown as PayloadRequest) : req)
+
+/** Create the deliveries of a content that has just been published; returns those created. Sends nothing. */
+export async function createDeliveries(payload: Payload, collection: ContentSlug, doc: ContentDoc, req: PayloadRequest): Promise<DeliveryDoc[]> {
+  const created: DeliveryDoc[] = []
+  const audience = audienceOf(collection, doc)
+  const log = payload.logger.child({ component: 'deliveries' })
+  for (const channel of channelsFor(collection)) {
+    // Once per (content, channel): a re-publish after an edit or a withdrawal creates nothing, whatever its audience.
+    const existing = await payload.db.count({
+      collection: 'deliveries',
+      where: { and: [{ contentType: { equals: collection } }, { contentId: { equals: String(doc.id) } }, { channel: { equals: channel } }] },
+      req: writeReq(req),
+    })
+    if (existing.totalDocs) continue
+    const configured = channelConfigured(channel)
+    const status = !configured ? 'skipped' : channel === 'wechat' ? 'paused' : 'queued'
+    const reason = !configured ? t(`delivery.reason.notConfigured.${channel}`) : channel === 'wechat' ? t('delivery.reason.wechatManual') : null
+    try {
+      const row = (await payload.db.create({
+        collection: 'deliveries',
+        data: {
+          key: `${collection}:${doc.id}:${channel}:${audience}`,
+          title: doc.title ?? '',
+          contentType: collection,
+          contentId: String(doc.id),
+          channel,
+          audience,
+          status,
+          reason,
+          urgent: !!doc.urgent,
+          publishedAt: doc.publishedAt ?? new Date().toISOString(),
+          goAhead: false,
+          total: 0,
+          submitted: 0,
+          failed: 0,
+          gone: 0,
+          resumes: 0,
+          maxDuplicates: 0,
+          lastErrors: [],
+        },
+        req: writeReq(req),
+      })) as unknown as DeliveryDoc
+      created.push(row)
+      log.info({ delivery: row.id, content: `${collection}:${doc.id}`, channel, audience, status }, 'delivery created')
+    } catch (err) {
+      // Another process published the same content at the same moment: its row stands.
+      if (!isUniqueViolation(err)) throw err
+    }
+  }
+  return created
+}
+
+/** Cancel a content's unfinished deliveries (withdrawn or deleted); the pipeline stops before its next batch. */
+export async function cancelDeliveries(payload: Payload, collection: ContentSlug, id: string | number, req: PayloadRequest): Promise<number> {
+  const where: Where = {
+    and: [{ contentType: { equals: collection } }, { contentId: { equals: String(id) } }, { status: { in: UNFINISHED } }],
+  }
+  const { docs } = await payload.db.find({ collection: 'deliveries', where, limit: 0, pagination: false, req: writeReq(req) })
+  for (const d of docs as unknown as DeliveryDoc[]) {
+    await payload.db.updateOne({
+      collection: 'deliveries',
+      id: d.id,
+      data: { status: 'cancelled', reason: t('delivery.reason.retracted'), finishedAt: new Date().toISOString() },
+      req: writeReq(req),
+    })
+  }
+  return docs.length
+}
+
+/**
+ * After every save of a content: the transition to published creates its
+ * deliveries (never a later re-save); the transition back to draft (an
+ * unpublish, not a draft saved over the published document) cancels them.
+ */
+export const deliveriesOnPublish: CollectionAfterChangeHook = async ({ doc, previousDoc, req, collection, operation }) => {
+  const now = doc as ContentDoc
+  const prev = (operation === 'create' ? {} : (previousDoc ?? {})) as ContentDoc
+  const slug = collection.slug as ContentSlug
+  if (now._status === 'published' && prev._status !== 'published') {
+    await createDeliveries(req.payload, slug, now, req)
+  } else if (now._status === 'draft' && prev._status === 'published') {
+    const stored = await req.payload.db.findOne<ContentDoc>({ collection: slug, where: { id: { equals: now.id } }, req })
+    if (stored?._status === 'draft') await cancelDeliveries(req.payload, slug, now.id, req)
+  }
+  return doc
+}
+
+export const deliveriesOnDelete: CollectionAfterDeleteHook = async ({ id, req, collection }) => {
+  await cancelDeliveries(req.payload, collection.slug as ContentSlug, id, req)
+}
