@@ -1,0 +1,43 @@
+import { EmailChannel, type EmailMessage } from '../channels/email'
+import type { RecipientChannel } from '../channels/types'
+import { type PushMessage, WebPushChannel } from '../channels/webpush'
+import { deliverySettings } from './config'
+
+/**
+ * The channel instances of this process, made from the environment on first
+ * use and kept (an SMTP pool and push agents are worth reusing across
+ * deliveries). A change of settings makes new ones.
+ */
+type Cached<T> = { key: string; channel: T }
+let email: Cached<RecipientChannel<EmailMessage>> | null = null
+let push: Cached<RecipientChannel<PushMessage>> | null = null
+
+export function emailChannel(): RecipientChannel<EmailMessage> {
+  const key = `${process.env.SMTP_URL}|${process.env.MAIL_FROM}|${deliverySettings().concurrency}`
+  if (email?.key !== key) {
+    void email?.channel.close()
+    const concurrency = deliverySettings().concurrency
+    // One SMTP connection per message in flight, up to the pool's sensible size.
+    email = { key, channel: new EmailChannel({ url: process.env.SMTP_URL!, from: process.env.MAIL_FROM!, maxConnections: Math.min(concurrency, 20), maxMessages: 1000 }) }
+  }
+  return email.channel
+}
+
+export function pushChannel(): RecipientChannel<PushMessage> {
+  const key = `${process.env.VAPID_PUBLIC_KEY}|${process.env.VAPID_PRIVATE_KEY}|${process.env.VAPID_SUBJECT}`
+  if (push?.key !== key) {
+    void push?.channel.close()
+    push = {
+      key,
+      channel: new WebPushChannel({ publicKey: process.env.VAPID_PUBLIC_KEY!, privateKey: process.env.VAPID_PRIVATE_KEY!, subject: process.env.VAPID_SUBJECT! }),
+    }
+  }
+  return push.channel
+}
+
+/** Close this process's channels (shutdown, end of a test). */
+export async function closeDeliveryChannels(): Promise<void> {
+  await Promise.all([email?.channel.close(), push?.channel.close()])
+  email = null
+  push = null
+}

@@ -1,0 +1,359 @@
+import type { Payload, Where } from 'payload'
+
+import type { EmailMessage } from '../channels/email'
+import type { SendFailure, SendResult } from '../channels/types'
+import { pushTopic, type PushMessage } from '../channels/webpush'
+import type { ContentSlug } from '../collections/contentCollection'
+import type { DeliveryDoc, DeliveryError } from '../collections/Deliveries'
+import type { PushSubscriptionDoc } from '../collections/PushSubscriptions'
+import type { SubscriberDoc } from '../collections/Subscribers'
+import { t } from '../i18n/messages'
+import { publicUrl } from '../server/env'
+import { loadSettings, mediaFor, richValues } from '../site/data'
+import { gridById } from '../site/subscribeService'
+import { claimNext, processOwner, withLease, type Lease } from '../store/leases'
+import { fill, recipientParts, renderContentMail, type ContentMail } from '../templates/email/content'
+import { pushForContent, type PushContent } from '../templates/push'
+import type { SiteChrome } from '../templates/site/types'
+import { emailChannel, pushChannel } from './channels'
+import { audienceWhere } from './audience'
+import { channelConfigured, deliverySettings } from './config'
+import { contentUrl, iconUrl, messageLinks } from './links'
+
+/**
+ * The delivery pipeline: claim a delivery under a lease → take the next batch
+ * of recipients after the cursor (subscriber id order) → render once → send
+ * with at most DELIVERY_CONCURRENCY in flight → write each recipient's
+ * receipt as soon as the channel answered → advance the cursor when the whole
+ * batch has receipts → final status.
+ *
+ * Crash safety: a recipient is skipped on a later run once it has a receipt,
+ * and a receipt is written before its worker takes the next recipient, so at
+ * any moment at most `concurrency` recipients have been sent to without a
+ * receipt. Those, and only those, may get the message twice after a crash;
+ * each resumption adds that bound to the delivery's `maxDuplicates`.
+ */
+const DELIVERIES = 'deliveries'
+const RECEIPTS = 'delivery-receipts'
+const MAX_ERRORS_KEPT = 10
+
+type Outcome = { status: 'submitted' | 'failed' | 'gone' | 'skipped'; code?: string; failure?: SendFailure } | { status: 'stop'; failure: SendFailure }
+type Stop = { kind: 'pause'; reason: string } | { kind: 'defer'; until: Date } | { kind: 'cancel'; reason: string } | { kind: 'lost' }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const nowIso = () => new Date().toISOString()
+
+/** The id value to compare with in a query: numbers on SQLite, strings on MongoDB. */
+const idValue = (payload: Payload, raw: string) => (payload.db.name === 'mongoose' ? raw : Number(raw))
+
+async function update(payload: Payload, id: string | number, data: Partial<DeliveryDoc>) {
+  await payload.db.updateOne({ collection: DELIVERIES, id, data: data as Record<string, unknown>, returning: false, req: { transactionID: undefined } as never })
+}
+
+/** Run due deliveries, each under a lease; returns how many were worked on. */
+export async function runDueDeliveries(payload: Payload, { limit = 10, owner = processOwner } = {}): Promise<{ ran: number; tookOver: number }> {
+  const { leaseMs } = deliverySettings()
+  const result = { ran: 0, tookOver: 0 }
+  while (result.ran < limit) {
+    const now = nowIso()
+    const claimed = await claimNext<DeliveryDoc>(payload, {
+      collection: DELIVERIES,
+      where: {
+        and: [
+          { status: { in: ['queued', 'running'] } },
+          { or: [{ nextAttemptAt: { exists: false } }, { nextAttemptAt: { less_than: now } }] },
+        ],
+      },
+      sort: 'createdAt',
+      owner,
+      leaseMs,
+    })
+    if (!claimed) break
+    if (claimed.item.status === 'running') result.tookOver++
+    await withLease(payload, claimed.lease, leaseMs, () => runDelivery(payload, claimed.item, claimed.lease), (finished) => !!finished)
+    result.ran++
+  }
+  return result
+}
+
+type Prepared = { mail?: ContentMail; push?: PushContent; collection: ContentSlug; doc: Record<string, unknown> & { id: string | number } }
+
+/** Checks before any send; returns the stop when the delivery must not run now. */
+async function preflight(payload: Payload, d: DeliveryDoc): Promise<{ stop: Stop } | { doc: Prepared['doc'] }> {
+  const doc = (await payload.findByID({ collection: d.contentType, id: d.contentId, depth: 1, overrideAccess: true, disableErrors: true })) as
+    | (Prepared['doc'] & { _status?: string; startsAt?: string; endsAt?: string | null })
+    | null
+  if (!doc || doc._status !== 'published') return { stop: { kind: 'cancel', reason: t('delivery.reason.contentGone') } }
+  if (d.contentType === 'events') {
+    const end = new Date(String(doc.endsAt || doc.startsAt)).getTime()
+    if (end < Date.now()) return { stop: { kind: 'cancel', reason: t('delivery.reason.eventEnded') } }
+  }
+  const { startWindowMinutes } = deliverySettings()
+  if (!d.startedAt && !d.goAhead && d.publishedAt && Date.now() - new Date(d.publishedAt).getTime() > startWindowMinutes * 60_000) {
+    return { stop: { kind: 'pause', reason: t('delivery.reason.startWindow', 'zh', { minutes: startWindowMinutes }) } }
+  }
+  if (!channelConfigured(d.channel)) return { stop: { kind: 'pause', reason: t(`delivery.reason.notConfigured.${d.channel}`) } }
+  return { doc }
+}
+
+async function prepare(payload: Payload, d: DeliveryDoc, doc: Prepared['doc'], settings: SiteChrome): Promise<Prepared> {
+  const collection = d.contentType
+  const base = publicUrl()
+  const url = contentUrl(collection, doc, base)
+  if (d.channel === 'email') {
+    const media = await mediaFor(payload, richValues(collection, doc))
+    return { collection, doc, mail: renderContentMail({ collection, doc: doc as never, settings, contentUrl: url, base, media }) }
+  }
+  return {
+    collection,
+    doc,
+    push: pushForContent({ collection, doc: doc as never, settings, url, icon: iconUrl(base), ttlSeconds: deliverySettings().pushTtlSeconds }),
+  }
+}
+
+/** Counts from the receipts: exact after any crash (the counters written per batch may lag behind them). */
+async function recount(payload: Payload, id: string | number) {
+  const count = async (status: string) =>
+    (await payload.db.count({ collection: RECEIPTS, where: { and: [{ delivery: { equals: String(id) } }, { status: { equals: status } }] } })).totalDocs
+  const [submitted, failed, gone] = await Promise.all([count('submitted'), count('failed'), count('gone')])
+  return { submitted, failed, gone }
+}
+
+/** Work one delivery until it ends, pauses, defers or its lease is lost; true when it is finished for good. */
+export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?: Lease): Promise<boolean> {
+  const log = payload.logger.child({ component: 'delivery', delivery: claimed.id, channel: claimed.channel })
+  const settings = deliverySettings()
+  const pre = await preflight(payload, claimed)
+  if ('stop' in pre) {
+    await applyStop(payload, claimed, pre.stop)
+    return pre.stop.kind === 'cancel'
+  }
+  const resumed = claimed.status === 'running'
+  const counts = claimed.startedAt ? await recount(payload, claimed.id) : { submitted: 0, failed: 0, gone: 0 }
+  const d: DeliveryDoc = {
+    ...claimed,
+    ...counts,
+    status: 'running',
+    inFlightLimit: settings.concurrency,
+    startedAt: claimed.startedAt ?? nowIso(),
+    resumes: (claimed.resumes ?? 0) + (resumed ? 1 : 0),
+    // Each stop in the middle (a crash, a lost lease) may re-send to those that were in flight then.
+    maxDuplicates: (claimed.maxDuplicates ?? 0) + (resumed ? (claimed.inFlightLimit ?? settings.concurrency) : 0),
+  }
+  if (!claimed.startedAt) d.total = (await payload.db.count({ collection: 'subscribers', where: audienceWhere(d) })).totalDocs
+  await update(payload, d.id, {
+    status: 'running',
+    startedAt: d.startedAt,
+    inFlightLimit: d.inFlightLimit,
+    resumes: d.resumes,
+    maxDuplicates: d.maxDuplicates,
+    total: d.total,
+    submitted: d.submitted,
+    failed: d.failed,
+    gone: d.gone,
+    nextAttemptAt: null,
+  })
+  if (resumed) log.warn({ resumes: d.resumes, maxDuplicates: d.maxDuplicates }, 'resuming a delivery whose worker stopped')
+
+  const siteSettings = await loadSettings(payload)
+  const prepared = await prepare(payload, d, pre.doc, siteSettings)
+  const errors: DeliveryError[] = [...(d.lastErrors ?? [])]
+  let failuresInRow = 0
+
+  for (;;) {
+    // Editors and retraction act between batches: read the status again.
+    const current = await payload.db.findOne<DeliveryDoc>({ collection: DELIVERIES, where: { id: { equals: d.id } } })
+    if (!current || current.status !== 'running') {
+      log.info({ status: current?.status }, 'delivery stopped from outside')
+      return current?.status === 'cancelled'
+    }
+    if (lease && lease.until.getTime() < Date.now()) {
+      log.error('lease expired before the next batch; stopping')
+      return false
+    }
+    // Unsubscribes take effect here: the batch is read with the status filter, now.
+    const where: Where = d.cursor ? { and: [audienceWhere(d), { id: { greater_than: idValue(payload, d.cursor) } }] } : audienceWhere(d)
+    const { docs } = await payload.db.find({ collection: 'subscribers', where, sort: 'id', limit: settings.batchSize, page: 1, pagination: true })
+    const batch = docs as unknown as SubscriberDoc[]
+    if (!batch.length) break
+    const ids = batch.map((s) => String(s.id))
+    const answered = await payload.db.find({
+      collection: RECEIPTS,
+      where: { and: [{ delivery: { equals: String(d.id) } }, { subscriber: { in: ids } }] },
+      limit: 0,
+      pagination: false,
+    })
+    const done = new Set((answered.docs as unknown as { subscriber: string }[]).map((r) => r.subscriber))
+    const todo = batch.filter((s) => !done.has(String(s.id)))
+    const devices = d.channel === 'webpush' ? await devicesOf(payload, todo) : new Map<string, PushSubscriptionDoc[]>()
+    const gridNames = new Map<string, string>()
+    for (const s of todo) {
+      const gid = String(typeof s.grid === 'object' ? s.grid.id : s.grid)
+      if (!gridNames.has(gid)) gridNames.set(gid, (await gridById(payload, gid))?.name ?? siteSettings.streetName)
+    }
+
+    let stop: Stop | null = null
+    let next = 0
+    const tally = { submitted: 0, failed: 0, gone: 0 }
+    const worker = async () => {
+      while (!stop && next < todo.length) {
+        const s = todo[next++]
+        let outcome: Outcome
+        if (d.channel === 'email') {
+          const links = messageLinks(prepared.collection, prepared.doc, s)
+          const gridName = gridNames.get(String(typeof s.grid === 'object' ? s.grid.id : s.grid)) ?? ''
+          const parts = recipientParts(t('mail.content.greeting', 'zh', { grid: gridName }), links)
+          const mail = prepared.mail!
+          const message: EmailMessage = { to: s.email, subject: mail.subject, html: fill(mail.html, parts.html), text: fill(mail.text, parts.text), headers: parts.headers }
+          outcome = toOutcome(await withRetries(() => emailChannel().send(message), settings))
+        } else {
+          outcome = await pushToDevices(payload, prepared.push!, devices.get(String(s.id)) ?? [], settings)
+        }
+        if (outcome.status === 'stop') {
+          const f = outcome.failure
+          const until = f.retryAfterMs ? new Date(Date.now() + f.retryAfterMs) : null
+          stop =
+            f.kind === 'retryable' && until
+              ? { kind: 'defer', until }
+              : { kind: 'pause', reason: t(f.kind === 'quota' ? 'delivery.reason.quota' : 'delivery.reason.config', 'zh', { detail: `${f.code} ${f.message}`.slice(0, 200) }) }
+          remember(errors, f)
+          break
+        }
+        // The receipt before the next recipient: this is what bounds re-sends after a crash.
+        await payload.db.create({
+          collection: RECEIPTS,
+          data: { delivery: String(d.id), subscriber: String(s.id), status: outcome.status, code: outcome.code ?? null },
+          req: { transactionID: undefined } as never,
+        })
+        if (outcome.status === 'submitted') (tally.submitted++, (failuresInRow = 0))
+        if (outcome.status === 'gone') {
+          tally.gone++
+          if (d.channel === 'email') await suppress(payload, s, outcome.code ?? '')
+        }
+        if (outcome.status === 'failed') {
+          tally.failed++
+          failuresInRow++
+          if (outcome.failure) remember(errors, outcome.failure)
+          if (failuresInRow >= settings.errorBudget && !stop) {
+            const last = outcome.failure ? `${outcome.failure.code} ${outcome.failure.message}`.slice(0, 200) : ''
+            stop = { kind: 'pause', reason: t('delivery.reason.errorBudget', 'zh', { count: failuresInRow, detail: last }) }
+          }
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(settings.concurrency, Math.max(todo.length, 1)) }, worker))
+
+    d.submitted = (d.submitted ?? 0) + tally.submitted
+    d.failed = (d.failed ?? 0) + tally.failed
+    d.gone = (d.gone ?? 0) + tally.gone
+    // The cursor moves only past a batch every recipient of which has a receipt.
+    const complete = !stop && next >= todo.length
+    if (complete) d.cursor = ids[ids.length - 1]
+    await update(payload, d.id, { cursor: d.cursor ?? null, submitted: d.submitted, failed: d.failed, gone: d.gone, lastErrors: errors })
+    if (stop) {
+      await applyStop(payload, d, stop)
+      return false
+    }
+  }
+
+  const status = d.failed ? (d.submitted ? 'partial' : 'failed') : 'done'
+  await update(payload, d.id, { status, finishedAt: nowIso(), reason: null })
+  log.info({ status, total: d.total, submitted: d.submitted, failed: d.failed, gone: d.gone, maxDuplicates: d.maxDuplicates }, 'delivery finished')
+  return true
+}
+
+async function applyStop(payload: Payload, d: DeliveryDoc, stop: Stop) {
+  if (stop.kind === 'cancel') await update(payload, d.id, { status: 'cancelled', reason: stop.reason, finishedAt: nowIso() })
+  if (stop.kind === 'pause') await update(payload, d.id, { status: 'paused', reason: stop.reason })
+  // Back in the queue, not `running`: a later claim is a planned resumption, not a crash.
+  if (stop.kind === 'defer') await update(payload, d.id, { status: 'queued', nextAttemptAt: stop.until.toISOString() })
+}
+
+function remember(errors: DeliveryError[], f: SendFailure) {
+  const key = f.kind === 'recipient-gone' ? 'delivery.error.gone' : f.kind === 'quota' ? 'delivery.error.quota' : f.kind === 'config' ? 'delivery.error.config' : 'delivery.error.retryable'
+  errors.push({ at: nowIso(), kind: f.kind, code: String(f.code), message: `${t(key)}(${f.code})` })
+  if (errors.length > MAX_ERRORS_KEPT) errors.splice(0, errors.length - MAX_ERRORS_KEPT)
+}
+
+/**
+ * Try again on a temporary failure, with doubling backoff or the service's
+ * Retry-After, while the wait stays short; a longer wait comes back as the
+ * failure itself (the caller defers the whole delivery instead of holding a slot).
+ */
+async function withRetries(send: () => Promise<SendResult>, s: ReturnType<typeof deliverySettings>): Promise<SendResult> {
+  for (let attempt = 1; ; attempt++) {
+    const r = await send()
+    if (r.ok || r.kind !== 'retryable' || attempt >= s.maxAttempts) return r
+    const wait = r.retryAfterMs ?? Math.min(s.retryMaxMs, s.retryBaseMs * 2 ** (attempt - 1))
+    if (wait > s.retryMaxMs) return r
+    await sleep(wait)
+  }
+}
+
+function toOutcome(r: SendResult): Outcome {
+  if (r.ok) return { status: 'submitted' }
+  if (r.kind === 'recipient-gone') return { status: 'gone', code: String(r.code), failure: r }
+  if (r.kind === 'config' || r.kind === 'quota') return { status: 'stop', failure: r }
+  // Still failing after the retries: a long Retry-After defers the delivery; otherwise the recipient failed.
+  if (r.retryAfterMs && r.retryAfterMs > deliverySettings().retryMaxMs) return { status: 'stop', failure: r }
+  return { status: 'failed', code: String(r.code), failure: r }
+}
+
+async function suppress(payload: Payload, s: SubscriberDoc, code: string) {
+  await payload.db.updateOne({
+    collection: 'subscribers',
+    id: s.id,
+    data: { status: 'suppressed', suppressedReason: t('delivery.suppressed', 'zh', { code }) },
+    returning: false,
+    req: { transactionID: undefined } as never,
+  })
+}
+
+async function devicesOf(payload: Payload, subscribers: SubscriberDoc[]): Promise<Map<string, PushSubscriptionDoc[]>> {
+  const map = new Map<string, PushSubscriptionDoc[]>()
+  if (!subscribers.length) return map
+  const { docs } = await payload.db.find({
+    collection: 'push-subscriptions',
+    where: { subscriber: { in: subscribers.map((s) => s.id) } },
+    limit: 0,
+    pagination: false,
+  })
+  for (const p of docs as unknown as PushSubscriptionDoc[]) {
+    const key = String(typeof p.subscriber === 'object' ? p.subscriber.id : p.subscriber)
+    map.set(key, [...(map.get(key) ?? []), p])
+  }
+  return map
+}
+
+/** One recipient's devices: submitted if any accepted it; a device that is gone (404/410) is removed. */
+async function pushToDevices(payload: Payload, content: PushContent, devices: PushSubscriptionDoc[], s: ReturnType<typeof deliverySettings>): Promise<Outcome> {
+  if (!devices.length) return { status: 'skipped', code: 'no-device' }
+  let submitted = 0
+  let lastFailure: SendFailure | undefined
+  for (const device of devices) {
+    const message: PushMessage = {
+      subscription: { endpoint: device.endpoint, keys: { p256dh: device.keys.p256dh, auth: device.keys.auth } },
+      notification: content.notification,
+      urgency: content.urgency,
+      topic: pushTopic(content.topicKey),
+      ttlSeconds: content.ttlSeconds,
+    }
+    const r = await withRetries(() => pushChannel().send(message), s)
+    if (r.ok) {
+      submitted++
+      continue
+    }
+    if (r.kind === 'recipient-gone') {
+      await payload.db.deleteOne({ collection: 'push-subscriptions', where: { id: { equals: device.id } }, req: { transactionID: undefined } as never })
+      lastFailure ??= r
+      continue
+    }
+    const o = toOutcome(r)
+    // A setting or quota problem stops the delivery only when nothing reached this recipient yet (no duplicate on resume).
+    if (o.status === 'stop' && !submitted) return o
+    lastFailure = r
+  }
+  if (submitted) return { status: 'submitted' }
+  if (lastFailure?.kind === 'recipient-gone') return { status: 'gone', code: String(lastFailure.code), failure: lastFailure }
+  return { status: 'failed', code: String(lastFailure?.code ?? 'push'), failure: lastFailure }
+}
