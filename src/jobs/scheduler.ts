@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron'
 import type { Payload } from 'payload'
 
+import { runDueDeliveries } from '../delivery/pipeline'
 import { pruneLeases } from '../store/leases'
 import { runQueue, type QueueRun } from './runner'
 
@@ -22,6 +23,8 @@ export async function runDueJobs(payload: Payload): Promise<Record<string, Queue
   for (const queue of QUEUES) {
     results[queue] = await runQueue(payload, queue, { limit: 20 })
   }
+  // Deliveries are claimed from their own rows under leases (src/delivery/pipeline.ts).
+  results.deliveries = await runDueDeliveries(payload)
   if (Date.now() - lastPrune > 3600_000) {
     lastPrune = Date.now()
     await pruneLeases(payload)
