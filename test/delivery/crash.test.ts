@@ -1,0 +1,120 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+
+import type { Payload } from 'payload'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import type { DeliveryDoc } from '../../src/collections/Deliveries'
+import { smallStreet } from '../support/fixtures'
+import { testPayload } from '../support/payload'
+import { startSmtpServer, type SmtpTestServer } from '../support/smtp-server'
+import { addSubscribers, deliveriesOf, deliveryById, publishIssue } from './support'
+
+/**
+ * Crash test: one email delivery to many subscribers, its worker process
+ * killed with SIGKILL at random moments and started again each time. Every
+ * subscriber must receive the message, and the duplicates must stay within
+ * the in-flight bound (DELIVERY_CONCURRENCY per crash), as the delivery
+ * itself reports.
+ *
+ * Size from the environment: CRASH_SUBSCRIBERS and CRASH_KILLS (the issue's
+ * full run: 5,000 × 10 on SQLite, 5,000 × 3 on the MongoDB-wire leg).
+ */
+const mongoLeg = process.env.TEST_DB === 'mongo'
+const SUBSCRIBERS = Number(process.env.CRASH_SUBSCRIBERS || (mongoLeg ? 1500 : 5000))
+const KILLS = Number(process.env.CRASH_KILLS || (mongoLeg ? 3 : 10))
+const CONCURRENCY = 8
+const LEASE_SECONDS = 2
+
+let payload: Payload
+let smtp: SmtpTestServer
+const children = new Set<ChildProcess>()
+
+function startWorker(deliveryId: string): { child: ChildProcess; ready: Promise<void>; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/delivery/worker.ts'], {
+    env: {
+      ...process.env,
+      CRASH_DELIVERY_ID: deliveryId,
+      DELIVERY_CONCURRENCY: String(CONCURRENCY),
+      DELIVERY_BATCH_SIZE: '100',
+      DELIVERY_LEASE_SECONDS: String(LEASE_SECONDS),
+      LOG_LEVEL: 'error',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  children.add(child)
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (b: Buffer) => b.toString().includes('"event":"ready"') && resolve())
+    child.on('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready`)))
+  })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => (children.delete(child), resolve(code))))
+  return { child, ready, exited }
+}
+
+beforeAll(async () => {
+  payload = await testPayload()
+  const street = await smallStreet(payload)
+  smtp = await startSmtpServer({ keep: true, parse: false })
+  process.env.SMTP_URL = smtp.url
+  process.env.MAIL_FROM = '聚焦徐碧 <news@street.test>'
+  const half = Math.floor(SUBSCRIBERS / 2)
+  await addSubscribers(payload, half, { grid: street.gridA1.id, prefix: 'a' })
+  await addSubscribers(payload, SUBSCRIBERS - half, { grid: street.gridB1.id, prefix: 'b' })
+}, 600_000)
+
+afterAll(async () => {
+  for (const c of children) c.kill('SIGKILL')
+  await smtp?.close()
+  await payload?.destroy()
+})
+
+describe('crash safety', () => {
+  it(`a delivery to ${SUBSCRIBERS} subscribers survives ${KILLS} SIGKILLs of its worker: everyone receives it, duplicates within the in-flight bound`, async () => {
+    const issue = await publishIssue(payload, '崩溃测试')
+    const delivery = (await deliveriesOf(payload, 'issues', issue.id)).find((d) => d.channel === 'email') as DeliveryDoc
+    const id = String(delivery.id)
+    let kills = 0
+    const step = Math.max(1, Math.floor(SUBSCRIBERS / (KILLS + 2)))
+    while (kills < KILLS) {
+      const w = startWorker(id)
+      await w.ready
+      // Kill at a random moment once this worker has made some progress (somewhere in its next stretch).
+      const target = smtp.accepted() + 1 + Math.floor(Math.random() * step)
+      if (target >= SUBSCRIBERS) {
+        w.child.kill('SIGKILL')
+        await w.exited
+        break
+      }
+      await Promise.race([smtp.waitFor(target, 300_000), w.exited])
+      w.child.kill('SIGKILL')
+      await w.exited
+      kills++
+    }
+    const last = startWorker(id)
+    expect(await last.exited).toBe(0)
+
+    const d = await deliveryById(payload, delivery.id)
+    const perRecipient = new Map<string, number>()
+    for (const m of smtp.messages) for (const to of m.envelope.to) perRecipient.set(to, (perRecipient.get(to) ?? 0) + 1)
+    const duplicates = [...perRecipient.values()].reduce((n, c) => n + c - 1, 0)
+    const counts = {
+      leg: mongoLeg ? 'mongo' : 'sqlite',
+      subscribers: SUBSCRIBERS,
+      kills,
+      messages: smtp.messages.length,
+      recipients: perRecipient.size,
+      duplicates,
+      inFlightLimit: d.inFlightLimit,
+      resumes: d.resumes,
+      reportedMaxDuplicates: d.maxDuplicates,
+      status: d.status,
+    }
+    process.stdout.write(`CRASH ${JSON.stringify(counts)}\n`)
+    expect(d.status).toBe('done')
+    expect(perRecipient.size).toBe(SUBSCRIBERS)
+    expect(d.submitted).toBe(SUBSCRIBERS)
+    expect(d.inFlightLimit).toBe(CONCURRENCY)
+    expect(duplicates).toBeLessThanOrEqual(kills * CONCURRENCY)
+    expect(duplicates).toBeLessThanOrEqual(d.maxDuplicates ?? 0)
+    expect(d.resumes).toBeLessThanOrEqual(kills)
+  }, 1_200_000)
+})

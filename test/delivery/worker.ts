@@ -1,0 +1,29 @@
+/**
+ * A delivery worker process for the crash test (test/delivery/crash.test.ts):
+ * runs due deliveries under leases, as a PROCESS_ROLE=worker process's
+ * scheduler does, until the delivery named by CRASH_DELIVERY_ID is finished.
+ * Reports on stdout as lines "WORKER {json}". The test kills it with SIGKILL.
+ */
+export {}
+
+const emit = (event: Record<string, unknown>) => process.stdout.write(`WORKER ${JSON.stringify({ pid: process.pid, ...event })}\n`)
+
+const { initPayload } = await import('../../src/server/payload')
+const { runDueDeliveries } = await import('../../src/delivery/pipeline')
+const payload = await initPayload()
+emit({ event: 'ready' })
+
+const id = process.env.CRASH_DELIVERY_ID!
+const deadline = Date.now() + Number(process.env.WORKER_MAX_MS || 600_000)
+let state = ''
+while (Date.now() < deadline) {
+  await runDueDeliveries(payload, { limit: 1 })
+  const d = await payload.db.findOne<{ id: string | number; status: string }>({ collection: 'deliveries', where: { id: { equals: payload.db.name === 'mongoose' ? id : Number(id) } } })
+  state = d?.status ?? 'missing'
+  if (['done', 'partial', 'failed', 'cancelled', 'paused'].includes(state)) break
+  // The lease of a killed predecessor runs out before this worker can take the delivery over.
+  await new Promise((r) => setTimeout(r, 200))
+}
+emit({ event: 'done', status: state })
+await payload.destroy()
+process.exit(0)
