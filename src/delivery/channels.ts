@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+
 import { EmailChannel, type EmailMessage } from '../channels/email'
 import type { RecipientChannel } from '../channels/types'
 import { type PushMessage, WebPushChannel } from '../channels/webpush'
@@ -24,12 +26,19 @@ export function emailChannel(): RecipientChannel<EmailMessage> {
 }
 
 export function pushChannel(): RecipientChannel<PushMessage> {
-  const key = `${process.env.VAPID_PUBLIC_KEY}|${process.env.VAPID_PRIVATE_KEY}|${process.env.VAPID_SUBJECT}`
+  const key = `${process.env.VAPID_PUBLIC_KEY}|${process.env.VAPID_PRIVATE_KEY}|${process.env.VAPID_SUBJECT}|${process.env.PUSH_CA_FILE ?? ''}`
   if (push?.key !== key) {
     void push?.channel.close()
     push = {
       key,
-      channel: new WebPushChannel({ publicKey: process.env.VAPID_PUBLIC_KEY!, privateKey: process.env.VAPID_PRIVATE_KEY!, subject: process.env.VAPID_SUBJECT! }),
+      channel: new WebPushChannel({
+        publicKey: process.env.VAPID_PUBLIC_KEY!,
+        privateKey: process.env.VAPID_PRIVATE_KEY!,
+        subject: process.env.VAPID_SUBJECT!,
+        maxSockets: Math.max(deliverySettings().concurrency, 1),
+        // An extra certificate authority for a push service of our own (the benchmark's local one).
+        ...(process.env.PUSH_CA_FILE ? { ca: fs.readFileSync(process.env.PUSH_CA_FILE) } : {}),
+      }),
     }
   }
   return push.channel

@@ -4,6 +4,7 @@ import type { ContentSlug } from '../collections/contentCollection'
 import { DELIVERY_CHANNELS, type DeliveryChannel, type DeliveryDoc, UNFINISHED } from '../collections/Deliveries'
 import { channelConfigured } from '../delivery/config'
 import { t } from '../i18n/messages'
+import { runSoon } from '../jobs/scheduler'
 import { isUniqueViolation } from '../store/claims'
 
 type ContentDoc = {
@@ -118,7 +119,8 @@ export const deliveriesOnPublish: CollectionAfterChangeHook = async ({ doc, prev
   const prev = (operation === 'create' ? {} : (previousDoc ?? {})) as ContentDoc
   const slug = collection.slug as ContentSlug
   if (now._status === 'published' && prev._status !== 'published') {
-    await createDeliveries(req.payload, slug, now, req)
+    const created = await createDeliveries(req.payload, slug, now, req)
+    if (created.some((d) => d.status === 'queued')) runSoon()
   } else if (now._status === 'draft' && prev._status === 'published') {
     const stored = await req.payload.db.findOne<ContentDoc>({ collection: slug, where: { id: { equals: now.id } }, req })
     if (stored?._status === 'draft') await cancelDeliveries(req.payload, slug, now.id, req)

@@ -32,6 +32,18 @@ export async function runDueJobs(payload: Payload): Promise<Record<string, Queue
   return results
 }
 
+let tickNow: (() => void) | null = null
+
+/**
+ * Tick soon in this process, if it runs the scheduler: a publish just queued
+ * deliveries, and the first message should not wait for the next cron tick.
+ * A tick already running skips this one; the next cron tick still comes.
+ */
+export function runSoon(delayMs = 250) {
+  const tick = tickNow
+  if (tick) setTimeout(tick, delayMs).unref()
+}
+
 /**
  * node-cron is the only scheduler: every tick runs the queues. A tick that is
  * still running when the next one fires is skipped, not stacked.
@@ -39,25 +51,28 @@ export async function runDueJobs(payload: Payload): Promise<Record<string, Queue
 export function startScheduler(payload: Payload, expression = process.env.JOB_TICK_CRON || '*/5 * * * * *') {
   const log = payload.logger.child({ component: 'scheduler' })
   let running = false
-  const task: ScheduledTask = cron.schedule(
-    expression,
-    async () => {
-      if (running) return
-      running = true
-      try {
-        await runDueJobs(payload)
-        schedulerState.lastError = null
-      } catch (err) {
-        schedulerState.lastError = err instanceof Error ? err.message : String(err)
-        log.error({ err }, 'job runner tick failed')
-      } finally {
-        schedulerState.lastTickAt = new Date()
-        schedulerState.ticks++
-        running = false
-      }
-    },
-    { timezone: process.env.TZ || 'Asia/Shanghai', name: 'job-runner' },
-  )
+  const tick = async () => {
+    if (running) return
+    running = true
+    try {
+      await runDueJobs(payload)
+      schedulerState.lastError = null
+    } catch (err) {
+      schedulerState.lastError = err instanceof Error ? err.message : String(err)
+      log.error({ err }, 'job runner tick failed')
+    } finally {
+      schedulerState.lastTickAt = new Date()
+      schedulerState.ticks++
+      running = false
+    }
+  }
+  const task: ScheduledTask = cron.schedule(expression, tick, { timezone: process.env.TZ || 'Asia/Shanghai', name: 'job-runner' })
+  tickNow = () => void tick()
   log.info({ expression }, 'scheduler started')
-  return { stop: () => task.stop() }
+  return {
+    stop: () => {
+      tickNow = null
+      return task.stop()
+    },
+  }
 }

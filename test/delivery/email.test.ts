@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import type { SubscriberDoc } from '../../src/collections/Subscribers'
 import { closeDeliveryChannels } from '../../src/delivery/channels'
-import { runDueJobs } from '../../src/jobs/scheduler'
+import { runDueJobs, startScheduler } from '../../src/jobs/scheduler'
 import { findByRef, resolveToken, unsubscribe } from '../../src/site/subscribeService'
 import { smallStreet } from '../support/fixtures'
 import { testPayload } from '../support/payload'
@@ -222,5 +222,18 @@ describe('email delivery', () => {
     const policy = smtp.messages.find((m) => m.parsed!.subject === '高龄津贴解读')!.parsed!
     expect(policy.html).toContain('民发〔2026〕3号')
     expect(policy.html).toContain('去哪里申请?')
+  })
+
+  it('a publish starts its deliveries at once in a process that runs the scheduler, without waiting for the cron tick', async () => {
+    const people = await addSubscribers(payload, 2, { grid: street.gridA1.id, prefix: `t${seq}-` })
+    // A cron expression that does not fire during the test: only the publish's nudge can run the delivery.
+    const scheduler = startScheduler(payload, '0 0 0 1 1 *')
+    try {
+      await publishIssue(payload, '立即发送')
+      await smtp.waitFor(2, 10_000)
+      expect(smtp.messages.map((m) => m.envelope.to[0]).sort()).toEqual(people.map((p) => p.email))
+    } finally {
+      scheduler.stop()
+    }
   })
 })
