@@ -12,6 +12,7 @@ import { publicUrl } from '../server/env'
 import { loadSettings, mediaFor, richValues } from '../site/data'
 import { gridById } from '../site/subscribeService'
 import { claimNext, processOwner, withLease, type Lease } from '../store/leases'
+import { ReceiptWriter } from '../store/receipts'
 import { fill, recipientParts, renderContentMail, type ContentMail } from '../templates/email/content'
 import { pushForContent, type PushContent } from '../templates/push'
 import type { SiteChrome } from '../templates/site/types'
@@ -158,6 +159,7 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
   const siteSettings = await loadSettings(payload)
   const prepared = await prepare(payload, d, pre.doc, siteSettings)
   const errors: DeliveryError[] = [...(d.lastErrors ?? [])]
+  const receipts = new ReceiptWriter(payload)
   let failuresInRow = 0
 
   for (;;) {
@@ -219,12 +221,9 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
           remember(errors, f)
           break
         }
-        // The receipt before the next recipient: this is what bounds re-sends after a crash.
-        await payload.db.create({
-          collection: RECEIPTS,
-          data: { delivery: String(d.id), subscriber: String(s.id), status: outcome.status, code: outcome.code ?? null },
-          req: { transactionID: undefined } as never,
-        })
+        // The receipt is stored before this worker takes the next recipient: that bounds re-sends after a crash.
+        // Receipts of workers answered at the same time are written together (group commit).
+        await receipts.add({ delivery: String(d.id), subscriber: String(s.id), status: outcome.status, code: outcome.code ?? null })
         if (outcome.status === 'submitted') (tally.submitted++, (failuresInRow = 0))
         if (outcome.status === 'gone') {
           tally.gone++

@@ -1,0 +1,79 @@
+import type { Payload } from 'payload'
+import { sql } from '@payloadcms/db-sqlite'
+
+import { inSqliteWriteTurn } from './sqlite'
+
+/**
+ * Delivery receipts written many at once: the pipeline's hot path (one row per
+ * recipient). Payload's create is one row per call (and, on SQLite, one write
+ * turn each); here a group of rows is one statement on SQLite and one
+ * insertMany on MongoDB. A row that exists already (same delivery and
+ * subscriber, from a worker whose lease was taken over) is left as it is.
+ */
+export type ReceiptRow = { delivery: string; subscriber: string; status: 'submitted' | 'failed' | 'gone' | 'skipped'; code?: string | null }
+
+type SqliteLike = { run: (q: unknown) => Promise<unknown> }
+type MongoModel = { insertMany: (docs: unknown[], opts: { ordered: boolean }) => Promise<unknown> }
+
+export async function insertReceipts(payload: Payload, rows: ReceiptRow[]): Promise<void> {
+  if (!rows.length) return
+  const db = payload.db as unknown as { name: string; drizzle?: SqliteLike; collections?: Record<string, MongoModel> }
+  const now = new Date()
+  if (db.name === 'sqlite') {
+    const iso = now.toISOString()
+    const values = sql.join(
+      rows.map((r) => sql`(${r.delivery}, ${r.subscriber}, ${r.status}, ${r.code ?? null}, ${iso}, ${iso})`),
+      sql`, `,
+    )
+    await inSqliteWriteTurn(payload, () =>
+      db.drizzle!.run(sql`INSERT INTO delivery_receipts (delivery, subscriber, status, code, updated_at, created_at) VALUES ${values} ON CONFLICT (delivery, subscriber) DO NOTHING`),
+    )
+    return
+  }
+  try {
+    await db.collections!['delivery-receipts'].insertMany(
+      rows.map((r) => ({ ...r, code: r.code ?? null, createdAt: now, updatedAt: now })),
+      { ordered: false },
+    )
+  } catch (err) {
+    // Duplicates only (code 11000 on every failed row): the others were written (ordered: false).
+    const e = err as { code?: number; writeErrors?: { code?: number; err?: { code?: number } }[] }
+    const codes = e.writeErrors?.map((w) => w.code ?? w.err?.code) ?? [e.code]
+    if (!codes.length || codes.some((c) => c !== 11000)) throw err
+  }
+}
+
+/**
+ * Group commit: callers add a row and wait until it is stored; rows that
+ * arrive while a write is in progress go together in the next one. Each
+ * caller still waits for its own row, so "answered but not recorded" never
+ * exceeds the number of callers (the delivery's in-flight limit).
+ */
+export class ReceiptWriter {
+  private pending: { row: ReceiptRow; done: (err?: unknown) => void }[] = []
+  private writing: Promise<void> | null = null
+
+  constructor(private readonly payload: Payload) {}
+
+  add(row: ReceiptRow): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ row, done: (err) => (err ? reject(err) : resolve()) })
+      if (!this.writing) this.writing = this.drain()
+    })
+  }
+
+  private async drain(): Promise<void> {
+    // Let the callers answered in this turn of the event loop join the first write.
+    await new Promise((r) => setImmediate(r))
+    while (this.pending.length) {
+      const group = this.pending.splice(0, 500)
+      try {
+        await insertReceipts(this.payload, group.map((g) => g.row))
+        for (const g of group) g.done()
+      } catch (err) {
+        for (const g of group) g.done(err)
+      }
+    }
+    this.writing = null
+  }
+}
