@@ -31,7 +31,7 @@ function run(cmd: string, args: string[], env: Record<string, string> = {}) {
 function vitestCounts(file: string): Counts | undefined {
   if (!fs.existsSync(file)) return undefined
   const report = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-    testResults: { name: string; assertionResults: { status: string; fullName: string; title: string }[] }[]
+    testResults: { name: string; status?: string; message?: string; assertionResults: { status: string; fullName: string; title: string }[] }[]
   }
   const counts: Counts = { passed: 0, failed: 0, skipped: 0, skippedNames: [], failedNames: [] }
   for (const f of report.testResults) {
@@ -41,8 +41,13 @@ function vitestCounts(file: string): Counts | undefined {
       else if (a.status === 'failed') (counts.failed++, counts.failedNames.push(name))
       else (counts.skipped++, counts.skippedNames.push({ name, title: a.title }))
     }
-    // A file that failed to load has no assertions but must not pass silently.
+    // A file that failed to load, or whose setup failed (its tests then count as skipped),
+    // must not pass silently.
     if (!f.assertionResults.length) (counts.failed++, counts.failedNames.push(`${path.relative(ROOT, f.name)} (did not load)`))
+    else if (f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed')) {
+      counts.failed++
+      counts.failedNames.push(`${path.relative(ROOT, f.name)} (setup failed: ${(f.message ?? '').split('\n')[0]})`)
+    }
   }
   return counts
 }

@@ -56,7 +56,10 @@ class WriteTurn {
     if (outcome === 'timeout') {
       // Our place in the queue still comes; pass it straight on.
       previous.then(release)
-      throw new Error(`SQLite write waited more than ${this.timeoutMs} ms for its turn`)
+      throw new Error(
+        `SQLite write waited more than ${this.timeoutMs} ms for its turn: a long transaction, or a write made outside ` +
+          'the open transaction of its own request (pass `req` to Payload calls made in hooks)',
+      )
     }
     let released = false
     return () => {

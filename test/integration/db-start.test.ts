@@ -55,12 +55,8 @@ const count = async (collection: string, token: string) => {
   return ((await res.json()) as { totalDocs: number }).totalDocs
 }
 
-beforeAll(async () => {
-  await ensureBuild()
-  const port = await freePort()
-  base = `http://127.0.0.1:${port}`
-  const dataDir = path.join(process.env.DATA_DIR!, 'start')
-  fs.mkdirSync(dataDir, { recursive: true })
+function startServer(port: number, dataDir: string) {
+  output.length = 0
   server = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['src/server/start.ts'], {
     cwd: ROOT,
     // Own process group: tsx runs node as a child, and both must stop.
@@ -86,7 +82,26 @@ beforeAll(async () => {
   })
   server.stdout!.on('data', (d) => output.push(String(d)))
   server.stderr!.on('data', (d) => output.push(String(d)))
-  await waitHealthy(180_000)
+}
+
+beforeAll(async () => {
+  await ensureBuild()
+  const port = await freePort()
+  base = `http://127.0.0.1:${port}`
+  const dataDir = path.join(process.env.DATA_DIR!, 'start')
+  fs.mkdirSync(dataDir, { recursive: true })
+  // tsx on Node 20 sometimes ends a process with exit code 13 ("unsettled
+  // top-level await") while it is still loading modules on a busy machine,
+  // before any of our code runs: such a start is tried again (three times at most).
+  for (let attempt = 1; ; attempt++) {
+    startServer(port, dataDir)
+    try {
+      await waitHealthy(180_000)
+      return
+    } catch (err) {
+      if (server.exitCode !== 13 || attempt === 3) throw err
+    }
+  }
 }, 900_000)
 
 afterAll(async () => {

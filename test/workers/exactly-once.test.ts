@@ -39,7 +39,7 @@ const item = (i: number) => `w${String(i).padStart(3, '0')}`
 // Every tenth job takes long enough for the test to see it started and kill its worker in it.
 const slow = (i: number) => i % 10 === 5
 
-function startWorker(): Worker {
+function spawnWorker(): Worker {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/workers/worker.ts'], {
     env: { ...process.env, JOB_LEASE_SECONDS: String(LEASE_SECONDS), WORKER_LOOPS: String(LOOPS), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -59,13 +59,30 @@ function startWorker(): Worker {
   return worker
 }
 
+/**
+ * A worker that has reported ready. tsx on Node 20 sometimes ends a process
+ * with exit code 13 ("unsettled top-level await") while it is still loading
+ * modules, on a busy machine, before any of our code runs (seen at every
+ * commit, with any entry file): such a start is tried again, up to three times.
+ */
+async function startWorker(): Promise<Worker> {
+  for (let attempt = 1; ; attempt++) {
+    const worker = spawnWorker()
+    const ready = await until(() => `worker ${worker.child.pid} to be ready; it ${describeWorker(worker)}`, 60_000, () =>
+      worker.events.some((e) => e.event === 'ready') ? 'ready' : worker.child.exitCode !== null ? 'exited' : undefined,
+    )
+    if (ready === 'ready') return worker
+    if (worker.child.exitCode !== 13 || attempt === 3) throw new Error(`worker did not start: it ${describeWorker(worker)}`)
+  }
+}
+
 /** Wait for a condition, polling; fail with `what` after `ms`. */
-async function until<T>(what: string, ms: number, probe: () => T | undefined | false): Promise<T> {
+async function until<T>(what: () => string, ms: number, probe: () => T | undefined | false): Promise<T> {
   const end = Date.now() + ms
   for (;;) {
     const value = probe()
     if (value) return value
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what()}`)
     await new Promise((r) => setTimeout(r, 15))
   }
 }
@@ -73,11 +90,11 @@ async function until<T>(what: string, ms: number, probe: () => T | undefined | f
 /** Kill `worker` with SIGKILL while it is inside a slow job, after it has done a few; returns that job's item. */
 async function killInsideSlowJob(worker: Worker): Promise<string> {
   const pid = worker.child.pid!
-  const inFlight = await until('the worker to start a slow job', 90_000, () => {
+  const inFlight = await until(() => `the worker to start a slow job; it ${describeWorker(worker)}`, 90_000, () => {
     const mine = readProbeLog(log).filter((l) => l.pid === pid)
-    const last = mine.at(-1)
-    const starts = mine.filter((l) => l.kind === 'start').length
-    return starts >= 3 && last?.kind === 'start' && slow(Number(last.item.slice(1))) ? last.item : undefined
+    const done = new Set(mine.filter((l) => l.kind === 'done').map((l) => l.item))
+    if (done.size < 3) return undefined
+    return mine.find((l) => l.kind === 'start' && slow(Number(l.item.slice(1))) && !done.has(l.item))?.item
   })
   worker.child.kill('SIGKILL')
   await worker.exited
@@ -86,12 +103,20 @@ async function killInsideSlowJob(worker: Worker): Promise<string> {
 
 const finished = (w: Worker) => w.events.find((e) => e.event === 'done')
 
+/** For a failure message: what the worker did and said. */
+function describeWorker(w: Worker) {
+  const pid = w.child.pid
+  const lines = readProbeLog(log).filter((l) => l.pid === pid)
+  const state = w.child.exitCode !== null || w.child.signalCode !== null ? `exited (${w.child.exitCode ?? w.child.signalCode})` : 'is running'
+  return `${state}, wrote ${lines.length} probe lines; its output ends with:\n${w.output.slice(-15).join('\n')}`
+}
+
 beforeAll(async () => {
   const { testPayload } = await import('../support/payload')
   payload = await testPayload()
   log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'exactly-once-')), 'probe.log')
   for (let i = 0; i < ITEMS; i++) {
-    await payload.jobs.queue({ task: PROBE_TASK, input: { item: item(i), log, ms: slow(i) ? 400 : 5 } } as never)
+    await payload.jobs.queue({ task: PROBE_TASK, input: { item: item(i), log, ms: slow(i) ? 800 : 5 } } as never)
   }
 })
 
@@ -101,21 +126,23 @@ afterAll(async () => {
 
 describe(`exactly once, with a worker killed mid-job (${mongoLeg ? 'two workers' : 'one worker, restarted'})`, () => {
   it('runs each of 200 jobs exactly once and takes over the killed worker\'s job after its lease', async () => {
-    const killed = startWorker()
-    const beside = mongoLeg ? startWorker() : undefined
+    const [killed, beside] = await Promise.all([startWorker(), mongoLeg ? startWorker() : undefined])
     const killedItem = await killInsideSlowJob(killed)
     const linesAtKill = readProbeLog(log).length
-    const survivor = beside ?? startWorker()
+    const survivor = beside ?? (await startWorker())
 
-    await until('the surviving worker to finish', 120_000, () => finished(survivor) || survivor.child.exitCode !== null)
+    await until(() => `the surviving worker to finish; it ${describeWorker(survivor)}`, 180_000, () => finished(survivor) || survivor.child.exitCode !== null)
     const summary = finished(survivor)
     expect(summary, survivor.output.slice(-20).join('\n')).toBeTruthy()
     expect(await survivor.exited).toBe(0)
 
-    // Nothing left in the queue. No lease left behind either, but one the killed worker
-    // took in its last moments on a job another runner was finishing (pruned after a day).
+    // Every job finished: deleted on completion, or (its runner killed between the two) marked complete.
+    const left = await payload.db.find({ collection: 'payload-jobs', limit: 0, pagination: false })
+    const unfinished = left.docs.filter((j) => !(j as { completedAt?: string }).completedAt || (j as { hasError?: boolean }).hasError)
+    expect(JSON.stringify(unfinished.map((j) => ({ ...j, log: undefined })))).toBe('[]')
     expect(summary!.left).toBe(0)
-    expect((await payload.count({ collection: 'payload-jobs', overrideAccess: true })).totalDocs).toBe(0)
+    // No lease left behind either, but those the killed worker held in its last moments
+    // (on a job it completed, or one another runner was finishing; pruned after a day).
     const leases = await payload.db.find({ collection: 'claims', where: { scope: { like: 'lease:payload-jobs:' } }, limit: 0, pagination: false })
     const killedOwner = new RegExp(`:${killed.child.pid}:`)
     expect(leases.docs.filter((l) => !killedOwner.test(String((l as { owner?: string }).owner)))).toEqual([])
@@ -138,12 +165,14 @@ describe(`exactly once, with a worker killed mid-job (${mongoLeg ? 'two workers'
     for (const it of again) expect(startsOf(it)).toEqual([killedPid, survivorPid])
     for (const it of all.filter((it) => !again.includes(it))) expect(startsOf(it)).toHaveLength(1)
     expect(of('done').find((l) => l.item === killedItem)?.pid).toBe(survivorPid)
-    expect(summary!.tookOver).toBe(again.length)
+    // Taken over: those, and any the worker had claimed but not yet started.
+    expect(summary!.tookOver).toBeGreaterThanOrEqual(again.length)
+    expect(summary!.tookOver).toBeLessThanOrEqual(LOOPS)
 
     // Both did part of the work; on MongoDB both at the same time, before the kill.
     const before = lines.slice(0, linesAtKill)
     expect(before.filter((l) => l.kind === 'done' && l.pid === killedPid).length).toBeGreaterThanOrEqual(2)
     if (mongoLeg) expect(before.filter((l) => l.kind === 'done' && l.pid === survivorPid).length).toBeGreaterThan(0)
     expect(summary!.ran).toBeGreaterThan(0)
-  }, 240_000)
+  }, 300_000)
 })
