@@ -39,6 +39,30 @@ describe('transactions', () => {
   })
 })
 
+describe('concurrent writes', () => {
+  it('all succeed when many requests save at once, failing ones included, inside transactions and outside', async () => {
+    const grid = (i: number) => ({ code: `C-${i}`, name: `并发网格${i}`, community: street.commA.id, households: 300 + i })
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 12 }, (_, i) => payload.create({ collection: 'grids', data: grid(i), overrideAccess: true })),
+      // Rejected by validation inside its transaction: it must give its turn back.
+      payload.create({ collection: 'grids', data: { ...grid(99), households: 0 }, overrideAccess: true }),
+      ...Array.from({ length: 6 }, (_, i) =>
+        payload.update({ collection: 'grids', id: street.gridB1.id, data: { households: 480 + i }, overrideAccess: true }),
+      ),
+      // Writes outside any transaction (as the claims and Payload's job runner make).
+      ...Array.from({ length: 6 }, (_, i) =>
+        payload.db.create({ collection: 'claims', data: { scope: 'concurrent', slot: i, owner: 'test' } }),
+      ),
+    ])
+    const failed = results.map((r, i) => [i, r] as const).filter(([, r]) => r.status === 'rejected')
+    expect(failed.map(([i]) => i)).toEqual([12])
+    expect(String((failed[0][1] as PromiseRejectedResult).reason)).toMatch(/ValidationError|households|户数/)
+    const made = await payload.find({ collection: 'grids', where: { code: { like: 'C-' } }, limit: 0, overrideAccess: true })
+    expect(made.totalDocs).toBe(12)
+    await payload.delete({ collection: 'grids', where: { code: { like: 'C-' } }, overrideAccess: true })
+  })
+})
+
 describe('writes and reads Payload makes', () => {
   it('counts a failed login and still answers with the login error', async () => {
     await expect(
