@@ -39,12 +39,14 @@ function startWorker(deliveryId: string): { child: ChildProcess; ready: Promise<
       DELIVERY_LEASE_SECONDS: String(LEASE_SECONDS),
       LOG_LEVEL: 'error',
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   })
   children.add(child)
+  let stderr = ''
+  child.stderr!.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)))
   const ready = new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (b: Buffer) => b.toString().includes('"event":"ready"') && resolve())
-    child.on('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready`)))
+    child.on('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready: ${stderr}`)))
   })
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => (children.delete(child), resolve(code))))
   return { child, ready, exited }
