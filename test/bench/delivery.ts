@@ -7,12 +7,13 @@
  * per message (a VAPID signature each).
  *
  * Figures: messages/s of each, their ratios, RSS growth while delivering,
- * and the time from publish to the first message at the SMTP server (the
+ * and the time from publish to the first message at the SMTP server (its own
+ * process; the
  * publish nudges the scheduler; see src/jobs/scheduler.ts runSoon).
  * N: BENCH_SUBSCRIBERS (default 100,000; --quick 2,000). Ends with one JSON
  * line; exits 1 when a target is missed.
  */
-import { execFileSync } from 'node:child_process'
+import { execFileSync, fork } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import https from 'node:https'
@@ -23,7 +24,6 @@ import nodemailer from 'nodemailer'
 import webpush from 'web-push'
 
 import { startPushService } from '../support/push-service'
-import { startSmtpServer } from '../support/smtp-server'
 
 const quick = process.argv.includes('--quick')
 const N = Number(process.env.BENCH_SUBSCRIBERS || (quick ? 2000 : 100_000))
@@ -51,7 +51,27 @@ const certFile = path.join(dir, 'push-cert.pem')
 execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' })
 const ca = fs.readFileSync(certFile)
 
-const smtp = await startSmtpServer({ keep: false })
+// The SMTP server runs in its own process (_smtp-child.ts), so it does not share the sender's event loop.
+const child = fork(path.join(path.dirname(new URL(import.meta.url).pathname), '_smtp-child.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+const ask = (cmd: string) =>
+  new Promise<number>((resolve) => {
+    child.once('message', (m: { count: number }) => resolve(m.count))
+    child.send({ cmd })
+  })
+const smtpUrl = await new Promise<string>((resolve) => child.once('message', (m: { url: string }) => resolve(m.url)))
+const smtp = {
+  url: smtpUrl,
+  accepted: () => ask('count'),
+  reset: () => ask('reset'),
+  async waitFor(n: number, timeoutMs: number) {
+    const end = Date.now() + timeoutMs
+    while ((await ask('count')) < n) {
+      if (Date.now() > end) throw new Error(`SMTP server: fewer than ${n} messages after ${timeoutMs} ms`)
+      await new Promise((r) => setTimeout(r, 10))
+    }
+  },
+  close: async () => void child.disconnect(),
+}
 const push = await startPushService({ verify: { sampleEvery: 1000 }, tls: { key: fs.readFileSync(keyFile), cert: ca } })
 const vapid = webpush.generateVAPIDKeys()
 Object.assign(process.env, {
@@ -121,7 +141,7 @@ try {
   )
   const emailBaselineS = (Date.now() - t) / 1000
   transport.close()
-  smtp.reset()
+  await smtp.reset()
 
   // ---- our pipeline: publish, then the deliveries run (email first, push paused until then).
   const rssStart = process.memoryUsage().rss
@@ -146,7 +166,8 @@ try {
   await runDueDeliveries(payload, { limit: 1 })
   const emailS = (Date.now() - t) / 1000
   const firstMessageS = await first
-  if (smtp.accepted() !== N) throw new Error(`SMTP server accepted ${smtp.accepted()} of ${N}`)
+  const acceptedByServer = await smtp.accepted()
+  if (acceptedByServer !== N) throw new Error(`SMTP server accepted ${acceptedByServer} of ${N}`)
 
   // ---- push baseline: web-push sendNotification per message (signs VAPID each time), same sockets and concurrency.
   const payloadJson = JSON.stringify({ title: '第十二期:社区食堂开张', body: '聚焦徐碧 第 12 期:本期摘要', icon: 'https://news.street.test/icons/icon-192.png', url: 'https://news.street.test/issues/12' })
