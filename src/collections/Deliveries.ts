@@ -117,6 +117,9 @@ export const Deliveries: CollectionConfig = {
   access: { read: editorsOnly, create: nobody, update: editorsOnly, delete: nobody },
   lockDocuments: false,
   hooks: { beforeChange: [editorTransition] },
+  // A test-send of a content's email to one address, before publishing (src/delivery/testSend.ts).
+  // Imported when called: the delivery modules import the collections.
+  endpoints: [{ path: '/test-send', method: 'post', handler: async (req) => (await import('../delivery/testSend')).testSendEndpoint(req) }],
   fields: [
     // (contentType, contentId, channel, audience): the invariant "at most once", held by the database.
     { name: 'key', type: 'text', required: true, unique: true, index: true, admin: { hidden: true } },

@@ -1,7 +1,7 @@
 import type { SubscriberDoc } from '../collections/Subscribers'
 import { publicUrl } from '../server/env'
 import { subscriberLinks } from '../site/subscribeService'
-import { contentPath } from '../templates/paths'
+import { contentPath, paths } from '../templates/paths'
 
 /**
  * Every link a delivered message carries is built here, and only here, so
@@ -23,3 +23,6 @@ export function messageLinks(collection: string, doc: unknown, subscriber: Pick<
 
 /** The site icon for notifications, absolute. */
 export const iconUrl = (base = publicUrl()) => `${base}/icons/icon-192.png`
+
+/** Footer links of a test-send: the address is nobody's subscription, so both lead to the subscribe page. */
+export const testLinks = (base = publicUrl()) => ({ preferences: base + paths.subscribe(), unsubscribe: base + paths.subscribe() })

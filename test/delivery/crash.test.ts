@@ -44,11 +44,23 @@ function startWorker(deliveryId: string): { child: ChildProcess; ready: Promise<
   children.add(child)
   let stderr = ''
   child.stderr!.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)))
+  let stdout = ''
   const ready = new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (b: Buffer) => b.toString().includes('"event":"ready"') && resolve())
-    child.on('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready: ${stderr}`)))
+    child.stdout!.on('data', (b: Buffer) => {
+      stdout = (stdout + b.toString()).slice(-4000)
+      if (stdout.includes('"event":"ready"')) resolve()
+    })
+    child.on('close', (code) => reject(new Error(`worker exited (${code}) before it was ready: ${stderr}`)))
   })
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => (children.delete(child), resolve(code))))
+  // A worker that dies on its own (not killed by the test) fails the test with what it wrote.
+  const exited = new Promise<number | null>((resolve, reject) =>
+    child.on('close', (code, signal) => {
+      children.delete(child)
+      if (code !== 0 && signal !== 'SIGKILL') reject(new Error(`worker exited (${code}) on its own: ${stderr}`))
+      else resolve(code)
+    }),
+  )
+  ready.catch(() => {})
   return { child, ready, exited }
 }
 

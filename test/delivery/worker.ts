@@ -4,12 +4,20 @@
  * scheduler does, until the delivery named by CRASH_DELIVERY_ID is finished.
  * Reports on stdout as lines "WORKER {json}". The test kills it with SIGKILL.
  */
-export {}
+import fs from 'node:fs'
 
 const emit = (event: Record<string, unknown>) => process.stdout.write(`WORKER ${JSON.stringify({ pid: process.pid, ...event })}\n`)
 
+// What the process was doing, written synchronously on exit: an exit code 13 (a top-level await that
+// never settled: nothing left to wake it) says where it stopped.
+let phase = 'importing'
+process.on('exit', (code) => {
+  if (code !== 0) fs.writeSync(2, `worker ${process.pid} exit ${code} during: ${phase}\n`)
+})
+
 const { initPayload } = await import('../../src/server/payload')
 const { runDueDeliveries } = await import('../../src/delivery/pipeline')
+phase = 'initPayload'
 const payload = await initPayload()
 emit({ event: 'ready' })
 
@@ -17,11 +25,14 @@ const id = process.env.CRASH_DELIVERY_ID!
 const deadline = Date.now() + Number(process.env.WORKER_MAX_MS || 600_000)
 let state = ''
 while (Date.now() < deadline) {
+  phase = 'runDueDeliveries'
   await runDueDeliveries(payload, { limit: 1 })
+  phase = 'reading the delivery'
   const d = await payload.db.findOne<{ id: string | number; status: string }>({ collection: 'deliveries', where: { id: { equals: payload.db.name === 'mongoose' ? id : Number(id) } } })
   state = d?.status ?? 'missing'
   if (['done', 'partial', 'failed', 'cancelled', 'paused'].includes(state)) break
   // The lease of a killed predecessor runs out before this worker can take the delivery over.
+  phase = 'waiting'
   await new Promise((r) => setTimeout(r, 200))
 }
 emit({ event: 'done', status: state })
