@@ -6,6 +6,7 @@ import { channelConfigured } from '../delivery/config'
 import { t } from '../i18n/messages'
 import { runSoon } from '../jobs/scheduler'
 import { isUniqueViolation } from '../store/claims'
+import { uniqueIndexReady } from '../store/receipts'
 
 type ContentDoc = {
   id: string | number
@@ -46,6 +47,8 @@ export async function createDeliveries(payload: Payload, collection: ContentSlug
   const created: DeliveryDoc[] = []
   const audience = audienceOf(collection, doc)
   const log = payload.logger.child({ component: 'deliveries' })
+  // The key is the once-only guarantee: on MongoDB it holds only once its unique index is built.
+  await uniqueIndexReady(payload, 'deliveries')
   for (const channel of channelsFor(collection)) {
     // Once per (content, channel): a re-publish after an edit or a withdrawal creates nothing, whatever its audience.
     const existing = await payload.db.count({

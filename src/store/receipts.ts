@@ -1,6 +1,7 @@
 import type { Payload } from 'payload'
 import { sql } from '@payloadcms/db-sqlite'
 
+import { mongoIndexesReady } from './mongo'
 import { inSqliteWriteTurn } from './sqlite'
 
 /**
@@ -30,6 +31,8 @@ export async function insertReceipts(payload: Payload, rows: ReceiptRow[]): Prom
     )
     return
   }
+  // MongoDB builds indexes in the background after start: a row is only refused as a duplicate once the unique index exists.
+  await uniqueIndexReady(payload, 'delivery-receipts')
   try {
     await db.collections!['delivery-receipts'].insertMany(
       rows.map((r) => ({ ...r, code: r.code ?? null, createdAt: now, updatedAt: now })),
@@ -41,6 +44,13 @@ export async function insertReceipts(payload: Payload, rows: ReceiptRow[]): Prom
     const codes = e.writeErrors?.map((w) => w.code ?? w.err?.code) ?? [e.code]
     if (!codes.length || codes.some((c) => c !== 11000)) throw err
   }
+}
+
+/** Wait (once per process) for a collection's indexes on MongoDB; a failed build fails the write, loudly. */
+export async function uniqueIndexReady(payload: Payload, model: string): Promise<void> {
+  if (payload.db.name !== 'mongoose') return
+  const failed = (await mongoIndexesReady(payload)).find((f) => f.model === model)
+  if (failed) throw new Error(`the unique index of ${model} could not be built: ${failed.error}`)
 }
 
 /**

@@ -229,9 +229,12 @@ describe('email delivery', () => {
     // A cron expression that does not fire during the test: only the publish's nudge can run the delivery.
     const scheduler = startScheduler(payload, '0 0 0 1 1 *')
     try {
-      await publishIssue(payload, '立即发送')
+      const issue = await publishIssue(payload, '立即发送')
       await smtp.waitFor(2, 10_000)
       expect(smtp.messages.map((m) => m.envelope.to[0]).sort()).toEqual(people.map((p) => p.email))
+      // Let the nudged tick finish before the scheduler stops and the database closes.
+      for (let i = 0; i < 100 && (await emailDelivery('issues', issue.id)).status !== 'done'; i++) await new Promise((r) => setTimeout(r, 100))
+      expect((await emailDelivery('issues', issue.id)).status).toBe('done')
     } finally {
       scheduler.stop()
     }
