@@ -102,6 +102,19 @@ const editorTransition: CollectionBeforeChangeHook = async ({ data, originalDoc,
   return out
 }
 
+/** 进度 shown in the list: submitted / total, failures and gone, and at running time the estimated time left. */
+export function progressText(d: Partial<DeliveryDoc>, now = Date.now(), lang: 'zh' | 'en' = 'zh'): string {
+  const total = d.total ?? 0
+  const done = (d.submitted ?? 0) + (d.failed ?? 0) + (d.gone ?? 0)
+  const parts = [t('delivery.progress', lang, { submitted: d.submitted ?? 0, total, failed: d.failed ?? 0, gone: d.gone ?? 0 })]
+  if (d.status === 'running' && d.startedAt && done > 0 && total > done) {
+    const elapsed = now - new Date(d.startedAt).getTime()
+    const left = Math.ceil(((elapsed / done) * (total - done)) / 60_000)
+    parts.push(t('delivery.eta', lang, { minutes: Math.max(1, left) }))
+  }
+  return parts.join(' · ')
+}
+
 const num = (name: string) => ({ name, type: 'number' as const, label: label(`field.delivery.${name}` as never), admin: { readOnly: true } })
 
 export const Deliveries: CollectionConfig = {
@@ -110,7 +123,7 @@ export const Deliveries: CollectionConfig = {
   admin: {
     group: label('group.content'),
     useAsTitle: 'title',
-    defaultColumns: ['title', 'channel', 'status', 'submitted', 'total', 'failed', 'reason', 'createdAt'],
+    defaultColumns: ['title', 'channel', 'status', 'progress', 'reason', 'createdAt'],
     hidden: ({ user }) => !['admin', 'editor'].includes(String((user as { role?: string } | null)?.role)),
   },
   defaultSort: '-createdAt',
@@ -150,6 +163,14 @@ export const Deliveries: CollectionConfig = {
       index: true,
       label: label('field.deliveryStatus'),
       options: DELIVERY_STATUSES.map((value) => ({ value, label: label(`delivery.status.${value}`) })),
+    },
+    {
+      name: 'progress',
+      type: 'text',
+      virtual: true,
+      label: label('field.delivery.progress'),
+      admin: { readOnly: true },
+      hooks: { afterRead: [({ data, req }) => progressText((data ?? {}) as Partial<DeliveryDoc>, Date.now(), langOf(req))] },
     },
     { name: 'reason', type: 'text', label: label('field.delivery.reason'), admin: { readOnly: true } },
     { name: 'urgent', type: 'checkbox', label: label('field.urgent'), admin: { readOnly: true } },

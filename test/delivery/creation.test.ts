@@ -1,7 +1,7 @@
 import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import type { DeliveryDoc } from '../../src/collections/Deliveries'
+import { type DeliveryDoc, progressText } from '../../src/collections/Deliveries'
 import { audienceWhere } from '../../src/delivery/audience'
 import { smallStreet } from '../support/fixtures'
 import { testPayload } from '../support/payload'
@@ -151,5 +151,13 @@ describe('deliveries on publish', () => {
     await expect(
       payload.update({ collection: 'deliveries', id: d.id, data: { status: 'paused' } as never, user: street.leaderA as never, overrideAccess: false }),
     ).rejects.toThrow()
+  })
+
+  it('progress reads submitted / total with failures, and the time left while running', () => {
+    const now = Date.parse('2026-11-26T10:10:00Z')
+    const running = { status: 'running' as const, startedAt: '2026-11-26T10:00:00Z', total: 1000, submitted: 240, failed: 5, gone: 5 }
+    expect(progressText(running, now)).toBe('已提交 240 / 1000,失败 5,失效 5 · 预计还需约 30 分钟')
+    expect(progressText({ ...running, status: 'paused' }, now)).toBe('已提交 240 / 1000,失败 5,失效 5')
+    expect(progressText({ status: 'queued', total: 0 }, now)).toBe('已提交 0 / 0,失败 0,失效 0')
   })
 })

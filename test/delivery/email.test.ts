@@ -87,6 +87,7 @@ describe('email delivery', () => {
     expect(byRef.size).toBe(7)
     const d = await emailDelivery('issues', issue.id)
     expect(d).toMatchObject({ status: 'done', total: 7, submitted: 7, failed: 0, gone: 0, inFlightLimit: 2, maxDuplicates: 0, resumes: 0 })
+    expect((d as unknown as { progress: string }).progress).toBe('已提交 7 / 7,失败 0,失效 0')
     // Nothing more on a later tick.
     await drain(payload)
     expect(smtp.messages).toHaveLength(7)
