@@ -71,9 +71,10 @@ export default async function globalSetup(project: TestProject) {
   const log = fs.openSync(logFile, 'w')
 
   const started = Date.now()
-  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['src/server/start.ts'], {
+  // `npm start` itself: the launcher retries a start lost to Node 20's module-hook race.
+  const child = spawn(process.execPath, ['scripts/launch.mjs', 'src/server/start.ts'], {
     cwd: ROOT,
-    // Own process group: tsx runs node as a child, and both must stop at the end.
+    // Own process group: the launcher runs node as a child, and both must stop at the end.
     detached: true,
     stdio: ['ignore', log, log],
     env: {
