@@ -66,8 +66,10 @@ export function verifyToken(token: unknown, purpose: string, now = Date.now()): 
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'malformed' }
   const m = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(token)
   if (!m) return { ok: false, reason: 'malformed' }
-  const given = Buffer.from(m[2], 'base64url')
-  const expected = tag(m[1])
+  // Compare the tag as text, not as decoded bytes: base64url's last character
+  // carries spare bits, so a decoded comparison accepts altered spellings.
+  const given = Buffer.from(m[2])
+  const expected = Buffer.from(tag(m[1]).toString('base64url'))
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'forged' }
   let body: TokenBody
   try {
