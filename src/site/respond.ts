@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 
 import type { Request, Response } from 'express'
+import type { Payload } from 'payload'
 
 /** A page ready to send: status, body bytes and their ETag, computed once. */
 export type Rendered = { status: number; body: Buffer; etag: string }
@@ -64,4 +65,21 @@ export function sendPage(req: Request, res: Response, page: Rendered, opts: { pu
   }
   res.setHeader('Content-Length', page.body.length)
   res.status(200).end(req.method === 'HEAD' ? undefined : page.body)
+}
+
+/** The staff member a site request carries (Payload's session cookie and its CSRF checks), or null. */
+export async function staffOfRequest(payload: Payload, req: Request) {
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (typeof value === 'string') headers.set(name, value)
+    else if (Array.isArray(value)) headers.set(name, value.join(', '))
+  }
+  return (await payload.auth({ headers })).user
+}
+
+/** Send a visitor of a staff-only page to the admin login, and back here afterwards. */
+export function redirectToLogin(req: Request, res: Response) {
+  securityHeaders(res)
+  res.setHeader('Cache-Control', 'no-store')
+  res.redirect(302, `/admin/login?redirect=${encodeURIComponent(req.originalUrl)}`)
 }

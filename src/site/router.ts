@@ -45,7 +45,7 @@ import {
   mediaFor,
   richValues,
 } from './data'
-import { type Rendered, rendered, securityHeaders, sendPage } from './respond'
+import { type Rendered, redirectToLogin, rendered, securityHeaders, sendPage, staffOfRequest } from './respond'
 import { createFeedRouter } from './feeds'
 import { createSubscribeRouter } from './subscribe'
 import { createSubscribeAdminRouter } from './subscribeAdmin'
@@ -218,17 +218,8 @@ export function createSiteRouter(payload: Payload): Router {
     const id = parseDocId(payload, String(req.params.id))
     if (!CONTENT_SLUGS.includes(collection) || id == null) return notFound(req, res)
     try {
-      const headers = new Headers()
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (typeof value === 'string') headers.set(name, value)
-        else if (Array.isArray(value)) headers.set(name, value.join(', '))
-      }
-      const { user } = await payload.auth({ headers })
-      if (!user) {
-        securityHeaders(res)
-        res.setHeader('Cache-Control', 'no-store')
-        return res.redirect(302, `/admin/login?redirect=${encodeURIComponent(req.originalUrl)}`)
-      }
+      const user = await staffOfRequest(payload, req)
+      if (!user) return redirectToLogin(req, res)
       const ctx = await context(req.path, isLargeText(req), { preview: true })
       let doc: Record<string, unknown> | null = null
       try {

@@ -22,7 +22,7 @@ import {
 } from '../templates/site/subscribeAdmin'
 import type { PageContext } from '../templates/site/types'
 import { feedPaths } from './feeds'
-import { rendered, securityHeaders, sendPage } from './respond'
+import { redirectToLogin, rendered, securityHeaders, sendPage, staffOfRequest } from './respond'
 import { csrfToken, csrfValid } from './subscribeCsrf'
 import { type Encoding, exportRows, importRow, MAX_IMPORT_BYTES, planImport } from './subscribeCsv'
 import { paths } from '../templates/paths'
@@ -45,16 +45,9 @@ export function createSubscribeAdminRouter(payload: Payload, opts: { context: (r
 
   /** The logged-in staff member, or an answer (login redirect, 403) already sent. */
   const staff = async (req: Request, res: Response, { admin = false } = {}): Promise<StaffUser | null> => {
-    const headers = new Headers()
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (typeof value === 'string') headers.set(name, value)
-      else if (Array.isArray(value)) headers.set(name, value.join(', '))
-    }
-    const { user } = await payload.auth({ headers })
+    const user = await staffOfRequest(payload, req)
     if (!user) {
-      securityHeaders(res)
-      res.setHeader('Cache-Control', 'no-store')
-      res.redirect(302, `/admin/login?redirect=${encodeURIComponent(req.originalUrl)}`)
+      redirectToLogin(req, res)
       return null
     }
     const u = user as unknown as StaffUser
