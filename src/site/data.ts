@@ -5,7 +5,6 @@ import type { MediaDoc } from '../templates/html'
 import { unpopulatedMediaIds } from '../templates/richText'
 import type {
   AnnouncementDoc,
-  CommunityDoc,
   EventDoc,
   GridDoc,
   Id,
@@ -203,29 +202,6 @@ export async function listUrgent(payload: Payload): Promise<Section[]> {
     ),
   )
   return found.flat().sort((a, b) => String(b.doc.publishedAt ?? '').localeCompare(String(a.doc.publishedAt ?? '')))
-}
-
-export async function listGridsByCommunity(payload: Payload): Promise<{ community: CommunityDoc; grids: GridDoc[] }[]> {
-  const [communities, grids] = await Promise.all([
-    payload.find({ collection: 'communities', sort: 'code', limit: 0, pagination: false, depth: 0, overrideAccess: true }),
-    payload.find({
-      collection: 'grids',
-      sort: 'code',
-      limit: 0,
-      pagination: false,
-      depth: 0,
-      overrideAccess: true,
-      select: { code: true, name: true, community: true },
-    }),
-  ])
-  const byCommunity = new Map<string, GridDoc[]>()
-  for (const g of grids.docs as unknown as GridDoc[]) {
-    const key = String(g.community)
-    byCommunity.set(key, [...(byCommunity.get(key) ?? []), g])
-  }
-  return (communities.docs as unknown as CommunityDoc[])
-    .map((community) => ({ community, grids: byCommunity.get(String(community.id)) ?? [] }))
-    .filter((group) => group.grids.length > 0)
 }
 
 export async function findGridByCode(payload: Payload, code: string): Promise<GridDoc | null> {

@@ -36,7 +36,6 @@ import {
   latestIssue,
   LIMITS,
   listEvents,
-  listGridsByCommunity,
   listIssues,
   listPolicies,
   listUrgent,
@@ -49,6 +48,7 @@ import { type Rendered, redirectToLogin, rendered, securityHeaders, sendPage, st
 import { createFeedRouter } from './feeds'
 import { createSubscribeRouter } from './subscribe'
 import { createSubscribeAdminRouter } from './subscribeAdmin'
+import { gridDirectory } from './subscribeService'
 
 const TEXT_COOKIE = 'sn_text'
 const LARGE_TEXT = new RegExp(`(?:^|;\\s*)${TEXT_COOKIE}=large(?:;|$)`)
@@ -172,7 +172,7 @@ export function createSiteRouter(payload: Payload): Router {
   router.get('/policies/:id', byId<PolicyDoc>('policies', paths.policy, policyPage))
   router.get('/announcements/:id', byId<AnnouncementDoc>('announcements', paths.announcement, announcementPage))
 
-  router.get('/grids', (req, res) => serve(req, res, paths.grids(), async (ctx) => rendered(200, gridsPage(ctx, await listGridsByCommunity(payload)))))
+  router.get('/grids', (req, res) => serve(req, res, paths.grids(), async (ctx) => rendered(200, gridsPage(ctx, await gridDirectory(payload)))))
 
   router.get('/grids/:code', async (req, res) => {
     const code = String(req.params.code)
