@@ -334,12 +334,7 @@ export class WechatClient {
       refDate: String(r.ref_date),
       msgid: String(r.msgid),
       title: String(r.title ?? ''),
-      readUsers: Number(r.int_page_read_user ?? 0),
-      reads: Number(r.int_page_read_count ?? 0),
-      shareUsers: Number(r.share_user ?? 0),
-      shares: Number(r.share_count ?? 0),
-      favUsers: Number(r.add_to_fav_user ?? 0),
-      favs: Number(r.add_to_fav_count ?? 0),
+      ...readingFigures(r),
     }))
   }
 
@@ -352,12 +347,7 @@ export class WechatClient {
         refDate: r.ref_date,
         msgid: String(r.msgid),
         title: r.title ?? '',
-        readUsers: Number(last.int_page_read_user ?? 0),
-        reads: Number(last.int_page_read_count ?? 0),
-        shareUsers: Number(last.share_user ?? 0),
-        shares: Number(last.share_count ?? 0),
-        favUsers: Number(last.add_to_fav_user ?? 0),
-        favs: Number(last.add_to_fav_count ?? 0),
+        ...readingFigures(last),
       }
     })
   }
@@ -392,4 +382,16 @@ function nextDay(day: string): string {
   const d = new Date(`${day}T00:00:00Z`)
   d.setUTCDate(d.getUTCDate() + 1)
   return d.toISOString().slice(0, 10)
+}
+
+/** The reading figures of a datacube row, in our names (missing figures count as 0). */
+function readingFigures(row: Record<string, unknown>) {
+  return {
+    readUsers: Number(row.int_page_read_user ?? 0),
+    reads: Number(row.int_page_read_count ?? 0),
+    shareUsers: Number(row.share_user ?? 0),
+    shares: Number(row.share_count ?? 0),
+    favUsers: Number(row.add_to_fav_user ?? 0),
+    favs: Number(row.add_to_fav_count ?? 0),
+  }
 }
