@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * Run a TypeScript entry point with tsx: `node scripts/launch.mjs src/server/start.ts`.
+ * Run a TypeScript entry point with tsx: `node scripts/launch.mjs src/server/start.ts`
+ * (or `node scripts/launch.mjs -e CODE`, as node's own -e).
  *
  * Why a launcher: on Node 20, tsx's module hooks run off-thread, and under
  * load a dynamic import can be lost between the threads; the process then
