@@ -45,6 +45,7 @@ export type DeliveryDoc = {
   finishedAt?: string | null
   nextAttemptAt?: string | null
   lastErrors?: DeliveryError[] | null
+  wechat?: Record<string, unknown> | null
   createdAt?: string
 }
 
@@ -189,6 +190,8 @@ export const Deliveries: CollectionConfig = {
     { name: 'finishedAt', type: 'date', label: label('field.delivery.finishedAt'), admin: { readOnly: true, date: { pickerAppearance: 'dayAndTime' } } },
     { name: 'nextAttemptAt', type: 'date', admin: { hidden: true } },
     { name: 'lastErrors', type: 'json', label: label('field.delivery.lastErrors'), admin: { readOnly: true } },
+    // WeChat stages (no recipient list): thumb/draft media ids, publish id and status, article URLs, mass send.
+    { name: 'wechat', type: 'json', admin: { hidden: true } },
   ],
   indexes: [{ fields: ['status', 'createdAt'] }, { fields: ['contentType', 'contentId'] }],
 }

@@ -1,6 +1,7 @@
 import * as migration_20261126_222607_initial from './20261126_222607_initial';
 import * as migration_20261126_224100_subscribers from './20261126_224100_subscribers';
 import * as migration_20261126_231820_deliveries from './20261126_231820_deliveries';
+import * as migration_20261127_005556_wechat_state from './20261127_005556_wechat_state';
 
 export const migrations = [
   {
@@ -16,6 +17,11 @@ export const migrations = [
   {
     up: migration_20261126_231820_deliveries.up,
     down: migration_20261126_231820_deliveries.down,
-    name: '20261126_231820_deliveries'
+    name: '20261126_231820_deliveries',
+  },
+  {
+    up: migration_20261127_005556_wechat_state.up,
+    down: migration_20261127_005556_wechat_state.down,
+    name: '20261127_005556_wechat_state'
   },
 ];
