@@ -17,6 +17,7 @@ import { Issues } from './collections/Issues'
 import { Media } from './collections/Media'
 import { Policies } from './collections/Policies'
 import { PushSubscriptions } from './collections/PushSubscriptions'
+import { ReadRollups, WechatArticleStats } from './collections/Readership'
 import { Subscribers } from './collections/Subscribers'
 import { Users } from './collections/Users'
 import { contentEditor } from './fields/richText'
@@ -78,6 +79,8 @@ export default buildConfig({
     PushSubscriptions,
     Deliveries,
     DeliveryReceipts,
+    ReadRollups,
+    WechatArticleStats,
     Users,
     AuditLog,
     Counters,

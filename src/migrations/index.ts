@@ -2,6 +2,7 @@ import * as migration_20261126_222607_initial from './20261126_222607_initial';
 import * as migration_20261126_224100_subscribers from './20261126_224100_subscribers';
 import * as migration_20261126_231820_deliveries from './20261126_231820_deliveries';
 import * as migration_20261127_005556_wechat_state from './20261127_005556_wechat_state';
+import * as migration_20261127_005656_readership_rollups from './20261127_005656_readership_rollups';
 
 export const migrations = [
   {
@@ -22,6 +23,11 @@ export const migrations = [
   {
     up: migration_20261127_005556_wechat_state.up,
     down: migration_20261127_005556_wechat_state.down,
-    name: '20261127_005556_wechat_state'
+    name: '20261127_005556_wechat_state',
+  },
+  {
+    up: migration_20261127_005656_readership_rollups.up,
+    down: migration_20261127_005656_readership_rollups.down,
+    name: '20261127_005656_readership_rollups'
   },
 ];

@@ -1,0 +1,106 @@
+import type { CollectionConfig } from 'payload'
+
+import { editorsOnly, nobody } from '../access'
+import { label } from '../i18n/messages'
+
+/**
+ * Readership aggregates: what the dashboards read. Raw read events and the
+ * per-content reader keys live elsewhere (src/readership/) and expire; these
+ * rows stay.
+ *
+ * One rollup row per content × grid × channel × day (street time zone):
+ * - grid: the grid's id as text, '' when the read could not be attributed;
+ * - channel: email | webpush | share | site, or 'all' for the figures of the
+ *   content × grid across channels (a resident who reads through email and
+ *   push is one reader there);
+ * - readers: readers first seen that day (so summing the days of one content
+ *   × grid × channel gives its unique readers); opens/openReaders: email opens,
+ *   approximate (mail proxies fetch images for everyone), never part of reads;
+ * - submitted: recipients the channel accepted that day.
+ */
+export const READ_CHANNELS = ['email', 'webpush', 'share', 'site', 'all'] as const
+export type ReadChannel = (typeof READ_CHANNELS)[number]
+
+export type ReadRollupDoc = {
+  id: string | number
+  key: string
+  contentType: string
+  contentId: string
+  grid: string
+  channel: ReadChannel
+  day: string
+  submitted: number
+  opens: number
+  openReaders: number
+  reads: number
+  readers: number
+}
+
+const count = (name: string) => ({ name, type: 'number' as const, required: true, defaultValue: 0, admin: { readOnly: true } })
+
+export const ReadRollups: CollectionConfig = {
+  slug: 'read-rollups',
+  labels: { singular: label('col.read-rollups.singular'), plural: label('col.read-rollups.plural') },
+  admin: { hidden: true },
+  access: { read: editorsOnly, create: nobody, update: nobody, delete: nobody },
+  lockDocuments: false,
+  fields: [
+    // contentType:contentId:grid:channel:day — the job upserts by it.
+    { name: 'key', type: 'text', required: true, unique: true, index: true },
+    { name: 'contentType', type: 'text', required: true },
+    { name: 'contentId', type: 'text', required: true },
+    { name: 'grid', type: 'text', index: true },
+    { name: 'channel', type: 'text', required: true },
+    { name: 'day', type: 'text', required: true, index: true },
+    count('submitted'),
+    count('opens'),
+    count('openReaders'),
+    count('reads'),
+    count('readers'),
+  ],
+  indexes: [{ fields: ['contentType', 'contentId'] }],
+}
+
+/**
+ * WeChat's own daily figures per mass-sent/published article (datacube,
+ * aggregate only: WeChat followers carry no grid). One row per article per
+ * day of statistics.
+ */
+export type WechatArticleStatDoc = {
+  id: string | number
+  key: string
+  contentType: string
+  contentId: string
+  msgid: string
+  refDate: string
+  statDate: string
+  title: string
+  readUsers: number
+  reads: number
+  shareUsers: number
+  shares: number
+}
+
+export const WechatArticleStats: CollectionConfig = {
+  slug: 'wechat-article-stats',
+  labels: { singular: label('col.wechat-article-stats.singular'), plural: label('col.wechat-article-stats.plural') },
+  admin: { hidden: true },
+  access: { read: editorsOnly, create: nobody, update: nobody, delete: nobody },
+  lockDocuments: false,
+  fields: [
+    // msgid:statDate — the daily import upserts by it.
+    { name: 'key', type: 'text', required: true, unique: true, index: true },
+    { name: 'contentType', type: 'text', required: true },
+    { name: 'contentId', type: 'text', required: true },
+    { name: 'msgid', type: 'text', required: true },
+    // The day the article went out (ref_date) and the day these figures are for.
+    { name: 'refDate', type: 'text', required: true },
+    { name: 'statDate', type: 'text', required: true },
+    { name: 'title', type: 'text' },
+    count('readUsers'),
+    count('reads'),
+    count('shareUsers'),
+    count('shares'),
+  ],
+  indexes: [{ fields: ['contentType', 'contentId'] }],
+}
