@@ -3,6 +3,7 @@ import type { CollectionConfig } from 'payload'
 import { adminsOnly, staffOnly } from '../access'
 import { refuseDeleteWhileReferenced } from '../hooks/relations'
 import { label } from '../i18n/messages'
+import { invalidateSiteCacheHook } from '../site/cache'
 
 export const Communities: CollectionConfig = {
   slug: 'communities',
@@ -10,6 +11,9 @@ export const Communities: CollectionConfig = {
   admin: { useAsTitle: 'name', defaultColumns: ['name', 'code'], group: label('group.street') },
   access: { read: staffOnly, create: adminsOnly, update: adminsOnly, delete: adminsOnly },
   hooks: {
+    // Community names head the grid directory kept in the site cache.
+    afterChange: [invalidateSiteCacheHook],
+    afterDelete: [invalidateSiteCacheHook],
     beforeDelete: [
       refuseDeleteWhileReferenced([
         { collection: 'grids', field: 'community', labelKey: 'ref.grids' },

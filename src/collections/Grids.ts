@@ -3,6 +3,7 @@ import type { CollectionConfig } from 'payload'
 import { adminsOnly, staffOnly } from '../access'
 import { refuseDeleteWhileReferenced, relationsExist } from '../hooks/relations'
 import { label, langOf, t } from '../i18n/messages'
+import { invalidateSiteCacheHook } from '../site/cache'
 
 export const Grids: CollectionConfig = {
   slug: 'grids',
@@ -16,6 +17,9 @@ export const Grids: CollectionConfig = {
   defaultSort: 'code',
   hooks: {
     beforeChange: [relationsExist],
+    // The subscribe pages, grid pages and share kits read the grid directory from the site cache.
+    afterChange: [invalidateSiteCacheHook],
+    afterDelete: [invalidateSiteCacheHook],
     beforeDelete: [
       refuseDeleteWhileReferenced([
         { collection: 'subscribers', field: 'grid', labelKey: 'ref.subscribers' },

@@ -296,6 +296,21 @@ describe('reading site', () => {
     expect((await html('/grids/Z-99')).res.status).toBe(404)
   })
 
+  it('shows a renamed grid and community at once on the grid list and the subscribe page', async () => {
+    await html('/grids') // cached from here on
+    await payload.update({ collection: 'grids', id: street.gridA2.id, data: { name: '甲二网格（新）' }, overrideAccess: true })
+    await payload.update({ collection: 'communities', id: street.commB.id, data: { name: '乙社区（新）' }, overrideAccess: true })
+    try {
+      const grids = await html('/grids')
+      expect(grids.text).toContain('A-02 · 甲二网格（新）')
+      expect(grids.text).toContain('乙社区（新）')
+      expect((await html('/subscribe')).text).toContain('甲二网格（新）')
+    } finally {
+      await payload.update({ collection: 'grids', id: street.gridA2.id, data: { name: '甲二网格' }, overrideAccess: true })
+      await payload.update({ collection: 'communities', id: street.commB.id, data: { name: '乙社区' }, overrideAccess: true })
+    }
+  })
+
   it('names the grids an event concerns, and lists it only on those grids', async () => {
     const ev = await event('甲一乙一联合活动', { wholeStreet: false, grids: [street.gridA1.id, street.gridB1.id], summary: null, body: body('请两个网格的居民参加。') })
     const { text } = await html(`/events/${ev.id}`)
