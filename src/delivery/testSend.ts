@@ -2,41 +2,96 @@ import type { Payload, PayloadHandler } from 'payload'
 
 import { isAddress } from '../channels/email/mime'
 import type { SendResult } from '../channels/types'
+import type { PushSubscription } from '../channels/webpush'
 import { CONTENT_SLUGS, type ContentSlug } from '../collections/contentCollection'
 import { isEditor } from '../access/roles'
 import { langOf, t } from '../i18n/messages'
 import { publicUrl } from '../server/env'
 import { loadSettings, mediaFor, richValues } from '../site/data'
+import { checkPushSubscription } from '../site/subscribeService'
 import { fill, recipientParts, renderContentMail } from '../templates/email/content'
-import { emailChannel } from './channels'
-import { channelConfigured } from './config'
-import { contentUrl, testLinks } from './links'
+import { pushForContent } from '../templates/push'
+import { emailChannel, pushChannel } from './channels'
+import { channelConfigured, deliverySettings } from './config'
+import { contentUrl, iconUrl, testLinks } from './links'
 
 /**
- * A test-send: the content's email, as its latest version stands (a draft
- * too), to one address, before publishing. It goes outside any delivery and
- * records nothing; its footer links lead to the subscribe page, since the
- * address is nobody's subscription.
+ * A test-send: the content as its latest version stands (a draft too), to one
+ * email address or to the editor's own browser (web push), before publishing.
+ * It goes outside any delivery and records nothing; an email's footer links
+ * lead to the subscribe page, since the address is nobody's subscription.
  */
-export type TestSendInput = { collection: ContentSlug; id: string | number; to: string }
+export type TestSendInput =
+  | { collection: ContentSlug; id: string | number; channel: 'email'; to: string }
+  | { collection: ContentSlug; id: string | number; channel: 'webpush'; subscription: PushSubscription }
 export type FieldError = { field: string; message: string }
+
+const TEST_CHANNELS = ['email', 'webpush'] as const
+
+/**
+ * Push-service origins the server may push to although they are plain http or
+ * on a private network (PUSH_TRUSTED_ORIGINS, comma-separated): a push service
+ * of our own, as in the tests. Everything else must be a public https service,
+ * the rule residents' devices follow too.
+ */
+function trustedPushOrigins(): string[] {
+  return (process.env.PUSH_TRUSTED_ORIGINS ?? '')
+    .split(',')
+    .map((s) => s.trim().replace(/\/+$/, ''))
+    .filter(Boolean)
+}
+
+/** The editor's device as the browser gave it, checked as residents' devices are (the one check), or null. */
+export function checkTestDevice(raw: unknown): PushSubscription | null {
+  const v = (raw && typeof raw === 'object' ? raw : null) as { endpoint?: unknown; keys?: unknown } | null
+  let origin = ''
+  try {
+    origin = typeof v?.endpoint === 'string' ? new URL(v.endpoint).origin : ''
+  } catch {
+    return null
+  }
+  if (origin && trustedPushOrigins().includes(origin)) {
+    // Only the endpoint rule is lifted for a trusted origin: the keys are checked all the same.
+    const keys = checkPushSubscription({ ...v, endpoint: 'https://push.trusted.invalid/' })?.keys
+    return keys ? { endpoint: v!.endpoint as string, keys } : null
+  }
+  return checkPushSubscription(raw)
+}
 
 export function validateTestSend(body: unknown, lang: 'zh' | 'en' = 'zh'): { ok: true; value: TestSendInput } | { ok: false; errors: FieldError[] } {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>
   const errors: FieldError[] = []
   if (typeof b.collection !== 'string' || !(CONTENT_SLUGS as readonly string[]).includes(b.collection)) errors.push({ field: 'collection', message: t('testSend.error.collection', lang) })
   if (!(typeof b.id === 'string' && b.id.length > 0 && b.id.length <= 64) && !(typeof b.id === 'number' && Number.isFinite(b.id))) errors.push({ field: 'id', message: t('testSend.error.id', lang) })
+  // The channel defaults to email: the endpoint's first callers sent none.
+  const channel = b.channel === undefined ? 'email' : b.channel
+  if (!(TEST_CHANNELS as readonly unknown[]).includes(channel)) {
+    errors.push({ field: 'channel', message: t('testSend.error.channel', lang) })
+    return { ok: false, errors }
+  }
+  const common = { collection: b.collection as ContentSlug, id: b.id as string | number }
+  if (channel === 'webpush') {
+    const subscription = checkTestDevice(b.subscription)
+    if (!subscription) errors.push({ field: 'subscription', message: t('testSend.error.subscription', lang) })
+    if (errors.length) return { ok: false, errors }
+    return { ok: true, value: { ...common, channel: 'webpush', subscription: subscription! } }
+  }
   const to = typeof b.to === 'string' ? b.to.trim().toLowerCase() : ''
   if (!isAddress(to)) errors.push({ field: 'to', message: t('testSend.error.to', lang) })
   if (errors.length) return { ok: false, errors }
-  return { ok: true, value: { collection: b.collection as ContentSlug, id: b.id as string | number, to } }
+  return { ok: true, value: { ...common, channel: 'email', to } }
+}
+
+type ContentRow = Record<string, unknown> & { id: string | number }
+
+/** The content's latest version (a draft too), or null. */
+async function latest(payload: Payload, collection: ContentSlug, id: string | number): Promise<ContentRow | null> {
+  return (await payload.findByID({ collection, id, depth: 1, draft: true, overrideAccess: true, disableErrors: true })) as ContentRow | null
 }
 
 /** Render and send; null when the content does not exist. */
-export async function testSendEmail(payload: Payload, input: TestSendInput): Promise<SendResult | null> {
-  const doc = (await payload.findByID({ collection: input.collection, id: input.id, depth: 1, draft: true, overrideAccess: true, disableErrors: true })) as
-    | (Record<string, unknown> & { id: string | number })
-    | null
+export async function testSendEmail(payload: Payload, input: Extract<TestSendInput, { channel: 'email' }>): Promise<SendResult | null> {
+  const doc = await latest(payload, input.collection, input.id)
   if (!doc) return null
   const base = publicUrl()
   const settings = await loadSettings(payload)
@@ -46,7 +101,29 @@ export async function testSendEmail(payload: Payload, input: TestSendInput): Pro
   return emailChannel().send({ to: input.to, subject: `【${t('testSend.subjectTag')}】${mail.subject}`, html: fill(mail.html, parts.html), text: fill(mail.text, parts.text), headers: parts.headers })
 }
 
-/** POST /api/deliveries/test-send { collection, id, to }: editors only. */
+/**
+ * The content's push message, rendered as the pipeline renders it, marked as
+ * a test, to the editor's device. No topic: a test must not replace a real
+ * message for the same content still waiting at the push service.
+ */
+export async function testSendPush(payload: Payload, input: Extract<TestSendInput, { channel: 'webpush' }>): Promise<SendResult | null> {
+  const doc = await latest(payload, input.collection, input.id)
+  if (!doc) return null
+  const base = publicUrl()
+  const settings = await loadSettings(payload)
+  const push = pushForContent({
+    collection: input.collection,
+    doc: doc as never,
+    settings,
+    url: contentUrl(input.collection, doc, base),
+    icon: iconUrl(base),
+    ttlSeconds: deliverySettings().pushTtlSeconds,
+  })
+  const notification = { ...push.notification, title: `【${t('testSend.subjectTag')}】${push.notification.title}` }
+  return pushChannel().send({ subscription: input.subscription, notification, urgency: push.urgency, ttlSeconds: push.ttlSeconds })
+}
+
+/** POST /api/deliveries/test-send { collection, id, to } or { collection, id, channel: 'webpush', subscription }: editors only. */
 export const testSendEndpoint: PayloadHandler = async (req) => {
   const lang = langOf(req)
   if (!isEditor(req.user as never)) return Response.json({ message: t('testSend.error.forbidden', lang) }, { status: 403 })
@@ -58,10 +135,14 @@ export const testSendEndpoint: PayloadHandler = async (req) => {
   }
   const checked = validateTestSend(body, lang)
   if (!checked.ok) return Response.json({ message: t('testSend.error.invalid', lang), errors: checked.errors }, { status: 400 })
-  if (!channelConfigured('email')) return Response.json({ message: t('delivery.reason.notConfigured.email', lang) }, { status: 409 })
-  const result = await testSendEmail(req.payload, checked.value)
+  const input = checked.value
+  if (!channelConfigured(input.channel)) return Response.json({ message: t(`delivery.reason.notConfigured.${input.channel}`, lang) }, { status: 409 })
+  const result = input.channel === 'webpush' ? await testSendPush(req.payload, input) : await testSendEmail(req.payload, input)
   if (!result) return Response.json({ message: t('testSend.error.notFound', lang), errors: [{ field: 'id', message: t('testSend.error.notFound', lang) }] }, { status: 404 })
-  if (result.ok) return Response.json({ ok: true, message: t('testSend.sent', lang, { to: checked.value.to }) })
-  const key = result.kind === 'recipient-gone' ? 'testSend.refused' : result.kind === 'quota' ? 'delivery.error.quota' : result.kind === 'config' ? 'delivery.error.config' : 'delivery.error.retryable'
-  return Response.json({ ok: false, kind: result.kind, code: result.code, message: t('testSend.failed', lang, { reason: t(key, lang), code: result.code }) }, { status: 502 })
+  if (result.ok) return Response.json({ ok: true, message: input.channel === 'webpush' ? t('testSend.pushSent', lang) : t('testSend.sent', lang, { to: input.to }) })
+  req.payload.logger.warn({ component: 'test-send', channel: input.channel, kind: result.kind, code: result.code, message: result.message }, 'test-send not submitted')
+  const refused = input.channel === 'webpush' ? 'testSend.deviceGone' : 'testSend.refused'
+  const key = result.kind === 'recipient-gone' ? refused : result.kind === 'quota' ? 'delivery.error.quota' : result.kind === 'config' ? 'delivery.error.config' : 'delivery.error.retryable'
+  const failed = input.channel === 'webpush' ? 'testSend.pushFailed' : 'testSend.failed'
+  return Response.json({ ok: false, kind: result.kind, code: result.code, message: t(failed, lang, { reason: t(key, lang), code: result.code }) }, { status: 502 })
 }

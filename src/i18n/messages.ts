@@ -344,6 +344,11 @@ export const messages = {
   'testSend.failed': { zh: '测试邮件未能发出:{reason}({code})', en: 'The test mail was not sent: {reason} ({code})' },
   'testSend.refused': { zh: '收件服务器拒收了这个地址', en: 'the receiving server refused this address' },
   'testSend.error.notFound': { zh: '找不到这条内容。', en: 'No such content.' },
+  'testSend.error.channel': { zh: '测试发送的渠道只能是电子邮件或网页推送。', en: 'A test can be sent by email or web push only.' },
+  'testSend.error.subscription': { zh: '没有收到本设备有效的推送订阅,请允许通知后重试。', en: 'No valid push subscription came from this device; allow notifications and try again.' },
+  'testSend.pushSent': { zh: '测试推送已发送到本设备,稍后会出现通知。', en: 'Test push sent to this device; the notification will appear shortly.' },
+  'testSend.pushFailed': { zh: '测试推送未能发出:{reason}({code})', en: 'The test push was not sent: {reason} ({code})' },
+  'testSend.deviceGone': { zh: '推送服务表示本设备的订阅已失效', en: "the push service says this device's subscription is gone" },
   'subscribers.description': {
     zh: '订阅者的邮箱地址只有管理员可见;编辑可查看数量和分布。',
     en: 'Only administrators see subscribers’ addresses; editors see counts and distribution.',
