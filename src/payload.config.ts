@@ -17,6 +17,7 @@ import { Issues } from './collections/Issues'
 import { Media } from './collections/Media'
 import { Policies } from './collections/Policies'
 import { PushSubscriptions } from './collections/PushSubscriptions'
+import { ReadEvents, ReadingHistory } from './collections/ReadEvents'
 import { ReadRollups, WechatArticleStats } from './collections/Readership'
 import { Subscribers } from './collections/Subscribers'
 import { Users } from './collections/Users'
@@ -81,6 +82,8 @@ export default buildConfig({
     DeliveryReceipts,
     ReadRollups,
     WechatArticleStats,
+    ReadEvents,
+    ReadingHistory,
     Users,
     AuditLog,
     Counters,

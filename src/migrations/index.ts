@@ -3,6 +3,7 @@ import * as migration_20261126_224100_subscribers from './20261126_224100_subscr
 import * as migration_20261126_231820_deliveries from './20261126_231820_deliveries';
 import * as migration_20261127_005556_wechat_state from './20261127_005556_wechat_state';
 import * as migration_20261127_005656_readership_rollups from './20261127_005656_readership_rollups';
+import * as migration_20261127_010057_read_events from './20261127_010057_read_events';
 
 export const migrations = [
   {
@@ -28,6 +29,11 @@ export const migrations = [
   {
     up: migration_20261127_005656_readership_rollups.up,
     down: migration_20261127_005656_readership_rollups.down,
-    name: '20261127_005656_readership_rollups'
+    name: '20261127_005656_readership_rollups',
+  },
+  {
+    up: migration_20261127_010057_read_events.up,
+    down: migration_20261127_010057_read_events.down,
+    name: '20261127_010057_read_events'
   },
 ];
