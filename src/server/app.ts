@@ -4,6 +4,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Payload } from 'payload'
 
 import { t } from '../i18n/messages'
+import { handleTracking } from '../readership/routes'
 import { createSiteRouter } from '../site/router'
 import { healthHandler } from './health'
 
@@ -27,6 +28,11 @@ export function chineseByDefault(req: Request, _res: Response, next: NextFunctio
 export function createApp(payload: Payload, nextHandler?: Handler): Express {
   const app = express()
   app.disable('x-powered-by')
+  // The tracking routes (/t/…) answer before Express's own request set-up and middleware: they are the hottest path.
+  const handle = (app as unknown as { handle: (req: Request, res: Response, next?: NextFunction) => void }).handle.bind(app)
+  ;(app as unknown as { handle: typeof handle }).handle = (req, res, next) => {
+    if (!handleTracking(payload, req, res)) handle(req, res, next)
+  }
   if (process.env.TRUST_PROXY) app.set('trust proxy', process.env.TRUST_PROXY)
 
   app.get('/healthz', healthHandler(payload))

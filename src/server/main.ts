@@ -3,6 +3,7 @@ import type { Server } from 'node:http'
 import next from 'next'
 
 import { startScheduler } from '../jobs/scheduler'
+import { stopReadBuffer } from '../readership/buffer'
 import { createFirstAdminFromEnv, seedDemo } from '../seed/demo'
 import { createApp } from './app'
 import { ensureBuild } from './build'
@@ -46,6 +47,8 @@ export async function main() {
     scheduler?.stop()
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
     server?.closeAllConnections?.()
+    // Read events answered but still in memory are written before the database closes.
+    await stopReadBuffer(payload).catch((err) => log.error({ err }, 'flushing read events failed'))
     await payload.destroy?.()
     process.exit(0)
   }

@@ -7,6 +7,7 @@ import type { Payload, Where } from 'payload'
 
 import { CONTENT_SLUGS, type ContentSlug } from '../collections/contentCollection'
 import { t } from '../i18n/messages'
+import { countPageView, type PageContent } from '../readership/pageViews'
 import { publicUrl } from '../server/env'
 import { isSitePath } from '../templates/html'
 import { paths } from '../templates/paths'
@@ -115,10 +116,12 @@ export function createSiteRouter(payload: Payload): Router {
   const serve = async (req: Request, res: Response, pagePath: string, render: (ctx: PageContext) => Promise<Rendered>) => {
     try {
       const largeText = isLargeText(req)
-      const page = await cached(`page:${pagePath}:${largeText ? 'lt' : 'n'}`, async () => render(await context(pagePath, largeText)), (err) =>
+      const page: Rendered & { content?: PageContent } = await cached(`page:${pagePath}:${largeText ? 'lt' : 'n'}`, async () => render(await context(pagePath, largeText)), (err) =>
         log.error({ err, path: pagePath }, 'background render failed'),
       )
-      sendPage(req, res, page, { public: true })
+      // A read is counted per request, outside the cached body; a response that sets a reader cookie is not for shared caches.
+      const view = page.content && page.status === 200 ? countPageView(payload, req, res, page.content) : null
+      sendPage(req, res, page, { public: !view?.setCookie })
     } catch (err) {
       await fail(req, res, err)
     }
@@ -129,7 +132,9 @@ export function createSiteRouter(payload: Payload): Router {
     if (lookup.state === 'withdrawn') return rendered(410, withdrawnPage(ctx))
     if (lookup.state === 'missing') return rendered(404, notFoundPage(ctx))
     const media = await mediaFor(payload, richValues(collection, lookup.doc as unknown as Record<string, unknown>))
-    return rendered(200, view({ ...ctx, media }, lookup.doc))
+    // Which content this page shows, for the read count (kept with the cached page).
+    const content: PageContent = { type: collection, id: String(lookup.doc.id) }
+    return Object.assign(rendered(200, view({ ...ctx, media }, lookup.doc)), { content })
   }
 
   router.get('/', (req, res) =>
