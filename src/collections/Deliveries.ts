@@ -133,7 +133,12 @@ export const Deliveries: CollectionConfig = {
   hooks: { beforeChange: [editorTransition] },
   // A test-send of a content's email to one address, before publishing (src/delivery/testSend.ts).
   // Imported when called: the delivery modules import the collections.
-  endpoints: [{ path: '/test-send', method: 'post', handler: async (req) => (await import('../delivery/testSend')).testSendEndpoint(req) }],
+  endpoints: [
+    { path: '/test-send', method: 'post', handler: async (req) => (await import('../delivery/testSend')).testSendEndpoint(req) },
+    // WeChat mass send (群发): today's quota, and the editor's explicit send of a published delivery (src/delivery/wechat.ts).
+    { path: '/wechat-quota', method: 'get', handler: async (req) => (await import('../delivery/wechat')).wechatQuotaEndpoint(req) },
+    { path: '/:id/mass-send', method: 'post', handler: async (req) => (await import('../delivery/wechat')).massSendEndpoint(req) },
+  ],
   fields: [
     // (contentType, contentId, channel, audience): the invariant "at most once", held by the database.
     { name: 'key', type: 'text', required: true, unique: true, index: true, admin: { hidden: true } },

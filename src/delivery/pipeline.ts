@@ -20,6 +20,7 @@ import { emailChannel, pushChannel } from './channels'
 import { audienceWhere } from './audience'
 import { channelConfigured, deliverySettings } from './config'
 import { contentUrl, iconUrl, messageLinks } from './links'
+import { runWechatDelivery } from './wechat'
 
 /**
  * The delivery pipeline: claim a delivery under a lease → take the next batch
@@ -129,6 +130,8 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
     await applyStop(payload, claimed, pre.stop)
     return pre.stop.kind === 'cancel'
   }
+  // WeChat has no recipient list: its stages (images → draft → publish) are in wechat.ts.
+  if (claimed.channel === 'wechat') return runWechatDelivery(payload, claimed, pre.doc, lease)
   const resumed = claimed.status === 'running'
   const counts = claimed.startedAt ? await recount(payload, claimed.id) : { submitted: 0, failed: 0, gone: 0 }
   const d: DeliveryDoc = {

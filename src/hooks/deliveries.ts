@@ -5,6 +5,7 @@ import { DELIVERY_CHANNELS, type DeliveryChannel, type DeliveryDoc, UNFINISHED }
 import { channelConfigured } from '../delivery/config'
 import { t } from '../i18n/messages'
 import { runSoon } from '../jobs/scheduler'
+import { queueWechatRetraction } from '../jobs/wechat'
 import { isUniqueViolation } from '../store/claims'
 import { uniqueIndexReady } from '../store/receipts'
 
@@ -58,8 +59,8 @@ export async function createDeliveries(payload: Payload, collection: ContentSlug
     })
     if (existing.totalDocs) continue
     const configured = channelConfigured(channel)
-    const status = !configured ? 'skipped' : channel === 'wechat' ? 'paused' : 'queued'
-    const reason = !configured ? t(`delivery.reason.notConfigured.${channel}`) : channel === 'wechat' ? t('delivery.reason.wechatManual') : null
+    const status = !configured ? 'skipped' : 'queued'
+    const reason = !configured ? t(`delivery.reason.notConfigured.${channel}`) : null
     try {
       const row = (await payload.db.create({
         collection: 'deliveries',
@@ -95,7 +96,10 @@ export async function createDeliveries(payload: Payload, collection: ContentSlug
   return created
 }
 
-/** Cancel a content's unfinished deliveries (withdrawn or deleted); the pipeline stops before its next batch. */
+/**
+ * Cancel a content's unfinished deliveries (withdrawn or deleted); the pipeline stops before its next batch.
+ * A WeChat article that was (or may be being) published is deleted by a job queued here.
+ */
 export async function cancelDeliveries(payload: Payload, collection: ContentSlug, id: string | number, req: PayloadRequest): Promise<number> {
   const where: Where = {
     and: [{ contentType: { equals: collection } }, { contentId: { equals: String(id) } }, { status: { in: UNFINISHED } }],
@@ -109,6 +113,17 @@ export async function cancelDeliveries(payload: Payload, collection: ContentSlug
       req: writeReq(req),
     })
   }
+  const wechat = await payload.db.find({
+    collection: 'deliveries',
+    where: { and: [{ contentType: { equals: collection } }, { contentId: { equals: String(id) } }, { channel: { equals: 'wechat' } }] },
+    limit: 0,
+    pagination: false,
+    req: writeReq(req),
+  })
+  // As they stood before this cancellation: one that was running may be submitting its publish right now.
+  const before = new Map((docs as unknown as DeliveryDoc[]).map((d) => [String(d.id), d.status]))
+  const rows = (wechat.docs as unknown as DeliveryDoc[]).map((d) => ({ ...d, status: before.get(String(d.id)) ?? d.status }))
+  await queueWechatRetraction(payload, rows, writeReq(req))
   return docs.length
 }
 

@@ -751,6 +751,52 @@ export const messages = {
   'wechat.check.imageTooLarge': { zh: '正文图片须小于 1 MB,此图 {size}。', en: 'Body images must be under 1 MB; this one is {size}.' },
   'wechat.check.thumbCannotFit': { zh: '封面图无法压缩到 64 KB 以内,请换一张图片。', en: 'The cover cannot be compressed under 64 KB; choose another image.' },
   'wechat.check.clientMsgId': { zh: '群发编号不能超过 64 字节。', en: 'The client message id may not exceed 64 bytes.' },
+  // WeChat delivery stages, mass send and retraction (src/delivery/wechat.ts)
+  'wechat.reason.paused': { zh: '公众号发布已暂停:{detail}(错误码 {code})处理后请点击继续。', en: 'WeChat publishing is paused: {detail} (code {code}). Resume once it is fixed.' },
+  'wechat.reason.deferred': { zh: '{detail}(错误码 {code})系统将于 {time} 自动继续。', en: '{detail} (code {code}) It continues by itself at {time}.' },
+  'wechat.reason.publishing': { zh: '已提交公众号发布,正在等待微信返回发布结果。', en: 'Submitted for publishing on WeChat; waiting for the result.' },
+  'wechat.reason.publishFailed': { zh: '公众号发布未成功:{detail}', en: 'Publishing on WeChat did not succeed: {detail}' },
+  'wechat.reason.publishUnknown': {
+    zh: '发布请求已发出,但系统中断,未能确认结果(草稿已不在草稿箱)。请在公众平台“发表记录”中查看:若已发表,无需操作;若未发表,点击继续将重新生成草稿并发布。',
+    en: 'The publish request was sent but the system stopped before the result was known (the draft has left the draft box). Check the publishing record on the platform: if it was published, nothing to do; if not, resume to make a new draft and publish.',
+  },
+  'wechat.reason.publishTimeout': {
+    zh: '提交发布 {hours} 小时后仍未得到微信的发布结果,已暂停。请在公众平台查看发表记录后点击继续。',
+    en: 'No publishing result from WeChat {hours} hours after submitting; paused. Check the publishing record on the platform, then resume.',
+  },
+  'wechat.reason.errorBudget': { zh: '连续 {count} 次调用微信接口失败,已暂停。最近的错误:{detail}', en: '{count} WeChat calls failed in a row; paused. Last error: {detail}' },
+  'wechat.reason.published': { zh: '已在公众号发布 {count} 篇文章(未群发,关注者不会收到通知)。', en: '{count} article(s) published on WeChat (not mass sent: followers get no notification).' },
+  'wechat.mass.forbidden': { zh: '只有编辑可以群发公众号文章。', en: 'Only editors may mass send WeChat articles.' },
+  'wechat.mass.invalid': { zh: '群发请求不完整。', en: 'The mass send request is incomplete.' },
+  'wechat.mass.confirmRequired': {
+    zh: '群发会通知公众号的全部关注者,订阅号每天只能群发 1 次,请确认后再提交。',
+    en: 'A mass send notifies every follower, and a subscription account may mass send once a day: confirm to go ahead.',
+  },
+  'wechat.mass.notFound': { zh: '找不到这条发送任务。', en: 'No such delivery.' },
+  'wechat.mass.notWechat': { zh: '只有公众号的发送任务可以群发。', en: 'Only a WeChat delivery can be mass sent.' },
+  'wechat.mass.notPublished': { zh: '文章还没有在公众号发布成功,发布完成后才能群发。', en: 'The articles are not published on WeChat yet; mass send once publishing is done.' },
+  'wechat.mass.contentGone': { zh: '内容已撤回或删除,不能群发。', en: 'The content was withdrawn or deleted; it cannot be mass sent.' },
+  'wechat.mass.usedToday': {
+    zh: '今天({day})已经群发过一次:“{title}”({time})。订阅号每天只能群发 1 次,请明天再群发;已发布的文章读者仍可通过链接阅读。',
+    en: 'There was already a mass send today ({day}): “{title}” ({time}). A subscription account may mass send once a day; send tomorrow. Published articles can still be read through their links.',
+  },
+  'wechat.mass.inProgress': { zh: '这条内容的群发正在提交,请稍候刷新查看结果,不要重复点击。', en: 'This mass send is being submitted; refresh shortly to see the result, and do not click again.' },
+  'wechat.mass.alreadySent': { zh: '这条内容已经群发过(群发编号 {msgId}),不会重复发送。', en: 'This content was already mass sent (message {msgId}); it is not sent twice.' },
+  'wechat.mass.submitted': { zh: '群发已提交给微信,关注者将陆续收到。', en: 'The mass send was submitted to WeChat; followers receive it shortly.' },
+  'wechat.mass.confirmWindow': {
+    zh: '如公众号开启了群发保护,请管理员在 {time} 前在微信中确认,否则本次群发将自动取消。',
+    en: 'If the account has mass-send protection on, an administrator must confirm in WeChat before {time}, or this mass send is cancelled.',
+  },
+  'wechat.mass.sent': { zh: '群发已完成。', en: 'The mass send is complete.' },
+  'wechat.mass.failed': { zh: '群发未成功:{detail}', en: 'The mass send did not succeed: {detail}' },
+  'wechat.mass.lapsed': {
+    zh: '群发未在 {time} 前获得管理员确认,已被微信取消。今天的群发次数按已使用计,请明天再试。',
+    en: 'The mass send was not confirmed by an administrator before {time} and was cancelled by WeChat. Today counts as used; try again tomorrow.',
+  },
+  'wechat.mass.deleted': { zh: '群发的消息已被删除。', en: 'The mass-sent message was deleted.' },
+  'wechat.retract.deleted': { zh: '内容已撤回,已从公众号删除已发布的文章。', en: 'The content was withdrawn; the published articles were deleted from WeChat.' },
+  'wechat.retract.nothing': { zh: '内容已撤回;文章未在公众号发表,无需删除。', en: 'The content was withdrawn; nothing was published on WeChat, so nothing was deleted.' },
+  'wechat.retract.failed': { zh: '内容已撤回,但从公众号删除文章失败:{detail}。请在公众平台手动删除。', en: 'The content was withdrawn, but deleting the articles from WeChat failed: {detail}. Delete them on the platform.' },
 } satisfies Record<string, Entry>
 
 export type MessageKey = keyof typeof messages

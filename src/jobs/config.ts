@@ -1,5 +1,7 @@
 import type { JobsConfig, TaskConfig } from 'payload'
 
+import { wechatRetractTask } from './wechat'
+
 /**
  * Payload's job queue as this system runs it: node-cron (scheduler.ts) is the
  * one runner, and it claims each job under a lease (runner.ts), so Payload's
@@ -7,7 +9,7 @@ import type { JobsConfig, TaskConfig } from 'payload'
  * is a read followed by an unconditional write that two processes can both
  * win.
  */
-const tasks: TaskConfig[] = []
+const tasks: TaskConfig[] = [wechatRetractTask]
 
 /**
  * Add tasks before the config is built (before src/payload.config.ts is first

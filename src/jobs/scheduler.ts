@@ -4,6 +4,7 @@ import type { Payload } from 'payload'
 import { runDueDeliveries } from '../delivery/pipeline'
 import { pruneLeases } from '../store/leases'
 import { runQueue, type QueueRun } from './runner'
+import { pollWechatPublishStatus } from './wechat'
 
 /** Queues of Payload's job runner; `default` holds scheduled publishing. */
 export const QUEUES = ['default'] as const
@@ -25,6 +26,8 @@ export async function runDueJobs(payload: Payload): Promise<Record<string, Queue
   }
   // Deliveries are claimed from their own rows under leases (src/delivery/pipeline.ts).
   results.deliveries = await runDueDeliveries(payload)
+  // Poll WeChat publish (and mass-send) status of the deliveries waiting for it.
+  results.wechat = await pollWechatPublishStatus(payload)
   if (Date.now() - lastPrune > 3600_000) {
     lastPrune = Date.now()
     await pruneLeases(payload)

@@ -148,6 +148,32 @@ export async function fitThumb(input: Buffer, maxBytes: number = WECHAT_LIMITS.t
   throw new ChannelError('config', 'thumb.cannot-fit', t('wechat.check.thumbCannotFit'), { field: 'cover' })
 }
 
+/**
+ * A body image as uploadimg takes it: JPG or PNG under 1 MB passes as it is;
+ * anything else (WebP, GIF, a large photo) becomes a JPEG, at most 1080 px wide,
+ * quality stepped down until it fits.
+ */
+export async function fitBodyImage(input: Buffer, maxBytes: number = WECHAT_LIMITS.bodyImageBytes): Promise<Buffer> {
+  if (imageType(input) && input.length < maxBytes) return input
+  let width = 1080
+  while (width >= 200) {
+    for (const quality of [85, 72, 60]) {
+      const out = await sharp(input, { animated: false })
+        .rotate()
+        .resize({ width, withoutEnlargement: true })
+        .flatten({ background: '#ffffff' })
+        .jpeg({ quality, mozjpeg: true })
+        .toBuffer()
+      if (out.length < maxBytes) return out
+    }
+    width = Math.floor(width * 0.75)
+  }
+  throw new ChannelError('config', 'uploadimg.cannot-fit', t('wechat.check.imageTooLarge', 'zh', { size: sizeText(input.length) }), { field: 'image' })
+}
+
+/** message/mass/get msg_status, in our words (SENDING covers an unconfirmed send under 群发保护). */
+export type MassSendState = { msgId: string; status: 'sending' | 'sent' | 'failed' | 'deleted'; raw: string }
+
 export class WechatClient {
   private readonly base: string
   private readonly timeoutMs: number
@@ -325,6 +351,18 @@ export class WechatClient {
       ...(reply.msg_data_id !== undefined ? { msgDataId: String(reply.msg_data_id) } : {}),
       repeated: reply.errcode === CLIENTMSGID_EXISTS,
     }
+  }
+
+  /**
+   * message/mass/get: the state of a mass send. SENDING while the platform is
+   * still sending, or while an administrator has not yet confirmed it when the
+   * account has mass-send protection (群发保护) on.
+   */
+  async getMassSend(msgId: string): Promise<MassSendState> {
+    const reply = await this.call('/cgi-bin/message/mass/get', { msg_id: msgId })
+    const raw = String(reply.msg_status ?? '')
+    const status = raw === 'SEND_SUCCESS' ? 'sent' : raw === 'SENDING' ? 'sending' : raw === 'DELETE' ? 'deleted' : 'failed'
+    return { msgId: String(reply.msg_id ?? msgId), status, raw }
   }
 
   /** datacube/getarticlesummary for one day (YYYY-MM-DD, at most yesterday): reading of mass-sent articles that day. */
