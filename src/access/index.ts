@@ -99,3 +99,19 @@ export const announcementWrite: Access = async ({ req, id, data }) => {
   const wanted = gridIdsFromData(data)
   return within(current, mine) && (wanted === undefined || within(wanted, mine))
 }
+
+/**
+ * Readership rollups. The rows hold exact small counts (one reader in a grid
+ * on a day), so only editors read them raw; everyone else gets figures
+ * through the dashboard (src/readership/dashboard.ts), which applies the
+ * small-group rule. This is the scope the dashboard reads rows under: every
+ * row for editors, the rows of their grids (the rollup's grid is the grid's
+ * id as text) for grid-scoped staff, none for anyone else. Unattributed rows
+ * (grid '') are the editors' alone.
+ */
+export async function readRollupScope(req: PayloadRequest): Promise<Where | boolean> {
+  const user = req.user as never
+  if (isEditor(user)) return true
+  if (!isGridScoped(user)) return false
+  return { grid: { in: (await scopedGridIds(req)).map(String) } }
+}

@@ -42,7 +42,14 @@ export const ReadRollups: CollectionConfig = {
   slug: 'read-rollups',
   labels: { singular: label('col.read-rollups.singular'), plural: label('col.read-rollups.plural') },
   admin: { hidden: true },
+  // Raw rows (exact small counts) for editors only; everyone else reads figures
+  // through the dashboard, scoped by readRollupScope (src/access) with the small-group rule applied.
   access: { read: editorsOnly, create: nobody, update: nobody, delete: nobody },
+  // The dashboard (src/readership/dashboard.ts): JSON and CSV, scoped like the rows. Imported when called.
+  endpoints: [
+    { path: '/dashboard', method: 'get', handler: async (req) => (await import('../readership/dashboardEndpoint')).dashboardEndpoint(req) },
+    { path: '/dashboard.csv', method: 'get', handler: async (req) => (await import('../readership/dashboardEndpoint')).dashboardCsvEndpoint(req) },
+  ],
   lockDocuments: false,
   fields: [
     // contentType:contentId:grid:channel:day — the job upserts by it.
@@ -85,6 +92,7 @@ export const WechatArticleStats: CollectionConfig = {
   slug: 'wechat-article-stats',
   labels: { singular: label('col.wechat-article-stats.singular'), plural: label('col.wechat-article-stats.plural') },
   admin: { hidden: true },
+  // Raw daily rows for editors; every staff member sees the summed figures in the dashboard (small-group rule applied).
   access: { read: editorsOnly, create: nobody, update: nobody, delete: nobody },
   lockDocuments: false,
   fields: [

@@ -30,6 +30,13 @@ export const env = {
   get seedDemo() {
     return process.env.SEED_DEMO === '1' || process.env.SEED_DEMO === 'true'
   },
+  /** Readership figures below this many people show as "<k" (docs/privacy.md). */
+  get minGroupSize() {
+    const raw = process.env.MIN_GROUP_SIZE || '3'
+    const k = Number(raw)
+    if (!Number.isInteger(k) || k < 1 || k > 1000) throw new Error(`MIN_GROUP_SIZE must be a whole number from 1 to 1000, not "${raw}"`)
+    return k
+  },
 }
 
 /** Absolute base URL for links that leave the server (messages, previews, share cards). */
