@@ -19,7 +19,7 @@ import type { SiteChrome } from '../templates/site/types'
 import { emailChannel, pushChannel } from './channels'
 import { audienceWhere } from './audience'
 import { channelConfigured, deliverySettings } from './config'
-import { contentUrl, iconUrl, messageLinks } from './links'
+import { contentUrl, iconUrl, messageLinks, trackedContentUrl, trackFor } from './links'
 import { runWechatDelivery } from './wechat'
 
 /**
@@ -207,12 +207,15 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
         if (d.channel === 'email') {
           const links = messageLinks(prepared.collection, prepared.doc, s)
           const gridName = gridNames.get(String(typeof s.grid === 'object' ? s.grid.id : s.grid)) ?? ''
-          const parts = recipientParts(t('mail.content.greeting', 'zh', { grid: gridName }), links)
           const mail = prepared.mail!
+          const parts = recipientParts(t('mail.content.greeting', 'zh', { grid: gridName }), links, mail)
           const message: EmailMessage = { to: s.email, subject: mail.subject, html: fill(mail.html, parts.html), text: fill(mail.text, parts.text), headers: parts.headers }
           outcome = toOutcome(await withRetries(() => emailChannel().send(message), settings))
         } else {
-          outcome = await pushToDevices(payload, prepared.push!, devices.get(String(s.id)) ?? [], settings)
+          // The notification opens the content's page with this recipient's read token.
+          const url = trackedContentUrl(prepared.collection, prepared.doc, trackFor(prepared.collection, prepared.doc, 'webpush', s))
+          const push = { ...prepared.push!, notification: { ...prepared.push!.notification, url } }
+          outcome = await pushToDevices(payload, push, devices.get(String(s.id)) ?? [], settings)
         }
         if (outcome.status === 'stop') {
           const f = outcome.failure
