@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { SubscriberDoc } from '../../src/collections/Subscribers'
 import { closeDeliveryChannels } from '../../src/delivery/channels'
 import { runDueJobs, startScheduler } from '../../src/jobs/scheduler'
+import { readerKey, verifyTrack } from '../../src/readership/tokens'
 import { findByRef, resolveToken, unsubscribe } from '../../src/site/subscribeService'
 import { smallStreet } from '../support/fixtures'
 import { testPayload } from '../support/payload'
@@ -69,7 +70,12 @@ describe('email delivery', () => {
       expect(m.html).toContain('社区食堂今天开张')
       expect(m.html).toContain('<p style="margin:0 0 14px;line-height:1.8;font-size:16px">')
       expect(m.html).not.toMatch(/<style/)
-      expect(hrefsIn(mail)).toContain(`http://127.0.0.1:3000/issues/${issue.number}`)
+      // The page link carries this recipient's signed read token: email, their grid, their per-content reader key.
+      const page = hrefsIn(mail).find((h) => h.startsWith(`http://127.0.0.1:3000/issues/${issue.number}?r=`))!
+      const read = verifyTrack(new URL(page).searchParams.get('r'), 'read')
+      const ref = people.find((p) => p.email === mail.envelope.to[0])!.ref
+      expect(read).toEqual({ ok: true, token: { channel: 'email', contentType: 'issues', contentId: String(issue.id), grid: String(street.gridA1.id), reader: readerKey('issues', String(issue.id), ref) } })
+      expect(m.html).toMatch(/<img src="http:\/\/127\.0\.0\.1:3000\/t\/o\/[A-Za-z0-9_.-]+\.gif" width="1" height="1"/)
       const unsub = headerOf(mail, 'List-Unsubscribe')!
       expect(unsub).toMatch(/^<http:\/\/127\.0\.0\.1:3000\/subscribe\/unsubscribe\/[^>]+>$/)
       expect(headerOf(mail, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click')

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import { pushTopic } from '../../src/channels/webpush'
 import { closeDeliveryChannels } from '../../src/delivery/channels'
+import { verifyTrack } from '../../src/readership/tokens'
 import { smallStreet, type Id } from '../support/fixtures'
 import { testPayload } from '../support/payload'
 import { startPushService, type PushService, type TestSubscription } from '../support/push-service'
@@ -73,7 +74,10 @@ describe('web push delivery', () => {
       const body = JSON.parse(m.payload!)
       expect(body.title).toBe('【紧急】紧急:明日停水')
       expect(body.body).toContain('甲一网格明日 8:00-12:00 停水')
-      expect(body.url).toBe(`http://127.0.0.1:3000/issues/${issue.number}`)
+      // The page with the recipient's read token: web push, their grid.
+      expect(body.url.startsWith(`http://127.0.0.1:3000/issues/${issue.number}?r=`)).toBe(true)
+      const read = verifyTrack(new URL(body.url).searchParams.get('r'), 'read')
+      expect(read.ok && [read.token.channel, read.token.contentId, read.token.grid]).toEqual(['webpush', String(issue.id), String(street.gridA1.id)])
       expect(body.icon).toBe('http://127.0.0.1:3000/icons/icon-192.png')
       expect(m.urgency).toBe('high')
       expect(m.topic).toBe(pushTopic(`issues-${issue.id}`))

@@ -8,42 +8,68 @@ import { unsubscribeHeaders } from './confirm'
 
 /**
  * The email of a content, rendered once per delivery, with slots for what
- * differs per recipient (greeting, preferences and unsubscribe links). The
- * pipeline fills the slots by joining strings: no template runs per
- * recipient. HTML is one 600px column, every style inline (mail clients drop
- * <style>), images absolute, system Chinese fonts, generous line height.
+ * differs per recipient (greeting, preferences and unsubscribe links, and the
+ * tracked parts: the content link, every link of the body, the open pixel).
+ * The pipeline fills the slots by joining strings: no template runs per
+ * recipient. A slot the recipient's parts leave out takes the template's
+ * default (the plain link; no pixel), as a test-send does. HTML is one 600px
+ * column, every style inline (mail clients drop <style>), images absolute,
+ * system Chinese fonts, generous line height.
  */
-export type Slot = 'greeting' | 'preferences' | 'unsubscribe'
-export type Spliced = { parts: string[]; slots: Slot[] }
-export type ContentMail = { subject: string; html: Spliced; text: Spliced }
-export type RecipientParts = Record<Slot, string>
+export type Slot = 'greeting' | 'preferences' | 'unsubscribe' | 'content' | 'pixel' | `link:${number}`
+export type Spliced = { parts: string[]; slots: Slot[]; defaults: Partial<Record<Slot, string>> }
+export type ContentMail = {
+  subject: string
+  html: Spliced
+  text: Spliced
+  /** The body's links, in slot order (`link:N` is links[N]): each becomes a tracked redirect per recipient. */
+  links: string[]
+}
+export type RecipientParts = Partial<Record<Slot, string>> & Record<'greeting' | 'preferences' | 'unsubscribe', string>
 
 const MARK = '\u0000'
 const mark = (slot: Slot) => `${MARK}${slot}${MARK}`
 
 /** Split a rendered string at its slot marks, once. */
-function splice(rendered: string): Spliced {
+function splice(rendered: string, defaults: Partial<Record<Slot, string>> = {}): Spliced {
   const pieces = rendered.split(MARK)
   const parts: string[] = []
   const slots: Slot[] = []
   for (let i = 0; i < pieces.length; i++) (i % 2 === 0 ? parts : slots).push(pieces[i] as never)
-  return { parts, slots }
+  return { parts, slots, defaults }
 }
 
 /** Join a spliced template with one recipient's parts (already escaped for HTML where it is HTML). */
 export function fill(s: Spliced, values: RecipientParts): string {
   let out = s.parts[0]
-  for (let i = 0; i < s.slots.length; i++) out += values[s.slots[i]] + s.parts[i + 1]
+  for (let i = 0; i < s.slots.length; i++) out += (values[s.slots[i]] ?? s.defaults[s.slots[i]] ?? '') + s.parts[i + 1]
   return out
 }
 
+/** What a recipient's tracked parts are built from (src/delivery/links.ts); absent for a test-send. */
+export type TrackedLinks = { content: string; pixel: string; click: (target: string) => string }
+
 /** A recipient's parts for the HTML and the text version, and the RFC 8058 headers. */
-export function recipientParts(greeting: string, links: { preferences: string; unsubscribe: string }) {
-  return {
-    html: { greeting: esc(greeting), preferences: esc(links.preferences), unsubscribe: esc(links.unsubscribe) } as RecipientParts,
-    text: { greeting, preferences: links.preferences, unsubscribe: links.unsubscribe } as RecipientParts,
-    headers: unsubscribeHeaders(links.unsubscribe),
-  }
+export function recipientParts(greeting: string, links: { preferences: string; unsubscribe: string } & Partial<TrackedLinks>, mail?: Pick<ContentMail, 'links'>) {
+  const html: RecipientParts = { greeting: esc(greeting), preferences: esc(links.preferences), unsubscribe: esc(links.unsubscribe) }
+  const text: RecipientParts = { greeting, preferences: links.preferences, unsubscribe: links.unsubscribe }
+  if (links.content) (html.content = esc(links.content)), (text.content = links.content)
+  if (links.pixel) html.pixel = `<img src="${esc(links.pixel)}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0">`
+  if (links.click && mail) mail.links.forEach((target, i) => (html[`link:${i}`] = esc(links.click!(target))))
+  return { html, text, headers: unsubscribeHeaders(links.unsubscribe) }
+}
+
+const unescapeAttr = (v: string) => v.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+
+/** Put a slot in place of every http(s) link of the body, so each recipient's link is their own tracked redirect. */
+function slotLinks(html: string, links: string[], defaults: Partial<Record<Slot, string>>): string {
+  return html.replace(/(<a\b[^>]*?\shref=")(https?:[^"]*)"/g, (_m, start: string, href: string) => {
+    const target = unescapeAttr(href)
+    let i = links.indexOf(target)
+    if (i < 0) i = links.push(target) - 1
+    defaults[`link:${i}`] = href
+    return `${start}${mark(`link:${i}`)}"`
+  })
 }
 
 // Inline styles for what the rich-text renderer writes (it writes bare tags).
@@ -180,15 +206,15 @@ export function renderContentMail(input: MailInput): ContentMail {
     `<p style="margin:0 0 14px;line-height:1.8">${mark('greeting')}</p>` +
     `<h1 style="font-size:22px;line-height:1.4;margin:0 0 14px">${urgent ? `<span style="color:#b3261e">【${esc(t('mail.content.urgent'))}】</span>` : ''}${esc(body.title)}</h1>` +
     body.html +
-    `<p style="margin:24px 0"><a href="${esc(input.contentUrl)}" style="display:inline-block;background:#b3261e;color:#fff;text-decoration:none;padding:10px 26px;border-radius:22px;font-size:16px">${esc(read)}</a></p>` +
-    `</div><div style="padding:14px 20px;background:#f6f6f6;color:#5f6368;font-size:13px;line-height:1.8">${foot.join('<br>')}</div></div></body></html>`
+    `<p style="margin:24px 0"><a href="${mark('content')}" style="display:inline-block;background:#b3261e;color:#fff;text-decoration:none;padding:10px 26px;border-radius:22px;font-size:16px">${esc(read)}</a></p>` +
+    `</div><div style="padding:14px 20px;background:#f6f6f6;color:#5f6368;font-size:13px;line-height:1.8">${foot.join('<br>')}</div>${mark('pixel')}</div></body></html>`
   const text = [
     mark('greeting'),
     '',
     subject,
     '',
     ...body.text,
-    `${read}:${input.contentUrl}`,
+    `${read}:${mark('content')}`,
     '',
     '--',
     t('mail.content.why', 'zh', { periodical: settings.periodicalName }),
@@ -197,5 +223,8 @@ export function renderContentMail(input: MailInput): ContentMail {
     `${t('mail.preferences')}:${mark('preferences')}`,
     `${t('mail.unsubscribe')}:${mark('unsubscribe')}`,
   ].join('\n')
-  return { subject, html: splice(html), text: splice(text) }
+  const links: string[] = []
+  const htmlDefaults: Partial<Record<Slot, string>> = { content: esc(input.contentUrl) }
+  const tracked = slotLinks(html, links, htmlDefaults)
+  return { subject, html: splice(tracked, htmlDefaults), text: splice(text, { content: input.contentUrl }), links }
 }
