@@ -99,7 +99,8 @@ export class DashboardError extends Error {
   }
 }
 
-export type Viewer = PayloadRequest | StaffUser | null | undefined
+/** A Payload request, or (Local API) a staff user as Payload returns it. */
+export type Viewer = PayloadRequest | (Omit<StaffUser, 'role'> & { role?: string | null }) | null | undefined
 
 /** A Payload request for a viewer given as a request or (Local API) as a staff user. */
 export function requestOf(payload: Payload, viewer: Viewer): PayloadRequest {
