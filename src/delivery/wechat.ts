@@ -68,8 +68,11 @@ export type WechatMassSend = {
 
 export type WechatState = {
   stage: WechatStage
-  /** Body images already uploaded: media file name → uploadimg URL (reused by every later draft). */
-  images?: Record<string, string>
+  /**
+   * Body images already uploaded (media file name and uploadimg URL), reused by every later draft.
+   * A list, not a map keyed by file name: MongoDB-wire servers refuse keys with dots.
+   */
+  images?: { file: string; url: string }[]
   thumbMediaId?: string
   /** The media file the thumb was made from ('' for the generated plain cover). */
   thumbOf?: string
@@ -122,6 +125,11 @@ export function wechatClient(): WechatClient {
     }
   }
   return cached.client
+}
+
+/** Forget this process's client (new settings, the end of a test): the next call fetches a token again. */
+export function forgetWechatClient() {
+  cached = null
 }
 
 // ---------------------------------------------------------------------------
@@ -201,15 +209,15 @@ async function buildArticles(payload: Payload, d: DeliveryDoc, doc: Content, st:
   const media = await mediaFor(payload, richValues(collection, doc))
   const sources = wechatArticles({ collection, doc, media })
   const url = contentUrl(collection, doc)
-  st.images ??= {}
+  st.images ??= []
   let changed = false
   const seen = { firstImage: null as string | null }
   const upload = async (src: string): Promise<string | null> => {
     const name = mediaFileOf(src)
     if (!name) return null // not one of ours: WeChat shows only uploaded images
     seen.firstImage ??= name
-    const known = st.images![name]
-    if (known) return known
+    const known = st.images!.find((i) => i.file === name)
+    if (known) return known.url
     const data = await readMedia(payload, name)
     if (!data) return null
     let body: Buffer
@@ -220,7 +228,7 @@ async function buildArticles(payload: Payload, d: DeliveryDoc, doc: Content, st:
       return null
     }
     const uploaded = await client.uploadImage(body, name.replace(/\.[^.]+$/, ''))
-    st.images![name] = uploaded
+    st.images!.push({ file: name, url: uploaded })
     changed = true
     await persist()
     return uploaded
@@ -309,7 +317,7 @@ export async function runWechatDelivery(payload: Payload, claimed: DeliveryDoc, 
       st.stage = 'draft'
       st.retries = 0
       await persist()
-      log.info({ images: Object.keys(st.images ?? {}).length }, 'WeChat images uploaded')
+      log.info({ images: st.images?.length ?? 0 }, 'WeChat images uploaded')
       if (await stopped()) return false
     }
     if (st.stage === 'draft') {
@@ -497,7 +505,7 @@ async function pollMassSend(payload: Payload, d: DeliveryDoc, st: WechatState): 
       await save(payload, d.id, { wechat: st, nextAttemptAt: null })
       return true
     }
-    const next = new Date(Math.min(Date.now() + 60_000, Math.max(Date.now() + 5_000, confirmBy + 11 * MINUTE)))
+    const next = new Date(Date.now() + Math.min(wechatSettings().pollMaxMs, MINUTE))
     await save(payload, d.id, { nextAttemptAt: next.toISOString() })
     return false
   }
@@ -625,7 +633,7 @@ export async function massSend(payload: Payload, id: string, by: string, lang: '
     const sent = await wechatClient().massSendToAll(next.draftMediaId, { clientMsgId: next.clientMsgId })
     next.msgId = sent.msgId
     if (sent.msgDataId) next.msgDataId = sent.msgDataId
-    await save(payload, d.id, { wechat: st, nextAttemptAt: new Date(Date.now() + 5_000).toISOString() })
+    await save(payload, d.id, { wechat: st, nextAttemptAt: new Date(Date.now() + wechatSettings().pollFirstMs).toISOString() })
     log.info({ msgId: sent.msgId, repeated: sent.repeated, clientMsgId: next.clientMsgId }, 'WeChat mass send submitted')
     const message = `${t(sent.repeated ? 'wechat.mass.alreadySent' : 'wechat.mass.submitted', lang, { msgId: sent.msgId })}${t('wechat.mass.confirmWindow', lang, { time: formatDateTime(next.confirmBy) })}`
     return reply(200, { ok: true, message, massSend: next })
@@ -673,22 +681,20 @@ export const wechatQuotaEndpoint: PayloadHandler = async (req) => {
 // ---------------------------------------------------------------------------
 // Retraction: the hook queues a job (src/jobs/wechat.ts) that deletes the published article
 
-export class RetryLater extends Error {}
+export type RetractOutcome = 'deleted' | 'nothing' | 'failed' | 'later'
 
 /**
  * Delete a retracted content's published WeChat article (freepublish/delete),
- * under the delivery's lease so it never runs beside its stages. Throws
- * RetryLater while the answer is not known yet (stages running, still publishing,
- * WeChat busy): the job is tried again.
+ * under the delivery's lease so it never runs beside its stages. 'later' while
+ * the answer is not known yet (its stages hold the lease, WeChat is still
+ * publishing, WeChat is busy): the job queues itself again. On the `final`
+ * attempt a 'later' is recorded as a failure the editor is told about.
  */
-export async function retractWechat(payload: Payload, id: string | number, owner = processOwner): Promise<'deleted' | 'nothing' | 'failed'> {
+export async function retractWechat(payload: Payload, id: string | number, { final = false, owner = processOwner } = {}): Promise<RetractOutcome> {
   const { leaseMs } = deliverySettings()
   const claimed = await claimNext<DeliveryDoc>(payload, { collection: DELIVERIES, where: { and: [{ id: { equals: id } }, { channel: { equals: 'wechat' } }] }, owner, leaseMs })
-  if (!claimed) {
-    if (!(await readDelivery(payload, id))) return 'nothing'
-    throw new RetryLater(`delivery ${id} is being worked on; retracting later`)
-  }
-  return withLease(
+  if (!claimed) return (await readDelivery(payload, id)) ? 'later' : 'nothing'
+  const outcome = await withLease(
     payload,
     claimed.lease,
     leaseMs,
@@ -701,7 +707,12 @@ export async function retractWechat(payload: Payload, id: string | number, owner
         if (!st.articleId && st.publishId) {
           const state = await client.getPublish(st.publishId)
           st.publishStatus = state.status
-          if (state.status === 1) throw new RetryLater(`publish ${st.publishId} is still publishing; retracting later`)
+          if (state.status === 1) {
+            if (!final) return 'later' as const
+            st.deleteError = t('wechat.reason.publishTimeout', 'zh', { hours: Math.round(wechatSettings().publishTimeoutMs / 3600_000) })
+            await save(payload, d.id, { wechat: st, reason: t('wechat.retract.failed', 'zh', { detail: st.deleteError }) })
+            return 'failed' as const
+          }
           if (state.articleId && (state.status === 0 || state.status === 6)) st.articleId = state.articleId
         }
         if (!st.articleId) {
@@ -719,16 +730,16 @@ export async function retractWechat(payload: Payload, id: string | number, owner
         payload.logger.info({ component: 'wechat', delivery: d.id, articleId: st.articleId }, 'WeChat article deleted after retraction')
         return 'deleted' as const
       } catch (err) {
-        if (err instanceof RetryLater) throw err
         if (!(err instanceof ChannelError)) throw err
         const detail = explain(err)
         st.deleteError = `${detail}(${err.code})`
         await save(payload, d.id, { wechat: st, reason: t('wechat.retract.failed', 'zh', { detail }), lastErrors: remember(d, err.kind, String(err.code), detail) })
-        if (err.kind === 'retryable' || err.kind === 'quota') throw new RetryLater(err.message)
-        return 'failed' as const
+        payload.logger.warn({ component: 'wechat', delivery: d.id, code: err.code, message: err.message }, 'deleting the WeChat article failed')
+        return (err.kind === 'retryable' || err.kind === 'quota') && !final ? ('later' as const) : ('failed' as const)
       }
     },
     () => false,
   )
+  return outcome
 }
 

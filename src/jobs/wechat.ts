@@ -18,13 +18,27 @@ import type { DeliveryDoc } from '../collections/Deliveries'
  */
 export const WECHAT_RETRACT_TASK = 'wechat-retract'
 
+/** Attempts of a retraction before it gives up and tells the editor (about a day at the longest interval). */
+const RETRACT_ATTEMPTS = 300
+
 export const wechatRetractTask: TaskConfig = {
   slug: WECHAT_RETRACT_TASK,
-  inputSchema: [{ name: 'delivery', type: 'text', required: true }],
-  retries: { attempts: 12, backoff: { type: 'exponential', delay: 5_000 } },
+  inputSchema: [
+    { name: 'delivery', type: 'text', required: true },
+    { name: 'attempt', type: 'number' },
+  ],
+  // Unexpected errors (the database, say) are retried by Payload; "not known yet" re-queues below.
+  retries: { attempts: 5, backoff: { type: 'exponential', delay: 10_000 } },
   handler: async ({ input, req }) => {
-    const { retractWechat } = await import('../delivery/wechat')
-    const outcome = await retractWechat(req.payload, String((input as { delivery: string }).delivery))
+    const { retractWechat, wechatSettings } = await import('../delivery/wechat')
+    const { delivery, attempt = 1 } = input as { delivery: string; attempt?: number }
+    const outcome = await retractWechat(req.payload, String(delivery), { final: attempt >= RETRACT_ATTEMPTS })
+    if (outcome === 'later') {
+      // Not a failure: WeChat is still publishing, or the stages hold the delivery. Look again, less and less often.
+      const { pollFirstMs, pollMaxMs } = wechatSettings()
+      const waitUntil = new Date(Date.now() + Math.min(pollMaxMs, pollFirstMs * 2 ** Math.min(attempt, 20)))
+      await req.payload.jobs.queue({ task: WECHAT_RETRACT_TASK as never, input: { delivery, attempt: attempt + 1 } as never, waitUntil, req })
+    }
     return { output: { outcome } }
   },
 }

@@ -2,7 +2,7 @@
  * A local emulator of the WeChat official-account API endpoints Street News
  * uses, following their documented behaviour, for tests and development:
  *
- *   npx tsx test/support/wechat-emulator.ts --port 8123
+ *   npx tsx test/support/wechat-emulator.ts --port 8123 [--mass-protection]
  *
  * then WECHAT_API_BASE=http://127.0.0.1:8123 with the printed app id and secret.
  *
@@ -28,6 +28,10 @@
  *   time), 45028 after that; a clientmsgid used in the last 24 h answers 45065
  *   with the first send's msg_id and spends no quota; clientmsgid over 64 bytes
  *   45067; the draft leaves the draft box.
+ * - message/mass/get → msg_status SEND_SUCCESS; with mass-send protection on
+ *   (群发保护, option massProtection) SENDING until an administrator confirms
+ *   (control confirm-mass), SEND_FAIL once 30 minutes pass unconfirmed (the
+ *   emulator's choice: the lapsed send still counts for the day).
  * - datacube/getarticlesummary and getarticletotal: aggregate figures for
  *   mass-sent articles (one day per call, up to yesterday; 61501 otherwise).
  * Where the documentation names no errcode for a refusal (too many articles,
@@ -36,7 +40,7 @@
  * Control endpoints for tests, under /__emulator/: GET state; POST inject
  * {code, path?, times?, errmsg?}, advance {seconds}, rotate-token,
  * expire-tokens, publish-outcome {status, polls?}, publish-status
- * {publish_id, status}, reset. The same controls are methods of the object
+ * {publish_id, status}, confirm-mass {msg_id}, reset. The same controls are methods of the object
  * startWechatEmulator() returns.
  */
 import { randomBytes } from 'node:crypto'
@@ -54,11 +58,13 @@ export type EmulatorOptions = {
   /** The final publish_status (default 0, success). */
   publishOutcome?: 0 | 2 | 3 | 4 | 6
   followers?: number
+  /** Mass-send protection (群发保护): a send waits for an administrator's confirmation, 30 minutes at most. */
+  massProtection?: boolean
 }
 
 type Article = { title: string; author?: string; digest?: string; content: string; content_source_url?: string; thumb_media_id: string }
 type Publish = { publishId: number; msgDataId: number; articles: Article[]; pollsLeft: number; outcome: number; status: number; articleId: string }
-type MassSend = { msgId: number; msgDataId: number; clientmsgid?: string; day: string; at: number; articles: Article[] }
+type MassSend = { msgId: number; msgDataId: number; clientmsgid?: string; day: string; at: number; articles: Article[]; confirmed: boolean }
 type Injection = { code: number; path?: string; times: number; errmsg?: string }
 type Reply = Record<string, unknown>
 
@@ -109,6 +115,7 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
     publishPolls: options.publishPolls ?? 1,
     publishOutcome: options.publishOutcome ?? 0,
     followers: options.followers ?? 523,
+    massProtection: options.massProtection ?? false,
   }
   let offsetMs = 0
   const now = () => Date.now() + offsetMs
@@ -130,6 +137,9 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
   })
   let state = fresh()
   let origin = ''
+  /** Paths whose calls are held unanswered (crash tests): released later, or dropped unprocessed if the caller went away. */
+  const holds = new Set<string>()
+  let waiting: { path: string; release: () => void }[] = []
 
   const id = (prefix: string) => `${prefix}${(++state.seq).toString().padStart(6, '0')}${randomBytes(8).toString('base64url')}`
   const err = (code: number, errmsg?: string, extra: Reply = {}): Reply => ({
@@ -298,9 +308,29 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
     const today = dayOf(now())
     if (state.massSends.some((m) => m.day === today)) return err(45028)
     state.drafts.delete(mediaId)
-    const m: MassSend = { msgId: 1_000_000_000 + ++state.seq, msgDataId: 2_247_483_000 + state.seq, clientmsgid, day: today, at: now(), articles: draft.articles }
+    const m: MassSend = {
+      msgId: 1_000_000_000 + ++state.seq,
+      msgDataId: 2_247_483_000 + state.seq,
+      clientmsgid,
+      day: today,
+      at: now(),
+      articles: draft.articles,
+      confirmed: !config.massProtection,
+    }
     state.massSends.push(m)
     return { errcode: 0, errmsg: 'send job submission success', msg_id: m.msgId, msg_data_id: m.msgDataId }
+  }
+
+  const CONFIRM_WINDOW_MS = 30 * 60_000
+  function massStatus(m: MassSend): string {
+    if (m.confirmed) return 'SEND_SUCCESS'
+    return now() - m.at > CONFIRM_WINDOW_MS ? 'SEND_FAIL' : 'SENDING'
+  }
+
+  function massGet(body: Reply): Reply {
+    const m = state.massSends.find((x) => String(x.msgId) === String(body.msg_id ?? ''))
+    if (!m) return err(40007, 'invalid msg_id') // emulator's choice of code
+    return { msg_id: m.msgId, msg_status: massStatus(m) }
   }
 
   /** Figures of one mass-sent article `k` days after its send day: made up, but consistent and decreasing. */
@@ -372,6 +402,16 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
       config.publishOutcome = status
       config.publishPolls = polls
     },
+    /** An administrator confirms a protected mass send in WeChat (within 30 minutes, or it has lapsed). */
+    confirmMassSend(msgId: number | string) {
+      const m = state.massSends.find((x) => String(x.msgId) === String(msgId))
+      if (!m) throw new Error(`No mass send ${msgId}`)
+      if (massStatus(m) === 'SENDING') m.confirmed = true
+      return massStatus(m)
+    },
+    setMassProtection(on: boolean) {
+      config.massProtection = on
+    },
     setPublishStatus(publishId: number | string, status: number) {
       const p = state.publishes.get(Number(publishId))
       if (!p) throw new Error(`No publish ${publishId}`)
@@ -391,7 +431,7 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
         images: state.images.size,
         drafts: [...state.drafts].map(([mediaId, d]) => ({ mediaId, titles: d.articles.map((a) => a.title), filteredImages: d.filteredImages })),
         publishes: [...state.publishes.values()].map((p) => ({ publishId: p.publishId, status: p.status, articleId: p.articleId, titles: p.articles.map((a) => a.title) })),
-        massSends: state.massSends.map((m) => ({ msgId: m.msgId, msgDataId: m.msgDataId, clientmsgid: m.clientmsgid, day: m.day })),
+        massSends: state.massSends.map((m) => ({ msgId: m.msgId, msgDataId: m.msgDataId, clientmsgid: m.clientmsgid, day: m.day, status: massStatus(m) })),
         massQuotaLeftToday: state.massSends.some((m) => m.day === today) ? 0 : 1,
         calls: state.calls.length,
       }
@@ -419,6 +459,8 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
       case 'publish-status':
         controls.setPublishStatus(String(body.publish_id), Number(body.status))
         return { ok: true }
+      case 'confirm-mass':
+        return { ok: true, status: controls.confirmMassSend(String(body.msg_id)) }
       case 'reset':
         controls.reset()
         return { ok: true }
@@ -462,6 +504,8 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
         return deletePublished(body)
       case '/cgi-bin/message/mass/sendall':
         return massSend(body)
+      case '/cgi-bin/message/mass/get':
+        return massGet(body)
       case '/datacube/getarticlesummary':
         return datacube(body, false)
       case '/datacube/getarticletotal':
@@ -494,6 +538,11 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
           return send(200, await control(url.pathname.slice('/__emulator/'.length), body))
         }
         if (req.method !== 'POST') return send(200, err(43002))
+        if (holds.has(url.pathname)) {
+          await new Promise<void>((release) => waiting.push({ path: url.pathname, release }))
+          // The caller died while held: the platform never saw the call.
+          if (res.destroyed || req.socket.destroyed) return
+        }
         const reply = await api(req, url, Buffer.concat(chunks))
         state.calls.push({ path: url.pathname, errcode: Number(reply.errcode ?? 0) })
         send(200, reply)
@@ -521,9 +570,32 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
     get massSends() {
       return state.massSends
     },
+    get publishes() {
+      return state.publishes
+    },
+    get materials() {
+      return state.materials
+    },
+    /** Hold every call to `path` unanswered until release(); a held call whose caller went away is never processed. */
+    hold(path: string) {
+      holds.add(path)
+    },
+    /** Calls waiting on a hold. */
+    get held() {
+      return waiting.map((w) => w.path)
+    },
+    release() {
+      holds.clear()
+      const w = waiting
+      waiting = []
+      for (const x of w) x.release()
+    },
     ...controls,
     close: () =>
       new Promise<void>((resolve) => {
+        holds.clear()
+        for (const x of waiting) x.release()
+        waiting = []
         server.closeAllConnections()
         server.close(() => resolve())
       }),
@@ -532,7 +604,7 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
 
 export type WechatEmulator = Awaited<ReturnType<typeof startWechatEmulator>>
 
-// Run on its own for development: npx tsx test/support/wechat-emulator.ts --port 8123
+// Run on its own for development: npx tsx test/support/wechat-emulator.ts --port 8123 [--mass-protection]
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const arg = (name: string) => {
     const i = process.argv.indexOf(`--${name}`)
@@ -542,6 +614,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     port: Number(arg('port') ?? 8123),
     appId: arg('app-id'),
     appSecret: arg('app-secret') ?? 'emulator-secret',
+    massProtection: process.argv.includes('--mass-protection'),
   })
   process.stdout.write(
     `WeChat API emulator listening on ${emu.url}\n` +
