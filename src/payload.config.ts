@@ -62,7 +62,14 @@ export default buildConfig({
     dateFormat: 'yyyy-MM-dd HH:mm',
     importMap: { baseDir: path.resolve(dirname) },
     // Staff tools served by the site (share kits, subscriber import/export): src/components/AdminToolsLinks.tsx.
-    components: { afterNavLinks: ['/components/AdminToolsLinks'] },
+    components: {
+      afterNavLinks: ['/components/AdminToolsLinks'],
+      // 阅读统计 and its share kits (src/components/Readership*.tsx): grid leaders see their grids only.
+      views: {
+        readership: { Component: '/components/ReadershipView#ReadershipView', path: '/readership', exact: true },
+        readershipShare: { Component: '/components/ReadershipShareKits#ReadershipShareKits', path: '/readership/share', exact: true },
+      },
+    },
   },
   i18n: {
     supportedLanguages: { zh, en },

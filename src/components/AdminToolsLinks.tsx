@@ -14,6 +14,9 @@ export default function AdminToolsLinks({ user, i18n }: ServerProps) {
   return (
     <div className="nav-group" id="nav-admin-tools">
       <div className="nav-group__label">{t('tools.navGroup', lang)}</div>
+      <a className="nav__link" id="nav-readership" href="/admin/readership">
+        <span className="nav__link-label">{t('readership.title', lang)}</span>
+      </a>
       <a className="nav__link" id="nav-share-kits" href="/admin-tools/share">
         <span className="nav__link-label">{t('tools.share.title', lang)}</span>
       </a>
