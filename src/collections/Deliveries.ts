@@ -50,7 +50,7 @@ export type DeliveryDoc = {
 }
 
 /** What an editor may do: pause a running one, resume a paused one (its go-ahead), cancel an unfinished one, retry failed recipients. */
-const EDITOR_TRANSITIONS: Record<string, DeliveryStatus[]> = {
+export const EDITOR_TRANSITIONS: Record<string, DeliveryStatus[]> = {
   queued: ['paused', 'cancelled'],
   running: ['paused', 'cancelled'],
   paused: ['queued', 'cancelled'],

@@ -9,6 +9,17 @@ import { label, type MessageKey } from '../i18n/messages'
 import { publicUrl } from '../server/env'
 import { invalidateSiteCacheHook } from '../site/cache'
 
+/**
+ * The content's deliveries, with their controls and the test-send, below the
+ * fields: a UI field (no column), drawn by src/components/DeliveriesPanel.tsx.
+ */
+const deliveriesPanel: Field = {
+  name: 'deliveriesPanel',
+  type: 'ui',
+  label: label('panel.title'),
+  admin: { components: { Field: '/components/DeliveriesPanel' } },
+}
+
 export const CONTENT_SLUGS = ['issues', 'events', 'policies', 'announcements'] as const
 export type ContentSlug = (typeof CONTENT_SLUGS)[number]
 
@@ -56,7 +67,7 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
       maxPerDoc: 50,
       drafts: { schedulePublish: true, validate: false },
     },
-    fields: [titleField, ...fields, ...contentSidebarFields],
+    fields: [titleField, ...fields, ...contentSidebarFields, deliveriesPanel],
     hooks: {
       ...hooks,
       beforeChange: [relationsExist, ...(hooks?.beforeChange ?? []), reviewAndPublishGate],

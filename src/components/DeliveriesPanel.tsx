@@ -1,0 +1,25 @@
+import type { UIFieldServerProps } from 'payload'
+
+import { isEditor } from '../access/roles'
+import { EDITOR_TRANSITIONS } from '../collections/Deliveries'
+import { DeliveriesPanelClient } from './DeliveriesPanelClient'
+
+/**
+ * 发送情况 on a content's edit page (the `deliveriesPanel` UI field of every
+ * content collection). Drawn on the server so that what only the server knows
+ * reaches the browser as props: who may see deliveries, the transitions an
+ * editor may make (one table, in Deliveries.ts), and the VAPID public key for
+ * a test push. Grid leaders and community staff cannot read deliveries: for
+ * them the panel is not drawn at all.
+ */
+export default function DeliveriesPanel({ req, user, i18n, collectionSlug }: UIFieldServerProps) {
+  if (!isEditor((req?.user ?? user) as never)) return null
+  return (
+    <DeliveriesPanelClient
+      collection={collectionSlug}
+      transitions={EDITOR_TRANSITIONS}
+      vapidPublicKey={process.env.VAPID_PUBLIC_KEY?.trim() || null}
+      lang={i18n?.language === 'en' ? 'en' : 'zh'}
+    />
+  )
+}
