@@ -3,6 +3,7 @@ import type { Payload } from 'payload'
 
 import { runDueDeliveries } from '../delivery/pipeline'
 import { pruneLeases } from '../store/leases'
+import { runReadershipJobs } from './readership'
 import { runQueue, type QueueRun } from './runner'
 import { pollWechatPublishStatus } from './wechat'
 
@@ -26,6 +27,11 @@ export async function runDueJobs(payload: Payload): Promise<Record<string, Queue
   }
   // Deliveries are claimed from their own rows under leases (src/delivery/pipeline.ts).
   results.deliveries = await runDueDeliveries(payload)
+  // Readership rollup, retention and WeChat figures (src/jobs/readership.ts), each claimed per time window.
+  results.readership = await runReadershipJobs(payload).catch((err) => {
+    payload.logger.error({ err, component: 'readership' }, 'readership jobs failed')
+    return { ran: 0, tookOver: 0 }
+  })
   // Poll WeChat publish (and mass-send) status of the deliveries waiting for it.
   results.wechat = await pollWechatPublishStatus(payload)
   if (Date.now() - lastPrune > 3600_000) {

@@ -37,6 +37,13 @@ export const env = {
     if (!Number.isInteger(k) || k < 1 || k > 1000) throw new Error(`MIN_GROUP_SIZE must be a whole number from 1 to 1000, not "${raw}"`)
     return k
   },
+  /** Raw read events are deleted after this many days; the daily rollups stay (docs/privacy.md). */
+  get readRetentionDays() {
+    const raw = process.env.READ_RETENTION_DAYS || '90'
+    const d = Number(raw)
+    if (!Number.isInteger(d) || d < 1 || d > 3650) throw new Error(`READ_RETENTION_DAYS must be a whole number of days from 1 to 3650, not "${raw}"`)
+    return d
+  },
 }
 
 /** Absolute base URL for links that leave the server (messages, previews, share cards). */
