@@ -140,6 +140,8 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
   /** Paths whose calls are held unanswered (crash tests): released later, or dropped unprocessed if the caller went away. */
   const holds = new Set<string>()
   let waiting: { path: string; release: () => void }[] = []
+  /** Released calls whose caller went away are processed anyway (the platform got the call; its answer was lost). */
+  let processGone = false
 
   const id = (prefix: string) => `${prefix}${(++state.seq).toString().padStart(6, '0')}${randomBytes(8).toString('base64url')}`
   const err = (code: number, errmsg?: string, extra: Reply = {}): Reply => ({
@@ -540,8 +542,8 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
         if (req.method !== 'POST') return send(200, err(43002))
         if (holds.has(url.pathname)) {
           await new Promise<void>((release) => waiting.push({ path: url.pathname, release }))
-          // The caller died while held: the platform never saw the call.
-          if (res.destroyed || req.socket.destroyed) return
+          // The caller died while held: the platform never saw the call (unless told it did).
+          if ((res.destroyed || req.socket.destroyed) && !processGone) return
         }
         const reply = await api(req, url, Buffer.concat(chunks))
         state.calls.push({ path: url.pathname, errcode: Number(reply.errcode ?? 0) })
@@ -584,7 +586,8 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
     get held() {
       return waiting.map((w) => w.path)
     },
-    release() {
+    release({ evenIfGone = false }: { evenIfGone?: boolean } = {}) {
+      processGone = evenIfGone
       holds.clear()
       const w = waiting
       waiting = []
