@@ -134,6 +134,19 @@ describe('WeChat mass send', () => {
     expect(emu.calls.length).toBe(calls)
   })
 
+  it('two editors sending two deliveries at the same moment: exactly one mass send, the other refused before any call', async () => {
+    await nextDay()
+    const a = await published('同时群发甲')
+    const b = await published('同时群发乙')
+    const sends = callsTo(emu, SENDALL).length
+    const [ra, rb] = await Promise.all([massSend(a.id), massSend(b.id)])
+    expect([ra.status, rb.status].sort()).toEqual([200, 409])
+    const refused = ra.status === 409 ? ra : rb
+    expect(refused.body.message).toContain('每天只能群发 1 次')
+    expect(callsTo(emu, SENDALL).length).toBe(sends + 1)
+    expect(emu.massSends.filter((m) => m.day === emu.snapshot().day)).toHaveLength(1)
+  })
+
   it('clientmsgid makes a retried send idempotent: a send whose answer was lost answers with the first msg_id', async () => {
     await nextDay()
     const d = await published('答复丢失的群发')

@@ -133,6 +133,15 @@ describe('WeChat delivery stages', () => {
     expect(since.filter((c) => c.errcode === 40001)).toHaveLength(1)
     expect(since.filter((c) => c.path === '/cgi-bin/stable_token')).toHaveLength(1)
     expect(since.filter((c) => c.errcode !== 0 && c.errcode !== 40001)).toEqual([])
+    // An expired token (42001) the same way: fetched again once.
+    const third = await publishPolicy('令牌过期')
+    const id3 = (await wechatOf(payload, 'policies', third.id)).id
+    emu.expireTokens()
+    const mark3 = emu.calls.length
+    expect((await runUntilSettled(payload, id3)).status).toBe('done')
+    const since3 = emu.calls.slice(mark3)
+    expect(since3.filter((c) => c.errcode === 42001)).toHaveLength(1)
+    expect(since3.filter((c) => c.path === '/cgi-bin/stable_token')).toHaveLength(1)
   })
 
   it('45009 (daily API quota) defers the delivery to the street’s next day with the reason; nothing is lost', async () => {
