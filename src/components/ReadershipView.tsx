@@ -31,6 +31,7 @@ export const READERSHIP_CSS = `
 .rs-table th, .rs-table td { border: 1px solid var(--theme-elevation-150); padding: 0.35rem 0.5rem; }
 .rs-table th { background: var(--theme-elevation-50); font-weight: 600; text-align: center; }
 .rs-table td.n { text-align: right; white-space: nowrap; }
+.rs-table tbody th { text-align: left; font-weight: 500; background: none; white-space: nowrap; }
 .rs-table tr.rs-total td, .rs-table tr.rs-total th { font-weight: 700; background: var(--theme-elevation-50); }
 .rs-table .rs-small, .rs-table .rs-hidden { color: var(--theme-elevation-500); }
 .rs-table .rs-opens { color: var(--theme-elevation-600); font-style: italic; }
