@@ -85,10 +85,11 @@ export const Subscribers: CollectionConfig = {
         return data
       },
     ],
-    // Erasure is complete: a subscriber's devices go with it, in the same transaction.
+    // Erasure is complete: a subscriber's devices and personal reading history go with it, in the same transaction.
     beforeDelete: [
       async ({ id, req }) => {
         await req.payload.delete({ collection: 'push-subscriptions', where: { subscriber: { equals: id } }, overrideAccess: true, req })
+        await req.payload.db.deleteMany({ collection: 'reading-history', where: { subscriber: { equals: String(id) } }, req })
       },
     ],
   },

@@ -668,6 +668,16 @@ export const messages = {
     en: 'Beyond this, reading is counted per grid (not per person unless you allowed it), and failed sends are logged with their reason.',
   },
   'subscribe.prefs.createdAt': { zh: '订阅时间', en: 'Subscribed' },
+  'subscribe.prefs.historyTitle': { zh: '我的阅读记录', en: 'My reading history' },
+  'subscribe.prefs.historyIntro': {
+    zh: '因为您同意了个人阅读统计,这里列出您最近 {days} 天通过邮件或推送中的链接阅读过的内容(只有您能看到)。撤回同意后,记录会立即删除。',
+    en: 'Because you allowed personal reading statistics, this lists what you opened from our mails and push notifications in the last {days} days (only you can see it). Withdrawing the consent deletes it at once.',
+  },
+  'subscribe.prefs.historyEmpty': { zh: '暂时还没有阅读记录。', en: 'Nothing read yet.' },
+  'subscribe.prefs.historyOff': {
+    zh: '您没有同意个人阅读统计,所以系统不保存您个人读过什么(只按网格统计人数)。勾选上方的“允许个人阅读统计”后,这里会显示您自己的阅读记录。',
+    en: 'You have not allowed personal reading statistics, so nothing about what you personally read is kept (reading is counted per grid only). Tick it above to see your own history here.',
+  },
   'subscribe.erase.title': { zh: '删除我的全部信息', en: 'Delete everything about me' },
   'subscribe.erase.body': { zh: '立即删除您的邮箱、网格、选择、同意记录和推送设备,之后不会再收到任何消息。此操作不能撤销。', en: 'Deletes your address, grid, choices, consent records and devices now; nothing more is sent. This cannot be undone.' },
   'subscribe.erase.button': { zh: '删除我的全部信息', en: 'Delete everything' },

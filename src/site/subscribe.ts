@@ -3,6 +3,8 @@ import type { Payload } from 'payload'
 
 import type { SubscriberDoc } from '../collections/Subscribers'
 import { type MessageKey, t } from '../i18n/messages'
+import { readingHistory } from '../readership/history'
+import { env } from '../server/env'
 import { hitRateLimit, type RateRule, ruleFromEnv } from '../store/rateLimits'
 import { paths } from '../templates/paths'
 import { errorPage } from '../templates/site/pages'
@@ -290,7 +292,13 @@ export function createSubscribeRouter(payload: Payload, opts: SubscribeRouterOpt
   type Message = (typeof MESSAGES)[number]
 
   const renderPreferences = async (req: Request, res: Response, status: number, s: SubscriberDoc, token: string, message: Message | null, errors: FieldError[] = []) => {
-    const [grid, devices, directory] = await Promise.all([gridLabelOf(s), devicesOf(payload, s), gridDirectory(payload)])
+    const statistics = Boolean(currentConsents(s).statistics?.granted)
+    const [grid, devices, directory, history] = await Promise.all([
+      gridLabelOf(s),
+      devicesOf(payload, s),
+      gridDirectory(payload),
+      statistics ? readingHistory(payload, s.id) : Promise.resolve(null),
+    ])
     const groups = directory.map((g) => ({ community: g.community, grids: g.grids.map((x) => ({ code: x.code, name: x.name })) }))
     const csrf = csrfToken(req, res)
     return page(req, res, status, (ctx) =>
@@ -307,7 +315,9 @@ export function createSubscribeRouter(payload: Payload, opts: SubscribeRouterOpt
         message,
         errors,
         vapidPublicKey: vapid,
-        statistics: Boolean(currentConsents(s).statistics?.granted),
+        statistics,
+        history,
+        historyDays: env.readRetentionDays,
       }),
     )
   }

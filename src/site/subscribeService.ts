@@ -20,6 +20,7 @@ import { mongoIndexesReady } from '../store/mongo'
 import { type MessageKey, t } from '../i18n/messages'
 import { publicUrl } from '../server/env'
 import { paths } from '../templates/paths'
+import { deleteHistory } from '../readership/history'
 import { signToken, verifyToken } from '../tokens'
 import { cached } from './cache'
 
@@ -459,6 +460,8 @@ export async function savePreferences(payload: Payload, subscriber: SubscriberDo
   const current = currentConsents(subscriber)
   const consents = [...(subscriber.consents ?? [])]
   if (Boolean(current.statistics?.granted) !== input.statistics) consents.push(consent('statistics', input.statistics, 'preferences', at))
+  // Withdrawing the statistics consent deletes the personal reading history at once (docs/privacy.md).
+  if (current.statistics?.granted && !input.statistics) await deleteHistory(payload, subscriber.id)
   if (!input.channels.includes('webpush') && subscriber.channels.includes('webpush'))
     await payload.delete({ collection: 'push-subscriptions', where: { subscriber: { equals: subscriber.id } }, overrideAccess: true })
   return update(payload, subscriber.id, { grid: input.grid.id, channels: input.channels, topics: input.topics, consents })

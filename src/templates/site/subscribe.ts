@@ -239,6 +239,9 @@ export type PreferencesView = {
   errors: FieldError[]
   vapidPublicKey: string | null
   statistics: boolean
+  /** The resident's own reading history (only with the statistics consent; null without it). */
+  history?: { title: string; path: string | null; at: string }[] | null
+  historyDays?: number
 }
 
 function consentRows(consents: ConsentEntry[]): string {
@@ -255,6 +258,18 @@ function consentRows(consents: ConsentEntry[]): string {
     `<div class="table-wrap"><table class="data"><thead><tr><th>${esc(t('field.consentAt'))}</th><th>${esc(t('field.consentPurpose'))}</th>` +
     `<th>${esc(t('field.consentGranted'))}</th><th>${esc(t('field.consentMethod'))}</th><th>${esc(t('field.consentVersion'))}</th></tr></thead><tbody>${rows}</tbody></table></div>`
   )
+}
+
+/** The resident's own reading history, or why there is none. */
+function historySection(v: PreferencesView): string {
+  const title = `<h3 id="history">${esc(t('subscribe.prefs.historyTitle'))}</h3>`
+  if (!v.history) return `${title}<p class="hint">${esc(t('subscribe.prefs.historyOff'))}</p>`
+  const intro = `<p class="hint">${esc(t('subscribe.prefs.historyIntro', 'zh', { days: v.historyDays ?? 90 }))}</p>`
+  if (!v.history.length) return `${title}${intro}<p class="empty">${esc(t('subscribe.prefs.historyEmpty'))}</p>`
+  const items = v.history
+    .map((h) => `<li><span class="meta">${esc(formatDateTime(h.at))}</span> ${h.path ? `<a href="${esc(h.path)}">${esc(h.title)}</a>` : esc(h.title)}</li>`)
+    .join('')
+  return `${title}${intro}<ul class="history">${items}</ul>`
 }
 
 export function preferencesPage(ctx: PageContext, v: PreferencesView): string {
@@ -314,7 +329,7 @@ export function preferencesPage(ctx: PageContext, v: PreferencesView): string {
     ]
       .map(([k, val]) => `<dt>${esc(k)}</dt><dd>${esc(val)}</dd>`)
       .join('') +
-    `</dl><h3>${esc(t('field.consents'))}</h3>${consentRows(s.consents ?? [])}<p class="hint">${esc(t('subscribe.prefs.storedMore'))}</p></section>`
+    `</dl><h3>${esc(t('field.consents'))}</h3>${consentRows(s.consents ?? [])}<p class="hint">${esc(t('subscribe.prefs.storedMore'))}</p>${historySection(v)}</section>`
 
   const erase =
     `<section class="erase"><h2>${esc(t('subscribe.erase.title'))}</h2><p>${esc(t('subscribe.erase.body'))}</p>` +

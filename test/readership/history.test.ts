@@ -1,0 +1,87 @@
+import type { Payload } from 'payload'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import type { SubscriberDoc } from '../../src/collections/Subscribers'
+import { messageLinks } from '../../src/delivery/links'
+import { readBuffer } from '../../src/readership/buffer'
+import { publicUrl } from '../../src/server/env'
+import { erase, findByRef, gridById, preferencesToken, savePreferences } from '../../src/site/subscribeService'
+import { paths } from '../../src/templates/paths'
+import { addSubscribers, publishIssue } from '../delivery/support'
+import { smallStreet } from '../support/fixtures'
+import { testPayload } from '../support/payload'
+import { startSite, type Site } from '../site/support'
+import { BROWSER } from './support'
+
+let payload: Payload
+let site: Site
+let street: Awaited<ReturnType<typeof smallStreet>>
+
+beforeAll(async () => {
+  payload = await testPayload()
+  street = await smallStreet(payload)
+  site = await startSite(payload)
+})
+afterAll(async () => site?.close())
+
+const historyRows = async (id: string | number) =>
+  (await payload.db.count({ collection: 'reading-history', where: { subscriber: { equals: String(id) } } })).totalDocs
+
+async function reader(prefix: string, statistics: boolean): Promise<SubscriberDoc> {
+  const [s] = await addSubscribers(payload, 1, { grid: street.gridA1.id, prefix })
+  if (statistics)
+    await payload.update({
+      collection: 'subscribers',
+      id: s.id,
+      data: { consents: [{ purpose: 'statistics', granted: true, at: new Date().toISOString(), textVersion: '1', method: 'web' }] } as never,
+      overrideAccess: true,
+    })
+  return (await findByRef(payload, s.ref))!
+}
+
+async function readThroughMail(s: SubscriberDoc, issue: { id: string | number; number: number }) {
+  const url = messageLinks('issues', issue, s).content
+  const res = await fetch(`${site.base}${url.slice(publicUrl().length)}`, { headers: { 'user-agent': BROWSER } })
+  expect(res.status).toBe(200)
+  await readBuffer(payload).flush()
+}
+
+const prefsPage = async (s: SubscriberDoc) => (await site.get(paths.preferences(preferencesToken(s.ref)))).text()
+
+describe('personal reading history', () => {
+  it('is kept and shown only to a resident who opted in; withdrawing the consent deletes it', async () => {
+    const issue = await publishIssue(payload, '第五期:邻里节')
+    const yes = await reader('hist-yes-', true)
+    const no = await reader('hist-no-', false)
+    await readThroughMail(yes, issue)
+    await readThroughMail(yes, issue)
+    await readThroughMail(no, issue)
+    expect(await historyRows(yes.id)).toBe(1)
+    expect(await historyRows(no.id)).toBe(0)
+    // Both reads were still counted for the grid (the history is extra, not instead).
+    expect((await payload.db.count({ collection: 'read-events', where: { contentId: { equals: String(issue.id) } } })).totalDocs).toBe(3)
+
+    const mine = await prefsPage(yes)
+    expect(mine).toContain('我的阅读记录')
+    expect(mine).toContain(`<a href="/issues/${issue.number}">第五期:邻里节</a>`)
+    const theirs = await prefsPage(no)
+    expect(theirs).toContain('您没有同意个人阅读统计')
+    expect(theirs).not.toContain('第五期:邻里节')
+
+    const grid = (await gridById(payload, street.gridA1.id))!
+    await savePreferences(payload, yes, { grid, channels: ['email'], topics: ['issues'], statistics: false })
+    expect(await historyRows(yes.id)).toBe(0)
+    // A later read with a link sent before the withdrawal keeps no history either.
+    await readThroughMail(yes, issue)
+    expect(await historyRows(yes.id)).toBe(0)
+  })
+
+  it('goes with the subscriber’s erasure', async () => {
+    const issue = await publishIssue(payload, '第六期')
+    const s = await reader('hist-erase-', true)
+    await readThroughMail(s, issue)
+    expect(await historyRows(s.id)).toBe(1)
+    await erase(payload, s)
+    expect(await historyRows(s.id)).toBe(0)
+  })
+})
