@@ -302,7 +302,7 @@ export async function runWechatDelivery(payload: Payload, claimed: DeliveryDoc, 
   if (st.stage === 'failed') st = { stage: 'images', images: st.images, thumbMediaId: st.thumbMediaId, thumbOf: st.thumbOf }
   const resumed = claimed.status === 'running'
   const d: DeliveryDoc = { ...claimed, status: 'running', startedAt: claimed.startedAt ?? nowIso(), resumes: (claimed.resumes ?? 0) + (resumed ? 1 : 0) }
-  await save(payload, d.id, { status: 'running', startedAt: d.startedAt, resumes: d.resumes, nextAttemptAt: null, wechat: st })
+  await save(payload, d.id, { status: 'running', startedAt: d.startedAt, resumes: d.resumes, nextAttemptAt: null, reason: null, wechat: st })
   if (resumed) log.warn({ stage: st.stage }, 'resuming a WeChat delivery whose worker stopped')
   const persist = () => save(payload, d.id, { wechat: st })
   /** Withdrawn, paused or cancelled meanwhile, or the lease is gone: stop before the next call. */
@@ -602,9 +602,11 @@ export async function massSend(payload: Payload, id: string, by: string, lang: '
     }
     // Ours already: a second click while the first is being submitted, or a retry after a failure or a crash.
     const fresh = stateOf((await readDelivery(payload, d.id)) ?? d).massSend
-    const inFlight = !fresh || (fresh.status === 'sending' && !fresh.msgId && Date.now() - new Date(fresh.requestedAt).getTime() < 2 * MINUTE)
+    const recent = (at: unknown) => Date.now() - new Date(String(at ?? 0)).getTime() < 2 * MINUTE
+    // No record yet: the other request claimed the day a moment ago (or died right after; then go on after a while).
+    const inFlight = fresh ? fresh.status === 'sending' && !fresh.msgId && recent(fresh.requestedAt) : recent((holder as { createdAt?: string } | undefined)?.createdAt)
     if (inFlight) return reply(409, { message: t('wechat.mass.inProgress', lang) })
-    if (fresh.msgId && fresh.status !== 'failed') return reply(200, { ok: true, message: t('wechat.mass.alreadySent', lang, { msgId: fresh.msgId }), massSend: fresh })
+    if (fresh?.msgId && fresh.status !== 'failed') return reply(200, { ok: true, message: t('wechat.mass.alreadySent', lang, { msgId: fresh.msgId }), massSend: fresh })
     ms = fresh
   }
   // A lapsed send (it has a msg_id) needs a new clientmsgid: the old one would answer with the lapsed send.

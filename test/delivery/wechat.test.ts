@@ -102,6 +102,24 @@ describe('WeChat delivery stages', () => {
     expect(emu.materials.size).toBe(1)
   })
 
+  it('an issue of more than 8 articles pauses with the reason before any draft; long titles are shortened for WeChat', async () => {
+    const nine = Array.from({ length: 9 }, (_, i) => ({ title: `第 ${i + 1} 篇`, body: richBody(`正文 ${i + 1}`) }))
+    const big = await publishIssue(payload, '九篇文章的一期', { articles: nine })
+    const d = await runUntilSettled(payload, (await wechatOf(payload, 'issues', big.id)).id)
+    expect(d.status).toBe('paused')
+    expect(d.reason).toContain('一次最多 8 篇文章,现有 9 篇')
+    expect(callsTo(emu, '/cgi-bin/draft/add')).toHaveLength(0)
+
+    const long = '街道召开二〇二六年度老旧小区加装电梯工作推进会暨居民议事协商座谈会议'
+    const issue = await publishIssue(payload, '长标题', { articles: [{ title: long, author: '街道城市管理办公室宣传组全体同志', body: richBody('正文') }] })
+    expect((await runUntilSettled(payload, (await wechatOf(payload, 'issues', issue.id)).id)).status).toBe('done')
+    const [pub] = [...emu.publishes.values()]
+    expect(Array.from(pub.articles[0].title)).toHaveLength(32)
+    expect(pub.articles[0].title.endsWith('…')).toBe(true)
+    expect(pub.articles[0].title.startsWith(long.slice(0, 31))).toBe(true)
+    expect(Array.from(pub.articles[0].author!).length).toBeLessThanOrEqual(16)
+  })
+
   it('a grid announcement never gets a WeChat delivery', async () => {
     const ann = await payload.create({
       collection: 'announcements',
