@@ -202,4 +202,31 @@ describe('WeChat mass send', () => {
       emu.setMassProtection(false)
     }
   })
+
+  it('with mass-send protection on and no confirmation within 30 minutes, the send is recorded as lapsed', async () => {
+    await nextDay()
+    emu.setMassProtection(true)
+    try {
+      const d = await published('群发保护超时')
+      const r = await massSend(d.id)
+      expect(r.status).toBe(200)
+      // Half an hour and more passes on both sides.
+      emu.advance(31 * 60)
+      const st = stateOf(await deliveryById(payload, d.id))
+      const past = new Date(Date.now() - 60_000).toISOString()
+      await payload.db.updateOne({
+        collection: 'deliveries',
+        id: d.id,
+        data: { nextAttemptAt: past, wechat: { ...st, massSend: { ...st.massSend!, confirmBy: past } } },
+        req: { transactionID: undefined } as never,
+      })
+      await pollWechatPublishStatus(payload)
+      const ms = stateOf(await deliveryById(payload, d.id)).massSend
+      expect(ms).toMatchObject({ status: 'failed', code: 'SEND_FAIL' })
+      expect(ms?.error).toContain('未在')
+      expect(ms?.error).toContain('确认')
+    } finally {
+      emu.setMassProtection(false)
+    }
+  })
 })

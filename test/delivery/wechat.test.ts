@@ -248,6 +248,20 @@ describe('WeChat delivery stages', () => {
     expect(d.reason).toContain('已从公众号删除')
   })
 
+  it('a deletion WeChat refuses is recorded on the delivery with the explanation for the editor', async () => {
+    const policy = await publishPolicy('删除被拒绝')
+    const id = (await wechatOf(payload, 'policies', policy.id)).id
+    expect((await runUntilSettled(payload, id)).status).toBe('done')
+    emu.inject(48001, { path: '/cgi-bin/freepublish/delete' })
+    await payload.update({ collection: 'policies', id: policy.id, data: { _status: 'draft' } as never, overrideAccess: true })
+    await runDueJobs(payload)
+    const d = await deliveryById(payload, id)
+    expect(stateOf(d).deleted).toBeFalsy()
+    expect(stateOf(d).deleteError).toContain('48001')
+    expect(d.reason).toContain('请在公众平台手动删除')
+    expect([...emu.publishes.values()][0].status).toBe(0)
+  })
+
   it('deleting content that is still publishing cancels its delivery and deletes the article once WeChat has published it', async () => {
     emu.setPublishOutcome(0, 3)
     const policy = await publishPolicy('发布中被删除')
