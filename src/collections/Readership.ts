@@ -45,7 +45,7 @@ export const ReadRollups: CollectionConfig = {
   // Raw rows (exact small counts) for editors only; everyone else reads figures
   // through the dashboard, scoped by readRollupScope (src/access) with the small-group rule applied.
   access: { read: editorsOnly, create: nobody, update: nobody, delete: nobody },
-  // The dashboard (src/readership/dashboard.ts): JSON and CSV, scoped like the rows. Imported when called.
+  // The dashboard (src/readership/dashboard.ts): JSON and CSV, scoped by readRollupScope, small groups shown as "<3". Imported when called.
   endpoints: [
     { path: '/dashboard', method: 'get', handler: async (req) => (await import('../readership/dashboardEndpoint')).dashboardEndpoint(req) },
     { path: '/dashboard.csv', method: 'get', handler: async (req) => (await import('../readership/dashboardEndpoint')).dashboardCsvEndpoint(req) },
