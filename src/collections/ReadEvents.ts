@@ -34,6 +34,8 @@ export const ReadEvents: CollectionConfig = {
   admin: { hidden: true },
   access: { read: nobody, create: nobody, update: nobody, delete: nobody },
   lockDocuments: false,
+  // `at` is the one time a row needs; Payload's createdAt/updatedAt would add two columns and two indexes to the hottest insert.
+  timestamps: false,
   fields: [
     { name: 'contentType', type: 'text', required: true },
     { name: 'contentId', type: 'text', required: true },

@@ -4,6 +4,7 @@ import * as migration_20261126_231820_deliveries from './20261126_231820_deliver
 import * as migration_20261127_005556_wechat_state from './20261127_005556_wechat_state';
 import * as migration_20261127_005656_readership_rollups from './20261127_005656_readership_rollups';
 import * as migration_20261127_010057_read_events from './20261127_010057_read_events';
+import * as migration_20261127_011536_read_events_lean from './20261127_011536_read_events_lean';
 
 export const migrations = [
   {
@@ -34,6 +35,11 @@ export const migrations = [
   {
     up: migration_20261127_010057_read_events.up,
     down: migration_20261127_010057_read_events.down,
-    name: '20261127_010057_read_events'
+    name: '20261127_010057_read_events',
+  },
+  {
+    up: migration_20261127_011536_read_events_lean.up,
+    down: migration_20261127_011536_read_events_lean.down,
+    name: '20261127_011536_read_events_lean'
   },
 ];

@@ -21,9 +21,18 @@ const BOT_UA = new RegExp(
   'i',
 )
 
+// The same few hundred user agents come again and again: remember the verdicts (bounded).
+const verdicts = new Map<string, boolean>()
+
 export function isBotUserAgent(ua: string | undefined): boolean {
   if (!ua || ua.length < 10) return true
-  return BOT_UA.test(ua)
+  let bot = verdicts.get(ua)
+  if (bot === undefined) {
+    bot = BOT_UA.test(ua)
+    if (verdicts.size >= 2_000) verdicts.clear()
+    if (ua.length <= 512) verdicts.set(ua, bot)
+  }
+  return bot
 }
 
 const PREFETCH = /prefetch|prerender|preview/i

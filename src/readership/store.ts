@@ -21,31 +21,49 @@ export type ReadEventRow = {
 }
 export type HistoryRow = { subscriber: string; contentType: string; contentId: string; at: Date }
 
-type Db = { name: string; drizzle?: { run: (q: unknown) => Promise<unknown> }; collections?: Record<string, { insertMany: (docs: unknown[], opts: { ordered: boolean }) => Promise<unknown> }> }
+type Db = { name: string; client?: { execute: (q: { sql: string; args: (string | null)[] }) => Promise<unknown> }; drizzle?: { run: (q: unknown) => Promise<unknown> }; collections?: Record<string, { insertMany: (docs: unknown[], opts: { ordered: boolean }) => Promise<unknown> }> }
 
 /** SQLite binds at most 32,766 variables per statement; rows go in slices well under that. */
-const SQLITE_ROWS_PER_STATEMENT = 2_000
+const SQLITE_ROWS_PER_STATEMENT = 4_000
+
+const EVENT_ROW = '(?, ?, ?, ?, ?, ?, ?)'
+const eventInsert = new Map<number, string>()
+/** The statement for n rows, built once per size (batches mostly come in a few sizes). */
+function eventInsertSql(n: number): string {
+  let text = eventInsert.get(n)
+  if (!text) {
+    text = `INSERT INTO read_events (content_type, content_id, grid, channel, kind, reader, at) VALUES ${Array(n).fill(EVENT_ROW).join(', ')}`
+    if (eventInsert.size > 64) eventInsert.clear()
+    eventInsert.set(n, text)
+  }
+  return text
+}
 
 export async function insertReadEvents(payload: Payload, rows: ReadEventRow[]): Promise<void> {
   if (!rows.length) return
   const db = payload.db as unknown as Db
-  const now = new Date()
   if (db.name === 'sqlite') {
-    const iso = now.toISOString()
+    // The libsql client directly, with positional arguments: building the statement through
+    // drizzle's sql template costs more than the insert itself at this size.
     for (let i = 0; i < rows.length; i += SQLITE_ROWS_PER_STATEMENT) {
       const slice = rows.slice(i, i + SQLITE_ROWS_PER_STATEMENT)
-      const values = sql.join(
-        slice.map((r) => sql`(${r.contentType}, ${r.contentId}, ${r.grid}, ${r.channel}, ${r.kind}, ${r.reader}, ${r.at.toISOString()}, ${iso}, ${iso})`),
-        sql`, `,
-      )
-      await inSqliteWriteTurn(payload, () =>
-        db.drizzle!.run(sql`INSERT INTO read_events (content_type, content_id, grid, channel, kind, reader, at, updated_at, created_at) VALUES ${values}`),
-      )
+      const args: (string | null)[] = new Array(slice.length * 7)
+      let k = 0
+      for (const r of slice) {
+        args[k++] = r.contentType
+        args[k++] = r.contentId
+        args[k++] = r.grid
+        args[k++] = r.channel
+        args[k++] = r.kind
+        args[k++] = r.reader
+        args[k++] = r.at.toISOString()
+      }
+      await inSqliteWriteTurn(payload, () => db.client!.execute({ sql: eventInsertSql(slice.length), args }))
     }
     return
   }
   await db.collections!['read-events'].insertMany(
-    rows.map((r) => ({ contentType: r.contentType, contentId: r.contentId, grid: r.grid, channel: r.channel, kind: r.kind, reader: r.reader, at: r.at, createdAt: now, updatedAt: now })),
+    rows.map((r) => ({ contentType: r.contentType, contentId: r.contentId, grid: r.grid, channel: r.channel, kind: r.kind, reader: r.reader, at: r.at })),
     { ordered: false },
   )
 }

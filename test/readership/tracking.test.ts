@@ -76,7 +76,7 @@ describe('open pixel', () => {
     const agents = ['', 'curl/8.5.0', 'Mozilla/5.0 (compatible; Googlebot/2.1)', 'Mozilla/5.0 (Windows NT 10.0) HeadlessChrome/120', 'python-requests/2.31', 'Mozilla/5.0 (compatible; Barracuda Sentinel)']
     for (const agent of agents) expect((await site.get(path, { headers: { 'user-agent': agent } })).status).toBe(200)
     expect((await site.get(path, { method: 'HEAD', headers: ua })).status).toBe(200)
-    for (const h of [{ purpose: 'prefetch' }, { 'sec-purpose': 'prefetch;prerender' }, { 'x-moz': 'prefetch' }])
+    for (const h of [{ purpose: 'prefetch' }, { 'sec-purpose': 'prefetch;prerender' }, { 'x-moz': 'prefetch' }] as Record<string, string>[])
       expect((await site.get(path, { headers: { ...ua, ...h } })).status).toBe(200)
     expect(await storedEvents(payload)).toHaveLength(0)
     await site.get(path, { headers: ua })
