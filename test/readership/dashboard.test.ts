@@ -253,6 +253,20 @@ describe('scoping', () => {
     expect((overview.body as DashboardData).contents.map((c) => c.content.type)).not.toContain('announcements')
   })
 
+  it('community staff of a community with no grids see no grid and no figure, without an error', async () => {
+    const commC = await payload.create({ collection: 'communities', data: { code: 'C', name: '丙社区' } as never, overrideAccess: true })
+    const staffC = await payload.create({
+      collection: 'users',
+      data: { email: 'staff-c@test.local', password: PASSWORD, name: 'staff-c', role: 'community-staff', community: commC.id } as never,
+      overrideAccess: true,
+    })
+    const data = await dashboardData(payload, { ...(staffC as unknown as { id: Id; role: string }), collection: 'users' } as never, { contentType: 'issues', contentId: issue.id })
+    expect(data.scope).toEqual({ all: false, grids: [] })
+    expect(data.content!.rows).toEqual([])
+    expect(data.content!.total.readers.display).toBe('<3')
+    expect(data.heatmap.grids).toEqual([])
+  })
+
   it('raw rollup rows (exact small counts) are for editors only', async () => {
     expect((await rest('GET', 'read-rollups?limit=1', { token: tokens.editor })).status).toBe(200)
     expect((await rest('GET', 'read-rollups?limit=1', { token: tokens.leaderA })).status).toBe(403)
