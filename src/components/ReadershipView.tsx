@@ -21,6 +21,7 @@ export const READERSHIP_CSS = `
 .rs h2 { margin: 2rem 0 0.75rem; font-size: 1.25rem; }
 .rs-intro, .rs-scope, .rs-legend { color: var(--theme-elevation-700); max-width: 60rem; }
 .rs-picker { display: flex; gap: 0.75rem; align-items: center; flex-wrap: wrap; margin: 1rem 0; }
+.rs-picker input[type=date] { padding: 0.35rem; font: inherit; background: var(--theme-input-bg); color: var(--theme-text); border: 1px solid var(--theme-elevation-150); border-radius: 4px; }
 .rs-picker select { min-width: 22rem; max-width: 100%; padding: 0.4rem; font: inherit; background: var(--theme-input-bg); color: var(--theme-text); border: 1px solid var(--theme-elevation-150); border-radius: 4px; }
 .rs-picker button, .rs-button { padding: 0.45rem 1rem; font: inherit; border-radius: 4px; border: 0; background: var(--theme-elevation-800); color: var(--theme-elevation-0); cursor: pointer; text-decoration: none; display: inline-block; }
 .rs-actions { display: flex; gap: 1rem; margin: 0.5rem 0 1rem; flex-wrap: wrap; }
@@ -82,7 +83,22 @@ export const withSelected = (list: ContentRef[], selected: ContentRef | null | u
   selected && !list.some((c) => contentKey(c) === contentKey(selected)) ? [selected, ...list] : list
 
 /** The content picker: a GET form, so the choice is in the address and works without script. */
-export function ContentPicker({ contents, current, action, lang, overview }: { contents: ContentRef[]; current: string; action: string; lang: Lang; overview: boolean }) {
+export function ContentPicker({
+  contents,
+  current,
+  action,
+  lang,
+  overview,
+  range,
+}: {
+  contents: ContentRef[]
+  current: string
+  action: string
+  lang: Lang
+  overview: boolean
+  /** Publication dates of the contents listed and trended (the overview). */
+  range?: { from: string; to: string }
+}) {
   return (
     <form method="get" action={action} className="rs-picker">
       <label htmlFor="rs-content">{t('readership.picker.label', lang)}</label>
@@ -102,6 +118,14 @@ export function ContentPicker({ contents, current, action, lang, overview }: { c
           )
         })}
       </select>
+      {range ? (
+        <>
+          <label htmlFor="rs-from">{t('readership.picker.from', lang)}</label>
+          <input id="rs-from" name="from" type="date" defaultValue={range.from} />
+          <label htmlFor="rs-to">{t('readership.picker.to', lang)}</label>
+          <input id="rs-to" name="to" type="date" defaultValue={range.to} />
+        </>
+      ) : null}
       <button type="submit">{t('readership.picker.submit', lang)}</button>
     </form>
   )
@@ -294,7 +318,12 @@ export async function ReadershipView(props: AdminViewServerProps) {
     if (err.status !== 403) data = await dashboardData(req.payload, req, { lang }).catch(() => null)
   }
   const current = data?.content ? contentKey(data.content.content) : ''
-  const csv = `/api/read-rollups/dashboard.csv${current ? `?content=${encodeURIComponent(current)}` : ''}`
+  const range = { from: query.get('from') ?? '', to: query.get('to') ?? '' }
+  const csvQuery = new URLSearchParams()
+  if (current) csvQuery.set('content', current)
+  if (range.from && !error) csvQuery.set('from', range.from)
+  if (range.to && !error) csvQuery.set('to', range.to)
+  const csv = `/api/read-rollups/dashboard.csv${csvQuery.size ? `?${csvQuery}` : ''}`
   const k = data?.minGroupSize ?? 3
   return (
     <ReadershipTemplate {...props}>
@@ -310,7 +339,7 @@ export async function ReadershipView(props: AdminViewServerProps) {
           <p className="rs-scope">
             {data.scope.all ? t('readership.scope.all', lang) : data.scope.grids.length ? t('readership.scope.mine', lang, { grids: data.scope.grids.map((g) => g.name).join('、') }) : t('readership.noGrids', lang)}
           </p>
-          <ContentPicker contents={withSelected(data.contents.map((c) => c.content), data.content?.content)} current={current} action={`${admin}/readership`} lang={lang} overview />
+          <ContentPicker contents={withSelected(data.contents.map((c) => c.content), data.content?.content)} current={current} action={`${admin}/readership`} lang={lang} overview range={range} />
           <p className="rs-actions">
             <a href={csv} id="readership-csv" download>
               {t('readership.csv', lang)}

@@ -292,6 +292,8 @@ export const messages = {
   'readership.picker.label': { zh: '选择内容', en: 'Content' },
   'readership.picker.overview': { zh: '总览:最近的内容', en: 'Overview: latest contents' },
   'readership.picker.submit': { zh: '查看', en: 'Show' },
+  'readership.picker.from': { zh: '发布日期从', en: 'Published from' },
+  'readership.picker.to': { zh: '到', en: 'to' },
   'readership.overview': { zh: '总览', en: 'overview' },
   'readership.overview.title': { zh: '最近的内容', en: 'Latest contents' },
   'readership.empty': { zh: '还没有已发布的内容。', en: 'Nothing has been published yet.' },
