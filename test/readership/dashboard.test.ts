@@ -184,6 +184,25 @@ describe('figures', () => {
     expect(data.content).toBeNull()
   })
 
+  it('from/to choose the contents listed and trended by their publication day (street time)', async () => {
+    const { isoDate } = await import('../../src/templates/format')
+    const today = isoDate(new Date())
+    const tomorrow = isoDate(new Date(Date.now() + 86_400_000))
+    const now = await dashboardData(payload, street.editor, { from: today, to: today })
+    expect(now.contents.length).toBe(3)
+    expect(now.trend).toHaveLength(2)
+    const later = await dashboardData(payload, street.editor, { from: tomorrow })
+    expect(later.contents).toEqual([])
+    expect(later.trend).toEqual([])
+    // A content's own table covers all its days, whatever the range.
+    const table = await dashboardData(payload, street.editor, { contentType: 'issues', contentId: issue.id, from: tomorrow })
+    expect(table.content!.total.readers.display).toBe('22')
+    const r = await rest('GET', 'read-rollups/dashboard?from=2026-02-30', { token: tokens.editor })
+    expect(r.status).toBe(400)
+    expect(r.body.errors[0]).toMatchObject({ field: 'from' })
+    expect(r.body.message).toMatch(/YYYY-MM-DD/)
+  })
+
   it('WeChat figures sit beside, summed over days, with the small-group rule', async () => {
     const data = await dashboardData(payload, street.leaderA, { contentType: 'issues', contentId: issue.id })
     expect(data.content!.wechat).toMatchObject({ readUsers: { display: '150' }, reads: { display: '170' }, shares: { display: '8' }, shareUsers: { display: '8' }, days: 2 })
