@@ -246,7 +246,10 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
         }
       }
     }
-    await Promise.all(Array.from({ length: Math.min(settings.concurrency, Math.max(todo.length, 1)) }, worker))
+    // The receipt writer commits once every worker waits on its receipt (see ReceiptWriter): one commit per round.
+    const workers = Math.min(settings.concurrency, Math.max(todo.length, 1))
+    receipts.expect(workers)
+    await Promise.all(Array.from({ length: workers }, () => worker().finally(() => receipts.leave())))
 
     d.submitted = (d.submitted ?? 0) + tally.submitted
     d.failed = (d.failed ?? 0) + tally.failed
