@@ -41,9 +41,19 @@ export type SmtpTestServer = {
 
 type Rule = { times: number; stage: SmtpStage; code?: number; text?: string; drop?: boolean }
 
-export async function startSmtpServer(options: { keep?: boolean; parse?: boolean } = {}): Promise<SmtpTestServer> {
+/**
+ * keep: hold every message (parsed unless parse is false); false only counts.
+ * sample (benchmarks, with keep false): parse one message in `every` and refuse
+ * it with 554 when `check` names a fault, so a sender's mistake still shows
+ * while the server stays cheap.
+ */
+export async function startSmtpServer(
+  options: { keep?: boolean; parse?: boolean; sample?: { every: number; check: (mail: ReceivedMail & { parsed: ParsedMail }) => string | null } } = {},
+): Promise<SmtpTestServer> {
   const keep = options.keep ?? true
   const parse = keep && (options.parse ?? true)
+  const sample = options.sample
+  let received = 0
   const messages: ReceivedMail[] = []
   const recipientFailures = new Map<string, { code: number; text?: string }>()
   let rules: Rule[] = []
@@ -84,7 +94,8 @@ export async function startSmtpServer(options: { keep?: boolean; parse?: boolean
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = []
-      stream.on('data', (c: Buffer) => keep && chunks.push(c))
+      const sampled = !!sample && received++ % Math.max(1, sample.every) === 0
+      stream.on('data', (c: Buffer) => (keep || sampled) && chunks.push(c))
       stream.on('end', async () => {
         if (applyRule('data', session, callback)) return
         const mail: ReceivedMail = {
@@ -97,10 +108,12 @@ export async function startSmtpServer(options: { keep?: boolean; parse?: boolean
           at: new Date(),
         }
         try {
-          if (parse) mail.parsed = await simpleParser(mail.raw)
+          if (parse || sampled) mail.parsed = await simpleParser(mail.raw)
         } catch (err) {
           return callback(replyError(554, `Unparseable message: ${(err as Error).message}`))
         }
+        const fault = sampled ? sample!.check(mail as ReceivedMail & { parsed: ParsedMail }) : null
+        if (fault) return callback(replyError(554, `Sample check failed: ${fault}`))
         if (keep) messages.push(mail)
         accepted++
         waiters = waiters.filter((w) => (accepted >= w.count ? (w.resolve(), false) : true))
@@ -134,6 +147,7 @@ export async function startSmtpServer(options: { keep?: boolean; parse?: boolean
       recipientFailures.clear()
       rules = []
       accepted = 0
+      received = 0
     },
     waitFor(count, timeoutMs = 10_000) {
       if (accepted >= count) return Promise.resolve()
