@@ -260,7 +260,7 @@ export function buildReport(
 
 // ---------------------------------------------------------------- data
 
-type ContentDoc = { id: Id; title?: string; number?: number | null; publishedAt?: string | null; summary?: string | null; grids?: (Id | { id: Id })[] | null; _status?: string }
+type ContentDoc = { id: Id; title?: string; number?: number | null; publishedAt?: string | null; withdrawnAt?: string | null; summary?: string | null; grids?: (Id | { id: Id })[] | null; _status?: string }
 
 const refOf = (type: ContentSlug, d: ContentDoc): ContentRef => ({
   type,
@@ -273,7 +273,7 @@ const refOf = (type: ContentSlug, d: ContentDoc): ContentRef => ({
 })
 
 const selectOf = (type: ContentSlug) =>
-  ({ title: true, publishedAt: true, summary: true, _status: true, ...(type === 'issues' ? { number: true } : {}), ...(type === 'announcements' ? { grids: true } : {}) }) as Record<string, true>
+  ({ title: true, publishedAt: true, withdrawnAt: true, summary: true, _status: true, ...(type === 'issues' ? { number: true } : {}), ...(type === 'announcements' ? { grids: true } : {}) }) as Record<string, true>
 
 /** The grids a viewer sees, with households and community names; null when the viewer is not staff. */
 export async function viewerGrids(payload: Payload, req: PayloadRequest): Promise<{ all: boolean; grids: GridInfo[] } | null> {
@@ -368,7 +368,9 @@ async function rollupsOf(payload: Payload, contents: ContentRef[], scope: Where 
   })
   for (const r of docs as unknown as ReadRollupDoc[]) {
     const key = `${r.contentType}:${r.contentId}`
-    out.set(key, [...(out.get(key) ?? []), r])
+    const list = out.get(key)
+    if (list) list.push(r)
+    else out.set(key, [r])
   }
   return out
 }
@@ -408,8 +410,8 @@ export async function findContent(payload: Payload, viewer: Viewer, type: string
   const doc = (await payload
     .findByID({ collection: type as ContentSlug, id, depth: 0, overrideAccess: true, disableErrors: true, select: selectOf(type as ContentSlug) })
     .catch(() => null)) as ContentDoc | null
-  // Drafts have no readers yet; an announcement outside the viewer's grids is not theirs to see.
-  const content = doc && doc._status === 'published' ? refOf(type as ContentSlug, doc) : null
+  // Drafts have no readers yet (a withdrawn content had, and keeps its figures); an announcement outside the viewer's grids is not theirs to see.
+  const content = doc && (doc._status === 'published' || doc.withdrawnAt) ? refOf(type as ContentSlug, doc) : null
   if (!content || !visibleTo(content, view.grids, view.all)) throw new DashboardError(404, 'readership.error.notFound', 'content')
   return content
 }

@@ -363,3 +363,13 @@ describe('share kits', () => {
     await expect(shareKits(payload, null, 'issues', issue.id)).rejects.toMatchObject({ status: 403 })
   })
 })
+
+describe('withdrawn content', () => {
+  it('keeps its figures for staff after it is unpublished; a draft that never went out has none', async () => {
+    await payload.update({ collection: 'issues', id: issue2.id, data: { _status: 'draft' } as never, overrideAccess: true })
+    const data = await dashboardData(payload, street.editor, { contentType: 'issues', contentId: issue2.id })
+    expect(data.content!.total.readers.display).toBe('19')
+    const draft = (await payload.create({ collection: 'issues', data: { title: '草稿', articles: [{ title: 'a', body: body('x') }] } as never, overrideAccess: true })) as unknown as { id: Id }
+    await expect(dashboardData(payload, street.editor, { contentType: 'issues', contentId: draft.id })).rejects.toMatchObject({ status: 404, field: 'content' })
+  })
+})
