@@ -2,7 +2,7 @@ import type { Payload } from 'payload'
 
 import { currentConsents } from '../site/subscribeService'
 import type { SubscriberDoc } from '../collections/Subscribers'
-import { insertHistory, insertReadEvents, type HistoryRow, type ReadEventRow } from './store'
+import { closeEventWriter, insertHistory, insertReadEvents, type HistoryRow, type ReadEventRow } from './store'
 
 /**
  * Read events are answered at once and written later, in batches: kept in
@@ -137,4 +137,5 @@ export async function stopReadBuffer(payload: Payload): Promise<void> {
   if (!b) return
   map!.delete(payload)
   await b.stop()
+  await closeEventWriter(payload)
 }

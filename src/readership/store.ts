@@ -2,7 +2,9 @@ import { sql } from '@payloadcms/db-sqlite'
 import type { Payload } from 'payload'
 
 import { uniqueIndexReady } from '../store/receipts'
+import { sqliteUrl } from '../server/env'
 import { inSqliteWriteTurn } from '../store/sqlite'
+import { SqliteEventWriter } from './sqliteWriter'
 
 /**
  * Bulk writes of the readership hot path, one native statement per batch
@@ -39,6 +41,37 @@ function eventInsertSql(n: number): string {
   return text
 }
 
+const writers = new WeakMap<Payload, SqliteEventWriter>()
+const failedWriters = new WeakSet<Payload>()
+
+/**
+ * The insert in the worker thread (sqliteWriter.ts), so the event loop keeps
+ * answering meanwhile; rejects (and the caller writes in this thread) if the
+ * worker cannot run here.
+ */
+async function writeOffThread(payload: Payload, args: (string | null)[]): Promise<void> {
+  if (failedWriters.has(payload)) throw new Error('no read-event writer')
+  let w = writers.get(payload)
+  if (!w) {
+    const url = (payload.db as unknown as { clientConfig?: { url?: string } }).clientConfig?.url ?? sqliteUrl()
+    writers.set(payload, (w = new SqliteEventWriter(url)))
+  }
+  try {
+    await w.write(args)
+  } catch (err) {
+    failedWriters.add(payload)
+    payload.logger.warn({ component: 'readership', err }, 'read-event writer thread failed; writing in the main thread from now on')
+    throw err
+  }
+}
+
+/** Stop the writer thread (after the last flush). */
+export async function closeEventWriter(payload: Payload): Promise<void> {
+  const w = writers.get(payload)
+  writers.delete(payload)
+  await w?.close()
+}
+
 export async function insertReadEvents(payload: Payload, rows: ReadEventRow[]): Promise<void> {
   if (!rows.length) return
   const db = payload.db as unknown as Db
@@ -58,7 +91,7 @@ export async function insertReadEvents(payload: Payload, rows: ReadEventRow[]): 
         args[k++] = r.reader
         args[k++] = r.at.toISOString()
       }
-      await inSqliteWriteTurn(payload, () => db.client!.execute({ sql: eventInsertSql(slice.length), args }))
+      await inSqliteWriteTurn(payload, () => writeOffThread(payload, args).catch(() => db.client!.execute({ sql: eventInsertSql(slice.length), args })))
     }
     return
   }

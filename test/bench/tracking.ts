@@ -7,7 +7,7 @@
  * buffer and written to it.
  *
  * Targets: pixel throughput at least 2x the bare Express route's; pixel p99
- * at most 2x the bare node:http handler's; no read lost (read events stored
+ * at most 2x the bare node:http handler's in the same round; no read lost (read events stored
  * after the final flush ≥ responses wrk counted; the excess is at most the
  * requests still in flight when wrk stopped).
  * Ends with one line of JSON; exits 1 when a target is missed.
@@ -153,9 +153,10 @@ try {
     redirect_p99_ms: round2(worst(results.redirect, (r) => r.p99Ms)),
     node_p99_ms: round2(worst(results.node, (r) => r.p99Ms)),
     express_p99_ms: round2(worst(results.express, (r) => r.p99Ms)),
-    pixel_p99_ratio: round2(worst(results.pixel, (r) => r.p99Ms) / worst(results.node, (r) => r.p99Ms)),
+    // Each round's p99 against the node:http handler's p99 of the same round (the machine's load drifts between rounds), the worst round counts.
+    pixel_p99_ratio: round2(Math.max(...results.pixel.map((r, i) => r.p99Ms / results.node[i].p99Ms))),
     target_max_pixel_p99_ratio: TARGET_MAX_PIXEL_P99_RATIO,
-    redirect_p99_ratio: round2(worst(results.redirect, (r) => r.p99Ms) / worst(results.node, (r) => r.p99Ms)),
+    redirect_p99_ratio: round2(Math.max(...results.redirect.map((r, i) => r.p99Ms / results.node[i].p99Ms))),
     pixel_sent: sent.pixel,
     pixel_recorded: recorded.pixel,
     redirect_sent: sent.redirect,

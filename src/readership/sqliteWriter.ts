@@ -1,0 +1,94 @@
+import { createRequire } from 'node:module'
+import { Worker } from 'node:worker_threads'
+
+/**
+ * Read events into SQLite from a worker thread. The libsql driver is
+ * synchronous: a batch insert (with its fsync: WAL, synchronous=FULL) blocks
+ * the thread it runs on for 5–30 ms per thousand rows, which on the main
+ * thread stalls every request, the tracking routes included. The worker owns
+ * a connection of its own to the same file, made with the driver Payload's
+ * adapter uses; the caller holds the process's SQLite write turn while the
+ * worker writes (src/store/sqlite.ts), so the worker never competes with
+ * Payload's own writes for the file's one write lock.
+ *
+ * The worker's code is plain CommonJS run with `eval` and no loader flags, so
+ * it starts the same under tsx, vitest and a production start.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads')
+const { createClient } = require(workerData.driver)
+const client = createClient({ url: workerData.url })
+const ROW = '(?, ?, ?, ?, ?, ?, ?)'
+const statements = new Map()
+const statement = (n) => {
+  let s = statements.get(n)
+  if (!s) {
+    s = 'INSERT INTO read_events (content_type, content_id, grid, channel, kind, reader, at) VALUES ' + Array(n).fill(ROW).join(', ')
+    if (statements.size > 64) statements.clear()
+    statements.set(n, s)
+  }
+  return s
+}
+const ready = client.execute('PRAGMA busy_timeout = 15000')
+parentPort.on('message', async ({ id, args }) => {
+  try {
+    await ready
+    for (let i = 0; i < args.length; i += 7 * 4000) {
+      const slice = args.slice(i, i + 7 * 4000)
+      await client.execute({ sql: statement(slice.length / 7), args: slice })
+    }
+    parentPort.postMessage({ id, ok: true })
+  } catch (err) {
+    parentPort.postMessage({ id, ok: false, error: String((err && err.message) || err) })
+  }
+})
+`
+
+type Pending = { resolve: () => void; reject: (err: Error) => void }
+
+export class SqliteEventWriter {
+  private worker: Worker | null = null
+  private readonly pending = new Map<number, Pending>()
+  private next = 1
+
+  constructor(private readonly url: string) {}
+
+  private start(): Worker {
+    if (this.worker) return this.worker
+    const driver = createRequire(createRequire(import.meta.url).resolve('@payloadcms/db-sqlite')).resolve('@libsql/client')
+    const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { driver, url: this.url } })
+    w.unref()
+    w.on('message', (m: { id: number; ok: boolean; error?: string }) => {
+      const p = this.pending.get(m.id)
+      if (!p) return
+      this.pending.delete(m.id)
+      if (m.ok) p.resolve()
+      else p.reject(new Error(`writing read events failed: ${m.error}`))
+    })
+    const fail = (err: Error) => {
+      for (const p of this.pending.values()) p.reject(err)
+      this.pending.clear()
+      this.worker = null
+    }
+    w.on('error', fail)
+    w.on('exit', (code) => fail(new Error(`the read-event writer stopped (exit ${code})`)))
+    this.worker = w
+    return w
+  }
+
+  /** Insert rows given as one flat array, 7 values per row (see store.ts for the columns). */
+  write(args: (string | null)[]): Promise<void> {
+    const w = this.start()
+    const id = this.next++
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+      w.postMessage({ id, args })
+    })
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker
+    this.worker = null
+    if (w) await w.terminate()
+  }
+}
