@@ -11,6 +11,12 @@ import { Worker } from 'node:worker_threads'
  * worker writes (src/store/sqlite.ts), so the worker never competes with
  * Payload's own writes for the file's one write lock.
  *
+ * This connection commits with synchronous=NORMAL (a per-connection setting
+ * in WAL mode; Payload's connection keeps its own): no fsync per batch, only
+ * at checkpoints. The database cannot be corrupted by it; a power cut (not a
+ * process crash) may lose the last second or so of read events, which is
+ * what the in-memory buffer risks anyway.
+ *
  * The worker's code is plain CommonJS run with `eval` and no loader flags, so
  * it starts the same under tsx, vitest and a production start.
  */
@@ -29,7 +35,7 @@ const statement = (n) => {
   }
   return s
 }
-const ready = client.execute('PRAGMA busy_timeout = 15000')
+const ready = client.execute('PRAGMA busy_timeout = 15000').then(() => client.execute('PRAGMA synchronous = NORMAL'))
 parentPort.on('message', async ({ id, args }) => {
   try {
     await ready
