@@ -725,8 +725,8 @@ export const messages = {
   'privacy.why.body': { zh: '只为按您的选择发送街道的期刊、通知、政策解读和网格公告。不用于其他目的,不提供给任何第三方。', en: 'Only to send you the street’s issues, notices, explainers and grid announcements as you chose; for nothing else, and never given to anyone else.' },
   'privacy.stats.title': { zh: '阅读统计', en: 'Reading statistics' },
   'privacy.stats.body': {
-    zh: '阅读情况只按网格统计总数。只有您另外同意了“个人阅读统计”,才会记录您个人打开和点击了哪些内容;这项同意可随时撤回。',
-    en: 'Reading is counted per grid. Only if you separately allowed personal statistics do we record what you personally open and click; you can withdraw that at any time.',
+    zh: '为了知道内容到达了哪些网格,邮件、推送和网格分享链接里带有一段签名代码,记录“哪篇内容、哪个网格、哪种方式”;邮件里还有一张看不见的小图片,用来估算打开数。同一位读者对每篇内容使用不同的代号,无法把您读过的不同内容串起来,也不记录您的邮箱。直接访问网站的读者,浏览器会保存一个随机代号(Cookie),只用于同一篇内容不重复计数。这些原始记录 90 天后删除,只保留按网格、按天的汇总数字;人数少于 3 人的数字不显示。只有您另外同意了“个人阅读统计”,才会为您保存个人阅读记录,并只在您的“管理订阅”页面给您本人看;撤回同意或删除信息时立即删除。',
+    en: 'To see which grids our content reaches, links in mails, push notifications and grid share links carry a signed code saying which content, which grid and which channel; mails also carry an invisible image to estimate opens. A reader gets a different code for every content, so what you read cannot be linked together, and your address is never in it. Visitors of the website get a random code in a cookie, used only so one content is not counted twice. These raw records are deleted after 90 days; only daily totals per grid stay, and figures under 3 people are not shown. Only if you separately allowed personal statistics is your own reading history kept, shown to you alone on your “Manage subscription” page, and deleted at once when you withdraw or delete your data.',
   },
   'privacy.who.title': { zh: '谁能看到', en: 'Who sees it' },
   'privacy.who.body': { zh: '只有系统管理员能看到您的邮箱地址;编辑只能看到各网格的订阅人数。', en: 'Only system administrators see your address; editors see how many subscribe per grid.' },
