@@ -30,6 +30,9 @@ const YEAR = 365 * 24 * 3600
 const secure = () => publicUrl().startsWith('https:')
 const cookie = (name: string, value: string) => `${name}=${value}; Path=/; Max-Age=${YEAR}; SameSite=Lax; HttpOnly${secure() ? '; Secure' : ''}`
 
+/** The grid cookie for a resident whose grid is known (their preferences page): later site visits count for it. */
+export const gridCookie = (gridId: string) => cookie(GRID_COOKIE, signCompact('grid-cookie', [gridId]))
+
 export type PageContent = { type: string; id: string }
 export type Counted = { counted: boolean; setCookie: boolean }
 
@@ -61,7 +64,7 @@ export function countPageView(payload: Payload, req: IncomingMessage, res: Serve
     // Remember the grid for this browser's later visits of the site (only the grid: nothing about the resident).
     const current = GRID.exec(header)?.[1]
     const held = current ? verifyCompact(current, 'grid-cookie', 1) : null
-    if (grid && !(held?.ok && held.fields[0] === grid)) cookies.push(cookie(GRID_COOKIE, signCompact('grid-cookie', [grid])))
+    if (grid && !(held?.ok && held.fields[0] === grid)) cookies.push(gridCookie(grid))
   } else {
     const held = GRID.exec(header)?.[1]
     const g = held ? verifyCompact(held, 'grid-cookie', 1) : null

@@ -4,6 +4,7 @@ import type { Payload } from 'payload'
 import type { SubscriberDoc } from '../collections/Subscribers'
 import { type MessageKey, t } from '../i18n/messages'
 import { readingHistory } from '../readership/history'
+import { gridCookie } from '../readership/pageViews'
 import { env } from '../server/env'
 import { hitRateLimit, type RateRule, ruleFromEnv } from '../store/rateLimits'
 import { paths } from '../templates/paths'
@@ -301,6 +302,9 @@ export function createSubscribeRouter(payload: Payload, opts: SubscribeRouterOpt
     ])
     const groups = directory.map((g) => ({ community: g.community, grids: g.grids.map((x) => ({ code: x.code, name: x.name })) }))
     const csrf = csrfToken(req, res)
+    // The resident's own subscription cookie: their later visits to the site count for their grid (docs/privacy.md).
+    const gridId = typeof s.grid === 'object' ? s.grid.id : s.grid
+    if (gridId != null) res.append('Set-Cookie', gridCookie(String(gridId)))
     return page(req, res, status, (ctx) =>
       preferencesPage(ctx, {
         subscriber: s,

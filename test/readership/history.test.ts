@@ -11,7 +11,7 @@ import { addSubscribers, publishIssue } from '../delivery/support'
 import { smallStreet } from '../support/fixtures'
 import { testPayload } from '../support/payload'
 import { startSite, type Site } from '../site/support'
-import { BROWSER } from './support'
+import { BROWSER, cookiesOf } from './support'
 
 let payload: Payload
 let site: Site
@@ -74,6 +74,23 @@ describe('personal reading history', () => {
     // A later read with a link sent before the withdrawal keeps no history either.
     await readThroughMail(yes, issue)
     expect(await historyRows(yes.id)).toBe(0)
+  })
+
+  it('the preferences page gives the browser the resident’s grid: later plain visits of the site count for it', async () => {
+    const issue = await publishIssue(payload, '第七期')
+    const s = await reader('grid-cookie-', false)
+    const prefs = await site.get(paths.preferences(preferencesToken(s.ref)))
+    const jar = cookiesOf(prefs)
+    expect(jar).toMatch(/sn_grid=/)
+    await readBuffer(payload).flush()
+    const before = (await payload.db.count({ collection: 'read-events', where: { contentId: { equals: String(issue.id) } } })).totalDocs
+    await site.get(`/issues/${issue.number}`, { headers: { 'user-agent': BROWSER, cookie: jar } })
+    await readBuffer(payload).flush()
+    const { docs } = await payload.db.find({ collection: 'read-events', where: { contentId: { equals: String(issue.id) } }, limit: 0, pagination: false, sort: 'at' })
+    expect(docs).toHaveLength(before + 1)
+    expect(docs.at(-1)).toMatchObject({ channel: 'site', grid: String(street.gridA1.id) })
+    // Nothing personal: the page view holds no subscriber reference, and no history without the consent.
+    expect(await historyRows(s.id)).toBe(0)
   })
 
   it('goes with the subscriber’s erasure', async () => {
