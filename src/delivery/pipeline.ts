@@ -38,6 +38,8 @@ import { runWechatDelivery } from './wechat'
 const DELIVERIES = 'deliveries'
 const RECEIPTS = 'delivery-receipts'
 const MAX_ERRORS_KEPT = 10
+/** What a recipient's message is made from: address, grid (greeting), ref and consents (signed links). */
+const SUBSCRIBER_FIELDS = { email: true, grid: true, ref: true, consents: true } as const
 
 type Outcome = { status: 'submitted' | 'failed' | 'gone' | 'skipped'; code?: string; failure?: SendFailure } | { status: 'stop'; failure: SendFailure }
 type Stop = { kind: 'pause'; reason: string } | { kind: 'defer'; until: Date } | { kind: 'cancel'; reason: string } | { kind: 'lost' }
@@ -178,7 +180,8 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
     }
     // Unsubscribes take effect here: the batch is read with the status filter, now.
     const where: Where = d.cursor ? { and: [audienceWhere(d), { id: { greater_than: idValue(payload, d.cursor) } }] } : audienceWhere(d)
-    const { docs } = await payload.db.find({ collection: 'subscribers', where, sort: 'id', limit: settings.batchSize, page: 1, pagination: true })
+    // Only the fields a message needs, and no count: a count of the remaining audience per batch grows with the street.
+    const { docs } = await payload.db.find({ collection: 'subscribers', where, sort: 'id', limit: settings.batchSize, pagination: false, select: SUBSCRIBER_FIELDS })
     const batch = docs as unknown as SubscriberDoc[]
     if (!batch.length) break
     const ids = batch.map((s) => String(s.id))
@@ -187,6 +190,7 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
       where: { and: [{ delivery: { equals: String(d.id) } }, { subscriber: { in: ids } }] },
       limit: 0,
       pagination: false,
+      select: { subscriber: true },
     })
     const done = new Set((answered.docs as unknown as { subscriber: string }[]).map((r) => r.subscriber))
     const todo = batch.filter((s) => !done.has(String(s.id)))
@@ -325,6 +329,7 @@ async function devicesOf(payload: Payload, subscribers: SubscriberDoc[]): Promis
     where: { subscriber: { in: subscribers.map((s) => s.id) } },
     limit: 0,
     pagination: false,
+    select: { endpoint: true, keys: true, subscriber: true },
   })
   for (const p of docs as unknown as PushSubscriptionDoc[]) {
     const key = String(typeof p.subscriber === 'object' ? p.subscriber.id : p.subscriber)
