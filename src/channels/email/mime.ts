@@ -79,11 +79,20 @@ export type MimeInput = {
 /** Header names we write ourselves; callers may not override them. */
 const OWN_HEADERS = new Set(['from', 'to', 'subject', 'date', 'message-id', 'mime-version', 'content-type', 'content-transfer-encoding'])
 
+/**
+ * Message-IDs and boundaries: unique through a random tag drawn once per
+ * process, the time and a counter (two random draws per message showed in
+ * profiles). A boundary needs no secrecy: "=_" never occurs in base64 lines.
+ */
+const PROCESS_TAG = randomBytes(9).toString('hex')
+let sequence = 0
+
 /** Returns the message (CRLF line ends) and its Message-ID; throws on a header that would break the message. */
 export function buildMime(input: MimeInput): { raw: string; messageId: string } {
   const domain = input.from.address.split('@')[1]
-  const messageId = `<${randomBytes(12).toString('hex')}@${domain}>`
-  const boundary = `=_sn_${randomBytes(12).toString('hex')}`
+  const unique = `${Date.now().toString(36)}.${(++sequence).toString(36)}.${PROCESS_TAG}`
+  const messageId = `<${unique}@${domain}>`
+  const boundary = `=_sn_${unique}`
   const lines = [
     `From: ${formatMailbox(input.from)}`,
     `To: ${input.to}`,
