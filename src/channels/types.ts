@@ -37,6 +37,20 @@ export interface RecipientChannel<M> {
   close(): Promise<void>
 }
 
+/**
+ * A recipient channel that can do a message's local work (encoding,
+ * encryption, signing) apart from its network send: the pipeline prepares a
+ * worker's next message while that worker's last receipt is being stored.
+ * send(m) is sendPrepared(prepare(m)); a failure from prepare means no call was made.
+ */
+export interface PreparingChannel<M, P> extends RecipientChannel<M> {
+  prepare(message: M): P | SendFailure
+  /** Sends what prepare made; may be called again with the same value to retry. */
+  sendPrepared(prepared: P): Promise<SendResult>
+}
+
+export const isFailure = (value: unknown): value is SendFailure => (value as SendFailure | null)?.ok === false
+
 export function ok(providerId?: string): SendOk {
   return providerId ? { ok: true, providerId, at: new Date() } : { ok: true, at: new Date() }
 }

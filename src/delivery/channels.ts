@@ -1,8 +1,7 @@
 import fs from 'node:fs'
 
-import { EmailChannel, type EmailMessage } from '../channels/email'
-import type { RecipientChannel } from '../channels/types'
-import { type PushMessage, WebPushChannel } from '../channels/webpush'
+import { EmailChannel } from '../channels/email'
+import { WebPushChannel } from '../channels/webpush'
 import { deliverySettings } from './config'
 
 /**
@@ -11,10 +10,10 @@ import { deliverySettings } from './config'
  * deliveries). A change of settings makes new ones.
  */
 type Cached<T> = { key: string; channel: T }
-let email: Cached<RecipientChannel<EmailMessage>> | null = null
-let push: Cached<RecipientChannel<PushMessage>> | null = null
+let email: Cached<EmailChannel> | null = null
+let push: Cached<WebPushChannel> | null = null
 
-export function emailChannel(): RecipientChannel<EmailMessage> {
+export function emailChannel(): EmailChannel {
   const key = `${process.env.SMTP_URL}|${process.env.MAIL_FROM}|${deliverySettings().concurrency}`
   if (email?.key !== key) {
     void email?.channel.close()
@@ -25,7 +24,7 @@ export function emailChannel(): RecipientChannel<EmailMessage> {
   return email.channel
 }
 
-export function pushChannel(): RecipientChannel<PushMessage> {
+export function pushChannel(): WebPushChannel {
   const key = `${process.env.VAPID_PUBLIC_KEY}|${process.env.VAPID_PRIVATE_KEY}|${process.env.VAPID_SUBJECT}|${process.env.PUSH_CA_FILE ?? ''}`
   if (push?.key !== key) {
     void push?.channel.close()

@@ -1,8 +1,8 @@
 import type { Payload, Where } from 'payload'
 
 import type { EmailMessage } from '../channels/email'
-import type { SendFailure, SendResult } from '../channels/types'
-import { pushTopic, type PushMessage } from '../channels/webpush'
+import { isFailure, type SendFailure, type SendResult } from '../channels/types'
+import { pushTopic, type PreparedPush, type PushMessage } from '../channels/webpush'
 import type { ContentSlug } from '../collections/contentCollection'
 import type { DeliveryDoc, DeliveryError } from '../collections/Deliveries'
 import type { PushSubscriptionDoc } from '../collections/PushSubscriptions'
@@ -204,23 +204,30 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
     let stop: Stop | null = null
     let next = 0
     const tally = { submitted: 0, failed: 0, gone: 0 }
+    /** A recipient's message(s) made ready (links, MIME or encryption): local work only, nothing sent yet. */
+    const ready = (s: SubscriberDoc): { s: SubscriberDoc; send: () => Promise<Outcome> } => {
+      if (d.channel === 'email') {
+        const links = messageLinks(prepared.collection, prepared.doc, s)
+        const gridName = gridNames.get(String(typeof s.grid === 'object' ? s.grid.id : s.grid)) ?? ''
+        const mail = prepared.mail!
+        const parts = recipientParts(t('mail.content.greeting', 'zh', { grid: gridName }), links, mail)
+        const message: EmailMessage = { to: s.email, subject: mail.subject, html: fill(mail.html, parts.html), text: fill(mail.text, parts.text), headers: parts.headers }
+        const channel = emailChannel()
+        const made = channel.prepare(message)
+        return { s, send: async () => toOutcome(isFailure(made) ? made : await withRetries(() => channel.sendPrepared(made), settings)) }
+      }
+      // The notification opens the content's page with this recipient's read token.
+      const url = trackedContentUrl(prepared.collection, prepared.doc, trackFor(prepared.collection, prepared.doc, 'webpush', s))
+      const push = { ...prepared.push!, notification: { ...prepared.push!.notification, url } }
+      const made = preparePush(push, devices.get(String(s.id)) ?? [])
+      return { s, send: () => pushToDevices(payload, made, settings) }
+    }
+
     const worker = async () => {
-      while (!stop && next < todo.length) {
-        const s = todo[next++]
-        let outcome: Outcome
-        if (d.channel === 'email') {
-          const links = messageLinks(prepared.collection, prepared.doc, s)
-          const gridName = gridNames.get(String(typeof s.grid === 'object' ? s.grid.id : s.grid)) ?? ''
-          const mail = prepared.mail!
-          const parts = recipientParts(t('mail.content.greeting', 'zh', { grid: gridName }), links, mail)
-          const message: EmailMessage = { to: s.email, subject: mail.subject, html: fill(mail.html, parts.html), text: fill(mail.text, parts.text), headers: parts.headers }
-          outcome = toOutcome(await withRetries(() => emailChannel().send(message), settings))
-        } else {
-          // The notification opens the content's page with this recipient's read token.
-          const url = trackedContentUrl(prepared.collection, prepared.doc, trackFor(prepared.collection, prepared.doc, 'webpush', s))
-          const push = { ...prepared.push!, notification: { ...prepared.push!.notification, url } }
-          outcome = await pushToDevices(payload, push, devices.get(String(s.id)) ?? [], settings)
-        }
+      let current = next < todo.length ? ready(todo[next++]) : null
+      while (current && !stop) {
+        const { s } = current
+        const outcome = await current.send()
         if (outcome.status === 'stop') {
           const f = outcome.failure
           const until = f.retryAfterMs ? new Date(Date.now() + f.retryAfterMs) : null
@@ -231,9 +238,12 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
           remember(errors, f)
           break
         }
-        // The receipt is stored before this worker takes the next recipient: that bounds re-sends after a crash.
-        // Receipts of workers answered at the same time are written together (group commit).
-        await receipts.add({ delivery: String(d.id), subscriber: String(s.id), status: outcome.status, code: outcome.code ?? null })
+        // The receipt is stored before this worker sends to its next recipient: that bounds re-sends after a crash.
+        // Receipts of workers answered at the same time are written together (group commit); while this one
+        // waits for its group, the worker makes its next message ready (no network until the receipt is stored).
+        const stored = receipts.add({ delivery: String(d.id), subscriber: String(s.id), status: outcome.status, code: outcome.code ?? null })
+        current = !stop && next < todo.length ? ready(todo[next++]) : null
+        await stored
         if (outcome.status === 'submitted') (tally.submitted++, (failuresInRow = 0))
         if (outcome.status === 'gone') {
           tally.gone++
@@ -338,12 +348,12 @@ async function devicesOf(payload: Payload, subscribers: SubscriberDoc[]): Promis
   return map
 }
 
-/** One recipient's devices: submitted if any accepted it; a device that is gone (404/410) is removed. */
-async function pushToDevices(payload: Payload, content: PushContent, devices: PushSubscriptionDoc[], s: ReturnType<typeof deliverySettings>): Promise<Outcome> {
-  if (!devices.length) return { status: 'skipped', code: 'no-device' }
-  let submitted = 0
-  let lastFailure: SendFailure | undefined
-  for (const device of devices) {
+type ReadyDevice = { device: PushSubscriptionDoc; made: PreparedPush | SendFailure }
+
+/** Each device's request made ready (encrypted, with the cached VAPID header); no network. */
+function preparePush(content: PushContent, devices: PushSubscriptionDoc[]): ReadyDevice[] {
+  const channel = pushChannel()
+  return devices.map((device) => {
     const message: PushMessage = {
       subscription: { endpoint: device.endpoint, keys: { p256dh: device.keys.p256dh, auth: device.keys.auth } },
       notification: content.notification,
@@ -351,7 +361,17 @@ async function pushToDevices(payload: Payload, content: PushContent, devices: Pu
       topic: pushTopic(content.topicKey),
       ttlSeconds: content.ttlSeconds,
     }
-    const r = await withRetries(() => pushChannel().send(message), s)
+    return { device, made: channel.prepare(message) }
+  })
+}
+
+/** One recipient's devices: submitted if any accepted it; a device that is gone (404/410) is removed. */
+async function pushToDevices(payload: Payload, devices: ReadyDevice[], s: ReturnType<typeof deliverySettings>): Promise<Outcome> {
+  if (!devices.length) return { status: 'skipped', code: 'no-device' }
+  let submitted = 0
+  let lastFailure: SendFailure | undefined
+  for (const { device, made } of devices) {
+    const r = isFailure(made) ? made : await withRetries(() => pushChannel().sendPrepared(made), s)
     if (r.ok) {
       submitted++
       continue

@@ -9,7 +9,7 @@ import net from 'node:net'
 import nodemailer from 'nodemailer'
 import SMTPPool from 'nodemailer/lib/smtp-pool'
 
-import { failure, ok, type RecipientChannel, type SendFailure, type SendResult } from '../types'
+import { failure, isFailure, ok, type PreparingChannel, type SendFailure, type SendResult } from '../types'
 import { buildMime, isAddress, parseMailbox, type Mailbox } from './mime'
 
 export type EmailConfig = {
@@ -39,6 +39,9 @@ export type EmailMessage = {
   /** Overrides the configured sender. */
   from?: string
 }
+
+/** A message written and ready for the pool: envelope and raw MIME. */
+export type PreparedEmail = { envelope: { from: string; to: string[] }; raw: string; messageId: string }
 
 type NodemailerError = Error & { code?: string; responseCode?: number; command?: string; response?: string }
 
@@ -90,7 +93,7 @@ export function connectNoDelay(options: SMTPPool.Options, timeoutMs: number, cal
   })
 }
 
-export class EmailChannel implements RecipientChannel<EmailMessage> {
+export class EmailChannel implements PreparingChannel<EmailMessage, PreparedEmail> {
   readonly name = 'email' as const
   private readonly transport: nodemailer.Transporter<SMTPPool.SentMessageInfo>
   private readonly from: Mailbox
@@ -118,20 +121,29 @@ export class EmailChannel implements RecipientChannel<EmailMessage> {
   }
 
   async send(message: EmailMessage): Promise<SendResult> {
+    const prepared = this.prepare(message)
+    return isFailure(prepared) ? prepared : this.sendPrepared(prepared)
+  }
+
+  /** Checks the addresses and writes the MIME message; no SMTP traffic. */
+  prepare(message: EmailMessage): PreparedEmail | SendFailure {
     if (!isAddress(message.to)) return failure('recipient-gone', 'invalid-address', `Not an email address: "${message.to}"`)
     const from = message.from ? parseMailbox(message.from) : this.from
     if (!from) return failure('config', 'invalid-sender', `Not a valid sender: "${message.from}"`)
-    let built: { raw: string; messageId: string }
     try {
-      built = buildMime({ from, to: message.to, subject: message.subject, html: message.html, text: message.text, headers: message.headers })
+      const built = buildMime({ from, to: message.to, subject: message.subject, html: message.html, text: message.text, headers: message.headers })
+      return { envelope: { from: from.address, to: [message.to] }, raw: built.raw, messageId: built.messageId }
     } catch (err) {
       return failure('config', 'invalid-message', (err as Error).message)
     }
+  }
+
+  async sendPrepared(prepared: PreparedEmail): Promise<SendResult> {
     try {
-      const info = await this.transport.sendMail({ envelope: { from: from.address, to: [message.to] }, raw: built.raw })
+      const info = await this.transport.sendMail({ envelope: prepared.envelope, raw: prepared.raw })
       // A pool answers per recipient; one recipient per message, so one verdict.
       if (info.rejected?.length) return failure('recipient-gone', 'rejected', info.response || 'Recipient rejected')
-      return ok(built.messageId)
+      return ok(prepared.messageId)
     } catch (err) {
       return mapSmtpError(err)
     }

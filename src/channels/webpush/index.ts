@@ -13,7 +13,7 @@ import https from 'node:https'
 
 import webpush from 'web-push'
 
-import { failure, ok, parseRetryAfter, type RecipientChannel, type SendFailure, type SendResult } from '../types'
+import { failure, isFailure, ok, parseRetryAfter, type PreparingChannel, type SendFailure, type SendResult } from '../types'
 
 /** 4096 bytes a push service must accept, less aes128gcm's header (86), padding delimiter (1) and tag (16). */
 export const MAX_PUSH_PAYLOAD_BYTES = 3993
@@ -30,6 +30,9 @@ export type PushMessage = {
   /** Replaces an undelivered message with the same topic: one per content (see pushTopic). */
   topic?: string
 }
+
+/** A push request ready to go: encrypted body and headers, VAPID included. */
+export type PreparedPush = { url: URL; headers: http.OutgoingHttpHeaders; body: Buffer }
 
 export type WebPushConfig = {
   publicKey: string
@@ -105,7 +108,7 @@ export function mapPushStatus(status: number, headers: http.IncomingHttpHeaders,
 
 const b64urlLength = (s: unknown) => (typeof s === 'string' && /^[A-Za-z0-9_-]+$/.test(s) ? Buffer.from(s, 'base64url').length : -1)
 
-export class WebPushChannel implements RecipientChannel<PushMessage> {
+export class WebPushChannel implements PreparingChannel<PushMessage, PreparedPush> {
   readonly name = 'webpush' as const
   /** How many VAPID JWTs were signed (one per origin per validity window). */
   readonly stats = { vapidSignatures: 0 }
@@ -143,6 +146,12 @@ export class WebPushChannel implements RecipientChannel<PushMessage> {
   }
 
   async send(message: PushMessage): Promise<SendResult> {
+    const prepared = this.prepare(message)
+    return isFailure(prepared) ? prepared : this.sendPrepared(prepared)
+  }
+
+  /** Checks the subscription, fits and encrypts the payload, adds the (cached) VAPID header; no network. */
+  prepare(message: PushMessage): PreparedPush | SendFailure {
     const sub = message.subscription
     let url: URL
     try {
@@ -167,7 +176,10 @@ export class WebPushChannel implements RecipientChannel<PushMessage> {
       return failure('config', 'invalid-push', (err as Error).message)
     }
     const headers = { ...details.headers, Authorization: this.vapidHeader(url.origin) } as http.OutgoingHttpHeaders
+    return { url, headers, body: details.body as Buffer }
+  }
 
+  sendPrepared({ url, headers, body }: PreparedPush): Promise<SendResult> {
     return new Promise<SendResult>((resolve) => {
       const lib = url.protocol === 'https:' ? https : http
       const req = lib.request(url, { method: 'POST', headers, agent: url.protocol === 'https:' ? this.agents.https : this.agents.http })
@@ -184,7 +196,7 @@ export class WebPushChannel implements RecipientChannel<PushMessage> {
           else resolve(mapPushStatus(status, res.headers, body))
         })
       })
-      req.end(details.body)
+      req.end(body)
     })
   }
 
