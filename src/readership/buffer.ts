@@ -1,5 +1,6 @@
 import type { Payload } from 'payload'
 
+import { env } from '../server/env'
 import { currentConsents } from '../site/subscribeService'
 import type { SubscriberDoc } from '../collections/Subscribers'
 import { closeEventWriter, insertHistory, insertReadEvents, type HistoryRow, type ReadEventRow } from './store'
@@ -33,7 +34,7 @@ export class ReadBuffer {
     private readonly payload: Payload,
     opts: BufferOptions = {},
   ) {
-    this.intervalMs = opts.intervalMs ?? 1_000
+    this.intervalMs = opts.intervalMs ?? env.readFlushMs
     this.maxBatch = opts.maxBatch ?? 5_000
     this.maxPending = opts.maxPending ?? 200_000
   }

@@ -37,6 +37,13 @@ export const env = {
     if (!Number.isInteger(k) || k < 1 || k > 1000) throw new Error(`MIN_GROUP_SIZE must be a whole number from 1 to 1000, not "${raw}"`)
     return k
   },
+  /** Read events wait in memory at most this long before they are written (a normal stop writes them at once). */
+  get readFlushMs() {
+    const raw = process.env.READ_FLUSH_MS || '1000'
+    const ms = Number(raw)
+    if (!Number.isInteger(ms) || ms < 10 || ms > 600_000) throw new Error(`READ_FLUSH_MS must be a whole number of milliseconds from 10 to 600000, not "${raw}"`)
+    return ms
+  },
   /** Raw read events are deleted after this many days; the daily rollups stay (docs/privacy.md). */
   get readRetentionDays() {
     const raw = process.env.READ_RETENTION_DAYS || '90'
