@@ -193,3 +193,24 @@ describe('buffered writes', () => {
     expect(docs.map((d) => (d as unknown as { subscriber: string }).subscriber)).toEqual([String(yes.id)])
   })
 })
+
+describe('scheduled readership work', () => {
+  it('runs the rollup once per 5-minute window and retention once per day, from the scheduler tick', async () => {
+    const { runReadershipJobs, ROLLUP_EVERY_MS } = await import('../../src/jobs/readership')
+    const t0 = new Date(Math.ceil(Date.now() / ROLLUP_EVERY_MS) * ROLLUP_EVERY_MS + 1_000)
+    await insertReadEvents(payload, [ev({ contentId: 'sched-1', reader: 'z', at: new Date(t0.getTime() - 60_000) })])
+    const first = await runReadershipJobs(payload, t0)
+    expect(first.rollup).toMatchObject({ contents: expect.any(Number) })
+    expect(first.retention).toEqual(expect.any(Number))
+    expect((await rowsOf('sched-1')).length).toBeGreaterThan(0)
+    const again = await runReadershipJobs(payload, new Date(t0.getTime() + 60_000))
+    expect(again).toMatchObject({ ran: 0 })
+    expect(again.rollup ?? null).toBeNull()
+    const later = await runReadershipJobs(payload, new Date(t0.getTime() + ROLLUP_EVERY_MS))
+    expect(later.rollup).toBeTruthy()
+    // Retention again only on a new street day.
+    const sameDay = streetDay(t0) === streetDay(new Date(t0.getTime() + ROLLUP_EVERY_MS))
+    if (sameDay) expect(later.retention ?? null).toBeNull()
+    else expect(later.retention).toEqual(expect.any(Number))
+  })
+})
