@@ -55,10 +55,9 @@ async function pagePath(payload: Payload, contentType: ContentSlug, contentId: s
 
 /** The content page a refused token still points at (only a path we build, never the request's URL), or home. */
 function fallbackPath(token: string): string {
-  const [, type] = token.split('.')
-  const fields = token.split('.')
+  const [, type, id] = token.split('.')
+  // Issues live at their number, which only a lookup gives: a refused token is not worth one.
   const slug = CONTENT_SLUGS.find((s) => s[0] === type && s !== 'issues')
-  const id = fields[2]
   if (slug && id && /^[A-Za-z0-9]{1,24}$/.test(id)) return contentPath(slug, id) ?? paths.home()
   return paths.home()
 }
