@@ -48,3 +48,24 @@ self.addEventListener('notificationclick', function (event) {
     }),
   )
 })
+
+// The push service replaced this browser's subscription (expiry, key
+// rotation): tell the server, so notifications keep arriving. The old
+// endpoint is what the server knows this browser by; without it (some
+// browsers give none) the resident turns push on again from their
+// preferences page, and the server drops the dead endpoint on its 404/410.
+self.addEventListener('pushsubscriptionchange', function (event) {
+  var old = event.oldSubscription
+  if (!old) return
+  event.waitUntil(
+    Promise.resolve(event.newSubscription || self.registration.pushManager.subscribe(old.options))
+      .then(function (fresh) {
+        return fetch('/subscribe/push/renew', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ old: old.endpoint, subscription: fresh.toJSON() }),
+        })
+      })
+      .catch(function () {}),
+  )
+})

@@ -610,6 +610,11 @@ export const messages = {
     zh: '接收方式:本设备没能开启网页推送(可能未允许通知)。请取消勾选网页推送,或允许通知后重试。',
     en: 'How to receive: push could not be turned on for this device (notifications not allowed?). Untick push, or allow notifications and try again.',
   },
+  'subscribe.push.renewUnknown': {
+    zh: '网页推送:找不到原来的推送登记,请在“我的订阅”页面重新开启本设备的推送。',
+    en: 'Web push: the earlier registration was not found; turn push on again for this device on your preferences page.',
+  },
+  'subscribe.push.renewInvalid': { zh: '网页推送:新的推送登记不完整,未能更新。', en: 'Web push: the new registration is incomplete and was not saved.' },
   'subscribe.error.topicRequired': { zh: '内容:请至少选择一项。', en: 'What to receive: choose at least one.' },
   'subscribe.error.topicUnknown': { zh: '内容:包含无法识别的选项,请重新选择。', en: 'What to receive: unknown option; choose again.' },
   'subscribe.error.consentRequired': { zh: '同意说明:请阅读说明并勾选“我已阅读并同意”。', en: 'Consent: please read the text and tick “I agree”.' },

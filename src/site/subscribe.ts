@@ -46,6 +46,7 @@ import {
   preferencesToken,
   prunePending,
   removePushDevice,
+  renewPushDevice,
   resolveToken,
   resubscribe,
   savePreferences,
@@ -389,6 +390,28 @@ export function createSubscribeRouter(payload: Payload, opts: SubscribeRouterOpt
     if (!push) return answer(400, { error: t('subscribe.error.pushNotRegistered'), field: 'subscription' })
     await addPushDevice(payload, r.subscriber, push, one(req.headers['user-agent']))
     return answer(201, { ok: true })
+  }))
+
+  /**
+   * The service worker's pushsubscriptionchange: no page, no cookie, no CSRF
+   * token to show. The old endpoint is the credential (see renewPushDevice).
+   */
+  router.post('/subscribe/push/renew', json, handle(async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>
+    const answer = (status: number, data?: object) => {
+      securityHeaders(res)
+      res.status(status).set('Cache-Control', 'no-store')
+      if (data) res.json(data)
+      else res.end()
+    }
+    if (await limited(req, res, [['pushIp', ip(req)]], 'json')) return
+    if (!vapid) return answer(409, { error: t('subscribe.error.pushUnavailable') })
+    const fresh = checkPushSubscription(body.subscription)
+    if (!fresh) return answer(400, { error: t('subscribe.push.renewInvalid'), field: 'subscription' })
+    if (typeof body.old !== 'string' || !body.old || body.old.length > 2048) return answer(400, { error: t('subscribe.push.renewUnknown'), field: 'old' })
+    if (!(await renewPushDevice(payload, body.old, fresh))) return answer(404, { error: t('subscribe.push.renewUnknown'), field: 'old' })
+    log.info('push subscription renewed by the browser')
+    return answer(204)
   }))
 
   // ------------------------------------------------------------ unsubscribe

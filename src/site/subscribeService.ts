@@ -485,6 +485,25 @@ export async function addPushDevice(payload: Payload, subscriber: SubscriberDoc,
   return update(payload, subscriber.id, { channels: [...subscriber.channels, 'webpush'] })
 }
 
+/**
+ * A browser's push service replaced its subscription (the service worker's
+ * pushsubscriptionchange). The old endpoint, an unguessable URL that only
+ * that browser and we know, vouches for the new one: the row keeps its
+ * subscriber and takes the new endpoint and keys. False when the old endpoint
+ * is unknown (already removed as gone, or never ours).
+ */
+export async function renewPushDevice(payload: Payload, oldEndpoint: string, fresh: PushInput): Promise<boolean> {
+  const found = await payload.find({ collection: 'push-subscriptions', where: { endpoint: { equals: oldEndpoint } }, limit: 1, depth: 0, overrideAccess: true })
+  const row = found.docs[0]
+  if (!row) return false
+  if (fresh.endpoint !== oldEndpoint) {
+    // The new endpoint may already have been registered from a page of this browser: one row per endpoint.
+    await payload.delete({ collection: 'push-subscriptions', where: { and: [{ endpoint: { equals: fresh.endpoint } }, { id: { not_equals: row.id } }] }, overrideAccess: true })
+  }
+  await payload.update({ collection: 'push-subscriptions', id: row.id, data: { endpoint: fresh.endpoint, keys: fresh.keys } as never, overrideAccess: true })
+  return true
+}
+
 export async function removePushDevice(payload: Payload, subscriber: SubscriberDoc, deviceId: string): Promise<SubscriberDoc> {
   const where: Where = { and: [{ subscriber: { equals: subscriber.id } }, { id: { equals: deviceId } }] }
   await payload.delete({ collection: 'push-subscriptions', where, overrideAccess: true })

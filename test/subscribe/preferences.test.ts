@@ -161,6 +161,33 @@ describe('push devices', () => {
     expect((await reload(s.id))!.channels).toEqual(['email'])
   })
 
+  it('follows a browser whose push service replaced its subscription, vouched for by the old endpoint only', async () => {
+    const { s } = await active()
+    const old = device(`renew-old-${s.id}`)
+    await payload.create({ collection: 'push-subscriptions', data: { ...old, subscriber: s.id } as never, overrideAccess: true })
+    const renew = (body: unknown) =>
+      fetch(new URL('/subscribe/push/renew', w.site.base), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const fresh = device(`renew-new-${s.id}`)
+
+    // Unknown old endpoint, malformed new subscription: refused in Chinese, field named, nothing changed.
+    const unknown = await renew({ old: 'https://push.example.net/never-ours', subscription: fresh })
+    expect(unknown.status).toBe(404)
+    expect(await unknown.json()).toMatchObject({ field: 'old', error: expect.stringContaining('找不到原来的推送登记') })
+    const bad = await renew({ old: old.endpoint, subscription: { ...fresh, endpoint: 'https://10.0.0.1/inside' } })
+    expect(bad.status).toBe(400)
+    expect((await bad.json()).field).toBe('subscription')
+
+    expect((await renew({ old: old.endpoint, subscription: fresh })).status).toBe(204)
+    const rows = (await payload.find({ collection: 'push-subscriptions', where: { subscriber: { equals: s.id } }, overrideAccess: true, depth: 0 })).docs as unknown as {
+      endpoint: string
+      keys: { p256dh: string; auth: string }
+    }[]
+    expect(rows.map((r) => r.endpoint)).toEqual([fresh.endpoint])
+    expect(rows[0].keys).toEqual(fresh.keys)
+    // The old endpoint no longer vouches for anything.
+    expect((await renew({ old: old.endpoint, subscription: device(`renew-third-${s.id}`) })).status).toBe(404)
+  })
+
   it('does not let one resident remove another resident’s device', async () => {
     const a = await active()
     const b = await active()
