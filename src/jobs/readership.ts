@@ -6,8 +6,7 @@ import { readBuffer } from '../readership/buffer'
 import { applyReadRetention, rollupReadership, streetDay } from '../readership/rollup'
 import { importWechatDay } from '../readership/wechatStats'
 import { env } from '../server/env'
-import { claimSlot, deleteClaims } from '../store/claims'
-import { processOwner } from '../store/leases'
+import { onceInWindow } from './periodic'
 
 /**
  * Readership's periodic work, run from the scheduler's tick: the rollup every
@@ -19,17 +18,6 @@ import { processOwner } from '../store/leases'
 export const ROLLUP_EVERY_MS = 5 * 60_000
 /** WeChat publishes a day's figures the next morning. */
 const WECHAT_IMPORT_HOUR = 9
-
-const lastTried = new Map<string, number>()
-
-async function once(payload: Payload, scope: string, slot: number, work: () => Promise<unknown>): Promise<unknown> {
-  if (lastTried.get(scope) === slot) return null
-  lastTried.set(scope, slot)
-  const claim = await claimSlot(payload, { scope, slot, owner: processOwner })
-  if (!claim) return null
-  await deleteClaims(payload, scope, slot).catch(() => {})
-  return work()
-}
 
 const hourIn = (now: Date) => Number(new Intl.DateTimeFormat('en-GB', { timeZone: process.env.TZ || 'Asia/Shanghai', hour: '2-digit', hourCycle: 'h23' }).format(now))
 const daySlot = (now: Date) => Number(streetDay(now).replace(/-/g, ''))
@@ -46,14 +34,14 @@ export async function runReadershipJobs(payload: Payload, now = new Date()): Pro
   const out: ReadershipRun = { ran: 0, tookOver: 0 }
   // Events this process still holds go in before figures are computed.
   await readBuffer(payload).flush()
-  out.rollup = await once(payload, 'job:read-rollup', Math.floor(now.getTime() / ROLLUP_EVERY_MS), () => rollupReadership(payload, { now }))
-  out.retention = await once(payload, 'job:read-retention', daySlot(now), async () => {
+  out.rollup = await onceInWindow(payload, 'job:read-rollup', Math.floor(now.getTime() / ROLLUP_EVERY_MS), () => rollupReadership(payload, { now }))
+  out.retention = await onceInWindow(payload, 'job:read-retention', daySlot(now), async () => {
     const deleted = await applyReadRetention(payload, env.readRetentionDays, now)
     if (deleted) log.info({ deleted, days: env.readRetentionDays }, 'read events past retention deleted')
     return deleted
   })
   if (channelConfigured('wechat') && hourIn(now) >= WECHAT_IMPORT_HOUR) {
-    out.wechat = await once(payload, 'job:wechat-stats', daySlot(now), async () => {
+    out.wechat = await onceInWindow(payload, 'job:wechat-stats', daySlot(now), async () => {
       // Yesterday's figures, and the day before once more (WeChat may complete them late); upserts, so harmless.
       const today = streetDay(now)
       const results = []

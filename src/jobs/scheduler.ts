@@ -2,7 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron'
 import type { Payload } from 'payload'
 
 import { runDueDeliveries } from '../delivery/pipeline'
-import { pruneLeases } from '../store/leases'
+import { runHousekeeping } from './housekeeping'
 import { runReadershipJobs } from './readership'
 import { runQueue, type QueueRun } from './runner'
 import { pollWechatPublishStatus } from './wechat'
@@ -12,8 +12,6 @@ export const QUEUES = ['default'] as const
 
 export type SchedulerState = { lastTickAt: Date | null; lastError: string | null; ticks: number }
 export const schedulerState: SchedulerState = { lastTickAt: null, lastError: null, ticks: 0 }
-
-let lastPrune = 0
 
 /**
  * Run whatever is due on every queue once, each job claimed under a lease
@@ -34,10 +32,12 @@ export async function runDueJobs(payload: Payload): Promise<Record<string, Queue
   })
   // Poll WeChat publish (and mass-send) status of the deliveries waiting for it.
   results.wechat = await pollWechatPublishStatus(payload)
-  if (Date.now() - lastPrune > 3600_000) {
-    lastPrune = Date.now()
-    await pruneLeases(payload)
-  }
+  // Old leases and unconfirmed subscription requests, once an hour across all processes.
+  const housekeeping = await runHousekeeping(payload).catch((err) => {
+    payload.logger.error({ err, component: 'housekeeping' }, 'housekeeping failed')
+    return null
+  })
+  results.housekeeping = { ran: housekeeping ? 1 : 0, tookOver: 0 }
   return results
 }
 

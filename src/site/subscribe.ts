@@ -44,7 +44,6 @@ import {
   gridDirectory,
   MAX_SEARCH_LENGTH,
   preferencesToken,
-  prunePending,
   removePushDevice,
   renewPushDevice,
   resolveToken,
@@ -194,16 +193,6 @@ export function createSubscribeRouter(payload: Payload, opts: SubscribeRouterOpt
 
   const problemStatus = { malformed: 400, forged: 400, expired: 410, unknown: 404, used: 409, unsubscribed: 409 } as const
 
-  /** Expired unconfirmed requests go, at most hourly per process, off the request's path. */
-  let lastPrune = 0
-  const prunePendingSometimes = () => {
-    if (Date.now() - lastPrune < 3_600_000) return
-    lastPrune = Date.now()
-    prunePending(payload)
-      .then((n) => n && log.info({ deleted: n }, 'unconfirmed subscription requests past their period deleted'))
-      .catch((err) => log.warn({ err }, 'deleting expired unconfirmed requests failed'))
-  }
-
   // ------------------------------------------------------------ subscribe
 
   router.get('/subscribe', handle(async (req, res) => {
@@ -238,7 +227,6 @@ export function createSubscribeRouter(payload: Payload, opts: SubscribeRouterOpt
       return renderSubscribe(req, res, 400, { values, errors: checked.errors, presetCode })
     }
     if (await limited(req, res, [['subscribeAddress', checked.value.email]])) return
-    prunePendingSometimes()
     const outcome = await subscribe(payload, checked.value, { userAgent: one(req.headers['user-agent']) })
     log.info({ kind: outcome.kind, subscriber: outcome.subscriber.id }, 'subscribe request')
     mails.sendFor(outcome)
