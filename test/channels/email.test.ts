@@ -148,13 +148,14 @@ describe('email channel against a real SMTP server', () => {
   })
 
   it('writes a message that mail parsers read back as written (multipart/alternative, base64 UTF-8)', () => {
-    const { raw, messageId } = buildMime({
+    const { raw: bytes, messageId } = buildMime({
       from: { name: 'Street "News"', address: 'news@street.example' },
       to: 'r@home.example',
       subject: 'ASCII subject',
       html: '<p>x</p>',
       text: 'x',
     })
+    const raw = bytes.toString('utf8')
     expect(raw).toMatch(/^From: "Street \\"News\\"" <news@street\.example>\r\n/)
     expect(raw).toContain(`Message-ID: ${messageId}\r\n`)
     expect(raw).toContain('Content-Type: multipart/alternative; boundary=')

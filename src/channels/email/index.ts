@@ -41,7 +41,7 @@ export type EmailMessage = {
 }
 
 /** A message written and ready for the pool: envelope and raw MIME. */
-export type PreparedEmail = { envelope: { from: string; to: string[] }; raw: string; messageId: string }
+export type PreparedEmail = { envelope: { from: string; to: string[] }; raw: Buffer; messageId: string }
 
 type NodemailerError = Error & { code?: string; responseCode?: number; command?: string; response?: string }
 

@@ -54,11 +54,17 @@ function formatMailbox(box: Mailbox): string {
   return `${name} <${box.address}>`
 }
 
-function base64Lines(text: string): string {
-  const b64 = Buffer.from(text, 'utf8').toString('base64')
-  let out = ''
-  for (let i = 0; i < b64.length; i += 76) out += b64.slice(i, i + 76) + '\r\n'
-  return out
+/** Bytes of `n` base64 characters in lines of 76, each ended by CRLF. */
+const linedLength = (n: number) => n + 2 * Math.ceil(n / 76)
+
+/** Write base64 text into `out` at `at` in lines of 76 with CRLF; returns the offset after it. */
+function writeBase64Lines(out: Buffer, at: number, b64: string): number {
+  for (let i = 0; i < b64.length; i += 76) {
+    at += out.write(b64.slice(i, i + 76), at, 'latin1')
+    out[at++] = 13
+    out[at++] = 10
+  }
+  return at
 }
 
 /** RFC 5322 date, e.g. "Thu, 26 Nov 2026 08:00:00 +0000". */
@@ -87,8 +93,14 @@ const OWN_HEADERS = new Set(['from', 'to', 'subject', 'date', 'message-id', 'mim
 const PROCESS_TAG = randomBytes(9).toString('hex')
 let sequence = 0
 
-/** Returns the message (CRLF line ends) and its Message-ID; throws on a header that would break the message. */
-export function buildMime(input: MimeInput): { raw: string; messageId: string } {
+/**
+ * Returns the message (CRLF line ends) as one Buffer, and its Message-ID;
+ * throws on a header that would break the message. One Buffer (outside the JS
+ * heap, written in place) instead of a string built from pieces: at thousands
+ * of messages a second, the pieces filled the old generation between major
+ * collections (RSS grew by over 200 MB in a 100,000-recipient delivery).
+ */
+export function buildMime(input: MimeInput): { raw: Buffer; messageId: string } {
   const domain = input.from.address.split('@')[1]
   const unique = `${Date.now().toString(36)}.${(++sequence).toString(36)}.${PROCESS_TAG}`
   const messageId = `<${unique}@${domain}>`
@@ -108,8 +120,20 @@ export function buildMime(input: MimeInput): { raw: string; messageId: string } 
     lines.push(`${name}: ${encodeWords(value)}`)
   }
   lines.push(`Content-Type: multipart/alternative; boundary="${boundary}"`, '', '')
-  const part = (type: string, body: string) =>
-    `--${boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64Lines(body)}`
-  const raw = lines.join('\r\n') + part('text/plain', input.text) + part('text/html', input.html) + `--${boundary}--\r\n`
+  const head = lines.join('\r\n')
+  const partHead = (type: string) => `--${boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n`
+  const textHead = partHead('text/plain')
+  const htmlHead = partHead('text/html')
+  const tail = `--${boundary}--\r\n`
+  const text = Buffer.from(input.text, 'utf8').toString('base64')
+  const html = Buffer.from(input.html, 'utf8').toString('base64')
+  const raw = Buffer.allocUnsafe(Buffer.byteLength(head) + textHead.length + linedLength(text.length) + htmlHead.length + linedLength(html.length) + tail.length)
+  let at = raw.write(head, 0, 'utf8')
+  at += raw.write(textHead, at, 'latin1')
+  at = writeBase64Lines(raw, at, text)
+  at += raw.write(htmlHead, at, 'latin1')
+  at = writeBase64Lines(raw, at, html)
+  at += raw.write(tail, at, 'latin1')
+  if (at !== raw.length) throw new Error(`MIME writer: wrote ${at} of ${raw.length} bytes`)
   return { raw, messageId }
 }
