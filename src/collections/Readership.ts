@@ -10,15 +10,18 @@ import { label } from '../i18n/messages'
  *
  * One rollup row per content × grid × channel × day (street time zone):
  * - grid: the grid's id as text, '' when the read could not be attributed;
- * - channel: email | webpush | share | site, or 'all' for the figures of the
+ * - channel: email | webpush | share | site; 'all' for the figures of the
  *   content × grid across channels (a resident who reads through email and
- *   push is one reader there);
+ *   push is one reader there); 'messages' for those across email and web push
+ *   only, the readers the read rate counts (share-link and site readers were
+ *   never recipients); its submitted is the same as 'all''s. The column is
+ *   free text, so a new value needs no migration;
  * - readers: readers first seen that day (so summing the days of one content
  *   × grid × channel gives its unique readers); opens/openReaders: email opens,
  *   approximate (mail proxies fetch images for everyone), never part of reads;
  * - submitted: recipients the channel accepted that day.
  */
-export const READ_CHANNELS = ['email', 'webpush', 'share', 'site', 'all'] as const
+export const READ_CHANNELS = ['email', 'webpush', 'share', 'site', 'messages', 'all'] as const
 export type ReadChannel = (typeof READ_CHANNELS)[number]
 
 export type ReadRollupDoc = {

@@ -148,6 +148,7 @@ function Figures({ r, lang, k }: { r: DashboardRow; lang: Lang; k: number }) {
       <Cell f={r.subscribers} lang={lang} k={k} />
       <Cell f={r.submitted} lang={lang} k={k} />
       <Cell f={r.readers} lang={lang} k={k} />
+      <Cell f={r.messageReaders} lang={lang} k={k} />
       <Cell f={r.readRate} lang={lang} k={k} />
       <Cell f={r.reach} lang={lang} k={k} />
       {READ_CHANNELS_SHOWN.map((c) => (
@@ -167,6 +168,7 @@ function FigureHeads({ lang, first }: { lang: Lang; first: React.ReactNode }) {
         <th scope="col" rowSpan={2}>{t('readership.col.subscribers', lang)}</th>
         <th scope="col" rowSpan={2}>{t('readership.col.submitted', lang)}</th>
         <th scope="col" rowSpan={2}>{t('readership.col.readers', lang)}</th>
+        <th scope="col" rowSpan={2}>{t('readership.col.messageReaders', lang)}</th>
         <th scope="col" rowSpan={2}>{t('readership.col.readRate', lang)}</th>
         <th scope="col" rowSpan={2}>{t('readership.col.reach', lang)}</th>
         <th scope="colgroup" colSpan={READ_CHANNELS_SHOWN.length}>{t('readership.col.byChannel', lang)}</th>

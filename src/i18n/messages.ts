@@ -277,8 +277,8 @@ export const messages = {
   // Readership dashboard and share kits (issue 6): src/readership/dashboard*.ts, src/components/Readership*.tsx
   'readership.title': { zh: '阅读统计', en: 'Readership' },
   'readership.intro': {
-    zh: '每条内容在各网格的送达与阅读情况。阅读人数按人去重;阅读率 = 阅读人数 ÷ 已提交人数;触达率 = 阅读人数 ÷ 网格户数(一户可能有多人阅读,可超过 100%)。',
-    en: 'How each content reached and was read in each grid. Readers are unique people; read rate = readers ÷ submitted; reach = readers ÷ households of the grid (a household may have several readers, so reach can pass 100%).',
+    zh: '每条内容在各网格的送达与阅读情况。阅读人数按人去重,包括通过网格分享链接和网站阅读的人;消息读者是通过邮件或网页推送阅读的收件居民(两种都读的算一人);阅读率 = 消息读者 ÷ 已提交人数;触达率 = 阅读人数 ÷ 网格户数(一户可能有多人阅读,可超过 100%)。',
+    en: 'How each content reached and was read in each grid. Readers are unique people, including those who came through a grid share link or the website; message readers are the recipients who read through an email or a push notification (one person by both counts once); read rate = message readers ÷ submitted; reach = readers ÷ households of the grid (a household may have several readers, so reach can pass 100%).',
   },
   'readership.scope.all': { zh: '显示范围:全部网格', en: 'Showing: every grid' },
   'readership.scope.mine': { zh: '显示范围:您负责的网格({grids})', en: 'Showing: your grids ({grids})' },
@@ -311,6 +311,7 @@ export const messages = {
   'readership.col.subscribers': { zh: '订阅人数', en: 'Subscribers' },
   'readership.col.submitted': { zh: '已提交', en: 'Submitted' },
   'readership.col.readers': { zh: '阅读人数', en: 'Readers' },
+  'readership.col.messageReaders': { zh: '消息读者', en: 'Message readers' },
   'readership.col.readRate': { zh: '阅读率', en: 'Read rate' },
   'readership.col.reach': { zh: '触达率', en: 'Reach' },
   'readership.col.byChannel': { zh: '分渠道阅读人数', en: 'Readers by channel' },

@@ -15,9 +15,12 @@ import { SuppressionTable } from './dashboardSuppression'
  *
  * - Scope: editors see every grid and the unattributed reads; grid leaders and
  *   community staff only their grids (readRollupScope in src/access).
- * - Per content and grid: active subscribers, submitted, unique readers, read
- *   rate (readers ÷ submitted), reach (readers ÷ households), readers by
- *   channel, and email opens apart ("opened, approximate": never in a rate).
+ * - Per content and grid: active subscribers, submitted, unique readers,
+ *   message readers (those who read through an email or push message, a
+ *   resident by both counted once), read rate (message readers ÷ submitted:
+ *   share-link and site readers were never recipients, so they are left out
+ *   of it), reach (all readers ÷ households), readers by channel, and email
+ *   opens apart ("opened, approximate": never in a rate).
  * - A content's figures cover all its days: the dashboard offers no date
  *   slices of one content, so two answers never differ by one day's small
  *   group. `from`/`to` choose which contents are listed (by publication date).
@@ -50,6 +53,8 @@ export type DashboardRow = {
   subscribers: Figure
   submitted: Figure
   readers: Figure
+  /** Readers through email or push (residents who were sent the content): the read rate's numerator. */
+  messageReaders: Figure
   readRate: Figure
   reach: Figure
   channels: Record<ShownChannel, Figure>
@@ -172,8 +177,9 @@ function sumRows(rows: Pick<ReadRollupDoc, 'grid' | 'channel' | 'submitted' | 'r
  * editors), the total, all cut from one suppression table.
  *
  * Submitted and readers come from the 'all' rows (recipients and readers
- * across channels, a resident reading by two channels is one reader); readers
- * by channel and opens from the channel rows.
+ * across channels, a resident reading by two channels is one reader), message
+ * readers from the 'messages' rows (email and push together, likewise);
+ * readers by channel and opens from the channel rows.
  */
 export function buildReport(
   content: ContentRef,
@@ -189,7 +195,14 @@ export function buildReport(
   // from share links and the site: no subscriber (so no subscribers,
   // submitted, opens) and no message (email, push) carries an empty grid.
   // Those zeros are structural, not small groups, and are left out.
-  type Cells = { subscribers: number | null; submitted: number | null; readers: number; channels: Record<ShownChannel, number | null>; opens: number | null }
+  type Cells = {
+    subscribers: number | null
+    submitted: number | null
+    readers: number
+    messageReaders: number | null
+    channels: Record<ShownChannel, number | null>
+    opens: number | null
+  }
   const cellsOf = (grid: string, subs: number | null): Cells => {
     const channels = sums.get(grid) ?? new Map<string, Sums>()
     const all = channels.get('all') ?? zero()
@@ -199,6 +212,7 @@ export function buildReport(
       subscribers: subs === null ? null : table.cell(subs),
       submitted: attributed ? table.cell(all.submitted) : null,
       readers: table.cell(all.readers),
+      messageReaders: attributed ? table.cell(channels.get('messages')?.readers ?? 0) : null,
       channels: Object.fromEntries(
         READ_CHANNELS_SHOWN.map((c) => [c, attributed || !fromMessages(c) ? table.cell(channels.get(c)?.readers ?? 0) : null]),
       ) as Record<ShownChannel, number | null>,
@@ -218,24 +232,34 @@ export function buildReport(
     subscribers: table.cell(add((c) => c.subscribers)),
     submitted: table.cell(add((c) => c.submitted)),
     readers: table.cell(add((c) => c.readers)),
+    messageReaders: table.cell(add((c) => c.messageReaders)),
     channels: Object.fromEntries(READ_CHANNELS_SHOWN.map((ch) => [ch, table.cell(add((c) => c.channels[ch]))])) as Record<ShownChannel, number>,
     opens: table.cell(add((c) => c.opens)),
   }
-  // Every sum the reader could subtract from: each column over the rows, and each row's readers over its channels.
+  // Every sum the reader could subtract from: each column over the rows; each row's readers over its
+  // channels, its message readers over email and push, and its readers over message readers, share and site
+  // (all nearly exact: a resident reading by two channels is one reader).
   const column = (pick: (c: Cells) => number | null) =>
     table.sum(pick(total)!, parts.map((p) => pick(p.cells)).filter((c): c is number => c !== null))
   const present = (cells: (number | null)[]) => cells.filter((c): c is number => c !== null)
   column((c) => c.subscribers)
   column((c) => c.submitted)
   column((c) => c.readers)
+  column((c) => c.messageReaders)
   for (const ch of READ_CHANNELS_SHOWN) column((c) => c.channels[ch])
   column((c) => c.opens)
-  for (const cells of [total, ...parts.map((p) => p.cells)]) table.sum(cells.readers, present(READ_CHANNELS_SHOWN.map((ch) => cells.channels[ch])))
+  for (const cells of [total, ...parts.map((p) => p.cells)]) {
+    table.sum(cells.readers, present(READ_CHANNELS_SHOWN.map((ch) => cells.channels[ch])))
+    if (cells.messageReaders === null) continue
+    table.sum(cells.messageReaders, present([cells.channels.email, cells.channels.webpush]))
+    table.sum(cells.readers, present([cells.messageReaders, cells.channels.share, cells.channels.site]))
+  }
   table.run()
 
   const rowOf = (kind: DashboardRow['kind'], grid: GridInfo | null, households: number | null, c: Cells): DashboardRow => {
     const fig = (cell: number | null) => (cell === null ? na() : figureOf(table, cell, lang))
     const readers = fig(c.readers)
+    const messageReaders = fig(c.messageReaders)
     const submitted = fig(c.submitted)
     return {
       kind,
@@ -244,7 +268,8 @@ export function buildReport(
       subscribers: fig(c.subscribers),
       submitted,
       readers,
-      readRate: c.submitted === null ? na() : rateOf(readers, submitted, lang),
+      messageReaders,
+      readRate: c.submitted === null ? na() : rateOf(messageReaders, submitted, lang),
       reach: rateOf(readers, households, lang),
       channels: Object.fromEntries(READ_CHANNELS_SHOWN.map((ch) => [ch, fig(c.channels[ch])])) as Record<ShownChannel, Figure>,
       opens: fig(c.opens),

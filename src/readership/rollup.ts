@@ -13,9 +13,14 @@ import { isUniqueViolation } from '../store/claims'
  * Rows of older days are final: their raw events may be gone.
  *
  * readers/openReaders count a reader on the first day they are seen for that
- * content × grid × channel (and for 'all', across channels), so the days of
- * a content sum to its unique readers. A reader key is per content (see
- * tokens.ts); an event without one counts as a reader of its own.
+ * content × grid × channel (and for 'all', across channels; for 'messages',
+ * across email and web push), so the days of a content sum to its unique
+ * readers. A reader key is per content (see tokens.ts); an event without one
+ * counts as a reader of its own.
+ *
+ * 'messages' is the numerator of the read rate: only residents a message was
+ * sent to can read through one, whereas 'all' also holds share-link and site
+ * readers who were never recipients. Its submitted equals 'all''s.
  */
 export const ROLLUP_DAYS = 3
 
@@ -71,7 +76,8 @@ async function figuresOf(payload: Payload, c: ContentRef, days: Set<string>): Pr
     const day = streetDay(e.at)
     const grid = e.grid ?? ''
     const reader = e.reader || `event-${anonymous++}`
-    for (const channel of [e.channel, 'all'] as ReadChannel[]) {
+    const viaMessage = e.channel === 'email' || e.channel === 'webpush'
+    for (const channel of (viaMessage ? [e.channel, 'messages', 'all'] : [e.channel, 'all']) as ReadChannel[]) {
       const seenKey = `${e.kind}\u0000${grid}\u0000${channel}\u0000${reader}`
       const first = firstSeen.get(seenKey)
       const isFirst = first === undefined || day < first
@@ -111,7 +117,10 @@ async function figuresOf(payload: Payload, c: ContentRef, days: Set<string>): Pr
       if (!days.has(day)) continue
       row(grid, channelOf.get(r.delivery)!, day).submitted++
       // Across channels a resident reached by mail and push is one recipient, on the first day.
-      if (first === undefined || day < first) row(grid, 'all', day).submitted++
+      if (first === undefined || day < first) {
+        row(grid, 'all', day).submitted++
+        row(grid, 'messages', day).submitted++
+      }
     }
   }
   return rows

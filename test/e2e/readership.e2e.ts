@@ -101,8 +101,8 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
 }
 
 const cell = (page: Page, grid: string, column: number) => page.locator(`#readership-table tr[data-grid="${grid}"] > :nth-child(${column})`).innerText()
-// Columns: grid, community, households, subscribers, submitted, readers, read rate, reach, email, push, share, site, opened.
-const COL = { submitted: 5, readers: 6, readRate: 7, reach: 8, email: 9, webpush: 10, share: 11, site: 12, opens: 13 }
+// Columns: grid, community, households, subscribers, submitted, readers, message readers, read rate, reach, email, push, share, site, opened.
+const COL = { submitted: 5, readers: 6, messageReaders: 7, readRate: 8, reach: 9, email: 10, webpush: 11, share: 12, site: 13, opens: 14 }
 
 test('reads from an email link, a push notification and a grid share link appear under the right grid', async () => {
   const run = Date.now().toString(36)
@@ -184,7 +184,12 @@ test('reads from an email link, a push notification and a grid share link appear
   await expect(leader.locator('#readership-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-grid')))).resolves.toEqual(['XB-01', 'total'])
   expect(await cell(leader, 'XB-01', COL.submitted)).toBe('3')
   expect(await cell(leader, 'XB-01', COL.readers)).toBe('4')
-  expect(await cell(leader, 'XB-01', COL.readRate)).toBe('133.3%')
+  // Read rate is message readers (3: the recipients who read by mail or push) ÷ submitted, never readers ÷ submitted
+  // (4 of 3, as it once was). Here those 3 beside the 4 readers would give away the share link's single reader
+  // (4 − 3), so the message readers are hidden ("—"), and the rate built on them with them.
+  expect(await cell(leader, 'XB-01', COL.messageReaders)).toBe('—')
+  expect(await cell(leader, 'XB-01', COL.readRate)).toBe('—')
+  expect(await cell(leader, 'XB-01', COL.reach)).toMatch(/%$/)
   // Each channel below 3 shows as "<3".
   for (const c of [COL.email, COL.webpush, COL.share]) expect(await cell(leader, 'XB-01', c)).toBe('<3')
   expect(await cell(leader, 'total', COL.readers)).toBe('4')
@@ -197,6 +202,7 @@ test('reads from an email link, a push notification and a grid share link appear
   expect(json.status).toBe(200)
   expect(json.body.content.rows.map((r: { grid: { code: string } }) => r.grid.code)).toEqual(['XB-01'])
   expect(json.body.content.rows[0].readers.value).toBe(4)
+  expect(json.body.content.rows[0].messageReaders).toEqual({ value: null, display: '—', state: 'hidden' })
 
   // The editor sees every grid: the street's 5 readers in total, XB-02's single reader as "<3".
   await editor.goto(`/admin/readership?content=issues:${issue.id}`)

@@ -4,9 +4,10 @@ import type { Payload } from 'payload'
 import { beforeAll, describe, expect, it } from 'vitest'
 
 import config from '../../src/payload.config'
-import { type DashboardData, dashboardData, DashboardError, type DashboardRow } from '../../src/readership/dashboard'
+import { buildReport, type DashboardData, dashboardData, DashboardError, type DashboardRow, type GridInfo } from '../../src/readership/dashboard'
 import { shareKits } from '../../src/readership/shareKit'
 import { verifyTrack } from '../../src/readership/tokens'
+import type { ReadChannel } from '../../src/collections/Readership'
 import { body, PASSWORD, smallStreet, type Id } from '../support/fixtures'
 import { rest, tokenFor } from '../support/http'
 import { testPayload } from '../support/payload'
@@ -63,6 +64,7 @@ const shown = (r: DashboardRow) => ({
   subscribers: r.subscribers.display,
   submitted: r.submitted.display,
   readers: r.readers.display,
+  messageReaders: r.messageReaders.display,
   readRate: r.readRate.display,
   reach: r.reach.display,
   email: r.channels.email.display,
@@ -87,9 +89,12 @@ beforeAll(async () => {
 
   const c = { type: 'issues', id: issue.id }
   const { gridA1: A1, gridA2: A2, gridB1: B1 } = street
-  // A-01: 40 submitted, 12 readers over two days (email 7, push 3, share 3, site 3: some read twice), 20 opened.
+  // A-01: 40 submitted, 12 readers over two days (email 7, push 3, share 3, site 3: some read twice),
+  // 9 of them recipients who read through a message (email or push, one by both), 20 opened.
   await rollup(c, A1.id, 'all', '2026-11-20', { submitted: 40, readers: 10 })
   await rollup(c, A1.id, 'all', '2026-11-21', { readers: 2 })
+  await rollup(c, A1.id, 'messages', '2026-11-20', { submitted: 40, readers: 8 })
+  await rollup(c, A1.id, 'messages', '2026-11-21', { readers: 1 })
   await rollup(c, A1.id, 'email', '2026-11-20', { submitted: 30, readers: 6, openReaders: 15, opens: 31 })
   await rollup(c, A1.id, 'email', '2026-11-21', { readers: 1, openReaders: 5, opens: 6 })
   await rollup(c, A1.id, 'webpush', '2026-11-20', { submitted: 10, readers: 3 })
@@ -98,21 +103,20 @@ beforeAll(async () => {
   await rollup(c, A1.id, 'site', '2026-11-20', { readers: 3 })
   // A-02: 20 submitted, 5 readers, all by email; 9 opened.
   await rollup(c, A2.id, 'all', '2026-11-20', { submitted: 20, readers: 5 })
+  await rollup(c, A2.id, 'messages', '2026-11-20', { submitted: 20, readers: 5 })
   await rollup(c, A2.id, 'email', '2026-11-20', { submitted: 20, readers: 5, openReaders: 9 })
   // B-01: 30 submitted, 1 reader.
   await rollup(c, B1.id, 'all', '2026-11-20', { submitted: 30, readers: 1 })
+  await rollup(c, B1.id, 'messages', '2026-11-20', { submitted: 30, readers: 1 })
   await rollup(c, B1.id, 'email', '2026-11-20', { submitted: 30, readers: 1 })
   // Unattributed: 4 readers on the site.
   await rollup(c, '', 'all', '2026-11-20', { readers: 4 })
   await rollup(c, '', 'site', '2026-11-20', { readers: 4 })
   // Issue 2: A-01 8 readers of 40, A-02 2 of 20, B-01 9 of 30.
   const c2 = { type: 'issues', id: issue2.id }
-  await rollup(c2, A1.id, 'all', '2026-11-25', { submitted: 40, readers: 8 })
-  await rollup(c2, A1.id, 'email', '2026-11-25', { submitted: 40, readers: 8 })
-  await rollup(c2, A2.id, 'all', '2026-11-25', { submitted: 20, readers: 2 })
-  await rollup(c2, A2.id, 'email', '2026-11-25', { submitted: 20, readers: 2 })
-  await rollup(c2, B1.id, 'all', '2026-11-25', { submitted: 30, readers: 9 })
-  await rollup(c2, B1.id, 'email', '2026-11-25', { submitted: 30, readers: 9 })
+  for (const [grid, submitted, readers] of [[A1.id, 40, 8], [A2.id, 20, 2], [B1.id, 30, 9]] as const) {
+    for (const channel of ['all', 'messages', 'email']) await rollup(c2, grid, channel, '2026-11-25', { submitted, readers })
+  }
   // WeChat, street-wide: two days of one article.
   for (const [statDate, readUsers, shares] of [['2026-11-20', 120, 7], ['2026-11-21', 30, 1]] as const) {
     await payload.create({
@@ -136,16 +140,26 @@ describe('figures', () => {
     expect(data.minGroupSize).toBe(3)
     expect(data.content!.rows.map((r) => r.grid?.code ?? r.kind)).toEqual(['A-01', 'A-02', 'B-01', 'unattributed'])
     const A1 = shown(rowOf(data, 'A-01')!)
-    // 12 of 40 submitted read it (30.0%), 12 readers of 400 households (3.0%); unsubscribed residents are not subscribers.
-    expect(A1).toMatchObject({ subscribers: '5', submitted: '40', readers: '12', readRate: '30.0%', reach: '3.0%', email: '7', opens: '20' })
+    // 9 of the 40 recipients read it through their message (22.5%); the 3 share and 3 site readers count for
+    // reach only: 12 readers of 400 households (3.0%). Unsubscribed residents are not subscribers.
+    expect(A1).toMatchObject({ subscribers: '5', submitted: '40', readers: '12', messageReaders: '9', readRate: '22.5%', reach: '3.0%', opens: '20' })
+    // A-01's push readers are hidden (the other grids' are 0): its email readers are hidden with them, since
+    // message readers − email readers would give the push readers (exactly, when nobody read by both).
+    expect(A1).toMatchObject({ webpush: '—', email: '—' })
     // B-01's single reader shows as <3, and so do its rates' sources; the rates are hidden.
-    expect(shown(rowOf(data, 'B-01')!)).toMatchObject({ subscribers: '3', submitted: '30', readers: '<3', readRate: '—', reach: '—', email: '<3', opens: '<3' })
+    expect(shown(rowOf(data, 'B-01')!)).toMatchObject({ subscribers: '3', submitted: '30', readers: '<3', messageReaders: '<3', readRate: '—', reach: '—', email: '<3', opens: '<3' })
+    // 15 − 9 − (A-02) would give B-01's 1 message reader: A-02's (5, the smallest other) is hidden beside it, and its rate.
+    expect(rowOf(data, 'A-02')!.messageReaders).toEqual({ value: null, display: '—', state: 'hidden' })
+    expect(rowOf(data, 'A-02')!.readRate.state).toBe('hidden')
+    // The unattributed reads were sent to nobody: no message readers, no read rate.
+    expect(data.content!.rows[3]).toMatchObject({ kind: 'unattributed', messageReaders: { state: 'na' }, readRate: { state: 'na' } })
     const total = data.content!.total
     expect(total.readers.display).toBe('22')
     expect(total.subscribers.display).toBe('12')
     expect(total.submitted.display).toBe('90')
     expect(total.households).toBe(400 + 350 + 480)
-    expect(total.readRate.display).toBe(`${((22 / 90) * 100).toFixed(1)}%`)
+    expect(total.messageReaders.display).toBe('15')
+    expect(total.readRate.display).toBe(`${((15 / 90) * 100).toFixed(1)}%`)
     expect(total.reach.display).toBe(`${((22 / 1230) * 100).toFixed(1)}%`)
     // 22 − 12 − (A-02) − (unattributed) would give B-01's 1: a second row of the column is hidden.
     const column = data.content!.rows.map((r) => r.readers)
@@ -153,6 +167,44 @@ describe('figures', () => {
     expect(column.filter((f) => f.state === 'hidden').every((f) => f.value === null && f.display === '—')).toBe(true)
     // Email opens are apart from reads: 20 opened in A-01, never counted as readers.
     expect(rowOf(data, 'A-01')!.opens.value).toBe(20)
+  })
+
+  it('read rate counts only recipients who read through their message: share-link and site readers cannot push it past 100%', () => {
+    const content = { type: 'issues' as const, id: 'x', title: 'x', number: null, publishedAt: null, summary: '', grids: null }
+    const row = (grid: string, channel: ReadChannel, submitted: number, readers: number) => ({ grid, channel, submitted, readers, openReaders: 0 })
+    const grid = (id: number, households: number): GridInfo => ({ id, code: `G-${id}`, name: `网格${id}`, community: '甲社区', households })
+    // All 3 recipients read it (by mail, and by push too); 6 neighbours came through the share link, 4 through the site.
+    const busy = buildReport(
+      content,
+      [row('1', 'all', 3, 13), row('1', 'messages', 3, 3), row('1', 'email', 3, 3), row('1', 'webpush', 3, 3), row('1', 'share', 0, 6), row('1', 'site', 0, 4)],
+      [grid(1, 300)],
+      new Map([['1', 3]]),
+      { unattributed: false, k: 3, lang: 'zh' },
+    )
+    // Readers over submitted would be 13 of 3 (433.3%); reach still counts every reader.
+    expect(shown(busy.rows[0])).toMatchObject({ submitted: '3', readers: '13', messageReaders: '3', readRate: '100.0%', reach: '4.3%' })
+    expect(busy.total.readRate.display).toBe('100.0%')
+
+    // The small-group rule on the new cell: G-2's 2 message readers show as "<3"; G-1's would give them away
+    // from the total (10 − 8), so they are hidden too; the rates built on them are not shown; the total is
+    // (G-1's 4 share readers keep "readers − message readers" from being a small group).
+    const two = buildReport(
+      content,
+      [
+        ...[row('1', 'all', 20, 12), row('1', 'messages', 20, 8), row('1', 'email', 20, 8), row('1', 'share', 0, 4)],
+        ...[row('2', 'all', 10, 2), row('2', 'messages', 10, 2), row('2', 'email', 10, 2)],
+      ],
+      [grid(1, 300), grid(2, 300)],
+      new Map([['1', 20], ['2', 10]]),
+      { unattributed: false, k: 3, lang: 'zh' },
+    )
+    const [g1, g2] = two.rows
+    expect(g2.messageReaders).toEqual({ value: null, display: '<3', state: 'small' })
+    expect(g1.messageReaders).toEqual({ value: null, display: '—', state: 'hidden' })
+    for (const r of [g1, g2]) expect(r.readRate).toMatchObject({ value: null, display: '—', state: 'hidden' })
+    expect(two.total.messageReaders.display).toBe('10')
+    expect(two.total.readRate.display).toBe('33.3%')
+    expect(JSON.stringify(two.rows)).not.toMatch(/"messageReaders":\{"value":[0-9]/)
   })
 
   it('the JSON never carries a hidden value', async () => {
@@ -313,10 +365,11 @@ describe('CSV export', () => {
     // The title begins with "=": written as text ('=...), quoted because of its comma and quotes.
     expect(text).toContain(`"'=HYPERLINK(""http://x"",""点我""),第一期"`)
     const rows = parse(text) as string[][]
-    expect(rows[0].slice(0, 9)).toEqual(['内容', '网格编码', '网格', '社区', '户数', '订阅人数', '已提交', '阅读人数', '阅读率'])
+    expect(rows[0].slice(0, 11)).toEqual(['内容', '网格编码', '网格', '社区', '户数', '订阅人数', '已提交', '阅读人数', '消息读者', '阅读率', '触达率'])
     expect(rows.map((r) => r[1] || r[2])).toEqual(['网格编码', 'A-01', 'A-02', 'B-01', '未归属网格', '合计'])
-    expect(rows[1].slice(1, 10)).toEqual(['A-01', '甲一网格', '甲社区', '400', '5', '40', '12', '30.0%', '3.0%'])
+    expect(rows[1].slice(1, 11)).toEqual(['A-01', '甲一网格', '甲社区', '400', '5', '40', '12', '9', '22.5%', '3.0%'])
     expect(rows[3][7]).toBe('<3')
+    expect(rows[3][8]).toBe('<3')
     expect(rows[5][7]).toBe('22')
     expect(rows[0]).toContain('打开(估算)')
     const after = await payload.find({ collection: 'audit-log', where: { action: { equals: 'export' } }, sort: '-createdAt', limit: 1, overrideAccess: true })

@@ -9,13 +9,24 @@ import { SuppressionTable } from '../../src/readership/dashboardSuppression'
  * "<k", and no hidden figure can be worked out by subtraction. The attacker
  * here is independent of the code under test: it knows every shown figure and
  * every sum the table is made of (each column over the rows, each row's
- * readers over its channels, which the data makes exact), and solves every
- * sum with one unknown, again and again, until it learns nothing new.
+ * readers over its channels, its message readers over email and push, and its
+ * readers over message readers, share and site, which the data makes exact),
+ * and solves every sum with one unknown, again and again, until it learns
+ * nothing new.
  */
 const K = 3
 const content: ContentRef = { type: 'issues', id: 1, title: '第一期', number: 1, publishedAt: null, summary: '', grids: null }
 
-type Truth = { grid: string; subscribers: number | null; submitted: number | null; readers: number; channels: Record<string, number>; opens: number | null }
+type Truth = {
+  grid: string
+  subscribers: number | null
+  submitted: number | null
+  readers: number
+  /** Readers through email or push (null where nothing was sent: the unattributed reads). */
+  messageReaders: number | null
+  channels: Record<string, number>
+  opens: number | null
+}
 
 function rollupsOf(truth: Truth[]) {
   const rows: { grid: string; channel: ReadChannel; submitted: number; readers: number; openReaders: number }[] = []
@@ -25,6 +36,7 @@ function rollupsOf(truth: Truth[]) {
     for (const [day, part] of [[0, half], [1, (n: number) => n - half(n)]] as const) {
       void day
       rows.push({ grid: t.grid, channel: 'all', submitted: part(t.submitted ?? 0), readers: part(t.readers), openReaders: 0 })
+      if (t.messageReaders !== null) rows.push({ grid: t.grid, channel: 'messages', submitted: part(t.submitted ?? 0), readers: part(t.messageReaders), openReaders: 0 })
       for (const ch of READ_CHANNELS_SHOWN) rows.push({ grid: t.grid, channel: ch, submitted: 0, readers: part(t.channels[ch]), openReaders: ch === 'email' ? part(t.opens ?? 0) : 0 })
     }
   }
@@ -41,6 +53,7 @@ function attack(rows: DashboardRow[], total: DashboardRow) {
     ['subscribers', r.subscribers],
     ['submitted', r.submitted],
     ['readers', r.readers],
+    ['messageReaders', r.messageReaders],
     ...READ_CHANNELS_SHOWN.map((c): [string, Figure] => [`ch.${c}`, r.channels[c]]),
     ['opens', r.opens],
   ]
@@ -51,9 +64,14 @@ function attack(rows: DashboardRow[], total: DashboardRow) {
       if (f.state === 'shown') known.set(name(i, m), f.value!)
     }
   const sums: { total: string; parts: string[] }[] = []
-  for (const m of ['subscribers', 'submitted', 'readers', ...READ_CHANNELS_SHOWN.map((c) => `ch.${c}`), 'opens'])
+  for (const m of ['subscribers', 'submitted', 'readers', 'messageReaders', ...READ_CHANNELS_SHOWN.map((c) => `ch.${c}`), 'opens'])
     sums.push({ total: name('T', m), parts: rows.map((_, i) => name(i, m)).filter((c) => cells.includes(c)) })
-  for (const [i] of all) sums.push({ total: name(i, 'readers'), parts: READ_CHANNELS_SHOWN.map((c) => name(i, `ch.${c}`)).filter((c) => cells.includes(c)) })
+  for (const [i] of all) {
+    sums.push({ total: name(i, 'readers'), parts: READ_CHANNELS_SHOWN.map((c) => name(i, `ch.${c}`)).filter((c) => cells.includes(c)) })
+    if (!cells.includes(name(i, 'messageReaders'))) continue
+    sums.push({ total: name(i, 'messageReaders'), parts: [name(i, 'ch.email'), name(i, 'ch.webpush')] })
+    sums.push({ total: name(i, 'readers'), parts: [name(i, 'messageReaders'), name(i, 'ch.share'), name(i, 'ch.site')] })
+  }
   for (let learned = true; learned; ) {
     learned = false
     for (const s of sums) {
@@ -76,7 +94,7 @@ function attack(rows: DashboardRow[], total: DashboardRow) {
 function truthValue(truth: Truth[], cell: string): number {
   const [row, measure] = cell.split(':')
   const pick = (t: Truth) => (measure.startsWith('ch.') ? t.channels[measure.slice(3)] : (t[measure as 'readers'] as number | null) ?? 0)
-  if (row === 'T') return truth.reduce((a, t) => a + ((measure === 'subscribers' || measure === 'submitted' || measure === 'opens') && t.grid === '' ? 0 : pick(t)), 0)
+  if (row === 'T') return truth.reduce((a, t) => a + (['subscribers', 'submitted', 'messageReaders', 'opens'].includes(measure) && t.grid === '' ? 0 : pick(t)), 0)
   return pick(truth[Number(row)])
 }
 
@@ -93,11 +111,11 @@ function randomTruth(next: () => number): { truth: Truth[]; grids: GridInfo[] } 
   const truth: Truth[] = grids.map((g) => {
     const channels = Object.fromEntries(READ_CHANNELS_SHOWN.map((c) => [c, count()]))
     const readers = Object.values(channels).reduce((a, b) => a + b, 0)
-    return { grid: String(g.id), subscribers: count(), submitted: readers + count(), readers, channels, opens: count() }
+    return { grid: String(g.id), subscribers: count(), submitted: readers + count(), readers, messageReaders: channels.email + channels.webpush, channels, opens: count() }
   })
   if (next() < 0.5) {
     const channels = { email: 0, webpush: 0, share: count(), site: count() }
-    truth.push({ grid: '', subscribers: null, submitted: null, readers: channels.share + channels.site, channels, opens: null })
+    truth.push({ grid: '', subscribers: null, submitted: null, readers: channels.share + channels.site, messageReaders: null, channels, opens: null })
   }
   return { truth, grids }
 }
@@ -117,6 +135,7 @@ function check(truth: Truth[], grids: GridInfo[]) {
       ['subscribers', r.subscribers],
       ['submitted', r.submitted],
       ['readers', r.readers],
+      ['messageReaders', r.messageReaders],
       ...READ_CHANNELS_SHOWN.map((c): [string, Figure] => [`ch.${c}`, r.channels[c]]),
       ['opens', r.opens],
     ]
@@ -131,9 +150,11 @@ function check(truth: Truth[], grids: GridInfo[]) {
       }
     }
     // A rate is shown only beside the counts it comes from.
-    if (r.readRate.state === 'shown') expect(r.readers.state === 'shown' && r.submitted.state === 'shown').toBe(true)
+    if (r.readRate.state === 'shown') expect(r.messageReaders.state === 'shown' && r.submitted.state === 'shown').toBe(true)
+    if (r.readRate.state === 'shown') expect(r.readRate.value).toBe(r.messageReaders.value! / r.submitted.value!)
     if (r.reach.state === 'shown') expect(r.readers.state).toBe('shown')
-    if (r.readers.state !== 'shown') expect([r.readRate.state, r.reach.state].every((s) => s !== 'shown')).toBe(true)
+    if (r.messageReaders.state !== 'shown') expect(r.readRate.state).not.toBe('shown')
+    if (r.readers.state !== 'shown') expect(r.reach.state).not.toBe('shown')
   })
   // What can be subtracted out of a total is never a small group either.
   for (const h of hiddenSums) expect(h.sum, h.cells.join('+')).toBeGreaterThanOrEqual(K)
@@ -172,10 +193,10 @@ describe('small-group rule', () => {
     // B-01 has 1 reader; the street has 22; A-01 12, A-02 5, unattributed 4.
     const ch = (email: number, webpush: number, share: number, site: number) => ({ email, webpush, share, site })
     const truth: Truth[] = [
-      { grid: '1', subscribers: 5, submitted: 40, readers: 12, channels: ch(6, 3, 0, 3), opens: 20 },
-      { grid: '2', subscribers: 4, submitted: 20, readers: 5, channels: ch(5, 0, 0, 0), opens: 9 },
-      { grid: '3', subscribers: 3, submitted: 30, readers: 1, channels: ch(1, 0, 0, 0), opens: 0 },
-      { grid: '', subscribers: null, submitted: null, readers: 4, channels: ch(0, 0, 0, 4), opens: null },
+      { grid: '1', subscribers: 5, submitted: 40, readers: 12, messageReaders: 9, channels: ch(6, 3, 0, 3), opens: 20 },
+      { grid: '2', subscribers: 4, submitted: 20, readers: 5, messageReaders: 5, channels: ch(5, 0, 0, 0), opens: 9 },
+      { grid: '3', subscribers: 3, submitted: 30, readers: 1, messageReaders: 1, channels: ch(1, 0, 0, 0), opens: 0 },
+      { grid: '', subscribers: null, submitted: null, readers: 4, messageReaders: null, channels: ch(0, 0, 0, 4), opens: null },
     ]
     const grids: GridInfo[] = [1, 2, 3].map((id) => ({ id, code: `G-${id}`, name: `网格${id}`, community: '甲', households: 400 }))
     const report = check(truth, grids)
@@ -185,14 +206,15 @@ describe('small-group rule', () => {
     // 22 − 12 − 5 − 4 would be B-01's 1: one more grid's readers are hidden beside it.
     expect([g1.readers, g2.readers, u.readers].filter((f) => f.state === 'hidden')).toHaveLength(1)
     expect(g1.readers.display).toBe('12')
-    expect(g1.readRate.display).toBe('30.0%')
+    // Read rate: the 9 who read through their mail or push of the 40 it was sent to.
+    expect(g1.readRate.display).toBe('22.5%')
     expect(g1.reach.display).toBe('3.0%')
     expect(g3.readRate.display).toBe('—')
     expect(g3.reach.display).toBe('—')
   })
 
   it('one grid in view: its small figure takes the total row with it', () => {
-    const truth: Truth[] = [{ grid: '1', subscribers: 8, submitted: 30, readers: 2, channels: { email: 2, webpush: 0, share: 0, site: 0 }, opens: 5 }]
+    const truth: Truth[] = [{ grid: '1', subscribers: 8, submitted: 30, readers: 2, messageReaders: 2, channels: { email: 2, webpush: 0, share: 0, site: 0 }, opens: 5 }]
     const report = check(truth, [{ id: 1, code: 'B-01', name: '乙一', community: '乙', households: 480 }])
     expect(report.rows[0].readers.display).toBe('<3')
     expect(report.total.readers.display).toBe('<3')

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 
 import type { ReadRollupDoc } from '../../src/collections/Readership'
 import { ReadBuffer, readBuffer, stopReadBuffer } from '../../src/readership/buffer'
+import { buildReport } from '../../src/readership/dashboard'
 import { applyReadRetention, rollupReadership, streetDay } from '../../src/readership/rollup'
 import { insertReadEvents, type ReadEventRow } from '../../src/readership/store'
 import { readerKey } from '../../src/readership/tokens'
@@ -61,8 +62,12 @@ describe('rollup', () => {
       { key: `issues:${c}:1:all:2026-11-21`, ...z, reads: 2, readers: 0 },
       { key: `issues:${c}:1:email:2026-11-20`, ...z, opens: 2, openReaders: 1, reads: 2, readers: 1 },
       { key: `issues:${c}:1:email:2026-11-21`, ...z, reads: 1, readers: 0 },
+      // Through a message (email or push): the resident is one reader, first seen on the 20th; opens come along as in "all".
+      { key: `issues:${c}:1:messages:2026-11-20`, ...z, opens: 2, openReaders: 1, reads: 2, readers: 1 },
+      { key: `issues:${c}:1:messages:2026-11-21`, ...z, reads: 2, readers: 0 },
       { key: `issues:${c}:1:webpush:2026-11-21`, ...z, reads: 1, readers: 1 },
       { key: `issues:${c}:2:all:2026-11-21`, ...z, reads: 1, readers: 1 },
+      // The share reader is in "all" but not in "messages" (no messages row for grid 2 at all).
       { key: `issues:${c}:2:share:2026-11-21`, ...z, reads: 1, readers: 1 },
     ])
     expect(streetDay(new Date('2026-11-20T16:30:00Z'))).toBe('2026-11-21')
@@ -94,8 +99,9 @@ describe('rollup', () => {
     const sum = (pred: (r: ReadRollupDoc) => boolean, f: keyof ReadRollupDoc) => rows.filter(pred).reduce((a, r) => a + Number(r[f]), 0)
     for (let c = 0; c < 3; c++) {
       for (let g = 1; g <= 3; g++) {
-        for (const ch of [...channels, 'all'] as const) {
-          const raw = events.filter((e) => e.contentId === `rand-${c}` && e.grid === String(g) && (ch === 'all' || e.channel === ch))
+        for (const ch of [...channels, 'messages', 'all'] as const) {
+          const through = (e: ReadEventRow) => ch === 'all' || e.channel === ch || (ch === 'messages' && (e.channel === 'email' || e.channel === 'webpush'))
+          const raw = events.filter((e) => e.contentId === `rand-${c}` && e.grid === String(g) && through(e))
           const pred = (r: ReadRollupDoc) => r.contentId === `rand-${c}` && r.grid === String(g) && r.channel === ch
           const reads = raw.filter((e) => e.kind === 'read')
           const opens = raw.filter((e) => e.kind === 'open')
@@ -138,8 +144,74 @@ describe('rollup', () => {
     expect(rows).toEqual([
       [`policies:p-sub:${a1}:all:${today}`, 3],
       [`policies:p-sub:${a1}:email:${today}`, 3],
+      [`policies:p-sub:${a1}:messages:${today}`, 3],
       [`policies:p-sub:${a1}:webpush:${today}`, 1],
     ])
+  })
+
+  it('"messages": recipients who read through email or push, once each; share and site readers left out; submitted as in "all"', async () => {
+    const [both, mailOnly, opener] = await addSubscribers(payload, 3, { grid: street.gridA1.id, prefix: 'msg-' })
+    const mk = async (channel: string) =>
+      (await payload.db.create({
+        collection: 'deliveries',
+        data: { key: `policies:p-msg:${channel}:all`, contentType: 'policies', contentId: 'p-msg', channel, audience: 'all', status: 'done' },
+        req: noTxn,
+      })) as { id: string | number }
+    const mail = await mk('email')
+    const push = await mk('webpush')
+    await insertReceipts(payload, [
+      ...[both, mailOnly, opener].map((p) => ({ delivery: String(mail.id), subscriber: String(p.id), status: 'submitted' as const })),
+      { delivery: String(push.id), subscriber: String(both.id), status: 'submitted' as const },
+    ])
+    const a1 = String(street.gridA1.id)
+    const now = new Date()
+    const yesterday = new Date(now.getTime() - 86_400_000)
+    const key = (s: { ref: string }) => readerKey('policies', 'p-msg', s.ref)
+    const m = (over: Partial<ReadEventRow> & Pick<ReadEventRow, 'at'>) => ev({ contentType: 'policies', contentId: 'p-msg', grid: a1, ...over })
+    await insertReadEvents(payload, [
+      // One resident by mail yesterday, then by push and mail again today: one message reader, yesterday's.
+      m({ channel: 'email', reader: key(both), at: yesterday }),
+      m({ channel: 'webpush', reader: key(both), at: now }),
+      m({ channel: 'email', reader: key(both), at: now }),
+      m({ channel: 'email', reader: key(mailOnly), at: now }),
+      // Opened the mail, never read it: an open, not a reader.
+      m({ channel: 'email', kind: 'open', reader: key(opener), at: now }),
+      // Neighbours through the grid's share link (twice) and the website: readers, but never recipients.
+      m({ channel: 'share', reader: 'anon-share', at: yesterday }),
+      m({ channel: 'share', reader: 'anon-share', at: now }),
+      m({ channel: 'site', reader: 'anon-site', at: now }),
+    ])
+    await rollupReadership(payload, { now })
+    const rows = await rowsOf('p-msg')
+    const of = (channel: string) => rows.filter((r) => r.grid === a1 && r.channel === channel)
+    const sum = (channel: string, f: 'submitted' | 'readers' | 'reads' | 'openReaders') => of(channel).reduce((a, r) => a + r[f], 0)
+    expect(of('messages').map((r) => [r.day, r.readers])).toEqual([
+      [streetDay(yesterday), 1],
+      [streetDay(now), 1],
+    ])
+    expect(sum('messages', 'reads')).toBe(4)
+    expect(sum('messages', 'openReaders')).toBe(1)
+    expect(sum('all', 'readers')).toBe(4)
+    // Recipients: three residents, one of them by mail and push; "messages" has the same three as "all".
+    expect(sum('email', 'submitted') + sum('webpush', 'submitted')).toBe(4)
+    expect(sum('all', 'submitted')).toBe(3)
+    expect(sum('messages', 'submitted')).toBe(3)
+
+    // The dashboard's read rate from these rows: 2 of 3 recipients read it (not 4 "of" 3); reach counts all 4.
+    const report = buildReport(
+      { type: 'policies', id: 'p-msg', title: 'p', number: null, publishedAt: null, summary: '', grids: null },
+      rows,
+      [{ id: street.gridA1.id, code: 'A-01', name: '甲一网格', community: '甲社区', households: 400 }],
+      new Map([[a1, 3]]),
+      { unattributed: false, k: 1, lang: 'zh' },
+    )
+    expect(report.rows[0]).toMatchObject({ readers: { value: 4 }, messageReaders: { value: 2 }, submitted: { value: 3 } })
+    expect(report.rows[0].readRate.display).toBe('66.7%')
+    expect(report.rows[0].reach.display).toBe('1.0%')
+
+    const again = await rollupReadership(payload, { now })
+    expect(again.created + again.updated + again.deleted).toBe(0)
+    expect(figures(await rowsOf('p-msg'))).toEqual(figures(rows))
   })
 
   it('retention deletes raw events past the limit and keeps the rollups', async () => {
