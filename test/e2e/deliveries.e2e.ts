@@ -265,7 +265,7 @@ test('an editor publishes, follows the delivery in the panel, pauses, resumes an
   await context.close()
 })
 
-test('cancelling asks first; grid leaders see no panel', async () => {
+test('cancelling asks first; a refused change shows the server\'s reason; grid leaders see no panel', async () => {
   const run = Date.now().toString(36)
   const context = await staffContext(browser, { baseURL: server.baseUrl })
   const page = await context.newPage()
@@ -297,6 +297,27 @@ test('cancelling asks first; grid leaders see no panel', async () => {
     expect(await email.locator('.deliveries-panel__reason').innerText()).toBe(t('delivery.reason.cancelledByEditor'))
     expect(await email.locator('button').count()).toBe(0)
     await shot(page, 'd4-deliveries-cancelled')
+
+    // A second content, its email waiting behind the first: paused here, then cancelled by someone else
+    // (another editor, through the API) while this page still offers to resume it.
+    const other = await api(page, '/api/policies', {
+      method: 'POST',
+      body: { title: `旧衣回收点启用 ${run}`, issuingBody: '街道办事处', summary: '每个小区设一个回收箱。', body: doc(p('请把衣物洗净打包。')), _status: 'published' },
+    })
+    expect(other.status, JSON.stringify(other.body)).toBe(201)
+    await page.goto(`/admin/collections/policies/${other.body.doc.id}`)
+    const second = panelRow(page, 'email')
+    await second.locator('.deliveries-panel__pause').click()
+    await expect.poll(() => statusOf(page, 'email')).toBe('paused')
+    const row = (await api(page, `/api/deliveries?where[contentType][equals]=policies&where[contentId][equals]=${other.body.doc.id}&where[channel][equals]=email&depth=0`)).body.docs[0]
+    expect((await api(page, `/api/deliveries/${row.id}`, { method: 'PATCH', body: { status: 'cancelled' } })).status).toBe(200)
+    // The panel does not poll a paused delivery: it still offers 继续发送, and the server refuses it in its own words.
+    await second.locator('.deliveries-panel__resume').click()
+    const refusal = t('delivery.error.transition', 'zh', { from: t('delivery.status.cancelled'), to: t('delivery.status.queued') })
+    await expect.poll(() => second.locator('.deliveries-panel__error').innerText()).toBe(t('panel.actionFailed', 'zh', { detail: refusal }))
+    // ...and reads it again: cancelled, with nothing left to do.
+    await expect.poll(() => statusOf(page, 'email')).toBe('cancelled')
+    expect(await second.locator('button').count()).toBe(0)
   } finally {
     gate.release()
   }
