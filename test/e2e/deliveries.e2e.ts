@@ -284,6 +284,25 @@ test('cancelling asks first; a refused change shows the server\'s reason; grid l
     expect((await submit(page, '#action-save', 'policies')).status()).toBe(200)
     await expect.poll(() => statusOf(page, 'email'), { timeout: 30_000 }).toBe('running')
     const email = panelRow(page, 'email')
+
+    // While one is running the panel reads the deliveries every 3 s, but not in a hidden tab; shown again, it reads at once.
+    let reads = 0
+    page.on('request', (r) => void (r.method() === 'GET' && new URL(r.url()).pathname === '/api/deliveries' && reads++))
+    await expect.poll(() => reads, { timeout: 10_000 }).toBeGreaterThan(0)
+    const setVisibility = (state: 'hidden' | 'visible') =>
+      page.evaluate((v) => {
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => v })
+        document.dispatchEvent(new Event('visibilitychange'))
+      }, state)
+    await setVisibility('hidden')
+    // A read already on its way may still land: count from a quiet moment, over more than two polling periods.
+    await page.waitForTimeout(500)
+    reads = 0
+    await page.waitForTimeout(7_000)
+    expect(reads).toBe(0)
+    await setVisibility('visible')
+    await expect.poll(() => reads, { timeout: 2_000 }).toBeGreaterThan(0)
+
     await email.locator('.deliveries-panel__cancel').click()
     const confirm = email.locator('.deliveries-panel__cancel-confirm')
     expect(await confirm.innerText()).toContain(t('panel.cancel.confirm', 'zh', { channel: t('channel.email') }))
