@@ -282,7 +282,7 @@ export const messages = {
   },
   'readership.scope.all': { zh: '显示范围:全部网格', en: 'Showing: every grid' },
   'readership.scope.mine': { zh: '显示范围:您负责的网格({grids})', en: 'Showing: your grids ({grids})' },
-  'readership.legend.small': { zh: '<{k}:不足 {k} 人,为保护居民隐私不显示具体数字', en: '<{k}: fewer than {k} people; the number is not shown, to protect residents’ privacy' },
+  'readership.legend.small': { zh: '<{k}:有人但不足 {k} 人,为保护居民隐私不显示具体数字(0 照常显示)', en: '<{k}: at least one but fewer than {k} people; the number is not shown, to protect residents’ privacy (0 is shown)' },
   'readership.legend.hidden': { zh: '—:为防止由合计减去其他数字推算出上面的小数字而隐藏', en: '—: hidden so that a small figure cannot be worked out from a total minus the others' },
   'readership.legend.opens': {
     zh: '打开(估算):加载了邮件图片的人数。部分邮件服务会替所有收件人预先加载图片,因此只作参考,不计入阅读率和触达率。',

@@ -146,8 +146,8 @@ describe('figures', () => {
     // A-01's push readers are hidden (the other grids' are 0): its email readers are hidden with them, since
     // message readers − email readers would give the push readers (exactly, when nobody read by both).
     expect(A1).toMatchObject({ webpush: '—', email: '—' })
-    // B-01's single reader shows as <3, and so do its rates' sources; the rates are hidden.
-    expect(shown(rowOf(data, 'B-01')!)).toMatchObject({ subscribers: '3', submitted: '30', readers: '<3', messageReaders: '<3', readRate: '—', reach: '—', email: '<3', opens: '<3' })
+    // B-01's single reader shows as <3, and so do its rates' sources; the rates are hidden. Nobody opened: 0 is shown.
+    expect(shown(rowOf(data, 'B-01')!)).toMatchObject({ subscribers: '3', submitted: '30', readers: '<3', messageReaders: '<3', readRate: '—', reach: '—', email: '<3', opens: '0' })
     // 15 − 9 − would give B-01's 1 message reader: A-02's (5, the smallest other) is hidden beside it, and its rate.
     expect(rowOf(data, 'A-02')!.messageReaders).toEqual({ value: null, display: '—', state: 'hidden' })
     expect(rowOf(data, 'A-02')!.readRate.state).toBe('hidden')
@@ -334,7 +334,8 @@ describe('scoping', () => {
     const data = await dashboardData(payload, { ...(staffC as unknown as { id: Id; role: string }), collection: 'users' } as never, { contentType: 'issues', contentId: issue.id })
     expect(data.scope).toEqual({ all: false, grids: [] })
     expect(data.content!.rows).toEqual([])
-    expect(data.content!.total.readers.display).toBe('<3')
+    // No grid, so nobody: a zero identifies no one and is shown.
+    expect(data.content!.total.readers.display).toBe('0')
     expect(data.heatmap.grids).toEqual([])
   })
 

@@ -5,14 +5,15 @@ import type { ReadChannel } from '../../src/collections/Readership'
 import { SuppressionTable } from '../../src/readership/dashboardSuppression'
 
 /**
- * The small-group rule, without a database: every figure below k shows as
- * "<k", and no hidden figure can be worked out by subtraction. The attacker
- * here is independent of the code under test: it knows every shown figure and
- * every sum the table is made of (each column over the rows, each row's
- * readers over its channels, its message readers over email and push, and its
- * readers over message readers, share and site, which the data makes exact),
- * and solves every sum with one unknown, again and again, until it learns
- * nothing new.
+ * The small-group rule, without a database: every figure from 1 to k−1 shows
+ * as "<k" (a zero is shown), and no hidden figure can be worked out by
+ * subtraction. The attacker here is independent of the code under test: it
+ * knows every shown figure (zeros included) and every sum the table is made
+ * of (each column over the rows, each row's readers over its channels, its
+ * message readers over email and push, and its readers over message readers,
+ * share and site, which the data makes exact), and, again and again until it
+ * learns nothing new: solves every sum with one unknown, and pins the parts of
+ * a "<k" total made of k−1 or more "<k" parts (each must be 1).
  */
 const K = 3
 const content: ContentRef = { type: 'issues', id: 1, title: '第一期', number: 1, publishedAt: null, summary: '', grids: null }
@@ -72,10 +73,18 @@ function attack(rows: DashboardRow[], total: DashboardRow) {
     sums.push({ total: name(i, 'messageReaders'), parts: [name(i, 'ch.email'), name(i, 'ch.webpush')] })
     sums.push({ total: name(i, 'readers'), parts: [name(i, 'messageReaders'), name(i, 'ch.share'), name(i, 'ch.site')] })
   }
+  const small = new Set(all.flatMap(([i, r]) => measures(r).filter(([, f]) => f.state === 'small').map(([m]) => name(i, m))))
   for (let learned = true; learned; ) {
     learned = false
     for (const s of sums) {
       const unknown = [s.total, ...s.parts].filter((c) => cells.includes(c) && !known.has(c))
+      const unknownParts = s.parts.filter((p) => cells.includes(p) && !known.has(p))
+      const partsKnownSum = s.parts.filter((p) => known.has(p)).reduce((a, p) => a + known.get(p)!, 0)
+      if (small.has(s.total) && partsKnownSum === 0 && unknownParts.length >= K - 1 && unknownParts.every((p) => small.has(p))) {
+        for (const p of unknownParts) known.set(p, 1)
+        learned = true
+        continue
+      }
       if (unknown.length !== 1) continue
       const partsKnown = s.parts.filter((p) => known.has(p)).reduce((a, p) => a + known.get(p)!, 0)
       known.set(unknown[0], unknown[0] === s.total ? partsKnown : known.get(s.total)! - partsKnown)
@@ -142,7 +151,8 @@ function check(truth: Truth[], grids: GridInfo[]) {
     for (const [m, f] of figures) {
       if (f.state === 'na') continue
       const value = truthValue(truth, `${row}:${m}`)
-      if (value < K) expect(f.display, `${row}:${m}`).toBe(`<${K}`)
+      // 1..k−1: "<k", or withheld ("—") where "<k" would pin its parts; 0 and k+: the figure, or withheld.
+      if (value > 0 && value < K) expect([`<${K}`, '—'], `${row}:${m}`).toContain(f.display)
       else expect(f.display, `${row}:${m}`).toBe(f.state === 'shown' ? String(value) : '—')
       if (f.state !== 'shown') {
         expect(f.value, `${row}:${m}`).toBeNull()
@@ -156,8 +166,8 @@ function check(truth: Truth[], grids: GridInfo[]) {
     if (r.messageReaders.state !== 'shown') expect(r.readRate.state).not.toBe('shown')
     if (r.readers.state !== 'shown') expect(r.reach.state).not.toBe('shown')
   })
-  // What can be subtracted out of a total is never a small group either.
-  for (const h of hiddenSums) expect(h.sum, h.cells.join('+')).toBeGreaterThanOrEqual(K)
+  // What can be subtracted out of a total is never a small group either (a zero is no group).
+  for (const h of hiddenSums) if (h.sum > 0) expect(h.sum, h.cells.join('+')).toBeGreaterThanOrEqual(K)
   return report
 }
 
@@ -187,6 +197,15 @@ describe('small-group rule', () => {
     v.run()
     expect(parts.map((p) => v.state(p))).toEqual(['small', 'small', 'hidden', 'shown'])
     expect(v.state(vt)).toBe('shown')
+
+    // Zeros are shown; two "<3" parts of a "<3" total would each be 1: the total is withheld.
+    const w = new SuppressionTable(3)
+    const wp = [w.cell(1), w.cell(1), w.cell(0)]
+    const wt = w.cell(2)
+    w.sum(wt, wp)
+    w.run()
+    expect(wp.map((p) => w.state(p))).toEqual(['small', 'small', 'shown'])
+    expect(w.state(wt)).toBe('hidden')
   })
 
   it('a total minus the other grids does not give away a small grid (the subtraction case)', () => {
@@ -220,6 +239,21 @@ describe('small-group rule', () => {
     expect(report.total.readers.display).toBe('<3')
     expect(report.total.subscribers.display).toBe('8')
     expect(report.rows[0].opens.display).toBe('5')
+  })
+
+  it('email-only grids keep their read rate: no share or site readers is a zero, not a secret', () => {
+    const ch = (email: number) => ({ email, webpush: 0, share: 0, site: 0 })
+    const truth: Truth[] = [
+      { grid: '1', subscribers: 45, submitted: 40, readers: 20, messageReaders: 20, channels: ch(20), opens: 25 },
+      { grid: '2', subscribers: 33, submitted: 30, readers: 9, messageReaders: 9, channels: ch(9), opens: 12 },
+    ]
+    const grids: GridInfo[] = [1, 2].map((id) => ({ id, code: `G-${id}`, name: `网格${id}`, community: '甲', households: 400 }))
+    const report = check(truth, grids)
+    expect(report.rows.map((r) => [r.readRate.display, r.reach.display, r.channels.share.display])).toEqual([
+      ['50.0%', '5.0%', '0'],
+      ['30.0%', '2.3%', '0'],
+    ])
+    expect(report.total.readRate.display).toBe('41.4%')
   })
 
   it('random tables full of small counts: nothing small is shown or worked out', () => {
