@@ -131,7 +131,7 @@ export const Deliveries: CollectionConfig = {
   access: { read: editorsOnly, create: nobody, update: editorsOnly, delete: nobody },
   lockDocuments: false,
   hooks: { beforeChange: [editorTransition] },
-  // A test-send of a content's email to one address, before publishing (src/delivery/testSend.ts).
+  // A test-send of a content, before publishing, to one address (email) or this device (web push): src/delivery/testSend.ts.
   // Imported when called: the delivery modules import the collections.
   endpoints: [
     { path: '/test-send', method: 'post', handler: async (req) => (await import('../delivery/testSend')).testSendEndpoint(req) },

@@ -165,8 +165,8 @@ function DeliveryRow(props: { d: DeliveryDoc & { progress?: string }; transition
 
 /**
  * The client half: reads the content's deliveries through the REST API, and
- * reads them again every few seconds while one is queued or running and the
- * tab is visible (a hidden tab looks again when it is shown).
+ * reads them again every few seconds while one is queued or running (or a
+ * WeChat mass send is on its way) and the tab is visible (a hidden tab looks again when it is shown).
  */
 export function DeliveriesPanelClient(props: { collection: string; transitions: Transitions; vapidPublicKey: string | null; lang: Lang }) {
   const { collection, transitions, vapidPublicKey, lang } = props
@@ -196,7 +196,8 @@ export function DeliveriesPanelClient(props: { collection: string; transitions: 
       const docs = ((r.body?.docs ?? []) as DeliveryDoc[]).sort((a, b) => CHANNEL_ORDER.indexOf(a.channel) - CHANNEL_ORDER.indexOf(b.channel))
       setDeliveries(docs)
       setLoadError(null)
-      active = docs.some((d) => ACTIVE.includes(d.status))
+      // A mass send waiting for WeChat (and for 群发保护's confirmation) is still moving on a finished delivery.
+      active = docs.some((d) => ACTIVE.includes(d.status) || (d.wechat as { massSend?: { status?: string } } | null | undefined)?.massSend?.status === 'sending')
     } catch (err) {
       if (!alive.current) return
       setLoadError(t('panel.loadFailed', lang, { detail: (err as Error).message }))
