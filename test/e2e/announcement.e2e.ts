@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
 import { t } from '../../src/i18n/messages'
-import { api, choose, dismissToasts, docStatus, focusRichText, optionsOf, submit } from './support/admin'
+import { api, choose, dismissToasts, docStatus, focusRichText, leaveDocument, optionsOf, submit } from './support/admin'
 import { artifactsOnFailure, baseUrl, DEMO, launchBrowser, login, shot, staffContext } from './support/browser'
 
 /**
@@ -78,6 +78,7 @@ describe('a grid leader publishes an announcement for their grid, after an edito
     const approved = await submit(editor, '#action-save-draft', 'announcements')
     expect(approved.status(), await approved.text()).toBe(200)
     await shot(editor, 'c3-editor-approved')
+    await leaveDocument(editor, 'announcements', id)
     await context.close()
   })
 

@@ -79,3 +79,23 @@ export async function api(
     { path, method: init.method ?? 'GET', body: init.body },
   )
 }
+
+/**
+ * Leave a document's edit view and wait until Payload has released this
+ * user's lock on it. Closing a browser context straight after a save can leave
+ * the lock behind (a form-state request still in flight renews it), and the
+ * next user then meets Payload's "document locked" dialog instead of the form.
+ */
+export async function leaveDocument(page: Page, collection: string, id: string | number): Promise<void> {
+  await page.goto('/admin')
+  const me = (await api(page, '/api/users/me')).body?.user?.id
+  if (me === undefined) throw new Error('leaveDocument: nobody is logged in on this page')
+  const query = `/api/payload-locked-documents?depth=0&where[document.relationTo][equals]=${collection}&where[document.value][equals]=${id}&where[user.value][equals]=${me}`
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    const { body } = await api(page, query)
+    if (body?.totalDocs === 0) return
+    if (Date.now() > deadline) throw new Error(`the lock on ${collection} ${id} was not released within 30 s of leaving it`)
+    await page.waitForTimeout(250)
+  }
+}
