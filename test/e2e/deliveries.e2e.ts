@@ -11,7 +11,7 @@ import { startPushService, type PushService } from '../support/push-service'
 import { startSmtpServer, type SmtpTestServer } from '../support/smtp-server'
 import { startWechatEmulator, type WechatEmulator } from '../support/wechat-emulator'
 import { api, submit } from './support/admin'
-import { artifactsOnFailure, DEMO, launchBrowser, login, shot, staffContext } from './support/browser'
+import { artifactsOnFailure, DEMO, launchBrowser, login, shot, staffContext, stubPushManagerScript } from './support/browser'
 import { type E2EServer, startServer } from './support/server'
 
 /**
@@ -116,24 +116,6 @@ afterAll(async () => {
   await smtp?.close()
 })
 
-/** PushManager answers with a subscription of the local push service (made with the server's VAPID key). */
-function stubPushManager(sub: { endpoint: string; keys: { p256dh: string; auth: string } }) {
-  return `
-  (() => {
-    if (!('PushManager' in self)) return
-    let current = null
-    const make = () => ({ endpoint: ${JSON.stringify(sub.endpoint)}, expirationTime: null, options: { userVisibleOnly: true },
-      toJSON() { return { endpoint: this.endpoint, expirationTime: null, keys: ${JSON.stringify(sub.keys)} } },
-      unsubscribe: async () => { current = null; return true } })
-    PushManager.prototype.subscribe = async function (options) {
-      if (!options || !options.applicationServerKey) throw new DOMException('no key', 'InvalidAccessError')
-      current = make()
-      return current
-    }
-    PushManager.prototype.getSubscription = async function () { return current }
-  })()`
-}
-
 const panelRow = (page: Page, channel: string) => page.locator(`#deliveries-panel .deliveries-panel__delivery--${channel}`)
 const statusOf = (page: Page, channel: string) => panelRow(page, channel).getAttribute('data-status', { timeout: 5_000 }).catch(() => null)
 
@@ -169,7 +151,7 @@ test('an editor publishes, follows the delivery in the panel, pauses, resumes an
   const device = push.subscribe({ applicationServerKey: VAPID.publicKey })
   const context = await staffContext(browser, { baseURL: server.baseUrl })
   await context.grantPermissions(['notifications'], { origin: server.baseUrl })
-  await context.addInitScript(stubPushManager(device))
+  await context.addInitScript(stubPushManagerScript(device))
   const page = await context.newPage()
   await login(page, DEMO.editor)
   const draft = await api(page, '/api/policies?draft=true', {

@@ -8,7 +8,7 @@ import type { Browser, BrowserContext } from 'playwright-core'
 import webpush from 'web-push'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
-import { artifactsOnFailure, launchBrowser, shot } from './support/browser'
+import { artifactsOnFailure, launchBrowser, shot, stubPushManagerScript } from './support/browser'
 
 /**
  * A resident's whole subscription in Debian's chromium, against the Express
@@ -94,23 +94,6 @@ async function phone(init?: string): Promise<BrowserContext> {
   return context
 }
 
-/** The one stub: PushManager.subscribe answers as if the browser's push service had. */
-const stubPushService = (d: typeof device) => `
-  (() => {
-    if (!('PushManager' in self)) return
-    let current = null
-    const make = () => ({ endpoint: ${JSON.stringify(d.endpoint)}, expirationTime: null,
-      options: { userVisibleOnly: true },
-      toJSON() { return { endpoint: this.endpoint, expirationTime: null, keys: { p256dh: ${JSON.stringify(d.p256dh)}, auth: ${JSON.stringify(d.auth)} } } },
-      unsubscribe: async () => { current = null; return true } })
-    PushManager.prototype.subscribe = async function (options) {
-      if (!options || !options.applicationServerKey) throw new DOMException('no key', 'InvalidAccessError')
-      current = make()
-      return current
-    }
-    PushManager.prototype.getSubscription = async function () { return current }
-  })()`
-
 const find = async (email: string) =>
   (await m.payload.find({ collection: 'subscribers', where: { email: { equals: email } }, overrideAccess: true, depth: 0 })).docs[0] as unknown as
     | { id: string | number; status: string; topics: string[]; channels: string[] }
@@ -118,7 +101,7 @@ const find = async (email: string) =>
 
 describe('a resident subscribes on a phone', () => {
   test('with email and web push, confirms from the mail, changes preferences, gets a push, and unsubscribes', async () => {
-    const context = await phone(stubPushService(device))
+    const context = await phone(stubPushManagerScript({ endpoint: device.endpoint, keys: { p256dh: device.p256dh, auth: device.auth } }))
     await context.grantPermissions(['notifications'], { origin: m.base })
     const page = await context.newPage()
 

@@ -93,3 +93,26 @@ export async function login(page: Page, who: { email: string; password: string }
   await page.waitForURL((url) => !url.pathname.startsWith('/admin/login'), { timeout: 60_000 })
   await page.locator('.dashboard, .template-default').first().waitFor()
 }
+
+/**
+ * An init script standing in for the browser's push service, the one thing
+ * e2e cannot reach (Chromium's is Google's): PushManager.subscribe answers
+ * with `sub`, as the real one would, and refuses a call without an
+ * application server key as the real one does. Everything else is real.
+ */
+export function stubPushManagerScript(sub: { endpoint: string; keys: { p256dh: string; auth: string } }): string {
+  return `
+  (() => {
+    if (!('PushManager' in self)) return
+    let current = null
+    const make = () => ({ endpoint: ${JSON.stringify(sub.endpoint)}, expirationTime: null, options: { userVisibleOnly: true },
+      toJSON() { return { endpoint: this.endpoint, expirationTime: null, keys: ${JSON.stringify(sub.keys)} } },
+      unsubscribe: async () => { current = null; return true } })
+    PushManager.prototype.subscribe = async function (options) {
+      if (!options || !options.applicationServerKey) throw new DOMException('no key', 'InvalidAccessError')
+      current = make()
+      return current
+    }
+    PushManager.prototype.getSubscription = async function () { return current }
+  })()`
+}
