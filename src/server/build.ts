@@ -54,8 +54,46 @@ export async function runBuild(log: (msg: string) => void = (m) => process.stder
   log(`[build] done in ${Math.round((Date.now() - started) / 1000)} s`)
 }
 
+const LOCK = path.join(ROOT, '.next-build.lock')
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Build if the inputs changed since the last build. Processes that start at
+ * once (a web and a worker process on one checkout, or test files run in
+ * parallel) take turns through a lock file: one builds, the others wait and
+ * then find the build current. A lock left by a process that died is taken over.
+ */
 export async function ensureBuild() {
-  if (!buildIsCurrent()) await runBuild()
+  if (buildIsCurrent()) return
+  for (;;) {
+    try {
+      fs.writeFileSync(LOCK, String(process.pid), { flag: 'wx' })
+      break
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      let holder = 0
+      try {
+        holder = Number(fs.readFileSync(LOCK, 'utf8')) || 0
+      } catch {
+        continue // released meanwhile: try again at once
+      }
+      if (holder && !alive(holder)) fs.rmSync(LOCK, { force: true })
+      else await new Promise((r) => setTimeout(r, 500))
+    }
+  }
+  try {
+    if (!buildIsCurrent()) await runBuild()
+  } finally {
+    fs.rmSync(LOCK, { force: true })
+  }
 }
 
 // `npm run build`: build unconditionally.
