@@ -127,15 +127,14 @@ export function checkDraft(articles: DraftArticle[]): void {
 }
 
 /**
- * The cover as a JPEG under 64 KB: EXIF-rotated, flattened on white, at most
- * 900 px wide, quality stepped down, then size stepped down, until it fits.
+ * A JPEG under maxBytes: EXIF-rotated, flattened on white, at most `width` px
+ * wide, quality stepped down, then width stepped down by a quarter, until it
+ * fits; null when even `minWidth` at the lowest quality does not.
  */
-export async function fitThumb(input: Buffer, maxBytes: number = WECHAT_LIMITS.thumbBytes): Promise<Buffer> {
-  const meta = await sharp(input).metadata()
-  let width = Math.min(meta.width ?? 900, 900)
-  while (width >= 64) {
-    for (const quality of [82, 70, 58, 46, 34]) {
-      const out = await sharp(input)
+async function shrinkToJpeg(input: Buffer, maxBytes: number, opts: { width: number; minWidth: number; qualities: number[] }): Promise<Buffer | null> {
+  for (let width = opts.width; width >= opts.minWidth; width = Math.floor(width * 0.75)) {
+    for (const quality of opts.qualities) {
+      const out = await sharp(input, { animated: false })
         .rotate()
         .resize({ width, withoutEnlargement: true })
         .flatten({ background: '#ffffff' })
@@ -143,8 +142,15 @@ export async function fitThumb(input: Buffer, maxBytes: number = WECHAT_LIMITS.t
         .toBuffer()
       if (out.length < maxBytes) return out
     }
-    width = Math.floor(width * 0.75)
   }
+  return null
+}
+
+/** The cover as a JPEG under 64 KB, at most 900 px wide. */
+export async function fitThumb(input: Buffer, maxBytes: number = WECHAT_LIMITS.thumbBytes): Promise<Buffer> {
+  const meta = await sharp(input).metadata()
+  const out = await shrinkToJpeg(input, maxBytes, { width: Math.min(meta.width ?? 900, 900), minWidth: 64, qualities: [82, 70, 58, 46, 34] })
+  if (out) return out
   throw new ChannelError('config', 'thumb.cannot-fit', t('wechat.check.thumbCannotFit'), { field: 'cover' })
 }
 
@@ -155,19 +161,8 @@ export async function fitThumb(input: Buffer, maxBytes: number = WECHAT_LIMITS.t
  */
 export async function fitBodyImage(input: Buffer, maxBytes: number = WECHAT_LIMITS.bodyImageBytes): Promise<Buffer> {
   if (imageType(input) && input.length < maxBytes) return input
-  let width = 1080
-  while (width >= 200) {
-    for (const quality of [85, 72, 60]) {
-      const out = await sharp(input, { animated: false })
-        .rotate()
-        .resize({ width, withoutEnlargement: true })
-        .flatten({ background: '#ffffff' })
-        .jpeg({ quality, mozjpeg: true })
-        .toBuffer()
-      if (out.length < maxBytes) return out
-    }
-    width = Math.floor(width * 0.75)
-  }
+  const out = await shrinkToJpeg(input, maxBytes, { width: 1080, minWidth: 200, qualities: [85, 72, 60] })
+  if (out) return out
   throw new ChannelError('config', 'uploadimg.cannot-fit', t('wechat.check.imageTooLarge', 'zh', { size: sizeText(input.length) }), { field: 'image' })
 }
 
