@@ -19,7 +19,7 @@ import { langOf, t } from '../i18n/messages'
 import { loadSettings, mediaFor, richValues } from '../site/data'
 import { claimSlot, deleteClaims, newestClaims, type ClaimRow } from '../store/claims'
 import { claimNext, processOwner, withLease, type Lease } from '../store/leases'
-import { formatDateTime, isoDate } from '../templates/format'
+import { formatDateTime, streetDay } from '../templates/format'
 import { isMediaDoc, mediaSrc, type MediaDoc } from '../templates/html'
 import { mediaFileOf, wechatArticles } from '../templates/wechat'
 import { channelConfigured, deliverySettings } from './config'
@@ -147,9 +147,6 @@ async function readDelivery(payload: Payload, id: string | number): Promise<Deli
 }
 
 const stateOf = (d: Pick<DeliveryDoc, 'wechat'>): WechatState => ({ stage: 'images', ...((d.wechat ?? {}) as Partial<WechatState>) }) as WechatState
-
-/** The street's day (YYYY-MM-DD in TZ, default Asia/Shanghai): WeChat's daily quotas follow it. */
-export const streetDay = (at: Date = new Date()) => isoDate(at)
 
 /** The first moment of the street's next day. */
 export function nextStreetDay(from: Date = new Date()): Date {

@@ -3,9 +3,10 @@ import type { Payload } from 'payload'
 import { channelConfigured } from '../delivery/config'
 import { wechatClient } from '../delivery/wechat'
 import { readBuffer } from '../readership/buffer'
-import { applyReadRetention, rollupReadership, streetDay } from '../readership/rollup'
+import { applyReadRetention, rollupReadership } from '../readership/rollup'
 import { importWechatDay } from '../readership/wechatStats'
 import { env } from '../server/env'
+import { streetDay, streetZone } from '../templates/format'
 import { onceInWindow } from './periodic'
 
 /**
@@ -19,7 +20,7 @@ export const ROLLUP_EVERY_MS = 5 * 60_000
 /** WeChat publishes a day's figures the next morning. */
 const WECHAT_IMPORT_HOUR = 9
 
-const hourIn = (now: Date) => Number(new Intl.DateTimeFormat('en-GB', { timeZone: process.env.TZ || 'Asia/Shanghai', hour: '2-digit', hourCycle: 'h23' }).format(now))
+const hourIn = (now: Date) => Number(new Intl.DateTimeFormat('en-GB', { timeZone: streetZone(), hour: '2-digit', hourCycle: 'h23' }).format(now))
 const daySlot = (now: Date) => Number(streetDay(now).replace(/-/g, ''))
 const dayBefore = (day: string, n = 1) => {
   const d = new Date(`${day}T00:00:00Z`)

@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron'
 import type { Payload } from 'payload'
 
 import { runDueDeliveries } from '../delivery/pipeline'
+import { streetZone } from '../templates/format'
 import { runHousekeeping } from './housekeeping'
 import { runReadershipJobs } from './readership'
 import { runQueue, type QueueRun } from './runner'
@@ -75,7 +76,7 @@ export function startScheduler(payload: Payload, expression = process.env.JOB_TI
       running = false
     }
   }
-  const task: ScheduledTask = cron.schedule(expression, tick, { timezone: process.env.TZ || 'Asia/Shanghai', name: 'job-runner' })
+  const task: ScheduledTask = cron.schedule(expression, tick, { timezone: streetZone(), name: 'job-runner' })
   tickNow = () => void tick()
   log.info({ expression }, 'scheduler started')
   return {

@@ -5,7 +5,7 @@ import { CONTENT_SLUGS, type ContentSlug } from '../collections/contentCollectio
 import type { ReadRollupDoc, WechatArticleStatDoc } from '../collections/Readership'
 import { type Lang, type MessageKey, t } from '../i18n/messages'
 import { env } from '../server/env'
-import { isoDate } from '../templates/format'
+import { streetDay } from '../templates/format'
 import { SuppressionTable } from './dashboardSuppression'
 
 /**
@@ -341,7 +341,7 @@ export const gridsFor = (content: ContentRef, grids: GridInfo[]) =>
 
 function inRange(publishedAt: string | null, from?: string, to?: string) {
   if (!from && !to) return true
-  const day = isoDate(publishedAt)
+  const day = streetDay(publishedAt)
   if (!day) return false
   return (!from || day >= from) && (!to || day <= to)
 }

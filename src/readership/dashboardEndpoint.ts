@@ -3,7 +3,7 @@ import type { PayloadHandler, PayloadRequest } from 'payload'
 import { audit } from '../hooks/audit'
 import { type Lang, langOf, type MessageKey, t } from '../i18n/messages'
 import { csvLine } from '../site/subscribeCsv'
-import { isoDate } from '../templates/format'
+import { streetDay } from '../templates/format'
 import { type DashboardData, dashboardData, DashboardError, type DashboardOptions, type DashboardRow, READ_CHANNELS_SHOWN } from './dashboard'
 
 /**
@@ -92,7 +92,7 @@ export function dashboardCsv(data: DashboardData, lang: Lang = 'zh'): { text: st
     }
   } else {
     lines.push(csvLine([h('readership.col.type'), h('readership.col.content'), h('readership.col.published'), h('readership.col.households'), ...figureHeads]))
-    for (const { content, total } of data.contents) lines.push(csvLine([contentLabel(content.type, lang), content.title, isoDate(content.publishedAt), total.households ?? '', ...figures(total)]))
+    for (const { content, total } of data.contents) lines.push(csvLine([contentLabel(content.type, lang), content.title, streetDay(content.publishedAt), total.households ?? '', ...figures(total)]))
   }
   return { text: lines.join(''), rows: lines.length - 1 }
 }

@@ -3,6 +3,7 @@ import type { Payload, Where } from 'payload'
 import type { ReadEventDoc } from '../collections/ReadEvents'
 import type { ReadChannel, ReadRollupDoc } from '../collections/Readership'
 import { isUniqueViolation } from '../store/claims'
+import { streetDay } from '../templates/format'
 
 /**
  * The rollup: raw read events (and delivery receipts, for `submitted`) →
@@ -27,18 +28,6 @@ export const ROLLUP_DAYS = 3
 const ROLLUPS = 'read-rollups'
 const PAGE = 5_000
 const noTxn = { transactionID: undefined } as never
-
-export function streetTimeZone(): string {
-  return process.env.TZ || 'Asia/Shanghai'
-}
-
-const dayFormat = new Map<string, Intl.DateTimeFormat>()
-/** The calendar day (YYYY-MM-DD) of an instant in the street's time zone. */
-export function streetDay(at: Date | string, tz = streetTimeZone()): string {
-  let f = dayFormat.get(tz)
-  if (!f) dayFormat.set(tz, (f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })))
-  return f.format(typeof at === 'string' ? new Date(at) : at)
-}
 
 type Counts = Pick<ReadRollupDoc, 'submitted' | 'opens' | 'openReaders' | 'reads' | 'readers'>
 type Row = Omit<ReadRollupDoc, 'id'>

@@ -4,7 +4,7 @@ import type { ArticleDayStats, WechatClient } from '../channels/wechat/client'
 import type { DeliveryDoc } from '../collections/Deliveries'
 import type { WechatArticleStatDoc } from '../collections/Readership'
 import { isUniqueViolation } from '../store/claims'
-import { streetDay } from './rollup'
+import { streetDay } from '../templates/format'
 
 /**
  * WeChat's own figures per article (datacube/getarticlesummary: reads and

@@ -12,6 +12,7 @@ import {
 } from '../collections/Subscribers'
 import { type MessageKey, t } from '../i18n/messages'
 import { isUniqueViolation } from '../store/claims'
+import { streetZone } from '../templates/format'
 import {
   checkAddress,
   consentVersion,
@@ -145,8 +146,7 @@ function zonedDate(y: number, mo: number, d: number, h: number, mi: number, s: n
   const asUtc = Date.UTC(y, mo - 1, d, h, mi, s)
   const probe = new Date(asUtc)
   if (probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return new Date(NaN)
-  const zone = process.env.TZ || 'Asia/Shanghai'
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(probe)
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: streetZone(), hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(probe)
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value)
   const offset = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - asUtc
   return new Date(asUtc - offset)

@@ -1,19 +1,25 @@
 /** Dates as residents read them, in the street's time zone (TZ, default Asia/Shanghai). */
 
-const zone = () => process.env.TZ || 'Asia/Shanghai'
+/** The street's time zone: it governs schedules, "today" for WeChat's daily quota, and daily rollups. */
+export const streetZone = () => process.env.TZ || 'Asia/Shanghai'
 
 const formatters = new Map<string, Intl.DateTimeFormat>()
-function formatter(kind: 'date' | 'dateTime' | 'time'): Intl.DateTimeFormat {
-  const key = `${kind}:${zone()}`
+function formatter(kind: 'date' | 'dateTime' | 'time' | 'day'): Intl.DateTimeFormat {
+  const key = `${kind}:${streetZone()}`
   let f = formatters.get(key)
   if (!f) {
+    if (kind === 'day') {
+      f = new Intl.DateTimeFormat('en-CA', { timeZone: streetZone(), year: 'numeric', month: '2-digit', day: '2-digit' })
+      formatters.set(key, f)
+      return f
+    }
     const opts: Intl.DateTimeFormatOptions =
       kind === 'date'
         ? { year: 'numeric', month: 'long', day: 'numeric' }
         : kind === 'time'
           ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
           : { year: 'numeric', month: 'long', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
-    f = new Intl.DateTimeFormat('zh-CN', { timeZone: zone(), ...opts })
+    f = new Intl.DateTimeFormat('zh-CN', { timeZone: streetZone(), ...opts })
     formatters.set(key, f)
   }
   return f
@@ -43,11 +49,13 @@ export function formatTime(value: unknown): string {
   return d ? formatter('time').format(d) : ''
 }
 
-/** ISO date (YYYY-MM-DD) in the street's zone, for <time datetime>. */
-export function isoDate(value: unknown): string {
+/**
+ * The street's calendar day (YYYY-MM-DD) of an instant, now by default: for
+ * <time datetime>, rollup days and WeChat's daily quota alike. '' for no date.
+ */
+export function streetDay(value: unknown = new Date()): string {
   const d = parse(value)
-  if (!d) return ''
-  return new Intl.DateTimeFormat('en-CA', { timeZone: zone(), year: 'numeric', month: '2-digit', day: '2-digit' }).format(d)
+  return d ? formatter('day').format(d) : ''
 }
 
 /** Cut plain text to about `max` characters for descriptions. */

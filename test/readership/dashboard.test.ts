@@ -237,9 +237,9 @@ describe('figures', () => {
   })
 
   it('from/to choose the contents listed and trended by their publication day (street time)', async () => {
-    const { isoDate } = await import('../../src/templates/format')
-    const today = isoDate(new Date())
-    const tomorrow = isoDate(new Date(Date.now() + 86_400_000))
+    const { streetDay } = await import('../../src/templates/format')
+    const today = streetDay(new Date())
+    const tomorrow = streetDay(new Date(Date.now() + 86_400_000))
     const now = await dashboardData(payload, street.editor, { from: today, to: today })
     expect(now.contents.length).toBe(3)
     expect(now.trend).toHaveLength(2)

@@ -1,6 +1,6 @@
 import { plainTextOfRichText } from '../../hooks/textOf'
 import { type MessageKey, t } from '../../i18n/messages'
-import { clip, formatDate, formatDateTime, formatTime, isoDate } from '../format'
+import { clip, formatDate, formatDateTime, formatTime, streetDay } from '../format'
 import { esc, escLines, imgTag, isMediaDoc, safeHref } from '../html'
 import { contentPath, paths } from '../paths'
 import { renderRichTextCached } from '../richText'
@@ -36,7 +36,7 @@ function rich(ctx: PageContext, collection: Collection, doc: ContentBase, field:
 const describe = (summary: string | null | undefined, body: unknown) => summary?.trim() || clip(plainTextOfRichText(body), 120)
 
 const time = (value: unknown, text = formatDate(value)) =>
-  text ? `<time datetime="${esc(isoDate(value))}">${esc(text)}</time>` : ''
+  text ? `<time datetime="${esc(streetDay(value))}">${esc(text)}</time>` : ''
 
 const urgentBadge = (doc: { urgent?: boolean | null }) =>
   doc.urgent ? `<span class="badge urgent">${esc(t('site.urgent'))}</span> ` : ''
