@@ -1,10 +1,10 @@
 import type { Payload } from 'payload'
-import QRCode from 'qrcode'
 
 import type { Id } from '../access'
 import { shareLink } from '../delivery/links'
 import { type Lang, t } from '../i18n/messages'
 import { clip } from '../templates/format'
+import { qrSvg } from '../templates/qr'
 import { type ContentRef, DashboardError, findContent, type GridInfo, gridsFor, requestOf, type Viewer, viewerGrids } from './dashboard'
 
 /**
@@ -15,9 +15,6 @@ import { type ContentRef, DashboardError, findContent, type GridInfo, gridsFor, 
  * grids among theirs).
  */
 export type ShareKit = { grid: GridInfo; link: string; qrSvg: string; text: string }
-
-// The same QR settings as the grid subscribe kits (src/site/subscribeAdmin.ts).
-const qrOptions = { errorCorrectionLevel: 'M' as const, margin: 4 }
 
 /** The WeChat group text: grid, title, summary (clipped: group messages are read on phones), link. */
 export function shareText(content: Pick<ContentRef, 'title' | 'summary'>, grid: Pick<GridInfo, 'name'>, link: string, lang: Lang = 'zh'): string {
@@ -41,7 +38,7 @@ export async function shareKits(
   const kits: ShareKit[] = []
   for (const grid of gridsFor(content, view.grids)) {
     const link = shareLink(content.type, content.id, grid.id)
-    kits.push({ grid, link, qrSvg: await QRCode.toString(link, { ...qrOptions, type: 'svg' }), text: shareText(content, grid, link, lang) })
+    kits.push({ grid, link, qrSvg: await qrSvg(link), text: shareText(content, grid, link, lang) })
   }
   return { content, kits }
 }

@@ -2,12 +2,12 @@ import Busboy from 'busboy'
 import { type Request, type Response, Router } from 'express'
 import iconv from 'iconv-lite'
 import type { Payload, PayloadRequest } from 'payload'
-import QRCode from 'qrcode'
 
 import { isAdmin, isStaff, scopedGridIds, type StaffUser } from '../access'
 import { audit } from '../hooks/audit'
 import { t } from '../i18n/messages'
 import { publicUrl } from '../server/env'
+import { qrPng, qrSvg } from '../templates/qr'
 import { errorPage, forbiddenPage, notFoundPage } from '../templates/site/pages'
 import {
   doneLine,
@@ -107,13 +107,10 @@ export function createSubscribeAdminRouter(payload: Payload, opts: { context: (r
     )
   }))
 
-  const qrOptions = { errorCorrectionLevel: 'M' as const, margin: 4 }
-
   router.get('/admin-tools/share/:code/qr.png', handle(async (req, res) => {
     const grid = await shareGrid(req, res)
     if (!grid) return
-    // 1024 px: sharp enough for an A4 poster.
-    const png = await QRCode.toBuffer(subscribeLink(grid.code), { ...qrOptions, type: 'png', width: 1024 })
+    const png = await qrPng(subscribeLink(grid.code))
     securityHeaders(res)
     if (req.query.download) res.attachment(`subscribe-${grid.code}.png`)
     res.set({ 'Content-Type': 'image/png', 'Cache-Control': 'private, no-store' })
@@ -123,7 +120,7 @@ export function createSubscribeAdminRouter(payload: Payload, opts: { context: (r
   router.get('/admin-tools/share/:code/qr.svg', handle(async (req, res) => {
     const grid = await shareGrid(req, res)
     if (!grid) return
-    const svg = await QRCode.toString(subscribeLink(grid.code), { ...qrOptions, type: 'svg' })
+    const svg = await qrSvg(subscribeLink(grid.code))
     securityHeaders(res)
     if (req.query.download) res.attachment(`subscribe-${grid.code}.svg`)
     res.set({ 'Content-Type': 'image/svg+xml; charset=utf-8', 'Cache-Control': 'private, no-store' })
