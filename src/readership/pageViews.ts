@@ -58,18 +58,12 @@ export function countPageView(payload: Payload, req: IncomingMessage, res: Serve
     rid = randomBytes(16).toString('base64url')
     cookies.push(cookie(READER_COOKIE, rid))
   }
-  let grid = ''
-  if (t) {
-    grid = t.grid
-    // Remember the grid for this browser's later visits of the site (only the grid: nothing about the resident).
-    const current = GRID.exec(header)?.[1]
-    const held = current ? verifyCompact(current, 'grid-cookie', 1) : null
-    if (grid && !(held?.ok && held.fields[0] === grid)) cookies.push(gridCookie(grid))
-  } else {
-    const held = GRID.exec(header)?.[1]
-    const g = held ? verifyCompact(held, 'grid-cookie', 1) : null
-    if (g?.ok) grid = g.fields[0]
-  }
+  const heldCookie = GRID.exec(header)?.[1]
+  const held = heldCookie ? verifyCompact(heldCookie, 'grid-cookie', 1) : null
+  const heldGrid = held?.ok ? held.fields[0] : ''
+  const grid = t ? t.grid : heldGrid
+  // Remember the token's grid for this browser's later visits of the site (only the grid: nothing about the resident).
+  if (t && grid && grid !== heldGrid) cookies.push(gridCookie(grid))
   readBuffer(payload).add({
     contentType: content.type,
     contentId: content.id,

@@ -24,25 +24,11 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const { createClient } = require(workerData.driver)
 const client = createClient({ url: workerData.url })
-const ROW = '(?, ?, ?, ?, ?, ?, ?)'
-const statements = new Map()
-const statement = (n) => {
-  let s = statements.get(n)
-  if (!s) {
-    s = 'INSERT INTO read_events (content_type, content_id, grid, channel, kind, reader, at) VALUES ' + Array(n).fill(ROW).join(', ')
-    if (statements.size > 64) statements.clear()
-    statements.set(n, s)
-  }
-  return s
-}
 const ready = client.execute('PRAGMA busy_timeout = 15000').then(() => client.execute('PRAGMA synchronous = NORMAL'))
-parentPort.on('message', async ({ id, args }) => {
+parentPort.on('message', async ({ id, sql, args }) => {
   try {
     await ready
-    for (let i = 0; i < args.length; i += 7 * 4000) {
-      const slice = args.slice(i, i + 7 * 4000)
-      await client.execute({ sql: statement(slice.length / 7), args: slice })
-    }
+    await client.execute({ sql, args })
     parentPort.postMessage({ id, ok: true })
   } catch (err) {
     parentPort.postMessage({ id, ok: false, error: String((err && err.message) || err) })
@@ -82,13 +68,13 @@ export class SqliteEventWriter {
     return w
   }
 
-  /** Insert rows given as one flat array, 7 values per row (see store.ts for the columns). */
-  write(args: (string | null)[]): Promise<void> {
+  /** Run one statement (store.ts builds the multi-row INSERT) with its arguments. */
+  write(sql: string, args: (string | null)[]): Promise<void> {
     const w = this.start()
     const id = this.next++
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
-      w.postMessage({ id, args })
+      w.postMessage({ id, sql, args })
     })
   }
 

@@ -49,7 +49,7 @@ const failedWriters = new WeakSet<Payload>()
  * answering meanwhile; rejects (and the caller writes in this thread) if the
  * worker cannot run here.
  */
-async function writeOffThread(payload: Payload, args: (string | null)[]): Promise<void> {
+async function writeOffThread(payload: Payload, sql: string, args: (string | null)[]): Promise<void> {
   if (failedWriters.has(payload)) throw new Error('no read-event writer')
   let w = writers.get(payload)
   if (!w) {
@@ -57,7 +57,7 @@ async function writeOffThread(payload: Payload, args: (string | null)[]): Promis
     writers.set(payload, (w = new SqliteEventWriter(url)))
   }
   try {
-    await w.write(args)
+    await w.write(sql, args)
   } catch (err) {
     failedWriters.add(payload)
     payload.logger.warn({ component: 'readership', err }, 'read-event writer thread failed; writing in the main thread from now on')
@@ -91,7 +91,8 @@ export async function insertReadEvents(payload: Payload, rows: ReadEventRow[]): 
         args[k++] = r.reader
         args[k++] = r.at.toISOString()
       }
-      await inSqliteWriteTurn(payload, () => writeOffThread(payload, args).catch(() => db.client!.execute({ sql: eventInsertSql(slice.length), args })))
+      const sql = eventInsertSql(slice.length)
+      await inSqliteWriteTurn(payload, () => writeOffThread(payload, sql, args).catch(() => db.client!.execute({ sql, args })))
     }
     return
   }
