@@ -111,6 +111,12 @@ export const wechatSettings = () => ({
   confirmWindowMs: 30 * MINUTE,
 })
 
+/** The wait before the n-th look at something WeChat is still working on: doubling from the first poll, up to the longest. */
+export function pollDelayMs(n: number): number {
+  const { pollFirstMs, pollMaxMs } = wechatSettings()
+  return Math.min(pollMaxMs, pollFirstMs * 2 ** Math.min(n, 20))
+}
+
 // ---------------------------------------------------------------------------
 // The client of this process, made from the environment and kept (its token cache is worth keeping).
 
@@ -397,7 +403,7 @@ async function failStage(payload: Payload, d: DeliveryDoc, st: WechatState, err:
 /** One freepublish/get: final states end the stage; "publishing" schedules the next poll. */
 async function pollPublish(payload: Payload, d: DeliveryDoc, st: WechatState): Promise<boolean> {
   const log = payload.logger.child({ component: 'wechat', delivery: d.id })
-  const { pollFirstMs, pollMaxMs, publishTimeoutMs } = wechatSettings()
+  const { publishTimeoutMs } = wechatSettings()
   const state = await wechatClient().getPublish(st.publishId!)
   st.publishStatus = state.status
   st.polls = (st.polls ?? 0) + 1
@@ -408,7 +414,7 @@ async function pollPublish(payload: Payload, d: DeliveryDoc, st: WechatState): P
       await save(payload, d.id, { status: 'paused', reason: t('wechat.reason.publishTimeout', 'zh', { hours: Math.round(publishTimeoutMs / 3600_000) }), wechat: st })
       return false
     }
-    st.pollAt = new Date(Date.now() + Math.min(pollMaxMs, pollFirstMs * 2 ** st.polls)).toISOString()
+    st.pollAt = new Date(Date.now() + pollDelayMs(st.polls)).toISOString()
     await save(payload, d.id, { status: 'running', wechat: st, nextAttemptAt: new Date(new Date(st.submittedAt!).getTime() + publishTimeoutMs).toISOString() })
     return false
   }
@@ -445,7 +451,7 @@ async function pollPublish(payload: Payload, d: DeliveryDoc, st: WechatState): P
 }
 
 // ---------------------------------------------------------------------------
-// The poll job's work (src/jobs/wechatPoll.ts)
+// The poll job's work (src/jobs/wechat.ts)
 
 /** One due poll of one delivery, under its lease: publish status while publishing, mass-send status after a mass send. */
 export async function pollWechatDelivery(payload: Payload, id: string | number, owner = processOwner): Promise<boolean> {

@@ -30,13 +30,12 @@ export const wechatRetractTask: TaskConfig = {
   // Unexpected errors (the database, say) are retried by Payload; "not known yet" re-queues below.
   retries: { attempts: 5, backoff: { type: 'exponential', delay: 10_000 } },
   handler: async ({ input, req }) => {
-    const { retractWechat, wechatSettings } = await import('../delivery/wechat')
+    const { pollDelayMs, retractWechat } = await import('../delivery/wechat')
     const { delivery, attempt = 1 } = input as { delivery: string; attempt?: number }
     const outcome = await retractWechat(req.payload, String(delivery), { final: attempt >= RETRACT_ATTEMPTS })
     if (outcome === 'later') {
       // Not a failure: WeChat is still publishing, or the stages hold the delivery. Look again, less and less often.
-      const { pollFirstMs, pollMaxMs } = wechatSettings()
-      const waitUntil = new Date(Date.now() + Math.min(pollMaxMs, pollFirstMs * 2 ** Math.min(attempt, 20)))
+      const waitUntil = new Date(Date.now() + pollDelayMs(attempt))
       await req.payload.jobs.queue({ task: WECHAT_RETRACT_TASK as never, input: { delivery, attempt: attempt + 1 } as never, waitUntil, req })
     }
     return { output: { outcome } }
