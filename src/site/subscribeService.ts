@@ -173,8 +173,12 @@ export function checkAddress(raw: string): { ok: true; email: string } | { ok: f
   return { ok: true, email }
 }
 
-/** A browser's PushSubscription (JSON) as the page sends it; only https endpoints with well-formed keys. */
-export function checkPushSubscription(raw: unknown): PushInput | null {
+/**
+ * A browser's PushSubscription (JSON) as the page sends it; only public https
+ * endpoints with well-formed keys, except on `trustedOrigins` (push services
+ * of our own, which may be plain http or private; never offered to residents).
+ */
+export function checkPushSubscription(raw: unknown, trustedOrigins: readonly string[] = []): PushInput | null {
   let value = raw
   if (typeof raw === 'string') {
     if (!raw || raw.length > 4096) return null
@@ -193,7 +197,7 @@ export function checkPushSubscription(raw: unknown): PushInput | null {
     return null
   }
   // The server will POST to this URL: only public https push services, never a host inside our network.
-  if (url.protocol !== 'https:' || isPrivateHost(url.hostname)) return null
+  if (!trustedOrigins.includes(url.origin) && (url.protocol !== 'https:' || isPrivateHost(url.hostname))) return null
   const p256dh = v.keys?.p256dh
   const auth = v.keys?.auth
   const b64url = /^[A-Za-z0-9_-]+={0,2}$/
