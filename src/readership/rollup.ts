@@ -2,7 +2,7 @@ import type { Payload, Where } from 'payload'
 
 import type { ReadEventDoc } from '../collections/ReadEvents'
 import type { ReadChannel, ReadRollupDoc } from '../collections/Readership'
-import { isUniqueViolation } from '../store/claims'
+import { insertOrOverwrite } from '../store/upsert'
 import { streetDay } from '../templates/format'
 
 /**
@@ -168,16 +168,9 @@ export async function rollupReadership(payload: Payload, opts: { days?: number; 
         result.updated++
         continue
       }
-      try {
-        await payload.db.create({ collection: ROLLUPS, data: row, req: noTxn })
-        result.created++
-      } catch (err) {
-        if (!isUniqueViolation(err)) throw err
-        // Another process wrote the row meanwhile: write ours over it (both come from the same data).
-        const other = await payload.db.findOne<ReadRollupDoc>({ collection: ROLLUPS, where: { key: { equals: key } }, req: noTxn })
-        if (other) await payload.db.updateOne({ collection: ROLLUPS, id: other.id, data: counts(row), returning: false, req: noTxn })
-        result.updated++
-      }
+      // Another process may have written the row meanwhile: ours goes over it (both come from the same data).
+      if ((await insertOrOverwrite(payload, ROLLUPS, row)) === 'created') result.created++
+      else result.updated++
     }
   }
   // Rows of the window that the raw data no longer supports (e.g. events deleted as bots after the fact).

@@ -3,13 +3,13 @@ import type { Payload } from 'payload'
 import type { ArticleDayStats, WechatClient } from '../channels/wechat/client'
 import type { DeliveryDoc } from '../collections/Deliveries'
 import type { WechatArticleStatDoc } from '../collections/Readership'
-import { isUniqueViolation } from '../store/claims'
+import { insertOrOverwrite } from '../store/upsert'
 import { streetDay } from '../templates/format'
 
 /**
  * WeChat's own figures per article (datacube/getarticlesummary: reads and
  * shares of mass-sent articles on one day, aggregate only, no grid) into
- * wechat-article-stats, one row per article and day, upserted by key so an
+ * wechat-article-stats, one row per article and day, written over by key so an
  * import can run again.
  *
  * A datacube msgid is "<msg_data_id>_<article index>": it is matched to the
@@ -58,7 +58,7 @@ export async function importWechatDay(payload: Payload, client: Pick<WechatClien
       shareUsers: s.shareUsers,
       shares: s.shares,
     }
-    await upsert(payload, row)
+    await insertOrOverwrite(payload, 'wechat-article-stats', row)
     result.written++
   }
   if (result.unmatched.length) payload.logger.warn({ component: 'readership', day, unmatched: result.unmatched }, 'WeChat figures for articles no delivery sent')
@@ -68,19 +68,4 @@ export async function importWechatDay(payload: Payload, client: Pick<WechatClien
 /** An issue's articles have their own titles: match an article title to the delivery by the title prefix failing that. */
 function titleMatch(deliveries: WechatDelivery[], s: ArticleDayStats): WechatDelivery | undefined {
   return deliveries.find((d) => d.title && s.title && (s.title.startsWith(d.title) || d.title.startsWith(s.title)))
-}
-
-async function upsert(payload: Payload, row: Omit<WechatArticleStatDoc, 'id'>) {
-  const existing = await payload.db.findOne<WechatArticleStatDoc>({ collection: 'wechat-article-stats', where: { key: { equals: row.key } }, req: noTxn })
-  if (existing) {
-    await payload.db.updateOne({ collection: 'wechat-article-stats', id: existing.id, data: row, returning: false, req: noTxn })
-    return
-  }
-  try {
-    await payload.db.create({ collection: 'wechat-article-stats', data: row, req: noTxn })
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err
-    const other = await payload.db.findOne<WechatArticleStatDoc>({ collection: 'wechat-article-stats', where: { key: { equals: row.key } }, req: noTxn })
-    if (other) await payload.db.updateOne({ collection: 'wechat-article-stats', id: other.id, data: row, returning: false, req: noTxn })
-  }
 }
