@@ -101,11 +101,12 @@ export async function createDeliveries(payload: Payload, collection: ContentSlug
  * A WeChat article that was (or may be being) published is deleted by a job queued here.
  */
 export async function cancelDeliveries(payload: Payload, collection: ContentSlug, id: string | number, req: PayloadRequest): Promise<number> {
-  const where: Where = {
-    and: [{ contentType: { equals: collection } }, { contentId: { equals: String(id) } }, { status: { in: UNFINISHED } }],
-  }
+  // A content has one delivery per channel: read them all once.
+  const where: Where = { and: [{ contentType: { equals: collection } }, { contentId: { equals: String(id) } }] }
   const { docs } = await payload.db.find({ collection: 'deliveries', where, limit: 0, pagination: false, req: writeReq(req) })
-  for (const d of docs as unknown as DeliveryDoc[]) {
+  const all = docs as unknown as DeliveryDoc[]
+  const unfinished = all.filter((d) => UNFINISHED.includes(d.status))
+  for (const d of unfinished) {
     await payload.db.updateOne({
       collection: 'deliveries',
       id: d.id,
@@ -113,18 +114,9 @@ export async function cancelDeliveries(payload: Payload, collection: ContentSlug
       req: writeReq(req),
     })
   }
-  const wechat = await payload.db.find({
-    collection: 'deliveries',
-    where: { and: [{ contentType: { equals: collection } }, { contentId: { equals: String(id) } }, { channel: { equals: 'wechat' } }] },
-    limit: 0,
-    pagination: false,
-    req: writeReq(req),
-  })
-  // As they stood before this cancellation: one that was running may be submitting its publish right now.
-  const before = new Map((docs as unknown as DeliveryDoc[]).map((d) => [String(d.id), d.status]))
-  const rows = (wechat.docs as unknown as DeliveryDoc[]).map((d) => ({ ...d, status: before.get(String(d.id)) ?? d.status }))
-  await queueWechatRetraction(payload, rows, writeReq(req))
-  return docs.length
+  // Judged as they stood before this cancellation: one that was running may be submitting its publish right now.
+  await queueWechatRetraction(payload, all.filter((d) => d.channel === 'wechat'), writeReq(req))
+  return unfinished.length
 }
 
 /**
