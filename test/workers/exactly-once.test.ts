@@ -41,8 +41,8 @@ const slow = (i: number) => i % 10 === 5
 
 function spawnWorker(): Worker {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/workers/worker.ts'], {
-    env: { ...process.env, JOB_LEASE_SECONDS: String(LEASE_SECONDS), WORKER_LOOPS: String(LOOPS), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, JOB_LEASE_SECONDS: String(LEASE_SECONDS), WORKER_LOOPS: String(LOOPS), WORKER_WAIT_FOR_GO: '1', LOG_LEVEL: 'warn' },
+    stdio: ['pipe', 'pipe', 'pipe'],
   })
   const worker: Worker = {
     child,
@@ -87,13 +87,21 @@ async function until<T>(what: () => string, ms: number, probe: () => T | undefin
   }
 }
 
-/** Kill `worker` with SIGKILL while it is inside a slow job, after it has done a few; returns that job's item. */
-async function killInsideSlowJob(worker: Worker): Promise<string> {
+/** Let workers that reported ready begin, together. */
+const go = (...ws: Worker[]) => ws.forEach((w) => w.child.stdin!.write('go\n'))
+
+/**
+ * Kill `worker` with SIGKILL while it is inside a slow job, after it has done a
+ * few (and `beside`, if any, has done one: both at work at once); returns that job's item.
+ */
+async function killInsideSlowJob(worker: Worker, beside?: Worker): Promise<string> {
   const pid = worker.child.pid!
   const inFlight = await until(() => `the worker to start a slow job; it ${describeWorker(worker)}`, 90_000, () => {
-    const mine = readProbeLog(log).filter((l) => l.pid === pid)
+    const lines = readProbeLog(log)
+    const mine = lines.filter((l) => l.pid === pid)
     const done = new Set(mine.filter((l) => l.kind === 'done').map((l) => l.item))
     if (done.size < 3) return undefined
+    if (beside && !lines.some((l) => l.kind === 'done' && l.pid === beside.child.pid)) return undefined
     return mine.find((l) => l.kind === 'start' && slow(Number(l.item.slice(1))) && !done.has(l.item))?.item
   })
   worker.child.kill('SIGKILL')
@@ -127,9 +135,11 @@ afterAll(async () => {
 describe(`exactly once, with a worker killed mid-job (${mongoLeg ? 'two workers' : 'one worker, restarted'})`, () => {
   it('runs each of 200 jobs exactly once and takes over the killed worker\'s job after its lease', async () => {
     const [killed, beside] = await Promise.all([startWorker(), mongoLeg ? startWorker() : undefined])
-    const killedItem = await killInsideSlowJob(killed)
+    go(killed, ...(beside ? [beside] : []))
+    const killedItem = await killInsideSlowJob(killed, beside)
     const linesAtKill = readProbeLog(log).length
     const survivor = beside ?? (await startWorker())
+    if (!beside) go(survivor)
 
     await until(() => `the surviving worker to finish; it ${describeWorker(survivor)}`, 180_000, () => finished(survivor) || survivor.child.exitCode !== null)
     const summary = finished(survivor)

@@ -16,6 +16,13 @@ const { initPayload } = await import('../../src/server/payload')
 const { runQueue } = await import('../../src/jobs/runner')
 const payload = await initPayload()
 emit({ event: 'ready' })
+// With WORKER_WAIT_FOR_GO, start only on a line on stdin: workers started together begin together,
+// however long each took to load.
+if (process.env.WORKER_WAIT_FOR_GO) {
+  const { once } = await import('node:events')
+  process.stdin.setEncoding('utf8')
+  await once(process.stdin, 'data')
+}
 
 const deadline = Date.now() + Number(process.env.WORKER_MAX_MS || 150_000)
 const total = { ran: 0, tookOver: 0 }
