@@ -4,6 +4,8 @@
  * scheduler does, until no job is left unfinished. Reports on stdout as lines
  * "WORKER {json}": ready, then done with its totals.
  */
+import { once } from 'node:events'
+
 import { addTasks } from '../../src/jobs/config'
 import { probeTask } from './probeTask'
 
@@ -19,7 +21,6 @@ emit({ event: 'ready' })
 // With WORKER_WAIT_FOR_GO, start only on a line on stdin: workers started together begin together,
 // however long each took to load.
 if (process.env.WORKER_WAIT_FOR_GO) {
-  const { once } = await import('node:events')
   process.stdin.setEncoding('utf8')
   await once(process.stdin, 'data')
 }
