@@ -3,7 +3,7 @@ import type { Payload } from 'payload'
 import { env } from '../server/env'
 import { currentConsents } from '../site/subscribeService'
 import type { SubscriberDoc } from '../collections/Subscribers'
-import { closeEventWriter, insertHistory, insertReadEvents, type HistoryRow, type ReadEventRow } from './store'
+import { closeEventWriter, encodeReadEvent, insertEncodedReadEvents, insertHistory, type HistoryRow, type ReadEventRow } from './store'
 
 /**
  * Read events are answered at once and written later, in batches: kept in
@@ -14,15 +14,21 @@ import { closeEventWriter, insertHistory, insertReadEvents, type HistoryRow, typ
  * beyond `maxPending` (the database down for long) are the oldest dropped,
  * with an error in the log.
  */
-export type ReadEvent = ReadEventRow & {
+export type ReadEvent = Omit<ReadEventRow, 'at'> & {
+  /** When: a Date, or epoch milliseconds (what the hot path passes: no object to make). */
+  at: Date | number
   /** The subscriber's ref, present only for a resident who opted in to their own reading history. */
   history?: string
 }
+type HistoryEvent = { ref: string; contentType: string; contentId: string; at: Date }
 
 export type BufferOptions = { intervalMs?: number; maxBatch?: number; maxPending?: number }
 
 export class ReadBuffer {
-  private pending: ReadEvent[] = []
+  /** Encoded events (store.ts's encodeReadEvent), oldest first. */
+  private pending: string[] = []
+  /** The reads of residents who keep a reading history (few), written with the batch they came in. */
+  private pendingHistory: HistoryEvent[] = []
   private flushing: Promise<void> | null = null
   private timer: NodeJS.Timeout | null = null
   private readonly intervalMs: number
@@ -50,7 +56,17 @@ export class ReadBuffer {
 
   /** Take one event (never waits, never throws). */
   add(event: ReadEvent): void {
-    this.pending.push(event)
+    const line = encodeReadEvent(event)
+    if (line === null) {
+      this.payload.logger.error({ component: 'readership', contentType: event.contentType }, 'read event refused: a field holds a tab or line break')
+      return
+    }
+    this.pending.push(line)
+    if (event.history && event.kind === 'read') {
+      const at = typeof event.at === 'number' ? new Date(event.at) : event.at
+      this.pendingHistory.push({ ref: event.history, contentType: event.contentType, contentId: event.contentId, at })
+      if (this.pendingHistory.length > this.maxPending) this.pendingHistory.splice(0, this.pendingHistory.length - this.maxPending)
+    }
     this.stats.recorded++
     if (this.pending.length > this.maxPending) {
       const over = this.pending.length - this.maxPending
@@ -79,7 +95,7 @@ export class ReadBuffer {
     while (this.pending.length) {
       const batch = this.pending.slice(0, Math.max(this.maxBatch, 1))
       try {
-        await insertReadEvents(this.payload, batch)
+        await insertEncodedReadEvents(this.payload, batch)
       } catch (err) {
         this.stats.failedFlushes++
         this.payload.logger.error({ component: 'readership', err, waiting: this.pending.length }, 'writing read events failed; kept for the next flush')
@@ -87,22 +103,24 @@ export class ReadBuffer {
       }
       this.pending.splice(0, batch.length)
       this.stats.written += batch.length
-      await this.writeHistory(batch).catch((err) =>
+      const history = this.pendingHistory
+      this.pendingHistory = []
+      await this.writeHistory(history).catch((err) =>
         this.payload.logger.error({ component: 'readership', err }, 'writing reading history failed'),
       )
     }
   }
 
   /** History rows for residents who still hold the statistics consent now (the token may predate a withdrawal). */
-  private async writeHistory(batch: ReadEvent[]): Promise<void> {
-    const refs = [...new Set(batch.filter((e) => e.history && e.kind === 'read').map((e) => e.history as string))]
+  private async writeHistory(events: HistoryEvent[]): Promise<void> {
+    const refs = [...new Set(events.map((e) => e.ref))]
     if (!refs.length) return
     const { docs } = await this.payload.db.find({ collection: 'subscribers', where: { ref: { in: refs } }, limit: 0, pagination: false })
     const consenting = new Map<string, string>()
     for (const s of docs as unknown as SubscriberDoc[]) if (currentConsents(s).statistics?.granted) consenting.set(s.ref, String(s.id))
     const rows: HistoryRow[] = []
-    for (const e of batch) {
-      const subscriber = e.history && e.kind === 'read' ? consenting.get(e.history) : undefined
+    for (const e of events) {
+      const subscriber = consenting.get(e.ref)
       if (subscriber) rows.push({ subscriber, contentType: e.contentType, contentId: e.contentId, at: e.at })
     }
     await insertHistory(this.payload, rows)

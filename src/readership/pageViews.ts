@@ -71,7 +71,7 @@ export function countPageView(payload: Payload, req: IncomingMessage, res: Serve
     channel: t ? t.channel : 'site',
     kind: 'read',
     reader: t?.reader ?? anonReaderKey(content.type, content.id, rid!),
-    at: new Date(),
+    at: Date.now(),
     ...(t?.history ? { history: t.history } : {}),
   })
   if (cookies.length) res.appendHeader('Set-Cookie', cookies)

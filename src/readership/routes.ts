@@ -85,7 +85,7 @@ function record(payload: Payload, t: TrackToken, kind: 'open' | 'read') {
     channel: t.channel,
     kind,
     reader: t.reader ?? '',
-    at: new Date(),
+    at: Date.now(),
     ...(t.history ? { history: t.history } : {}),
   })
 }

@@ -4,7 +4,7 @@ import type { Payload } from 'payload'
 import { uniqueIndexReady } from '../store/receipts'
 import { sqliteUrl } from '../server/env'
 import { inSqliteWriteTurn } from '../store/sqlite'
-import { SqliteEventWriter } from './sqliteWriter'
+import { eventRowsJson, INSERT_EVENTS_SQL, SqliteEventWriter } from './sqliteWriter'
 
 /**
  * Bulk writes of the readership hot path, one native statement per batch
@@ -25,20 +25,24 @@ export type HistoryRow = { subscriber: string; contentType: string; contentId: s
 
 type Db = { name: string; client?: { execute: (q: { sql: string; args: (string | null)[] }) => Promise<unknown> }; drizzle?: { run: (q: unknown) => Promise<unknown> }; collections?: Record<string, { insertMany: (docs: unknown[], opts: { ordered: boolean }) => Promise<unknown> }> }
 
-/** SQLite binds at most 32,766 variables per statement; rows go in slices well under that. */
-const SQLITE_ROWS_PER_STATEMENT = 4_000
+/**
+ * A read event travels from the request to the database as one line of text,
+ * fields joined by tabs (none of them can hold one: ids, keys, slugs), its
+ * time as epoch milliseconds. The buffer keeps lines rather than objects, and
+ * a batch goes to the writer thread as one string: the request thread never
+ * builds a statement's arguments or clones thousands of them.
+ */
+const SEPARATORS = /[\t\n\r]/
 
-const EVENT_ROW = '(?, ?, ?, ?, ?, ?, ?)'
-const eventInsert = new Map<number, string>()
-/** The statement for n rows, built once per size (batches mostly come in a few sizes). */
-function eventInsertSql(n: number): string {
-  let text = eventInsert.get(n)
-  if (!text) {
-    text = `INSERT INTO read_events (content_type, content_id, grid, channel, kind, reader, at) VALUES ${Array(n).fill(EVENT_ROW).join(', ')}`
-    if (eventInsert.size > 64) eventInsert.clear()
-    eventInsert.set(n, text)
-  }
-  return text
+export function encodeReadEvent(e: Omit<ReadEventRow, 'at'> & { at: Date | number }): string | null {
+  const at = typeof e.at === 'number' ? e.at : e.at.getTime()
+  if (SEPARATORS.test(e.contentId + e.grid + e.reader + e.contentType) || !Number.isFinite(at)) return null
+  return `${e.contentType}\t${e.contentId}\t${e.grid}\t${e.channel}\t${e.kind}\t${e.reader}\t${at}`
+}
+
+export function decodeReadEvent(line: string): ReadEventRow {
+  const [contentType, contentId, grid, channel, kind, reader, at] = line.split('\t')
+  return { contentType, contentId, grid, channel: channel as ReadEventRow['channel'], kind: kind as ReadEventRow['kind'], reader, at: new Date(Number(at)) }
 }
 
 const writers = new WeakMap<Payload, SqliteEventWriter>()
@@ -49,7 +53,7 @@ const failedWriters = new WeakSet<Payload>()
  * answering meanwhile; rejects (and the caller writes in this thread) if the
  * worker cannot run here.
  */
-async function writeOffThread(payload: Payload, sql: string, args: (string | null)[]): Promise<void> {
+async function writeOffThread(payload: Payload, text: string): Promise<void> {
   if (failedWriters.has(payload)) throw new Error('no read-event writer')
   let w = writers.get(payload)
   if (!w) {
@@ -57,7 +61,7 @@ async function writeOffThread(payload: Payload, sql: string, args: (string | nul
     writers.set(payload, (w = new SqliteEventWriter(url)))
   }
   try {
-    await w.write(sql, args)
+    await w.write(text)
   } catch (err) {
     failedWriters.add(payload)
     payload.logger.warn({ component: 'readership', err }, 'read-event writer thread failed; writing in the main thread from now on')
@@ -72,34 +76,29 @@ export async function closeEventWriter(payload: Payload): Promise<void> {
   await w?.close()
 }
 
-export async function insertReadEvents(payload: Payload, rows: ReadEventRow[]): Promise<void> {
-  if (!rows.length) return
+/** Store encoded read events (encodeReadEvent's lines). */
+export async function insertEncodedReadEvents(payload: Payload, lines: string[]): Promise<void> {
+  if (!lines.length) return
   const db = payload.db as unknown as Db
   if (db.name === 'sqlite') {
-    // The libsql client directly, with positional arguments: building the statement through
-    // drizzle's sql template costs more than the insert itself at this size.
-    for (let i = 0; i < rows.length; i += SQLITE_ROWS_PER_STATEMENT) {
-      const slice = rows.slice(i, i + SQLITE_ROWS_PER_STATEMENT)
-      const args: (string | null)[] = new Array(slice.length * 7)
-      let k = 0
-      for (const r of slice) {
-        args[k++] = r.contentType
-        args[k++] = r.contentId
-        args[k++] = r.grid
-        args[k++] = r.channel
-        args[k++] = r.kind
-        args[k++] = r.reader
-        args[k++] = r.at.toISOString()
-      }
-      const sql = eventInsertSql(slice.length)
-      await inSqliteWriteTurn(payload, () => writeOffThread(payload, sql, args).catch(() => db.client!.execute({ sql, args })))
-    }
+    // The libsql client directly (drizzle's sql template costs more than the insert at this size).
+    const text = lines.join('\n')
+    await inSqliteWriteTurn(payload, () =>
+      writeOffThread(payload, text).catch(() => db.client!.execute({ sql: INSERT_EVENTS_SQL, args: [eventRowsJson(text)] })),
+    )
     return
   }
-  await db.collections!['read-events'].insertMany(
-    rows.map((r) => ({ contentType: r.contentType, contentId: r.contentId, grid: r.grid, channel: r.channel, kind: r.kind, reader: r.reader, at: r.at })),
-    { ordered: false },
-  )
+  await db.collections!['read-events'].insertMany(lines.map(decodeReadEvent), { ordered: false })
+}
+
+export async function insertReadEvents(payload: Payload, rows: ReadEventRow[]): Promise<void> {
+  const lines: string[] = []
+  for (const r of rows) {
+    const line = encodeReadEvent(r)
+    if (line === null) throw new Error(`read event for ${r.contentType} ${r.contentId} holds a tab or line break`)
+    lines.push(line)
+  }
+  await insertEncodedReadEvents(payload, lines)
 }
 
 /** History rows: one per subscriber and content; a row that exists already is kept as it is (the first read). */
