@@ -422,6 +422,12 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
     reset() {
       state = fresh()
       offsetMs = 0
+      // Holds too: a test that failed while a call was held must not leave it to the next.
+      holds.clear()
+      processGone = false
+      const w = waiting
+      waiting = []
+      for (const x of w) x.release()
     },
     snapshot() {
       const today = dayOf(now())
