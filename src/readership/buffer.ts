@@ -3,7 +3,8 @@ import type { Payload } from 'payload'
 import { env } from '../server/env'
 import { currentConsents } from '../site/subscribeService'
 import type { SubscriberDoc } from '../collections/Subscribers'
-import { closeEventWriter, encodeReadEvent, insertEncodedReadEvents, insertHistory, type HistoryRow, type ReadEventRow } from './store'
+import { encodeOpen, encodeReadEvent, type ReadEventRow } from './eventLines'
+import { closeEventWriter, insertEncodedReadEvents, insertHistory, type HistoryRow } from './store'
 
 /**
  * Read events are answered at once and written later, in batches: kept in
@@ -34,8 +35,8 @@ export class ReadBuffer {
   private readonly intervalMs: number
   private readonly maxBatch: number
   private readonly maxPending: number
-  /** Totals since start: what was accepted, written and dropped. */
-  readonly stats = { recorded: 0, written: 0, dropped: 0, failedFlushes: 0 }
+  /** Totals since start: what was accepted, written, refused when written (opens whose token does not hold) and dropped. */
+  readonly stats = { recorded: 0, written: 0, refused: 0, dropped: 0, failedFlushes: 0 }
 
   constructor(
     private readonly payload: Payload,
@@ -61,12 +62,25 @@ export class ReadBuffer {
       this.payload.logger.error({ component: 'readership', contentType: event.contentType }, 'read event refused: a field holds a tab or line break')
       return
     }
-    this.pending.push(line)
+    this.push(line)
     if (event.history && event.kind === 'read') {
       const at = typeof event.at === 'number' ? new Date(event.at) : event.at
       this.pendingHistory.push({ ref: event.history, contentType: event.contentType, contentId: event.contentId, at })
       if (this.pendingHistory.length > this.maxPending) this.pendingHistory.splice(0, this.pendingHistory.length - this.maxPending)
     }
+  }
+
+  /**
+   * Take an open of the email pixel with its token unchecked: it is checked
+   * when written, off the request thread (eventLines.ts). Never waits, never throws.
+   */
+  addOpen(token: string, at: number): void {
+    const line = encodeOpen(token, at)
+    if (line !== null) this.push(line)
+  }
+
+  private push(line: string): void {
+    this.pending.push(line)
     this.stats.recorded++
     if (this.pending.length > this.maxPending) {
       const over = this.pending.length - this.maxPending
@@ -94,15 +108,17 @@ export class ReadBuffer {
   private async write(): Promise<void> {
     while (this.pending.length) {
       const batch = this.pending.slice(0, Math.max(this.maxBatch, 1))
+      let stored: number
       try {
-        await insertEncodedReadEvents(this.payload, batch)
+        stored = await insertEncodedReadEvents(this.payload, batch)
       } catch (err) {
         this.stats.failedFlushes++
         this.payload.logger.error({ component: 'readership', err, waiting: this.pending.length }, 'writing read events failed; kept for the next flush')
         return
       }
       this.pending.splice(0, batch.length)
-      this.stats.written += batch.length
+      this.stats.written += stored
+      this.stats.refused += batch.length - stored
       const history = this.pendingHistory
       this.pendingHistory = []
       await this.writeHistory(history).catch((err) =>

@@ -1,6 +1,10 @@
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 
+import { checkCompact, compactKey } from '../tokens'
+import { eventRows } from './eventLines'
+import { decodeTrackFields, TRACK_FIELDS, TRACK_PURPOSE } from './tokens'
+
 /**
  * Read events into SQLite from a worker thread. The libsql driver is
  * synchronous: a batch insert (with its fsync: WAL, synchronous=FULL) blocks
@@ -18,10 +22,14 @@ import { Worker } from 'node:worker_threads'
  * what the in-memory buffer risks anyway.
  *
  * The worker's code is plain CommonJS run with `eval` and no loader flags, so
- * it starts the same under tsx, vitest and a production start; it receives a
- * batch as one string and builds the statement's argument itself (eventRowsJson), so
- * the request thread hands over a batch in a few microseconds.
+ * it starts the same under tsx, vitest and a production start. It receives a
+ * batch as one string (the request thread hands it over in microseconds),
+ * checks the open pixels' tokens and builds the rows itself, with the very
+ * functions this thread uses (eventRows, checkCompact, decodeTrackFields:
+ * each self-contained, taken as source text). It holds the token key for
+ * that; the key never leaves the process.
  */
+
 /**
  * One statement for a batch of any size: the rows go in as one JSON array
  * (SQLite's json_each unpacks it in C), which costs about 40% less per row
@@ -32,40 +40,33 @@ export const INSERT_EVENTS_SQL =
   'INSERT INTO read_events (content_type, content_id, grid, channel, kind, reader, at) ' +
   'SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6 FROM json_each(?)'
 
-/**
- * Encoded lines (store.ts, joined by newlines) → the JSON rows INSERT_EVENTS_SQL
- * takes, the time as ISO text (Payload's date columns). Self-contained plain
- * JavaScript on purpose: the writer thread runs this very function from its
- * source text (below), and this thread runs it when the writer cannot.
- */
-export function eventRowsJson(text: string): string {
-  const rows = text.split('\n')
-  for (let i = 0; i < rows.length; i++) {
-    const f = rows[i].split('\t')
-    f[6] = new Date(Number(f[6])).toISOString()
-    rows[i] = JSON.stringify(f)
-  }
-  return '[' + rows.join(',') + ']'
-}
-
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const { createClient } = require(workerData.driver)
-const eventRowsJson = ${eventRowsJson.toString()}
+const crypto = require('node:crypto')
+const checkCompact = ${checkCompact.toString()}
+const decodeTrackFields = ${decodeTrackFields.toString()}
+const eventRows = ${eventRows.toString()}
+const key = Buffer.from(workerData.key)
+const openToken = (token, at) => {
+  const fields = checkCompact(crypto, key, token, workerData.openPurpose, workerData.trackFields, at)
+  return typeof fields === 'string' ? null : decodeTrackFields(fields)
+}
 const client = createClient({ url: workerData.url })
 const ready = client.execute('PRAGMA busy_timeout = 15000').then(() => client.execute('PRAGMA synchronous = NORMAL'))
 parentPort.on('message', async ({ id, text }) => {
   try {
     await ready
-    await client.execute({ sql: workerData.sql, args: [eventRowsJson(text)] })
-    parentPort.postMessage({ id, ok: true })
+    const rows = eventRows(text, openToken)
+    if (rows.length) await client.execute({ sql: workerData.sql, args: [JSON.stringify(rows)] })
+    parentPort.postMessage({ id, ok: true, stored: rows.length })
   } catch (err) {
     parentPort.postMessage({ id, ok: false, error: String((err && err.message) || err) })
   }
 })
 `
 
-type Pending = { resolve: () => void; reject: (err: Error) => void }
+type Pending = { resolve: (stored: number) => void; reject: (err: Error) => void }
 
 export class SqliteEventWriter {
   private worker: Worker | null = null
@@ -77,13 +78,21 @@ export class SqliteEventWriter {
   private start(): Worker {
     if (this.worker) return this.worker
     const driver = createRequire(createRequire(import.meta.url).resolve('@payloadcms/db-sqlite')).resolve('@libsql/client')
-    const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { driver, url: this.url, sql: INSERT_EVENTS_SQL } })
+    const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: {
+        driver,
+        url: this.url,
+        sql: INSERT_EVENTS_SQL,
+        key: compactKey(),
+        openPurpose: TRACK_PURPOSE.open,
+        trackFields: TRACK_FIELDS,
+      },
+    })
     w.unref()
-    w.on('message', (m: { id: number; ok: boolean; error?: string }) => {
+    w.on('message', (m: { id: number; ok: boolean; stored?: number; error?: string }) => {
       const p = this.pending.get(m.id)
       if (!p) return
       this.pending.delete(m.id)
-      if (m.ok) p.resolve()
+      if (m.ok) p.resolve(m.stored ?? 0)
       else p.reject(new Error(`writing read events failed: ${m.error}`))
     })
     const fail = (err: Error) => {
@@ -97,11 +106,11 @@ export class SqliteEventWriter {
     return w
   }
 
-  /** Insert encoded read events (store.ts's lines, joined by newlines). */
-  write(text: string): Promise<void> {
+  /** Insert encoded read events (eventLines.ts, joined by newlines); resolves to how many were stored. */
+  write(text: string): Promise<number> {
     const w = this.start()
     const id = this.next++
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<number>((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
       w.postMessage({ id, text })
     })

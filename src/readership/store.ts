@@ -4,46 +4,20 @@ import type { Payload } from 'payload'
 import { uniqueIndexReady } from '../store/receipts'
 import { sqliteUrl } from '../server/env'
 import { inSqliteWriteTurn } from '../store/sqlite'
-import { eventRowsJson, INSERT_EVENTS_SQL, SqliteEventWriter } from './sqliteWriter'
+import { checkOpenToken, encodeReadEvent, eventRows, rowDocument, type ReadEventRow } from './eventLines'
+import { INSERT_EVENTS_SQL, SqliteEventWriter } from './sqliteWriter'
+
+export type { ReadEventRow }
 
 /**
  * Bulk writes of the readership hot path, one native statement per batch
  * (Payload's create is one row per call, and on SQLite one write turn each):
- * a multi-row INSERT on SQLite, insertMany on MongoDB. Both tested on both
+ * one INSERT of a JSON array on SQLite, insertMany on MongoDB. Both tested on both
  * databases (test/readership/).
  */
-export type ReadEventRow = {
-  contentType: string
-  contentId: string
-  grid: string
-  channel: 'email' | 'webpush' | 'share' | 'site'
-  kind: 'open' | 'read'
-  reader: string
-  at: Date
-}
 export type HistoryRow = { subscriber: string; contentType: string; contentId: string; at: Date }
 
 type Db = { name: string; client?: { execute: (q: { sql: string; args: (string | null)[] }) => Promise<unknown> }; drizzle?: { run: (q: unknown) => Promise<unknown> }; collections?: Record<string, { insertMany: (docs: unknown[], opts: { ordered: boolean }) => Promise<unknown> }> }
-
-/**
- * A read event travels from the request to the database as one line of text,
- * fields joined by tabs (none of them can hold one: ids, keys, slugs), its
- * time as epoch milliseconds. The buffer keeps lines rather than objects, and
- * a batch goes to the writer thread as one string: the request thread never
- * builds a statement's arguments or clones thousands of them.
- */
-const SEPARATORS = /[\t\n\r]/
-
-export function encodeReadEvent(e: Omit<ReadEventRow, 'at'> & { at: Date | number }): string | null {
-  const at = typeof e.at === 'number' ? e.at : e.at.getTime()
-  if (SEPARATORS.test(e.contentId + e.grid + e.reader + e.contentType) || !Number.isFinite(at)) return null
-  return `${e.contentType}\t${e.contentId}\t${e.grid}\t${e.channel}\t${e.kind}\t${e.reader}\t${at}`
-}
-
-export function decodeReadEvent(line: string): ReadEventRow {
-  const [contentType, contentId, grid, channel, kind, reader, at] = line.split('\t')
-  return { contentType, contentId, grid, channel: channel as ReadEventRow['channel'], kind: kind as ReadEventRow['kind'], reader, at: new Date(Number(at)) }
-}
 
 const writers = new WeakMap<Payload, SqliteEventWriter>()
 const failedWriters = new WeakSet<Payload>()
@@ -53,7 +27,7 @@ const failedWriters = new WeakSet<Payload>()
  * answering meanwhile; rejects (and the caller writes in this thread) if the
  * worker cannot run here.
  */
-async function writeOffThread(payload: Payload, text: string): Promise<void> {
+async function writeOffThread(payload: Payload, text: string): Promise<number> {
   if (failedWriters.has(payload)) throw new Error('no read-event writer')
   let w = writers.get(payload)
   if (!w) {
@@ -61,7 +35,7 @@ async function writeOffThread(payload: Payload, text: string): Promise<void> {
     writers.set(payload, (w = new SqliteEventWriter(url)))
   }
   try {
-    await w.write(text)
+    return await w.write(text)
   } catch (err) {
     failedWriters.add(payload)
     payload.logger.warn({ component: 'readership', err }, 'read-event writer thread failed; writing in the main thread from now on')
@@ -76,19 +50,24 @@ export async function closeEventWriter(payload: Payload): Promise<void> {
   await w?.close()
 }
 
-/** Store encoded read events (encodeReadEvent's lines). */
-export async function insertEncodedReadEvents(payload: Payload, lines: string[]): Promise<void> {
-  if (!lines.length) return
+/** Store encoded read events (eventLines.ts); resolves to how many were stored (opens whose token does not hold are not). */
+export async function insertEncodedReadEvents(payload: Payload, lines: string[]): Promise<number> {
+  if (!lines.length) return 0
   const db = payload.db as unknown as Db
+  const text = lines.join('\n')
   if (db.name === 'sqlite') {
     // The libsql client directly (drizzle's sql template costs more than the insert at this size).
-    const text = lines.join('\n')
-    await inSqliteWriteTurn(payload, () =>
-      writeOffThread(payload, text).catch(() => db.client!.execute({ sql: INSERT_EVENTS_SQL, args: [eventRowsJson(text)] })),
+    return inSqliteWriteTurn(payload, () =>
+      writeOffThread(payload, text).catch(async () => {
+        const rows = eventRows(text, checkOpenToken)
+        if (rows.length) await db.client!.execute({ sql: INSERT_EVENTS_SQL, args: [JSON.stringify(rows)] })
+        return rows.length
+      }),
     )
-    return
   }
-  await db.collections!['read-events'].insertMany(lines.map(decodeReadEvent), { ordered: false })
+  const rows = eventRows(text, checkOpenToken)
+  if (rows.length) await db.collections!['read-events'].insertMany(rows.map(rowDocument), { ordered: false })
+  return rows.length
 }
 
 export async function insertReadEvents(payload: Payload, rows: ReadEventRow[]): Promise<void> {

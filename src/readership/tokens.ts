@@ -38,35 +38,43 @@ export type TrackToken = {
 
 const CHANNEL_CODE: Record<TrackChannel, string> = { email: 'e', webpush: 'w', share: 's' }
 const TYPE_CODE: Record<ContentSlug, string> = { issues: 'i', events: 'e', policies: 'p', announcements: 'a' }
-const decode = <T extends string>(map: Record<T, string>) => Object.fromEntries(Object.entries(map).map(([k, v]) => [v, k])) as Record<string, T>
-const CHANNEL_OF = decode(CHANNEL_CODE)
-const TYPE_OF = decode(TYPE_CODE)
-const PURPOSE: Record<TrackPurpose, string> = { open: 'track-open', read: 'track-read', click: 'track-click' }
-const FIELDS = 7
+export const TRACK_PURPOSE: Record<TrackPurpose, string> = { open: 'track-open', read: 'track-read', click: 'track-click' }
+export const TRACK_FIELDS = 7
 
 /** Message links are good for a little over a year; share links (printed as QR codes) do not expire. */
 export const MESSAGE_TOKEN_TTL_SECONDS = 400 * 24 * 3600
 
 export function signTrack(purpose: TrackPurpose, t: TrackToken, opts: { ttlSeconds?: number; now?: number } = {}): string {
   const fields = [CHANNEL_CODE[t.channel], TYPE_CODE[t.contentType], t.contentId, t.grid, t.reader ?? '', t.history ?? '', t.target ?? '']
-  return signCompact(PURPOSE[purpose], fields, opts)
+  return signCompact(TRACK_PURPOSE[purpose], fields, opts)
+}
+
+/**
+ * A checked token's fields → what it says; null for fields no key of ours
+ * signs (an older format). Self-contained, like checkCompact: the writer
+ * thread runs it from its source text, so the codes are written in (the
+ * inverse of CHANNEL_CODE and TYPE_CODE; a test holds them together).
+ */
+export function decodeTrackFields(fields: string[]): TrackToken | null {
+  const c = fields[0]
+  const ty = fields[1]
+  const channel = c === 'e' ? 'email' : c === 'w' ? 'webpush' : c === 's' ? 'share' : null
+  const contentType = ty === 'i' ? 'issues' : ty === 'e' ? 'events' : ty === 'p' ? 'policies' : ty === 'a' ? 'announcements' : null
+  if (!channel || !contentType || !fields[2]) return null
+  const out: TrackToken = { channel, contentType, contentId: fields[2], grid: fields[3] }
+  if (fields[4]) out.reader = fields[4]
+  if (fields[5]) out.history = fields[5]
+  if (fields[6]) out.target = fields[6]
+  return out
 }
 
 export type TrackVerified = { ok: true; token: TrackToken }
 
 export function verifyTrack(token: unknown, purpose: TrackPurpose, now = Date.now()): TrackVerified | Refused {
-  const v = verifyCompact(token, PURPOSE[purpose], FIELDS, now)
+  const v = verifyCompact(token, TRACK_PURPOSE[purpose], TRACK_FIELDS, now)
   if (!v.ok) return v
-  const [c, ty, contentId, grid, reader, history, target] = v.fields
-  const channel = CHANNEL_OF[c]
-  const contentType = TYPE_OF[ty]
-  // Only our own key signs tokens, so this is a token from an older format: refuse it as unreadable.
-  if (!channel || !contentType || !contentId) return { ok: false, reason: 'malformed' }
-  const out: TrackToken = { channel, contentType, contentId, grid }
-  if (reader) out.reader = reader
-  if (history) out.history = history
-  if (target) out.target = target
-  return { ok: true, token: out }
+  const t = decodeTrackFields(v.fields)
+  return t ? { ok: true, token: t } : { ok: false, reason: 'malformed' }
 }
 
 const contentRef = (contentType: string, contentId: string | number) => `${contentType}:${contentId}`

@@ -3,8 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest'
 
 import type { ReadEventDoc } from '../../src/collections/ReadEvents'
 import { ReadBuffer } from '../../src/readership/buffer'
-import { eventRowsJson, SqliteEventWriter } from '../../src/readership/sqliteWriter'
-import { decodeReadEvent, encodeReadEvent, insertEncodedReadEvents, insertReadEvents, type ReadEventRow } from '../../src/readership/store'
+import { checkOpenToken, encodeOpen, encodeReadEvent, eventRows, type ReadEventRow } from '../../src/readership/eventLines'
+import { SqliteEventWriter } from '../../src/readership/sqliteWriter'
+import { insertEncodedReadEvents, insertReadEvents } from '../../src/readership/store'
+import { readerKey, signTrack, type TrackToken } from '../../src/readership/tokens'
 import { testPayload } from '../support/payload'
 
 let payload: Payload
@@ -36,11 +38,25 @@ const stored = async (contentId: string) => {
 }
 const plain = (rows: ReadEventRow[]) => rows.map((r) => ({ ...r, at: r.at.toISOString() }))
 
+/** On SQLite through the writer thread itself (not the fallback in this thread), on MongoDB through insertMany. */
+async function write(lines: string[]): Promise<number> {
+  if (payload.db.name !== 'sqlite') return insertEncodedReadEvents(payload, lines)
+  const writer = new SqliteEventWriter((payload.db as unknown as { clientConfig: { url: string } }).clientConfig.url)
+  try {
+    return await writer.write(lines.join('\n'))
+  } finally {
+    await writer.close()
+  }
+}
+
 describe('read events as encoded lines', () => {
-  it('round-trip every field, the time to the millisecond', () => {
-    const r = row(7)
-    expect(decodeReadEvent(encodeReadEvent(r)!)).toEqual(r)
-    expect(encodeReadEvent({ ...r, at: r.at.getTime() })).toBe(encodeReadEvent(r))
+  it('become rows in the table\'s column order, the time as ISO text to the millisecond', () => {
+    const rows = [row(3), row(4)]
+    expect(eventRows(rows.map((r) => encodeReadEvent(r)!).join('\n'), checkOpenToken)).toEqual([
+      ['policies', 'store-1', '0', 'email', 'read', 'k3_-x', '2026-11-20T01:02:03.003Z'],
+      ['policies', 'store-1', '1', 'share', 'open', 'k4_-x', '2026-11-20T01:02:03.004Z'],
+    ])
+    expect(encodeReadEvent({ ...rows[0], at: rows[0].at.getTime() })).toBe(encodeReadEvent(rows[0]))
   })
 
   it('refuse a field holding a separator, and a time that is not one: the buffer drops that event alone, loudly', async () => {
@@ -56,28 +72,49 @@ describe('read events as encoded lines', () => {
     expect(await stored('store-bad')).toEqual(plain([row(2, { contentId: 'store-bad' })]))
   })
 
-  it('go to SQLite as one JSON array of rows, the time as ISO text', () => {
-    const rows = [row(3), row(4)]
-    expect(JSON.parse(eventRowsJson(rows.map((r) => encodeReadEvent(r)!).join('\n')))).toEqual([
-      ['policies', 'store-1', '0', 'email', 'read', 'k3_-x', '2026-11-20T01:02:03.003Z'],
-      ['policies', 'store-1', '1', 'share', 'open', 'k4_-x', '2026-11-20T01:02:03.004Z'],
-    ])
+  it('are stored as they were sent', async () => {
+    const rows = Array.from({ length: 1_500 }, (_, i) => row(i, { contentId: 'store-2' }))
+    expect(await write(rows.map((r) => encodeReadEvent(r)!))).toBe(1_500)
+    expect(await stored('store-2')).toEqual(plain(rows))
+  })
+})
+
+describe('opens of the email pixel, their tokens checked when written', () => {
+  const at = Date.UTC(2026, 10, 21, 8, 0, 0, 5)
+  const t: TrackToken = { channel: 'email', contentType: 'events', contentId: 'store-open', grid: '4', reader: readerKey('events', 'store-open', 'ref-o') }
+  const good = signTrack('open', t, { ttlSeconds: 3600, now: at })
+  const expected = { contentType: 'events', contentId: 'store-open', grid: '4', channel: 'email', kind: 'open', reader: t.reader, at: new Date(at).toISOString() }
+
+  it('keep only what could be a token at all', () => {
+    expect(encodeOpen(good, at)).toBe(`${good}\t${at}`)
+    for (const junk of ['', 'a\tb', 'x'.repeat(601), '<script>', 'a/b', 'a%2Eb']) expect(encodeOpen(junk, at)).toBeNull()
   })
 
-  it('are stored as they were sent: on SQLite by the writer thread itself, on MongoDB by insertMany', async () => {
-    const rows = Array.from({ length: 1_500 }, (_, i) => row(i, { contentId: 'store-2' }))
-    const text = rows.map((r) => encodeReadEvent(r)!).join('\n')
-    if (payload.db.name === 'sqlite') {
-      const url = (payload.db as unknown as { clientConfig: { url: string } }).clientConfig.url
-      const writer = new SqliteEventWriter(url)
-      try {
-        await writer.write(text)
-      } finally {
-        await writer.close()
-      }
-    } else {
-      await insertEncodedReadEvents(payload, text.split('\n'))
-    }
-    expect(await stored('store-2')).toEqual(plain(rows))
+  it('become a row of what the token says; forged, altered, expired and other-purpose tokens record nothing', async () => {
+    const altered = good.replace('.4.', '.5.')
+    expect(altered).not.toBe(good)
+    const expired = signTrack('open', t, { ttlSeconds: 60, now: at - 3_600_000 })
+    const click = signTrack('click', t)
+    const forged = `e.e.store-open.4.${t.reader}...${'A'.repeat(16)}`
+    const lines = [good, altered, expired, click, forged, good].map((tok) => encodeOpen(tok, at)!)
+    // A read among them is kept as it is.
+    lines.push(encodeReadEvent(row(1, { contentId: 'store-open', at: new Date(at + 1) }))!)
+
+    expect(eventRows(lines.join('\n'), checkOpenToken).map((r) => r[1] + r[4])).toEqual(['store-openopen', 'store-openopen', 'store-openread'])
+    expect(await write(lines)).toBe(3)
+    const opens = (await stored('store-open')).filter((r) => r.kind === 'open')
+    expect(opens).toEqual([expected, expected])
+  })
+
+  it('through the buffer, as the pixel route gives them: counted as refused when the token does not hold', async () => {
+    const b = new ReadBuffer(payload, { intervalMs: 60_000 })
+    const other = { ...t, contentId: 'store-open-2' }
+    b.addOpen(signTrack('open', other), Date.now())
+    b.addOpen(signTrack('open', other).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), Date.now())
+    b.addOpen('not a token', Date.now())
+    expect(b.size).toBe(2)
+    await b.stop()
+    expect(b.stats).toMatchObject({ recorded: 2, written: 1, refused: 1 })
+    expect((await stored('store-open-2')).map((r) => r.kind)).toEqual(['open'])
   })
 })

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 
 import { messageLinks, shareLink } from '../../src/delivery/links'
-import { anonReaderKey, readerKey, signTrack, verifyTrack, type TrackToken } from '../../src/readership/tokens'
+import { CONTENT_SLUGS } from '../../src/collections/contentCollection'
+import { anonReaderKey, readerKey, signTrack, TRACK_CHANNELS, verifyTrack, type TrackToken } from '../../src/readership/tokens'
 import { signCompact, verifyCompact } from '../../src/tokens'
 
 const base: TrackToken = { channel: 'email', contentType: 'issues', contentId: '12', grid: '3', reader: readerKey('issues', '12', 'refA') }
@@ -24,6 +25,14 @@ describe('tracking tokens', () => {
     expect(signTrack('open', base).length).toBeLessThan(70)
   })
 
+  it('decode every channel and content type they can be signed with (the decoder writes the codes in)', () => {
+    for (const channel of TRACK_CHANNELS)
+      for (const contentType of CONTENT_SLUGS) {
+        const t = { ...base, channel, contentType }
+        expect(verifyTrack(signTrack('open', t), 'open')).toEqual({ ok: true, token: t })
+      }
+  })
+
   it('refuse every altered character as forged or malformed, never accepted', () => {
     const token = signTrack('open', base)
     const changed = alterations(token)
@@ -43,7 +52,7 @@ describe('tracking tokens', () => {
     const pixel = signTrack('open', base)
     expect(verifyTrack(pixel, 'click')).toEqual({ ok: false, reason: 'forged' })
     expect(verifyTrack(pixel, 'read')).toEqual({ ok: false, reason: 'forged' })
-    for (const junk of ['', 'x', 'a.b', '../../etc', 'e.i.1.2.3.4.5.6.7.8.9', 'x'.repeat(700), 42, null])
+    for (const junk of ['', 'x', 'a.b', '../../etc', 'e.i.1.2.3.4.5.6.7.8.9', 'x'.repeat(700), `${'x'.repeat(585)}.${'A'.repeat(16)}`, 42, null])
       expect(verifyTrack(junk, 'open').ok).toBe(false)
     // The JSON-token key and purpose do not make compact tokens.
     const other = signCompact('prefs', ['e', 'i', '12', '3', '', '', ''])
