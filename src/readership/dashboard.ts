@@ -317,18 +317,14 @@ export async function viewerGrids(payload: Payload, req: PayloadRequest): Promis
   return { all, grids: list }
 }
 
-/** Active subscribers per grid (id as text). */
+/** Active subscribers per grid (id as text): one count per grid, all at once (Payload has no grouped count). */
 async function subscriberCounts(payload: Payload, grids: GridInfo[]): Promise<Map<string, number>> {
-  const out = new Map<string, number>()
-  for (const g of grids) {
-    const { totalDocs } = await payload.count({
-      collection: 'subscribers',
-      where: { and: [{ grid: { equals: g.id } }, { status: { equals: 'active' } }] },
-      overrideAccess: true,
-    })
-    out.set(String(g.id), totalDocs)
-  }
-  return out
+  const counts = await Promise.all(
+    grids.map((g) =>
+      payload.count({ collection: 'subscribers', where: { and: [{ grid: { equals: g.id } }, { status: { equals: 'active' } }] }, overrideAccess: true }),
+    ),
+  )
+  return new Map(grids.map((g, i) => [String(g.id), counts[i].totalDocs]))
 }
 
 /** Announcements a scoped viewer may see: those for at least one of their grids. */
