@@ -26,7 +26,7 @@ type HistoryEvent = { ref: string; contentType: string; contentId: string; at: D
 export type BufferOptions = { intervalMs?: number; maxBatch?: number; maxPending?: number }
 
 export class ReadBuffer {
-  /** Encoded events (store.ts's encodeReadEvent), oldest first. */
+  /** Encoded events (eventLines.ts), oldest first. */
   private pending: string[] = []
   /** The reads of residents who keep a reading history (few), written with the batch they came in. */
   private pendingHistory: HistoryEvent[] = []

@@ -50,22 +50,36 @@ export async function closeEventWriter(payload: Payload): Promise<void> {
   await w?.close()
 }
 
+/**
+ * Rows of encoded lines in this thread (MongoDB, or SQLite without its writer
+ * thread), in slices with a turn of the event loop between them: checking a
+ * thousand open tokens at once would hold requests for about 3 ms.
+ */
+async function rowsHere(lines: string[]): Promise<string[][]> {
+  const rows: string[][] = []
+  for (let i = 0; i < lines.length; i += 200) {
+    if (i) await new Promise((resolve) => setImmediate(resolve))
+    for (const r of eventRows(lines.slice(i, i + 200).join('\n'), checkOpenToken)) rows.push(r)
+  }
+  return rows
+}
+
 /** Store encoded read events (eventLines.ts); resolves to how many were stored (opens whose token does not hold are not). */
 export async function insertEncodedReadEvents(payload: Payload, lines: string[]): Promise<number> {
   if (!lines.length) return 0
   const db = payload.db as unknown as Db
-  const text = lines.join('\n')
   if (db.name === 'sqlite') {
+    const text = lines.join('\n')
     // The libsql client directly (drizzle's sql template costs more than the insert at this size).
     return inSqliteWriteTurn(payload, () =>
       writeOffThread(payload, text).catch(async () => {
-        const rows = eventRows(text, checkOpenToken)
+        const rows = await rowsHere(lines)
         if (rows.length) await db.client!.execute({ sql: INSERT_EVENTS_SQL, args: [JSON.stringify(rows)] })
         return rows.length
       }),
     )
   }
-  const rows = eventRows(text, checkOpenToken)
+  const rows = await rowsHere(lines)
   if (rows.length) await db.collections!['read-events'].insertMany(rows.map(rowDocument), { ordered: false })
   return rows.length
 }
