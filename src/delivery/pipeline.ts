@@ -247,6 +247,8 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
         if (outcome.status === 'submitted') (tally.submitted++, (failuresInRow = 0))
         if (outcome.status === 'gone') {
           tally.gone++
+          // Shown among the last errors too: the editor sees which refusal it was (550, 410), not only a count.
+          if (outcome.failure) remember(errors, outcome.failure)
           if (d.channel === 'email') await suppress(payload, s, outcome.code ?? '')
         }
         if (outcome.status === 'failed') {

@@ -138,6 +138,7 @@ describe('email delivery', () => {
     const d = await emailDelivery('issues', issue.id)
     expect(d).toMatchObject({ status: 'partial', submitted: 4, gone: 1, failed: 1 })
     expect(d.lastErrors!.map((e) => e.message).join(' ')).toContain('已多次重试仍失败(451)')
+    expect(d.lastErrors!.map((e) => e.message)).toContain('收件地址或设备已失效,已停止向其发送(550)')
     const gone = (await findByRef(payload, people[0].ref))!
     expect(gone.status).toBe('suppressed')
     expect(gone.suppressedReason).toContain('550')

@@ -106,6 +106,8 @@ describe('web push delivery', () => {
     expect(await devicesLeft([expired.id, unknown.id, busy.id, flaky.id])).toBe(2)
     const d = await pushDelivery('issues', issue.id)
     expect(d).toMatchObject({ status: 'done', submitted: 2, gone: 2, failed: 0, total: 5 })
+    // The editor sees which refusals they were, not only the count.
+    expect(d.lastErrors!.map((e) => [e.kind, e.code]).sort()).toEqual([['recipient-gone', '404'], ['recipient-gone', '410']])
   })
 
   it('a long Retry-After defers the delivery instead of holding it; it resumes after the wait', async () => {
