@@ -16,10 +16,8 @@
  * Ends with one JSON line; exits 1 when a target is missed.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import https from 'node:https'
-import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import v8 from 'node:v8'
@@ -30,6 +28,7 @@ import SMTPPool from 'nodemailer/lib/smtp-pool'
 import webpush from 'web-push'
 
 import { connectNoDelay } from '../../src/channels/email'
+import { benchEnvironment } from './_env'
 
 const quick = process.argv.includes('--quick')
 const N = Number(process.env.BENCH_SUBSCRIBERS || (quick ? 5000 : 100_000))
@@ -41,19 +40,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const started = Date.now()
 const deadline = started + TIME_LIMIT_S * 1000
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'street-news-bench-delivery-'))
-Object.assign(process.env, {
-  DATA_DIR: dir,
-  MEDIA_DIR: path.join(dir, 'media'),
-  PAYLOAD_SECRET: randomBytes(24).toString('hex'),
-  LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
-  TZ: process.env.TZ || 'Asia/Shanghai',
+const dir = benchEnvironment('delivery', {
   PUBLIC_URL: 'https://news.street.test',
   DELIVERY_CONCURRENCY: String(CONCURRENCY),
   DELIVERY_BATCH_SIZE: process.env.DELIVERY_BATCH_SIZE || '500',
-  NODE_ENV: 'production',
 })
-delete process.env.DATABASE_URI
 
 // The local servers run in processes of their own, so they do not share the sender's event loop.
 const here = path.dirname(fileURLToPath(import.meta.url))

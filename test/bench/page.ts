@@ -8,14 +8,12 @@
  * and (the reason it can) no database query per request on the hot path.
  * Ends with one line of JSON; exits 1 when a target is missed.
  */
-import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import os from 'node:os'
-import path from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 
+import { benchEnvironment } from './_env'
 import { wrk, type WrkResult } from './_wrk'
 
 const quick = process.argv.includes('--quick')
@@ -31,14 +29,7 @@ const TARGET_MAX_QUERIES_PER_1K = 1
 const out = (line: string) => process.stdout.write(`${line}\n`)
 
 // A database and data directory of our own, set before Payload's config is loaded.
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'street-news-bench-page-'))
-process.env.DATA_DIR = dir
-process.env.MEDIA_DIR = path.join(dir, 'media')
-process.env.PAYLOAD_SECRET = randomBytes(24).toString('hex')
-process.env.LOG_LEVEL ||= 'warn'
-process.env.TZ ||= 'Asia/Shanghai'
-Object.assign(process.env, { NODE_ENV: 'production' })
-delete process.env.DATABASE_URI
+const dir = benchEnvironment('page')
 
 const { initPayload } = await import('../../src/server/payload')
 const { seedDemo } = await import('../../src/seed/demo')

@@ -13,16 +13,14 @@
  * requests still in flight when wrk stopped).
  * Ends with one line of JSON; exits 1 when a target is missed.
  */
-import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import http, { type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import os from 'node:os'
-import path from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 
 import express from 'express'
 
+import { benchEnvironment } from './_env'
 import { wrk, type WrkResult } from './_wrk'
 
 const quick = process.argv.includes('--quick')
@@ -39,15 +37,7 @@ const UA = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, 
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'street-news-bench-tracking-'))
-process.env.DATA_DIR = dir
-process.env.MEDIA_DIR = path.join(dir, 'media')
-process.env.PAYLOAD_SECRET = randomBytes(24).toString('hex')
-process.env.LOG_LEVEL ||= 'warn'
-process.env.TZ ||= 'Asia/Shanghai'
-process.env.PUBLIC_URL = 'http://127.0.0.1:3999'
-Object.assign(process.env, { NODE_ENV: 'production' })
-delete process.env.DATABASE_URI
+const dir = benchEnvironment('tracking', { PUBLIC_URL: 'http://127.0.0.1:3999' })
 
 const { initPayload } = await import('../../src/server/payload')
 const { createApp } = await import('../../src/server/app')
