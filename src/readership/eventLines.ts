@@ -1,3 +1,4 @@
+import { MAX_TOKEN_LENGTH } from '../tokens'
 import { verifyTrack, type TrackToken } from './tokens'
 
 /**
@@ -24,7 +25,7 @@ export type ReadEventRow = {
 }
 
 const SEPARATORS = /[\t\n\r]/
-const PIXEL_TOKEN = /^[A-Za-z0-9_.-]{1,600}$/
+const PIXEL_TOKEN = new RegExp(`^[A-Za-z0-9_.-]{1,${MAX_TOKEN_LENGTH}}$`)
 
 export function encodeReadEvent(e: Omit<ReadEventRow, 'at'> & { at: Date | number }): string | null {
   const at = typeof e.at === 'number' ? e.at : e.at.getTime()
@@ -41,14 +42,13 @@ export function encodeOpen(token: string, at: number): string | null {
 export type OpenTokenCheck = (token: string, at: number) => TrackToken | null
 
 /**
- * Lines (joined by newlines) → rows of seven strings in the table's column
+ * Lines → rows of seven strings in the table's column
  * order, the time as ISO text (Payload's date columns); opens whose token
  * does not hold are left out. Self-contained plain JavaScript on purpose:
  * the writer thread runs this very function from its source text
  * (sqliteWriter.ts), with its own `openToken`.
  */
-export function eventRows(text: string, openToken: OpenTokenCheck): string[][] {
-  const lines = text.split('\n')
+export function eventRows(lines: string[], openToken: OpenTokenCheck): string[][] {
   const rows: string[][] = []
   for (let i = 0; i < lines.length; i++) {
     const f = lines[i].split('\t')

@@ -57,7 +57,7 @@ const ready = client.execute('PRAGMA busy_timeout = 15000').then(() => client.ex
 parentPort.on('message', async ({ id, text }) => {
   try {
     await ready
-    const rows = eventRows(text, openToken)
+    const rows = eventRows(text.split('\\n'), openToken)
     if (rows.length) await client.execute({ sql: workerData.sql, args: [JSON.stringify(rows)] })
     parentPort.postMessage({ id, ok: true, stored: rows.length })
   } catch (err) {
@@ -78,15 +78,8 @@ export class SqliteEventWriter {
   private start(): Worker {
     if (this.worker) return this.worker
     const driver = createRequire(createRequire(import.meta.url).resolve('@payloadcms/db-sqlite')).resolve('@libsql/client')
-    const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: {
-        driver,
-        url: this.url,
-        sql: INSERT_EVENTS_SQL,
-        key: compactKey(),
-        openPurpose: TRACK_PURPOSE.open,
-        trackFields: TRACK_FIELDS,
-      },
-    })
+    const workerData = { driver, url: this.url, sql: INSERT_EVENTS_SQL, key: compactKey(), openPurpose: TRACK_PURPOSE.open, trackFields: TRACK_FIELDS }
+    const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData })
     w.unref()
     w.on('message', (m: { id: number; ok: boolean; stored?: number; error?: string }) => {
       const p = this.pending.get(m.id)

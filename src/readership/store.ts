@@ -59,7 +59,7 @@ async function rowsHere(lines: string[]): Promise<string[][]> {
   const rows: string[][] = []
   for (let i = 0; i < lines.length; i += 200) {
     if (i) await new Promise((resolve) => setImmediate(resolve))
-    for (const r of eventRows(lines.slice(i, i + 200).join('\n'), checkOpenToken)) rows.push(r)
+    for (const r of eventRows(lines.slice(i, i + 200), checkOpenToken)) rows.push(r)
   }
   return rows
 }

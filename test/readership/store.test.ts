@@ -7,6 +7,7 @@ import { checkOpenToken, encodeOpen, encodeReadEvent, eventRows, type ReadEventR
 import { SqliteEventWriter } from '../../src/readership/sqliteWriter'
 import { insertEncodedReadEvents, insertReadEvents } from '../../src/readership/store'
 import { readerKey, signTrack, type TrackToken } from '../../src/readership/tokens'
+import { MAX_TOKEN_LENGTH } from '../../src/tokens'
 import { testPayload } from '../support/payload'
 
 let payload: Payload
@@ -52,7 +53,7 @@ async function write(lines: string[]): Promise<number> {
 describe('read events as encoded lines', () => {
   it('become rows in the table\'s column order, the time as ISO text to the millisecond', () => {
     const rows = [row(3), row(4)]
-    expect(eventRows(rows.map((r) => encodeReadEvent(r)!).join('\n'), checkOpenToken)).toEqual([
+    expect(eventRows(rows.map((r) => encodeReadEvent(r)!), checkOpenToken)).toEqual([
       ['policies', 'store-1', '0', 'email', 'read', 'k3_-x', '2026-11-20T01:02:03.003Z'],
       ['policies', 'store-1', '1', 'share', 'open', 'k4_-x', '2026-11-20T01:02:03.004Z'],
     ])
@@ -87,7 +88,7 @@ describe('opens of the email pixel, their tokens checked when written', () => {
 
   it('keep only what could be a token at all', () => {
     expect(encodeOpen(good, at)).toBe(`${good}\t${at}`)
-    for (const junk of ['', 'a\tb', 'x'.repeat(601), '<script>', 'a/b', 'a%2Eb']) expect(encodeOpen(junk, at)).toBeNull()
+    for (const junk of ['', 'a\tb', 'x'.repeat(MAX_TOKEN_LENGTH + 1), '<script>', 'a/b', 'a%2Eb']) expect(encodeOpen(junk, at)).toBeNull()
   })
 
   it('become a row of what the token says; forged, altered, expired and other-purpose tokens record nothing', async () => {
@@ -100,7 +101,7 @@ describe('opens of the email pixel, their tokens checked when written', () => {
     // A read among them is kept as it is.
     lines.push(encodeReadEvent(row(1, { contentId: 'store-open', at: new Date(at + 1) }))!)
 
-    expect(eventRows(lines.join('\n'), checkOpenToken).map((r) => r[1] + r[4])).toEqual(['store-openopen', 'store-openopen', 'store-openread'])
+    expect(eventRows(lines, checkOpenToken).map((r) => r[1] + r[4])).toEqual(['store-openopen', 'store-openopen', 'store-openread'])
     expect(await write(lines)).toBe(3)
     const opens = (await stored('store-open')).filter((r) => r.kind === 'open')
     expect(opens).toEqual([expected, expected])

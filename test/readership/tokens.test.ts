@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { messageLinks, shareLink } from '../../src/delivery/links'
 import { CONTENT_SLUGS } from '../../src/collections/contentCollection'
 import { anonReaderKey, readerKey, signTrack, TRACK_CHANNELS, verifyTrack, type TrackToken } from '../../src/readership/tokens'
-import { signCompact, verifyCompact } from '../../src/tokens'
+import { MAX_TOKEN_LENGTH, signCompact, verifyCompact } from '../../src/tokens'
 
 const base: TrackToken = { channel: 'email', contentType: 'issues', contentId: '12', grid: '3', reader: readerKey('issues', '12', 'refA') }
 
@@ -52,8 +52,13 @@ describe('tracking tokens', () => {
     const pixel = signTrack('open', base)
     expect(verifyTrack(pixel, 'click')).toEqual({ ok: false, reason: 'forged' })
     expect(verifyTrack(pixel, 'read')).toEqual({ ok: false, reason: 'forged' })
-    for (const junk of ['', 'x', 'a.b', '../../etc', 'e.i.1.2.3.4.5.6.7.8.9', 'x'.repeat(700), `${'x'.repeat(585)}.${'A'.repeat(16)}`, 42, null])
+    for (const junk of ['', 'x', 'a.b', '../../etc', 'e.i.1.2.3.4.5.6.7.8.9', 'x'.repeat(700), 42, null])
       expect(verifyTrack(junk, 'open').ok).toBe(false)
+    // The length limit is MAX_TOKEN_LENGTH (written in as a literal in the self-contained check): one more is refused unread.
+    const ofLength = (n: number) => `e.i.12.3....${'x'.repeat(n - 29)}.${'A'.repeat(16)}`
+    expect(ofLength(MAX_TOKEN_LENGTH)).toHaveLength(MAX_TOKEN_LENGTH)
+    expect(verifyCompact(ofLength(MAX_TOKEN_LENGTH), 'track-open', 7)).toEqual({ ok: false, reason: 'forged' })
+    expect(verifyCompact(ofLength(MAX_TOKEN_LENGTH + 1), 'track-open', 7)).toEqual({ ok: false, reason: 'malformed' })
     // The JSON-token key and purpose do not make compact tokens.
     const other = signCompact('prefs', ['e', 'i', '12', '3', '', '', ''])
     expect(verifyTrack(other, 'open')).toEqual({ ok: false, reason: 'forged' })
