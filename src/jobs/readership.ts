@@ -6,7 +6,7 @@ import { readBuffer } from '../readership/buffer'
 import { applyReadRetention, rollupReadership } from '../readership/rollup'
 import { importWechatDay } from '../readership/wechatStats'
 import { env } from '../server/env'
-import { streetDay, streetZone } from '../templates/format'
+import { streetDay, streetHour } from '../templates/format'
 import { onceInWindow } from './periodic'
 
 /**
@@ -20,7 +20,6 @@ export const ROLLUP_EVERY_MS = 5 * 60_000
 /** WeChat publishes a day's figures the next morning. */
 const WECHAT_IMPORT_HOUR = 9
 
-const hourIn = (now: Date) => Number(new Intl.DateTimeFormat('en-GB', { timeZone: streetZone(), hour: '2-digit', hourCycle: 'h23' }).format(now))
 const daySlot = (now: Date) => Number(streetDay(now).replace(/-/g, ''))
 const dayBefore = (day: string, n = 1) => {
   const d = new Date(`${day}T00:00:00Z`)
@@ -41,7 +40,7 @@ export async function runReadershipJobs(payload: Payload, now = new Date()): Pro
     if (deleted) log.info({ deleted, days: env.readRetentionDays }, 'read events past retention deleted')
     return deleted
   })
-  if (channelConfigured('wechat') && hourIn(now) >= WECHAT_IMPORT_HOUR) {
+  if (channelConfigured('wechat') && streetHour(now) >= WECHAT_IMPORT_HOUR) {
     out.wechat = await onceInWindow(payload, 'job:wechat-stats', daySlot(now), async () => {
       // Yesterday's figures, and the day before once more (WeChat may complete them late); upserts, so harmless.
       const today = streetDay(now)

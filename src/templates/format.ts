@@ -4,12 +4,13 @@
 export const streetZone = () => process.env.TZ || 'Asia/Shanghai'
 
 const formatters = new Map<string, Intl.DateTimeFormat>()
-function formatter(kind: 'date' | 'dateTime' | 'time' | 'day'): Intl.DateTimeFormat {
+function formatter(kind: 'date' | 'dateTime' | 'time' | 'day' | 'hour'): Intl.DateTimeFormat {
   const key = `${kind}:${streetZone()}`
   let f = formatters.get(key)
   if (!f) {
-    if (kind === 'day') {
-      f = new Intl.DateTimeFormat('en-CA', { timeZone: streetZone(), year: 'numeric', month: '2-digit', day: '2-digit' })
+    if (kind === 'day' || kind === 'hour') {
+      const opts: Intl.DateTimeFormatOptions = kind === 'day' ? { year: 'numeric', month: '2-digit', day: '2-digit' } : { hour: '2-digit', hourCycle: 'h23' }
+      f = new Intl.DateTimeFormat('en-CA', { timeZone: streetZone(), ...opts })
       formatters.set(key, f)
       return f
     }
@@ -56,6 +57,11 @@ export function formatTime(value: unknown): string {
 export function streetDay(value: unknown = new Date()): string {
   const d = parse(value)
   return d ? formatter('day').format(d) : ''
+}
+
+/** The hour (0–23) of an instant on the street's clock. */
+export function streetHour(value: Date): number {
+  return Number(formatter('hour').format(value))
 }
 
 /** Cut plain text to about `max` characters for descriptions. */

@@ -5,7 +5,7 @@ import type { ReadRollupDoc } from '../../src/collections/Readership'
 import { ReadBuffer, readBuffer, stopReadBuffer } from '../../src/readership/buffer'
 import { buildReport } from '../../src/readership/dashboard'
 import { applyReadRetention, rollupReadership } from '../../src/readership/rollup'
-import { streetDay } from '../../src/templates/format'
+import { streetDay, streetHour } from '../../src/templates/format'
 import { insertReadEvents, type ReadEventRow } from '../../src/readership/store'
 import { readerKey } from '../../src/readership/tokens'
 import { insertReceipts } from '../../src/store/receipts'
@@ -72,6 +72,8 @@ describe('rollup', () => {
       { key: `issues:${c}:2:share:2026-11-21`, ...z, reads: 1, readers: 1 },
     ])
     expect(streetDay(new Date('2026-11-20T16:30:00Z'))).toBe('2026-11-21')
+    // The hour on the street's clock (the WeChat figures are fetched from 9 o'clock): midnight is 0, not 24.
+    expect([streetHour(new Date('2026-11-20T00:30:00Z')), streetHour(new Date('2026-11-20T15:59:00Z')), streetHour(new Date('2026-11-20T16:00:00Z'))]).toEqual([8, 23, 0])
   })
 
   it('matches the raw events (random data: sums of reads and of first-day readers equal the brute-force counts) and is idempotent', async () => {
