@@ -362,12 +362,17 @@ export function createSubscribeRouter(payload: Payload, opts: SubscribeRouterOpt
 
   // ------------------------------------------------------------ push devices
 
+  /** A push route's answer (pages' scripts and the service worker read it): JSON, or nothing. */
+  const pushAnswer = (res: Response) => (status: number, data?: object) => {
+    securityHeaders(res)
+    res.status(status).set('Cache-Control', 'no-store')
+    if (data) res.json(data)
+    else res.end()
+  }
+
   router.post('/subscribe/push', json, handle(async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>
-    const answer = (status: number, data: object) => {
-      securityHeaders(res)
-      res.status(status).set('Cache-Control', 'no-store').json(data)
-    }
+    const answer = pushAnswer(res)
     if (!csrfValid(req, req.headers['x-csrf-token'])) return answer(403, { error: t('subscribe.csrf.body') })
     if (await limited(req, res, [['pushIp', ip(req)]], 'json')) return
     if (!vapid) return answer(409, { error: t('subscribe.error.pushUnavailable') })
@@ -386,12 +391,7 @@ export function createSubscribeRouter(payload: Payload, opts: SubscribeRouterOpt
    */
   router.post('/subscribe/push/renew', json, handle(async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>
-    const answer = (status: number, data?: object) => {
-      securityHeaders(res)
-      res.status(status).set('Cache-Control', 'no-store')
-      if (data) res.json(data)
-      else res.end()
-    }
+    const answer = pushAnswer(res)
     if (await limited(req, res, [['pushIp', ip(req)]], 'json')) return
     if (!vapid) return answer(409, { error: t('subscribe.error.pushUnavailable') })
     const fresh = checkPushSubscription(body.subscription)
