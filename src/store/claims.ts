@@ -119,6 +119,11 @@ export async function updateClaim(payload: Payload, id: string | number, data: P
   })
 }
 
+/** Delete one claim row (a claim taken and withdrawn before anyone could rely on it). */
+export async function deleteClaim(payload: Payload, id: string | number) {
+  await payload.db.deleteOne({ collection: CLAIMS_SLUG, where: { id: { equals: id } }, returning: false, req: noTransaction })
+}
+
 /** Delete the claims of a scope below a slot (history nobody needs), or all of them. */
 export async function deleteClaims(payload: Payload, scope: string, belowSlot?: number) {
   await payload.db.deleteMany({

@@ -3,7 +3,7 @@ import os from 'node:os'
 
 import type { CollectionSlug, Payload, Where } from 'payload'
 
-import { claimSlot, deleteClaims, newestClaims, updateClaim, type ClaimRow } from './claims'
+import { claimSlot, deleteClaim, deleteClaims, newestClaims, updateClaim, type ClaimRow } from './claims'
 
 /**
  * Leases on pieces of background work (a job, a delivery batch, …) so that
@@ -83,7 +83,10 @@ export async function claimNext<T extends { id: string | number }>(
         pagination: false,
       })
       if (!fresh.docs.length) {
-        await releaseLease(payload, lease)
+        // Withdraw the claim rather than release it: the scope is left as it was
+        // before (a finished item's history was deleted by its finisher and must
+        // stay deleted; an earlier holder's row stays the newest for `accept`).
+        await deleteClaim(payload, lease.claimId)
         continue
       }
       return { lease, item: fresh.docs[0] as unknown as T }

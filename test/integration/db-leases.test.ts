@@ -120,23 +120,36 @@ describe('leases', () => {
     expect(c?.lease.epoch).toBe(3)
   })
 
-  it('does not hand out an item that stopped being ready between the read and the claim', async () => {
-    const id = items[2]
-    const where = { id: { equals: id } }
-    const got = await claimNext<{ id: Id }>(payload, {
-      collection: 'communities',
-      where,
-      owner: 'x',
-      leaseMs: 60_000,
-      // Runs after the read and before the claim: another process finishes the item right then.
-      accept: async () => {
-        await payload.delete({ collection: 'communities', id, overrideAccess: true })
-        return true
-      },
-    })
-    expect(got).toBeNull()
-    // The claim it took was given back, not left to expire.
-    const newest = (await newestClaims(payload, [leaseScope('communities', id)])).get(leaseScope('communities', id))
-    expect(newest?.releasedAt).toBeTruthy()
+  it('does not hand out an item that stopped being ready between the read and the claim, and leaves its claims as they were', async () => {
+    const rows = async (id: Id) =>
+      (await payload.db.find({ collection: 'claims', where: { scope: { equals: leaseScope('communities', id) } }, limit: 0, pagination: false }))
+        .docs as unknown as { slot: number; owner: string; releasedAt?: string }[]
+    const claimWhileItGoes = (id: Id, owner: string) =>
+      claimNext<{ id: Id }>(payload, {
+        collection: 'communities',
+        where: { id: { equals: id } },
+        owner,
+        leaseMs: 60_000,
+        // Runs after the read and before the claim: another process finishes the item
+        // right then (and, done for good, its lease history is deleted).
+        accept: async () => {
+          await payload.delete({ collection: 'communities', id, overrideAccess: true })
+          return true
+        },
+      })
+
+    // A finished item keeps no lease row: the withdrawn claim must not bring one back
+    // (it did, as a released row, and then lay about until the daily prune).
+    expect(await claimWhileItGoes(items[2], 'x')).toBeNull()
+    expect(await rows(items[2])).toEqual([])
+
+    // An item an earlier holder released cleanly, which then stopped being ready (a
+    // delivery paused, say): that release stays the newest row, as it was.
+    const held = await takeLease(payload, 'communities', items[3], 1, 'earlier', 60_000)
+    await releaseLease(payload, held!)
+    expect(await claimWhileItGoes(items[3], 'y')).toBeNull()
+    const left = await rows(items[3])
+    expect(left.map((r) => [Number(r.slot), r.owner])).toEqual([[1, 'earlier']])
+    expect(left[0]!.releasedAt).toBeTruthy()
   })
 })
