@@ -76,23 +76,25 @@ describe('leases', () => {
   })
 
   it('keeps others off a live lease, lets them take over an expired one, and tells the old owner', async () => {
+    // Each check sits a second or more from a lease's end, so a busy machine's pauses cannot flip it.
+    const LEASE = 3000
     const where = { id: { equals: items[0] } }
-    const first = await claimNext<{ id: Id }>(payload, { collection: 'communities', where, owner: 'first', leaseMs: 1500 })
+    const first = await claimNext<{ id: Id }>(payload, { collection: 'communities', where, owner: 'first', leaseMs: LEASE })
     expect(first?.lease.epoch).toBe(1)
-    expect(await claimNext(payload, { collection: 'communities', where, owner: 'second', leaseMs: 1500 })).toBeNull()
+    expect(await claimNext(payload, { collection: 'communities', where, owner: 'second', leaseMs: LEASE })).toBeNull()
 
     // Renewing keeps it: past the first expiry, still not claimable.
-    await sleep(1000)
-    expect(await renewLease(payload, first!.lease, 1500)).toBe(true)
-    await sleep(1000)
-    expect(await claimNext(payload, { collection: 'communities', where, owner: 'second', leaseMs: 1500 })).toBeNull()
+    await sleep(2000)
+    expect(await renewLease(payload, first!.lease, LEASE)).toBe(true)
+    await sleep(2000)
+    expect(await claimNext(payload, { collection: 'communities', where, owner: 'second', leaseMs: LEASE })).toBeNull()
 
     // The owner stalls past its lease: the next claimer takes the item over at the next epoch.
-    await sleep(1600)
+    await sleep(LEASE + 200)
     const second = await claimNext<{ id: Id }>(payload, { collection: 'communities', where, owner: 'second', leaseMs: 60_000 })
     expect(second?.lease.epoch).toBe(2)
     expect(second?.lease.owner).toBe('second')
-    expect(await renewLease(payload, first!.lease, 1500)).toBe(false)
+    expect(await renewLease(payload, first!.lease, LEASE)).toBe(false)
     expect(await releaseLease(payload, first!.lease)).toBe(false)
 
     // Released (not done): free at once, at the next epoch, and the old epochs are gone.
