@@ -21,6 +21,7 @@ import { ReadEvents, ReadingHistory } from './collections/ReadEvents'
 import { ReadRollups, WechatArticleStats } from './collections/Readership'
 import { Subscribers } from './collections/Subscribers'
 import { Users } from './collections/Users'
+import { ADMIN_DATE_TIME } from './fields/dates'
 import { contentEditor } from './fields/richText'
 import { SiteSettings } from './globals/SiteSettings'
 import { jobsConfig } from './jobs/config'
@@ -59,7 +60,7 @@ export default buildConfig({
     user: Users.slug,
     avatar: 'default',
     meta: { titleSuffix: ' · 街道资讯', title: '街道资讯' },
-    dateFormat: 'yyyy-MM-dd HH:mm',
+    dateFormat: ADMIN_DATE_TIME,
     importMap: { baseDir: path.resolve(dirname) },
     // Staff tools served by the site (share kits, subscriber import/export): src/components/AdminToolsLinks.tsx.
     components: {

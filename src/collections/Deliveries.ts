@@ -2,6 +2,7 @@ import type { CollectionBeforeChangeHook, CollectionConfig } from 'payload'
 import { ValidationError } from 'payload'
 
 import { editorsOnly, nobody } from '../access'
+import { dateTimePicker } from '../fields/dates'
 import { label, langOf, t } from '../i18n/messages'
 
 /**
@@ -180,7 +181,7 @@ export const Deliveries: CollectionConfig = {
     },
     { name: 'reason', type: 'text', label: label('field.delivery.reason'), admin: { readOnly: true } },
     { name: 'urgent', type: 'checkbox', label: label('field.urgent'), admin: { readOnly: true } },
-    { name: 'publishedAt', type: 'date', label: label('field.publishDate'), admin: { readOnly: true } },
+    { name: 'publishedAt', type: 'date', label: label('field.publishDate'), admin: { readOnly: true, date: dateTimePicker } },
     { name: 'goAhead', type: 'checkbox', label: label('field.delivery.goAhead'), admin: { readOnly: true } },
     // Last subscriber id of the last finished batch (ids in stable order); receipts cover the batch in progress.
     { name: 'cursor', type: 'text', admin: { hidden: true } },
@@ -191,8 +192,8 @@ export const Deliveries: CollectionConfig = {
     num('inFlightLimit'),
     num('resumes'),
     num('maxDuplicates'),
-    { name: 'startedAt', type: 'date', label: label('field.delivery.startedAt'), admin: { readOnly: true, date: { pickerAppearance: 'dayAndTime' } } },
-    { name: 'finishedAt', type: 'date', label: label('field.delivery.finishedAt'), admin: { readOnly: true, date: { pickerAppearance: 'dayAndTime' } } },
+    { name: 'startedAt', type: 'date', label: label('field.delivery.startedAt'), admin: { readOnly: true, date: dateTimePicker } },
+    { name: 'finishedAt', type: 'date', label: label('field.delivery.finishedAt'), admin: { readOnly: true, date: dateTimePicker } },
     { name: 'nextAttemptAt', type: 'date', admin: { hidden: true } },
     { name: 'lastErrors', type: 'json', label: label('field.delivery.lastErrors'), admin: { readOnly: true } },
     // WeChat stages (no recipient list): thumb/draft media ids, publish id and status, article URLs, mass send.

@@ -1,6 +1,7 @@
 import type { Validate } from 'payload'
 
 import { bodyField, summaryField } from '../fields/content'
+import { dateTimePicker } from '../fields/dates'
 import { label, langOf, t } from '../i18n/messages'
 import { contentCollection } from './contentCollection'
 
@@ -30,14 +31,14 @@ export const Events = contentCollection({
           label: label('field.startsAt'),
           required: true,
           index: true,
-          admin: { date: { pickerAppearance: 'dayAndTime' } },
+          admin: { date: dateTimePicker },
         },
         {
           name: 'endsAt',
           type: 'date',
           label: label('field.endsAt'),
           validate: endsAfterStart,
-          admin: { date: { pickerAppearance: 'dayAndTime' } },
+          admin: { date: dateTimePicker },
         },
       ],
     },

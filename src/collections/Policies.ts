@@ -1,6 +1,7 @@
 import type { Validate } from 'payload'
 
 import { bodyField } from '../fields/content'
+import { dayPicker } from '../fields/dates'
 import { label, langOf, t } from '../i18n/messages'
 import { contentCollection } from './contentCollection'
 
@@ -16,7 +17,7 @@ export const Policies = contentCollection({
       fields: [
         { name: 'issuingBody', type: 'text', label: label('field.issuingBody'), required: true, maxLength: 120 },
         { name: 'documentNumber', type: 'text', label: label('field.documentNumber'), maxLength: 60 },
-        { name: 'effectiveDate', type: 'date', label: label('field.effectiveDate') },
+        { name: 'effectiveDate', type: 'date', label: label('field.effectiveDate'), admin: { date: dayPicker } },
       ],
     },
     { name: 'summary', type: 'textarea', label: label('field.plainSummary'), required: true, maxLength: 1000 },
@@ -25,6 +26,7 @@ export const Policies = contentCollection({
       name: 'qa',
       type: 'array',
       label: label('field.qa'),
+      labels: { singular: label('field.qaItem'), plural: label('field.qa') },
       maxRows: 40,
       fields: [
         { name: 'question', type: 'text', label: label('field.question'), required: true, maxLength: 200 },

@@ -1,6 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { adminsOnly, nobody } from '../access'
+import { dateTimePicker } from '../fields/dates'
 import { label } from '../i18n/messages'
 
 export type PushSubscriptionDoc = {
@@ -42,6 +43,6 @@ export const PushSubscriptions: CollectionConfig = {
     },
     { name: 'subscriber', type: 'relationship', relationTo: 'subscribers', label: label('field.subscriber'), required: true, index: true },
     { name: 'userAgent', type: 'text', label: label('field.userAgent'), maxLength: 300 },
-    { name: 'lastSuccessAt', type: 'date', label: label('field.lastSuccessAt') },
+    { name: 'lastSuccessAt', type: 'date', label: label('field.lastSuccessAt'), admin: { date: dateTimePicker } },
   ],
 }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import type { CollectionConfig, FieldAccess } from 'payload'
 
 import { adminFieldOnly, adminsOnly, editorsOnly } from '../access'
+import { dateTimePicker } from '../fields/dates'
 import { label } from '../i18n/messages'
 
 export const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'suppressed'] as const
@@ -133,6 +134,7 @@ export const Subscribers: CollectionConfig = {
       name: 'consents',
       type: 'array',
       label: label('field.consents'),
+      labels: { singular: label('field.consent'), plural: label('field.consents') },
       fields: [
         {
           name: 'purpose',
@@ -142,7 +144,7 @@ export const Subscribers: CollectionConfig = {
           options: CONSENT_PURPOSES.map((value) => ({ value, label: label(`consent.${value}`) })),
         },
         { name: 'granted', type: 'checkbox', label: label('field.consentGranted'), defaultValue: false },
-        { name: 'at', type: 'date', required: true, label: label('field.consentAt'), admin: { date: { pickerAppearance: 'dayAndTime' } } },
+        { name: 'at', type: 'date', required: true, label: label('field.consentAt'), admin: { date: dateTimePicker } },
         { name: 'textVersion', type: 'text', required: true, label: label('field.consentVersion'), maxLength: 40 },
         {
           name: 'method',
@@ -154,8 +156,8 @@ export const Subscribers: CollectionConfig = {
         { name: 'evidence', type: 'text', label: label('field.consentEvidence'), maxLength: 200 },
       ],
     },
-    { name: 'confirmedAt', type: 'date', label: label('field.confirmedAt'), admin: { readOnly: true } },
-    { name: 'unsubscribedAt', type: 'date', label: label('field.unsubscribedAt'), admin: { readOnly: true } },
+    { name: 'confirmedAt', type: 'date', label: label('field.confirmedAt'), admin: { readOnly: true, date: dateTimePicker } },
+    { name: 'unsubscribedAt', type: 'date', label: label('field.unsubscribedAt'), admin: { readOnly: true, date: dateTimePicker } },
     // When the address last asked to subscribe (re-sends of the confirmation mail).
     { name: 'lastRequestAt', type: 'date', admin: { hidden: true } },
     {

@@ -1,6 +1,7 @@
 import type { Field } from 'payload'
 
 import { label } from '../i18n/messages'
+import { dateTimePicker } from './dates'
 import { contentEditor } from './richText'
 
 export const REVIEW_STATES = ['none', 'pending', 'approved', 'returned'] as const
@@ -48,13 +49,13 @@ export const contentSidebarFields: Field[] = [
     type: 'date',
     label: label('field.publishDate'),
     index: true,
-    admin: { position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } },
+    admin: { position: 'sidebar', date: dateTimePicker },
   },
   {
     name: 'withdrawnAt',
     type: 'date',
     label: label('field.withdrawnAt'),
-    admin: { position: 'sidebar', readOnly: true, condition: (data) => Boolean(data?.withdrawnAt) },
+    admin: { position: 'sidebar', readOnly: true, date: dateTimePicker, condition: (data) => Boolean(data?.withdrawnAt) },
   },
   {
     name: 'review',

@@ -69,20 +69,20 @@ describe('a grid leader cannot reach issues', () => {
     expect(labels).toContain(t('col.announcements.plural', 'zh'))
     expect(labels).not.toContain(t('col.issues.plural', 'zh'))
     expect(await page.locator('#nav-issues').count()).toBe(0)
-    await shot(page, 'd1-leader-dashboard')
+    await shot(page, 'a3-leader-dashboard')
 
     const list = await page.goto('/admin/collections/issues')
     expect([403, 404]).toContain(list!.status())
     await page.locator('.not-found, .unauthorized').first().waitFor()
     expect(await page.locator('.collection-list, table').count()).toBe(0)
-    await shot(page, 'd2-leader-issues-list')
+    await shot(page, 'a4-leader-issues-list')
 
     // The demo street's published issue (id 1 on a fresh database) is not shown either.
     const one = await page.goto('/admin/collections/issues/1')
     expect([403, 404]).toContain(one!.status())
     await page.locator('.not-found, .unauthorized').first().waitFor()
     expect(await page.locator('#field-title').count()).toBe(0)
-    await shot(page, 'd3-leader-issue-doc')
+    await shot(page, 'a5-leader-issue-doc')
 
     // The API, called with the leader's own session, refuses with 403, drafts included.
     expect((await api(page, '/api/users/me')).body.user.email).toBe(DEMO.leader1.email)
