@@ -2,6 +2,11 @@ import path from 'node:path'
 
 import { defineConfig } from 'vitest/config'
 
+import { withNodeConditions } from './scripts/node-options.mjs'
+
+// Every test process and every process a test starts loads modules as production does.
+process.env.NODE_OPTIONS = withNodeConditions(process.env.NODE_OPTIONS)
+
 /** Unit and integration tests; the database leg comes from TEST_DB (sqlite | mongo). */
 export default defineConfig({
   resolve: { alias: { '@payload-config': path.resolve('src/payload.config.ts') } },

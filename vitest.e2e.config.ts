@@ -1,5 +1,10 @@
 import { defineConfig } from 'vitest/config'
 
+import { withNodeConditions } from './scripts/node-options.mjs'
+
+// Every test process and every process a test starts loads modules as production does.
+process.env.NODE_OPTIONS = withNodeConditions(process.env.NODE_OPTIONS)
+
 /**
  * End-to-end tests: Debian's chromium (playwright-core) against the real
  * server started from the production build by the global setup. One file at

@@ -1,15 +1,13 @@
 #!/usr/bin/env node
 /**
- * Run a TypeScript entry point with tsx: `node scripts/launch.mjs src/server/start.ts`
- * (or `node scripts/launch.mjs -e CODE`, as node's own -e).
- *
- * Why a launcher: on Node 20, tsx's module hooks run off-thread, and under
- * load a dynamic import can be lost between the threads; the process then
- * ends with exit code 13 ("unsettled top-level await") before it has started
- * anything. Such a start is safe to repeat, so it is retried (up to 3 times).
- * Any other exit, or a signal, passes through unchanged.
+ * Run a TypeScript entry point with tsx and our Node options
+ * (scripts/node-options.mjs): `node scripts/launch.mjs src/server/start.ts`
+ * (or `node scripts/launch.mjs -e CODE`, as node's own -e). Signals reach the
+ * child; its exit code or signal is passed through unchanged.
  */
 import { spawn } from 'node:child_process'
+
+import { withNodeConditions } from './node-options.mjs'
 
 const [entry, ...args] = process.argv.slice(2)
 if (!entry) {
@@ -17,26 +15,16 @@ if (!entry) {
   process.exit(2)
 }
 
-const UNSETTLED_TOP_LEVEL_AWAIT = 13
-const MAX_RETRIES = 3
-let retries = 0
-let child
+const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  stdio: 'inherit',
+  env: { ...process.env, NODE_OPTIONS: withNodeConditions(process.env.NODE_OPTIONS) },
+})
+const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP']
+for (const signal of forwarded) process.on(signal, () => child.kill(signal))
 
-function run() {
-  child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { stdio: 'inherit' })
-  child.on('exit', (code, signal) => {
-    if (code === UNSETTLED_TOP_LEVEL_AWAIT && retries < MAX_RETRIES) {
-      retries++
-      process.stderr.write(`[launch] ${entry} stopped while loading (exit 13, Node 20 module-hook race); starting again (${retries}/${MAX_RETRIES})\n`)
-      run()
-      return
-    }
-    if (signal) process.kill(process.pid, signal)
-    else process.exit(code ?? 1)
-  })
-}
-
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => child?.kill(signal))
-}
-run()
+child.on('exit', (code, signal) => {
+  if (!signal) process.exit(code ?? 1)
+  // End the same way; our own forwarding handler would otherwise swallow the signal.
+  for (const s of forwarded) process.removeAllListeners(s)
+  process.kill(process.pid, signal)
+})

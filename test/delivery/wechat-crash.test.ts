@@ -59,30 +59,21 @@ function startWorker(deliveryId: string) {
   return { child, exited }
 }
 
-/**
- * Start a worker, wait until its call to `path` is held at the emulator, and
- * kill it there. A start that ends with exit code 13 before the call (tsx on
- * Node 20 losing a module load under heavy load, before any of our code ran;
- * see scripts/launch.mjs) is tried again, at most three times in all.
- */
+/** Start a worker, wait until its call to `path` is held at the emulator, and kill it there. */
 async function killWhileCalling(deliveryId: string, path: string) {
   emu.hold(path)
-  for (let attempt = 1; ; attempt++) {
-    const w = startWorker(deliveryId)
-    const deadline = Date.now() + 90_000
-    let ended = false
-    void w.exited.then(() => (ended = true))
-    while (!emu.held.includes(path) && Date.now() < deadline && !ended) await new Promise((r) => setTimeout(r, 50))
-    if (!emu.held.includes(path)) {
-      const exit = await Promise.race([w.exited, new Promise<null>((r) => setTimeout(() => r(null), 100))])
-      if (exit?.code === 13 && attempt < 3) continue
-      throw new Error(`the worker never called ${path}: ${JSON.stringify(exit)}`)
-    }
-    w.child.kill('SIGKILL')
-    const exit = await w.exited
-    expect(exit.signal).toBe('SIGKILL')
-    return
+  const w = startWorker(deliveryId)
+  const deadline = Date.now() + 90_000
+  let ended = false
+  void w.exited.then(() => (ended = true))
+  while (!emu.held.includes(path) && Date.now() < deadline && !ended) await new Promise((r) => setTimeout(r, 50))
+  if (!emu.held.includes(path)) {
+    const exit = await Promise.race([w.exited, new Promise<null>((r) => setTimeout(() => r(null), 100))])
+    throw new Error(`the worker never called ${path}: ${JSON.stringify(exit)}`)
   }
+  w.child.kill('SIGKILL')
+  const exit = await w.exited
+  expect(exit.signal).toBe('SIGKILL')
 }
 
 const waitForLease = () => new Promise((r) => setTimeout(r, LEASE_SECONDS * 1000 + 300))

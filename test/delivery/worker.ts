@@ -8,8 +8,8 @@ import fs from 'node:fs'
 
 const emit = (event: Record<string, unknown>) => process.stdout.write(`WORKER ${JSON.stringify({ pid: process.pid, ...event })}\n`)
 
-// What the process was doing, written synchronously on exit: an exit code 13 (a top-level await that
-// never settled: nothing left to wake it) says where it stopped.
+// What the process was doing, written synchronously on exit: a failure while loading (exit code 13
+// is a top-level await that never settled, see scripts/node-options.mjs) says where it stopped.
 let phase = 'importing'
 process.on('exit', (code) => {
   if (code !== 0) fs.writeSync(2, `worker ${process.pid} exit ${code} during: ${phase}\n`)

@@ -160,7 +160,7 @@ describe('the MongoDB settings are checked at start', () => {
   const start = (env: Record<string, string>) =>
     spawnSync(
       process.execPath,
-      // Through the launcher, which retries a start lost to Node 20's module-hook race (exit 13, no output).
+      // Through the launcher, as `npm start` starts the server.
       ['scripts/launch.mjs', '-e', "const { initPayload } = await import('./src/server/payload.ts'); await initPayload(); process.exit(0)"],
       { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 },
     )

@@ -18,8 +18,7 @@ export type ServerProcess = {
 }
 
 /**
- * The real server as `npm start` runs it (scripts/launch.mjs, which retries a
- * start lost to Node 20's module-hook race), production mode, on a free
+ * The real server as `npm start` runs it (scripts/launch.mjs), production mode, on a free
  * loopback port, in its own process group so that the launcher and the server
  * stop together. Resolves once /healthz answers 200. `env` comes on top of
  * this process's environment; `logFile` also receives the output.

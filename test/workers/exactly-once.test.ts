@@ -59,21 +59,14 @@ function spawnWorker(): Worker {
   return worker
 }
 
-/**
- * A worker that has reported ready. tsx on Node 20 sometimes ends a process
- * with exit code 13 ("unsettled top-level await") while it is still loading
- * modules, on a busy machine, before any of our code runs (seen at every
- * commit, with any entry file): such a start is tried again, up to three times.
- */
+/** A worker that has reported ready; one that ended first fails the test with what it wrote. */
 async function startWorker(): Promise<Worker> {
-  for (let attempt = 1; ; attempt++) {
-    const worker = spawnWorker()
-    const ready = await until(() => `worker ${worker.child.pid} to be ready; it ${describeWorker(worker)}`, 60_000, () =>
-      worker.events.some((e) => e.event === 'ready') ? 'ready' : worker.child.exitCode !== null ? 'exited' : undefined,
-    )
-    if (ready === 'ready') return worker
-    if (worker.child.exitCode !== 13 || attempt === 3) throw new Error(`worker did not start: it ${describeWorker(worker)}`)
-  }
+  const worker = spawnWorker()
+  const ready = await until(() => `worker ${worker.child.pid} to be ready; it ${describeWorker(worker)}`, 60_000, () =>
+    worker.events.some((e) => e.event === 'ready') ? 'ready' : worker.child.exitCode !== null ? 'exited' : undefined,
+  )
+  if (ready !== 'ready') throw new Error(`worker did not start: it ${describeWorker(worker)}`)
+  return worker
 }
 
 /** Wait for a condition, polling; fail with `what` after `ms`. */
