@@ -152,7 +152,9 @@ describe('push devices', () => {
 
     const page = await c.get(prefs)
     expect((page.html.match(/name="removeDevice"/g) ?? []).length).toBe(2)
-    expect(textOf(page.html)).toContain('Mozilla/5.0 (Linux; Android 14) Chrome/130')
+    // Named as the resident would name it; the browser's own description stays in the title.
+    expect(textOf(page.html)).toContain('Chrome · 安卓手机')
+    expect(page.html).toContain('title="Mozilla/5.0 (Linux; Android 14) Chrome/130"')
     const ids = [...page.html.matchAll(/name="removeDevice" value="([^"]+)"/g)].map((m) => m[1])
     expect((await c.post('/subscribe/preferences', { t: p.t, csrf: p.csrf, action: 'remove-device', removeDevice: ids[0] })).status).toBe(303)
     expect((await reload(s.id))!.channels).toEqual(['email', 'webpush'])

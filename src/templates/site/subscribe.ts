@@ -1,6 +1,7 @@
 import type { ConsentEntry, SubscriberDoc } from '../../collections/Subscribers'
 import { TOPICS } from '../../collections/Subscribers'
 import { type MessageKey, t } from '../../i18n/messages'
+import { deviceLabel } from '../device'
 import { formatDateTime } from '../format'
 import { esc, imgTag } from '../html'
 import { layout } from './layout'
@@ -281,7 +282,7 @@ export function preferencesPage(ctx: PageContext, v: PreferencesView): string {
     ? `<ul class="devices">${v.devices
         .map(
           (d) =>
-            `<li><span>${esc(d.userAgent || t('subscribe.prefs.unknownDevice'))}</span> <span class="meta">${esc(t('subscribe.prefs.deviceSince', 'zh', { at: formatDateTime(d.createdAt) }))}</span>` +
+            `<li><span title="${esc(d.userAgent)}">${esc(deviceLabel(d.userAgent))}</span> <span class="meta">${esc(t('subscribe.prefs.deviceSince', 'zh', { at: formatDateTime(d.createdAt) }))}</span>` +
             `<button type="submit" name="removeDevice" value="${esc(d.id)}" class="link-button" form="device-form">${esc(t('subscribe.prefs.removeDevice'))}</button></li>`,
         )
         .join('')}</ul>`
