@@ -7,6 +7,7 @@ import { type Lang, type MessageKey, t } from '../i18n/messages'
 import { env } from '../server/env'
 import { streetDay } from '../templates/format'
 import { SuppressionTable } from './dashboardSuppression'
+import { activeSubscribersPerGrid, type RollupTotal, rollupTotals } from './store'
 
 /**
  * The figures behind the readership dashboard: one function for the admin
@@ -317,14 +318,10 @@ export async function viewerGrids(payload: Payload, req: PayloadRequest): Promis
   return { all, grids: list }
 }
 
-/** Active subscribers per grid (id as text): one count per grid, all at once (Payload has no grouped count). */
+/** Active subscribers of the grids in view (id as text); a grid nobody subscribed in has 0. */
 async function subscriberCounts(payload: Payload, grids: GridInfo[]): Promise<Map<string, number>> {
-  const counts = await Promise.all(
-    grids.map((g) =>
-      payload.count({ collection: 'subscribers', where: { and: [{ grid: { equals: g.id } }, { status: { equals: 'active' } }] }, overrideAccess: true }),
-    ),
-  )
-  return new Map(grids.map((g, i) => [String(g.id), counts[i].totalDocs]))
+  const perGrid = grids.length ? await activeSubscribersPerGrid(payload) : new Map<string, number>()
+  return new Map(grids.map((g) => [String(g.id), perGrid.get(String(g.id)) ?? 0]))
 }
 
 /** Announcements a scoped viewer may see: those for at least one of their grids. */
@@ -367,27 +364,9 @@ async function latest(payload: Payload, type: ContentSlug, limit: number, opts: 
     .slice(0, limit)
 }
 
-async function rollupsOf(payload: Payload, contents: ContentRef[], scope: Where | true) {
-  const out = new Map<string, ReadRollupDoc[]>()
-  if (!contents.length) return out
-  const byType = new Map<ContentSlug, string[]>()
-  for (const c of contents) byType.set(c.type, [...(byType.get(c.type) ?? []), String(c.id)])
-  const where: Where = {
-    and: [
-      { or: [...byType].map(([type, ids]): Where => ({ and: [{ contentType: { equals: type } }, { contentId: { in: ids } }] })) },
-      ...(scope === true ? [] : [scope]),
-    ],
-  }
-  const { docs } = await payload.find({
-    collection: 'read-rollups',
-    where,
-    limit: 0,
-    pagination: false,
-    depth: 0,
-    overrideAccess: true,
-    select: { contentType: true, contentId: true, grid: true, channel: true, submitted: true, readers: true, openReaders: true },
-  })
-  for (const r of docs as unknown as ReadRollupDoc[]) {
+async function rollupsOf(payload: Payload, contents: ContentRef[], grids: string[] | null) {
+  const out = new Map<string, RollupTotal[]>()
+  for (const r of await rollupTotals(payload, contents, grids)) {
     const key = `${r.contentType}:${r.contentId}`
     const list = out.get(key)
     if (list) list.push(r)
@@ -451,7 +430,6 @@ export async function dashboardData(payload: Payload, viewer: Viewer, opts: Dash
   const req = requestOf(payload, viewer)
   const view = await viewerGrids(payload, req)
   if (!view) throw new DashboardError(403, 'readership.error.forbidden')
-  const scope = (await readRollupScope(req)) as Where | true
 
   const selected = opts.contentType ? await findContent(payload, req, opts.contentType, opts.contentId!) : null
   const mineWhere: Where[] = view.all ? [] : [{ grids: { in: view.grids.map((g) => g.id) } }]
@@ -465,9 +443,11 @@ export async function dashboardData(payload: Payload, viewer: Viewer, opts: Dash
 
   const wanted = new Map<string, ContentRef>()
   for (const c of [...picker, ...trendIssues, ...(selected ? [selected] : [])]) wanted.set(`${c.type}:${c.id}`, c)
-  // A grid-scoped viewer with no grids has no rows to read (and an empty `in` is not asked of the database).
-  const readable = view.all || view.grids.length > 0
-  const [rollups, subscribers] = await Promise.all([readable ? rollupsOf(payload, [...wanted.values()], scope) : new Map<string, ReadRollupDoc[]>(), subscriberCounts(payload, view.grids)])
+  // A grid-scoped viewer reads their grids' rows only (none when they have no grid).
+  const [rollups, subscribers] = await Promise.all([
+    rollupsOf(payload, [...wanted.values()], view.all ? null : view.grids.map((g) => String(g.id))),
+    subscriberCounts(payload, view.grids),
+  ])
   const reports = new Map<string, Omit<ContentReport, 'wechat'>>()
   for (const [key, c] of wanted) {
     reports.set(key, buildReport(c, rollups.get(key) ?? [], gridsFor(c, view.grids), subscribers, { unattributed: view.all, k, lang }))

@@ -1,6 +1,8 @@
 import { sql } from '@payloadcms/db-sqlite'
 import type { Payload } from 'payload'
 
+import type { ReadRollupDoc } from '../collections/Readership'
+
 import { uniqueIndexReady } from '../store/receipts'
 import { sqliteUrl } from '../server/env'
 import { inSqliteWriteTurn } from '../store/sqlite'
@@ -17,7 +19,12 @@ export type { ReadEventRow }
  */
 export type HistoryRow = { subscriber: string; contentType: string; contentId: string; at: Date }
 
-type Db = { name: string; client?: { execute: (q: { sql: string; args: (string | null)[] }) => Promise<unknown> }; drizzle?: { run: (q: unknown) => Promise<unknown> }; collections?: Record<string, { insertMany: (docs: unknown[], opts: { ordered: boolean }) => Promise<unknown> }> }
+type Db = {
+  name: string
+  client?: { execute: (q: { sql: string; args: (string | null)[] }) => Promise<{ rows: Record<string, unknown>[] }> }
+  drizzle?: { run: (q: unknown) => Promise<unknown> }
+  collections?: Record<string, { insertMany: (docs: unknown[], opts: { ordered: boolean }) => Promise<unknown>; aggregate: (pipeline: unknown[]) => Promise<Record<string, unknown>[]> }>
+}
 
 const writers = new WeakMap<Payload, SqliteEventWriter>()
 const failedWriters = new WeakSet<Payload>()
@@ -124,4 +131,85 @@ export async function insertHistory(payload: Payload, rows: HistoryRow[]): Promi
     const codes = e.writeErrors?.map((w) => w.code ?? w.err?.code) ?? [e.code]
     if (!codes.length || codes.some((c) => c !== 11000)) throw err
   }
+}
+
+/**
+ * Active subscribers per grid (grid id as text), in one grouped query: Payload
+ * has no grouped count, and a count per grid was 34 queries for the dashboard
+ * (90 ms of its 104 ms at 100,000 subscribers on SQLite; this query takes 20 ms).
+ */
+export async function activeSubscribersPerGrid(payload: Payload): Promise<Map<string, number>> {
+  const db = payload.db as unknown as Db
+  const rows =
+    db.name === 'sqlite'
+      ? (await db.client!.execute({ sql: "SELECT grid_id AS grid, count(*) AS n FROM subscribers WHERE status = 'active' GROUP BY grid_id", args: [] })).rows
+      : (await db.collections!.subscribers.aggregate([{ $match: { status: 'active' } }, { $group: { _id: '$grid', n: { $sum: 1 } } }])).map((r) => ({ grid: r._id, n: r.n }))
+  return new Map(rows.map((r) => [String(r.grid), Number(r.n)]))
+}
+
+/** A content's rollup figures for one grid and channel, summed over the days. */
+export type RollupTotal = Pick<ReadRollupDoc, 'contentType' | 'contentId' | 'grid' | 'channel' | 'submitted' | 'readers' | 'openReaders'>
+
+/**
+ * The rollup rows of `contents`, summed over their days in the database, one
+ * row per content, grid and channel; only `grids` (ids as text) when given.
+ * Payload's find would hand every day's row over one by one: 65,000 of them
+ * for the dashboard's 32 contents after 10 days, 1.7 s on SQLite.
+ */
+export async function rollupTotals(payload: Payload, contents: { type: string; id: string | number }[], grids: string[] | null): Promise<RollupTotal[]> {
+  if (!contents.length || grids?.length === 0) return []
+  const byType = new Map<string, string[]>()
+  for (const c of contents) byType.set(c.type, [...(byType.get(c.type) ?? []), String(c.id)])
+  const db = payload.db as unknown as Db
+  if (db.name === 'sqlite') {
+    const args: string[] = []
+    const list = (values: string[]) => (args.push(...values), values.map(() => '?').join(', '))
+    const ofContents = [...byType].map(([type, ids]) => `(content_type = ${list([type])} AND content_id IN (${list(ids)}))`).join(' OR ')
+    const ofGrids = grids ? ` AND grid IN (${list(grids)})` : ''
+    const { rows } = await db.client!.execute({
+      sql:
+        'SELECT content_type, content_id, grid, channel, sum(submitted) AS submitted, sum(readers) AS readers, sum(open_readers) AS open_readers ' +
+        `FROM read_rollups WHERE (${ofContents})${ofGrids} GROUP BY content_type, content_id, grid, channel`,
+      args,
+    })
+    return rows.map((r) => ({
+      contentType: String(r.content_type),
+      contentId: String(r.content_id),
+      grid: String(r.grid ?? ''),
+      channel: r.channel as ReadRollupDoc['channel'],
+      submitted: Number(r.submitted),
+      readers: Number(r.readers),
+      openReaders: Number(r.open_readers),
+    }))
+  }
+  const match = {
+    $or: [...byType].map(([type, ids]) => ({ contentType: type, contentId: { $in: ids } })),
+    ...(grids ? { grid: { $in: grids } } : {}),
+  }
+  // One sum per query: FerretDB v1 sums only the first of several accumulators in a
+  // $group (its issue 4616), and one code path is then tested on the MongoDB-wire leg.
+  const rollups = db.collections!['read-rollups']
+  const sumOf = (field: 'submitted' | 'readers' | 'openReaders') =>
+    rollups.aggregate([
+      { $match: match },
+      { $group: { _id: { contentType: '$contentType', contentId: '$contentId', grid: '$grid', channel: '$channel' }, n: { $sum: `$${field}` } } },
+    ])
+  const [submitted, readers, openReaders] = await Promise.all([sumOf('submitted'), sumOf('readers'), sumOf('openReaders')])
+  const totals = new Map<string, RollupTotal>()
+  const add = (groups: Record<string, unknown>[], field: 'submitted' | 'readers' | 'openReaders') => {
+    for (const g of groups) {
+      const key = g._id as Record<string, unknown>
+      const id = JSON.stringify([key.contentType, key.contentId, key.grid ?? '', key.channel])
+      let total = totals.get(id)
+      if (!total) {
+        total = { contentType: String(key.contentType), contentId: String(key.contentId), grid: String(key.grid ?? ''), channel: key.channel as ReadRollupDoc['channel'], submitted: 0, readers: 0, openReaders: 0 }
+        totals.set(id, total)
+      }
+      total[field] = Number(g.n)
+    }
+  }
+  add(submitted, 'submitted')
+  add(readers, 'readers')
+  add(openReaders, 'openReaders')
+  return [...totals.values()]
 }

@@ -5,7 +5,7 @@ import type { ReadEventDoc } from '../../src/collections/ReadEvents'
 import { ReadBuffer } from '../../src/readership/buffer'
 import { checkOpenToken, encodeOpen, encodeReadEvent, eventRows, type ReadEventRow } from '../../src/readership/eventLines'
 import { SqliteEventWriter } from '../../src/readership/sqliteWriter'
-import { insertEncodedReadEvents, insertReadEvents } from '../../src/readership/store'
+import { activeSubscribersPerGrid, insertEncodedReadEvents, insertReadEvents, rollupTotals } from '../../src/readership/store'
 import { readerKey, signTrack, type TrackToken } from '../../src/readership/tokens'
 import { MAX_TOKEN_LENGTH } from '../../src/tokens'
 import { testPayload } from '../support/payload'
@@ -117,5 +117,57 @@ describe('opens of the email pixel, their tokens checked when written', () => {
     await b.stop()
     expect(b.stats).toMatchObject({ recorded: 2, written: 1, refused: 1 })
     expect((await stored('store-open-2')).map((r) => r.kind)).toEqual(['open'])
+  })
+})
+
+describe('rollup totals, summed in the database', () => {
+  it('sum each content, grid and channel over its days; only the contents and grids asked for', async () => {
+    const rollup = (contentId: string, grid: string, channel: string, day: string, n: number) =>
+      payload.create({
+        collection: 'read-rollups',
+        data: { key: `issues:${contentId}:${grid}:${channel}:${day}`, contentType: 'issues', contentId, grid, channel, day, submitted: n, opens: 0, openReaders: n * 3, reads: n, readers: n * 2 } as never,
+        overrideAccess: true,
+      })
+    for (const [day, n] of [['2026-11-01', 1], ['2026-11-02', 10], ['2026-11-03', 100]] as const) {
+      await rollup('sum-1', 'g1', 'all', day, n)
+      await rollup('sum-1', 'g1', 'email', day, n + 1)
+      await rollup('sum-1', 'g2', 'all', day, n + 2)
+      await rollup('sum-1', '', 'share', day, n + 3)
+      await rollup('sum-2', 'g1', 'all', day, 1000)
+    }
+    const totals = (await rollupTotals(payload, [{ type: 'issues', id: 'sum-1' }], null)).sort((a, b) => (`${a.grid}|${a.channel}` < `${b.grid}|${b.channel}` ? -1 : 1))
+    // Three sums each (FerretDB v1 once summed only the first of several in one query).
+    expect(totals).toEqual([
+      { contentType: 'issues', contentId: 'sum-1', grid: 'g1', channel: 'all', submitted: 111, readers: 222, openReaders: 333 },
+      { contentType: 'issues', contentId: 'sum-1', grid: 'g1', channel: 'email', submitted: 114, readers: 228, openReaders: 342 },
+      { contentType: 'issues', contentId: 'sum-1', grid: 'g2', channel: 'all', submitted: 117, readers: 234, openReaders: 351 },
+      { contentType: 'issues', contentId: 'sum-1', grid: '', channel: 'share', submitted: 120, readers: 240, openReaders: 360 },
+    ])
+    const scoped = await rollupTotals(payload, [{ type: 'issues', id: 'sum-1' }, { type: 'issues', id: 'sum-2' }, { type: 'policies', id: 'sum-1' }], ['g1'])
+    expect(scoped.map((t) => [t.contentId, t.grid, t.channel, t.submitted]).sort()).toEqual([
+      ['sum-1', 'g1', 'all', 111],
+      ['sum-1', 'g1', 'email', 114],
+      ['sum-2', 'g1', 'all', 3000],
+    ])
+    expect(await rollupTotals(payload, [{ type: 'issues', id: 'sum-1' }], [])).toEqual([])
+    expect(await rollupTotals(payload, [], null)).toEqual([])
+  })
+
+  it('count active subscribers per grid in one query', async () => {
+    const grids = (await payload.find({ collection: 'grids', limit: 2, overrideAccess: true, depth: 0 })).docs
+    let gridPair = grids
+    if (gridPair.length < 2) {
+      const community = await payload.create({ collection: 'communities', data: { code: 'S', name: '计数社区' } as never, overrideAccess: true })
+      gridPair = await Promise.all(['S-01', 'S-02'].map((code) => payload.create({ collection: 'grids', data: { code, name: code, community: community.id, households: 100 } as never, overrideAccess: true })))
+    }
+    const before = await activeSubscribersPerGrid(payload)
+    const add = (grid: unknown, status: string, i: number) =>
+      payload.create({ collection: 'subscribers', data: { email: `count${i}@example.org`, grid, status, channels: ['email'], topics: ['issues'], source: 'admin' } as never, overrideAccess: true })
+    let i = 0
+    for (const status of ['active', 'active', 'active', 'pending', 'unsubscribed']) await add(gridPair[0].id, status, i++)
+    await add(gridPair[1].id, 'active', i++)
+    const after = await activeSubscribersPerGrid(payload)
+    const grew = (g: { id: unknown }) => (after.get(String(g.id)) ?? 0) - (before.get(String(g.id)) ?? 0)
+    expect([grew(gridPair[0]), grew(gridPair[1])]).toEqual([3, 1])
   })
 })
