@@ -427,7 +427,7 @@ export function createSubscribeRouter(payload: Payload, opts: SubscribeRouterOpt
     return page(req, res, 200, (ctx) => unsubscribedPage(ctx, paths.preferences(preferencesToken(r.subscriber.ref))))
   }))
 
-  router.get('/privacy', handle(async (req, res) => page(req, res, 200, privacyPage)))
+  router.get('/privacy', handle(async (req, res) => page(req, res, 200, (ctx) => privacyPage(ctx, { retentionDays: env.readRetentionDays, minGroupSize: env.minGroupSize }))))
 
   // Oversized or unreadable bodies: a page in Chinese, not the server's plain 4xx.
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {

@@ -70,6 +70,27 @@ describe('the subscribe page', () => {
     expect(html).not.toContain('value="wechat"')
   })
 
+  it('links a privacy page that states this street\'s retention and smallest figure, not the defaults', async () => {
+    const before = { days: process.env.READ_RETENTION_DAYS, k: process.env.MIN_GROUP_SIZE }
+    try {
+      const defaults = textOf((await client().get('/privacy')).html)
+      expect(defaults).toContain('这些原始记录 90 天后删除')
+      expect(defaults).toContain('人数少于 3 人的数字不显示')
+      process.env.READ_RETENTION_DAYS = '30'
+      process.env.MIN_GROUP_SIZE = '5'
+      const { status, html } = await client().get('/privacy')
+      expect(status).toBe(200)
+      expect(textOf(html)).toContain('这些原始记录 30 天后删除')
+      expect(textOf(html)).toContain('人数少于 5 人的数字不显示')
+      expect(html).not.toMatch(/\{(days|k)\}/)
+    } finally {
+      for (const [name, value] of [['READ_RETENTION_DAYS', before.days], ['MIN_GROUP_SIZE', before.k]] as const) {
+        if (value === undefined) delete process.env[name]
+        else process.env[name] = value
+      }
+    }
+  })
+
   it('presets the grid from its share link, and says so when the code is unknown', async () => {
     const c = client()
     const preset = await c.get('/subscribe?grid=A-02')

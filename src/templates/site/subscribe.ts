@@ -343,8 +343,12 @@ export function preferencesPage(ctx: PageContext, v: PreferencesView): string {
 }
 
 
-/** What we keep about subscribers, why, for how long, and how to see, correct or delete it (plain words; docs/privacy.md has the detail). */
-export function privacyPage(ctx: PageContext): string {
+/**
+ * What we keep about subscribers, why, for how long, and how to see, correct or
+ * delete it (plain words; docs/privacy.md has the detail). The retention and the
+ * smallest figure shown are this street's settings, not the defaults.
+ */
+export function privacyPage(ctx: PageContext, settings: { retentionDays: number; minGroupSize: number }): string {
   const sections: [MessageKey, MessageKey][] = [
     ['privacy.what.title', 'privacy.what.body'],
     ['privacy.why.title', 'privacy.why.body'],
@@ -353,7 +357,8 @@ export function privacyPage(ctx: PageContext): string {
     ['privacy.howLong.title', 'privacy.howLong.body'],
     ['privacy.rights.title', 'privacy.rights.body'],
   ]
-  const body = sections.map(([h, p]) => `<section><h2>${esc(t(h))}</h2><p>${esc(t(p))}</p></section>`).join('')
+  const vars = { days: settings.retentionDays, k: settings.minGroupSize }
+  const body = sections.map(([h, p]) => `<section><h2>${esc(t(h))}</h2><p>${esc(t(p, 'zh', vars))}</p></section>`).join('')
   const contact = ctx.site.hotline ? `<p>${esc(t('subscribe.link.hotline', 'zh', { hotline: ctx.site.hotline }))}</p>` : ''
   return layout(ctx, { title: t('privacy.title'), type: 'website' }, `<article class="privacy"><h1>${esc(t('privacy.title'))}</h1>${body}${contact}</article>`)
 }
