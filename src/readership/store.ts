@@ -2,9 +2,8 @@ import { sql } from '@payloadcms/db-sqlite'
 import type { Payload } from 'payload'
 
 import type { ReadRollupDoc } from '../collections/Readership'
-
-import { uniqueIndexReady } from '../store/receipts'
 import { sqliteUrl } from '../server/env'
+import { uniqueIndexReady } from '../store/receipts'
 import { inSqliteWriteTurn } from '../store/sqlite'
 import { checkOpenToken, encodeReadEvent, eventRows, rowDocument, type ReadEventRow } from './eventLines'
 import { INSERT_EVENTS_SQL, SqliteEventWriter } from './sqliteWriter'
@@ -12,10 +11,13 @@ import { INSERT_EVENTS_SQL, SqliteEventWriter } from './sqliteWriter'
 export type { ReadEventRow }
 
 /**
- * Bulk writes of the readership hot path, one native statement per batch
- * (Payload's create is one row per call, and on SQLite one write turn each):
- * one INSERT of a JSON array on SQLite, insertMany on MongoDB. Both tested on both
- * databases (test/readership/).
+ * Readership's native database work, each tested on both databases
+ * (test/readership/):
+ * - bulk writes of the hot path, one statement per batch (Payload's create is
+ *   one row per call, and on SQLite one write turn each): one INSERT of a JSON
+ *   array on SQLite, insertMany on MongoDB;
+ * - the dashboard's grouped reads (Payload has no GROUP BY): subscribers per
+ *   grid, and rollup rows summed over their days.
  */
 export type HistoryRow = { subscriber: string; contentType: string; contentId: string; at: Date }
 
@@ -150,6 +152,18 @@ export async function activeSubscribersPerGrid(payload: Payload): Promise<Map<st
 /** A content's rollup figures for one grid and channel, summed over the days. */
 export type RollupTotal = Pick<ReadRollupDoc, 'contentType' | 'contentId' | 'grid' | 'channel' | 'submitted' | 'readers' | 'openReaders'>
 
+const FIGURES = ['submitted', 'readers', 'openReaders'] as const
+type Figure = (typeof FIGURES)[number]
+
+/** A total from its group's key fields, as either database returns them, and its sums. */
+const rollupTotal = (key: Record<string, unknown>, sums: Pick<RollupTotal, Figure>): RollupTotal => ({
+  contentType: String(key.contentType),
+  contentId: String(key.contentId),
+  grid: String(key.grid ?? ''),
+  channel: key.channel as ReadRollupDoc['channel'],
+  ...sums,
+})
+
 /**
  * The rollup rows of `contents`, summed over their days in the database, one
  * row per content, grid and channel; only `grids` (ids as text) when given.
@@ -168,19 +182,12 @@ export async function rollupTotals(payload: Payload, contents: { type: string; i
     const ofGrids = grids ? ` AND grid IN (${list(grids)})` : ''
     const { rows } = await db.client!.execute({
       sql:
-        'SELECT content_type, content_id, grid, channel, sum(submitted) AS submitted, sum(readers) AS readers, sum(open_readers) AS open_readers ' +
+        'SELECT content_type AS contentType, content_id AS contentId, grid, channel, ' +
+        'sum(submitted) AS submitted, sum(readers) AS readers, sum(open_readers) AS openReaders ' +
         `FROM read_rollups WHERE (${ofContents})${ofGrids} GROUP BY content_type, content_id, grid, channel`,
       args,
     })
-    return rows.map((r) => ({
-      contentType: String(r.content_type),
-      contentId: String(r.content_id),
-      grid: String(r.grid ?? ''),
-      channel: r.channel as ReadRollupDoc['channel'],
-      submitted: Number(r.submitted),
-      readers: Number(r.readers),
-      openReaders: Number(r.open_readers),
-    }))
+    return rows.map((r) => rollupTotal(r, { submitted: Number(r.submitted), readers: Number(r.readers), openReaders: Number(r.openReaders) }))
   }
   const match = {
     $or: [...byType].map(([type, ids]) => ({ contentType: type, contentId: { $in: ids } })),
@@ -188,28 +195,21 @@ export async function rollupTotals(payload: Payload, contents: { type: string; i
   }
   // One sum per query: FerretDB v1 sums only the first of several accumulators in a
   // $group (its issue 4616), and one code path is then tested on the MongoDB-wire leg.
-  const rollups = db.collections!['read-rollups']
-  const sumOf = (field: 'submitted' | 'readers' | 'openReaders') =>
-    rollups.aggregate([
+  const groupsOf = (figure: Figure) =>
+    db.collections!['read-rollups'].aggregate([
       { $match: match },
-      { $group: { _id: { contentType: '$contentType', contentId: '$contentId', grid: '$grid', channel: '$channel' }, n: { $sum: `$${field}` } } },
+      { $group: { _id: { contentType: '$contentType', contentId: '$contentId', grid: '$grid', channel: '$channel' }, n: { $sum: `$${figure}` } } },
     ])
-  const [submitted, readers, openReaders] = await Promise.all([sumOf('submitted'), sumOf('readers'), sumOf('openReaders')])
+  const groups = await Promise.all(FIGURES.map(groupsOf))
   const totals = new Map<string, RollupTotal>()
-  const add = (groups: Record<string, unknown>[], field: 'submitted' | 'readers' | 'openReaders') => {
-    for (const g of groups) {
+  FIGURES.forEach((figure, i) => {
+    for (const g of groups[i]) {
       const key = g._id as Record<string, unknown>
       const id = JSON.stringify([key.contentType, key.contentId, key.grid ?? '', key.channel])
       let total = totals.get(id)
-      if (!total) {
-        total = { contentType: String(key.contentType), contentId: String(key.contentId), grid: String(key.grid ?? ''), channel: key.channel as ReadRollupDoc['channel'], submitted: 0, readers: 0, openReaders: 0 }
-        totals.set(id, total)
-      }
-      total[field] = Number(g.n)
+      if (!total) totals.set(id, (total = rollupTotal(key, { submitted: 0, readers: 0, openReaders: 0 })))
+      total[figure] = Number(g.n)
     }
-  }
-  add(submitted, 'submitted')
-  add(readers, 'readers')
-  add(openReaders, 'openReaders')
+  })
   return [...totals.values()]
 }

@@ -24,7 +24,6 @@ const RUNS = quick ? 7 : 15
 const DAYS = 10
 /** The dashboard's picker shows the latest 8 of each kind (PICKER_PER_TYPE). */
 const CONTENTS_PER_KIND = 8
-const CHANNELS = ['email', 'webpush', 'share', 'site', 'all', 'messages']
 const TARGET_MAX_EDITOR_MS = 200
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
@@ -34,6 +33,7 @@ const { initPayload } = await import('../../src/server/payload')
 const { seedDemo } = await import('../../src/seed/demo')
 const { dashboardData } = await import('../../src/readership/dashboard')
 const { sql } = await import('@payloadcms/db-sqlite')
+const { READ_CHANNELS } = await import('../../src/collections/Readership')
 
 /** A document's data for a copy: array rows lose their ids (they are unique per row). */
 const withoutRowIds = (value: Record<string, unknown>): Record<string, unknown> =>
@@ -101,7 +101,7 @@ try {
   for (const c of contents) {
     const rows = []
     for (const g of grids)
-      for (const channel of CHANNELS)
+      for (const channel of READ_CHANNELS)
         for (let d = 0; d < DAYS; d++) {
           const day = new Date(today.getTime() - d * 86_400_000).toISOString().slice(0, 10)
           rows.push(sql`(${`${c.type}:${c.id}:${g.id}:${channel}:${day}`}, ${c.type}, ${c.id}, ${String(g.id)}, ${channel}, ${day}, 40, 12, 9, 15, 11)`)
