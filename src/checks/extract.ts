@@ -216,7 +216,8 @@ class UnitBuilder {
       const seg = this.segments.find((s) => s.start <= at && at < s.end)
       // A link's own text that spells its URL is listed once, as the link.
       if (!seg || seg.source === 'url' || seg.source === 'alt' || inLink(seg.node)) continue
-      const url = m[0]
+      // A sentence's own full stop or comma after the URL is not part of it.
+      const url = m[0].replace(/[.,;:!?)]+$/, '')
       const from = seg.source === 'field' && url.length === this.text.length ? 'field' : 'text'
       this.links.push({ url, text: '', path: this.path, node: seg.node, from, ...classifyUrl(url, this.settings.publicUrl) })
     }

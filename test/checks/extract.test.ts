@@ -85,12 +85,13 @@ describe('links', () => {
   it('finds bare URLs in text and URL fields, once each', () => {
     const policy = {
       title: '政策',
-      summary: '原文见 https://gov.example/doc/1，解读见本站。',
+      summary: '原文见 https://gov.example/doc/1，解读见本站。See https://gov.example/en/1.',
       body: doc(p(link('https://gov.example/doc/2', 'https://gov.example/doc/2'))),
       sourceUrl: 'https://gov.example/doc/1',
     }
     expect(extractLinks(policy, { collection: 'policies', settings: { publicUrl: 'https://street.example' } }).map((l) => [l.path, l.from, l.url])).toEqual([
       ['summary', 'text', 'https://gov.example/doc/1'],
+      ['summary', 'text', 'https://gov.example/en/1'],
       ['body', 'link', 'https://gov.example/doc/2'],
       ['sourceUrl', 'field', 'https://gov.example/doc/1'],
     ])
