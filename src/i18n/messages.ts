@@ -104,6 +104,9 @@ export const messages = {
   'review.pending': { zh: '待审核', en: 'Awaiting review' },
   'review.approved': { zh: '已通过', en: 'Approved' },
   'review.returned': { zh: '已退回', en: 'Sent back' },
+  'schedule.error.forbidden': { zh: '您无权为这条内容安排或取消定时发布。', en: 'You may not schedule or cancel the publication of this content.' },
+  'schedule.error.notFound': { zh: '找不到这项定时发布，它可能已经执行或被取消。', en: 'No such scheduled publication; it may have run or been cancelled.' },
+  'schedule.error.invalid': { zh: '定时发布的类型或时间无效。', en: 'The type or time of the scheduled publication is not valid.' },
 
   // Site settings
   'settings.streetName': { zh: '街道名称', en: 'Street name' },
