@@ -290,7 +290,7 @@ describe('scheduled publishing from the admin (schedule-publish)', () => {
     expect((await serverFunction('schedule-publish', street.editor, { deleteID: again.id })) as { error?: string }).toMatchObject({ error: '找不到这项定时发布，它可能已经执行或被取消。' })
   })
 
-  it('payload-jobs is closed over REST and GraphQL to every staff member', async () => {
+  it('payload-jobs (and Payload’s key-value store) are closed over REST and GraphQL to every staff member', async () => {
     await schedule(street.editor, 'issues', issue.id)
     const [job] = await scheduled()
     for (const token of Object.values(tokens)) {
@@ -301,6 +301,10 @@ describe('scheduled publishing from the admin (schedule-publish)', () => {
       const listed = await gql(`{ PayloadJobs { docs { id } } }`, {}, { token })
       expect(listed.body.data?.PayloadJobs?.docs ?? null).toBeNull()
       expect(gqlStatuses(listed).length + (listed.status >= 400 ? 1 : 0)).toBeGreaterThan(0)
+      // Payload's HTTP runners: our node-cron runner is the only one (docs/databases.md).
+      for (const run of ['payload-jobs/run', 'payload-jobs/handle-schedules']) expect([401, 403], run).toContain((await rest('GET', run, { token })).status)
+      expect((await rest('GET', 'payload-kv', { token })).status).toBe(403)
+      expect((await rest('POST', 'payload-kv', { token, body: { key: 'k', data: {} } })).status).toBe(403)
     }
     expect(await scheduled()).toHaveLength(1)
   })
