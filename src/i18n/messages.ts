@@ -104,6 +104,9 @@ export const messages = {
   'review.pending': { zh: '待审核', en: 'Awaiting review' },
   'review.approved': { zh: '已通过', en: 'Approved' },
   'review.returned': { zh: '已退回', en: 'Sent back' },
+  'schedule.error.forbidden': { zh: '您无权为这条内容安排或取消定时发布。', en: 'You may not schedule or cancel the publication of this content.' },
+  'schedule.error.notFound': { zh: '找不到这项定时发布，它可能已经执行或被取消。', en: 'No such scheduled publication; it may have run or been cancelled.' },
+  'schedule.error.invalid': { zh: '定时发布的类型或时间无效。', en: 'The type or time of the scheduled publication is not valid.' },
 
   // Site settings
   'settings.streetName': { zh: '街道名称', en: 'Street name' },
@@ -531,6 +534,10 @@ export const messages = {
   'testSend.pushSent': { zh: '测试推送已发送到本设备,稍后会出现通知。', en: 'Test push sent to this device; the notification will appear shortly.' },
   'testSend.pushFailed': { zh: '测试推送未能发出:{reason}({code})', en: 'The test push was not sent: {reason} ({code})' },
   'testSend.deviceGone': { zh: '推送服务表示本设备的订阅已失效', en: "the push service says this device's subscription is gone" },
+  'testSend.addressRefused': {
+    zh: '本设备的推送地址指向内部网络或保留地址，服务器不会连接它（自建推送服务须列入 PUSH_TRUSTED_ORIGINS）',
+    en: "this device's push address points into a private network or a reserved address, which the server does not connect to (a push service of our own must be listed in PUSH_TRUSTED_ORIGINS)",
+  },
   'subscribers.description': {
     zh: '订阅者的邮箱地址只有管理员可见;编辑可查看数量和分布。',
     en: 'Only administrators see subscribers’ addresses; editors see counts and distribution.',
