@@ -598,6 +598,28 @@ export const messages = {
     zh: '没有找到“{query}”。请换个写法,或直接在下面的列表中选择社区和网格。',
     en: 'Nothing found for “{query}”. Try another spelling, or choose from the list below.',
   },
+  // The grid finder (src/grids/finder.ts): one line per match, and why nothing matched.
+  'finder.listSeparator': { zh: '、', en: ', ' },
+  'finder.match.building': { zh: '{place} → {grid}', en: '{place} → {grid}' },
+  'finder.match.address': { zh: '{address}（{place}）→ {grid}', en: '{address} ({place}) → {grid}' },
+  'finder.match.estate': { zh: '{estate}（{buildings}）→ {grid}', en: '{estate} ({buildings}) → {grid}' },
+  'finder.match.road': { zh: '{address}（{buildings}）→ {grid}', en: '{address} ({buildings}) → {grid}' },
+  'finder.match.grid': { zh: '{grid}', en: '{grid}' },
+  'finder.match.community': { zh: '{community}：{grid}', en: '{community}: {grid}' },
+  'finder.none.empty': { zh: '请输入小区名称和楼栋号，例如“碧湖小区 3栋”。', en: 'Type your estate and building, e.g. “碧湖小区 3栋”.' },
+  'finder.none.tooLong': { zh: '输入太长了（最多 {max} 个字）。请只输入小区名称和楼栋号。', en: 'That is too long (at most {max} characters). Type only your estate and building.' },
+  'finder.none.noSuchBuilding': {
+    zh: '{estate}没有编号为“{building}”的楼栋。这个小区的楼栋在下面这些网格，请核对后选择：',
+    en: '{estate} has no building numbered “{building}”. Its buildings are in these grids; check and choose:',
+  },
+  'finder.none.noSuchNumber': {
+    zh: '{road}没有 {building} 号。这条路上的楼栋在下面这些网格，请核对后选择：',
+    en: 'No number {building} on {road}. Its buildings are in these grids; check and choose:',
+  },
+  'finder.none.needPlace': { zh: '请同时输入小区名称，例如“碧湖小区 3栋”。', en: 'Type the estate too, e.g. “碧湖小区 3栋”.' },
+  'finder.none.unclear': { zh: '没有完全认出您输入的内容。您要找的是不是：', en: 'Part of what you typed was not recognised. Did you mean:' },
+  'finder.none.similar': { zh: '没有找到这个名称。您要找的是不是：', en: 'That name was not found. Did you mean:' },
+  'finder.none.unknown': { zh: '没有找到这个名称。请换个写法，或直接在列表中选择社区和网格。', en: 'That name was not found. Try another spelling, or choose the community and grid from the list.' },
   'subscribe.emailLabel': { zh: '邮箱地址', en: 'Email address' },
   'subscribe.emailHint': {
     zh: '我们会先发一封确认邮件,点击其中的链接后订阅才生效。每封邮件里都有管理和退订链接。',
