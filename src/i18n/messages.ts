@@ -329,6 +329,18 @@ export const messages = {
     en: 'Opened (approx.): people whose mail loaded the image. Some mail services load images for every recipient, so this is only indicative and never part of read rate or reach.',
   },
   'readership.hidden': { zh: '—', en: '—' },
+  // Coverage (覆盖率) bounds: src/readership/coverage.ts, docs/glossary.md
+  'readership.col.coverage': { zh: '覆盖率（下限–上限）', en: 'Coverage (lower–upper)' },
+  'readership.coverage.range': { zh: '{lower}–{upper}', en: '{lower}–{upper}' },
+  'readership.coverage.legend': {
+    zh: '覆盖率 = 以任一方式知晓的户数 ÷ 户数。线上阅读、楼栋群转发和入户告知会重叠，又不知道读者住在哪一户、楼栋群里有哪些住户，所以给出一个区间。下限：读者可能都不住在本网格，转发只能确定楼栋长本户，入户告知与网格长的入户、电话告知尽量重叠。上限：每位读者算一户，转发过的楼栋按全楼计，各种方式互不重叠，不超过楼栋和网格的户数。张贴海报不计入。楼栋阅读人数不足 {k} 人时显示“<{k}”，上限只按显示出的阅读人数计算。',
+    en: 'Coverage = households reached any way ÷ households. Online readers, building-group relay and door-to-door visits overlap, and we know neither which household a reader lives in nor who is in a building’s group, so coverage is a range. Lower bound: readers may all live outside the grid, a relay proves only the head’s own household, and door and phone counts overlap as far as they can. Upper bound: each reader is one household, a relayed building counts whole, no two ways overlap, capped at the households of the building and grid. Posters are not counted. Building readers under {k} show as “<{k}”, and the upper bound uses the readers only as shown.',
+  },
+  'readership.coverage.error.range': { zh: '应为 0 到 {max} 之间的整数。', en: 'must be a whole number from 0 to {max}.' },
+  'readership.coverage.error.buildingHouseholds': { zh: '各楼栋户数之和（{sum}）超过了网格户数（{households}）。', en: 'the buildings’ households ({sum}) exceed the grid’s ({households}).' },
+  'readership.coverage.error.headWithoutHouseholds': { zh: '户数为 0 的楼栋不会有住在楼里的楼栋长确认。', en: 'a building with no households cannot have a resident head’s confirmation.' },
+  'readership.coverage.error.buildingLinkReaders': { zh: '楼栋链接阅读人数不能少于任一楼栋的阅读人数（{min}）。', en: 'building-link readers cannot be fewer than one building’s readers ({min}).' },
+  'readership.coverage.error.cell': { zh: '统计表中的数字（{value}）与传入的数字不一致。', en: 'the table’s figure ({value}) differs from the one given.' },
   'readership.picker.label': { zh: '选择内容', en: 'Content' },
   'readership.picker.overview': { zh: '总览:最近的内容', en: 'Overview: latest contents' },
   'readership.picker.submit': { zh: '查看', en: 'Show' },
