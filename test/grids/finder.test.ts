@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { createFinder, describeMatch, describeNoMatch, type FinderAnswer, MAX_QUERY_LENGTH } from '../../src/grids/finder'
+import { messages } from '../../src/i18n/messages'
 import { buildingCode, buildingNumber, chineseNumber, estateNames, fold, gridCodeKey, parseAddress } from '../../src/grids/normalise'
 import { DIRECTORY, GRIDS_WITHOUT_BUILDINGS } from './directory'
 
@@ -185,6 +186,15 @@ describe('the grid finder: what residents type', () => {
     expect(!road.found && describeNoMatch(road, 'en')).toBe('No number 13 on 碧湖路. Its buildings are in these grids; check and choose:')
     const long = finder.find('x'.repeat(MAX_QUERY_LENGTH + 1))
     expect(!long.found && describeNoMatch(long)).toContain(`最多 ${MAX_QUERY_LENGTH} 个字`)
+  })
+
+  it('finder.* texts have both languages, and their Chinese punctuation is full-width', () => {
+    const entries = Object.entries(messages).filter(([k]) => k.startsWith('finder.'))
+    expect(entries.length).toBeGreaterThan(10)
+    for (const [key, { zh, en }] of entries) {
+      expect(zh && en, key).toBeTruthy()
+      expect(zh, key).not.toMatch(/[,:;?!()"]/)
+    }
   })
 
   it('keeps to the limit asked for', () => {
