@@ -8,6 +8,7 @@ import { runSoon } from '../jobs/scheduler'
 import { queueWechatRetraction } from '../jobs/wechat'
 import { isUniqueViolation } from '../store/claims'
 import { uniqueIndexReady } from '../store/receipts'
+import { publicationChange } from './contentLifecycle'
 
 type ContentDoc = {
   id: string | number
@@ -121,19 +122,21 @@ export async function cancelDeliveries(payload: Payload, collection: ContentSlug
 
 /**
  * After every save of a content: the transition to published creates its
- * deliveries (never a later re-save); the transition back to draft (an
- * unpublish, not a draft saved over the published document) cancels them.
+ * deliveries (never a later re-save); a withdrawal (an unpublish, whatever
+ * drafts were saved before it; not a draft saved over the published
+ * document) cancels them before their next batch and queues the deletion of
+ * the WeChat article.
  */
-export const deliveriesOnPublish: CollectionAfterChangeHook = async ({ doc, previousDoc, req, collection, operation }) => {
+export const deliveriesOnPublish: CollectionAfterChangeHook = async (args) => {
+  const { doc, req, collection } = args
   const now = doc as ContentDoc
-  const prev = (operation === 'create' ? {} : (previousDoc ?? {})) as ContentDoc
   const slug = collection.slug as ContentSlug
-  if (now._status === 'published' && prev._status !== 'published') {
+  const change = await publicationChange(args)
+  if (change === 'published') {
     const created = await createDeliveries(req.payload, slug, now, req)
     if (created.some((d) => d.status === 'queued')) runSoon()
-  } else if (now._status === 'draft' && prev._status === 'published') {
-    const stored = await req.payload.db.findOne<ContentDoc>({ collection: slug, where: { id: { equals: now.id } }, req })
-    if (stored?._status === 'draft') await cancelDeliveries(req.payload, slug, now.id, req)
+  } else if (change === 'withdrawn') {
+    await cancelDeliveries(req.payload, slug, now.id, req)
   }
   return doc
 }
