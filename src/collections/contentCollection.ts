@@ -50,6 +50,8 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
       defaultColumns: defaultColumns ?? ['title', '_status', 'publishedAt', 'urgent'],
       hidden: forGridStaff ? false : ({ user }) => !isEditor(user as never),
       preview: (doc) => (doc?.id ? `${publicUrl()}/preview/${slug}/${doc.id}` : null),
+      // Payload's button; its schedule drawer opens on 发布 for content that is not published.
+      components: { edit: { PublishButton: '/components/PublishButton#PublishButton' } },
     },
     defaultSort: '-updatedAt',
     // Hot path: the reading site lists published content newest first.
