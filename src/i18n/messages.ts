@@ -402,6 +402,7 @@ export const messages = {
   'delivery.reason.notConfigured.email': { zh: '邮件渠道未配置(缺少 SMTP_URL 或 MAIL_FROM),本次未发送邮件。', en: 'Email is not configured (SMTP_URL or MAIL_FROM missing); nothing was sent.' },
   'delivery.reason.notConfigured.webpush': { zh: '网页推送未配置(缺少 VAPID_PUBLIC_KEY、VAPID_PRIVATE_KEY 或 VAPID_SUBJECT),本次未推送。', en: 'Web push is not configured (VAPID_* missing); nothing was sent.' },
   'delivery.reason.notConfigured.wechat': { zh: '微信公众号未配置(缺少 WECHAT_APP_ID 或 WECHAT_APP_SECRET),本次未发布到公众号。', en: 'The WeChat account is not configured (WECHAT_APP_ID or WECHAT_APP_SECRET missing).' },
+  'delivery.reason.demo': { zh: '演示内容，不发送。', en: 'Demo content: never sent.' },
   'delivery.reason.retracted': { zh: '内容已撤回,未完成的发送已取消。', en: 'The content was withdrawn; unfinished sending was cancelled.' },
   'delivery.reason.contentGone': { zh: '内容已不是发布状态,发送已取消。', en: 'The content is no longer published; sending was cancelled.' },
   'delivery.reason.eventEnded': { zh: '活动已结束,不再发送活动通知。', en: 'The event has ended; its notice is not sent.' },
