@@ -92,14 +92,16 @@ test('an editor composes an issue with two articles and an image, publishes it, 
   expect(created.doc._status).toBe('draft')
   expect(created.doc.number ?? null).toBeNull()
   await page.waitForURL(`**/admin/collections/issues/${created.doc.id}`)
-  await expect.poll(() => docStatus(page)).toBe('草稿')
-  await expect.poll(() => page.locator('#field-number .issue-number__value').innerText()).toBe(t('issue.unnumbered'))
+  // The admin redraws after the save's answer: on a loaded machine that takes more than a poll's default second.
+  const redrawn = { timeout: 15_000 }
+  await expect.poll(() => docStatus(page), redrawn).toBe('草稿')
+  await expect.poll(() => page.locator('#field-number .issue-number__value').innerText(), redrawn).toBe(t('issue.unnumbered'))
 
   // Scheduling content that was never published starts on 发布, never on 取消发布.
   await page.locator('#action-save-popup button').first().click()
   await page.locator('#schedule-publish').click()
   const typeRadio = (type: string) => page.locator(`#field-schedule-publish-${created.doc.id}-type-${type}`)
-  await expect.poll(() => typeRadio('publish').isChecked()).toBe(true)
+  await expect.poll(() => typeRadio('publish').isChecked(), redrawn).toBe(true)
   expect(await typeRadio('unpublish').isChecked()).toBe(false)
   await shot(page, 'b1b-issue-schedule-drawer')
   await page.locator('.schedule-publish .drawer-close-button').click()
@@ -119,12 +121,12 @@ test('an editor composes an issue with two articles and an image, publishes it, 
   const number = publishedDoc.number
   // The demo issue is 1.
   expect(number).toBeGreaterThan(1)
-  await expect.poll(() => docStatus(page)).toBe('已发布')
-  await expect.poll(() => page.locator('#field-number .issue-number__value').innerText()).toBe(String(number))
+  await expect.poll(() => docStatus(page), redrawn).toBe('已发布')
+  await expect.poll(() => page.locator('#field-number .issue-number__value').innerText(), redrawn).toBe(String(number))
   await shot(page, 'b2-issue-published-admin')
   // The list shows its number.
   await page.goto('/admin/collections/issues')
-  await expect.poll(() => page.locator('tr', { hasText: issueTitle }).first().innerText()).toContain(String(number))
+  await expect.poll(() => page.locator('tr', { hasText: issueTitle }).first().innerText(), redrawn).toContain(String(number))
   await context.close()
 
   // A resident (no login) now reads it at /issues/<number>.
