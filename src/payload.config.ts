@@ -42,6 +42,9 @@ function database() {
     // The schema comes from src/migrations only, in every mode, so tests run
     // on exactly what production runs.
     push: false,
+    // A deleted row's id is never handed out again (SQLite reuses the highest rowid otherwise): an old
+    // email link or token must never open newer content. Existing tables: migration *_autoincrement_ids.
+    autoIncrement: true,
     migrationDir: path.resolve(dirname, 'migrations'),
     // One writer: each transaction takes the write lock when it begins and
     // waits its turn, instead of failing when two writes meet.

@@ -2,7 +2,7 @@ import type { Access, CollectionConfig, Field } from 'payload'
 
 import { editorsOnly, isEditor } from '../access'
 import { contentSidebarFields, titleField } from '../fields/content'
-import { recordLifecycle, reviewAndPublishGate } from '../hooks/contentLifecycle'
+import { recordLifecycle, rememberPublication, reviewAndPublishGate } from '../hooks/contentLifecycle'
 import { deliveriesOnDelete, deliveriesOnPublish } from '../hooks/deliveries'
 import { relationsExist } from '../hooks/relations'
 import { label, type MessageKey } from '../i18n/messages'
@@ -50,6 +50,8 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
       defaultColumns: defaultColumns ?? ['title', '_status', 'publishedAt', 'urgent'],
       hidden: forGridStaff ? false : ({ user }) => !isEditor(user as never),
       preview: (doc) => (doc?.id ? `${publicUrl()}/preview/${slug}/${doc.id}` : null),
+      // Payload's button; its schedule drawer opens on 发布 for content that is not published.
+      components: { edit: { PublishButton: '/components/PublishButton#PublishButton' } },
     },
     defaultSort: '-updatedAt',
     // Hot path: the reading site lists published content newest first.
@@ -70,7 +72,7 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
     fields: [titleField, ...fields, ...contentSidebarFields, deliveriesPanel],
     hooks: {
       ...hooks,
-      beforeChange: [relationsExist, ...(hooks?.beforeChange ?? []), reviewAndPublishGate],
+      beforeChange: [relationsExist, ...(hooks?.beforeChange ?? []), rememberPublication, reviewAndPublishGate],
       afterChange: [...(hooks?.afterChange ?? []), recordLifecycle, deliveriesOnPublish, invalidateSiteCacheHook],
       afterDelete: [...(hooks?.afterDelete ?? []), deliveriesOnDelete, invalidateSiteCacheHook],
     },

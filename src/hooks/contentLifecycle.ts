@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import {
   type CollectionAfterChangeHook,
   type CollectionBeforeChangeHook,
+  type PayloadRequest,
   ValidationError,
 } from 'payload'
 
@@ -119,28 +120,79 @@ export const reviewAndPublishGate: CollectionBeforeChangeHook = async ({ data, o
 
 const titleOf = (doc: ContentDoc) => doc.title ?? null
 
+/**
+ * Publication is judged from the stored main document, never from
+ * `previousDoc`: with drafts on, Payload hands the hooks the latest version,
+ * which is a draft as soon as a correction was saved (保存草稿) over the
+ * published content. So an unpublish after a saved draft looked like a draft
+ * saved over a draft, and nothing was withdrawn.
+ */
+export type PublicationChange = 'published' | 'withdrawn' | null
+type Memo = { wasPublished: boolean; change?: Promise<PublicationChange> }
+const memoKey = (slug: string, id: unknown) => `publication:${slug}:${String(id)}`
+
+/** The main document as stored: the published one while it is published, whatever drafts were saved over it. */
+const storedMain = (req: PayloadRequest, slug: string, id: string | number) =>
+  req.payload.db.findOne<ContentDoc & { id: string | number }>({ collection: slug, where: { id: { equals: id } }, req })
+
+/**
+ * Before every save: note whether the content is published now (for the
+ * hooks after the save), and keep the withdrawn mark as the stored document
+ * has it. Only the lifecycle sets that mark (never a request); publishing
+ * clears it (reviewAndPublishGate).
+ */
+export const rememberPublication: CollectionBeforeChangeHook = async ({ data, operation, originalDoc, req, collection, context }) => {
+  const id = (originalDoc as ContentDoc | undefined)?.id
+  if (operation !== 'update' || id == null) {
+    data.withdrawnAt = null
+    return data
+  }
+  const stored = await storedMain(req, collection.slug, id)
+  context[memoKey(collection.slug, id)] = { wasPublished: stored?._status === 'published' } satisfies Memo
+  data.withdrawnAt = stored?.withdrawnAt ?? null
+  return data
+}
+
+/**
+ * What this save did to the content's publication: published it (it was not
+ * published before), withdrew it (it was, and the stored document is a draft
+ * now), or neither (a draft saved over published content, a correction
+ * published, a re-save). Worked out once per save; every after-change hook
+ * gets the same answer.
+ */
+export function publicationChange({ doc, previousDoc, operation, req, collection, context }: Parameters<CollectionAfterChangeHook>[0]): Promise<PublicationChange> {
+  const now = doc as ContentDoc
+  if (operation === 'create') return Promise.resolve(now._status === 'published' ? 'published' : null)
+  const key = memoKey(collection.slug, now.id)
+  // Without the note (a save that skipped the hooks before it), the version before is the best there is.
+  const memo = (context[key] as Memo | undefined) ?? { wasPublished: (previousDoc as ContentDoc | undefined)?._status === 'published' }
+  context[key] = memo
+  memo.change ??= (async (): Promise<PublicationChange> => {
+    if (now._status === 'published') return memo.wasPublished ? null : 'published'
+    if (!memo.wasPublished) return null
+    // A draft save leaves the published main document in place; an unpublish turns it into a draft.
+    const stored = await storedMain(req, collection.slug, now.id!)
+    return stored?._status === 'published' ? null : 'withdrawn'
+  })()
+  return memo.change
+}
+
 /** Audit trail and the withdrawn mark: runs after every save of a content. */
-export const recordLifecycle: CollectionAfterChangeHook = async ({ doc, previousDoc, req, collection, operation }) => {
+export const recordLifecycle: CollectionAfterChangeHook = async (args) => {
+  const { doc, previousDoc, req, collection, operation } = args
   const now = doc as ContentDoc
   const prev = (operation === 'create' ? {} : previousDoc ?? {}) as ContentDoc
   const target = { collection: collection.slug, id: now.id, title: titleOf(now) }
+  const change = await publicationChange(args)
 
-  if (now._status === 'published' && prev._status !== 'published') await audit(req, 'publish', target)
+  // A publication, or a pending correction published: both are the editor's 发布.
+  if (now._status === 'published' && (change === 'published' || prev._status !== 'published')) await audit(req, 'publish', target)
 
-  if (now._status === 'draft' && prev._status === 'published') {
-    // A draft saved over a published content leaves the published document in
-    // place; only an unpublish turns the document itself back into a draft.
-    const stored = await req.payload.db.findOne<ContentDoc & { id: string | number }>({
-      collection: collection.slug,
-      where: { id: { equals: now.id } },
-      req,
-    })
-    if (stored?._status === 'draft') {
-      const withdrawnAt = new Date().toISOString()
-      await req.payload.db.updateOne({ collection: collection.slug, id: now.id!, data: { withdrawnAt }, req })
-      now.withdrawnAt = withdrawnAt
-      await audit(req, 'unpublish', target)
-    }
+  if (change === 'withdrawn') {
+    const withdrawnAt = new Date().toISOString()
+    await req.payload.db.updateOne({ collection: collection.slug, id: now.id!, data: { withdrawnAt }, req })
+    now.withdrawnAt = withdrawnAt
+    await audit(req, 'unpublish', target)
   }
 
   const status = now.review?.status

@@ -8,6 +8,7 @@ import { runSoon } from '../jobs/scheduler'
 import { queueWechatRetraction } from '../jobs/wechat'
 import { isUniqueViolation } from '../store/claims'
 import { uniqueIndexReady } from '../store/receipts'
+import { publicationChange } from './contentLifecycle'
 
 type ContentDoc = {
   id: string | number
@@ -43,8 +44,22 @@ export function channelsFor(collection: ContentSlug): DeliveryChannel[] {
  */
 const writeReq = (req: PayloadRequest) => (req.payload.db.name === 'mongoose' ? ({ transactionID: undefined } as unknown as PayloadRequest) : req)
 
+/**
+ * Demo content (src/seed/demo.ts) is saved with this key set in the request
+ * context: its deliveries are recorded as skipped, so loading the demo street
+ * into a database whose channels are configured sends nothing, now or on a
+ * later republication, and leaves nothing waiting to be resumed.
+ */
+export const DEMO_CONTENT = 'demoContent'
+
 /** Create the deliveries of a content that has just been published; returns those created. Sends nothing. */
-export async function createDeliveries(payload: Payload, collection: ContentSlug, doc: ContentDoc, req: PayloadRequest): Promise<DeliveryDoc[]> {
+export async function createDeliveries(
+  payload: Payload,
+  collection: ContentSlug,
+  doc: ContentDoc,
+  req: PayloadRequest,
+  { skipReason }: { skipReason?: string } = {},
+): Promise<DeliveryDoc[]> {
   const created: DeliveryDoc[] = []
   const audience = audienceOf(collection, doc)
   const log = payload.logger.child({ component: 'deliveries' })
@@ -59,8 +74,8 @@ export async function createDeliveries(payload: Payload, collection: ContentSlug
     })
     if (existing.totalDocs) continue
     const configured = channelConfigured(channel)
-    const status = !configured ? 'skipped' : 'queued'
-    const reason = !configured ? t(`delivery.reason.notConfigured.${channel}`) : null
+    const status = skipReason || !configured ? 'skipped' : 'queued'
+    const reason = skipReason ?? (!configured ? t(`delivery.reason.notConfigured.${channel}`) : null)
     try {
       const row = (await payload.db.create({
         collection: 'deliveries',
@@ -121,19 +136,22 @@ export async function cancelDeliveries(payload: Payload, collection: ContentSlug
 
 /**
  * After every save of a content: the transition to published creates its
- * deliveries (never a later re-save); the transition back to draft (an
- * unpublish, not a draft saved over the published document) cancels them.
+ * deliveries (never a later re-save); a withdrawal (an unpublish, whatever
+ * drafts were saved before it; not a draft saved over the published
+ * document) cancels them before their next batch and queues the deletion of
+ * the WeChat article.
  */
-export const deliveriesOnPublish: CollectionAfterChangeHook = async ({ doc, previousDoc, req, collection, operation }) => {
+export const deliveriesOnPublish: CollectionAfterChangeHook = async (args) => {
+  const { doc, req, collection, context } = args
   const now = doc as ContentDoc
-  const prev = (operation === 'create' ? {} : (previousDoc ?? {})) as ContentDoc
   const slug = collection.slug as ContentSlug
-  if (now._status === 'published' && prev._status !== 'published') {
-    const created = await createDeliveries(req.payload, slug, now, req)
+  const change = await publicationChange(args)
+  if (change === 'published') {
+    const skipReason = context[DEMO_CONTENT] ? t('delivery.reason.demo') : undefined
+    const created = await createDeliveries(req.payload, slug, now, req, { skipReason })
     if (created.some((d) => d.status === 'queued')) runSoon()
-  } else if (now._status === 'draft' && prev._status === 'published') {
-    const stored = await req.payload.db.findOne<ContentDoc>({ collection: slug, where: { id: { equals: now.id } }, req })
-    if (stored?._status === 'draft') await cancelDeliveries(req.payload, slug, now.id, req)
+  } else if (change === 'withdrawn') {
+    await cancelDeliveries(req.payload, slug, now.id, req)
   }
   return doc
 }

@@ -1,6 +1,7 @@
 import type { Payload } from 'payload'
 import sharp from 'sharp'
 
+import { DEMO_CONTENT } from '../hooks/deliveries'
 import { bold, doc, h, image, link, list, p, quote, table } from './lexical'
 
 /**
@@ -196,6 +197,8 @@ export async function seedDemo(payload: Payload) {
         ],
       },
       overrideAccess: true,
+      // Demo content is never sent, whatever channels are configured (src/hooks/deliveries.ts).
+      context: { [DEMO_CONTENT]: true },
     }) as never,
   )
 
@@ -215,6 +218,8 @@ export async function seedDemo(payload: Payload) {
         _status: 'published',
       },
       overrideAccess: true,
+      // Demo content is never sent, whatever channels are configured (src/hooks/deliveries.ts).
+      context: { [DEMO_CONTENT]: true },
     }) as never,
   )
 
@@ -241,6 +246,8 @@ export async function seedDemo(payload: Payload) {
         _status: 'published',
       },
       overrideAccess: true,
+      // Demo content is never sent, whatever channels are configured (src/hooks/deliveries.ts).
+      context: { [DEMO_CONTENT]: true },
     }) as never,
   )
 
@@ -257,6 +264,8 @@ export async function seedDemo(payload: Payload) {
         review: { status: 'none' },
       },
       overrideAccess: true,
+      // Demo content is never sent, whatever channels are configured (src/hooks/deliveries.ts).
+      context: { [DEMO_CONTENT]: true },
     }) as never,
   )
 

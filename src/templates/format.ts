@@ -1,5 +1,7 @@
 /** Dates as residents read them, in the street's time zone (TZ, default Asia/Shanghai). */
 
+import { type Lang, t } from '../i18n/messages'
+
 /** The street's time zone: it governs schedules, "today" for WeChat's daily quota, and daily rollups. */
 export const streetZone = () => process.env.TZ || 'Asia/Shanghai'
 
@@ -68,4 +70,9 @@ export function streetHour(value: Date): number {
 export function clip(text: string, max = 120): string {
   const t = text.replace(/\s+/g, ' ').trim()
   return t.length > max ? `${t.slice(0, max - 1)}…` : t
+}
+
+/** 第 N 期, or 未编号 for a draft issue (a preview, a test send): numbers are taken at first publication. */
+export function issueNumberLabel(number: unknown, lang: Lang = 'zh'): string {
+  return typeof number === 'number' ? t('site.issueNumber', lang, { number }) : t('issue.unnumbered', lang)
 }

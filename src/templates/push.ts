@@ -1,7 +1,7 @@
 import type { PushNotification, Urgency } from '../channels/webpush'
 import type { ContentSlug } from '../collections/contentCollection'
 import { t } from '../i18n/messages'
-import { clip, formatDateTime } from './format'
+import { clip, formatDateTime, issueNumberLabel } from './format'
 import type { EventDoc, IssueDoc, SiteChrome } from './site/types'
 
 /**
@@ -21,7 +21,7 @@ export function pushForContent(input: {
 }): PushContent {
   const { collection, doc, settings } = input
   let body = doc.summary ?? ''
-  if (collection === 'issues') body = `${settings.periodicalName} ${t('mail.content.issueNumber', 'zh', { number: (doc as IssueDoc).number })}${body ? `:${body}` : ''}`
+  if (collection === 'issues') body = `${settings.periodicalName} ${issueNumberLabel((doc as IssueDoc).number)}${body ? `:${body}` : ''}`
   if (collection === 'events') {
     const e = doc as unknown as EventDoc
     body = `${formatDateTime(e.startsAt)} ${e.location}${body ? `\n${body}` : ''}`

@@ -59,7 +59,7 @@ describe('test-send by web push', () => {
       data: { title: '第十二期预告', summary: '社区食堂开张', urgent: true, articles: [{ title: 'a', body: richBody('x') }], _status: 'draft' } as never,
       overrideAccess: true,
       draft: true,
-    })) as { id: string | number; number: number }
+    })) as { id: string | number; number?: number | null }
     const sub = service.subscribe({ applicationServerKey: VAPID.publicKey })
 
     const r = await call(street.editor, { collection: 'issues', id: draft.id, channel: 'webpush', subscription: deviceOf(sub) })
@@ -74,8 +74,10 @@ describe('test-send by web push', () => {
     expect(m.topic).toBeUndefined()
     const shown = JSON.parse(m.payload!)
     expect(shown.title).toBe('【测试】【紧急】第十二期预告')
-    expect(shown.body).toBe(`聚焦徐碧 第 ${draft.number} 期:社区食堂开张`)
-    expect(shown.url).toBe(`http://127.0.0.1:3000/issues/${draft.number}`)
+    // A draft issue has no number yet (it takes one when first published), so no page of its own.
+    expect(draft.number ?? null).toBeNull()
+    expect(shown.body).toBe('聚焦徐碧 未编号:社区食堂开张')
+    expect(shown.url).toBe('http://127.0.0.1:3000/')
     expect(shown.icon).toBe('http://127.0.0.1:3000/icons/icon-192.png')
     expect(shown.tag).toBe(`issues-${draft.id}`)
     expect(await deliveriesOf(payload, 'issues', draft.id)).toHaveLength(0)

@@ -85,30 +85,48 @@ test('an editor composes an issue with two articles and an image, publishes it, 
   await page.keyboard.type(articles[1].text)
   await shot(page, 'b1-issue-composed')
 
-  // Save a draft first: it gets its number, and residents cannot see it yet.
+  // Save a draft first: residents cannot see it, and it has no number yet (未编号): it takes one when first published.
   const saved = await submit(page, '#action-save-draft', 'issues')
   expect(saved.status(), await saved.text()).toBe(201)
-  const created = (await saved.json()) as { doc: { id: string | number; number: number; _status: string } }
+  const created = (await saved.json()) as { doc: { id: string | number; number?: number | null; _status: string } }
   expect(created.doc._status).toBe('draft')
+  expect(created.doc.number ?? null).toBeNull()
   await page.waitForURL(`**/admin/collections/issues/${created.doc.id}`)
-  await expect.poll(() => docStatus(page)).toBe('草稿')
-  // The number comes from the counter (the demo issue is 1) and the admin shows it.
-  const number = created.doc.number
-  expect(number).toBeGreaterThan(1)
-  await expect.poll(() => page.locator('#field-number').inputValue()).toBe(String(number))
+  // The admin redraws after the save's answer: on a loaded machine that takes more than a poll's default second.
+  const redrawn = { timeout: 15_000 }
+  await expect.poll(() => docStatus(page), redrawn).toBe('草稿')
+  await expect.poll(() => page.locator('#field-number .issue-number__value').innerText(), redrawn).toBe(t('issue.unnumbered'))
+
+  // Scheduling content that was never published starts on 发布, never on 取消发布.
+  await page.locator('#action-save-popup button').first().click()
+  await page.locator('#schedule-publish').click()
+  const typeRadio = (type: string) => page.locator(`#field-schedule-publish-${created.doc.id}-type-${type}`)
+  await expect.poll(() => typeRadio('publish').isChecked(), redrawn).toBe(true)
+  expect(await typeRadio('unpublish').isChecked()).toBe(false)
+  await shot(page, 'b1b-issue-schedule-drawer')
+  await page.locator('.schedule-publish .drawer-close-button').click()
+  await typeRadio('publish').waitFor({ state: 'detached' })
 
   const resident = await browser.newContext({ baseURL: baseUrl(), locale: 'zh-CN' })
   const site = await resident.newPage()
-  expect((await site.goto(`/issues/${number}`))!.status()).toBe(404)
+  await site.goto('/issues')
   expect(await site.locator('body').innerText()).not.toContain(issueTitle)
 
-  // Publish.
+  // Publish: the number is taken now, the next after the highest, and the admin shows it.
   await dismissToasts(page)
   const published = await submit(page, '#action-save', 'issues')
   expect(published.status(), await published.text()).toBe(200)
-  expect(((await published.json()) as { doc: { _status: string } }).doc._status).toBe('published')
-  await expect.poll(() => docStatus(page)).toBe('已发布')
+  const publishedDoc = ((await published.json()) as { doc: { _status: string; number: number } }).doc
+  expect(publishedDoc._status).toBe('published')
+  const number = publishedDoc.number
+  // The demo issue is 1.
+  expect(number).toBeGreaterThan(1)
+  await expect.poll(() => docStatus(page), redrawn).toBe('已发布')
+  await expect.poll(() => page.locator('#field-number .issue-number__value').innerText(), redrawn).toBe(String(number))
   await shot(page, 'b2-issue-published-admin')
+  // The list shows its number.
+  await page.goto('/admin/collections/issues')
+  await expect.poll(() => page.locator('tr', { hasText: issueTitle }).first().innerText(), redrawn).toContain(String(number))
   await context.close()
 
   // A resident (no login) now reads it at /issues/<number>.

@@ -26,6 +26,8 @@ export type SmtpTestServer = {
   messages: ReceivedMail[]
   /** Messages accepted (also counted when `keep` is false). */
   accepted(): number
+  /** Client connections opened so far (a sender that connects and sends nothing counts too). */
+  connections(): number
   /** Answer `code` to RCPT TO for this address (until cleared). */
   failRecipient(address: string, code: number, text?: string): void
   /** Answer `code` to the next `times` commands of that stage. */
@@ -58,6 +60,7 @@ export async function startSmtpServer(
   const recipientFailures = new Map<string, { code: number; text?: string }>()
   let rules: Rule[] = []
   let accepted = 0
+  let connections = 0
   let waiters: { count: number; resolve: () => void }[] = []
 
   const replyError = (code: number, text?: string) =>
@@ -83,6 +86,10 @@ export async function startSmtpServer(
     // No STARTTLS: the test server has no certificate of its own, and clients then speak plain SMTP.
     disabledCommands: ['STARTTLS'],
     size: 10 * 1024 * 1024,
+    onConnect(_session, callback) {
+      connections++
+      callback()
+    },
     onMailFrom(_address, session, callback) {
       if (!applyRule('mail', session, callback)) callback()
     },
@@ -133,6 +140,7 @@ export async function startSmtpServer(
     url: `smtp://127.0.0.1:${port}`,
     messages,
     accepted: () => accepted,
+    connections: () => connections,
     failRecipient(address, code, text) {
       recipientFailures.set(address.toLowerCase(), { code, text })
     },
@@ -147,6 +155,7 @@ export async function startSmtpServer(
       recipientFailures.clear()
       rules = []
       accepted = 0
+      connections = 0
       received = 0
     },
     waitFor(count, timeoutMs = 10_000) {

@@ -1,6 +1,6 @@
 import type { ContentSlug } from '../../collections/contentCollection'
 import { t } from '../../i18n/messages'
-import { clip, formatDate, formatDateTime } from '../format'
+import { clip, formatDate, formatDateTime, issueNumberLabel } from '../format'
 import { esc, imgTag, type MediaDoc } from '../html'
 import { renderRichTextCached } from '../richText'
 import type { AnnouncementDoc, EventDoc, IssueDoc, PolicyDoc, SiteChrome } from '../site/types'
@@ -130,7 +130,7 @@ function bodyOf(input: MailInput): { title: string; html: string; text: string[]
   let html = ''
   if (collection === 'issues') {
     const issue = input.doc as IssueDoc
-    const number = t('mail.content.issueNumber', 'zh', { number: issue.number })
+    const number = issueNumberLabel(issue.number)
     html += `<p style="margin:0 0 6px;color:#5f6368;font-size:14px">${esc(settings.periodicalName)} · ${esc(number)}</p>`
     text.push(`${settings.periodicalName} · ${number}`)
     const cover = imgTag(issue.cover, { base: input.base, lazy: false, alt: title })

@@ -1,6 +1,6 @@
 import { plainTextOfRichText } from '../../hooks/textOf'
 import { type MessageKey, t } from '../../i18n/messages'
-import { clip, formatDate, formatDateTime, formatTime, streetDay } from '../format'
+import { clip, formatDate, formatDateTime, formatTime, issueNumberLabel, streetDay } from '../format'
 import { esc, escLines, imgTag, isMediaDoc, safeHref } from '../html'
 import { contentPath, paths } from '../paths'
 import { renderRichTextCached } from '../richText'
@@ -124,7 +124,7 @@ export function issuePage(ctx: PageContext, issue: IssueDoc): string {
     })
     .join('')
   const main =
-    `<article class="issue"><p class="kicker">${esc(ctx.site.periodicalName)} · ${esc(t('site.issueNumber', 'zh', { number: issue.number }))} · ${time(issue.publishedAt)}</p>` +
+    `<article class="issue"><p class="kicker">${esc(ctx.site.periodicalName)} · ${esc(issueNumberLabel(issue.number))} · ${time(issue.publishedAt)}</p>` +
     `<h1>${urgentBadge(issue)}${esc(issue.title)}</h1>` +
     (isMediaDoc(issue.cover) ? `<figure class="cover">${imgTag(issue.cover, { size: 'page', lazy: false })}</figure>` : '') +
     (issue.summary ? `<p class="lead">${esc(issue.summary)}</p>` : '') +
@@ -132,7 +132,7 @@ export function issuePage(ctx: PageContext, issue: IssueDoc): string {
     `${body}</article>`
   const first = articles[0]
   const description = issue.summary?.trim() || describe(first?.summary, first?.body)
-  return layout(ctx, { title: `${t('site.issueNumber', 'zh', { number: issue.number })} ${issue.title}`, description, image: issue.cover }, main)
+  return layout(ctx, { title: `${issueNumberLabel(issue.number)} ${issue.title}`, description, image: issue.cover }, main)
 }
 
 export function eventsPage(ctx: PageContext, events: EventDoc[]): string {
