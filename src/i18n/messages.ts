@@ -281,6 +281,14 @@ export const messages = {
     zh: '每条内容在各网格的送达与阅读情况。阅读人数按人去重,包括通过网格分享链接和网站阅读的人;消息读者是通过邮件或网页推送阅读的收件居民(两种都读的算一人);阅读率 = 消息读者 ÷ 已提交人数;触达率 = 阅读人数 ÷ 网格户数(一户可能有多人阅读,可超过 100%)。',
     en: 'How each content reached and was read in each grid. Readers are unique people, including those who came through a grid share link or the website; message readers are the recipients who read through an email or a push notification (one person by both counts once); read rate = message readers ÷ submitted; reach = readers ÷ households of the grid (a household may have several readers, so reach can pass 100%).',
   },
+  'readership.rollup.last': {
+    zh: '统计数据每 {minutes} 分钟汇总一次，最近一次汇总于 {time}；此后的阅读将在下次汇总后显示。',
+    en: 'Figures are rolled up every {minutes} minutes, last at {time}; reads since then show after the next rollup.',
+  },
+  'readership.rollup.never': {
+    zh: '统计数据每 {minutes} 分钟汇总一次，目前尚未汇总过；阅读将在第一次汇总后显示。',
+    en: 'Figures are rolled up every {minutes} minutes and have not been rolled up yet; reads show after the first rollup.',
+  },
   'readership.scope.all': { zh: '显示范围:全部网格', en: 'Showing: every grid' },
   'readership.scope.mine': { zh: '显示范围:您负责的网格({grids})', en: 'Showing: your grids ({grids})' },
   'readership.legend.small': { zh: '<{k}:有人但不足 {k} 人,为保护居民隐私不显示具体数字(0 照常显示)', en: '<{k}: at least one but fewer than {k} people; the number is not shown, to protect residents’ privacy (0 is shown)' },
