@@ -67,6 +67,9 @@ export const Subscribers: CollectionConfig = {
   admin: {
     group: label('group.residents'),
     useAsTitle: 'email',
+    // Search is by address, which only admins may query: other roles are not offered it (components/SubscribersSearch.tsx).
+    listSearchableFields: ['email'],
+    components: { beforeList: ['/components/SubscribersSearch#SubscribersSearch'] },
     defaultColumns: ['email', 'grid', 'status', 'channels', 'topics', 'createdAt'],
     description: label('subscribers.description'),
     hidden: ({ user }) => !['admin', 'editor'].includes(String((user as { role?: string } | null)?.role)),

@@ -510,6 +510,10 @@ export const messages = {
     zh: '订阅者的邮箱地址只有管理员可见;编辑可查看数量和分布。',
     en: 'Only administrators see subscribers’ addresses; editors see counts and distribution.',
   },
+  'subscribers.noSearch': {
+    zh: '按邮箱搜索只对管理员开放；请用“筛选”按网格、状态、渠道或栏目查找。',
+    en: 'Searching by address is for administrators; use Filters to find by grid, status, channel or topic.',
+  },
   'field.email': { zh: '电子邮箱', en: 'Email' },
   'field.grid': { zh: '网格', en: 'Grid' },
   'field.channels': { zh: '接收渠道', en: 'Channels' },
