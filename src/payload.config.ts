@@ -23,6 +23,7 @@ import { Subscribers } from './collections/Subscribers'
 import { Users } from './collections/Users'
 import { ADMIN_DATE_TIME } from './fields/dates'
 import { contentEditor } from './fields/richText'
+import { withDeletionAudit } from './hooks/audit'
 import { SiteSettings } from './globals/SiteSettings'
 import { jobsConfig } from './jobs/config'
 import { env, payloadSecret, publicUrl, sqliteUrl } from './server/env'
@@ -76,7 +77,8 @@ export default buildConfig({
     supportedLanguages: { zh, en },
     fallbackLanguage: 'zh',
   },
-  collections: [
+  // Deletions of content, grids, communities, staff, media and subscribers are written to the audit log (hooks/audit.ts).
+  collections: withDeletionAudit([
     Issues,
     Events,
     Policies,
@@ -96,7 +98,7 @@ export default buildConfig({
     AuditLog,
     Counters,
     Claims,
-  ],
+  ]),
   globals: [SiteSettings],
   editor: contentEditor,
   db: database(),
