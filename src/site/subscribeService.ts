@@ -22,7 +22,7 @@ import { type MessageKey, t } from '../i18n/messages'
 import { publicUrl } from '../server/env'
 import { paths } from '../templates/paths'
 import { deleteHistory } from '../readership/history'
-import { signToken, verifyToken } from '../tokens'
+import { openRef, sealRef, signToken, verifyToken } from '../tokens'
 import { cached } from './cache'
 
 /**
@@ -265,14 +265,22 @@ export async function validateSubscribe(payload: Payload, form: Form, opts: { pu
 export type Links = { confirm?: string; preferences: string; unsubscribe: string }
 
 
+/**
+ * What a link's token names: the subscriber's ref sealed for that kind of
+ * link (src/tokens.ts), never the ref in clear, so a forwarded or logged link
+ * gives nobody the ref. Links sent before links were sealed named the ref
+ * itself; they still work (resolveToken).
+ */
+const subjectOf = (purpose: 'confirm' | 'prefs' | 'unsub', ref: string) => sealRef(`subject:${purpose}`, ref)
+
 /** Preferences and one-click unsubscribe links never expire: they name the subscriber's ref, which erasure removes. */
-export const preferencesToken = (ref: string) => signToken('prefs', ref)
-export const unsubscribeToken = (ref: string) => signToken('unsub', ref)
+export const preferencesToken = (ref: string) => signToken('prefs', subjectOf('prefs', ref))
+export const unsubscribeToken = (ref: string) => signToken('unsub', subjectOf('unsub', ref))
 
 /** Absolute links for messages to this subscriber (the delivery pipeline's footers use these too). */
 export function subscriberLinks(s: Pick<SubscriberDoc, 'ref'> & { confirmNonce?: string | null }, base = publicUrl()): Links {
   const links: Links = { preferences: base + paths.preferences(preferencesToken(s.ref)), unsubscribe: base + paths.unsubscribe(unsubscribeToken(s.ref)) }
-  if (s.confirmNonce) links.confirm = base + paths.subscribeConfirm(signToken('confirm', s.ref, { ttlSeconds: CONFIRM_TTL_SECONDS, data: s.confirmNonce }))
+  if (s.confirmNonce) links.confirm = base + paths.subscribeConfirm(signToken('confirm', subjectOf('confirm', s.ref), { ttlSeconds: CONFIRM_TTL_SECONDS, data: s.confirmNonce }))
   return links
 }
 
@@ -444,7 +452,8 @@ export type Resolved = { ok: true; subscriber: SubscriberDoc; data?: string } | 
 export async function resolveToken(payload: Payload, token: unknown, purpose: 'confirm' | 'prefs' | 'unsub'): Promise<Resolved> {
   const v = verifyToken(token, purpose)
   if (!v.ok) return { ok: false, problem: v.reason }
-  const subscriber = await findByRef(payload, v.subject)
+  // A genuine token: its subject is the sealed ref, or (links sent before sealing) the ref itself.
+  const subscriber = await findByRef(payload, openRef(`subject:${purpose}`, v.subject) ?? v.subject)
   if (!subscriber) return { ok: false, problem: 'unknown' }
   return v.data === undefined ? { ok: true, subscriber } : { ok: true, subscriber, data: v.data }
 }
