@@ -6,6 +6,7 @@ import { zh } from '@payloadcms/translations/languages/zh'
 import { buildConfig } from 'payload'
 import sharp from 'sharp'
 
+import { withInternalAccess } from './access/payloadInternals'
 import { Announcements } from './collections/Announcements'
 import { AuditLog } from './collections/AuditLog'
 import { Communities } from './collections/Communities'
@@ -51,7 +52,8 @@ function database() {
   })
 }
 
-export default buildConfig({
+// Payload's own collections (edit locks, migrations) get our access rules: src/access/payloadInternals.ts.
+export default withInternalAccess(buildConfig({
   serverURL: publicUrl(),
   secret: payloadSecret(),
   telemetry: false,
@@ -109,4 +111,4 @@ export default buildConfig({
   // No generated types: ids are numbers on SQLite and strings on MongoDB, so
   // code uses its own narrow types (see src/access/roles.ts) instead.
   typescript: { autoGenerate: false, outputFile: path.resolve(dirname, 'payload-types.ts') },
-})
+}))

@@ -2,7 +2,8 @@ import fs from 'node:fs'
 
 import { EmailChannel } from '../channels/email'
 import { WebPushChannel } from '../channels/webpush'
-import { deliverySettings } from './config'
+import type { Resolver } from '../lib/outbound'
+import { deliverySettings, pushTrustedOrigins } from './config'
 
 /**
  * The channel instances of this process, made from the environment on first
@@ -24,8 +25,17 @@ export function emailChannel(): EmailChannel {
   return email.channel
 }
 
+let pushResolver: Resolver | undefined
+
+/** How push connections resolve host names: the system's resolver, or one a test injects (null: back to the system's). */
+export function setPushResolver(resolve: Resolver | null): void {
+  pushResolver = resolve ?? undefined
+  void push?.channel.close()
+  push = null
+}
+
 export function pushChannel(): WebPushChannel {
-  const key = `${process.env.VAPID_PUBLIC_KEY}|${process.env.VAPID_PRIVATE_KEY}|${process.env.VAPID_SUBJECT}|${process.env.PUSH_CA_FILE ?? ''}`
+  const key = `${process.env.VAPID_PUBLIC_KEY}|${process.env.VAPID_PRIVATE_KEY}|${process.env.VAPID_SUBJECT}|${process.env.PUSH_CA_FILE ?? ''}|${process.env.PUSH_TRUSTED_ORIGINS ?? ''}`
   if (push?.key !== key) {
     void push?.channel.close()
     push = {
@@ -37,6 +47,8 @@ export function pushChannel(): WebPushChannel {
         maxSockets: Math.max(deliverySettings().concurrency, 1),
         // An extra certificate authority for a push service of our own (the benchmark's local one).
         ...(process.env.PUSH_CA_FILE ? { ca: fs.readFileSync(process.env.PUSH_CA_FILE) } : {}),
+        trustedOrigins: pushTrustedOrigins(),
+        resolve: pushResolver,
       }),
     }
   }

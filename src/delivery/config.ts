@@ -1,4 +1,5 @@
 import type { DeliveryChannel } from '../collections/Deliveries'
+import { originsFrom } from '../lib/outbound'
 
 /**
  * The delivery settings from the environment (docs/configuration.md), read
@@ -28,6 +29,14 @@ export const deliverySettings = () => ({
   leaseMs: positive('DELIVERY_LEASE_SECONDS', 120) * 1000,
   pushTtlSeconds: Math.floor(positive('PUSH_TTL_SECONDS', 24 * 3600)),
 })
+
+/**
+ * Push services of our own (PUSH_TRUSTED_ORIGINS, comma-separated origins):
+ * exempt from the outbound guard, so they may be plain http or on a private
+ * network. It applies to residents' subscriptions, editors' test sends and
+ * the deliveries alike; every other endpoint must be https to a public address.
+ */
+export const pushTrustedOrigins = (): string[] => originsFrom(process.env.PUSH_TRUSTED_ORIGINS, 'PUSH_TRUSTED_ORIGINS')
 
 const set = (...names: string[]) => names.every((n) => !!process.env[n]?.trim())
 

@@ -28,19 +28,6 @@ export type FieldError = { field: string; message: string }
 
 const TEST_CHANNELS = ['email', 'webpush'] as const
 
-/**
- * Push-service origins the server may push to although they are plain http or
- * on a private network (PUSH_TRUSTED_ORIGINS, comma-separated): a push service
- * of our own, as in the tests. Everything else must be a public https service,
- * the rule residents' devices follow too.
- */
-function trustedPushOrigins(): string[] {
-  return (process.env.PUSH_TRUSTED_ORIGINS ?? '')
-    .split(',')
-    .map((s) => s.trim().replace(/\/+$/, ''))
-    .filter(Boolean)
-}
-
 export function validateTestSend(body: unknown, lang: 'zh' | 'en' = 'zh'): { ok: true; value: TestSendInput } | { ok: false; errors: FieldError[] } {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>
   const errors: FieldError[] = []
@@ -54,8 +41,8 @@ export function validateTestSend(body: unknown, lang: 'zh' | 'en' = 'zh'): { ok:
   }
   const common = { collection: b.collection as ContentSlug, id: b.id as string | number }
   if (channel === 'webpush') {
-    // The editor's device, checked as residents' devices are, but a push service of our own is allowed.
-    const subscription = checkPushSubscription(b.subscription, trustedPushOrigins())
+    // The editor's device, checked as residents' devices are (PUSH_TRUSTED_ORIGINS included), by the same guard.
+    const subscription = checkPushSubscription(b.subscription)
     if (!subscription) errors.push({ field: 'subscription', message: t('testSend.error.subscription', lang) })
     if (errors.length) return { ok: false, errors }
     return { ok: true, value: { ...common, channel: 'webpush', subscription: subscription! } }
@@ -125,7 +112,7 @@ export const testSendEndpoint: PayloadHandler = async (req) => {
   if (!result) return Response.json({ message: t('testSend.error.notFound', lang), errors: [{ field: 'id', message: t('testSend.error.notFound', lang) }] }, { status: 404 })
   if (result.ok) return Response.json({ ok: true, message: input.channel === 'webpush' ? t('testSend.pushSent', lang) : t('testSend.sent', lang, { to: input.to }) })
   req.payload.logger.warn({ component: 'test-send', channel: input.channel, kind: result.kind, code: result.code, message: result.message }, 'test-send not submitted')
-  const refused = input.channel === 'webpush' ? 'testSend.deviceGone' : 'testSend.refused'
+  const refused = input.channel === 'webpush' ? (result.code === 'refused-address' ? 'testSend.addressRefused' : 'testSend.deviceGone') : 'testSend.refused'
   const key = result.kind === 'recipient-gone' ? refused : result.kind === 'quota' ? 'delivery.error.quota' : result.kind === 'config' ? 'delivery.error.config' : 'delivery.error.retryable'
   const failed = input.channel === 'webpush' ? 'testSend.pushFailed' : 'testSend.failed'
   return Response.json({ ok: false, kind: result.kind, code: result.code, message: t(failed, lang, { reason: t(key, lang), code: result.code }) }, { status: 502 })

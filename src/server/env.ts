@@ -90,3 +90,69 @@ export function payloadSecret(): string {
     return secret
   }
 }
+
+/** The settings without which SMS is not configured (SMS_API_BASE has a default). */
+export const SMS_REQUIRED_SETTINGS = [
+  'SMS_ACCESS_KEY_ID',
+  'SMS_ACCESS_KEY_SECRET',
+  'SMS_SIGN_NAME',
+  'SMS_TEMPLATE_NOTICE',
+  'SMS_TEMPLATE_URGENT',
+  'SMS_PRICE_PER_SEGMENT',
+] as const
+
+export type SmsSettings = {
+  accessKeyId: string
+  accessKeySecret: string
+  /** Without 【】, as the provider's API takes it. */
+  signName: string
+  templates: { notice: string; urgent: string }
+  /** Yuan per segment, for estimates and the budget. */
+  pricePerSegment: number
+  /** Empty: the provider's own endpoint. */
+  apiBase: string
+  /** The short-link base written into the templates: PUBLIC_URL/s/ */
+  linkBase: string
+}
+
+/** The SMS settings that are missing (empty when SMS is configured). */
+export function smsMissingSettings(): string[] {
+  return SMS_REQUIRED_SETTINGS.filter((name) => !process.env[name]?.trim())
+}
+
+/**
+ * The SMS channel's settings (Alibaba Cloud SMS, docs/channels.md "SMS"), or
+ * null when one is missing: the channel is then not configured. A value that
+ * is set but unusable throws, naming the variable.
+ */
+export function smsSettings(): SmsSettings | null {
+  if (smsMissingSettings().length) return null
+  const read = (name: (typeof SMS_REQUIRED_SETTINGS)[number]) => process.env[name]!.trim()
+  const signName = read('SMS_SIGN_NAME').replace(/^【(.*)】$/, '$1').trim()
+  if (Array.from(signName).length < 2 || Array.from(signName).length > 12) {
+    throw new Error(`SMS_SIGN_NAME must be the approved sign name of 2 to 12 characters, with or without 【】, not "${read('SMS_SIGN_NAME')}"`)
+  }
+  const template = (name: 'SMS_TEMPLATE_NOTICE' | 'SMS_TEMPLATE_URGENT') => {
+    const code = read(name)
+    if (!/^SMS_\d+$/.test(code)) throw new Error(`${name} must be an approved template code such as SMS_123456789, not "${code}"`)
+    return code
+  }
+  const priceRaw = read('SMS_PRICE_PER_SEGMENT')
+  const price = Number(priceRaw)
+  if (!/^\d+(\.\d+)?$/.test(priceRaw) || !Number.isFinite(price)) {
+    throw new Error(`SMS_PRICE_PER_SEGMENT must be the price of one segment in yuan, e.g. 0.045, not "${priceRaw}"`)
+  }
+  const apiBase = process.env.SMS_API_BASE?.trim() ?? ''
+  if (apiBase && !/^https?:\/\/[^/?#@\s]+\/?$/.test(apiBase)) {
+    throw new Error(`SMS_API_BASE must be http(s)://host[:port] with no path, not "${apiBase}"`)
+  }
+  return {
+    accessKeyId: read('SMS_ACCESS_KEY_ID'),
+    accessKeySecret: read('SMS_ACCESS_KEY_SECRET'),
+    signName,
+    templates: { notice: template('SMS_TEMPLATE_NOTICE'), urgent: template('SMS_TEMPLATE_URGENT') },
+    pricePerSegment: price,
+    apiBase,
+    linkBase: `${publicUrl()}/s/`,
+  }
+}

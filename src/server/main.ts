@@ -2,6 +2,7 @@ import type { Server } from 'node:http'
 
 import next from 'next'
 
+import { pushTrustedOrigins } from '../delivery/config'
 import { startScheduler } from '../jobs/scheduler'
 import { stopReadBuffer } from '../readership/buffer'
 import { createFirstAdminFromEnv, seedDemo } from '../seed/demo'
@@ -17,6 +18,9 @@ export async function main() {
 
   const payload = await initPayload()
   const log = payload.logger.child({ component: 'server' })
+  // A malformed PUSH_TRUSTED_ORIGINS stops the start here, not a resident's subscription later.
+  const trustedPush = pushTrustedOrigins()
+  if (trustedPush.length) log.info({ origins: trustedPush }, 'push services trusted past the outbound guard (PUSH_TRUSTED_ORIGINS)')
 
   if (env.isMongo) {
     if (env.seedDemo) log.warn('SEED_DEMO is ignored on a MongoDB database: demo data never goes into production')

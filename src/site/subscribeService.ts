@@ -3,6 +3,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Payload, Where } from 'payload'
 
 import { isAddress } from '../channels/email/mime'
+import { pushTrustedOrigins } from '../delivery/config'
+import { checkUrl } from '../lib/outbound'
 import {
   type ConsentEntry,
   type ConsentMethod,
@@ -177,11 +179,12 @@ export function checkAddress(raw: string): { ok: true; email: string } | { ok: f
 }
 
 /**
- * A browser's PushSubscription (JSON) as the page sends it; only public https
- * endpoints with well-formed keys, except on `trustedOrigins` (push services
- * of our own, which may be plain http or private; never offered to residents).
+ * A browser's PushSubscription (JSON) as the page sends it; only endpoints the
+ * outbound guard accepts (src/lib/outbound.ts: https to a public host, or an
+ * origin of PUSH_TRUSTED_ORIGINS) with well-formed keys. The address behind a
+ * name is checked again when a message is sent.
  */
-export function checkPushSubscription(raw: unknown, trustedOrigins: readonly string[] = []): PushInput | null {
+export function checkPushSubscription(raw: unknown, trustedOrigins: readonly string[] = pushTrustedOrigins()): PushInput | null {
   let value = raw
   if (typeof raw === 'string') {
     if (!raw || raw.length > 4096) return null
@@ -193,31 +196,16 @@ export function checkPushSubscription(raw: unknown, trustedOrigins: readonly str
   }
   const v = value as { endpoint?: unknown; keys?: { p256dh?: unknown; auth?: unknown } } | null
   if (!v || typeof v.endpoint !== 'string' || v.endpoint.length > 2048) return null
-  let url: URL
-  try {
-    url = new URL(v.endpoint)
-  } catch {
-    return null
-  }
   // The server will POST to this URL: only public https push services, never a host inside our network.
-  if (!trustedOrigins.includes(url.origin) && (url.protocol !== 'https:' || isPrivateHost(url.hostname))) return null
+  const target = checkUrl(v.endpoint, { trustedOrigins })
+  if (!target.ok) return null
+  const url = target.url
   const p256dh = v.keys?.p256dh
   const auth = v.keys?.auth
   const b64url = /^[A-Za-z0-9_-]+={0,2}$/
   if (typeof p256dh !== 'string' || !b64url.test(p256dh) || Buffer.from(p256dh, 'base64url').length !== 65) return null
   if (typeof auth !== 'string' || !b64url.test(auth) || Buffer.from(auth, 'base64url').length !== 16) return null
   return { endpoint: url.toString(), keys: { p256dh, auth } }
-}
-
-function isPrivateHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase()
-  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.local') || h.endsWith('.internal') || !h.includes('.') && !h.includes(':')) return true
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(h)) {
-    const [a, b] = h.split('.').map(Number)
-    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127)
-  }
-  if (h.includes(':')) return h === '::1' || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('fe80') || h === '::'
-  return false
 }
 
 export type Validated = { ok: true; value: SubscribeInput } | { ok: false; errors: FieldError[] }

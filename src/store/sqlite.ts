@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+
 import { sqliteAdapter } from '@payloadcms/db-sqlite'
 import type { DatabaseAdapterObj, Payload } from 'payload'
 
@@ -80,6 +82,8 @@ export function sqliteAdapterInTurn(args: SqliteArgs & { busyTimeout: number }):
       const turn = new WriteTurn(args.busyTimeout)
       adapter.writeTurn = turn
       const held = new Map<string, Release>()
+      // A write the adapter makes from inside another (upsert calls updateOne) already has the turn.
+      const inWrite = new AsyncLocalStorage<true>()
 
       const begin = adapter.beginTransaction as Fn
       adapter.beginTransaction = async function (this: unknown, ...rest: unknown[]) {
@@ -110,10 +114,10 @@ export function sqliteAdapterInTurn(args: SqliteArgs & { busyTimeout: number }):
         const write = adapter[name] as Fn
         adapter[name] = async function (this: unknown, writeArgs: { req?: { transactionID?: unknown } } | undefined) {
           // Inside a transaction the turn is already held by it.
-          if (writeArgs?.req?.transactionID) return write.call(this, writeArgs)
+          if (writeArgs?.req?.transactionID || inWrite.getStore()) return write.call(this, writeArgs)
           const release = await turn.acquire()
           try {
-            return await write.call(this, writeArgs)
+            return await inWrite.run(true, () => write.call(this, writeArgs))
           } finally {
             release()
           }

@@ -85,7 +85,7 @@ const ca = fs.readFileSync(certFile)
 type SmtpCount = { count: number; checked: number; firstFault: string | null }
 type PushStats = { received: number; accepted: number; verified: number; rejected: number; firstRejection: unknown; authorizations: number }
 const { child: smtpChild, ready: smtpReady } = await startChild<{ url: string }>('_smtp-child.ts')
-const { child: pushChild } = await startChild<{ origin: string }>('_push-child.ts', [keyFile, certFile])
+const { child: pushChild, ready: pushReady } = await startChild<{ origin: string }>('_push-child.ts', [keyFile, certFile])
 const smtpCount = () => ask<SmtpCount>(smtpChild, { cmd: 'count' })
 const smtpReset = () => ask<SmtpCount>(smtpChild, { cmd: 'reset' })
 const pushStats = () => ask<{ stats: PushStats }>(pushChild, { cmd: 'stats' }).then((m) => m.stats)
@@ -99,6 +99,8 @@ Object.assign(process.env, {
   VAPID_PRIVATE_KEY: vapid.privateKey,
   VAPID_SUBJECT: 'mailto:news@street.test',
   PUSH_CA_FILE: certFile,
+  // The local push service listens on 127.0.0.1: the outbound guard lets it through only when named here.
+  PUSH_TRUSTED_ORIGINS: pushReady.origin,
 })
 
 const { initPayload } = await import('../../src/server/payload')

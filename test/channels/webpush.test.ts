@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { createPrivateKey, sign } from 'node:crypto'
 import fs from 'node:fs'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -29,7 +30,8 @@ const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\
 
 beforeAll(async () => {
   service = await startPushService()
-  channel = new WebPushChannel({ publicKey: VAPID.publicKey, privateKey: VAPID.privateKey, subject: SUBJECT, timeoutMs: 5_000 })
+  // The local push services are plain http on 127.0.0.1: each test's channel trusts exactly the ones it talks to.
+  channel = new WebPushChannel({ publicKey: VAPID.publicKey, privateKey: VAPID.privateKey, subject: SUBJECT, timeoutMs: 5_000, trustedOrigins: [service.origin] })
 })
 afterAll(async () => {
   await channel.close()
@@ -100,8 +102,8 @@ describe('web push channel against the local push service', () => {
   })
 
   it('signs the VAPID header once per push-service origin and reuses it; the service verifies every message', async () => {
-    const own = new WebPushChannel({ publicKey: VAPID.publicKey, privateKey: VAPID.privateKey, subject: SUBJECT })
     const other = await startPushService()
+    const own = new WebPushChannel({ publicKey: VAPID.publicKey, privateKey: VAPID.privateKey, subject: SUBJECT, trustedOrigins: [service.origin, other.origin] })
     try {
       const [a, b] = [service.subscribe(), service.subscribe()]
       const c = other.subscribe()
@@ -174,7 +176,7 @@ describe('web push channel against the local push service', () => {
     expect(await channel.send(push(bound))).toMatchObject({ ok: false, kind: 'config', code: 403 })
 
     // A server clock 25 h slow signs JWTs that are already expired when they arrive.
-    const slow = new WebPushChannel({ publicKey: VAPID.publicKey, privateKey: VAPID.privateKey, subject: SUBJECT, now: () => Date.now() - 25 * 3600_000 })
+    const slow = new WebPushChannel({ publicKey: VAPID.publicKey, privateKey: VAPID.privateKey, subject: SUBJECT, now: () => Date.now() - 25 * 3600_000, trustedOrigins: [service.origin] })
     try {
       const refused = await slow.send(push(service.subscribe()))
       expect(refused).toMatchObject({ ok: false, kind: 'config', code: 401 })
@@ -237,12 +239,17 @@ describe('web push channel against the local push service', () => {
     const gone = await startPushService()
     const lost = gone.subscribe()
     await gone.close()
-    expect(await channel.send(push(lost))).toMatchObject({ ok: false, kind: 'retryable', code: 'ECONNREFUSED' })
+    const own = new WebPushChannel({ publicKey: VAPID.publicKey, privateKey: VAPID.privateKey, subject: SUBJECT, trustedOrigins: [gone.origin] })
+    try {
+      expect(await own.send(push(lost))).toMatchObject({ ok: false, kind: 'retryable', code: 'ECONNREFUSED' })
+    } finally {
+      await own.close()
+    }
   })
 
   it('in sample mode the service counts every message and fully verifies one in N', async () => {
     const bench = await startPushService({ verify: { sampleEvery: 10 } })
-    const own = new WebPushChannel({ publicKey: VAPID.publicKey, privateKey: VAPID.privateKey, subject: SUBJECT })
+    const own = new WebPushChannel({ publicKey: VAPID.publicKey, privateKey: VAPID.privateKey, subject: SUBJECT, trustedOrigins: [bench.origin] })
     try {
       const subs = Array.from({ length: 5 }, () => bench.subscribe())
       const results = await Promise.all(Array.from({ length: 30 }, (_, i) => own.send(push(subs[i % 5]))))
@@ -261,8 +268,8 @@ describe('web push channel against the local push service', () => {
     execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert,
       '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' })
     const tls = await startPushService({ tls: { key: fs.readFileSync(key), cert: fs.readFileSync(cert) } })
-    const own = new WebPushChannel({ publicKey: VAPID.publicKey, privateKey: VAPID.privateKey, subject: SUBJECT, ca: fs.readFileSync(cert) })
-    const untrusting = new WebPushChannel({ publicKey: VAPID.publicKey, privateKey: VAPID.privateKey, subject: SUBJECT })
+    const own = new WebPushChannel({ publicKey: VAPID.publicKey, privateKey: VAPID.privateKey, subject: SUBJECT, ca: fs.readFileSync(cert), trustedOrigins: [tls.origin] })
+    const untrusting = new WebPushChannel({ publicKey: VAPID.publicKey, privateKey: VAPID.privateKey, subject: SUBJECT, trustedOrigins: [tls.origin] })
     try {
       expect(tls.origin).toMatch(/^https:/)
       const sub = tls.subscribe()
@@ -283,5 +290,92 @@ describe('web push channel against the local push service', () => {
   it('refuses VAPID settings that cannot work', () => {
     expect(() => new WebPushChannel({ publicKey: 'abc', privateKey: VAPID.privateKey, subject: SUBJECT })).toThrow(/VAPID_PUBLIC_KEY/)
     expect(() => new WebPushChannel({ publicKey: VAPID.publicKey, privateKey: VAPID.privateKey, subject: 'street office' })).toThrow(/VAPID_SUBJECT/)
+  })
+})
+
+describe('the outbound guard on push endpoints', () => {
+  /** A plain TCP server on 127.0.0.1 that counts the connections it gets: the target a hostile endpoint aims at. */
+  let target: net.Server
+  let connections = 0
+  let port = 0
+  beforeAll(async () => {
+    target = net.createServer((socket) => {
+      connections++
+      socket.destroy()
+    })
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', () => resolve()))
+    port = (target.address() as net.AddressInfo).port
+  })
+  afterAll(() => new Promise<void>((resolve) => target.close(() => resolve())))
+  beforeEach(() => {
+    connections = 0
+  })
+
+  /** Names an attacker controls, resolved (by the injected resolver) into our network. */
+  const DNS: Record<string, string> = {
+    'push.rebind.example': '127.0.0.1',
+    'push.mapped.example': '::ffff:127.0.0.1',
+    'push.inside.example': '10.0.0.5',
+    'push.metadata.example': '169.254.169.254',
+    'push.ula.example': 'fd00::1',
+  }
+  const resolve = async (host: string) => {
+    await new Promise((r) => setImmediate(r))
+    const address = DNS[host]
+    if (!address) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' })
+    return [{ address, family: net.isIP(address) }]
+  }
+
+  it('with no trusted origin, loopback, private and mapped endpoints and names resolving to them are refused without a connection', async () => {
+    const guarded = new WebPushChannel({ publicKey: VAPID.publicKey, privateKey: VAPID.privateKey, subject: SUBJECT, resolve, timeoutMs: 5_000 })
+    const sub = service.subscribe()
+    const endpoints = [
+      `http://127.0.0.1:${port}/push/x`,
+      `https://127.0.0.1:${port}/push/x`,
+      `https://[::ffff:127.0.0.1]:${port}/push/x`,
+      `https://[::ffff:7f00:1]:${port}/push/x`,
+      `https://2130706433:${port}/push/x`,
+      `https://0x7f.1:${port}/push/x`,
+      `https://localhost:${port}/push/x`,
+      `https://0.0.0.0:${port}/push/x`,
+      ...Object.keys(DNS).map((host) => `https://${host}:${port}/push/x`),
+      // The local push service itself is no exception while it is not trusted.
+      sub.endpoint,
+    ]
+    try {
+      for (const endpoint of endpoints) {
+        const result = await guarded.send(push({ ...sub, endpoint }))
+        expect(result, endpoint).toMatchObject({ ok: false, kind: 'recipient-gone', code: 'refused-address' })
+      }
+      expect(connections).toBe(0)
+      expect(service.stats.received).toBe(0)
+    } finally {
+      await guarded.close()
+    }
+  })
+
+  it('a name that does not resolve is a temporary failure, not a refusal', async () => {
+    const guarded = new WebPushChannel({ publicKey: VAPID.publicKey, privateKey: VAPID.privateKey, subject: SUBJECT, resolve })
+    try {
+      const sub = service.subscribe()
+      expect(await guarded.send(push({ ...sub, endpoint: `https://nowhere.example:${port}/push/x` }))).toMatchObject({ ok: false, kind: 'retryable', code: 'ENOTFOUND' })
+      expect(connections).toBe(0)
+    } finally {
+      await guarded.close()
+    }
+  })
+
+  it('the trusted origin, and only it, is reached', async () => {
+    const trusting = new WebPushChannel({ publicKey: VAPID.publicKey, privateKey: VAPID.privateKey, subject: SUBJECT, resolve, trustedOrigins: [service.origin] })
+    try {
+      const sub = service.subscribe()
+      expect(await trusting.send(push(sub))).toMatchObject({ ok: true })
+      expect(JSON.parse(service.messages[0].payload!)).toEqual(notification)
+      expect(await trusting.send(push({ ...sub, endpoint: `http://127.0.0.1:${port}/push/x` }))).toMatchObject({ ok: false, code: 'refused-address' })
+      expect(await trusting.send(push({ ...sub, endpoint: `https://push.rebind.example:${port}/push/x` }))).toMatchObject({ ok: false, code: 'refused-address' })
+      expect(connections).toBe(0)
+    } finally {
+      await trusting.close()
+    }
   })
 })

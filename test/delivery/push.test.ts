@@ -1,9 +1,11 @@
+import net from 'node:net'
+
 import type { Payload } from 'payload'
 import webpush from 'web-push'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import { pushTopic } from '../../src/channels/webpush'
-import { closeDeliveryChannels } from '../../src/delivery/channels'
+import { closeDeliveryChannels, setPushResolver } from '../../src/delivery/channels'
 import { verifyTrack } from '../../src/readership/tokens'
 import { smallStreet, type Id } from '../support/fixtures'
 import { testPayload } from '../support/payload'
@@ -16,6 +18,10 @@ let street: Awaited<ReturnType<typeof smallStreet>>
 let service: PushService
 let seq = 0
 const VAPID = webpush.generateVAPIDKeys()
+/** What a hostile endpoint aims at: a server on 127.0.0.1 that only counts the connections it gets. */
+let target: net.Server
+let connections = 0
+const HOSTILE_DNS: Record<string, string> = { 'push.rebind.example': '127.0.0.1', 'push.mapped.example': '::ffff:127.0.0.1', 'push.inside.example': '10.0.0.5' }
 
 async function device(subscriber: Id): Promise<{ sub: TestSubscription; id: Id }> {
   const sub = service.subscribe({ applicationServerKey: VAPID.publicKey })
@@ -46,7 +52,21 @@ beforeAll(async () => {
     DELIVERY_RETRY_BASE_MS: '20',
     DELIVERY_RETRY_MAX_MS: '1500',
     DELIVERY_MAX_ATTEMPTS: '3',
+    // The local push service is plain http on 127.0.0.1: it is reached only because it is named here.
+    PUSH_TRUSTED_ORIGINS: service.origin,
   })
+  // Names of hostile endpoints resolve into our network; any other name does not resolve.
+  setPushResolver(async (host) => {
+    await new Promise((r) => setImmediate(r))
+    const address = HOSTILE_DNS[host]
+    if (!address) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' })
+    return [{ address, family: net.isIP(address) }]
+  })
+  target = net.createServer((socket) => {
+    connections++
+    socket.destroy()
+  })
+  await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', () => resolve()))
 })
 
 beforeEach(async () => {
@@ -56,6 +76,9 @@ beforeEach(async () => {
 })
 
 afterAll(async () => {
+  setPushResolver(null)
+  delete process.env.PUSH_TRUSTED_ORIGINS
+  await new Promise<void>((resolve) => (target ? target.close(() => resolve()) : resolve()))
   await closeDeliveryChannels()
   await service?.close()
   await payload?.destroy()
@@ -108,6 +131,36 @@ describe('web push delivery', () => {
     expect(d).toMatchObject({ status: 'done', submitted: 2, gone: 2, failed: 0, total: 5 })
     // The editor sees which refusals they were, not only the count.
     expect(d.lastErrors!.map((e) => [e.kind, e.code]).sort()).toEqual([['recipient-gone', '404'], ['recipient-gone', '410']])
+  })
+
+  it('never connects to a device endpoint inside our network, by address or by a name resolving there; removes those devices and still reaches the trusted service', async () => {
+    const port = (target.address() as net.AddressInfo).port
+    const people = await addSubscribers(payload, 2, { grid: street.gridA1.id, prefix: `p${seq}-`, channels: ['webpush'] })
+    const good = await device(people[0].id)
+    // Rows as an older version stored them, before the subscribe check refused such endpoints, or names that resolve inside.
+    const hostile = [
+      `https://push.rebind.example:${port}/push/a${seq}`,
+      `https://[::ffff:127.0.0.1]:${port}/push/b${seq}`,
+      `https://push.mapped.example:${port}/push/c${seq}`,
+      `https://push.inside.example:${port}/push/d${seq}`,
+      `http://127.0.0.1:${port}/push/e${seq}`,
+    ]
+    const rows: Id[] = []
+    for (const [i, endpoint] of hostile.entries()) {
+      const d = await device(people[i === 0 ? 0 : 1].id)
+      await payload.db.updateOne({ collection: 'push-subscriptions', id: d.id, data: { endpoint } })
+      rows.push(d.id)
+    }
+    connections = 0
+    const issue = await publishIssue(payload, '内网地址')
+    await drain(payload)
+    expect(connections).toBe(0)
+    expect(service.messages.map((m) => m.subscriptionId)).toEqual([good.sub.id])
+    expect(await devicesLeft(rows)).toBe(0)
+    expect(await devicesLeft([good.id])).toBe(1)
+    const d = await pushDelivery('issues', issue.id)
+    expect(d).toMatchObject({ status: 'done', submitted: 1, gone: 1, failed: 0, total: 2 })
+    expect(d.lastErrors!.map((e) => [e.kind, e.code])).toEqual([['recipient-gone', 'refused-address']])
   })
 
   it('a long Retry-After defers the delivery instead of holding it; it resumes after the wait', async () => {

@@ -1,8 +1,10 @@
+import net from 'node:net'
+
 import type { Payload, PayloadRequest } from 'payload'
 import webpush from 'web-push'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
-import { closeDeliveryChannels } from '../../src/delivery/channels'
+import { closeDeliveryChannels, setPushResolver } from '../../src/delivery/channels'
 import { testSendEndpoint } from '../../src/delivery/testSend'
 import { smallStreet } from '../support/fixtures'
 import { testPayload } from '../support/payload'
@@ -18,7 +20,7 @@ let street: Awaited<ReturnType<typeof smallStreet>>
 let service: PushService
 const VAPID = webpush.generateVAPIDKeys()
 
-type Answer = { ok?: boolean; message: string; code?: number; errors?: { field: string; message: string }[] }
+type Answer = { ok?: boolean; kind?: string; message: string; code?: number | string; errors?: { field: string; message: string }[] }
 const call = async (user: unknown, body: unknown) => {
   const res = await testSendEndpoint({ payload, user, json: async () => body, i18n: { language: 'zh' } } as unknown as PayloadRequest)
   return { status: res.status, body: (await res.json()) as Answer }
@@ -109,6 +111,47 @@ describe('test-send by web push', () => {
     process.env.PUSH_TRUSTED_ORIGINS = service.origin
     expect((await call(street.leaderA, { collection: 'announcements', id: ann.id, channel: 'webpush', subscription: deviceOf(sub) })).status).toBe(403)
     expect(service.stats.received).toBe(0)
+  })
+
+  it('with no trusted origin, a device inside our network, by address or by a name resolving there, is refused without a connection', async () => {
+    const target = net.createServer((socket) => {
+      connections++
+      socket.destroy()
+    })
+    let connections = 0
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', () => resolve()))
+    const port = (target.address() as net.AddressInfo).port
+    setPushResolver(async (host) => {
+      await new Promise((r) => setImmediate(r))
+      if (host !== 'push.rebind.example') throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' })
+      return [{ address: '127.0.0.1', family: 4 }]
+    })
+    try {
+      delete process.env.PUSH_TRUSTED_ORIGINS
+      const policy = await payload.create({
+        collection: 'policies',
+        data: { title: '医保政策解读', summary: '新规', body: richBody('……'), _status: 'draft' } as never,
+        overrideAccess: true,
+        draft: true,
+      })
+      const sub = service.subscribe()
+      const send = (endpoint: string) => call(street.editor, { collection: 'policies', id: policy.id, channel: 'webpush', subscription: { endpoint, keys: sub.keys } })
+      for (const endpoint of [`https://[::ffff:127.0.0.1]:${port}/push/x`, `https://[::ffff:a00:5]:${port}/push/x`, `https://2130706433:${port}/push/x`, sub.endpoint]) {
+        const r = await send(endpoint)
+        expect(r.status, endpoint).toBe(400)
+        expect(r.body.errors!.map((e) => e.field)).toEqual(['subscription'])
+      }
+      // A public-looking name passes the first check; its address is checked when connecting.
+      const named = await send(`https://push.rebind.example:${port}/push/x`)
+      expect(named.status).toBe(502)
+      expect(named.body).toMatchObject({ ok: false, kind: 'recipient-gone', code: 'refused-address' })
+      expect(named.body.message).toContain('本设备的推送地址指向内部网络或保留地址')
+      expect(connections).toBe(0)
+      expect(service.stats.received).toBe(0)
+    } finally {
+      setPushResolver(null)
+      await new Promise<void>((resolve) => target.close(() => resolve()))
+    }
   })
 
   it('a device the push service no longer knows, and a channel not configured, come back in Chinese', async () => {

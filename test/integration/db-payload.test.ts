@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 
-import type { Payload } from 'payload'
+import type { Payload, Where } from 'payload'
 import { beforeAll, describe, expect, it } from 'vitest'
 
 import { mongoServerInfo } from '../../src/store/mongo'
@@ -60,6 +60,21 @@ describe('concurrent writes', () => {
     const made = await payload.find({ collection: 'grids', where: { code: { like: 'C-' } }, limit: 0, overrideAccess: true })
     expect(made.totalDocs).toBe(12)
     await payload.delete({ collection: 'grids', where: { code: { like: 'C-' } }, overrideAccess: true })
+  })
+})
+
+describe('writes the adapter nests', () => {
+  it('an upsert outside any transaction (Payload saves admin preferences so) completes at once, beside other writes', async () => {
+    const where: Where = { and: [{ scope: { equals: 'upsert' } }, { slot: { equals: 1 } }] }
+    const [first] = await Promise.all([
+      payload.db.upsert({ collection: 'claims', where, data: { scope: 'upsert', slot: 1, owner: 'first' } }),
+      payload.db.create({ collection: 'claims', data: { scope: 'upsert', slot: 2, owner: 'beside' } }),
+    ])
+    await payload.db.upsert({ collection: 'claims', where, data: { scope: 'upsert', slot: 1, owner: 'second' } })
+    // Before, the inner updateOne queued behind its own upsert and failed after the 15 s turn timeout.
+    const rows = await payload.find({ collection: 'claims', where: { scope: { equals: 'upsert' } }, sort: 'slot', overrideAccess: true })
+    expect(rows.docs.map((d) => [d.slot, d.owner])).toEqual([[1, 'second'], [2, 'beside']])
+    expect(String(first.id)).toBe(String(rows.docs[0].id))
   })
 })
 

@@ -6,6 +6,7 @@ import type { ServerFunctionClient } from 'payload'
 import { handleServerFunctions, RootLayout } from '@payloadcms/next/layouts'
 import React from 'react'
 
+import { serverFunctions } from '../../access/serverFunctions'
 import { importMap } from './admin/importMap.js'
 import './custom.scss'
 
@@ -19,6 +20,8 @@ const serverFunction: ServerFunctionClient = async function (args) {
     ...args,
     config,
     importMap,
+    // Checked versions of Payload's schedule-publish and form-state (src/access/serverFunctions.ts): keep this line.
+    serverFunctions,
   })
 }
 

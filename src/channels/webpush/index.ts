@@ -6,6 +6,13 @@
  *   instead of one ECDSA signature per message;
  * - requests go through keep-alive agents (http or https, as the endpoint says).
  * The aes128gcm encryption stays per message: each one has its own salt and key.
+ *
+ * Endpoints come from residents' browsers, so every request passes the
+ * outbound guard (src/lib/outbound.ts): https to a public address only, the
+ * address checked when the connection is made and the socket pinned to it.
+ * `trustedOrigins` (PUSH_TRUSTED_ORIGINS) name push services of our own that
+ * may be plain http or private. A refused endpoint is never connected to and
+ * counts as gone (the pipeline removes the device).
  */
 import { createHash } from 'node:crypto'
 import http from 'node:http'
@@ -13,6 +20,7 @@ import https from 'node:https'
 
 import webpush from 'web-push'
 
+import { checkUrl, guardedLookup, type Resolver } from '../../lib/outbound'
 import { failure, isFailure, ok, parseRetryAfter, type PreparingChannel, type SendFailure, type SendResult } from '../types'
 
 /** 4096 bytes a push service must accept, less aes128gcm's header (86), padding delimiter (1) and tag (16). */
@@ -47,6 +55,10 @@ export type WebPushConfig = {
   vapidRenewBeforeSeconds?: number
   /** Extra certificate authority to trust for https push services (a local push service in benchmarks). */
   ca?: string | Buffer
+  /** Push-service origins of our own, exempt from the outbound guard (PUSH_TRUSTED_ORIGINS). */
+  trustedOrigins?: readonly string[]
+  /** Host name resolution for guarded connections (tests inject one; default the system's). */
+  resolve?: Resolver
   /** Clock, for tests of header renewal. */
   now?: () => number
 }
@@ -112,9 +124,11 @@ export class WebPushChannel implements PreparingChannel<PushMessage, PreparedPus
   readonly name = 'webpush' as const
   /** How many VAPID JWTs were signed (one per origin per validity window). */
   readonly stats = { vapidSignatures: 0 }
-  private readonly config: Required<Omit<WebPushConfig, 'now' | 'ca'>> & { now: () => number }
+  private readonly config: Required<Omit<WebPushConfig, 'now' | 'ca' | 'trustedOrigins' | 'resolve'>> & { now: () => number }
   private readonly vapid = new Map<string, { header: string; exp: number }>()
-  private readonly agents: { http: http.Agent; https: https.Agent }
+  private readonly trustedOrigins: readonly string[]
+  /** https: guarded (residents' push services); trustedHttps and http: only trusted origins reach them. */
+  private readonly agents: { http: http.Agent; https: https.Agent; trustedHttps: https.Agent }
 
   constructor(config: WebPushConfig) {
     if (b64urlLength(config.publicKey) !== 65) throw new Error('VAPID_PUBLIC_KEY must be a URL-safe base64 P-256 public key (65 bytes)')
@@ -129,8 +143,15 @@ export class WebPushChannel implements PreparingChannel<PushMessage, PreparedPus
       now: Date.now,
       ...config,
     }
+    this.trustedOrigins = config.trustedOrigins ?? []
     const agentOptions = { keepAlive: true, maxSockets: this.config.maxSockets }
-    this.agents = { http: new http.Agent(agentOptions), https: new https.Agent({ ...agentOptions, ...(config.ca ? { ca: config.ca } : {}) }) }
+    const tls = config.ca ? { ca: config.ca } : {}
+    this.agents = {
+      http: new http.Agent(agentOptions),
+      // The agent's lookup is the check: a socket connects only to the addresses it approved.
+      https: new https.Agent({ ...agentOptions, ...tls, lookup: guardedLookup(config.resolve) }),
+      trustedHttps: new https.Agent({ ...agentOptions, ...tls }),
+    }
   }
 
   /** The Authorization header for a push-service origin, signed again only when close to expiry. */
@@ -161,6 +182,8 @@ export class WebPushChannel implements PreparingChannel<PushMessage, PreparedPus
     } catch (err) {
       return failure('recipient-gone', 'invalid-subscription', `Unusable push subscription: ${(err as Error).message}`)
     }
+    const target = checkUrl(url, { trustedOrigins: this.trustedOrigins })
+    if (!target.ok) return refused(target.reason)
 
     let details: ReturnType<typeof webpush.generateRequestDetails>
     try {
@@ -180,11 +203,17 @@ export class WebPushChannel implements PreparingChannel<PushMessage, PreparedPus
   }
 
   sendPrepared({ url, headers, body }: PreparedPush): Promise<SendResult> {
+    // Checked again here, the last step before a connection: a PreparedPush may have been made elsewhere.
+    const target = checkUrl(url, { trustedOrigins: this.trustedOrigins })
+    if (!target.ok) return Promise.resolve(refused(target.reason))
     return new Promise<SendResult>((resolve) => {
-      const lib = url.protocol === 'https:' ? https : http
-      const req = lib.request(url, { method: 'POST', headers, agent: url.protocol === 'https:' ? this.agents.https : this.agents.http })
+      const secure = url.protocol === 'https:'
+      const agent = !secure ? this.agents.http : target.trusted ? this.agents.trustedHttps : this.agents.https
+      const req = (secure ? https : http).request(url, { method: 'POST', headers, agent })
       req.setTimeout(this.config.timeoutMs, () => req.destroy(Object.assign(new Error('Push request timed out'), { code: 'ETIMEDOUT' })))
-      req.on('error', (err: Error & { code?: string }) => resolve(failure('retryable', err.code || 'network', err.message)))
+      req.on('error', (err: Error & { code?: string }) =>
+        resolve(err.code === 'EOUTBOUNDREFUSED' ? refused(err.message) : failure('retryable', err.code || 'network', err.message)),
+      )
       req.on('response', (res) => {
         let body = ''
         res.setEncoding('utf8')
@@ -203,5 +232,9 @@ export class WebPushChannel implements PreparingChannel<PushMessage, PreparedPus
   async close(): Promise<void> {
     this.agents.http.destroy()
     this.agents.https.destroy()
+    this.agents.trustedHttps.destroy()
   }
 }
+
+/** An endpoint the outbound guard refused: nothing was sent, and the device is unusable from here. */
+const refused = (reason: string) => failure('recipient-gone', 'refused-address', `Push endpoint refused: ${reason}`)

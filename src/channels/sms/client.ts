@@ -1,0 +1,222 @@
+/**
+ * Text messages through Alibaba Cloud SMS (@alicloud/dysmsapi20170525, which
+ * signs each call with ACS3-HMAC-SHA256). Two calls:
+ * - SendSms, one number a call: urgent notices always go this way, as the
+ *   provider advises for alerts (batch calls may be delayed);
+ * - SendBatchSms, up to 100 numbers a call, each with its own parameters (so
+ *   each resident gets their own short link).
+ *
+ * A message is a template kind with parameters (the provider refuses free
+ * text); prepare() normalises the number and fits the parameters to the
+ * segments allowed (segments.ts) without any network traffic.
+ */
+import * as dysms from '@alicloud/dysmsapi20170525'
+
+import { ChannelError, failure, isFailure, ok, type SendFailure, type SendResult } from '../types'
+import { NUMBER_LEVEL_CODES, mapSmsError, smsFailure } from './errors'
+import { bareSignName, fitTemplate } from './segments'
+import { SMS_TEMPLATES, smsTemplateText, type SmsKind } from './templates'
+
+/** The provider's endpoint; SMS_API_BASE points elsewhere (the local stand-in in tests and development). */
+export const SMS_API_BASE = 'https://dysmsapi.aliyuncs.com'
+/** Numbers one SendBatchSms call takes. */
+export const SMS_BATCH_MAX = 100
+
+// The SDK is CommonJS with its class on `exports.default`: Node's ESM loader hands
+// over the whole exports object as the default import, vitest the class itself.
+type DysmsClient = InstanceType<typeof dysms.default>
+const DysmsClient = ((dysms.default as unknown as { default?: typeof dysms.default }).default ?? dysms.default) as typeof dysms.default
+
+export type SmsConfig = {
+  accessKeyId: string
+  accessKeySecret: string
+  /** The approved sign name (签名), with or without 【】. */
+  signName: string
+  /** Approved template codes per message kind (SMS_TEMPLATE_NOTICE, SMS_TEMPLATE_URGENT). */
+  templates: Record<SmsKind, string>
+  /** Where short links start, written into the templates: e.g. https://street.example/s/ */
+  linkBase: string
+  /** SMS_API_BASE: scheme, host and port only (default the provider's endpoint). */
+  apiBase?: string
+  connectTimeoutMs?: number
+  readTimeoutMs?: number
+  /** Segments a message may take when the message says nothing (default 1). */
+  maxSegments?: number
+}
+
+export type SmsMessage = {
+  /** A mainland mobile number, with or without +86/0086/86, spaces or dashes. */
+  to: string
+  kind: SmsKind
+  /** The template's parameters (see templates.ts): notice {title, code}, urgent {title, detail, code}. */
+  params: Record<string, string | undefined>
+  /** Segments this message may take (the editor's choice); its parameters are shortened to fit. */
+  maxSegments?: number
+}
+
+/** A message checked and filled: what is sent, and what it costs. */
+export type PreparedSms = {
+  phone: string
+  kind: SmsKind
+  templateCode: string
+  params: Record<string, string>
+  /** The message as the resident receives it, sign name first. */
+  text: string
+  chars: number
+  segments: number
+  /** Parameters that were shortened. */
+  clipped: string[]
+}
+
+/** The 11-digit mainland mobile number, or null when it is not one. */
+export function normalizeMobile(input: string): string | null {
+  const m = /^(?:\+?86|0086)?(1[3-9]\d{9})$/.exec(String(input ?? '').replace(/[\s()-]/g, ''))
+  return m ? m[1] : null
+}
+
+/** A number as staff and logs may see it: 138****1234. */
+export const maskMobile = (phone: string): string => (phone.length >= 11 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '****')
+
+/** SMS_API_BASE as the SDK wants it: a host[:port] endpoint and a protocol. */
+export function smsEndpoint(apiBase: string): { endpoint: string; protocol: 'http' | 'https' } {
+  let url: URL
+  try {
+    url = new URL(apiBase)
+  } catch {
+    throw new Error(`SMS_API_BASE must be a URL such as ${SMS_API_BASE}, not "${apiBase}"`)
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || (url.pathname !== '/' && url.pathname !== '') || url.search || url.username) {
+    throw new Error(`SMS_API_BASE must be http(s)://host[:port] with no path, not "${apiBase}"`)
+  }
+  return { endpoint: url.host, protocol: url.protocol === 'https:' ? 'https' : 'http' }
+}
+
+type ProviderBody = { code?: string; message?: string; bizId?: string; requestId?: string }
+
+export class SmsChannel {
+  readonly name = 'sms' as const
+  private readonly client: DysmsClient
+  private readonly signName: string
+  private readonly templateTexts: Record<SmsKind, string>
+  private readonly maxSegments: number
+
+  constructor(private readonly config: SmsConfig) {
+    for (const key of ['accessKeyId', 'accessKeySecret', 'signName', 'linkBase'] as const) {
+      if (!config[key]?.trim()) throw new Error(`SMS setting ${key} is empty`)
+    }
+    for (const kind of Object.keys(SMS_TEMPLATES) as SmsKind[]) {
+      if (!config.templates?.[kind]?.trim()) throw new Error(`SMS template code for "${kind}" is empty`)
+    }
+    this.signName = bareSignName(config.signName)
+    this.templateTexts = { notice: smsTemplateText('notice', config.linkBase), urgent: smsTemplateText('urgent', config.linkBase) }
+    this.maxSegments = config.maxSegments ?? 1
+    const { endpoint, protocol } = smsEndpoint(config.apiBase || SMS_API_BASE)
+    const sdkConfig = {
+      accessKeyId: config.accessKeyId,
+      accessKeySecret: config.accessKeySecret,
+      endpoint,
+      protocol,
+      connectTimeout: config.connectTimeoutMs ?? 5_000,
+      readTimeout: config.readTimeoutMs ?? 10_000,
+    }
+    // The SDK reads its settings off the object; its Config class adds nothing a plain one lacks.
+    this.client = new DysmsClient(sdkConfig as ConstructorParameters<typeof DysmsClient>[0])
+  }
+
+  /** The template text for a kind as the provider has it approved (for the docs and the publish dialog). */
+  templateText(kind: SmsKind): string {
+    return this.templateTexts[kind]
+  }
+
+  /** Checks the number and fits the parameters; no network. A failure means no call would be made. */
+  prepare(message: SmsMessage): PreparedSms | SendFailure {
+    const phone = normalizeMobile(message.to)
+    if (!phone) return failure('recipient-gone', 'invalid-number', `Not a mainland mobile number: "${maskMobile(String(message.to ?? ''))}"`)
+    const def = SMS_TEMPLATES[message.kind]
+    if (!def) return failure('config', 'sms.unknown-kind', `Unknown SMS kind "${message.kind}"`)
+    const fit = fitTemplate(this.signName, this.templateTexts[message.kind], def.params, message.params, message.maxSegments ?? this.maxSegments)
+    if (!fit.ok) return failure('config', fit.code, `${fit.message} (field ${fit.field})`)
+    return {
+      phone,
+      kind: message.kind,
+      templateCode: this.config.templates[message.kind],
+      params: fit.params,
+      text: fit.text,
+      chars: fit.chars,
+      segments: fit.segments,
+      clipped: fit.clipped,
+    }
+  }
+
+  async send(message: SmsMessage, outId?: string): Promise<SendResult> {
+    const prepared = this.prepare(message)
+    return isFailure(prepared) ? prepared : this.sendPrepared(prepared, outId)
+  }
+
+  /** SendSms: one number, one call. `outId` comes back in the delivery report. */
+  async sendPrepared(p: PreparedSms, outId?: string): Promise<SendResult> {
+    const request = new dysms.SendSmsRequest({
+      phoneNumbers: p.phone,
+      signName: this.signName,
+      templateCode: p.templateCode,
+      templateParam: JSON.stringify(p.params),
+      ...(outId ? { outId } : {}),
+    })
+    return this.answer(() => this.client.sendSms(request))
+  }
+
+  /** Prepares each message and sends the good ones (see sendPreparedBatch); results in the order given. */
+  async sendBatch(messages: SmsMessage[], outId?: string): Promise<SendResult[]> {
+    const prepared = messages.map((m) => this.prepare(m))
+    const good = prepared.filter((p): p is PreparedSms => !isFailure(p))
+    const sent = await this.sendPreparedBatch(good, outId)
+    let i = 0
+    return prepared.map((p) => (isFailure(p) ? p : sent[i++]))
+  }
+
+  /**
+   * Up to 100 messages of one kind, one result each in the order given. Notices
+   * go in one SendBatchSms call, each number with its own parameters; urgent
+   * messages go one SendSms call a number, all at once. The provider refuses a
+   * batch call whole, so a refusal that concerns one number (an illegal number,
+   * a number over its frequency limit) is followed by one call per number, and
+   * each number gets its own answer; any other refusal is every number's.
+   */
+  async sendPreparedBatch(list: PreparedSms[], outId?: string): Promise<SendResult[]> {
+    if (!list.length) return []
+    if (list.length > SMS_BATCH_MAX) throw new ChannelError('config', 'sms.batch-too-large', `SendBatchSms takes at most ${SMS_BATCH_MAX} numbers, not ${list.length}`)
+    const kind = list[0].kind
+    if (list.some((p) => p.kind !== kind || p.templateCode !== list[0].templateCode)) {
+      throw new ChannelError('config', 'sms.batch-mixed', 'A batch holds messages of one kind (one template)')
+    }
+    const oneByOne = () => Promise.all(list.map((p) => this.sendPrepared(p, outId)))
+    if (kind === 'urgent' || list.length === 1) return oneByOne()
+
+    const request = new dysms.SendBatchSmsRequest({
+      phoneNumberJson: JSON.stringify(list.map((p) => p.phone)),
+      signNameJson: JSON.stringify(list.map(() => this.signName)),
+      templateCode: list[0].templateCode,
+      templateParamJson: JSON.stringify(list.map((p) => p.params)),
+      ...(outId ? { outId } : {}),
+    })
+    const result = await this.answer(() => this.client.sendBatchSms(request))
+    if (result.ok) return list.map(() => ({ ...result }))
+    if (NUMBER_LEVEL_CODES.has(String(result.code))) return oneByOne()
+    return list.map(() => ({ ...result }))
+  }
+
+  private async answer(call: () => Promise<{ body?: ProviderBody }>): Promise<SendResult> {
+    let body: ProviderBody | undefined
+    try {
+      body = (await call()).body
+    } catch (err) {
+      return mapSmsError(err)
+    }
+    if (body?.code === 'OK') return ok(body.bizId)
+    if (!body?.code) return failure('retryable', 'bad-response', 'SMS provider answered without a Code')
+    return smsFailure(body.code, body.message ?? '')
+  }
+
+  /** Nothing to release: the SDK's HTTP client keeps its own keep-alive sockets, which close when idle. */
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,51 @@
+/**
+ * The two SMS templates Street News sends, one per message kind. A text
+ * message in mainland China may only be sent from a template the provider
+ * approved; the street applies for these texts in the provider's console and
+ * puts the template codes it gets in SMS_TEMPLATE_NOTICE and
+ * SMS_TEMPLATE_URGENT (docs/channels.md, "SMS").
+ *
+ * The provider refuses a URL inside a parameter (isv.PARAM_NOT_SUPPORT_URL:
+ * domains belong in the approved text), so the link to the resident page is
+ * written into the template up to its short code: `${linkBase}${code}`, the
+ * base being the site's own /s/ path and the code at most 8 characters.
+ * The texts are built from the link base, so they change with PUBLIC_URL (and
+ * must then be approved again).
+ */
+import { SMS_PARAM_MAX_CHARS, templateParams, type ParamSpec } from './segments'
+
+export type SmsKind = 'notice' | 'urgent'
+export const SMS_KINDS: readonly SmsKind[] = ['notice', 'urgent']
+
+/** Most characters of a short-link code (/s/CODE). */
+export const SMS_LINK_CODE_MAX_CHARS = 8
+
+/** The unsubscribe instruction notice templates end with; a reply of TD (or T, R, N, 退订) unsubscribes the number. */
+export const SMS_UNSUBSCRIBE_TEXT = '回复TD退订'
+
+type TemplateDef = { text: (linkBase: string) => string; params: ParamSpec[] }
+
+const code: ParamSpec = { name: 'code', max: SMS_LINK_CODE_MAX_CHARS, clip: 0 }
+
+export const SMS_TEMPLATES: Record<SmsKind, TemplateDef> = {
+  /** Any published content: its title and the resident's own short link. */
+  notice: {
+    text: (linkBase) => '${title}，详见 ' + linkBase + '${code} ' + SMS_UNSUBSCRIBE_TEXT,
+    params: [{ name: 'title', max: SMS_PARAM_MAX_CHARS, clip: 1 }, code],
+  },
+  /** Urgent content (water, power or gas cut, weather warning): what, the essentials, the link. The detail is shortened before the title. */
+  urgent: {
+    text: (linkBase) => '紧急通知：${title}。${detail}详见 ' + linkBase + '${code} ' + SMS_UNSUBSCRIBE_TEXT,
+    params: [{ name: 'title', max: SMS_PARAM_MAX_CHARS, clip: 2 }, { name: 'detail', max: SMS_PARAM_MAX_CHARS, clip: 1 }, code],
+  },
+}
+
+/** The text to apply for in the provider's console for a kind, with the site's link base (e.g. https://street.example/s/). */
+export function smsTemplateText(kind: SmsKind, linkBase: string): string {
+  const text = SMS_TEMPLATES[kind].text(linkBase)
+  // The parameters the text uses and the ones our code fills must be the same names.
+  const names = templateParams(text)
+  const specs = SMS_TEMPLATES[kind].params.map((p) => p.name)
+  if (names.join() !== specs.join()) throw new Error(`SMS template ${kind}: text uses ${names.join()} but fills ${specs.join()}`)
+  return text
+}
