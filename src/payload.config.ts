@@ -24,6 +24,7 @@ import { Subscribers } from './collections/Subscribers'
 import { Users } from './collections/Users'
 import { ADMIN_DATE_TIME } from './fields/dates'
 import { contentEditor } from './fields/richText'
+import { withDeletionAudit } from './hooks/audit'
 import { SiteSettings } from './globals/SiteSettings'
 import { jobsConfig } from './jobs/config'
 import { env, payloadSecret, publicUrl, sqliteUrl } from './server/env'
@@ -81,7 +82,8 @@ export default withInternalAccess(buildConfig({
     supportedLanguages: { zh, en },
     fallbackLanguage: 'zh',
   },
-  collections: [
+  // Deletions of content, grids, communities, staff, media and subscribers are written to the audit log (hooks/audit.ts).
+  collections: withDeletionAudit([
     Issues,
     Events,
     Policies,
@@ -101,7 +103,7 @@ export default withInternalAccess(buildConfig({
     AuditLog,
     Counters,
     Claims,
-  ],
+  ]),
   globals: [SiteSettings],
   editor: contentEditor,
   db: database(),

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto'
 
 import { payloadSecret } from './server/env'
 
@@ -152,4 +152,49 @@ export const compactKey = (): Buffer => key()
 export function verifyCompact(token: unknown, purpose: string, count: number, now = Date.now()): CompactVerified | Refused {
   const r = checkCompact(nodeCrypto, key(), token, purpose, count, now)
   return typeof r === 'string' ? { ok: false, reason: r } : { ok: true, fields: r }
+}
+
+/**
+ * A subscriber's ref sealed for one place in a link (a purpose, and a content
+ * for tracking links), so that links carry no ref in clear: the body of a
+ * signed token is readable by anyone holding the link, and a ref read from a
+ * forwarded link would tie that resident's reads together. Deterministic
+ * (AES-256-CTR with a synthetic IV, the HMAC of the context and the ref, as
+ * in SIV), so the same link is the same every time; a different context gives
+ * a value that cannot be matched to it. Opening checks the IV again, so an
+ * altered value opens to nothing.
+ *
+ *   sealed = base64url(iv[16] || AES-CTR(encKey, iv, ref))
+ */
+const SEAL_IV = 16
+let sealKeys: { secret: string; mac: Buffer; enc: Buffer } | null = null
+function sealKey() {
+  const secret = payloadSecret()
+  if (sealKeys?.secret !== secret) {
+    sealKeys = {
+      secret,
+      mac: createHmac('sha256', key()).update('street-news/seal-iv/v1').digest(),
+      enc: createHmac('sha256', key()).update('street-news/seal-enc/v1').digest(),
+    }
+  }
+  return sealKeys
+}
+
+const sealIv = (context: string, ref: string) => createHmac('sha256', sealKey().mac).update(`${context}\u0000${ref}`).digest().subarray(0, SEAL_IV)
+
+export function sealRef(context: string, ref: string): string {
+  const iv = sealIv(context, ref)
+  const c = createCipheriv('aes-256-ctr', sealKey().enc, iv)
+  return Buffer.concat([iv, c.update(ref, 'utf8'), c.final()]).toString('base64url')
+}
+
+/** The ref a sealed value holds for this context, or null (altered, another context, or not sealed at all). */
+export function openRef(context: string, sealed: unknown): string | null {
+  if (typeof sealed !== 'string' || sealed.length > 200 || !/^[A-Za-z0-9_-]+$/.test(sealed)) return null
+  const raw = Buffer.from(sealed, 'base64url')
+  if (raw.length <= SEAL_IV) return null
+  const iv = raw.subarray(0, SEAL_IV)
+  const d = createDecipheriv('aes-256-ctr', sealKey().enc, iv)
+  const ref = Buffer.concat([d.update(raw.subarray(SEAL_IV)), d.final()]).toString('utf8')
+  return timingSafeEqual(iv, sealIv(context, ref)) ? ref : null
 }

@@ -1,7 +1,8 @@
-import type { CollectionBeforeChangeHook, CollectionConfig } from 'payload'
+import type { CollectionBeforeChangeHook, CollectionConfig, PayloadHandler } from 'payload'
 import { ValidationError } from 'payload'
 
 import { editorsOnly, nobody } from '../access'
+import { auditDeliveryChange, auditMassSend } from '../hooks/auditLog'
 import { dateTimePicker } from '../fields/dates'
 import { label, langOf, t } from '../i18n/messages'
 
@@ -104,6 +105,23 @@ const editorTransition: CollectionBeforeChangeHook = async ({ data, originalDoc,
   return out
 }
 
+/**
+ * The editor's mass send, and its audit entry when this request made a send
+ * (submitted, or refused by WeChat); a repeat answered from the record adds none.
+ */
+const massSendAudited: PayloadHandler = async (req) => {
+  const started = new Date().toISOString()
+  const res = await (await import('../delivery/wechat')).massSendEndpoint(req)
+  const body = (await res.clone().json().catch(() => null)) as { massSend?: { requestedAt?: string; status?: string; msgId?: string; error?: string; code?: string } } | null
+  const ms = body?.massSend
+  if (ms?.requestedAt && ms.requestedAt >= started) {
+    const id = String(req.routeParams?.id ?? '')
+    const d = (await req.payload.findByID({ collection: 'deliveries', id, depth: 0, overrideAccess: true, disableErrors: true, req })) as { title?: string | null } | null
+    await auditMassSend(req, { id, title: d?.title ?? null }, ms.status === 'failed' ? { error: `${ms.error ?? ''}(${ms.code ?? ''})` } : { msgId: ms.msgId })
+  }
+  return res
+}
+
 /** 进度 shown in the list: submitted / total, failures and gone, and at running time the estimated time left. */
 export function progressText(d: Partial<DeliveryDoc>, now = Date.now(), lang: 'zh' | 'en' = 'zh'): string {
   const total = d.total ?? 0
@@ -131,14 +149,15 @@ export const Deliveries: CollectionConfig = {
   defaultSort: '-createdAt',
   access: { read: editorsOnly, create: nobody, update: editorsOnly, delete: nobody },
   lockDocuments: false,
-  hooks: { beforeChange: [editorTransition] },
+  // An editor's pause, resume, cancel or retry is written to the audit log.
+  hooks: { beforeChange: [editorTransition], afterChange: [auditDeliveryChange] },
   // A test-send of a content, before publishing, to one address (email) or this device (web push): src/delivery/testSend.ts.
   // Imported when called: the delivery modules import the collections.
   endpoints: [
     { path: '/test-send', method: 'post', handler: async (req) => (await import('../delivery/testSend')).testSendEndpoint(req) },
     // WeChat mass send (群发): today's quota, and the editor's explicit send of a published delivery (src/delivery/wechat.ts).
     { path: '/wechat-quota', method: 'get', handler: async (req) => (await import('../delivery/wechat')).wechatQuotaEndpoint(req) },
-    { path: '/:id/mass-send', method: 'post', handler: async (req) => (await import('../delivery/wechat')).massSendEndpoint(req) },
+    { path: '/:id/mass-send', method: 'post', handler: massSendAudited },
   ],
   fields: [
     // (contentType, contentId, channel, audience): the invariant "at most once", held by the database.

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto'
 
-import type { CollectionConfig, FieldAccess } from 'payload'
+import { type CollectionAfterChangeHook, type CollectionBeforeChangeHook, type CollectionConfig, type FieldAccess, ValidationError } from 'payload'
 
 import { adminFieldOnly, adminsOnly, editorsOnly } from '../access'
 import { dateTimePicker } from '../fields/dates'
-import { label } from '../i18n/messages'
+import { audit } from '../hooks/audit'
+import { label, langOf, t } from '../i18n/messages'
 
 export const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'suppressed'] as const
 export const SUBSCRIBER_CHANNELS = ['email', 'webpush'] as const
@@ -44,8 +45,62 @@ export type SubscriberDoc = {
   ref: string
   confirmNonce?: string | null
   suppressedReason?: string | null
+  /** A subscribe request waiting for its confirmation (the choices it asked for); applied only when confirmed. */
+  pendingRequest?: PendingRequest | null
+  /** When the last confirmation mail went to this address (a suppressed address gets at most one per 30 days). */
+  confirmMailAt?: string | null
   createdAt?: string
   updatedAt?: string
+}
+
+/**
+ * What a subscribe request asked for, kept until the resident confirms it
+ * from their mailbox: nothing of it is in force before (an unsubscribed or
+ * suppressed record keeps its status; no consent is recorded for a request
+ * nobody confirmed). The versions are those of the texts the form showed.
+ */
+export type PendingRequest = {
+  grid: string | number
+  channels: SubscriberChannel[]
+  topics: Topic[]
+  statistics: boolean
+  at: string
+  versions: { content: string; statistics: string }
+}
+
+/**
+ * A status change by a staff member (through the admin or the API; the
+ * resident's own changes come through src/site/subscribeService.ts with no
+ * user). An unsubscribed address stays so: only its owner subscribes it
+ * again, by confirming from their mailbox. Lifting a suppression (the admin
+ * knows the address works again) clears its reason and is audited.
+ */
+const staffStatusChange: CollectionBeforeChangeHook = ({ data, originalDoc, operation, req }) => {
+  if (operation !== 'update' || !req.user || !originalDoc) return data
+  const before = (originalDoc as SubscriberDoc).status
+  const next = (data.status ?? before) as SubscriberStatus
+  if (before === 'unsubscribed' && next !== 'unsubscribed') {
+    const lang = langOf(req)
+    throw new ValidationError(
+      { collection: 'subscribers', errors: [{ path: 'status', label: t('field.status', lang), message: t('subscribers.error.unsubscribedStays', lang) }], req },
+      req.t,
+    )
+  }
+  if (before === 'suppressed' && next !== 'suppressed') {
+    data.suppressedReason = null
+    req.context[`unsuppressed:${String(originalDoc.id)}`] = (originalDoc as SubscriberDoc).suppressedReason ?? ''
+  }
+  return data
+}
+
+const auditUnsuppress: CollectionAfterChangeHook = async ({ doc, req }) => {
+  const key = `unsuppressed:${String(doc.id)}`
+  if (!(key in req.context)) return doc
+  const reason = String(req.context[key] ?? '')
+  delete req.context[key]
+  // By id only: the audit log outlives the record and keeps no address.
+  await audit(req, 'unsuppress', { collection: 'subscribers', id: doc.id }, reason ? t('audit.detail.unsuppress', 'zh', { reason }) : undefined)
+  return doc
 }
 
 /** A fresh random reference: what signed links name instead of the (reusable) numeric id or the address. */
@@ -67,6 +122,9 @@ export const Subscribers: CollectionConfig = {
   admin: {
     group: label('group.residents'),
     useAsTitle: 'email',
+    // Search is by address, which only admins may query: other roles are not offered it (components/SubscribersSearch.tsx).
+    listSearchableFields: ['email'],
+    components: { beforeList: ['/components/SubscribersSearch#SubscribersSearch'] },
     defaultColumns: ['email', 'grid', 'status', 'channels', 'topics', 'createdAt'],
     description: label('subscribers.description'),
     hidden: ({ user }) => !['admin', 'editor'].includes(String((user as { role?: string } | null)?.role)),
@@ -85,7 +143,9 @@ export const Subscribers: CollectionConfig = {
         if (operation === 'create' && !data.ref) data.ref = newRef()
         return data
       },
+      staffStatusChange,
     ],
+    afterChange: [auditUnsuppress],
     // Erasure is complete: a subscriber's devices and personal reading history go with it, in the same transaction.
     beforeDelete: [
       async ({ id, req }) => {
@@ -168,6 +228,20 @@ export const Subscribers: CollectionConfig = {
       options: SUBSCRIBER_SOURCES.map((value) => ({ value, label: label(`consentMethod.${value}`) })),
     },
     { name: 'suppressedReason', type: 'text', label: label('field.suppressedReason'), maxLength: 300 },
+    // Written only by the subscribe service (src/site/subscribeService.ts): a request waiting for confirmation, and when a confirmation mail last went out.
+    {
+      name: 'pendingRequest',
+      type: 'json',
+      admin: { hidden: true },
+      access: { read: adminFieldOnly, create: noOne, update: noOne },
+    },
+    {
+      name: 'confirmMailAt',
+      type: 'date',
+      label: label('field.confirmMailAt'),
+      admin: { readOnly: true, date: dateTimePicker },
+      access: { read: adminFieldOnly, create: noOne, update: noOne },
+    },
     // Link secrets: whoever reads them can open the resident's preferences page, so nobody reads them through the API.
     {
       name: 'ref',

@@ -8,6 +8,7 @@ import { type ContentRef, type DashboardData, dashboardData, DashboardError, typ
 import { optionsFromQuery } from '../readership/dashboardEndpoint'
 import { formatDate } from '../templates/format'
 import { HeatmapChart, ReachBars, TrendChart } from './ReadershipCharts'
+import { RollupNote } from './ReadershipRollupNote'
 
 /**
  * /admin/readership (阅读统计): the readership dashboard inside the admin, a
@@ -341,6 +342,7 @@ export async function ReadershipView(props: AdminViewServerProps) {
           <p className="rs-scope">
             {data.scope.all ? t('readership.scope.all', lang) : data.scope.grids.length ? t('readership.scope.mine', lang, { grids: data.scope.grids.map((g) => g.name).join('、') }) : t('readership.noGrids', lang)}
           </p>
+          <RollupNote rollup={data.rollup} lang={lang} />
           <ContentPicker contents={withSelected(data.contents.map((c) => c.content), data.content?.content)} current={current} action={`${admin}/readership`} lang={lang} overview range={range} />
           <p className="rs-actions">
             <a href={csv} id="readership-csv" download>

@@ -1,6 +1,6 @@
 import type { ContentSlug } from '../collections/contentCollection'
 import type { SubscriberDoc } from '../collections/Subscribers'
-import { MESSAGE_TOKEN_TTL_SECONDS, readerKey, signTrack, targetHash, type TrackChannel, type TrackToken } from '../readership/tokens'
+import { MESSAGE_TOKEN_TTL_SECONDS, readerKey, sealHistory, signTrack, targetHash, type TrackChannel, type TrackToken } from '../readership/tokens'
 import { publicUrl } from '../server/env'
 import { currentConsents, subscriberLinks } from '../site/subscribeService'
 import { contentPath, paths } from '../templates/paths'
@@ -39,7 +39,7 @@ export function trackFor(collection: ContentSlug, doc: unknown, channel: TrackCh
   if (subscriber?.ref) {
     t.reader = readerKey(collection, contentId, subscriber.ref)
     // Reading history is kept only for residents who opted in (docs/privacy.md).
-    if (currentConsents(subscriber).statistics?.granted) t.history = subscriber.ref
+    if (currentConsents(subscriber).statistics?.granted) t.history = sealHistory(collection, contentId, subscriber.ref)
   }
   return t
 }

@@ -234,7 +234,8 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
           stop =
             f.kind === 'retryable' && until
               ? { kind: 'defer', until }
-              : { kind: 'pause', reason: t(f.kind === 'quota' ? 'delivery.reason.quota' : 'delivery.reason.config', 'zh', { detail: `${f.code} ${f.message}`.slice(0, 200) }) }
+              : { kind: 'pause', reason: t(f.kind === 'quota' ? 'delivery.reason.quota' : 'delivery.reason.config', 'zh', { failure: failureWords(f) }) }
+          if (stop.kind === 'pause') log.warn({ kind: f.kind, code: f.code, message: f.message }, 'delivery paused')
           remember(errors, f)
           break
         }
@@ -256,8 +257,9 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
           failuresInRow++
           if (outcome.failure) remember(errors, outcome.failure)
           if (failuresInRow >= settings.errorBudget && !stop) {
-            const last = outcome.failure ? `${outcome.failure.code} ${outcome.failure.message}`.slice(0, 200) : ''
-            stop = { kind: 'pause', reason: t('delivery.reason.errorBudget', 'zh', { count: failuresInRow, detail: last }) }
+            const last = outcome.failure ?? { ok: false as const, kind: 'retryable' as const, code: outcome.code ?? '', message: '' }
+            stop = { kind: 'pause', reason: t('delivery.reason.errorBudget', 'zh', { count: failuresInRow, failure: failureWords(last) }) }
+            log.warn({ count: failuresInRow, code: last.code, message: last.message }, 'delivery paused by its error budget')
           }
         }
       }
@@ -291,6 +293,25 @@ async function applyStop(payload: Payload, d: DeliveryDoc, stop: Stop) {
   if (stop.kind === 'pause') await update(payload, d.id, { status: 'paused', reason: stop.reason })
   // Back in the queue, not `running`: a later claim is a planned resumption, not a crash.
   if (stop.kind === 'defer') await update(payload, d.id, { status: 'queued', nextAttemptAt: stop.until.toISOString() })
+}
+
+/**
+ * A failure in a few words for the editor, its code once ("临时拒收（451）");
+ * the vendor's own text (which repeats the code, "451 4.7.1 …") goes to the log.
+ */
+export function failureWords(f: Pick<SendFailure, 'kind' | 'code'>): string {
+  const numeric = typeof f.code === 'number' || /^\d+$/.test(String(f.code))
+  const key =
+    f.kind === 'recipient-gone'
+      ? 'delivery.failure.gone'
+      : f.kind === 'quota'
+        ? 'delivery.failure.quota'
+        : f.kind === 'config'
+          ? 'delivery.failure.config'
+          : numeric
+            ? 'delivery.failure.refused'
+            : 'delivery.failure.network'
+  return t(key, 'zh', { code: String(f.code).slice(0, 40) })
 }
 
 function remember(errors: DeliveryError[], f: SendFailure) {

@@ -1,6 +1,7 @@
 import type { GlobalConfig } from 'payload'
 
 import { adminsOnly, staffOnly } from '../access'
+import { auditSettingsChange } from '../hooks/auditLog'
 import { label } from '../i18n/messages'
 import { invalidateSiteCacheHook } from '../site/cache'
 
@@ -9,7 +10,8 @@ export const SiteSettings: GlobalConfig = {
   label: label('global.site-settings'),
   admin: { group: label('group.system') },
   access: { read: staffOnly, update: adminsOnly },
-  hooks: { afterChange: [invalidateSiteCacheHook] },
+  // Which fields an admin changed goes to the audit log (never the values).
+  hooks: { afterChange: [invalidateSiteCacheHook, auditSettingsChange] },
   fields: [
     {
       type: 'row',

@@ -3,7 +3,7 @@ import type { Payload } from 'payload'
 import { channelConfigured } from '../delivery/config'
 import { wechatClient } from '../delivery/wechat'
 import { readBuffer } from '../readership/buffer'
-import { applyReadRetention, rollupReadership } from '../readership/rollup'
+import { applyReadRetention, ROLLUP_EVERY_MS, rollupReadership } from '../readership/rollup'
 import { importWechatDay } from '../readership/wechatStats'
 import { env } from '../server/env'
 import { streetDay, streetHour } from '../templates/format'
@@ -16,7 +16,7 @@ import { onceInWindow } from './periodic'
  * processes exactly one does it; a run that fails is tried again in the next
  * window.
  */
-export const ROLLUP_EVERY_MS = 5 * 60_000
+export { ROLLUP_EVERY_MS }
 /** WeChat publishes a day's figures the next morning. */
 const WECHAT_IMPORT_HOUR = 9
 

@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron'
 import type { Payload } from 'payload'
 
 import { runDueDeliveries } from '../delivery/pipeline'
+import { env } from '../server/env'
 import { streetZone } from '../templates/format'
 import { runHousekeeping } from './housekeeping'
 import { runReadershipJobs } from './readership'
@@ -60,6 +61,8 @@ export function runSoon(delayMs = 250) {
  */
 export function startScheduler(payload: Payload, expression = process.env.JOB_TICK_CRON || '*/5 * * * * *') {
   const log = payload.logger.child({ component: 'scheduler' })
+  // A retention below the documented minimum stops the start, rather than an hourly job failing quietly.
+  void env.auditRetentionDays
   let running = false
   const tick = async () => {
     if (running) return

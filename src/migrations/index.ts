@@ -5,6 +5,7 @@ import * as migration_20261127_005556_wechat_state from './20261127_005556_wecha
 import * as migration_20261127_005656_readership_rollups from './20261127_005656_readership_rollups';
 import * as migration_20261127_010057_read_events from './20261127_010057_read_events';
 import * as migration_20261127_011536_read_events_lean from './20261127_011536_read_events_lean';
+import * as migration_20261204_172103_do_not_mail_audit from './20261204_172103_do_not_mail_audit';
 import * as migration_20261204_173506_autoincrement_ids from './20261204_173506_autoincrement_ids';
 
 export const migrations = [
@@ -42,6 +43,11 @@ export const migrations = [
     up: migration_20261127_011536_read_events_lean.up,
     down: migration_20261127_011536_read_events_lean.down,
     name: '20261127_011536_read_events_lean',
+  },
+  {
+    up: migration_20261204_172103_do_not_mail_audit.up,
+    down: migration_20261204_172103_do_not_mail_audit.down,
+    name: '20261204_172103_do_not_mail_audit',
   },
   {
     up: migration_20261204_173506_autoincrement_ids.up,

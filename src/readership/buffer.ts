@@ -5,6 +5,7 @@ import { currentConsents } from '../site/subscribeService'
 import type { SubscriberDoc } from '../collections/Subscribers'
 import { encodeOpen, encodeReadEvent, type ReadEventRow } from './eventLines'
 import { closeEventWriter, insertEncodedReadEvents, insertHistory, type HistoryRow } from './store'
+import { openHistory } from './tokens'
 
 /**
  * Read events are answered at once and written later, in batches: kept in
@@ -18,7 +19,7 @@ import { closeEventWriter, insertEncodedReadEvents, insertHistory, type HistoryR
 export type ReadEvent = Omit<ReadEventRow, 'at'> & {
   /** When: a Date, or epoch milliseconds (what the hot path passes: no object to make). */
   at: Date | number
-  /** The subscriber's ref, present only for a resident who opted in to their own reading history. */
+  /** The read token's history field (the subscriber's ref, sealed for this content), only for a resident who opted in to their own reading history. */
   history?: string
 }
 type HistoryEvent = { ref: string; contentType: string; contentId: string; at: Date }
@@ -63,9 +64,10 @@ export class ReadBuffer {
       return
     }
     this.push(line)
-    if (event.history && event.kind === 'read') {
+    const ref = event.history && event.kind === 'read' ? openHistory(event.contentType, event.contentId, event.history) : null
+    if (ref) {
       const at = typeof event.at === 'number' ? new Date(event.at) : event.at
-      this.pendingHistory.push({ ref: event.history, contentType: event.contentType, contentId: event.contentId, at })
+      this.pendingHistory.push({ ref, contentType: event.contentType, contentId: event.contentId, at })
       if (this.pendingHistory.length > this.maxPending) this.pendingHistory.splice(0, this.pendingHistory.length - this.maxPending)
     }
   }

@@ -7,6 +7,7 @@ import { type Lang, type MessageKey, t } from '../i18n/messages'
 import { env } from '../server/env'
 import { streetDay } from '../templates/format'
 import { SuppressionTable } from './dashboardSuppression'
+import { lastRollupAt, ROLLUP_EVERY_MS } from './rollup'
 import { activeSubscribersPerGrid, type RollupTotal, rollupTotals } from './store'
 
 /**
@@ -81,6 +82,8 @@ export type DashboardData = {
   content: ContentReport | null
   trend: TrendPoint[]
   heatmap: Heatmap
+  /** How fresh the figures are: when the rollup last finished (null: not yet) and how often it runs. */
+  rollup: { lastAt: string | null; everyMinutes: number }
 }
 
 export type DashboardOptions = {
@@ -444,9 +447,10 @@ export async function dashboardData(payload: Payload, viewer: Viewer, opts: Dash
   const wanted = new Map<string, ContentRef>()
   for (const c of [...picker, ...trendIssues, ...(selected ? [selected] : [])]) wanted.set(`${c.type}:${c.id}`, c)
   // A grid-scoped viewer reads their grids' rows only (none when they have no grid).
-  const [rollups, subscribers] = await Promise.all([
+  const [rollups, subscribers, lastAt] = await Promise.all([
     rollupsOf(payload, [...wanted.values()], view.all ? null : view.grids.map((g) => String(g.id))),
     subscriberCounts(payload, view.grids),
+    lastRollupAt(payload),
   ])
   const reports = new Map<string, Omit<ContentReport, 'wechat'>>()
   for (const [key, c] of wanted) {
@@ -465,5 +469,6 @@ export async function dashboardData(payload: Payload, viewer: Viewer, opts: Dash
       issues: trendIssues,
       cells: view.grids.map((g) => trendIssues.map((issue) => reportOf(issue).rows.find((r) => r.grid && sameId(r.grid.id, g.id))?.reach ?? na())),
     },
+    rollup: { lastAt: lastAt?.toISOString() ?? null, everyMinutes: Math.round(ROLLUP_EVERY_MS / 60_000) },
   }
 }

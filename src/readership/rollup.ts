@@ -2,6 +2,8 @@ import type { Payload, Where } from 'payload'
 
 import type { ReadEventDoc } from '../collections/ReadEvents'
 import type { ReadChannel, ReadRollupDoc } from '../collections/Readership'
+import { claimSlot, deleteClaims, newestClaims } from '../store/claims'
+import { processOwner } from '../store/leases'
 import { insertOrOverwrite } from '../store/upsert'
 import { streetDay } from '../templates/format'
 
@@ -24,6 +26,10 @@ import { streetDay } from '../templates/format'
  * readers who were never recipients. Its submitted equals 'all''s.
  */
 export const ROLLUP_DAYS = 3
+/** How often the scheduler runs the rollup (src/jobs/readership.ts); the dashboard says so. */
+export const ROLLUP_EVERY_MS = 5 * 60_000
+/** The claims-ledger scope whose one row's slot is when the last rollup finished (epoch ms). */
+const FINISHED_SCOPE = 'state:read-rollup-finished'
 
 const ROLLUPS = 'read-rollups'
 const PAGE = 5_000
@@ -179,7 +185,25 @@ export async function rollupReadership(payload: Payload, opts: { days?: number; 
     await payload.db.deleteMany({ collection: ROLLUPS, where: { id: { in: gone.map((r) => r.id) } }, req: noTxn })
     result.deleted = gone.length
   }
+  await recordRollupFinished(payload)
   return result
+}
+
+/**
+ * When the last rollup finished, kept as the slot of one row of the claims
+ * ledger (every process reads and writes the same row set, on both
+ * databases); older rows go. Two processes finishing in the same millisecond
+ * both succeed: one row is enough.
+ */
+async function recordRollupFinished(payload: Payload, at = Date.now()): Promise<void> {
+  await claimSlot(payload, { scope: FINISHED_SCOPE, slot: at, owner: processOwner })
+  await deleteClaims(payload, FINISHED_SCOPE, at)
+}
+
+/** When the figures were last rolled up (null: never yet), for the dashboard. */
+export async function lastRollupAt(payload: Payload): Promise<Date | null> {
+  const row = (await newestClaims(payload, [FINISHED_SCOPE])).get(FINISHED_SCOPE)
+  return row ? new Date(Number(row.slot)) : null
 }
 
 const counts = (r: Counts): Counts => ({ submitted: r.submitted, opens: r.opens, openReaders: r.openReaders, reads: r.reads, readers: r.readers })

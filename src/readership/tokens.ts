@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 
 import type { ContentSlug } from '../collections/contentCollection'
-import { keyedHash, signCompact, verifyCompact, type Refused } from '../tokens'
+import { keyedHash, openRef, sealRef, signCompact, verifyCompact, type Refused } from '../tokens'
 
 /**
  * Tracking tokens: what a tracked link or pixel says about the read it
@@ -14,8 +14,10 @@ import { keyedHash, signCompact, verifyCompact, type Refused } from '../tokens'
  * - reader: a per-content reader key, HMAC(server key, content, subscriber
  *   ref) truncated — the same resident gets a different key for every
  *   content, so reads of two contents cannot be linked;
- * - history: the subscriber's ref, only for residents who opted in to their
- *   own reading history (consent 'statistics'), so their reads can be kept for them;
+ * - history: the subscriber's ref sealed for this content (sealHistory), only
+ *   for residents who opted in to their own reading history (consent
+ *   'statistics'), so their reads can be kept for them; never the ref in
+ *   clear, and a different value for every content;
  * - target: for a click, a hash of the one link this token may redirect to.
  *
  * The purpose (open pixel, page read, click) is bound into the tag: a pixel
@@ -89,3 +91,9 @@ export const anonReaderKey = (contentType: string, contentId: string | number, c
 
 /** The hash a click token carries of the one URL it may redirect to (128 bits of SHA-256). */
 export const targetHash = (url: string) => createHash('sha256').update(url).digest('base64url').slice(0, 22)
+
+/** A resident's ref as a read token of one content carries it for their reading history: sealed, per content. */
+export const sealHistory = (contentType: string, contentId: string | number, ref: string) => sealRef(`history:${contentRef(contentType, contentId)}`, ref)
+
+/** The ref a token's history field holds for this content, or null. */
+export const openHistory = (contentType: string, contentId: string | number, sealed: string) => openRef(`history:${contentRef(contentType, contentId)}`, sealed)

@@ -30,6 +30,13 @@ export const env = {
   get seedDemo() {
     return process.env.SEED_DEMO === '1' || process.env.SEED_DEMO === 'true'
   },
+  /** Audit-log entries are kept this many days, never fewer than 180 (docs/privacy.md); only the retention job deletes them. */
+  get auditRetentionDays() {
+    const raw = process.env.AUDIT_RETENTION_DAYS || '365'
+    const d = Number(raw)
+    if (!Number.isInteger(d) || d < 180 || d > 36500) throw new Error(`AUDIT_RETENTION_DAYS must be a whole number of days, at least 180 (six months), not "${raw}"`)
+    return d
+  },
   /** Readership figures below this many people show as "<k" (docs/privacy.md). */
   get minGroupSize() {
     const raw = process.env.MIN_GROUP_SIZE || '3'

@@ -35,6 +35,7 @@ import {
   addPushDevice,
   checkPushSubscription,
   confirm,
+  confirmable,
   consentVersion,
   currentConsents,
   devicesOf,
@@ -46,6 +47,7 @@ import {
   preferencesToken,
   removePushDevice,
   renewPushDevice,
+  requestedChoices,
   resolveToken,
   resubscribe,
   savePreferences,
@@ -250,14 +252,16 @@ export function createSubscribeRouter(payload: Payload, opts: SubscribeRouterOpt
     if (!r.ok) return page(req, res, problemStatus[r.problem], (ctx) => linkProblemPage(ctx, r.problem, 'confirm'))
     const s = r.subscriber
     if (s.status === 'active') return redirect(res, `${paths.preferences(preferencesToken(s.ref))}&m=already`)
-    if (s.status !== 'pending' || s.confirmNonce !== r.data) {
+    if (!confirmable(s, r.data)) {
       const problem = s.status === 'pending' ? 'used' : 'unsubscribed'
       return page(req, res, problemStatus[problem], (ctx) => linkProblemPage(ctx, problem, 'confirm'))
     }
-    const grid = await gridLabelOf(s)
+    // What the confirmation will put in force: the waiting request's choices.
+    const wanted = requestedChoices(s)
+    const grid = await gridLabelOf({ ...s, grid: wanted.grid })
     const csrf = csrfToken(req, res)
     return page(req, res, 200, (ctx) =>
-      confirmPage(ctx, { token, csrf, gridLabel: grid.label, topics: s.topics.map((x) => t(`topic.${x}` as MessageKey)) }),
+      confirmPage(ctx, { token, csrf, gridLabel: grid.label, topics: wanted.topics.map((x) => t(`topic.${x}` as MessageKey)) }),
     )
   }))
 

@@ -8,7 +8,7 @@ import { alreadySubscribedMail, confirmMail, type SubscriptionMailContext } from
 import type { SiteChrome } from '../templates/site/types'
 import { cached } from './cache'
 import { loadSettings } from './data'
-import { CONFIRM_TTL_SECONDS, gridById, type SubscribeOutcome, subscriberLinks } from './subscribeService'
+import { CONFIRM_TTL_SECONDS, gridById, requestedChoices, type SubscribeOutcome, subscriberLinks } from './subscribeService'
 
 /** What the subscription mails need from a channel: the email channel, or a stand-in in a test. */
 export type MailSender = { send(message: EmailMessage): Promise<SendResult> }
@@ -64,6 +64,10 @@ export class SubscriptionMails {
 
   private async deliver({ kind, subscriber }: SubscribeOutcome): Promise<void> {
     if (!this.sender) return
+    if (kind === 'quiet') {
+      this.payload.logger.info({ component: 'subscribe', subscriber: subscriber.id, kind }, 'no confirmation mail: the address bounced and was mailed in the last 30 days')
+      return
+    }
     const ctx = await this.context(subscriber)
     const mail = kind === 'already-active' ? alreadySubscribedMail(ctx) : confirmMail(ctx)
     const result = await this.sender.send({ to: subscriber.email, subject: mail.subject, text: mail.text, html: mail.html, headers: mail.headers })
@@ -74,15 +78,16 @@ export class SubscriptionMails {
 
   private async context(s: SubscriberDoc): Promise<SubscriptionMailContext> {
     const site = await cached<SiteChrome>('settings', () => loadSettings(this.payload))
-    const gridId = typeof s.grid === 'object' ? s.grid.id : s.grid
-    const grid = await gridById(this.payload, gridId)
+    // The choices the mail asks to confirm: the waiting request's (for an active resident, what is in force).
+    const wanted = s.status === 'active' ? requestedChoices({ ...s, pendingRequest: null }) : requestedChoices(s)
+    const grid = await gridById(this.payload, wanted.grid)
     return {
       streetName: site.streetName,
       periodicalName: site.periodicalName,
       hotline: site.hotline,
       gridLabel: grid ? t('subscribe.gridLabel', 'zh', { code: grid.code, name: grid.name, community: grid.community.name }) : '',
-      topics: s.topics.map((x) => t(`topic.${x}` as MessageKey)),
-      channels: s.channels.map((x) => t(`channel.${x}` as MessageKey)),
+      topics: wanted.topics.map((x) => t(`topic.${x}` as MessageKey)),
+      channels: wanted.channels.map((x) => t(`channel.${x}` as MessageKey)),
       links: subscriberLinks(s),
       confirmDays: Math.round(CONFIRM_TTL_SECONDS / 86400),
     }

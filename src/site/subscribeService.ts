@@ -10,6 +10,7 @@ import {
   type ConsentMethod,
   type ConsentPurpose,
   newRef,
+  type PendingRequest,
   SUBSCRIBER_CHANNELS,
   type SubscriberChannel,
   type SubscriberDoc,
@@ -23,7 +24,7 @@ import { type MessageKey, t } from '../i18n/messages'
 import { publicUrl } from '../server/env'
 import { paths } from '../templates/paths'
 import { deleteHistory } from '../readership/history'
-import { signToken, verifyToken } from '../tokens'
+import { openRef, sealRef, signToken, verifyToken } from '../tokens'
 import { cached } from './cache'
 
 /**
@@ -37,6 +38,8 @@ export type Id = string | number
 
 /** How long a confirmation link works. */
 export const CONFIRM_TTL_SECONDS = 7 * 24 * 3600
+/** A suppressed address (its mail bounced) gets at most one confirmation mail in this time. */
+export const SUPPRESSED_MAIL_INTERVAL_SECONDS = 30 * 24 * 3600
 export const MAX_ADDRESS_LENGTH = 254
 const MAX_LOCAL_PART = 64
 
@@ -250,24 +253,32 @@ export async function validateSubscribe(payload: Payload, form: Form, opts: { pu
 export type Links = { confirm?: string; preferences: string; unsubscribe: string }
 
 
+/**
+ * What a link's token names: the subscriber's ref sealed for that kind of
+ * link (src/tokens.ts), never the ref in clear, so a forwarded or logged link
+ * gives nobody the ref. Links sent before links were sealed named the ref
+ * itself; they still work (resolveToken).
+ */
+const subjectOf = (purpose: 'confirm' | 'prefs' | 'unsub', ref: string) => sealRef(`subject:${purpose}`, ref)
+
 /** Preferences and one-click unsubscribe links never expire: they name the subscriber's ref, which erasure removes. */
-export const preferencesToken = (ref: string) => signToken('prefs', ref)
-export const unsubscribeToken = (ref: string) => signToken('unsub', ref)
+export const preferencesToken = (ref: string) => signToken('prefs', subjectOf('prefs', ref))
+export const unsubscribeToken = (ref: string) => signToken('unsub', subjectOf('unsub', ref))
 
 /** Absolute links for messages to this subscriber (the delivery pipeline's footers use these too). */
 export function subscriberLinks(s: Pick<SubscriberDoc, 'ref'> & { confirmNonce?: string | null }, base = publicUrl()): Links {
   const links: Links = { preferences: base + paths.preferences(preferencesToken(s.ref)), unsubscribe: base + paths.unsubscribe(unsubscribeToken(s.ref)) }
-  if (s.confirmNonce) links.confirm = base + paths.subscribeConfirm(signToken('confirm', s.ref, { ttlSeconds: CONFIRM_TTL_SECONDS, data: s.confirmNonce }))
+  if (s.confirmNonce) links.confirm = base + paths.subscribeConfirm(signToken('confirm', subjectOf('confirm', s.ref), { ttlSeconds: CONFIRM_TTL_SECONDS, data: s.confirmNonce }))
   return links
 }
 
 // ---------------------------------------------------------------- records
 
-const consent = (purpose: ConsentPurpose, granted: boolean, method: ConsentMethod, at: string, evidence?: string): ConsentEntry => ({
+const consent = (purpose: ConsentPurpose, granted: boolean, method: ConsentMethod, at: string, evidence?: string, textVersion = consentVersion(purpose)): ConsentEntry => ({
   purpose,
   granted,
   at,
-  textVersion: consentVersion(purpose),
+  textVersion,
   method,
   ...(evidence ? { evidence } : {}),
 })
@@ -281,8 +292,12 @@ export function currentConsents(s: Pick<SubscriberDoc, 'consents'>): Record<Cons
 
 export const newNonce = () => randomBytes(9).toString('base64url')
 
-/** What happened to a subscribe request: decides the mail, never the page (which is the same for all). */
-export type SubscribeOutcome = { kind: 'new' | 'pending-again' | 'resubscribe' | 'already-active'; subscriber: SubscriberDoc }
+/**
+ * What happened to a subscribe request: decides the mail, never the page
+ * (which is the same for all). 'quiet': no mail (a suppressed address mailed
+ * less than 30 days ago).
+ */
+export type SubscribeOutcome = { kind: 'new' | 'pending-again' | 'resubscribe' | 'already-active' | 'quiet'; subscriber: SubscriberDoc }
 
 async function findByEmail(payload: Payload, email: string): Promise<SubscriberDoc | null> {
   const { docs } = await payload.find({ collection: 'subscribers', where: { email: { equals: email } }, limit: 1, depth: 0, overrideAccess: true })
@@ -310,32 +325,60 @@ async function addDevice(payload: Payload, subscriberId: Id, push: PushInput, us
   }
 }
 
+/** Is the record one residents asked us never to mail again (left, or their mail bounced)? */
+export const isDoNotMail = (s: Pick<SubscriberDoc, 'status'>) => s.status === 'unsubscribed' || s.status === 'suppressed'
+
+/** The choices a confirmation would put in force: the waiting request's, else the record's own. */
+export function requestedChoices(s: SubscriberDoc): { grid: Id; channels: SubscriberChannel[]; topics: Topic[] } {
+  const r = s.pendingRequest
+  if (r) return { grid: r.grid, channels: r.channels, topics: r.topics }
+  return { grid: typeof s.grid === 'object' ? s.grid.id : s.grid, channels: s.channels, topics: s.topics }
+}
+
 /**
- * Record a subscribe request. Every path does one lookup and one write, so
- * the time taken says as little as the page does about whether the address
- * was known:
- * - unknown address → a pending subscriber with the choices and consents;
+ * Record a subscribe request. The request is not authenticated (anyone can
+ * type any address), so it changes nothing in force: its choices wait in
+ * `pendingRequest` until the resident confirms from their mailbox, and no
+ * consent is recorded before that. Every path does one lookup and one write,
+ * so the time taken says as little as the page does about whether the
+ * address was known:
+ * - unknown address → a pending subscriber (deleted unless confirmed in time);
  * - pending → its choices replaced by the latest request (the confirmation mail shows them);
- * - unsubscribed or suppressed → pending again, with the new choices and consents;
- * - active → nothing changes (the request is not authenticated); the mail offers the preferences link.
+ * - unsubscribed or suppressed → stays so (a do-not-mail record); the request waits and a
+ *   confirmation mail goes out, to a suppressed (bouncing) address at most once in 30 days;
+ * - active → nothing changes; the mail offers the preferences link.
  */
 export async function subscribe(payload: Payload, input: SubscribeInput, meta: { userAgent: string; now?: Date }): Promise<SubscribeOutcome> {
   await uniqueAddressIndex(payload)
-  const at = (meta.now ?? new Date()).toISOString()
-  const choices = {
+  const now = meta.now ?? new Date()
+  const at = now.toISOString()
+  const request: PendingRequest = {
     grid: input.grid.id,
     channels: input.channels,
     topics: input.topics,
-    lastRequestAt: at,
+    statistics: input.statistics,
+    at,
+    versions: { content: consentVersion('content'), statistics: consentVersion('statistics') },
   }
-  const consents = [consent('content', true, 'web', at), consent('statistics', input.statistics, 'web', at)]
   for (let attempt = 0; attempt < 2; attempt++) {
     const existing = await findByEmail(payload, input.email)
     if (!existing) {
       try {
         const created = (await payload.create({
           collection: 'subscribers',
-          data: { email: input.email, ...choices, status: 'pending', source: 'web', consents, confirmNonce: newNonce() } as never,
+          data: {
+            email: input.email,
+            grid: request.grid,
+            channels: request.channels,
+            topics: request.topics,
+            status: 'pending',
+            source: 'web',
+            consents: [],
+            pendingRequest: request,
+            confirmNonce: newNonce(),
+            lastRequestAt: at,
+            confirmMailAt: at,
+          } as never,
           overrideAccess: true,
         })) as unknown as SubscriberDoc
         if (input.push) await addDevice(payload, created.id, input.push, meta.userAgent)
@@ -350,16 +393,21 @@ export async function subscribe(payload: Payload, input: SubscribeInput, meta: {
       const updated = await update(payload, existing.id, { lastRequestAt: at })
       return { kind: 'already-active', subscriber: updated }
     }
-    const again = existing.status === 'pending'
+    if (existing.status === 'suppressed' && existing.confirmMailAt && now.getTime() - new Date(existing.confirmMailAt).getTime() < SUPPRESSED_MAIL_INTERVAL_SECONDS * 1000) {
+      // Its mail bounced and it was mailed lately: no mail, and the earlier request (if any) stands.
+      const updated = await update(payload, existing.id, { lastRequestAt: at })
+      return { kind: 'quiet', subscriber: updated }
+    }
+    const pending = existing.status === 'pending'
     const updated = await update(payload, existing.id, {
-      ...choices,
-      status: 'pending',
-      consents: [...(existing.consents ?? []), ...consents],
+      ...(pending ? { grid: request.grid, channels: request.channels, topics: request.topics } : {}),
+      pendingRequest: request,
       confirmNonce: existing.confirmNonce || newNonce(),
-      source: existing.source ?? 'web',
+      lastRequestAt: at,
+      confirmMailAt: at,
     })
     if (input.push) await addDevice(payload, existing.id, input.push, meta.userAgent)
-    return { kind: again ? 'pending-again' : 'resubscribe', subscriber: updated }
+    return { kind: pending ? 'pending-again' : 'resubscribe', subscriber: updated }
   }
   throw new Error('unreachable')
 }
@@ -392,7 +440,8 @@ export type Resolved = { ok: true; subscriber: SubscriberDoc; data?: string } | 
 export async function resolveToken(payload: Payload, token: unknown, purpose: 'confirm' | 'prefs' | 'unsub'): Promise<Resolved> {
   const v = verifyToken(token, purpose)
   if (!v.ok) return { ok: false, problem: v.reason }
-  const subscriber = await findByRef(payload, v.subject)
+  // A genuine token: its subject is the sealed ref, or (links sent before sealing) the ref itself.
+  const subscriber = await findByRef(payload, openRef(`subject:${purpose}`, v.subject) ?? v.subject)
   if (!subscriber) return { ok: false, problem: 'unknown' }
   return v.data === undefined ? { ok: true, subscriber } : { ok: true, subscriber, data: v.data }
 }
@@ -400,15 +449,41 @@ export async function resolveToken(payload: Payload, token: unknown, purpose: 'c
 export type ConfirmResult = { kind: 'confirmed' | 'already'; subscriber: SubscriberDoc } | { kind: 'used' | 'unsubscribed'; subscriber: SubscriberDoc }
 
 /**
+ * Can this link's nonce confirm the record now: a pending record, or a
+ * do-not-mail record with a request waiting, and the nonce of that request.
+ */
+export function confirmable(s: SubscriberDoc, nonce: string | undefined): boolean {
+  if (!s.confirmNonce || s.confirmNonce !== nonce) return false
+  return s.status === 'pending' || (isDoNotMail(s) && Boolean(s.pendingRequest))
+}
+
+/**
  * Confirm with a genuine, unexpired link. The link carries the nonce of the
  * request it answers: once confirmed the nonce is gone, so an old link never
- * brings back a subscription the resident has since ended.
+ * brings back a subscription the resident has since ended. Confirming is
+ * what the resident did: the request's choices come into force and its
+ * consents are recorded now, with the versions of the texts they agreed to.
  */
 export async function confirm(payload: Payload, subscriber: SubscriberDoc, nonce: string | undefined, now = new Date()): Promise<ConfirmResult> {
   if (subscriber.status === 'active') return { kind: 'already', subscriber }
-  if (subscriber.status !== 'pending' || !subscriber.confirmNonce || subscriber.confirmNonce !== nonce)
-    return { kind: subscriber.status === 'pending' ? 'used' : 'unsubscribed', subscriber }
-  const updated = await update(payload, subscriber.id, { status: 'active', confirmedAt: now.toISOString(), confirmNonce: null, unsubscribedAt: null })
+  if (!confirmable(subscriber, nonce)) return { kind: subscriber.status === 'pending' ? 'used' : 'unsubscribed', subscriber }
+  const at = now.toISOString()
+  const r = subscriber.pendingRequest
+  const consents = [...(subscriber.consents ?? [])]
+  const current = currentConsents(subscriber)
+  consents.push(consent('content', true, 'web', at, undefined, r?.versions.content))
+  const statistics = r ? r.statistics : Boolean(current.statistics?.granted)
+  if (!current.statistics || current.statistics.granted !== statistics) consents.push(consent('statistics', statistics, 'web', at, undefined, r?.versions.statistics))
+  const updated = await update(payload, subscriber.id, {
+    ...(r ? { grid: r.grid, channels: r.channels, topics: r.topics } : {}),
+    status: 'active',
+    confirmedAt: at,
+    confirmNonce: null,
+    pendingRequest: null,
+    unsubscribedAt: null,
+    suppressedReason: null,
+    consents,
+  })
   return { kind: 'confirmed', subscriber: updated }
 }
 
@@ -421,6 +496,7 @@ export async function unsubscribe(payload: Payload, subscriber: SubscriberDoc, m
     status: 'unsubscribed',
     unsubscribedAt: at,
     confirmNonce: null,
+    pendingRequest: null,
     channels: subscriber.channels.filter((c) => c !== 'webpush').length ? subscriber.channels.filter((c) => c !== 'webpush') : ['email'],
     consents: [...(subscriber.consents ?? []), consent('content', false, method, at)],
   })
@@ -526,21 +602,59 @@ export async function devicesOf(payload: Payload, subscriber: SubscriberDoc): Pr
 
 /** Erasure: the subscriber and everything hanging off it (devices go in Subscribers' beforeDelete). */
 export async function erase(payload: Payload, subscriber: SubscriberDoc): Promise<void> {
-  await payload.delete({ collection: 'subscribers', id: subscriber.id, overrideAccess: true })
+  await payload.delete({ collection: 'subscribers', id: subscriber.id, overrideAccess: true, context: { auditDetail: t('audit.detail.erasure') } })
 }
 
 /**
- * Unconfirmed requests whose confirmation period has passed are deleted
- * (docs/privacy.md): an address nobody confirmed is not kept.
+ * Unconfirmed requests whose confirmation period has passed (docs/privacy.md):
+ * - a pending record (an address nobody confirmed) is deleted;
+ * - a do-not-mail record keeps its status and loses the request (and any
+ *   device the request brought, for an unsubscribed record: it has none of its own);
+ * - a record an earlier version turned from unsubscribed or suppressed back
+ *   to pending (it still carries the time it left, or the bounce) is put
+ *   back, never deleted: a deleted record would let a later import subscribe it again.
  */
-export async function prunePending(payload: Payload, now = Date.now()): Promise<number> {
+export type PruneResult = { deleted: number; expired: number; restored: number }
+
+export async function prunePending(payload: Payload, now = Date.now()): Promise<PruneResult> {
   const before = new Date(now - CONFIRM_TTL_SECONDS * 1000).toISOString()
+  const late: Where = { lastRequestAt: { less_than: before } }
+  const quiet = { context: { audit: false } }
+  const restore = async (where: Where, status: 'unsubscribed' | 'suppressed') =>
+    (
+      await payload.update({
+        collection: 'subscribers',
+        where: { and: [{ status: { equals: 'pending' } }, late, where] },
+        data: { status, confirmNonce: null, pendingRequest: null } as never,
+        overrideAccess: true,
+        depth: 0,
+        ...quiet,
+      })
+    ).docs.length
+  const restored =
+    (await restore({ suppressedReason: { exists: true } }, 'suppressed')) +
+    (await restore({ and: [{ suppressedReason: { exists: false } }, { unsubscribedAt: { exists: true } }] }, 'unsubscribed'))
   const { docs } = await payload.delete({
     collection: 'subscribers',
-    where: { and: [{ status: { equals: 'pending' } }, { lastRequestAt: { less_than: before } }] },
+    where: { and: [{ status: { equals: 'pending' } }, late] },
     overrideAccess: true,
+    depth: 0,
+    ...quiet,
   })
-  return docs.length
+  const waiting = await payload.find({
+    collection: 'subscribers',
+    where: { and: [{ status: { in: ['unsubscribed', 'suppressed'] } }, { confirmNonce: { exists: true } }, late] },
+    limit: 0,
+    pagination: false,
+    depth: 0,
+    overrideAccess: true,
+    select: { status: true },
+  })
+  for (const s of waiting.docs as unknown as Pick<SubscriberDoc, 'id' | 'status'>[]) {
+    if (s.status === 'unsubscribed') await payload.delete({ collection: 'push-subscriptions', where: { subscriber: { equals: s.id } }, overrideAccess: true })
+    await update(payload, s.id, { confirmNonce: null, pendingRequest: null })
+  }
+  return { deleted: docs.length, expired: waiting.docs.length, restored }
 }
 
 export const isStatus = (s: SubscriberDoc, ...statuses: SubscriberStatus[]) => statuses.includes(s.status)

@@ -158,8 +158,8 @@ describe('email delivery', () => {
     await drain(payload)
     const d = await emailDelivery('issues', issue.id)
     expect(d.status).toBe('paused')
-    expect(d.reason).toContain('配置有误')
-    expect(d.reason).toContain('553')
+    // One sentence: what happened, the code once, what to do (the server's own text is in the log).
+    expect(d.reason).toBe('渠道配置有误（553），已暂停。请检查设置后点击继续。')
     await payload.update({ collection: 'deliveries', id: d.id, data: { status: 'queued' } as never, user: street.editor, overrideAccess: false })
     await drain(payload)
     const to = smtp.messages.map((m) => m.envelope.to[0]).sort()
@@ -167,16 +167,17 @@ describe('email delivery', () => {
     expect(await deliveryById(payload, d.id)).toMatchObject({ status: 'done', submitted: 4 })
   })
 
-  it('a delivery that keeps failing is paused by the error budget', async () => {
+  it('a delivery that keeps failing is paused by the error budget, the reason one sentence naming the code once', async () => {
     process.env.DELIVERY_ERROR_BUDGET = '3'
     try {
       const people = await addSubscribers(payload, 8, { grid: street.gridA1.id, prefix: `t${seq}-` })
-      for (const p of people) smtp.failRecipient(p.email, 450, 'Mailbox busy')
+      // A greylisting server's reply repeats its code in the text, as many do.
+      for (const p of people) smtp.failRecipient(p.email, 451, '451 4.7.1 Greylisted, try again later (451)')
       const issue = await publishIssue(payload, '错误预算')
       await drain(payload)
       const d = await emailDelivery('issues', issue.id)
       expect(d.status).toBe('paused')
-      expect(d.reason).toContain('连续失败过多')
+      expect(d.reason).toBe('连续失败过多（3 次），最近一次为临时拒收（451），已暂停。')
       expect(d.failed).toBeGreaterThanOrEqual(3)
       expect(d.failed).toBeLessThan(8)
       expect(smtp.messages).toHaveLength(0)

@@ -50,6 +50,10 @@ async function published(title: string): Promise<DeliveryDoc> {
 
 const massSend = (id: string | number, body: unknown = { confirm: true }, token: string | null = editor) => rest('POST', `deliveries/${id}/mass-send`, { token, body })
 const quota = (token: string | null = editor) => rest('GET', 'deliveries/wechat-quota', { token })
+/** The audit entries of mass sends of one delivery. */
+const massAudits = async (id: string | number) =>
+  (await payload.find({ collection: 'audit-log', where: { and: [{ action: { equals: 'mass-send' } }, { targetId: { equals: String(id) } }] }, overrideAccess: true, depth: 0 }))
+    .docs as unknown as { actor: string | number; targetTitle: string; detail: string }[]
 
 /** The next day on both sides: the emulator's clock moves a day, and our ledger forgets today's claim. */
 async function nextDay() {
@@ -115,6 +119,11 @@ describe('WeChat mass send', () => {
     }
     expect(stateOf(await deliveryById(payload, d.id)).massSend).toMatchObject({ status: 'sent', msgId: ms.msgId })
     expect(callsTo(emu, '/cgi-bin/message/mass/get').length).toBeGreaterThanOrEqual(1)
+    // One send, one audit entry: by whom, which delivery, its msg_id (the refused double click adds none).
+    const audits = await massAudits(d.id)
+    expect(audits).toHaveLength(1)
+    expect(audits[0]).toMatchObject({ targetTitle: '双击群发', detail: `已提交群发（msg_id ${ms.msgId}）` })
+    expect(String(audits[0].actor)).toBe(String(street.editor.id))
   })
 
   it('a second mass send the same day is refused with the explanation before any call; the same delivery again answers with its send', async () => {
@@ -182,6 +191,10 @@ describe('WeChat mass send', () => {
     const calls = emu.calls.length
     expect((await massSend(d.id)).status).toBe(409)
     expect(emu.calls.length).toBe(calls)
+    // The attempt WeChat refused is recorded once; the second click, refused before any call, is not.
+    const audits = await massAudits(d.id)
+    expect(audits).toHaveLength(1)
+    expect(audits[0].detail).toMatch(/^群发未成功：.*45028/)
   })
 
   it('with mass-send protection on, the send stays "sending" until an administrator confirms in WeChat', async () => {

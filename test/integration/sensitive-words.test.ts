@@ -1,6 +1,7 @@
 import { ValidationError, type Payload } from 'payload'
 import { beforeAll, describe, expect, it } from 'vitest'
 
+import { findSensitiveWords, parseWordList } from '../../src/hooks/sensitiveWords'
 import { doc, link, list, p, quote, table } from '../../src/seed/lexical'
 import { body, PASSWORD, smallStreet } from '../support/fixtures'
 import { rest, tokenFor } from '../support/http'
@@ -186,3 +187,68 @@ describe('sensitive words', () => {
   })
 })
 
+
+describe('sensitive words through disguises', () => {
+  const words = ['办证', '内部资料', 'SecretWord', 'A8']
+  // [text as written, the word expected (or null: no hit), the context reported in the original text]
+  const cases: [string, string | null, string][] = [
+    ['代办证件', '办证', '代【办证】件'],
+    ['代办 证件', '办证', '代【办 证】件'],
+    ['代办\u3000证件', '办证', '代【办\u3000证】件'],
+    ['代办．证件', '办证', '代【办．证】件'],
+    ['代办.证件', '办证', '代【办.证】件'],
+    ['代办,证件', '办证', '代【办,证】件'],
+    ['代办\uFF0C证件', '办证', '代【办\uFF0C证】件'],
+    ['代办、证件', '办证', '代【办、证】件'],
+    ['代办-证件', '办证', '代【办-证】件'],
+    ['代办·证件', '办证', '代【办·证】件'],
+    ['代办★证件', '办证', '代【办★证】件'],
+    ['代办\u200B证件', '办证', '代【办\u200B证】件'],
+    ['代办 . , 证件', '办证', '代【办 . , 证】件'],
+    ['内 部 资 料', '内部资料', '【内 部 资 料】'],
+    ['这是内部（资料）', '内部资料', '这是【内部（资料】）'],
+    ['ＳＥＣＲＥＴＷＯＲＤ', 'SecretWord', '【ＳＥＣＲＥＴＷＯＲＤ】'],
+    ['s e c r e t w o r d!', 'SecretWord', '【s e c r e t w o r d】!'],
+    ['型号Ａ８', 'A8', '型号【Ａ８】'],
+    ['型号A 8', 'A8', '型号【A 8】'],
+    ['型号ａ８', 'A8', '型号【ａ８】'],
+    // A line break separates paragraphs, not characters.
+    ['去街道办\n证件齐全', null, ''],
+    ['办理证件', null, ''],
+    ['型号A9', null, ''],
+  ]
+  it.each(cases)('%j', (text, word, context) => {
+    const hits = findSensitiveWords({ title: text }, words)
+    if (!word) return expect(hits).toEqual([])
+    expect(hits).toEqual([{ word, path: 'title', context }])
+  })
+
+  it('report the original text around the word, with the ellipses where it was cut', () => {
+    const [hit] = findSensitiveWords({ summary: '这是一段很长的说明文字：代办．证件请联系我们，电话在下面。' }, ['办证'])
+    expect(hit.context).toBe('…长的说明文字：代【办．证】件请联系我们，电…')
+  })
+
+  it('read the list split at line breaks and at half- and full-width commas', () => {
+    expect(parseWordList('办证\n内部资料,绝密\uFF0C 机密 \n\n')).toEqual(['办证', '内部资料', '绝密', '机密'])
+    // A word that is only punctuation finds nothing (it would match everywhere).
+    expect(findSensitiveWords({ title: '任何文字。' }, ['。', '  '])).toEqual([])
+  })
+
+  it('refuse publication of a disguised word through REST, naming the field and the text as written', async () => {
+    await payload.updateGlobal({ slug: 'site-settings', data: { sensitiveWords: '违禁词\n办证' }, overrideAccess: true })
+    try {
+      const token = await tokenFor(payload, street.editor.email, PASSWORD)
+      const r = await rest('POST', 'announcements', {
+        token,
+        body: { title: '楼道里贴了代办．证件的广告', grids: [street.gridA1.id], body: body('请大家留意。'), _status: 'published' },
+      })
+      expect(r.status).toBe(400)
+      expect(r.body.errors[0].data.errors[0].path).toBe('title')
+      expect(r.body.errors[0].data.errors[0].message).toContain('“办证”')
+      expect(r.body.errors[0].data.errors[0].message).toContain('楼道里贴了代【办．证】件的广告')
+      expect(await count('announcements', '楼道里贴了代办．证件的广告')).toBe(0)
+    } finally {
+      await payload.updateGlobal({ slug: 'site-settings', data: { sensitiveWords: '违禁词\n内部资料,绝密\nSecretWord' }, overrideAccess: true })
+    }
+  })
+})

@@ -48,7 +48,7 @@ describe('hourly housekeeping', () => {
       overrideAccess: true,
     })
 
-    expect(await runHousekeeping(payload, now)).toEqual({ pendingDeleted: 1 })
+    expect(await runHousekeeping(payload, now)).toMatchObject({ pendingDeleted: 1, requestsExpired: 0, restored: 0 })
     expect(await emails()).toEqual(['active@example.org', 'fresh@example.org'])
 
     // The same hour again does nothing (this process, and any other: the hour is claimed).
@@ -57,7 +57,7 @@ describe('hourly housekeeping', () => {
     expect(await emails()).toContain('expired2@example.org')
 
     // The next hour does the work again.
-    expect(await runHousekeeping(payload, new Date(now.getTime() + HOUSEKEEPING_EVERY_MS))).toEqual({ pendingDeleted: 1 })
+    expect(await runHousekeeping(payload, new Date(now.getTime() + HOUSEKEEPING_EVERY_MS))).toMatchObject({ pendingDeleted: 1, requestsExpired: 0, restored: 0 })
     expect(await emails()).toEqual(['active@example.org', 'fresh@example.org'])
   })
 })

@@ -134,6 +134,35 @@ beforeAll(async () => {
   }
 })
 
+describe('freshness', () => {
+  it('says when the figures were last rolled up and how often, in the JSON and the admin view', async () => {
+    const { renderToStaticMarkup } = await import('react-dom/server')
+    const { RollupNote } = await import('../../src/components/ReadershipRollupNote')
+    const { rollupReadership } = await import('../../src/readership/rollup')
+    const note = (data: DashboardData) => renderToStaticMarkup(RollupNote({ rollup: data.rollup, lang: 'zh' }))
+    const before = await dashboardData(payload, street.editor, {})
+    expect(before.rollup).toEqual({ lastAt: null, everyMinutes: 5 })
+    expect(note(before)).toContain('统计数据每 5 分钟汇总一次，目前尚未汇总过')
+
+    const started = Date.now()
+    await rollupReadership(payload)
+    const ended = Date.now()
+    const after = await dashboardData(payload, street.leaderA, {})
+    const at = new Date(after.rollup.lastAt!).getTime()
+    expect(at).toBeGreaterThanOrEqual(started)
+    expect(at).toBeLessThanOrEqual(ended)
+    const { formatDateTime } = await import('../../src/templates/format')
+    expect(note(after)).toContain(`统计数据每 5 分钟汇总一次，最近一次汇总于 ${formatDateTime(after.rollup.lastAt)}`)
+    // Every viewer gets the same time, through REST too; a second run moves it on and leaves one record.
+    const json = await rest('GET', 'read-rollups/dashboard', { token: tokens.staffA })
+    expect(json.body.rollup).toEqual(after.rollup)
+    await rollupReadership(payload)
+    const again = await dashboardData(payload, street.editor, {})
+    expect(new Date(again.rollup.lastAt!).getTime()).toBeGreaterThanOrEqual(at)
+    expect(await payload.db.count({ collection: 'claims', where: { scope: { equals: 'state:read-rollup-finished' } } })).toEqual({ totalDocs: 1 })
+  })
+})
+
 describe('figures', () => {
   it('an editor sees every grid, the unattributed reads and the total, with the small-group rule applied', async () => {
     const data = await dashboardData(payload, street.editor, { contentType: 'issues', contentId: issue.id })

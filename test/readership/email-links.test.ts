@@ -52,4 +52,33 @@ describe('tracked email links', () => {
     const text = fill(mail.text, recipientParts('您好', person('ref-a', 3), mail).text)
     expect(text).toMatch(/https:\/\/news\.example\/policies\/41\?r=/)
   })
+
+  it('a link to a page of the site ("/events/3", "/grids/XB-01") becomes absolute, and each recipient’s own tracked redirect to it', () => {
+    const withSiteLinks = {
+      ...policy,
+      id: 42,
+      body: doc(p('报名见', link('/events/3', '活动页'), ',网格公告见', link('/grids/XB-01', '网格页'), ',原文见', link('https://gov.example.cn/n', '原文'), '。')),
+    }
+    const m = renderContentMail({
+      collection: 'policies',
+      doc: withSiteLinks as never,
+      settings: { streetName: '徐碧街道', periodicalName: '聚焦徐碧' },
+      contentUrl: 'https://news.example/policies/42',
+      base: 'https://news.example',
+    })
+    expect(m.links).toEqual(['https://news.example/events/3', 'https://news.example/grids/XB-01', 'https://gov.example.cn/n'])
+    const who = messageLinks('policies', withSiteLinks, { ref: 'ref-c', grid: 3, consents: [] }, 'https://news.example')
+    const html = fill(m.html, recipientParts('您好', who, m).html)
+    expect(html).not.toMatch(/href="\//)
+    const clicks = [...html.matchAll(/href="https:\/\/news\.example\/t\/c\/([^"?]+)\?u=([^"]+)"/g)].map(([, token, u]) => ({ token, u: decodeURIComponent(u.replace(/&amp;/g, '&')) }))
+    expect(clicks.map((c) => c.u)).toEqual(m.links)
+    for (const c of clicks) {
+      const v = verifyTrack(c.token, 'click')
+      expect(v.ok && v.token).toMatchObject({ channel: 'email', contentType: 'policies', contentId: '42', grid: '3', target: targetHash(c.u) })
+    }
+    // A test-send (no tracking) gets the absolute links as they are.
+    const plain = fill(m.html, recipientParts('您好', { preferences: 'https://news.example/subscribe', unsubscribe: 'https://news.example/subscribe' }).html)
+    expect(plain).toContain('href="https://news.example/events/3"')
+    expect(plain).toContain('href="https://news.example/grids/XB-01"')
+  })
 })

@@ -5,7 +5,7 @@ import type { SubscriberDoc } from '../../src/collections/Subscribers'
 import { messageLinks } from '../../src/delivery/links'
 import { readBuffer } from '../../src/readership/buffer'
 import { publicUrl } from '../../src/server/env'
-import { erase, findByRef, gridById, preferencesToken, savePreferences } from '../../src/site/subscribeService'
+import { erase, findByRef, gridById, preferencesToken, savePreferences, subscriberLinks } from '../../src/site/subscribeService'
 import { paths } from '../../src/templates/paths'
 import { addSubscribers, publishIssue } from '../delivery/support'
 import { smallStreet } from '../support/fixtures'
@@ -102,3 +102,35 @@ describe('personal reading history', () => {
     expect(await historyRows(s.id)).toBe(0)
   })
 })
+
+describe('a resident’s ref in links', () => {
+  /** Every piece of a link a reader of it could decode: the link, its path and query, and each base64url segment of its tokens. */
+  const readable = (url: string): string[] => {
+    const out = [url, decodeURIComponent(url)]
+    for (const seg of decodeURIComponent(url).split(/[/?&=.]/)) if (seg.length >= 8) out.push(Buffer.from(seg, 'base64url').toString('latin1'), Buffer.from(seg, 'base64url').toString('utf8'))
+    return out
+  }
+
+  it('never appears in clear, with the statistics consent or without; the links still lead to the resident and keep their history', async () => {
+    const issue = await publishIssue(payload, '第八期')
+    const yes = await reader('ref-clear-yes-', true)
+    const no = await reader('ref-clear-no-', false)
+    for (const s of [yes, no]) {
+      const m = messageLinks('issues', issue, s)
+      const pushLinks = messageLinks('issues', issue, s, publicUrl(), 'webpush')
+      const confirm = subscriberLinks({ ref: s.ref, confirmNonce: 'nonce-1' }).confirm!
+      const links = [m.content, m.pixel, m.click('https://gov.example.cn/x'), m.preferences, m.unsubscribe, pushLinks.content, confirm]
+      for (const link of links) for (const text of readable(link)) expect(text, link).not.toContain(s.ref)
+    }
+    // Through the real routes: the page read keeps the consenting resident's history, the preferences link opens their page.
+    await readThroughMail(yes, issue)
+    expect(await historyRows(yes.id)).toBe(1)
+    const prefs = await site.get(new URL(messageLinks('issues', issue, yes).preferences).pathname + new URL(messageLinks('issues', issue, yes).preferences).search)
+    expect(prefs.status).toBe(200)
+    expect(await prefs.text()).toContain(yes.email)
+    // A preferences link sent before links were sealed (the ref in clear) still works.
+    const { signToken } = await import('../../src/tokens')
+    expect((await site.get(paths.preferences(signToken('prefs', yes.ref)))).status).toBe(200)
+  })
+})
+

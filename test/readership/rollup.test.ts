@@ -7,7 +7,7 @@ import { buildReport } from '../../src/readership/dashboard'
 import { applyReadRetention, rollupReadership } from '../../src/readership/rollup'
 import { streetDay, streetHour } from '../../src/templates/format'
 import { insertReadEvents, type ReadEventRow } from '../../src/readership/store'
-import { readerKey } from '../../src/readership/tokens'
+import { readerKey, sealHistory } from '../../src/readership/tokens'
 import { insertReceipts } from '../../src/store/receipts'
 import { addSubscribers } from '../delivery/support'
 import { smallStreet } from '../support/fixtures'
@@ -261,7 +261,7 @@ describe('buffered writes', () => {
       overrideAccess: true,
     })
     const b = readBuffer(payload)
-    for (const s of [yes, no]) b.add({ ...ev({ contentId: 'hist-c', reader: s.ref, at: new Date() }), history: s.ref })
+    for (const s of [yes, no]) b.add({ ...ev({ contentId: 'hist-c', reader: s.ref, at: new Date() }), history: sealHistory('issues', 'hist-c', s.ref) })
     await stopReadBuffer(payload)
     expect((await payload.db.count({ collection: 'read-events', where: { contentId: { equals: 'hist-c' } } })).totalDocs).toBe(2)
     const { docs } = await payload.db.find({ collection: 'reading-history', where: { contentId: { equals: 'hist-c' } }, limit: 0, pagination: false })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 
 import { messageLinks, shareLink } from '../../src/delivery/links'
 import { CONTENT_SLUGS } from '../../src/collections/contentCollection'
-import { anonReaderKey, readerKey, signTrack, TRACK_CHANNELS, verifyTrack, type TrackToken } from '../../src/readership/tokens'
+import { anonReaderKey, openHistory, readerKey, signTrack, TRACK_CHANNELS, verifyTrack, type TrackToken } from '../../src/readership/tokens'
 import { MAX_TOKEN_LENGTH, signCompact, verifyCompact } from '../../src/tokens'
 
 const base: TrackToken = { channel: 'email', contentType: 'issues', contentId: '12', grid: '3', reader: readerKey('issues', '12', 'refA') }
@@ -91,9 +91,16 @@ describe('tracking tokens', () => {
     const t = verifyTrack(new URL(l.content).searchParams.get('r'), 'read')
     expect(t).toEqual({ ok: true, token: { channel: 'email', contentType: 'issues', contentId: '7', grid: '5', reader: readerKey('issues', '7', 'refA') } })
     expect(l.pixel).toMatch(/^https:\/\/x\.example\/t\/o\/[A-Za-z0-9_.-]+\.gif$/)
-    const optedIn = messageLinks('issues', doc, { ...sub, consents: [{ purpose: 'statistics', granted: true, at: '', textVersion: '1', method: 'web' }] }, 'https://x.example')
+    const optedInConsents = [{ purpose: 'statistics' as const, granted: true, at: '', textVersion: '1', method: 'web' as const }]
+    const optedIn = messageLinks('issues', doc, { ...sub, consents: optedInConsents }, 'https://x.example')
     const h = verifyTrack(new URL(optedIn.content).searchParams.get('r'), 'read')
-    expect(h.ok && h.token.history).toBe('refA')
+    // The ref is sealed for this content: not in the link, and another content's link carries another value.
+    const sealed = h.ok ? h.token.history! : ''
+    expect(sealed).not.toContain('refA')
+    expect(openHistory('issues', '7', sealed)).toBe('refA')
+    expect(openHistory('issues', '8', sealed)).toBeNull()
+    const other = verifyTrack(new URL(messageLinks('issues', { id: 8, number: 4 }, { ...sub, consents: optedInConsents }, 'https://x.example').content).searchParams.get('r'), 'read')
+    expect(other.ok && other.token.history).not.toBe(sealed)
     const share = shareLink('events', 9, 4, 'https://x.example')
     const s = verifyTrack(share.split('/t/c/')[1], 'click')
     expect(s).toEqual({ ok: true, token: { channel: 'share', contentType: 'events', contentId: '9', grid: '4' } })

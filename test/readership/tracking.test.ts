@@ -171,8 +171,9 @@ describe('page views', () => {
     const first = await site.get(local(links.content), { headers: ua })
     expect(first.status).toBe(200)
     const jar = cookiesOf(first)
-    // The subscriber's key counts them: no reader cookie, only the grid's.
-    expect(jar).not.toMatch(/sn_rid=/)
+    // The subscriber's key counts them; the reader cookie marks this browser as the one the link was first opened in (its recipient's).
+    expect(jar).toMatch(/sn_rid=/)
+    expect(jar).toMatch(/sn_grid=/)
     const second = await site.get(local(links.content), { headers: { ...ua, cookie: jar } })
     const etag = second.headers.get('etag')
     expect(etag).toBeTruthy()
@@ -199,3 +200,107 @@ describe('page views', () => {
     ])
   })
 })
+
+describe('readership you can trust', () => {
+  const page = () => `/policies/${policy.id}`
+  const readersOf = (events: { reader?: string | null }[]) => new Set(events.map((e) => e.reader)).size
+  const withLimit = async (rule: string, fn: () => Promise<void>) => {
+    process.env.READ_ANON_LIMIT = rule
+    try {
+      await fn()
+    } finally {
+      delete process.env.READ_ANON_LIMIT
+    }
+  }
+
+  it('replaying one grid cookie without a reader cookie counts at most READ_ANON_LIMIT readers per address and window', async () => {
+    // A resident arrives through the grid's share link: the browser gets a reader and a grid cookie.
+    const landing = (await site.get(local(shareLink('policies', policy.id, street.gridB1.id)), { headers: ua })).headers.get('location')!
+    const first = await site.get(local(landing), { headers: ua })
+    const grid = cookiesOf(first).split('; ').find((c) => c.startsWith('sn_grid='))!
+    await clearEvents(payload)
+    await withLimit('10/600', async () => {
+      // The grid cookie alone, 61 times, as the attacker replayed it.
+      for (let i = 0; i < 61; i++) {
+        const res = await site.get(page(), { headers: { ...ua, cookie: grid } })
+        expect(res.status).toBe(200)
+        // Over the limit: the page, no reader cookie (nothing to harvest), and nothing counted.
+        if (i >= 10) expect(res.headers.get('set-cookie')).toBeNull()
+      }
+      const events = await storedEvents(payload)
+      expect(events.every((e) => e.grid === String(street.gridB1.id) && e.channel === 'site')).toBe(true)
+      expect(events).toHaveLength(10)
+      expect(readersOf(events)).toBe(10)
+    })
+  })
+
+  it('a made-up reader cookie is no identity; a genuine one replayed is one reader', async () => {
+    await clearEvents(payload)
+    await withLimit('5/600', async () => {
+      const genuine = cookiesOf(await site.get(page(), { headers: ua }))
+      expect(genuine).toMatch(/^sn_rid=/)
+      for (let i = 0; i < 20; i++) {
+        const madeUp = `sn_rid=${Buffer.from(`made-up-${i}-0123456789`).toString('base64url')}`
+        expect((await site.get(page(), { headers: { ...ua, cookie: madeUp } })).status).toBe(200)
+      }
+      for (let i = 0; i < 20; i++) await site.get(page(), { headers: { ...ua, cookie: genuine } })
+      const events = await storedEvents(payload)
+      // The genuine browser's 21 reads are one reader; the made-up cookies took the address's 4 remaining new readers, no more.
+      expect(events).toHaveLength(5 + 20)
+      expect(readersOf(events)).toBe(5)
+    })
+  })
+
+  it('the limit is per client address (behind a trusted proxy, the forwarded one)', async () => {
+    const before = process.env.TRUST_PROXY
+    process.env.TRUST_PROXY = 'loopback'
+    const proxied = await startSite(payload)
+    try {
+      await clearEvents(payload)
+      await withLimit('3/600', async () => {
+        for (const address of ['198.51.100.7', '198.51.100.8', '2001:db8:1:2::10', '2001:db8:1:2::11', '2001:db8:1:3::10']) {
+          for (let i = 0; i < 5; i++) await proxied.get(page(), { headers: { ...ua, 'x-forwarded-for': address } })
+        }
+        // 3 per IPv4 address; an IPv6 /64 is one client (2 addresses, 3 readers), another /64 its own 3.
+        expect(await storedEvents(payload)).toHaveLength(3 + 3 + 3 + 3)
+      })
+    } finally {
+      await proxied.close()
+      if (before === undefined) delete process.env.TRUST_PROXY
+      else process.env.TRUST_PROXY = before
+    }
+  })
+
+  it('a forwarded personal link counts its recipient once, and every other browser as a reader of its own (passed on, not a recipient)', async () => {
+    await clearEvents(payload)
+    const resident = { ref: 'forwarded-ref-0002', grid: street.gridA1.id, consents: [] }
+    const link = local(messageLinks('policies', policy, resident).content)
+    const recipient = await site.get(link, { headers: ua })
+    const jar = cookiesOf(recipient)
+    // Forwarded to three neighbours, each in their own browser; the recipient opens it again later.
+    const neighbours = []
+    for (let i = 0; i < 3; i++) neighbours.push(cookiesOf(await site.get(link, { headers: ua })))
+    await site.get(link, { headers: { ...ua, cookie: jar } })
+    await site.get(link, { headers: { ...ua, cookie: neighbours[0] } })
+    const events = await storedEvents(payload)
+    const own = readerKey('policies', String(policy.id), resident.ref)
+    expect(events.map((e) => [e.channel, e.reader === own])).toEqual([
+      ['email', true],
+      ['share', false],
+      ['share', false],
+      ['share', false],
+      ['email', true],
+      ['share', false],
+    ])
+    expect(events.every((e) => e.grid === String(street.gridA1.id))).toBe(true)
+    expect(readersOf(events)).toBe(4)
+    // The rollup: one reader through the message (the read rate's), four readers in all.
+    const { rollupReadership } = await import('../../src/readership/rollup')
+    await rollupReadership(payload)
+    const { docs } = await payload.db.find({ collection: 'read-rollups', where: { and: [{ contentType: { equals: 'policies' } }, { contentId: { equals: String(policy.id) } }, { grid: { equals: String(street.gridA1.id) } }] }, limit: 0, pagination: false })
+    const sum = (channel: string) => (docs as unknown as { channel: string; readers: number }[]).filter((d) => d.channel === channel).reduce((n, d) => n + d.readers, 0)
+    expect(sum('messages')).toBe(1)
+    expect(sum('all')).toBe(4)
+  })
+})
+

@@ -235,6 +235,13 @@ describe('CSV import', () => {
     const again = await upload(file, { mode: 'import' })
     expect(again.text).toContain('正在导入 0 行,跳过 122 行')
     expect(await count()).toBe(before + 120)
+
+    // Each import is in the audit log, by the admin, with its counts; the dry run is not (nothing was written).
+    const { docs } = await payload.find({ collection: 'audit-log', where: { action: { equals: 'import' } }, sort: 'createdAt', overrideAccess: true, depth: 0 })
+    expect(docs.map((e) => [(e as { detail?: string }).detail, String((e as { actor?: unknown }).actor), (e as { targetCollection?: string }).targetCollection])).toEqual([
+      ['新增 120 人，跳过 2 人（文件共 122 行）', String(w.street.admin.id), 'subscribers'],
+      ['新增 0 人，跳过 122 人（文件共 122 行）', String(w.street.admin.id), 'subscribers'],
+    ])
   })
 })
 

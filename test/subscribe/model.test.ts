@@ -96,6 +96,26 @@ describe('subscribers', () => {
     else expect(sorted.status).toBe(400)
   })
 
+  it('offers the admin list’s search by address to admins only; editors get a pointer to the filters instead', async () => {
+    const { Subscribers } = await import('../../src/collections/Subscribers')
+    const { renderToStaticMarkup } = await import('react-dom/server')
+    const { SubscribersSearch, SEARCH_HIDDEN_CSS } = await import('../../src/components/SubscribersSearch')
+    // The list searches the address (what the admin UI sends as where[or][0][email][like]), which the editor may not query.
+    expect(Subscribers.admin?.listSearchableFields).toEqual(['email'])
+    const search = await rest('GET', 'subscribers?where[or][0][email][like]=zhao', { token: tokens.editor })
+    expect(search.status).toBe(400)
+    expect(Subscribers.admin?.components?.beforeList).toEqual(['/components/SubscribersSearch#SubscribersSearch'])
+    // Registered in the admin's import map (payload generate:importmap), or the admin would not render it.
+    const { readFileSync } = await import('node:fs')
+    expect(readFileSync('src/app/(payload)/admin/importMap.js', 'utf8')).toContain('"/components/SubscribersSearch#SubscribersSearch"')
+    const render = (role: string) => renderToStaticMarkup(SubscribersSearch({ user: { role } as never, i18n: { language: 'zh' } as never }) ?? '')
+    expect(render('admin')).toBe('')
+    const editor = render('editor')
+    expect(editor).toContain(SEARCH_HIDDEN_CSS)
+    expect(SEARCH_HIDDEN_CSS).toContain('.collection-list--subscribers .search-bar .search-filter')
+    expect(editor).toContain('按邮箱搜索只对管理员开放')
+  })
+
   it('lets only admins create, change and delete subscribers through the API', async () => {
     const data = { email: 'api@example.org', grid: street.gridA2.id, channels: ['email'], status: 'active' }
     expect((await rest('POST', 'subscribers', { token: tokens.editor, body: data })).status).toBe(403)

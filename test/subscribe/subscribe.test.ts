@@ -192,7 +192,7 @@ describe('bad input', () => {
 })
 
 describe('double opt-in', () => {
-  it('stores a pending request with its consents, mails a confirmation with working links, and confirms on the button', async () => {
+  it('stores a pending request (its consents wait for the confirmation), mails a confirmation with working links, and confirms on the button', async () => {
     const c = client()
     w.smtp.reset()
     const r = await subscribeAs(c, { email: 'Zhang.San@Example.org', grid: 'A-02', topics: ['issues', 'announcements'], statistics: 'yes' })
@@ -202,10 +202,9 @@ describe('double opt-in', () => {
     expect(pending.status).toBe('pending')
     expect(pending.source).toBe('web')
     expect(pending.topics).toEqual(['issues', 'announcements'])
-    expect(pending.consents!.map((x) => [x.purpose, x.granted, x.textVersion, x.method])).toEqual([
-      ['content', true, consentVersion('content'), 'web'],
-      ['statistics', true, consentVersion('statistics'), 'web'],
-    ])
+    // Nobody has proved the address yet: no consent is on record, the request waits.
+    expect(pending.consents ?? []).toEqual([])
+    expect(pending.pendingRequest).toMatchObject({ topics: ['issues', 'announcements'], statistics: true, versions: { content: consentVersion('content'), statistics: consentVersion('statistics') } })
 
     await waitForMails(w.smtp, 1)
     const [mail] = mailsTo(w.smtp, 'zhang.san@example.org')
@@ -235,6 +234,12 @@ describe('double opt-in', () => {
     const active = (await find('zhang.san@example.org'))!
     expect(active.status).toBe('active')
     expect(active.confirmedAt).toBeTruthy()
+    // Confirming is what the resident did: the consents are recorded now, with the versions of the texts they were shown.
+    expect(active.consents!.map((x) => [x.purpose, x.granted, x.textVersion, x.method, x.at])).toEqual([
+      ['content', true, consentVersion('content'), 'web', active.confirmedAt],
+      ['statistics', true, consentVersion('statistics'), 'web', active.confirmedAt],
+    ])
+    expect(active.pendingRequest ?? null).toBeNull()
     const prefs = await c.get(location)
     expect(prefs.status).toBe(200)
     expect(textOf(prefs.html)).toContain('订阅成功')
@@ -340,8 +345,9 @@ describe('double opt-in', () => {
 
     w.smtp.reset()
     await subscribeAs(client(), { email: 'chen.qi@example.org', grid: 'B-01' })
+    // Still unsubscribed until the owner of the mailbox confirms (docs/privacy.md).
     const again = (await find('chen.qi@example.org'))!
-    expect(again.status).toBe('pending')
+    expect(again.status).toBe('unsubscribed')
     await waitForMails(w.smtp, 1)
     const newConfirm = linksIn(mailsTo(w.smtp, 'chen.qi@example.org')[0]).find((l) => l.includes('/confirm?t='))!
     expect(newConfirm).not.toBe(firstConfirm)

@@ -1,7 +1,7 @@
 import type { ContentSlug } from '../../collections/contentCollection'
 import { t } from '../../i18n/messages'
 import { clip, formatDate, formatDateTime, issueNumberLabel } from '../format'
-import { esc, imgTag, type MediaDoc } from '../html'
+import { esc, imgTag, isSitePath, type MediaDoc } from '../html'
 import { renderRichTextCached } from '../richText'
 import type { AnnouncementDoc, EventDoc, IssueDoc, PolicyDoc, SiteChrome } from '../site/types'
 import { unsubscribeHeaders } from './confirm'
@@ -61,13 +61,22 @@ export function recipientParts(greeting: string, links: { preferences: string; u
 
 const unescapeAttr = (v: string) => v.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
 
-/** Put a slot in place of every http(s) link of the body, so each recipient's link is their own tracked redirect. */
-function slotLinks(html: string, links: string[], defaults: Partial<Record<Slot, string>>): string {
-  return html.replace(/(<a\b[^>]*?\shref=")(https?:[^"]*)"/g, (_m, start: string, href: string) => {
-    const target = unescapeAttr(href)
+/**
+ * Put a slot in place of every link of the body, so each recipient's link is
+ * their own tracked redirect. A link to a page of the site ("/events/3",
+ * "/grids/XB-01", as the editor may write it) is made absolute first: in a
+ * mail there is no site to be relative to.
+ */
+function slotLinks(html: string, links: string[], defaults: Partial<Record<Slot, string>>, base: string): string {
+  return html.replace(/(<a\b[^>]*?\shref=")(https?:[^"]*|\/[^"]*)"/g, (m, start: string, href: string) => {
+    let target = unescapeAttr(href)
+    if (!/^https?:/i.test(target)) {
+      if (!isSitePath(target)) return m
+      target = base + target
+    }
     let i = links.indexOf(target)
     if (i < 0) i = links.push(target) - 1
-    defaults[`link:${i}`] = href
+    defaults[`link:${i}`] = esc(target)
     return `${start}${mark(`link:${i}`)}"`
   })
 }
@@ -225,6 +234,6 @@ export function renderContentMail(input: MailInput): ContentMail {
   ].join('\n')
   const links: string[] = []
   const htmlDefaults: Partial<Record<Slot, string>> = { content: esc(input.contentUrl) }
-  const tracked = slotLinks(html, links, htmlDefaults)
+  const tracked = slotLinks(html, links, htmlDefaults, input.base.replace(/\/+$/, ''))
   return { subject, html: splice(tracked, htmlDefaults), text: splice(text, { content: input.contentUrl }), links }
 }

@@ -24,6 +24,8 @@ import { BoldFeatureClient as BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864
 import { ItalicFeatureClient as ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { default as default_8a03dc154b9d0962c4f90fa68c1f107c } from '../../../components/DeliveriesPanel'
 import { PublishButton as PublishButton_111386cb5ab07909d9e2398475065d54 } from '../../../components/PublishButton'
+import { SubscribersSearch as SubscribersSearch_230e5588b530accc2cc8cf6f5f090df1 } from '../../../components/SubscribersSearch'
+import { AuditLogView as AuditLogView_23be7e1992a65347478e5fae617361c2 } from '../../../components/AuditLogView'
 import { default as default_da64f6236eb2a1d53b7ea09c6ce2365c } from '../../../components/AdminToolsLinks'
 import { ReadershipView as ReadershipView_3901eb7ce4cca73b2ee4f6028a6e8a10 } from '../../../components/ReadershipView'
 import { ReadershipShareKits as ReadershipShareKits_da67b76bb6e787495f579283c22c7c77 } from '../../../components/ReadershipShareKits'
@@ -57,6 +59,8 @@ export const importMap = {
   "@payloadcms/richtext-lexical/client#ItalicFeatureClient": ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "/components/DeliveriesPanel#default": default_8a03dc154b9d0962c4f90fa68c1f107c,
   "/components/PublishButton#PublishButton": PublishButton_111386cb5ab07909d9e2398475065d54,
+  "/components/SubscribersSearch#SubscribersSearch": SubscribersSearch_230e5588b530accc2cc8cf6f5f090df1,
+  "/components/AuditLogView#AuditLogView": AuditLogView_23be7e1992a65347478e5fae617361c2,
   "/components/AdminToolsLinks#default": default_da64f6236eb2a1d53b7ea09c6ce2365c,
   "/components/ReadershipView#ReadershipView": ReadershipView_3901eb7ce4cca73b2ee4f6028a6e8a10,
   "/components/ReadershipShareKits#ReadershipShareKits": ReadershipShareKits_da67b76bb6e787495f579283c22c7c77,
