@@ -260,6 +260,8 @@ export const messages = {
   'site.error.title': { zh: '出错了', en: 'Something went wrong' },
   'site.error.body': { zh: '服务暂时不可用,请稍后再试。', en: 'The service is unavailable; please try again later.' },
   'site.error.badRequest': { zh: '请求格式有误,请检查链接后重试。', en: 'The request is malformed; check the link and try again.' },
+  // /healthz (src/server/health.ts)
+  'health.unavailable': { zh: '服务暂时不可用，请稍后再试。', en: 'The service is unavailable; please try again later.' },
   'site.preview': { zh: '预览 — 尚未发布', en: 'Preview — not published' },
   'site.hotline': { zh: '服务热线', en: 'Hotline' },
   'site.time': { zh: '时间', en: 'When' },

@@ -51,6 +51,10 @@ export const env = {
     if (!Number.isInteger(d) || d < 1 || d > 3650) throw new Error(`READ_RETENTION_DAYS must be a whole number of days from 1 to 3650, not "${raw}"`)
     return d
   },
+  /** Shows /healthz's details (database, write probe, scheduler, errors) to a caller that sends it as X-Health-Token; unset: admins only. */
+  get healthToken() {
+    return process.env.HEALTH_TOKEN || ''
+  },
 }
 
 /** Absolute base URL for links that leave the server (messages, previews, share cards). */
