@@ -2,6 +2,7 @@ import type { CollectionConfig } from 'payload'
 
 import { anyone, editorsOnly, staffOnly } from '../access'
 import { label } from '../i18n/messages'
+import { env } from '../server/env'
 
 export const Media: CollectionConfig = {
   slug: 'media',
@@ -10,7 +11,8 @@ export const Media: CollectionConfig = {
   // Images appear on public pages, so anyone may fetch them.
   access: { read: anyone, create: staffOnly, update: editorsOnly, delete: editorsOnly },
   upload: {
-    staticDir: process.env.MEDIA_DIR || 'data/media',
+    // Absolute, from DATA_DIR/MEDIA_DIR: a relative staticDir is resolved against the working directory.
+    staticDir: env.mediaDir,
     mimeTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'],
     imageSizes: [
       { name: 'thumb', width: 400, height: 300, position: 'centre' },

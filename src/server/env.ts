@@ -21,6 +21,10 @@ export const env = {
   get dataDir() {
     return path.resolve(process.env.DATA_DIR || 'data')
   },
+  /** Uploaded images: MEDIA_DIR, or DATA_DIR/media. */
+  get mediaDir() {
+    return process.env.MEDIA_DIR ? path.resolve(process.env.MEDIA_DIR) : path.join(env.dataDir, 'media')
+  },
   get databaseUri() {
     return process.env.DATABASE_URI || ''
   },
