@@ -25,6 +25,7 @@ import { Users } from './collections/Users'
 import { ADMIN_DATE_TIME } from './fields/dates'
 import { contentEditor } from './fields/richText'
 import { SiteSettings } from './globals/SiteSettings'
+import { withApiQueryRules } from './hooks/apiQuery'
 import { jobsConfig } from './jobs/config'
 import { env, payloadSecret, publicUrl, sqliteUrl } from './server/env'
 import { Claims } from './store/claims'
@@ -55,6 +56,7 @@ function database() {
 }
 
 // Payload's own collections (edit locks, migrations) get our access rules: src/access/payloadInternals.ts.
+// The HTTP API's page-size cap and id checks go on every collection, Payload's own included (hooks/apiQuery.ts).
 export default withInternalAccess(buildConfig({
   serverURL: publicUrl(),
   secret: payloadSecret(),
@@ -112,4 +114,4 @@ export default withInternalAccess(buildConfig({
   // No generated types: ids are numbers on SQLite and strings on MongoDB, so
   // code uses its own narrow types (see src/access/roles.ts) instead.
   typescript: { autoGenerate: false, outputFile: path.resolve(dirname, 'payload-types.ts') },
-}))
+})).then(withApiQueryRules)

@@ -260,7 +260,17 @@ export const messages = {
   'site.error.title': { zh: '出错了', en: 'Something went wrong' },
   'site.error.body': { zh: '服务暂时不可用,请稍后再试。', en: 'The service is unavailable; please try again later.' },
   'site.error.badRequest': { zh: '请求格式有误,请检查链接后重试。', en: 'The request is malformed; check the link and try again.' },
-  // /healthz (src/server/health.ts)
+  // The API's own refusals (src/server/bodyLimit.ts, src/hooks/apiQuery.ts, Media.ts) and /healthz
+  'api.error.bodyTooLarge': {
+    zh: '请求内容过大（超过 {limit}），未作处理。请减少内容后重试。',
+    en: 'The request is too large (over {limit}); nothing was done. Send less and try again.',
+  },
+  'api.error.uploadTooLarge': {
+    zh: '上传的文件过大（超过 {limit}），未保存。请压缩图片后重试。',
+    en: 'The upload is too large (over {limit}); nothing was saved. Make the image smaller and try again.',
+  },
+  'api.error.fileNotFound': { zh: '找不到这个文件。', en: 'No such file.' },
+  'api.error.badId': { zh: '编号格式不正确：{id}', en: 'Not a valid id: {id}' },
   'health.unavailable': { zh: '服务暂时不可用，请稍后再试。', en: 'The service is unavailable; please try again later.' },
   'site.preview': { zh: '预览 — 尚未发布', en: 'Preview — not published' },
   'site.hotline': { zh: '服务热线', en: 'Hotline' },

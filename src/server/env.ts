@@ -59,6 +59,25 @@ export const env = {
   get healthToken() {
     return process.env.HEALTH_TOKEN || ''
   },
+  /** Largest REST or GraphQL request body (JSON, forms) the API accepts; larger ones get 413. */
+  get apiBodyLimit() {
+    return byteSize('API_BODY_LIMIT', '2mb')
+  },
+  /** Largest upload (a multipart request to an upload collection, file included); larger ones get 413. */
+  get uploadLimit() {
+    return byteSize('UPLOAD_LIMIT', '20mb')
+  },
+}
+
+const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }
+
+/** A size such as 2mb, 512kb or 1048576 (bytes), in bytes. */
+export function byteSize(name: string, fallback: string): number {
+  const raw = (process.env[name] || fallback).trim()
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(raw)
+  const bytes = m ? Math.floor(Number(m[1]) * UNITS[(m[2] ?? '').toLowerCase()]) : NaN
+  if (!Number.isFinite(bytes) || bytes < 1024) throw new Error(`${name} must be a size of at least 1kb, such as 2mb, 512kb or 1048576 (bytes), not "${raw}"`)
+  return bytes
 }
 
 /** Absolute base URL for links that leave the server (messages, previews, share cards). */
