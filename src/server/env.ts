@@ -67,6 +67,30 @@ export const env = {
   get uploadLimit() {
     return byteSize('UPLOAD_LIMIT', '20mb')
   },
+  /**
+   * Where the daily backup of the embedded database and media goes: BACKUP_DIR,
+   * by default `backups` beside DATA_DIR; `off` turns the daily backup off.
+   */
+  get backupDir(): string | null {
+    const raw = (process.env.BACKUP_DIR || '').trim()
+    if (raw.toLowerCase() === 'off') return null
+    return raw ? path.resolve(raw) : path.join(path.dirname(env.dataDir), 'backups')
+  },
+  /** Daily backups older than this many days are deleted (the newest one always stays). */
+  get backupKeepDays() {
+    return wholeNumber('BACKUP_KEEP_DAYS', '14', 1, 3650, 'days')
+  },
+  /** The daily backup runs at the first scheduler tick at or after this hour of the street's day. */
+  get backupHour() {
+    return wholeNumber('BACKUP_HOUR', '3', 0, 23, 'an hour of the day')
+  },
+}
+
+function wholeNumber(name: string, fallback: string, min: number, max: number, unit: string): number {
+  const raw = process.env[name] || fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max} (${unit}), not "${raw}"`)
+  return n
 }
 
 const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }
