@@ -108,6 +108,9 @@ export default withInternalAccess(buildConfig({
   editor: contentEditor,
   db: database(),
   sharp,
+  // Payload's own multipart limits (20 MB a file, 1 MB a field by default) follow ours: server/bodyLimit.ts
+  // refuses a larger request before Payload reads it, with the documented message.
+  upload: { limits: { fileSize: env.uploadLimit, fieldSize: env.apiBodyLimit }, requestSizeLimit: Math.max(env.uploadLimit, env.apiBodyLimit) },
   graphQL: { disablePlaygroundInProduction: true },
   // node-cron in src/jobs is the one runner; it claims each job under a lease.
   jobs: jobsConfig(),

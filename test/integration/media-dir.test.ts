@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 
@@ -18,6 +19,8 @@ import { testPayload } from '../support/payload'
  */
 vi.hoisted(() => {
   delete process.env.MEDIA_DIR
+  // Above Payload's own default of 20 MB a file: its multipart parser must follow the setting.
+  process.env.UPLOAD_LIMIT = '30mb'
 })
 
 let token = ''
@@ -49,6 +52,18 @@ describe('where uploads go', () => {
     const file = await rest('GET', `media/file/${encodeURIComponent(doc.filename)}`)
     expect(file.status).toBe(200)
   })
+
+  it('lets Payload take an upload up to UPLOAD_LIMIT, past its own default of 20 MB a file', async () => {
+    const side = Math.ceil(Math.sqrt((22 * 1024 * 1024) / 1.2))
+    const image = await sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } }).jpeg({ quality: 100 }).toBuffer()
+    expect(image.length).toBeGreaterThan(20 * 1024 * 1024)
+    expect(image.length).toBeLessThan(30 * 1024 * 1024)
+    const form = new FormData()
+    form.append('file', new Blob([new Uint8Array(image)], { type: 'image/jpeg' }), 'large-upload.jpg')
+    form.append('_payload', JSON.stringify({ alt: '大图' }))
+    const res = await rest('POST', 'media', { token, form })
+    expect(res.status, JSON.stringify(res.body).slice(0, 200)).toBe(201)
+  }, 120_000)
 
   it('takes MEDIA_DIR, made absolute, when it is set', () => {
     const saved = process.env.MEDIA_DIR
