@@ -26,6 +26,7 @@ import { ADMIN_DATE_TIME } from './fields/dates'
 import { contentEditor } from './fields/richText'
 import { withDeletionAudit } from './hooks/audit'
 import { SiteSettings } from './globals/SiteSettings'
+import { withApiQueryRules } from './hooks/apiQuery'
 import { jobsConfig } from './jobs/config'
 import { env, payloadSecret, publicUrl, sqliteUrl } from './server/env'
 import { Claims } from './store/claims'
@@ -56,6 +57,7 @@ function database() {
 }
 
 // Payload's own collections (edit locks, migrations) get our access rules: src/access/payloadInternals.ts.
+// The HTTP API's page-size cap and id checks go on every collection, Payload's own included (hooks/apiQuery.ts).
 export default withInternalAccess(buildConfig({
   serverURL: publicUrl(),
   secret: payloadSecret(),
@@ -108,10 +110,13 @@ export default withInternalAccess(buildConfig({
   editor: contentEditor,
   db: database(),
   sharp,
+  // Payload's own multipart limits (20 MB a file, 1 MB a field by default) follow ours: server/bodyLimit.ts
+  // refuses a larger request before Payload reads it, with the documented message.
+  upload: { limits: { fileSize: env.uploadLimit, fieldSize: env.apiBodyLimit }, requestSizeLimit: Math.max(env.uploadLimit, env.apiBodyLimit) },
   graphQL: { disablePlaygroundInProduction: true },
   // node-cron in src/jobs is the one runner; it claims each job under a lease.
   jobs: jobsConfig(),
   // No generated types: ids are numbers on SQLite and strings on MongoDB, so
   // code uses its own narrow types (see src/access/roles.ts) instead.
   typescript: { autoGenerate: false, outputFile: path.resolve(dirname, 'payload-types.ts') },
-}))
+})).then(withApiQueryRules)

@@ -1,7 +1,35 @@
-import type { CollectionConfig } from 'payload'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+
+import type { CollectionConfig, PayloadRequest } from 'payload'
 
 import { anyone, editorsOnly, staffOnly } from '../access'
-import { label } from '../i18n/messages'
+import { label, langOf, t } from '../i18n/messages'
+import { env } from '../server/env'
+
+/**
+ * Payload answers a file missing from the disk with a 500 ("Something went
+ * wrong"): a stale link or a guessed name is the caller's mistake, so it gets
+ * a 404 here. Existing files and names outside the folder (Payload's own 400)
+ * pass on to Payload's file handler (a handler that returns nothing).
+ */
+async function missingFile(req: PayloadRequest, collection: string, filename: string): Promise<Response | undefined> {
+  const staticDir = req.payload.collections[collection as 'media']?.config.upload?.staticDir
+  if (!staticDir) return undefined
+  const dir = path.resolve(staticDir)
+  const file = path.resolve(dir, filename)
+  if (!file.startsWith(dir + path.sep)) return undefined
+  const missing = await fs.stat(file).then(
+    () => false,
+    (err: NodeJS.ErrnoException) => err.code === 'ENOENT',
+  )
+  if (!missing) return undefined
+  return Response.json({ errors: [{ message: t('api.error.fileNotFound', langOf(req)) }] }, { status: 404, headers: { 'Cache-Control': 'no-store' } })
+}
+
+// Payload types a handler as returning a Response or nothing, not a promise of either.
+const missingFileIs404 = (req: PayloadRequest, { params }: { params: { collection: string; filename: string } }) =>
+  missingFile(req, params.collection, params.filename) as Promise<Response>
 
 export const Media: CollectionConfig = {
   slug: 'media',
@@ -10,13 +38,15 @@ export const Media: CollectionConfig = {
   // Images appear on public pages, so anyone may fetch them.
   access: { read: anyone, create: staffOnly, update: editorsOnly, delete: editorsOnly },
   upload: {
-    staticDir: process.env.MEDIA_DIR || 'data/media',
+    // Absolute, from DATA_DIR/MEDIA_DIR: a relative staticDir is resolved against the working directory.
+    staticDir: env.mediaDir,
     mimeTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'],
     imageSizes: [
       { name: 'thumb', width: 400, height: 300, position: 'centre' },
       { name: 'page', width: 1200, withoutEnlargement: true },
     ],
     adminThumbnail: 'thumb',
+    handlers: [missingFileIs404],
   },
   fields: [{ name: 'alt', type: 'text', label: label('field.alt'), maxLength: 200 }],
 }

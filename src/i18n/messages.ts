@@ -309,6 +309,34 @@ export const messages = {
   'site.error.title': { zh: '出错了', en: 'Something went wrong' },
   'site.error.body': { zh: '服务暂时不可用,请稍后再试。', en: 'The service is unavailable; please try again later.' },
   'site.error.badRequest': { zh: '请求格式有误,请检查链接后重试。', en: 'The request is malformed; check the link and try again.' },
+  // The API's own refusals (src/server/bodyLimit.ts, src/hooks/apiQuery.ts, Media.ts) and /healthz
+  'api.error.bodyTooLarge': {
+    zh: '请求内容过大（超过 {limit}），未作处理。请减少内容后重试。',
+    en: 'The request is too large (over {limit}); nothing was done. Send less and try again.',
+  },
+  'api.error.uploadTooLarge': {
+    zh: '上传的文件过大（超过 {limit}），未保存。请压缩图片后重试。',
+    en: 'The upload is too large (over {limit}); nothing was saved. Make the image smaller and try again.',
+  },
+  'api.error.fileNotFound': { zh: '找不到这个文件。', en: 'No such file.' },
+  'api.error.badId': { zh: '编号格式不正确：{id}', en: 'Not a valid id: {id}' },
+  'health.unavailable': { zh: '服务暂时不可用，请稍后再试。', en: 'The service is unavailable; please try again later.' },
+  // npm run backup / npm run restore (src/cli), printed in both languages
+  'backup.cli.mongo': {
+    zh: 'MongoDB 数据库请用 mongodump 备份和 mongorestore 恢复（见 docs/deployment.md）；本命令只处理内置的 SQLite 数据库。',
+    en: 'Back up and restore a MongoDB database with mongodump and mongorestore (see docs/deployment.md); this command handles the embedded SQLite database only.',
+  },
+  'backup.cli.done': { zh: '备份完成：{dir}（数据库 {size}，图片 {media} 个）', en: 'Backup written: {dir} (database {size}, {media} images)' },
+  'backup.cli.failed': { zh: '备份失败：{error}', en: 'Backup failed: {error}' },
+  'restore.cli.usage': { zh: '用法：npm run restore -- 备份目录（恢复到 DATA_DIR，须为空目录）', en: 'Usage: npm run restore -- BACKUP_DIRECTORY (restores into DATA_DIR, which must be empty)' },
+  'restore.cli.notEmpty': {
+    zh: '未恢复：{dir} 不是空目录。恢复只写入空的数据目录，不会覆盖现有数据；请把 DATA_DIR 设为一个空目录，或先移走其中的文件。',
+    en: 'Nothing restored: {dir} is not empty. A restore writes only into an empty data directory, never over existing data: set DATA_DIR to an empty directory, or move its files away first.',
+  },
+  'restore.cli.notBackup': { zh: '未恢复：{dir} 不是街道资讯的备份（缺少 backup.json）。', en: 'Nothing restored: {dir} is not a Street News backup (no backup.json).' },
+  'restore.cli.exists': { zh: '未恢复：数据库文件 {dir} 已存在。', en: 'Nothing restored: the database file {dir} exists already.' },
+  'restore.cli.done': { zh: '已恢复到 {dir}（{createdAt} 的备份）。用 npm start 启动。', en: 'Restored into {dir} (the backup of {createdAt}). Start with npm start.' },
+  'restore.cli.failed': { zh: '恢复失败：{error}', en: 'Restore failed: {error}' },
   'site.preview': { zh: '预览 — 尚未发布', en: 'Preview — not published' },
   'site.hotline': { zh: '服务热线', en: 'Hotline' },
   'site.time': { zh: '时间', en: 'When' },

@@ -2,6 +2,7 @@ import type { Payload } from 'payload'
 
 import { claimSlot, deleteClaims } from '../store/claims'
 import { processOwner } from '../store/leases'
+import { streetDay } from '../templates/format'
 
 /**
  * Periodic work shared by every worker process: `work` runs once per
@@ -10,6 +11,9 @@ import { processOwner } from '../store/leases'
  * repeated in its window; the next window tries again.
  */
 const lastTried = new Map<string, number>()
+
+/** The street's day as a slot number (20261127): daily work's time window. */
+export const daySlot = (now: Date) => Number(streetDay(now).replace(/-/g, ''))
 
 export async function onceInWindow<T>(payload: Payload, scope: string, slot: number, work: () => Promise<T>): Promise<T | null> {
   // This process already tried this window: no database round trip on every tick.

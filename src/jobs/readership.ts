@@ -7,7 +7,7 @@ import { applyReadRetention, ROLLUP_EVERY_MS, rollupReadership } from '../reader
 import { importWechatDay } from '../readership/wechatStats'
 import { env } from '../server/env'
 import { streetDay, streetHour } from '../templates/format'
-import { onceInWindow } from './periodic'
+import { daySlot, onceInWindow } from './periodic'
 
 /**
  * Readership's periodic work, run from the scheduler's tick: the rollup every
@@ -20,7 +20,6 @@ export { ROLLUP_EVERY_MS }
 /** WeChat publishes a day's figures the next morning. */
 const WECHAT_IMPORT_HOUR = 9
 
-const daySlot = (now: Date) => Number(streetDay(now).replace(/-/g, ''))
 const dayBefore = (day: string, n = 1) => {
   const d = new Date(`${day}T00:00:00Z`)
   d.setUTCDate(d.getUTCDate() - n)

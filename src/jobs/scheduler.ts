@@ -4,6 +4,7 @@ import type { Payload } from 'payload'
 import { runDueDeliveries } from '../delivery/pipeline'
 import { env } from '../server/env'
 import { streetZone } from '../templates/format'
+import { runBackupJob } from './backup'
 import { runHousekeeping } from './housekeeping'
 import { runReadershipJobs } from './readership'
 import { runQueue, type QueueRun } from './runner'
@@ -40,6 +41,9 @@ export async function runDueJobs(payload: Payload): Promise<Record<string, Queue
     return null
   })
   results.housekeeping = { ran: housekeeping ? 1 : 0, tookOver: 0 }
+  // The daily backup of the embedded database and images (jobs/backup.ts); it logs its own failure.
+  const backup = await runBackupJob(payload).catch(() => null)
+  results.backup = { ran: backup ? 1 : 0, tookOver: 0 }
   return results
 }
 

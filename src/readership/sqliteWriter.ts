@@ -40,6 +40,9 @@ export const INSERT_EVENTS_SQL =
   'INSERT INTO read_events (content_type, content_id, grid, channel, kind, reader, at) ' +
   'SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6 FROM json_each(?)'
 
+/** The database refused the write (read-only file, full disk, I/O error): the same codes as store/sqlite.ts. */
+const WRITE_EPISODE = /SQLITE_(READONLY|FULL|IOERR|CANTOPEN)|readonly database|database or disk is full|disk I\/O error/
+
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const { createClient } = require(workerData.driver)
@@ -52,8 +55,12 @@ const openToken = (token, at) => {
   const fields = checkCompact(crypto, key, token, workerData.openPurpose, workerData.trackFields, at)
   return typeof fields === 'string' ? null : decodeTrackFields(fields)
 }
-const client = createClient({ url: workerData.url })
-const ready = client.execute('PRAGMA busy_timeout = 15000').then(() => client.execute('PRAGMA synchronous = NORMAL'))
+let client, ready
+const connect = () => {
+  client = createClient({ url: workerData.url })
+  ready = client.execute('PRAGMA busy_timeout = 15000').then(() => client.execute('PRAGMA synchronous = NORMAL'))
+}
+connect()
 parentPort.on('message', async ({ id, text }) => {
   try {
     await ready
@@ -61,7 +68,13 @@ parentPort.on('message', async ({ id, text }) => {
     if (rows.length) await client.execute({ sql: workerData.sql, args: [JSON.stringify(rows)] })
     parentPort.postMessage({ id, ok: true, stored: rows.length })
   } catch (err) {
-    parentPort.postMessage({ id, ok: false, error: String((err && err.message) || err) })
+    const error = String((err && err.message) || err)
+    // A connection opened while the file was read-only stays read-only: open a fresh one for the next batch.
+    if (${WRITE_EPISODE}.test(String(err && err.code) + ' ' + error)) {
+      try { client.close() } catch {}
+      connect()
+    }
+    parentPort.postMessage({ id, ok: false, error })
   }
 })
 `
@@ -86,7 +99,7 @@ export class SqliteEventWriter {
       if (!p) return
       this.pending.delete(m.id)
       if (m.ok) p.resolve(m.stored ?? 0)
-      else p.reject(new Error(`writing read events failed: ${m.error}`))
+      else p.reject(Object.assign(new Error(`writing read events failed: ${m.error}`), { workerRan: true }))
     })
     const fail = (err: Error) => {
       for (const p of this.pending.values()) p.reject(err)

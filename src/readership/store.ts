@@ -46,6 +46,9 @@ async function writeOffThread(payload: Payload, text: string): Promise<number> {
   try {
     return await w.write(text)
   } catch (err) {
+    // The thread ran and the database refused this batch (a full disk, a read-only file): the caller keeps
+    // the events, and the thread, which has reopened its connection, takes the next batch.
+    if ((err as { workerRan?: boolean }).workerRan) throw err
     failedWriters.add(payload)
     payload.logger.warn({ component: 'readership', err }, 'read-event writer thread failed; writing in the main thread from now on')
     throw err
@@ -81,7 +84,8 @@ export async function insertEncodedReadEvents(payload: Payload, lines: string[])
     const text = lines.join('\n')
     // The libsql client directly (drizzle's sql template costs more than the insert at this size).
     return inSqliteWriteTurn(payload, () =>
-      writeOffThread(payload, text).catch(async () => {
+      writeOffThread(payload, text).catch(async (err) => {
+        if ((err as { workerRan?: boolean }).workerRan) throw err
         const rows = await rowsHere(lines)
         if (rows.length) await db.client!.execute({ sql: INSERT_EVENTS_SQL, args: [JSON.stringify(rows)] })
         return rows.length

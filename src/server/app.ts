@@ -6,6 +6,7 @@ import type { Payload } from 'payload'
 import { t } from '../i18n/messages'
 import { handleTracking } from '../readership/routes'
 import { createSiteRouter } from '../site/router'
+import { apiBodyLimit } from './bodyLimit'
 import { healthHandler } from './health'
 
 type Handler = (req: Request, res: Response) => unknown
@@ -46,7 +47,8 @@ export function createApp(payload: Payload, nextHandler?: Handler): Express {
     }),
   )
   app.use(createSiteRouter(payload))
-  if (nextHandler) app.use(chineseByDefault, (req, res) => nextHandler(req, res))
+  // REST and GraphQL bodies are capped before Next reads them (bodyLimit.ts).
+  if (nextHandler) app.use(apiBodyLimit(payload), chineseByDefault, (req, res) => nextHandler(req, res))
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     // Express and body parsers mark client errors (bad encoding, body too large) with a 4xx status.

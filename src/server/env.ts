@@ -21,6 +21,10 @@ export const env = {
   get dataDir() {
     return path.resolve(process.env.DATA_DIR || 'data')
   },
+  /** Uploaded images: MEDIA_DIR, or DATA_DIR/media. */
+  get mediaDir() {
+    return process.env.MEDIA_DIR ? path.resolve(process.env.MEDIA_DIR) : path.join(env.dataDir, 'media')
+  },
   get databaseUri() {
     return process.env.DATABASE_URI || ''
   },
@@ -58,6 +62,53 @@ export const env = {
     if (!Number.isInteger(d) || d < 1 || d > 3650) throw new Error(`READ_RETENTION_DAYS must be a whole number of days from 1 to 3650, not "${raw}"`)
     return d
   },
+  /** Shows /healthz's details (database, write probe, scheduler, errors) to a caller that sends it as X-Health-Token; unset: admins only. */
+  get healthToken() {
+    return process.env.HEALTH_TOKEN || ''
+  },
+  /** Largest REST or GraphQL request body (JSON, forms) the API accepts; larger ones get 413. */
+  get apiBodyLimit() {
+    return byteSize('API_BODY_LIMIT', '2mb')
+  },
+  /** Largest upload (a multipart request to an upload collection, file included); larger ones get 413. */
+  get uploadLimit() {
+    return byteSize('UPLOAD_LIMIT', '20mb')
+  },
+  /**
+   * Where the daily backup of the embedded database and media goes: BACKUP_DIR,
+   * by default `backups` beside DATA_DIR; `off` turns the daily backup off.
+   */
+  get backupDir(): string | null {
+    const raw = (process.env.BACKUP_DIR || '').trim()
+    if (raw.toLowerCase() === 'off') return null
+    return raw ? path.resolve(raw) : path.join(path.dirname(env.dataDir), 'backups')
+  },
+  /** Daily backups older than this many days are deleted (the newest one always stays). */
+  get backupKeepDays() {
+    return wholeNumber('BACKUP_KEEP_DAYS', '14', 1, 3650, 'days')
+  },
+  /** The daily backup runs at the first scheduler tick at or after this hour of the street's day. */
+  get backupHour() {
+    return wholeNumber('BACKUP_HOUR', '3', 0, 23, 'an hour of the day')
+  },
+}
+
+function wholeNumber(name: string, fallback: string, min: number, max: number, unit: string): number {
+  const raw = process.env[name] || fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max} (${unit}), not "${raw}"`)
+  return n
+}
+
+const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }
+
+/** A size such as 2mb, 512kb or 1048576 (bytes), in bytes. */
+export function byteSize(name: string, fallback: string): number {
+  const raw = (process.env[name] || fallback).trim()
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(raw)
+  const bytes = m ? Math.floor(Number(m[1]) * UNITS[(m[2] ?? '').toLowerCase()]) : NaN
+  if (!Number.isFinite(bytes) || bytes < 1024) throw new Error(`${name} must be a size of at least 1kb, such as 2mb, 512kb or 1048576 (bytes), not "${raw}"`)
+  return bytes
 }
 
 /** Absolute base URL for links that leave the server (messages, previews, share cards). */

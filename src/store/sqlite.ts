@@ -16,6 +16,19 @@ import type { DatabaseAdapterObj, Payload } from 'payload'
  * Here every transaction, and every write made outside one, first waits for
  * the process's write turn, asynchronously, so they queue instead of failing.
  * Reads do not wait (WAL lets them run beside the writer).
+ *
+ * Two more things make a write episode (file made read-only, disk full) end
+ * by itself once its cause is gone, and be reported while it lasts:
+ * - A failed COMMIT is an error. Payload's adapter ends a transaction by
+ *   settling a promise that swallows the driver's failure, so a save whose
+ *   COMMIT failed (a full disk fails there, not at the INSERT) answered as
+ *   saved and was lost.
+ * - A connection that refuses writes is replaced. SQLite opens a file it may
+ *   not write as read-only, silently, and the connection stays so after the
+ *   file is writable again; the driver opens its next connection whenever a
+ *   transaction takes the current one, so one opened during the episode kept
+ *   failing every write made outside a transaction (claims, leases, receipts)
+ *   until some transaction happened to take it.
  */
 type SqliteArgs = Parameters<typeof sqliteAdapter>[0]
 type Release = () => void
@@ -70,8 +83,30 @@ class WriteTurn {
   }
 }
 
-type Adapter = Record<string, unknown> & { writeTurn?: WriteTurn }
+type Drizzle = { transaction: (...args: unknown[]) => Promise<unknown>; [WATCHED]?: true }
+type Adapter = Record<string, unknown> & {
+  writeTurn?: WriteTurn
+  recoverWrites?: (err: unknown) => Promise<void>
+  client?: { close(): void }
+  drizzle?: Drizzle
+  connect: (options?: { hotReload?: boolean }) => Promise<void>
+  payload: Payload
+}
 type Fn = (this: unknown, ...args: unknown[]) => Promise<unknown>
+
+const WATCHED = Symbol('transactions watched')
+
+/** SQLite result codes after which the connection is not trusted to write again: read-only, disk full, I/O. */
+export function isWriteEpisodeError(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown; message?: unknown } | null, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && /^SQLITE_(READONLY|FULL|IOERR|CANTOPEN)/.test(e.code)) return true
+    if (typeof e.message === 'string' && /readonly database|database or disk is full|disk I\/O error/.test(e.message)) return true
+  }
+  return false
+}
+
+/** At most one reopen per interval: during an episode every write fails, and one fresh connection is enough. */
+const REOPEN_EVERY_MS = 500
 
 export function sqliteAdapterInTurn(args: SqliteArgs & { busyTimeout: number }): DatabaseAdapterObj {
   const base = sqliteAdapter(args)
@@ -84,16 +119,55 @@ export function sqliteAdapterInTurn(args: SqliteArgs & { busyTimeout: number }):
       const held = new Map<string, Release>()
       // A write the adapter makes from inside another (upsert calls updateOne) already has the turn.
       const inWrite = new AsyncLocalStorage<true>()
+      // Drizzle's own promise of each open transaction: it rejects when the COMMIT fails.
+      const outcomes = new Map<string, Promise<unknown>>()
+      let opened: Promise<unknown> | null = null
+      const watchTransactions = () => {
+        const d = adapter.drizzle
+        if (!d || d[WATCHED]) return
+        const transaction = d.transaction.bind(d)
+        d.transaction = (...rest: unknown[]) => {
+          const p = transaction(...rest)
+          opened = p
+          return p
+        }
+        d[WATCHED] = true
+      }
+      let lastReopen = 0
+      /** Replace the client's connection after a write episode error (called while holding the write turn). */
+      const recover = async (err: unknown) => {
+        if (!isWriteEpisodeError(err) || Date.now() - lastReopen < REOPEN_EVERY_MS) return
+        lastReopen = Date.now()
+        const old = adapter.client
+        try {
+          adapter.client = undefined
+          await adapter.connect({ hotReload: true })
+          old?.close()
+          adapter.payload.logger.warn({ component: 'database', err }, 'SQLite write failed; connection reopened')
+        } catch (reopenErr) {
+          // The file cannot be opened at all right now: keep the old client and try again on the next failure.
+          if (!adapter.client) adapter.client = old
+          adapter.payload.logger.error({ component: 'database', err: reopenErr }, 'SQLite connection could not be reopened')
+        }
+      }
+
+      adapter.recoverWrites = recover
 
       const begin = adapter.beginTransaction as Fn
       adapter.beginTransaction = async function (this: unknown, ...rest: unknown[]) {
         const release = await turn.acquire()
         try {
+          watchTransactions()
+          opened = null
           const id = (await begin.apply(this, rest)) as string | number | null
           if (id == null) release()
-          else held.set(String(id), release)
+          else {
+            held.set(String(id), release)
+            if (opened) outcomes.set(String(id), opened)
+          }
           return id
         } catch (err) {
+          await recover(err)
           release()
           throw err
         }
@@ -102,8 +176,24 @@ export function sqliteAdapterInTurn(args: SqliteArgs & { busyTimeout: number }):
         const end = adapter[name] as Fn
         adapter[name] = async function (this: unknown, id: unknown) {
           const key = String(id instanceof Promise ? await id : id)
+          const outcome = outcomes.get(key)
+          outcomes.delete(key)
+          // The driver's own COMMIT error: drizzle replaces it with its ROLLBACK's ("transaction is closed").
+          let commitError: unknown
+          const driverTx = (adapter.sessions as Record<string, { db?: { session?: { tx?: { commit?: () => Promise<void> } } } }> | undefined)?.[key]?.db?.session?.tx
+          if (name === 'commitTransaction' && driverTx?.commit) {
+            const commit = driverTx.commit.bind(driverTx)
+            driverTx.commit = () => commit().catch((err: unknown) => Promise.reject((commitError = err)))
+          }
           try {
-            return await end.call(this, key)
+            await end.call(this, key)
+            if (name === 'commitTransaction' && outcome) {
+              await outcome.catch(async (err: unknown) => {
+                const cause = commitError ?? err
+                await recover(cause)
+                throw new Error(`SQLite could not commit the transaction: ${(cause as Error)?.message ?? cause}`, { cause })
+              })
+            }
           } finally {
             held.get(key)?.()
             held.delete(key)
@@ -118,6 +208,9 @@ export function sqliteAdapterInTurn(args: SqliteArgs & { busyTimeout: number }):
           const release = await turn.acquire()
           try {
             return await inWrite.run(true, () => write.call(this, writeArgs))
+          } catch (err) {
+            await recover(err)
+            throw err
           } finally {
             release()
           }
@@ -130,11 +223,14 @@ export function sqliteAdapterInTurn(args: SqliteArgs & { busyTimeout: number }):
 
 /** Run a native SQLite write made outside any transaction (store functions) in the process's write turn. */
 export async function inSqliteWriteTurn<T>(payload: Payload, fn: () => Promise<T>): Promise<T> {
-  const turn = (payload.db as unknown as Adapter).writeTurn
+  const { writeTurn: turn, recoverWrites } = payload.db as unknown as Adapter
   if (!turn) return fn()
   const release = await turn.acquire()
   try {
     return await fn()
+  } catch (err) {
+    await recoverWrites?.(err)
+    throw err
   } finally {
     release()
   }

@@ -18,6 +18,8 @@ export function benchEnvironment(name: string, extra: Record<string, string> = {
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
     TZ: process.env.TZ || 'Asia/Shanghai',
     NODE_ENV: 'production',
+    // The daily backup would run at the first scheduler tick, inside the measurement.
+    BACKUP_DIR: 'off',
     ...extra,
   })
   delete process.env.DATABASE_URI

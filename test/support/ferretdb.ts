@@ -63,13 +63,25 @@ async function waitForPort(port: number, timeoutMs: number) {
   throw new Error(`FerretDB did not listen on ${port} within ${timeoutMs} ms`)
 }
 
-export type RunningFerret = { uri: string; port: number; stop: () => Promise<void>; child: ChildProcess }
+export type RunningFerret = {
+  uri: string
+  port: number
+  /** Its SQLite directory. */
+  dir: string
+  /** SIGTERM, then removes its directory unless `keepData` (to start it again on the same port and data). */
+  stop: (opts?: { keepData?: boolean }) => Promise<void>
+  child: ChildProcess
+}
 
-/** Start FerretDB on a free loopback port with its own SQLite directory. */
-export async function startFerret(log: (m: string) => void = () => {}): Promise<RunningFerret> {
+/**
+ * Start FerretDB on a free loopback port with its own SQLite directory, or on
+ * the given port and directory (the same server again after a stop that kept
+ * its data: what a database restart looks like to its clients).
+ */
+export async function startFerret(log: (m: string) => void = () => {}, at: { port?: number; dir?: string } = {}): Promise<RunningFerret> {
   const bin = ensureFerretBinary(log)
-  const port = await freePort()
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferretdb-data-'))
+  const port = at.port ?? (await freePort())
+  const dir = at.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ferretdb-data-'))
   const child = spawn(
     bin,
     [
@@ -84,12 +96,12 @@ export async function startFerret(log: (m: string) => void = () => {}): Promise<
     { stdio: ['ignore', 'ignore', 'inherit'] },
   )
   await waitForPort(port, 20_000)
-  const stop = async () => {
-    if (child.exitCode === null) {
+  const stop = async ({ keepData = false } = {}) => {
+    if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM')
       await new Promise((r) => child.once('exit', r))
     }
-    fs.rmSync(dir, { recursive: true, force: true })
+    if (!keepData) fs.rmSync(dir, { recursive: true, force: true })
   }
-  return { uri: `mongodb://127.0.0.1:${port}/`, port, stop, child }
+  return { uri: `mongodb://127.0.0.1:${port}/`, port, dir, stop, child }
 }

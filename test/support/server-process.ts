@@ -15,15 +15,21 @@ export type ServerProcess = {
   stop: (graceMs?: number) => Promise<number | null>
   /** SIGKILL to the whole process group. */
   kill: () => void
+  /** The pid of the server itself (the launcher's child: scripts/launch.mjs starts it with tsx). Linux only. */
+  serverPid: () => number
 }
 
 /**
  * The real server as `npm start` runs it (scripts/launch.mjs), production mode, on a free
  * loopback port, in its own process group so that the launcher and the server
  * stop together. Resolves once /healthz answers 200. `env` comes on top of
- * this process's environment; `logFile` also receives the output.
+ * this process's environment; `logFile` also receives the output. `user`
+ * runs it as that unprivileged user (uid and gid; needs root), so that file
+ * permissions apply to it: the data directory must then be its own.
  */
-export async function startServerProcess(opts: { env?: Record<string, string>; logFile?: string; timeoutMs?: number } = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  opts: { env?: Record<string, string>; logFile?: string; timeoutMs?: number; user?: { uid: number; gid: number } } = {},
+): Promise<ServerProcess> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const chunks: string[] = []
@@ -33,6 +39,7 @@ export async function startServerProcess(opts: { env?: Record<string, string>; l
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: base, PROCESS_ROLE: 'all', ...opts.env },
+    ...(opts.user ? { uid: opts.user.uid, gid: opts.user.gid } : {}),
   })
   const collect = (d: Buffer) => {
     chunks.push(String(d))
@@ -59,7 +66,12 @@ export async function startServerProcess(opts: { env?: Record<string, string>; l
     clearTimeout(timer)
     return code
   }
-  const server: ServerProcess = { base, child, output, stop, kill: () => signal('SIGKILL') }
+  const serverPid = () => {
+    const children = fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)
+    if (children.length !== 1) throw new Error(`expected the launcher to have one child, found ${children.length}`)
+    return Number(children[0])
+  }
+  const server: ServerProcess = { base, child, output, stop, kill: () => signal('SIGKILL'), serverPid }
 
   const deadline = Date.now() + (opts.timeoutMs ?? 180_000)
   for (;;) {

@@ -14,6 +14,8 @@ process.env.PAYLOAD_SECRET ||= randomBytes(24).toString('hex')
 process.env.TZ ||= 'Asia/Shanghai'
 process.env.LOG_LEVEL ||= 'warn'
 process.env.PUBLIC_URL ||= 'http://127.0.0.1:3000'
+// The daily backup would otherwise run at a test's first scheduler tick; its own tests turn it on.
+process.env.BACKUP_DIR ||= 'off'
 
 if (process.env.TEST_DB === 'mongo') {
   const base = process.env.TEST_MONGODB_URI

@@ -22,7 +22,7 @@ export async function startServer(opts: { name: string; env?: Record<string, str
   try {
     const server = await startServerProcess({
       logFile,
-      env: { DATA_DIR: dataDir, MEDIA_DIR: path.join(dataDir, 'media'), DATABASE_URI: '', SEED_DEMO: '', ...opts.env },
+      env: { DATA_DIR: dataDir, MEDIA_DIR: path.join(dataDir, 'media'), DATABASE_URI: '', SEED_DEMO: '', BACKUP_DIR: 'off', ...opts.env },
     })
     return {
       baseUrl: server.base,

@@ -1,0 +1,99 @@
+import type { IncomingMessage } from 'node:http'
+
+import type { NextFunction, Request, Response } from 'express'
+import type { Payload } from 'payload'
+
+import { t, type MessageKey } from '../i18n/messages'
+import { env } from './env'
+
+/**
+ * Request bodies of Payload's REST and GraphQL API (everything under /api),
+ * capped before Next reads them: API_BODY_LIMIT for JSON and forms,
+ * UPLOAD_LIMIT for a multipart request to an upload collection (the file and
+ * its fields). Payload itself reads a body of any size into memory.
+ *
+ * A declared Content-Length is checked at once (Node's parser then reads no
+ * more than that). A chunked body has no length up front: its chunks are held
+ * here as the parser delivers them and handed on, in order, once the body is
+ * complete and within the cap, so Next reads exactly what was sent; over the
+ * cap, nothing reaches Next. Either way a refusal is a 413 with the Payload
+ * error shape (`errors[0].message`), in Chinese unless the admin language is
+ * English. The rest of the body is read and dropped (Node does so for an
+ * unread request), so the client, still sending, gets the answer: closing at
+ * once would reset the connection under it, and the 413 could be lost. A
+ * declared length far beyond the cap (DISCARD_FACTOR times) closes the
+ * connection instead of reading that much.
+ */
+const DISCARD_FACTOR = 8
+
+export function apiBodyLimit(payload: Payload) {
+  const uploadSlugs = new Set(Object.values(payload.collections).filter((c) => c.config.upload).map((c) => c.config.slug))
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!isApiPath(req.path)) return next()
+    const upload = isMultipart(req) && uploadSlugs.has(req.path.split('/')[2] ?? '')
+    const limit = upload ? env.uploadLimit : env.apiBodyLimit
+    const refuse = (close = false) => tooLarge(payload, req, res, upload ? 'api.error.uploadTooLarge' : 'api.error.bodyTooLarge', limit, close)
+    const declared = req.headers['content-length']
+    if (declared !== undefined) return Number(declared) > limit ? refuse(Number(declared) > DISCARD_FACTOR * limit) : next()
+    if (!req.headers['transfer-encoding']) return next()
+    holdBody(req, limit, (within) => (within ? next() : refuse()))
+  }
+}
+
+const isApiPath = (p: string) => p === '/api' || p.startsWith('/api/')
+const isMultipart = (req: Request) => /^multipart\/form-data/i.test(req.headers['content-type'] ?? '')
+
+type Push = IncomingMessage['push']
+
+/** Collect a chunked body up to `limit` bytes, then pass it on to the stream's reader (within) or drop it (not). */
+function holdBody(req: IncomingMessage, limit: number, done: (within: boolean) => void) {
+  const state = (req as unknown as { _readableState?: { ended?: boolean } })._readableState
+  // Chunks the parser delivered before this middleware ran wait in the stream's buffer, and stay there
+  // (reading them would mark the stream as read, and Next refuses a body stream that was).
+  let total = req.readableLength
+  if (state?.ended || total > limit) return done(total <= limit)
+  const held: Buffer[] = []
+  let settled = false
+  const push: Push = req.push
+  req.push = function (this: IncomingMessage, chunk: unknown, encoding?: BufferEncoding) {
+    if (settled) return true // refused: the rest is read and dropped
+    if (chunk === null) {
+      settled = true
+      req.push = push
+      for (const c of held) push.call(this, c)
+      push.call(this, null)
+      done(true)
+      return false
+    }
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, encoding)
+    total += buf.length
+    if (total > limit) {
+      settled = true
+      held.length = 0
+      done(false)
+      return true
+    }
+    held.push(buf)
+    // Ask for more: nobody reads this stream until the body is complete.
+    return true
+  } as Push
+  // The parser pauses the socket when the buffer is full; nobody reads it until the body is complete, so
+  // resume it as the stream's own read would (unless the server paused it for a pipelined response).
+  const socket = req.socket as (typeof req.socket & { _paused?: boolean }) | null
+  if (socket && !socket._paused && socket.readable) socket.resume()
+}
+
+function tooLarge(payload: Payload, req: Request, res: Response, key: MessageKey, limit: number, close: boolean) {
+  const lang = /(?:^|;\s*)payload-lng=en\b/.test(req.headers.cookie ?? '') ? 'en' : 'zh'
+  const message = t(key, lang, { limit: formatBytes(limit) })
+  payload.logger.warn({ url: req.originalUrl, limit }, 'request body too large')
+  res.status(413).set('Cache-Control', 'no-store')
+  if (close) res.set('Connection', 'close')
+  res.json({ errors: [{ message }] })
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 ** 2 && n % 1024 ** 2 === 0) return `${n / 1024 ** 2} MB`
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KB`
+  return `${n} B`
+}

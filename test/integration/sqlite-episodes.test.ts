@@ -1,0 +1,136 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+/**
+ * The embedded SQLite adapter through a write episode, command by command
+ * (test/support/sqlite-episode-child.ts, a Payload process of its own run as
+ * `nobody` when the test runs as root, so file modes apply to it):
+ *
+ * - A connection opened while the file was read-only stays read-only; the
+ *   driver opens one whenever a transaction takes its current connection.
+ *   Writes made outside a transaction (claims, leases, receipts) then failed
+ *   for good after the file was writable again, until some save happened to
+ *   take that connection. Now the connection is replaced.
+ * - On a full disk the COMMIT fails; Payload's adapter swallowed that, so the
+ *   save answered as done and was lost. Now it fails.
+ * - The read-event writer thread's failed batch no longer sends every later
+ *   batch to the main thread for good.
+ *
+ * SQLite only: this is the embedded driver's connection handling; the
+ * MongoDB leg's episodes (a lost connection, a full disk on the server) are in
+ * recovery.test.ts, against the real server.
+ */
+const mongoLeg = process.env.TEST_DB === 'mongo'
+const asRoot = process.getuid?.() === 0
+const user = asRoot ? { uid: Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' })) } : null
+
+type Answer = { cmd?: string; ok?: boolean; error?: string; code?: string; count?: number; logged?: string[]; ready?: boolean }
+
+let child: ChildProcess
+let dataDir = ''
+const answers: Answer[] = []
+let waiting: ((a: Answer) => void) | null = null
+
+function send(cmd: string): Promise<Answer> {
+  return new Promise<Answer>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer to ${cmd}`)), 60_000)
+    waiting = (a) => {
+      clearTimeout(timer)
+      resolve(a)
+    }
+    child.stdin!.write(`${cmd}\n`)
+  })
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const dbFile = () => path.join(dataDir, 'street-news-dev.db')
+const fileSizeLimit = (soft: string) =>
+  execFileSync('prlimit', ['--pid', String(child.pid), `--fsize=${soft}:unlimited`], user ? { uid: user.uid, gid: user.gid } : {})
+
+beforeAll(async () => {
+  if (mongoLeg) return
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'street-news-episodes-'))
+  if (user) fs.chownSync(dataDir, user.uid, user.gid)
+  child = spawn(process.execPath, ['--import', 'tsx', 'test/support/sqlite-episode-child.ts'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, DATA_DIR: dataDir, MEDIA_DIR: path.join(dataDir, 'media'), DATABASE_URI: '', NODE_ENV: 'development', HOME: dataDir, LOG_LEVEL: 'fatal' },
+    ...(user ?? {}),
+  })
+  const ready = new Promise<void>((resolve) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (!line.startsWith('{')) return
+      const a = JSON.parse(line) as Answer
+      if (a.ready) return resolve()
+      answers.push(a)
+      const w = waiting
+      waiting = null
+      w?.(a)
+    })
+  })
+  await ready
+}, 180_000)
+
+afterAll(async () => {
+  if (child && child.exitCode === null) {
+    child.stdin!.write('exit\n')
+    await Promise.race([new Promise((r) => child.once('exit', r)), sleep(10_000)])
+    if (child.exitCode === null) child.kill('SIGKILL')
+  }
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
+})
+
+describe.skipIf(mongoLeg)('SQLite connections through a write episode', () => {
+  it('writes outside a transaction work again once a read-only file is writable again', async () => {
+    expect((await send('plain')).ok).toBe(true)
+    expect((await send('tx')).ok).toBe(true)
+    fs.chmodSync(dbFile(), 0o444)
+    try {
+      // The save takes the connection opened before (it may still write); the next one is opened read-only.
+      await send('tx')
+      const during = [await send('plain'), await send('plain')]
+      expect(during.map((a) => a.ok)).toEqual([false, false])
+      expect(during[0].error).toMatch(/readonly/)
+    } finally {
+      fs.chmodSync(dbFile(), 0o644)
+    }
+    // No save in between: only writes outside a transaction. They work again within a few tries.
+    const after: Answer[] = []
+    for (let i = 0; i < 5; i++) {
+      after.push(await send('plain'))
+      if (after.at(-1)!.ok) break
+      await sleep(600)
+    }
+    expect(after.at(-1)!.ok, JSON.stringify(after)).toBe(true)
+    expect(after.length).toBeLessThanOrEqual(3)
+  }, 120_000)
+
+  it('on a full disk, a save fails instead of answering as saved, read events wait, and all writes work again once there is room', async () => {
+    const before = (await send('count')).count!
+    fileSizeLimit('4096')
+    let saved: Answer
+    let events: Answer
+    try {
+      saved = await send('tx')
+      events = await send('events')
+    } finally {
+      fileSizeLimit('unlimited')
+    }
+    expect(saved.ok, 'a save whose COMMIT failed must fail').toBe(false)
+    expect(saved.error).toMatch(/disk I\/O error|disk is full/)
+    expect(events.ok).toBe(false)
+    expect((await send('count')).count).toBe(before)
+
+    expect((await send('tx')).ok).toBe(true)
+    expect((await send('plain')).ok).toBe(true)
+    expect((await send('events')).ok).toBe(true)
+    expect((await send('count')).count).toBe(before + 2)
+    const { logged } = await send('log')
+    // The writer thread's failed batch was the database's refusal: the thread stays in use.
+    expect(logged!.filter((l) => l.includes('writing in the main thread from now on'))).toEqual([])
+  }, 120_000)
+})
