@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 
-import type { Payload, Where } from 'payload'
+import { createLocalReq, initTransaction, isolateObjectProperty, killTransaction, type Payload, type Where } from 'payload'
 import { beforeAll, describe, expect, it } from 'vitest'
 
 import { mongoServerInfo } from '../../src/store/mongo'
@@ -36,6 +36,22 @@ describe('transactions', () => {
     const found = await payload.find({ collection: 'communities', where: { id: { equals: doc.id } }, overrideAccess: true })
     // Without transactions each write stands alone: the create is there.
     expect(found.totalDocs).toBe(expected ? 0 : 1)
+  })
+
+  it('a write made outside its own open transaction does not wait for the write turn that transaction holds', async () => {
+    // Payload's own way of writing outside a request's transaction (forgot-password reserves its interval so).
+    // On SQLite that used to wait out the 15 s busy timeout for the turn its own transaction held, and fail;
+    // MongoDB has no write turn, and the write must simply stand on its own there.
+    const req = await createLocalReq({}, payload)
+    await initTransaction(req)
+    const outside = isolateObjectProperty(req, 'transactionID')
+    outside.transactionID = undefined
+    const started = Date.now()
+    await payload.db.create({ collection: 'claims', data: { scope: 'test:outside', slot: 1, owner: 'test' }, req: outside })
+    expect(Date.now() - started).toBeLessThan(5_000)
+    await killTransaction(req)
+    // The turn is free again for any other writer.
+    await payload.db.create({ collection: 'claims', data: { scope: 'test:outside', slot: 2, owner: 'test' }, req: { transactionID: undefined } as never })
   })
 })
 
