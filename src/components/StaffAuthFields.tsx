@@ -51,7 +51,8 @@ export function SetPasswordMailField({ path }: { path: string }) {
   const dispatch = useFormFields(([, d]) => d)
   const toggle = (on: boolean) => {
     setValue(on)
-    const filler = on ? `${crypto.randomUUID()}A1` : ''
+    // getRandomValues, not randomUUID: the latter is missing on a plain-http intranet address.
+    const filler = on ? `${Array.from(crypto.getRandomValues(new Uint8Array(18)), (b) => b.toString(16).padStart(2, '0')).join('')}A1` : ''
     for (const field of ['password', 'confirm-password']) dispatch({ type: 'UPDATE', path: field, value: filler, valid: on, errorMessage: undefined })
   }
   return (

@@ -178,5 +178,10 @@ describe('staff mail: the reset link works end to end, in Chinese', () => {
     const signedIn = await rest('POST', 'users/login', { body: { email, password: 'my-own-password-7' }, from: '198.51.100.202' })
     expect(signedIn.status).toBe(200)
     expect(signedIn.body.user.role).toBe('grid-leader')
+
+    // Over REST no password need be sent at all.
+    const bare = await rest('POST', 'users', { token: adminToken, body: { email: 'no-password@test.local', name: '钱七', role: 'editor', sendSetPasswordMail: true } })
+    expect(bare.status).toBe(201)
+    expect((await waitForMailTo('no-password@test.local')).parsed?.subject).toBe('请设置您的街道资讯后台登录密码')
   })
 })
