@@ -29,6 +29,7 @@ import { SiteSettings } from './globals/SiteSettings'
 import { withApiQueryRules } from './hooks/apiQuery'
 import { jobsConfig } from './jobs/config'
 import { env, payloadSecret, publicUrl, sqliteUrl } from './server/env'
+import { staffMailAdapter } from './server/staffMail'
 import { Claims } from './store/claims'
 import { mongoAdapter } from './store/mongo'
 import { sqliteAdapterInTurn } from './store/sqlite'
@@ -114,6 +115,8 @@ export default withInternalAccess(buildConfig({
   // refuses a larger request before Payload reads it, with the documented message.
   upload: { limits: { fileSize: env.uploadLimit, fieldSize: env.apiBodyLimit }, requestSizeLimit: Math.max(env.uploadLimit, env.apiBodyLimit) },
   graphQL: { disablePlaygroundInProduction: true },
+  // Payload's own mail (password reset, set-password links) over SMTP_URL / MAIL_FROM, sent after the answer.
+  email: staffMailAdapter(),
   // node-cron in src/jobs is the one runner; it claims each job under a lease.
   jobs: jobsConfig(),
   // No generated types: ids are numbers on SQLite and strings on MongoDB, so

@@ -1,12 +1,19 @@
-import type { CollectionConfig, PayloadRequest } from 'payload'
+import type { CollectionConfig, Condition, PayloadRequest } from 'payload'
 import { ValidationError } from 'payload'
 
 import { adminFieldOnly, adminsOnly, idOf, isAdmin, ROLES, selfOrAdmin } from '../access'
 import { audit } from '../hooks/audit'
 import { relationsExist } from '../hooks/relations'
+import { forgotPasswordMail, staffAfterChange, staffBeforeOperation, staffPasswordRules } from '../hooks/staffAuth'
 import { label, langOf, type MessageKey, t } from '../i18n/messages'
+import { clientAddressOf } from '../server/clientAddress'
+import { env, publicUrl } from '../server/env'
 
 type Binding = { role?: string; community?: unknown; grids?: unknown[] | null }
+
+/** The signed-in user's own account page (form data carries the email; not always the id). */
+const ownAccount: Condition = (data, _sibling, { operation, user }) =>
+  operation === 'update' && typeof data?.email === 'string' && data.email === (user as { email?: string } | null)?.email
 
 /** "网格长 [A-01, A-02]", "社区工作人员 (甲社区)": what a role change actually granted, for the audit log. */
 async function describeBinding(req: PayloadRequest, user: Binding | undefined): Promise<string> {
@@ -31,11 +38,15 @@ export const Users: CollectionConfig = {
   slug: 'users',
   labels: { singular: label('col.users.singular'), plural: label('col.users.plural') },
   auth: {
-    // Locks the account for 10 minutes after 5 failed logins in a row.
-    maxLoginAttempts: 5,
-    lockTime: 10 * 60 * 1000,
-    tokenExpiration: 8 * 60 * 60,
-    cookies: { sameSite: 'Lax' },
+    // No lock an outsider could hold: failed logins are limited by address, and by account with a short
+    // backoff, in hooks/staffAuth.ts (with the audit entries), so Payload's own lock is off.
+    maxLoginAttempts: 0,
+    // Sessions end after this long without a request; the admin renews its token while it is used (STAFF_IDLE_MINUTES).
+    tokenExpiration: env.staffIdleMinutes * 60,
+    // One entry per signed-in browser: "log out everywhere", and a password change ends the others.
+    useSessions: true,
+    cookies: { sameSite: 'Lax', secure: publicUrl().startsWith('https://') },
+    forgotPassword: forgotPasswordMail,
   },
   admin: {
     useAsTitle: 'name',
@@ -48,7 +59,6 @@ export const Users: CollectionConfig = {
     create: adminsOnly,
     update: selfOrAdmin,
     delete: adminsOnly,
-    unlock: adminsOnly,
   },
   fields: [
     { name: 'name', type: 'text', label: label('field.name'), required: true, maxLength: 60 },
@@ -83,8 +93,45 @@ export const Users: CollectionConfig = {
       admin: { condition: (data) => data?.role === 'grid-leader' },
     },
     { name: 'phone', type: 'text', label: label('field.phone'), maxLength: 30 },
+    {
+      // Only checked when one changes one's own password (staffPasswordRules); never stored.
+      name: 'currentPassword',
+      type: 'text',
+      virtual: true,
+      label: label('field.currentPassword'),
+      admin: {
+        condition: ownAccount,
+        components: { Field: '/components/StaffAuthFields#CurrentPasswordField' },
+        disableListColumn: true,
+        disableListFilter: true,
+      },
+    },
+    {
+      // A new account gets a random password and a mail with a set-password link (staffBeforeOperation).
+      name: 'sendSetPasswordMail',
+      type: 'checkbox',
+      virtual: true,
+      label: label('field.sendSetPasswordMail'),
+      access: { create: adminFieldOnly, update: () => false },
+      admin: {
+        condition: (_data, _sibling, { operation }) => operation === 'create',
+        components: { Field: '/components/StaffAuthFields#SetPasswordMailField' },
+        disableListColumn: true,
+        disableListFilter: true,
+      },
+    },
+    {
+      name: 'logoutEverywhere',
+      type: 'ui',
+      admin: {
+        condition: ownAccount,
+        components: { Field: '/components/StaffAuthFields#LogoutEverywhereField' },
+      },
+    },
   ],
   hooks: {
+    beforeOperation: [staffBeforeOperation],
+    beforeValidate: [staffPasswordRules],
     beforeChange: [
       relationsExist,
       async ({ data, operation, req }) => {
@@ -136,11 +183,13 @@ export const Users: CollectionConfig = {
         }
         return doc
       },
+      staffAfterChange,
     ],
     afterLogin: [
       async ({ req, user }) => {
         req.user ??= user
-        await audit(req, 'login', { collection: 'users', id: user.id, title: user.name })
+        const address = clientAddressOf(req)
+        await audit(req, 'login', { collection: 'users', id: user.id, title: user.name }, address ? t('audit.detail.from', 'zh', { address }) : undefined)
       },
     ],
   },

@@ -18,6 +18,9 @@ export const AUDIT_ACTIONS = [
   'role-change',
   'export',
   'login',
+  'login-failed',
+  'login-blocked',
+  'password-change',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

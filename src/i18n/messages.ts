@@ -50,6 +50,23 @@ export const messages = {
   'field.grids': { zh: '网格', en: 'Grids' },
   'field.role': { zh: '角色', en: 'Role' },
   'field.phone': { zh: '联系电话', en: 'Phone' },
+  'field.currentPassword': { zh: '当前密码', en: 'Current password' },
+  'field.currentPassword.description': {
+    zh: '修改自己的密码时，请先输入当前密码。',
+    en: 'To change your own password, enter your current one first.',
+  },
+  'field.sendSetPasswordMail': { zh: '发送设置密码邮件', en: 'Send a set-password mail' },
+  'field.sendSetPasswordMail.description': {
+    zh: '勾选后由系统生成随机密码，并向上面的邮箱发送设置密码的链接（{hours} 小时内有效）；无需把密码告诉对方。',
+    en: 'A random password is generated and a link to set their own password (valid for {hours} hours) is mailed to the address above; no password needs to be passed on.',
+  },
+  'field.sessions': { zh: '登录设备', en: 'Signed-in devices' },
+  'field.sessions.logoutEverywhere': { zh: '退出所有设备', en: 'Log out everywhere' },
+  'field.sessions.description': {
+    zh: '结束本账号在所有浏览器和设备上的登录（包括当前这个）。手机或电脑丢失、或怀疑密码泄露时使用。',
+    en: 'Ends this account’s sessions in every browser and device, this one included. Use it when a phone or computer is lost or the password may be known to someone else.',
+  },
+  'field.sessions.failed': { zh: '操作失败，请稍后再试。', en: 'That did not work; try again later.' },
   'field.households': { zh: '户数', en: 'Households' },
   'field.buildings': { zh: '楼栋', en: 'Buildings' },
   'field.estate': { zh: '小区', en: 'Estate' },
@@ -193,6 +210,21 @@ export const messages = {
   'audit.export': { zh: '导出', en: 'Export' },
   'audit.login': { zh: '登录', en: 'Login' },
   'audit.login-failed': { zh: '登录失败', en: 'Failed login' },
+  'audit.login-blocked': { zh: '登录受限', en: 'Login blocked' },
+  'audit.password-change': { zh: '修改密码', en: 'Password change' },
+  'audit.unknownAccount': { zh: '（不存在的账号）', en: '(no such account)' },
+  'audit.detail.from': { zh: '来自 {address}', en: 'from {address}' },
+  'audit.detail.unknownAccount': { zh: '来自 {address}；所填账号不存在（标记 {mark}）', en: 'from {address}; no such account (mark {mark})' },
+  'audit.detail.blockedAddress': {
+    zh: '{address} 登录失败次数过多，该地址暂停登录，至 {until}',
+    en: 'Too many failed logins from {address}; logins from it are refused until {until}',
+  },
+  'audit.detail.blockedAccountAddress': {
+    zh: '该账号从 {address} 登录失败次数过多，此地址暂停登录该账号，至 {until}',
+    en: 'Too many failed logins to this account from {address}; refused from it until {until}',
+  },
+  'audit.detail.passwordBySelf': { zh: '本人修改', en: 'by the account’s owner' },
+  'audit.detail.passwordByAdmin': { zh: '管理员设置；该账号的所有登录已结束', en: 'set by an administrator; all of the account’s sessions ended' },
 
   // Validation errors
   'error.required': { zh: '此项必填。', en: 'This field is required.' },
@@ -272,6 +304,25 @@ export const messages = {
   'error.gridLeaderGrids': {
     zh: '网格长必须绑定至少一个网格。',
     en: 'A grid leader must be bound to at least one grid.',
+  },
+  'error.passwordTooShort': { zh: '密码至少需要 {min} 个字符。', en: 'The password needs at least {min} characters.' },
+  'error.passwordTooLong': { zh: '密码最多 {max} 个字符。', en: 'The password can have at most {max} characters.' },
+  'error.passwordLettersDigits': {
+    zh: '密码须同时包含英文字母和数字。',
+    en: 'The password must contain both letters and digits.',
+  },
+  'error.currentPasswordRequired': {
+    zh: '修改自己的密码时，请填写当前密码。',
+    en: 'Enter your current password to change it.',
+  },
+  'error.currentPasswordWrong': { zh: '当前密码不正确。', en: 'The current password is not correct.' },
+  'error.loginTooMany': {
+    zh: '登录失败次数过多，请 {minutes} 分钟后再试。忘记密码可以在登录页点“忘记密码”。',
+    en: 'Too many failed logins. Try again in {minutes} minutes, or use “Forgot password” on the login page.',
+  },
+  'error.forgotTooMany': {
+    zh: '找回密码的请求过多，请 {minutes} 分钟后再试。',
+    en: 'Too many password-reset requests. Try again in {minutes} minutes.',
   },
   'error.invalidUrl': { zh: '请输入以 http:// 或 https:// 开头的网址。', en: 'Enter a URL starting with http:// or https://.' },
   'error.householdsRange': { zh: '户数应在 1 到 100000 之间。', en: 'Households must be between 1 and 100000.' },
@@ -925,6 +976,34 @@ export const messages = {
   },
   'mail.already.button': { zh: '管理我的订阅', en: 'Manage my subscription' },
   'mail.already.notYou': { zh: '如果不是您本人操作,请忽略这封邮件,您的订阅不受影响。', en: 'If this was not you, ignore this mail; your subscription is unchanged.' },
+  'mail.staff.product': { zh: '街道资讯', en: 'Street News' },
+  'mail.staff.greeting': { zh: '{name}，您好：', en: 'Hello {name},' },
+  'mail.staff.reset.subject': { zh: '重置您的{product}后台登录密码', en: 'Reset your {product} admin password' },
+  'mail.staff.reset.intro': {
+    zh: '有人（希望是您本人）请求重置您在{product}管理后台（{street}）的登录密码。请点击下面的按钮设置新密码。',
+    en: 'Someone (we hope you) asked to reset your password for the {product} admin ({street}). Use the button below to set a new one.',
+  },
+  'mail.staff.reset.button': { zh: '设置新密码', en: 'Set a new password' },
+  'mail.staff.reset.validity': { zh: '链接 {minutes} 分钟内有效，只能使用一次。', en: 'The link works for {minutes} minutes, once.' },
+  'mail.staff.reset.notYou': {
+    zh: '如果不是您本人操作，请忽略这封邮件，您的密码不会改变。',
+    en: 'If this was not you, ignore this mail; your password stays as it is.',
+  },
+  'mail.staff.set.subject': { zh: '请设置您的{product}后台登录密码', en: 'Set your {product} admin password' },
+  'mail.staff.set.intro': {
+    zh: '管理员为您开通了{product}管理后台（{street}）的账号：登录邮箱 {email}，角色：{role}。请点击下面的按钮设置您自己的登录密码。',
+    en: 'An administrator opened a {product} admin account ({street}) for you: sign-in address {email}, role: {role}. Use the button below to set your own password.',
+  },
+  'mail.staff.set.button': { zh: '设置密码', en: 'Set my password' },
+  'mail.staff.set.validity': {
+    zh: '链接 {hours} 小时内有效，只能使用一次；过期后请在登录页点“忘记密码”重新获取。',
+    en: 'The link works for {hours} hours, once; after that use “Forgot password” on the sign-in page.',
+  },
+  'mail.staff.passwordRule': {
+    zh: '密码至少 {min} 个字符，须同时包含英文字母和数字。',
+    en: 'A password has at least {min} characters, with both letters and digits.',
+  },
+  'mail.staff.footer': { zh: '这是系统自动发送的邮件，请勿回复。', en: 'This mail was sent automatically; please do not reply.' },
   'privacy.title': { zh: '个人信息保护说明', en: 'Privacy notice' },
   'privacy.what.title': { zh: '我们保存什么', en: 'What we keep' },
   'privacy.what.body': {

@@ -7,6 +7,7 @@ import * as migration_20261127_010057_read_events from './20261127_010057_read_e
 import * as migration_20261127_011536_read_events_lean from './20261127_011536_read_events_lean';
 import * as migration_20261204_172103_do_not_mail_audit from './20261204_172103_do_not_mail_audit';
 import * as migration_20261204_173506_autoincrement_ids from './20261204_173506_autoincrement_ids';
+import * as migration_20261204_183823_users_login_policy from './20261204_183823_users_login_policy';
 
 export const migrations = [
   {
@@ -52,6 +53,11 @@ export const migrations = [
   {
     up: migration_20261204_173506_autoincrement_ids.up,
     down: migration_20261204_173506_autoincrement_ids.down,
-    name: '20261204_173506_autoincrement_ids'
+    name: '20261204_173506_autoincrement_ids',
+  },
+  {
+    up: migration_20261204_183823_users_login_policy.up,
+    down: migration_20261204_183823_users_login_policy.down,
+    name: '20261204_183823_users_login_policy'
   },
 ];

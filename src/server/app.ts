@@ -7,7 +7,9 @@ import { t } from '../i18n/messages'
 import { handleTracking } from '../readership/routes'
 import { createSiteRouter } from '../site/router'
 import { apiBodyLimit } from './bodyLimit'
+import { passClientAddress } from './clientAddress'
 import { healthHandler } from './health'
+import { staffResponseHeaders, strictTransportSecurity } from './securityHeaders'
 
 type Handler = (req: Request, res: Response) => unknown
 
@@ -35,6 +37,7 @@ export function createApp(payload: Payload, nextHandler?: Handler): Express {
     if (!handleTracking(payload, req, res)) handle(req, res, next)
   }
   if (process.env.TRUST_PROXY) app.set('trust proxy', process.env.TRUST_PROXY)
+  app.use(strictTransportSecurity)
 
   app.get('/healthz', healthHandler(payload))
   app.use(
@@ -48,7 +51,7 @@ export function createApp(payload: Payload, nextHandler?: Handler): Express {
   )
   app.use(createSiteRouter(payload))
   // REST and GraphQL bodies are capped before Next reads them (bodyLimit.ts).
-  if (nextHandler) app.use(apiBodyLimit(payload), chineseByDefault, (req, res) => nextHandler(req, res))
+  if (nextHandler) app.use(staffResponseHeaders, apiBodyLimit(payload), chineseByDefault, passClientAddress, (req, res) => nextHandler(req, res))
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     // Express and body parsers mark client errors (bad encoding, body too large) with a 4xx status.

@@ -55,6 +55,20 @@ export const env = {
     if (!Number.isInteger(ms) || ms < 10 || ms > 600_000) throw new Error(`READ_FLUSH_MS must be a whole number of milliseconds from 10 to 600000, not "${raw}"`)
     return ms
   },
+  /** A staff session ends after this many minutes without a request (docs/deployment.md). */
+  get staffIdleMinutes() {
+    const raw = process.env.STAFF_IDLE_MINUTES || '30'
+    const m = Number(raw)
+    if (!Number.isInteger(m) || m < 1 || m > 1440) throw new Error(`STAFF_IDLE_MINUTES must be a whole number of minutes from 1 to 1440, not "${raw}"`)
+    return m
+  },
+  /** Strict-Transport-Security max-age (seconds) sent when PUBLIC_URL is https; 0 sends none. */
+  get hstsMaxAge() {
+    const raw = process.env.HSTS_MAX_AGE || '31536000'
+    const s = Number(raw)
+    if (!Number.isInteger(s) || s < 0 || s > 63_072_000) throw new Error(`HSTS_MAX_AGE must be a whole number of seconds from 0 to 63072000, not "${raw}"`)
+    return s
+  },
   /** Raw read events are deleted after this many days; the daily rollups stay (docs/privacy.md). */
   get readRetentionDays() {
     const raw = process.env.READ_RETENTION_DAYS || '90'

@@ -10,6 +10,7 @@ import { createApp } from './app'
 import { ensureBuild } from './build'
 import { env } from './env'
 import { initPayload, isFreshDatabase } from './payload'
+import { closeStaffMail } from './staffMail'
 
 export async function main() {
   const dev = process.env.NODE_ENV !== 'production'
@@ -53,6 +54,8 @@ export async function main() {
     server?.closeAllConnections?.()
     // Read events answered but still in memory are written before the database closes.
     await stopReadBuffer(payload).catch((err) => log.error({ err }, 'flushing read events failed'))
+    // Password-reset mails answered but not yet handed to SMTP (at most the SMTP timeouts).
+    await closeStaffMail()
     await payload.destroy?.()
     process.exit(0)
   }

@@ -1,4 +1,4 @@
-import { ValidationError, type CollectionConfig, type Payload, type PayloadRequest } from 'payload'
+import { isolateObjectProperty, ValidationError, type CollectionConfig, type Payload, type PayloadRequest } from 'payload'
 
 import { nobody } from '../access'
 import { label } from '../i18n/messages'
@@ -47,6 +47,21 @@ export type ClaimRow = {
 /** Request context for the store calls: a claim is its own write, never part of a caller's transaction. */
 const noTransaction = { transactionID: undefined } as unknown as PayloadRequest
 
+/**
+ * The `req` for a store write made on behalf of a request that may have a
+ * transaction open: a view of it without its transaction, as Payload makes
+ * for its own writes outside a transaction. The write is then its own on
+ * MongoDB (seen by other processes at once), and on SQLite it joins the
+ * open transaction instead of waiting for the write turn that transaction
+ * holds (store/sqlite.ts). Without a request: no transaction at all.
+ */
+export function outsideTransaction(req?: PayloadRequest): PayloadRequest {
+  if (!req) return noTransaction
+  const view = isolateObjectProperty(req, 'transactionID')
+  view.transactionID = undefined
+  return view
+}
+
 export function isUniqueViolation(err: unknown): boolean {
   if (err instanceof ValidationError) return true
   const e = err as { code?: unknown; message?: unknown; cause?: unknown } | null
@@ -70,6 +85,8 @@ async function uniqueIndexReady(payload: Payload) {
 export async function claimSlot(
   payload: Payload,
   row: { scope: string; slot: number; owner: string; until?: Date | null },
+  /** The request this claim is made for, when it may have a transaction open (see outsideTransaction). */
+  forReq?: PayloadRequest,
 ): Promise<ClaimRow | null> {
   await uniqueIndexReady(payload)
   try {
@@ -81,7 +98,7 @@ export async function claimSlot(
         owner: row.owner,
         until: row.until ? row.until.toISOString() : null,
       },
-      req: noTransaction,
+      req: outsideTransaction(forReq),
     })) as unknown as ClaimRow
   } catch (err) {
     if (isUniqueViolation(err)) return null
@@ -120,8 +137,8 @@ export async function updateClaim(payload: Payload, id: string | number, data: P
 }
 
 /** Delete one claim row (a claim taken and withdrawn before anyone could rely on it). */
-export async function deleteClaim(payload: Payload, id: string | number) {
-  await payload.db.deleteOne({ collection: CLAIMS_SLUG, where: { id: { equals: id } }, returning: false, req: noTransaction })
+export async function deleteClaim(payload: Payload, id: string | number, forReq?: PayloadRequest) {
+  await payload.db.deleteOne({ collection: CLAIMS_SLUG, where: { id: { equals: id } }, returning: false, req: outsideTransaction(forReq) })
 }
 
 /** Delete the claims of a scope below a slot (history nobody needs), or all of them. */

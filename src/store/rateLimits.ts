@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto'
 import type { Payload, PayloadRequest } from 'payload'
 
 import { keyedHash } from '../tokens'
-import { CLAIMS_SLUG, claimSlot, type ClaimRow } from './claims'
+import { CLAIMS_SLUG, claimSlot, type ClaimRow, deleteClaim } from './claims'
 import { processOwner } from './leases'
 
 /**
@@ -24,6 +24,8 @@ import { processOwner } from './leases'
  */
 export type RateRule = { limit: number; windowMs: number }
 export type RateVerdict = { ok: true } | { ok: false; retryAfterSeconds: number }
+/** A place taken in a window, to give back when the request turns out not to count (a login that succeeded). */
+export type RatePlace = { id: string | number }
 
 const noTransaction = { transactionID: undefined } as unknown as PayloadRequest
 /** Below this many places the taken ones are read and a free one chosen; above, places are drawn at random. */
@@ -34,7 +36,32 @@ let lastPrune = 0
 
 export const rateScope = (name: string, subject: string, window: number) => `rate:${name}:${keyedHash('rate', subject)}:${window}`
 
-export async function hitRateLimit(payload: Payload, name: string, subject: string, rule: RateRule, now = Date.now()): Promise<RateVerdict> {
+/**
+ * `req`: the request this is counted for, when it may have a transaction open
+ * (a Payload operation's hook): the place is still taken outside it, as a
+ * write of its own (store/claims.ts outsideTransaction).
+ */
+export async function hitRateLimit(
+  payload: Payload,
+  name: string,
+  subject: string,
+  rule: RateRule,
+  now = Date.now(),
+  req?: PayloadRequest,
+): Promise<RateVerdict> {
+  const taken = await takeRatePlace(payload, name, subject, rule, now, req)
+  return taken.ok ? { ok: true } : taken
+}
+
+/** As hitRateLimit, and says which place was taken so that it can be given back (releaseRatePlace). */
+export async function takeRatePlace(
+  payload: Payload,
+  name: string,
+  subject: string,
+  rule: RateRule,
+  now = Date.now(),
+  req?: PayloadRequest,
+): Promise<{ ok: true; place: RatePlace } | { ok: false; retryAfterSeconds: number }> {
   const window = Math.floor(now / rule.windowMs)
   const windowEnd = (window + 1) * rule.windowMs
   const scope = rateScope(name, subject, window)
@@ -55,10 +82,34 @@ export async function hitRateLimit(payload: Payload, name: string, subject: stri
       slot = 1 + randomInt(rule.limit)
     }
     // Another request took the place between the read and the claim: read again and pick another.
-    if (await claimSlot(payload, { scope, slot, owner: processOwner, until: new Date(windowEnd) })) return { ok: true }
+    const row = await claimSlot(payload, { scope, slot, owner: processOwner, until: new Date(windowEnd) }, req)
+    if (row) return { ok: true, place: { id: row.id as string | number } }
   }
   // Still losing every race after many tries: the window is as good as full.
   return full
+}
+
+/** Give back a place taken by takeRatePlace: the request does not count after all. */
+export async function releaseRatePlace(payload: Payload, place: RatePlace, req?: PayloadRequest): Promise<void> {
+  await deleteClaim(payload, place.id, req)
+}
+
+/**
+ * True for exactly one caller per window of a rule and subject (across
+ * processes): to report a limit once when it starts refusing, not once per
+ * refused request.
+ */
+export async function firstInWindow(payload: Payload, name: string, subject: string, rule: RateRule, now = Date.now(), req?: PayloadRequest): Promise<boolean> {
+  const window = Math.floor(now / rule.windowMs)
+  const row = await claimSlot(payload, { scope: rateScope(`${name}.once`, subject, window), slot: 1, owner: processOwner, until: new Date((window + 1) * rule.windowMs) }, req)
+  return row !== null
+}
+
+/** How many places of the current window are taken (a read; takes none). */
+export async function ratePlacesTaken(payload: Payload, name: string, subject: string, rule: RateRule, now = Date.now()): Promise<number> {
+  const scope = rateScope(name, subject, Math.floor(now / rule.windowMs))
+  const { totalDocs } = await payload.db.count({ collection: CLAIMS_SLUG, where: { scope: { equals: scope } }, req: noTransaction })
+  return totalDocs
 }
 
 async function takenPlaces(payload: Payload, scope: string): Promise<ClaimRow[]> {

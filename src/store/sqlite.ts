@@ -29,6 +29,20 @@ import type { DatabaseAdapterObj, Payload } from 'payload'
  *   transaction takes the current one, so one opened during the episode kept
  *   failing every write made outside a transaction (claims, leases, receipts)
  *   until some transaction happened to take it.
+ *
+ * One kind of write must not wait: a write an operation makes "outside its
+ * own transaction" while that transaction is open. Payload does this through
+ * a view of the request whose transactionID reads as undefined
+ * (`isolateObjectProperty(req, 'transactionID')`; forgot-password reserves
+ * its request interval so), and our store functions do the same for writes
+ * that must be seen at once by other processes on MongoDB (rate-limit
+ * places). The turn it would wait for is held by its own transaction, which
+ * cannot end before the write returns: it waited the whole busy timeout and
+ * failed, and every other write queued behind it. On SQLite the open
+ * transaction holds the database's write lock, so no other connection can
+ * write either; the write joins that transaction instead. Writes take turns
+ * anyway, so nobody could have seen it in between; it is undone with the
+ * transaction, as Payload undoes such a reservation when the operation fails.
  */
 type SqliteArgs = Parameters<typeof sqliteAdapter>[0]
 type Release = () => void
@@ -93,6 +107,19 @@ type Adapter = Record<string, unknown> & {
   payload: Payload
 }
 type Fn = (this: unknown, ...args: unknown[]) => Promise<unknown>
+type WriteReq = { transactionID?: unknown }
+
+/**
+ * The transaction of the request a write's `req` is a view of, when the view
+ * hides it. Payload's view is a Proxy over the request with no
+ * getOwnPropertyDescriptor trap: `view.transactionID` reads the view's own
+ * (undefined) value, the property descriptor the request's.
+ */
+function hiddenTransactionOf(req: WriteReq | undefined): string | undefined {
+  if (!req || typeof req !== 'object' || req.transactionID) return undefined
+  const value: unknown = Object.getOwnPropertyDescriptor(req, 'transactionID')?.value
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined
+}
 
 const WATCHED = Symbol('transactions watched')
 
@@ -152,6 +179,8 @@ export function sqliteAdapterInTurn(args: SqliteArgs & { busyTimeout: number }):
       }
 
       adapter.recoverWrites = recover
+      /** Transactions being committed or rolled back: nothing joins them any more. */
+      const ending = new Set<string>()
 
       const begin = adapter.beginTransaction as Fn
       adapter.beginTransaction = async function (this: unknown, ...rest: unknown[]) {
@@ -185,6 +214,7 @@ export function sqliteAdapterInTurn(args: SqliteArgs & { busyTimeout: number }):
             const commit = driverTx.commit.bind(driverTx)
             driverTx.commit = () => commit().catch((err: unknown) => Promise.reject((commitError = err)))
           }
+          ending.add(key)
           try {
             await end.call(this, key)
             if (name === 'commitTransaction' && outcome) {
@@ -197,14 +227,22 @@ export function sqliteAdapterInTurn(args: SqliteArgs & { busyTimeout: number }):
           } finally {
             held.get(key)?.()
             held.delete(key)
+            ending.delete(key)
           }
         }
       }
       for (const name of WRITES) {
         const write = adapter[name] as Fn
-        adapter[name] = async function (this: unknown, writeArgs: { req?: { transactionID?: unknown } } | undefined) {
+        adapter[name] = async function (this: unknown, writeArgs: { req?: WriteReq } | undefined) {
           // Inside a transaction the turn is already held by it.
           if (writeArgs?.req?.transactionID || inWrite.getStore()) return write.call(this, writeArgs)
+          // Outside its own open transaction: join it (see above) rather than wait for the turn it holds.
+          const own = hiddenTransactionOf(writeArgs?.req)
+          if (own !== undefined && held.has(own) && !ending.has(own)) {
+            const req = Object.create(writeArgs!.req as object) as WriteReq
+            Object.defineProperty(req, 'transactionID', { value: own, enumerable: true })
+            return write.call(this, { ...writeArgs, req })
+          }
           const release = await turn.acquire()
           try {
             return await inWrite.run(true, () => write.call(this, writeArgs))

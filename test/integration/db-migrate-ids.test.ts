@@ -115,7 +115,8 @@ describe.skipIf(onMongoLeg())('SQLite ids migration (SQLite only)', () => {
   })
 
   it('keeps every row, column, index and foreign key, and makes the declared ids AUTOINCREMENT', async () => {
-    await payload.db.migrate({ migrations: migrations as never })
+    // Up to this migration: later ones change the schema on purpose.
+    await payload.db.migrate({ migrations: migrations.slice(0, MIGRATION + 1) as never })
     const after = await snapshot()
     expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort())
     // payload_migrations gains the record of this migration, nothing else changes.

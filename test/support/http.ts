@@ -2,6 +2,7 @@ import { GRAPHQL_POST, REST_DELETE, REST_GET, REST_PATCH, REST_POST } from '@pay
 import type { Payload } from 'payload'
 
 import config from '../../src/payload.config'
+import { CLIENT_ADDRESS_HEADER } from '../../src/server/clientAddress'
 
 /**
  * Payload's REST and GraphQL API without a server: Payload's own Next route
@@ -18,7 +19,7 @@ const graphql = GRAPHQL_POST(config)
 
 const BASE = 'http://127.0.0.1:3000'
 
-export type ApiResult = { status: number; body: any }
+export type ApiResult = { status: number; body: any; headers: Headers }
 
 type Options = {
   token?: string | null
@@ -26,13 +27,16 @@ type Options = {
   /** Sent as Accept-Language; Payload falls back to zh when absent. */
   lang?: string
   form?: FormData
+  /** The client address Express would pass on (src/server/clientAddress.ts): one per simulated client. */
+  from?: string
 }
 
-function headers({ token, body, lang }: Options): Headers {
+function headers({ token, body, lang, from }: Options): Headers {
   const h = new Headers()
   if (token) h.set('Authorization', `JWT ${token}`)
   if (body !== undefined) h.set('Content-Type', 'application/json')
   if (lang) h.set('Accept-Language', lang)
+  if (from) h.set(CLIENT_ADDRESS_HEADER, from)
   return h
 }
 
@@ -53,7 +57,7 @@ export async function rest(method: keyof typeof handlers, path: string, opts: Op
   } catch {
     // not JSON: keep the text
   }
-  return { status: res.status, body }
+  return { status: res.status, body, headers: res.headers }
 }
 
 /** One GraphQL call; GraphQL answers 200 with `errors[].extensions.statusCode` for refusals. */
@@ -64,7 +68,7 @@ export async function gql(query: string, variables: Record<string, unknown> = {}
     body: JSON.stringify({ query, variables }),
   })
   const res = await graphql(request)
-  return { status: res.status, body: await res.json() }
+  return { status: res.status, body: await res.json(), headers: res.headers }
 }
 
 /** The status codes of a GraphQL answer's errors (empty when it succeeded). */

@@ -34,6 +34,10 @@ export type SmtpTestServer = {
   failNext(times: number, code: number, stage?: SmtpStage, text?: string): void
   /** Drop the TCP connection (no reply) on the next `times` commands of that stage. */
   dropNext(times: number, stage?: SmtpStage): void
+  /** Hold every message at the end of DATA (no reply) until the returned function is called: a slow server. */
+  hold(): () => void
+  /** Messages whose DATA is held right now. */
+  held(): number
   /** Forget messages, rules and counts. */
   reset(): void
   /** Resolves when at least `count` messages were accepted; rejects after timeoutMs. */
@@ -62,6 +66,8 @@ export async function startSmtpServer(
   let accepted = 0
   let connections = 0
   let waiters: { count: number; resolve: () => void }[] = []
+  let holding: Promise<void> | null = null
+  let heldNow = 0
 
   const replyError = (code: number, text?: string) =>
     Object.assign(new Error(text || `Test server refuses with ${code}`), { responseCode: code })
@@ -104,6 +110,11 @@ export async function startSmtpServer(
       const sampled = !!sample && received++ % Math.max(1, sample.every) === 0
       stream.on('data', (c: Buffer) => (keep || sampled) && chunks.push(c))
       stream.on('end', async () => {
+        if (holding) {
+          heldNow++
+          await holding
+          heldNow--
+        }
         if (applyRule('data', session, callback)) return
         const mail: ReceivedMail = {
           envelope: {
@@ -150,6 +161,15 @@ export async function startSmtpServer(
     dropNext(times, stage = 'data') {
       rules.push({ times, stage, drop: true })
     },
+    hold() {
+      let release!: () => void
+      holding = new Promise<void>((resolve) => (release = resolve))
+      return () => {
+        holding = null
+        release()
+      }
+    },
+    held: () => heldNow,
     reset() {
       messages.length = 0
       recipientFailures.clear()

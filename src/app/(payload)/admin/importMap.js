@@ -25,6 +25,9 @@ import { ItalicFeatureClient as ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0
 import { default as default_8a03dc154b9d0962c4f90fa68c1f107c } from '../../../components/DeliveriesPanel'
 import { PublishButton as PublishButton_111386cb5ab07909d9e2398475065d54 } from '../../../components/PublishButton'
 import { SubscribersSearch as SubscribersSearch_230e5588b530accc2cc8cf6f5f090df1 } from '../../../components/SubscribersSearch'
+import { CurrentPasswordField as CurrentPasswordField_673c08382850f386d74f847b8884118a } from '../../../components/StaffAuthFields'
+import { SetPasswordMailField as SetPasswordMailField_673c08382850f386d74f847b8884118a } from '../../../components/StaffAuthFields'
+import { LogoutEverywhereField as LogoutEverywhereField_673c08382850f386d74f847b8884118a } from '../../../components/StaffAuthFields'
 import { AuditLogView as AuditLogView_23be7e1992a65347478e5fae617361c2 } from '../../../components/AuditLogView'
 import { default as default_da64f6236eb2a1d53b7ea09c6ce2365c } from '../../../components/AdminToolsLinks'
 import { ReadershipView as ReadershipView_3901eb7ce4cca73b2ee4f6028a6e8a10 } from '../../../components/ReadershipView'
@@ -60,6 +63,9 @@ export const importMap = {
   "/components/DeliveriesPanel#default": default_8a03dc154b9d0962c4f90fa68c1f107c,
   "/components/PublishButton#PublishButton": PublishButton_111386cb5ab07909d9e2398475065d54,
   "/components/SubscribersSearch#SubscribersSearch": SubscribersSearch_230e5588b530accc2cc8cf6f5f090df1,
+  "/components/StaffAuthFields#CurrentPasswordField": CurrentPasswordField_673c08382850f386d74f847b8884118a,
+  "/components/StaffAuthFields#SetPasswordMailField": SetPasswordMailField_673c08382850f386d74f847b8884118a,
+  "/components/StaffAuthFields#LogoutEverywhereField": LogoutEverywhereField_673c08382850f386d74f847b8884118a,
   "/components/AuditLogView#AuditLogView": AuditLogView_23be7e1992a65347478e5fae617361c2,
   "/components/AdminToolsLinks#default": default_da64f6236eb2a1d53b7ea09c6ce2365c,
   "/components/ReadershipView#ReadershipView": ReadershipView_3901eb7ce4cca73b2ee4f6028a6e8a10,
