@@ -316,7 +316,7 @@ export function failureWords(f: Pick<SendFailure, 'kind' | 'code'>): string {
 
 function remember(errors: DeliveryError[], f: SendFailure) {
   const key = f.kind === 'recipient-gone' ? 'delivery.error.gone' : f.kind === 'quota' ? 'delivery.error.quota' : f.kind === 'config' ? 'delivery.error.config' : 'delivery.error.retryable'
-  errors.push({ at: nowIso(), kind: f.kind, code: String(f.code), message: `${t(key)}(${f.code})` })
+  errors.push({ at: nowIso(), kind: f.kind, code: String(f.code), message: t('format.withCode', 'zh', { text: t(key), code: String(f.code) }) })
   if (errors.length > MAX_ERRORS_KEPT) errors.splice(0, errors.length - MAX_ERRORS_KEPT)
 }
 

@@ -369,7 +369,8 @@ async function failStage(payload: Payload, d: DeliveryDoc, st: WechatState, err:
   const log = payload.logger.child({ component: 'wechat', delivery: d.id })
   const detail = explain(err)
   const code = String(err.code)
-  const errors = remember(d, err.kind, code, `${detail}(${code})`)
+  const withCode = t('format.withCode', 'zh', { text: detail, code })
+  const errors = remember(d, err.kind, code, withCode)
   log.warn({ kind: err.kind, code, message: err.message, stage: st.stage }, 'WeChat call failed')
   if (err.code === 53503) {
     // The platform refused this draft: a resume makes a new one from the content as edited meanwhile.
@@ -380,7 +381,7 @@ async function failStage(payload: Payload, d: DeliveryDoc, st: WechatState, err:
     st.retries = retries
     const { maxRetries } = wechatSettings()
     if (retries >= maxRetries) {
-      await save(payload, d.id, { status: 'paused', reason: t('wechat.reason.errorBudget', 'zh', { count: retries, detail: `${detail}(${code})` }), wechat: st, lastErrors: errors })
+      await save(payload, d.id, { status: 'paused', reason: t('wechat.reason.errorBudget', 'zh', { count: retries, detail: withCode }), wechat: st, lastErrors: errors })
       return false
     }
     const s = deliverySettings()
@@ -737,7 +738,7 @@ export async function retractWechat(payload: Payload, id: string | number, { fin
       } catch (err) {
         if (!(err instanceof ChannelError)) throw err
         const detail = explain(err)
-        st.deleteError = `${detail}(${err.code})`
+        st.deleteError = t('format.withCode', 'zh', { text: detail, code: String(err.code) })
         await save(payload, d.id, { wechat: st, reason: t('wechat.retract.failed', 'zh', { detail }), lastErrors: remember(d, err.kind, String(err.code), detail) })
         payload.logger.warn({ component: 'wechat', delivery: d.id, code: err.code, message: err.message }, 'deleting the WeChat article failed')
         return (err.kind === 'retryable' || err.kind === 'quota') && !final ? ('later' as const) : ('failed' as const)

@@ -105,7 +105,7 @@ export const reviewAndPublishGate: CollectionBeforeChangeHook = async ({ data, o
     const settings = await settingsFor(req)
     const hits = findSensitiveWords(merged, parseWordList(settings.sensitiveWords), collection.fields as never)
     if (hits.length) {
-      const found = hits.map((h) => `“${h.word}”(${h.context})`).join(';')
+      const found = hits.map((h) => t('format.withCode', lang, { text: `“${h.word}”`, code: h.context })).join(t('format.listSeparator', lang))
       throw refuse(hits[0].path || 'title', t('error.sensitiveWords', lang, { found }), labelKeyOfPath(hits[0].path))
     }
     const needsApproval = isGridScoped(user) && !settings.allowGridLeaderDirectPublish

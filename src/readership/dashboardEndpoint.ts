@@ -61,7 +61,7 @@ const contentLabel = (type: string, lang: Lang) => t(`col.${type}.singular` as M
 /** The CSV of a dashboard: one content's table per grid, or (without a content) one line per content. */
 export function dashboardCsv(data: DashboardData, lang: Lang = 'zh'): { text: string; rows: number } {
   const h = (key: MessageKey) => t(key, lang)
-  const channelHeads = READ_CHANNELS_SHOWN.map((c) => `${h('readership.col.byChannel')}:${h(`readership.channel.${c}` as MessageKey)}`)
+  const channelHeads = READ_CHANNELS_SHOWN.map((c) => t('format.labelled', lang, { label: h('readership.col.byChannel'), value: h(`readership.channel.${c}` as MessageKey) }))
   const figures = (r: DashboardRow) => [
     r.subscribers.display,
     r.submitted.display,

@@ -201,7 +201,7 @@ export async function planImport(payload: Payload, bytes: Buffer, encoding: Enco
     if (record.length !== header.length) problems.push({ line, field: t('import.row'), reason: msg('import.error.columnCount', { got: record.length, want: header.length }) })
 
     const address = checkAddress(cell('email'))
-    if (!address.ok) bad('email', 'import.error.email', { reason: address.message.replace(/^[^:]+:/, '') })
+    if (!address.ok) bad('email', 'import.error.email', { reason: address.message.replace(/^[^:：]+[:：]/, '') })
     else if (seen.has(address.email)) bad('email', 'import.error.duplicateRow', { line: seen.get(address.email)! })
 
     const code = cell('grid')

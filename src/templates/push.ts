@@ -21,7 +21,10 @@ export function pushForContent(input: {
 }): PushContent {
   const { collection, doc, settings } = input
   let body = doc.summary ?? ''
-  if (collection === 'issues') body = `${settings.periodicalName} ${issueNumberLabel((doc as IssueDoc).number)}${body ? `:${body}` : ''}`
+  if (collection === 'issues') {
+    const issue = `${settings.periodicalName} ${issueNumberLabel((doc as IssueDoc).number)}`
+    body = body ? t('format.labelled', 'zh', { label: issue, value: body }) : issue
+  }
   if (collection === 'events') {
     const e = doc as unknown as EventDoc
     body = `${formatDateTime(e.startsAt)} ${e.location}${body ? `\n${body}` : ''}`

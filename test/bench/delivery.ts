@@ -170,9 +170,9 @@ try {
   const issue = await payload.create({
     collection: 'issues',
     data: {
-      title: '第十二期:社区食堂开张',
-      summary: '本期摘要:社区食堂开张,老年助餐点同步启用。',
-      articles: [{ title: '社区食堂开张', body: doc(...Array.from({ length: 20 }, () => p('社区食堂今天开张,欢迎老人就餐。每天中午十一点至下午一点供应午餐,六十岁以上老人凭卡享受优惠。'))) }],
+      title: '第十二期：社区食堂开张',
+      summary: '本期摘要：社区食堂开张，老年助餐点同步启用。',
+      articles: [{ title: '社区食堂开张', body: doc(...Array.from({ length: 20 }, () => p('社区食堂今天开张，欢迎老人就餐。每天中午十一点至下午一点供应午餐，六十岁以上老人凭卡享受优惠。'))) }],
       _status: 'draft',
     } as never,
     draft: true,
@@ -183,7 +183,7 @@ try {
   const site = await loadSettings(payload)
   const mail = renderContentMail({ collection: 'issues', doc: draft as never, settings: site, contentUrl: contentUrl('issues', draft, base), base, media: await mediaFor(payload, richValues('issues', draft)) })
   // The baseline's template: the rendered issue with markers where a recipient's links go, replaced per message.
-  const marked = recipientParts('甲一网格的居民朋友,您好:', { preferences: `${base}/p/@@R@@`, unsubscribe: `${base}/u/@@R@@` })
+  const marked = recipientParts('甲一网格的居民朋友，您好：', { preferences: `${base}/p/@@R@@`, unsubscribe: `${base}/u/@@R@@` })
   const baseHtml = fill(mail.html, marked.html)
   const baseText = fill(mail.text, marked.text)
   out(`issue email: ${Buffer.byteLength(baseHtml)} bytes of HTML, ${Buffer.byteLength(baseText)} of text`)

@@ -10,9 +10,9 @@ let channel: EmailChannel
 
 const message = (to: string, extra: Partial<EmailMessage> = {}): EmailMessage => ({
   to,
-  subject: '《聚焦徐碧》第 12 期:社区服务新进展',
-  html: `<p>您好,${to}:</p><p>本期内容 <a href="https://street.example/t/abc?r=${encodeURIComponent(to)}">阅读全文</a></p>`,
-  text: `您好,${to}:\n本期内容 https://street.example/t/abc?r=${encodeURIComponent(to)}`,
+  subject: '《聚焦徐碧》第 12 期：社区服务新进展',
+  html: `<p>您好，${to}:</p><p>本期内容 <a href="https://street.example/t/abc?r=${encodeURIComponent(to)}">阅读全文</a></p>`,
+  text: `您好，${to}:\n本期内容 https://street.example/t/abc?r=${encodeURIComponent(to)}`,
   headers: {
     'List-Unsubscribe': `<https://street.example/u/${encodeURIComponent(to)}>`,
     'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
@@ -38,7 +38,7 @@ describe('email channel against a real SMTP server', () => {
     const mail = smtp.messages[0]
     expect(mail.envelope).toEqual({ from: 'news@street.example', to: ['resident@home.example'] })
     const parsed = mail.parsed!
-    expect(parsed.subject).toBe('《聚焦徐碧》第 12 期:社区服务新进展')
+    expect(parsed.subject).toBe('《聚焦徐碧》第 12 期：社区服务新进展')
     expect(parsed.from?.value[0]).toMatchObject({ name: '徐碧街道', address: 'news@street.example' })
     expect(parsed.to && !Array.isArray(parsed.to) && parsed.to.value[0].address).toBe('resident@home.example')
     expect(parsed.html).toContain('href="https://street.example/t/abc?r=resident%40home.example"')
@@ -76,7 +76,7 @@ describe('email channel against a real SMTP server', () => {
   })
 
   it('keeps long Chinese subjects and sender names intact through encoded words', async () => {
-    const subject = '关于做好二〇二六年冬季供暖、防火与独居老人走访工作的通知(第三次修订稿)'.repeat(3)
+    const subject = '关于做好二〇二六年冬季供暖、防火与独居老人走访工作的通知（第三次修订稿）'.repeat(3)
     const words = encodeWords(subject).split('\r\n ')
     expect(words.length).toBeGreaterThan(1)
     for (const w of words) expect(w.length).toBeLessThanOrEqual(75)

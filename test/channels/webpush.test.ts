@@ -23,7 +23,7 @@ const SUBJECT = 'mailto:news@street.example'
 let service: PushService
 let channel: WebPushChannel
 
-const notification = { title: '停水通知', body: '明日 9:00–17:00 A-01 网格停水,请提前储水。', icon: '/icons/192.png', url: 'https://street.example/events/12' }
+const notification = { title: '停水通知', body: '明日 9:00–17:00 A-01 网格停水，请提前储水。', icon: '/icons/192.png', url: 'https://street.example/events/12' }
 const push = (sub: TestSubscription, extra: Partial<PushMessage> = {}): PushMessage => ({ subscription: sub, notification, ...extra })
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8')
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
@@ -190,7 +190,7 @@ describe('web push channel against the local push service', () => {
   it('keeps the payload under 3,993 bytes by cutting long Chinese text at character boundaries', async () => {
     const long = {
       title: '关于二〇二六年冬季供暖的通知',
-      body: '各位居民:今年冬季供暖将于十一月十五日开始,请注意室内通风与用火安全。🏠👨‍👩‍👧'.repeat(120),
+      body: '各位居民：今年冬季供暖将于十一月十五日开始，请注意室内通风与用火安全。🏠👨‍👩‍👧'.repeat(120),
       url: 'https://street.example/policies/winter-heating',
       icon: '/icons/192.png',
       tag: 'policy-7',
@@ -221,9 +221,9 @@ describe('web push channel against the local push service', () => {
 
   it('makes topics URL-safe and at most 32 characters, and refuses a bad one before sending', async () => {
     expect(pushTopic('issue-12')).toBe('issue-12')
-    const hashed = pushTopic('issues:第12期/聚焦徐碧')
+    const hashed = pushTopic('issues：第12期/聚焦徐碧')
     expect(hashed).toMatch(/^[A-Za-z0-9_-]{32}$/)
-    expect(pushTopic('issues:第12期/聚焦徐碧')).toBe(hashed)
+    expect(pushTopic('issues：第12期/聚焦徐碧')).toBe(hashed)
     const result = await channel.send(push(service.subscribe(), { topic: 'not a topic' }))
     expect(result).toMatchObject({ ok: false, kind: 'config', code: 'invalid-push' })
     expect(service.stats.received).toBe(0)

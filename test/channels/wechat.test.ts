@@ -30,7 +30,7 @@ const noisyImage = (width: number, height: number) =>
 const article = (n: number, extra: Partial<DraftArticle> = {}): DraftArticle => ({
   title: `社区动态 第 ${n} 篇`,
   author: '徐碧街道',
-  content: `<p>第 ${n} 篇正文:网格员走访独居老人。</p>`,
+  content: `<p>第 ${n} 篇正文：网格员走访独居老人。</p>`,
   contentSourceUrl: `https://street.example/issues/12#a${n}`,
   thumbMediaId,
   ...extra,
@@ -161,7 +161,7 @@ describe('WeChat client: errors become kinds, explained in Chinese', () => {
     expect(wechatErrorKind(53503)).toBe('config')
     expect(explainWechatError(53503)).toContain('发布检查')
     expect(explainWechatError(42001)).toContain('过期')
-    expect(explainWechatError(99999, 'odd')).toBe('微信接口返回错误 99999:odd')
+    expect(explainWechatError(99999, 'odd')).toBe('微信接口返回错误 99999：odd')
     for (const s of [2, 3, 4, 5, 6]) {
       expect(publishStatusFailure(s)).toMatchObject({ ok: false, kind: 'config', code: `publish_status:${s}` })
       expect(explainPublishStatus(s)).toMatch(/[\u4e00-\u9fff]/)
@@ -219,10 +219,10 @@ describe('WeChat client: draft, publish, delete', () => {
     const fetchesBefore = client.tokenFetches
     const nine = await channelError(client.addDraft(Array.from({ length: 9 }, (_, i) => article(i + 1))))
     expect(nine).toMatchObject({ kind: 'config', code: 'draft.too-many-articles', field: 'articles' })
-    expect(nine.message).toBe('一次最多 8 篇文章,现有 9 篇。')
+    expect(nine.message).toBe('一次最多 8 篇文章，现有 9 篇。')
     const title = await channelError(client.addDraft([article(1), article(2, { title: '长'.repeat(33) })]))
     expect(title).toMatchObject({ code: 'draft.too-long', field: 'articles[1].title' })
-    expect(title.message).toBe('第 2 篇文章的标题超过 32 字(现有 33 字)。')
+    expect(title.message).toBe('第 2 篇文章的标题超过 32 字（现有 33 字）。')
     expect(await channelError(client.addDraft([article(1, { author: '作'.repeat(17) })]))).toMatchObject({ field: 'articles[0].author' })
     expect(await channelError(client.addDraft([article(1, { thumbMediaId: '' })]))).toMatchObject({ code: 'draft.required', field: 'articles[0].thumbMediaId' })
     expect(await channelError(client.addDraft([article(1, { contentSourceUrl: 'javascript:alert(1)' })]))).toMatchObject({ code: 'draft.source-url' })

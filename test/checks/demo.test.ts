@@ -1,33 +1,12 @@
 import { describe, expect, it } from 'vitest'
 
 import { runChecks } from '../../src/checks/index'
-import { seedDemo } from '../../src/seed/demo'
+import { demoDocuments } from '../support/demoRecording'
 
 /**
- * The demo street's content raises no 严重 finding (issue 16). The seed runs
- * against a recording stand-in for Payload's Local API (no database needed:
- * only what it would create is kept), and the checks run on each content as
- * it would be saved.
+ * The demo street's content raises no 严重 finding (issue 16). The checks run
+ * on each content as the seed would save it (test/support/demoRecording.ts).
  */
-async function demoDocuments() {
-  const created: { collection: string; data: Record<string, unknown>; id: number }[] = []
-  let settings: Record<string, unknown> = {}
-  let id = 0
-  const logger = { info() {}, warn() {}, error() {}, child: () => logger }
-  const payload = {
-    logger,
-    updateGlobal: async ({ data }: { data: Record<string, unknown> }) => (settings = data),
-    find: async () => ({ docs: [] }),
-    create: async ({ collection, data }: { collection: string; data: Record<string, unknown> }) => {
-      const doc = { collection, data, id: ++id }
-      created.push(doc)
-      return { id: doc.id, ...data }
-    },
-  }
-  await seedDemo(payload as never)
-  return { created, settings }
-}
-
 describe('the demo content', () => {
   it('raises no serious finding, and what it raises is listed here', async () => {
     const { created, settings } = await demoDocuments()

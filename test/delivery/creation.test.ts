@@ -49,7 +49,7 @@ describe('deliveries on publish', () => {
   it('a re-save of published content creates nothing; nor does a later re-publish', async () => {
     const issue = await publishIssue(payload, '再次保存')
     expect(await deliveriesOf(payload, 'issues', issue.id)).toHaveLength(3)
-    await payload.update({ collection: 'issues', id: issue.id, data: { title: '再次保存(改)', _status: 'published' } as never, overrideAccess: true })
+    await payload.update({ collection: 'issues', id: issue.id, data: { title: '再次保存（改）', _status: 'published' } as never, overrideAccess: true })
     await payload.update({ collection: 'issues', id: issue.id, data: { summary: '只改摘要' } as never, overrideAccess: true })
     expect(await deliveriesOf(payload, 'issues', issue.id)).toHaveLength(3)
   })
@@ -156,8 +156,8 @@ describe('deliveries on publish', () => {
   it('progress reads submitted / total with failures, and the time left while running', () => {
     const now = Date.parse('2026-11-26T10:10:00Z')
     const running = { status: 'running' as const, startedAt: '2026-11-26T10:00:00Z', total: 1000, submitted: 240, failed: 5, gone: 5 }
-    expect(progressText(running, now)).toBe('已提交 240 / 1000,失败 5,失效 5 · 预计还需约 30 分钟')
-    expect(progressText({ ...running, status: 'paused' }, now)).toBe('已提交 240 / 1000,失败 5,失效 5')
-    expect(progressText({ status: 'queued', total: 0 }, now)).toBe('已提交 0 / 0,失败 0,失效 0')
+    expect(progressText(running, now)).toBe('已提交 240 / 1000，失败 5，失效 5 · 预计还需约 30 分钟')
+    expect(progressText({ ...running, status: 'paused' }, now)).toBe('已提交 240 / 1000，失败 5，失效 5')
+    expect(progressText({ status: 'queued', total: 0 }, now)).toBe('已提交 0 / 0，失败 0，失效 0')
   })
 })

@@ -54,7 +54,7 @@ afterAll(async () => {
 describe('email delivery', () => {
   it('sends one issue to every recipient once: both parts, inline CSS, absolute links, per-recipient links and RFC 8058 headers', async () => {
     const people = await addSubscribers(payload, 7, { grid: street.gridA1.id, prefix: `t${seq}-` })
-    const issue = await publishIssue(payload, '第十二期:社区食堂开张')
+    const issue = await publishIssue(payload, '第十二期：社区食堂开张')
     // One scheduler tick runs it (what node-cron calls).
     const tick = await runDueJobs(payload)
     expect(tick.deliveries.ran).toBe(1)
@@ -64,9 +64,9 @@ describe('email delivery', () => {
     const byRef = new Map<string, ReceivedMail>()
     for (const mail of smtp.messages) {
       const m = mail.parsed!
-      expect(m.subject).toBe('第十二期:社区食堂开张')
-      expect(m.text).toContain('甲一网格的居民朋友,您好')
-      expect(m.text).toContain('第一篇:社区食堂开张')
+      expect(m.subject).toBe('第十二期：社区食堂开张')
+      expect(m.text).toContain('甲一网格的居民朋友，您好')
+      expect(m.text).toContain('第一篇：社区食堂开张')
       expect(m.html).toContain('社区食堂今天开张')
       expect(m.html).toContain('<p style="margin:0 0 14px;line-height:1.8;font-size:16px">')
       expect(m.html).not.toMatch(/<style/)
@@ -93,7 +93,7 @@ describe('email delivery', () => {
     expect(byRef.size).toBe(7)
     const d = await emailDelivery('issues', issue.id)
     expect(d).toMatchObject({ status: 'done', total: 7, submitted: 7, failed: 0, gone: 0, inFlightLimit: 2, maxDuplicates: 0, resumes: 0 })
-    expect((d as unknown as { progress: string }).progress).toBe('已提交 7 / 7,失败 0,失效 0')
+    expect((d as unknown as { progress: string }).progress).toBe('已提交 7 / 7，失败 0，失效 0')
     // Nothing more on a later tick.
     await drain(payload)
     expect(smtp.messages).toHaveLength(7)
@@ -137,8 +137,8 @@ describe('email delivery', () => {
     expect(got).toEqual(people.slice(2).map((p) => p.email))
     const d = await emailDelivery('issues', issue.id)
     expect(d).toMatchObject({ status: 'partial', submitted: 4, gone: 1, failed: 1 })
-    expect(d.lastErrors!.map((e) => e.message).join(' ')).toContain('已多次重试仍失败(451)')
-    expect(d.lastErrors!.map((e) => e.message)).toContain('收件地址或设备已失效,已停止向其发送(550)')
+    expect(d.lastErrors!.map((e) => e.message).join(' ')).toContain('已多次重试仍失败（451）')
+    expect(d.lastErrors!.map((e) => e.message)).toContain('收件地址或设备已失效，已停止向其发送（550）')
     const gone = (await findByRef(payload, people[0].ref))!
     expect(gone.status).toBe('suppressed')
     expect(gone.suppressedReason).toContain('550')
@@ -219,18 +219,18 @@ describe('email delivery', () => {
     })
     await payload.create({
       collection: 'policies',
-      data: { title: '高龄津贴解读', issuingBody: '区民政局', documentNumber: '民发〔2026〕3号', summary: '八十岁以上老人每月领取津贴', body: richBody('申请材料:身份证'), qa: [{ question: '去哪里申请?', answer: '社区服务站' }], _status: 'published' } as never,
+      data: { title: '高龄津贴解读', issuingBody: '区民政局', documentNumber: '民发〔2026〕3号', summary: '八十岁以上老人每月领取津贴', body: richBody('申请材料：身份证'), qa: [{ question: '去哪里申请？', answer: '社区服务站' }], _status: 'published' } as never,
       overrideAccess: true,
     })
     await drain(payload)
     expect(smtp.messages).toHaveLength(2)
     const event = smtp.messages.find((m) => m.parsed!.subject === '义诊活动')!.parsed!
-    expect(event.text).toContain('地点:甲社区卫生站')
+    expect(event.text).toContain('地点：甲社区卫生站')
     expect(event.html).toContain('免费测血压')
     expect(event.html).toContain(`/events/${ev.id}`)
     const policy = smtp.messages.find((m) => m.parsed!.subject === '高龄津贴解读')!.parsed!
     expect(policy.html).toContain('民发〔2026〕3号')
-    expect(policy.html).toContain('去哪里申请?')
+    expect(policy.html).toContain('去哪里申请？')
   })
 
   it('a publish starts its deliveries at once in a process that runs the scheduler, without waiting for the cron tick', async () => {

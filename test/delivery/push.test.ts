@@ -88,14 +88,14 @@ describe('web push delivery', () => {
   it('every device of every recipient gets the decrypted payload: title, summary, icon, URL; urgency high for urgent; one topic per content; TTL', async () => {
     const people = await addSubscribers(payload, 3, { grid: street.gridA1.id, prefix: `p${seq}-`, channels: ['email', 'webpush'] })
     const devices = [await device(people[0].id), await device(people[0].id), await device(people[1].id), await device(people[2].id)]
-    const issue = await publishIssue(payload, '紧急:明日停水', { urgent: true, summary: '甲一网格明日 8:00-12:00 停水' })
+    const issue = await publishIssue(payload, '紧急：明日停水', { urgent: true, summary: '甲一网格明日 8:00-12:00 停水' })
     await drain(payload)
     expect(service.rejections).toEqual([])
     expect(service.messages).toHaveLength(4)
     expect(new Set(service.messages.map((m) => m.subscriptionId))).toEqual(new Set(devices.map((d) => d.sub.id)))
     for (const m of service.messages) {
       const body = JSON.parse(m.payload!)
-      expect(body.title).toBe('【紧急】紧急:明日停水')
+      expect(body.title).toBe('【紧急】紧急：明日停水')
       expect(body.body).toContain('甲一网格明日 8:00-12:00 停水')
       // The page with the recipient's read token: web push, their grid.
       expect(body.url.startsWith(`http://127.0.0.1:3000/issues/${issue.number}?r=`)).toBe(true)

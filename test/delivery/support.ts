@@ -43,8 +43,8 @@ export async function publishIssue(payload: Payload, title: string, extra: Recor
       title,
       summary: '本期摘要',
       articles: [
-        { title: '第一篇:社区食堂开张', author: '街道宣传科', body: richBody('社区食堂今天开张,欢迎老人就餐。') },
-        { title: '第二篇:垃圾分类新规', body: richBody('新规自下月起施行。') },
+        { title: '第一篇：社区食堂开张', author: '街道宣传科', body: richBody('社区食堂今天开张，欢迎老人就餐。') },
+        { title: '第二篇：垃圾分类新规', body: richBody('新规自下月起施行。') },
       ],
       _status: 'published',
       ...extra,

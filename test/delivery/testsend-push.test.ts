@@ -63,7 +63,7 @@ describe('test-send by web push', () => {
     const sub = service.subscribe({ applicationServerKey: VAPID.publicKey })
 
     const r = await call(street.editor, { collection: 'issues', id: draft.id, channel: 'webpush', subscription: deviceOf(sub) })
-    expect(r).toMatchObject({ status: 200, body: { ok: true, message: '测试推送已发送到本设备,稍后会出现通知。' } })
+    expect(r).toMatchObject({ status: 200, body: { ok: true, message: '测试推送已发送到本设备，稍后会出现通知。' } })
     expect(service.rejections).toEqual([])
     expect(service.messages).toHaveLength(1)
     const m = service.messages[0]
@@ -76,7 +76,7 @@ describe('test-send by web push', () => {
     expect(shown.title).toBe('【测试】【紧急】第十二期预告')
     // A draft issue has no number yet (it takes one when first published), so no page of its own.
     expect(draft.number ?? null).toBeNull()
-    expect(shown.body).toBe('聚焦徐碧 未编号:社区食堂开张')
+    expect(shown.body).toBe('聚焦徐碧 未编号：社区食堂开张')
     expect(shown.url).toBe('http://127.0.0.1:3000/')
     expect(shown.icon).toBe('http://127.0.0.1:3000/icons/icon-192.png')
     expect(shown.tag).toBe(`issues-${draft.id}`)
@@ -96,7 +96,7 @@ describe('test-send by web push', () => {
 
     const missing = await call(street.editor, { collection: 'announcements', id: ann.id, channel: 'webpush' })
     expect(missing.status).toBe(400)
-    expect(missing.body.errors).toEqual([{ field: 'subscription', message: '没有收到本设备有效的推送订阅,请允许通知后重试。' }])
+    expect(missing.body.errors).toEqual([{ field: 'subscription', message: '没有收到本设备有效的推送订阅，请允许通知后重试。' }])
 
     const sub = service.subscribe()
     const badKeys = await call(street.editor, { collection: 'announcements', id: ann.id, channel: 'webpush', subscription: { endpoint: sub.endpoint, keys: { p256dh: 'abc', auth: sub.keys.auth } } })
@@ -167,11 +167,11 @@ describe('test-send by web push', () => {
     service.expire(sub.id)
     const gone = await call(street.editor, { collection: 'policies', id: policy.id, channel: 'webpush', subscription: deviceOf(sub) })
     expect(gone.status).toBe(502)
-    expect(gone.body.message).toBe('测试推送未能发出:推送服务表示本设备的订阅已失效(410)')
+    expect(gone.body.message).toBe('测试推送未能发出：推送服务表示本设备的订阅已失效（410）')
 
     delete process.env.VAPID_PRIVATE_KEY
     const off = await call(street.editor, { collection: 'policies', id: policy.id, channel: 'webpush', subscription: deviceOf(service.subscribe()) })
     expect(off.status).toBe(409)
-    expect(off.body.message).toBe('网页推送未配置(缺少 VAPID_PUBLIC_KEY、VAPID_PRIVATE_KEY 或 VAPID_SUBJECT),本次未推送。')
+    expect(off.body.message).toBe('网页推送未配置（缺少 VAPID_PUBLIC_KEY、VAPID_PRIVATE_KEY 或 VAPID_SUBJECT），本次未推送。')
   })
 })

@@ -78,6 +78,6 @@ describe('test-send', () => {
     smtp.failRecipient('gone@mail.test', 550, 'No such user')
     const r = await call(street.editor, { collection: 'issues', id: issue.id, to: 'gone@mail.test' })
     expect(r.status).toBe(502)
-    expect(r.body.message).toBe('测试邮件未能发出:收件服务器拒收了这个地址(550)')
+    expect(r.body.message).toBe('测试邮件未能发出：收件服务器拒收了这个地址（550）')
   })
 })

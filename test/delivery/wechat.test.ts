@@ -107,7 +107,7 @@ describe('WeChat delivery stages', () => {
     const big = await publishIssue(payload, '九篇文章的一期', { articles: nine })
     const d = await runUntilSettled(payload, (await wechatOf(payload, 'issues', big.id)).id)
     expect(d.status).toBe('paused')
-    expect(d.reason).toContain('一次最多 8 篇文章,现有 9 篇')
+    expect(d.reason).toContain('一次最多 8 篇文章，现有 9 篇')
     expect(callsTo(emu, '/cgi-bin/draft/add')).toHaveLength(0)
 
     const long = '街道召开二〇二六年度老旧小区加装电梯工作推进会暨居民议事协商座谈会议'

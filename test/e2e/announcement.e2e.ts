@@ -12,7 +12,7 @@ import { artifactsOnFailure, baseUrl, DEMO, launchBrowser, login, shot, staffCon
 describe('a grid leader publishes an announcement for their grid, after an editor approves it', () => {
   const run = Date.now().toString(36)
   const title = `楼道杂物清理通知 ${run}`
-  const body = '本周六上午九点,请各位居民清理楼道内堆放的杂物,保持消防通道畅通。'
+  const body = '本周六上午九点，请各位居民清理楼道内堆放的杂物，保持消防通道畅通。'
   let browser: Browser
   let leaderContext: BrowserContext
   let leader: Page
@@ -67,7 +67,7 @@ describe('a grid leader publishes an announcement for their grid, after an edito
     await anonymous.close()
   })
 
-  test('an editor approves it (审核状态 → 已通过)', async () => {
+  test('an editor approves it （审核状态 → 已通过）', async () => {
     const context = await staffContext(browser)
     const editor = await context.newPage()
     await login(editor, DEMO.editor)

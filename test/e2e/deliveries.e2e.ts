@@ -153,7 +153,7 @@ test('an editor publishes, follows the delivery in the panel, pauses, resumes an
   await login(page, DEMO.editor)
   const draft = await api(page, '/api/policies?draft=true', {
     method: 'POST',
-    body: { title, issuingBody: '区民政局', summary: '年满八十周岁的老人每月可领养老服务补贴,由社区代为申请。', body: doc(p('申请材料:身份证、户口簿。')), _status: 'draft' },
+    body: { title, issuingBody: '区民政局', summary: '年满八十周岁的老人每月可领养老服务补贴，由社区代为申请。', body: doc(p('申请材料：身份证、户口簿。')), _status: 'draft' },
   })
   expect(draft.status, JSON.stringify(draft.body)).toBe(201)
   const id = draft.body.doc.id as string | number
@@ -252,7 +252,7 @@ test('cancelling asks first; a refused change shows the server\'s reason; grid l
   await login(page, DEMO.editor)
   const draft = await api(page, '/api/policies?draft=true', {
     method: 'POST',
-    body: { title: `垃圾分类新规解读 ${run}`, issuingBody: '区城管局', summary: '下月起施行,厨余垃圾单独投放。', body: doc(p('厨余垃圾请沥干后投放。')), _status: 'draft' },
+    body: { title: `垃圾分类新规解读 ${run}`, issuingBody: '区城管局', summary: '下月起施行，厨余垃圾单独投放。', body: doc(p('厨余垃圾请沥干后投放。')), _status: 'draft' },
   })
   expect(draft.status, JSON.stringify(draft.body)).toBe(201)
   const id = draft.body.doc.id as string | number
@@ -344,7 +344,7 @@ test('WeChat: the published article is linked; a mass send shows the quota and w
   for (const title of titles) {
     const r = await api(page, '/api/policies', {
       method: 'POST',
-      body: { title, issuingBody: '街道办事处', summary: '取暖器不要整夜使用,出门前关闭电源。', body: doc(p('请检查电线是否老化。')), _status: 'published' },
+      body: { title, issuingBody: '街道办事处', summary: '取暖器不要整夜使用，出门前关闭电源。', body: doc(p('请检查电线是否老化。')), _status: 'published' },
     })
     expect(r.status, JSON.stringify(r.body)).toBe(201)
     ids.push(r.body.doc.id)

@@ -30,8 +30,8 @@ test('an editor composes an issue with two articles and an image, publishes it, 
   const run = Date.now().toString(36)
   const issueTitle = `端到端测试期刊 ${run}`
   const articles = [
-    { title: `网格长走访记 ${run}`, heading: '走访见闻', text: '今天上午,网格长走访了碧湖小区的独居老人,', bold: '登记了三项需求', items: ['加装扶手', '代购药品'] },
-    { title: `楼栋长碰头会 ${run}`, text: '晚上七点,楼栋长在社区活动室碰头,当天问题当天办结。' },
+    { title: `网格长走访记 ${run}`, heading: '走访见闻', text: '今天上午，网格长走访了碧湖小区的独居老人，', bold: '登记了三项需求', items: ['加装扶手', '代购药品'] },
+    { title: `楼栋长碰头会 ${run}`, text: '晚上七点，楼栋长在社区活动室碰头，当天问题当天办结。' },
   ]
   const fileStem = `e2e-cover-${run}`
 

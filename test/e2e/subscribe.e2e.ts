@@ -133,7 +133,7 @@ describe('a resident subscribes on a phone', () => {
     await page.goto(confirmUrl)
     expect((await find('resident.e2e@example.org'))!.status).toBe('pending')
     await page.getByRole('button', { name: '确认订阅' }).click()
-    await page.getByText('订阅成功!').waitFor()
+    await page.getByText('订阅成功！').waitFor()
     await shot(page, 'subscribe-preferences')
     // Long addresses and browser names wrap: nothing is wider than the phone.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
@@ -177,7 +177,7 @@ describe('a resident subscribes on a phone', () => {
     expect(seen).toEqual([{ title: '停水通知', body: '周六 8:00-12:00 碧湖小区停水', tag: 'announcements-1', url: '/announcements/1' }])
 
     // Unsubscribe from the page's link: a confirmation button first, then it takes effect.
-    await page.getByRole('link', { name: '退订(不再接收任何消息)' }).click()
+    await page.getByRole('link', { name: '退订（不再接收任何消息）' }).click()
     await page.getByRole('button', { name: '确认退订' }).waitFor()
     expect((await find('resident.e2e@example.org'))!.status).toBe('active')
     await page.getByRole('button', { name: '确认退订' }).click()
@@ -195,7 +195,7 @@ describe('a resident subscribes on a phone', () => {
     await page.goto('/subscribe')
     await page.locator('#f-email').waitFor()
     expect(await page.locator('#push-option').isVisible()).toBe(false)
-    expect(await page.locator('#push-unavailable').textContent()).toContain('此浏览器不能接收网页推送(例如微信内置浏览器)。请选择电子邮件,或关注微信公众号。')
+    expect(await page.locator('#push-unavailable').textContent()).toContain('此浏览器不能接收网页推送（例如微信内置浏览器）。请选择电子邮件，或关注微信公众号。')
     // The estate search narrows the grid list as the resident types.
     await page.locator('#q').fill('碧湖')
     await page.locator('#search-results a').first().waitFor()

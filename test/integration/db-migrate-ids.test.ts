@@ -76,7 +76,7 @@ describe.skipIf(onMongoLeg())('SQLite ids migration (SQLite only)', () => {
       user: editor,
       overrideAccess: false,
     })) as { id: Id }
-    await payload.update({ collection: 'issues', id: issue.id, data: { title: '第一期(更正稿)' }, draft: true, user: editor, overrideAccess: false })
+    await payload.update({ collection: 'issues', id: issue.id, data: { title: '第一期（更正稿）' }, draft: true, user: editor, overrideAccess: false })
     await payload.create({
       collection: 'events',
       data: { title: '网格活动', startsAt: new Date(Date.now() + 86_400_000).toISOString(), location: '活动室', wholeStreet: false, grids: [street.gridA1.id, street.gridA2.id], _status: 'published' } as never,

@@ -166,7 +166,7 @@ describe('writes and reads Payload makes', () => {
       overrideAccess: true,
     })
     // A later draft of a published one does not replace what readers see.
-    await payload.update({ collection: 'announcements', id: older.id, data: { title: '较早的通知(修改中)' }, draft: true, overrideAccess: true })
+    await payload.update({ collection: 'announcements', id: older.id, data: { title: '较早的通知（修改中）' }, draft: true, overrideAccess: true })
     const published = await payload.find({
       collection: 'announcements',
       where: { and: [grid, { _status: { equals: 'published' } }] },
@@ -175,7 +175,7 @@ describe('writes and reads Payload makes', () => {
     })
     expect(published.docs.map((d) => d.title)).toEqual(['较新的通知', '较早的通知'])
     const withDrafts = await payload.find({ collection: 'announcements', where: grid, draft: true, sort: '-updatedAt', overrideAccess: true })
-    expect(withDrafts.docs.map((d) => d.title)).toEqual(['较早的通知(修改中)', '草稿通知', '较新的通知'])
+    expect(withDrafts.docs.map((d) => d.title)).toEqual(['较早的通知（修改中）', '草稿通知', '较新的通知'])
     const versions = await payload.findVersions({ collection: 'announcements', where: { parent: { equals: older.id } }, overrideAccess: true })
     expect(versions.totalDocs).toBe(2)
   })

@@ -51,7 +51,7 @@ describe('issue numbering', () => {
   it('a draft has no number, however often it is saved, through the Local API or REST', async () => {
     const draft = await createDraft('草稿不编号')
     expect(draft.number ?? null).toBeNull()
-    await payload.update({ collection: 'issues', id: draft.id, data: { title: '草稿不编号(改)' }, draft: true, overrideAccess: true })
+    await payload.update({ collection: 'issues', id: draft.id, data: { title: '草稿不编号（改）' }, draft: true, overrideAccess: true })
     expect(await numberOf(draft.id)).toBeNull()
     const token = await tokenFor(payload, street.editor.email, 'test-password-1')
     const created = await rest('POST', 'issues?draft=true', { token, body: { ...issueData('接口草稿'), number: 7, _status: 'draft' } })
@@ -149,7 +149,7 @@ describe('issue numbering', () => {
     const updated = await payload.update({
       collection: 'issues',
       id: issue.id,
-      data: { number: 999, title: '期号不可修改(改标题)' },
+      data: { number: 999, title: '期号不可修改（改标题）' },
       overrideAccess: false,
       user: asUser(street.editor),
     })
@@ -160,7 +160,7 @@ describe('issue numbering', () => {
     // Not even with access overridden.
     await payload.update({ collection: 'issues', id: issue.id, data: { number: 2 }, overrideAccess: true })
     expect(await numberOf(issue.id)).toBe(issue.number)
-    expect((await stored(issue.id)) as unknown as { title: string }).toMatchObject({ title: '期号不可修改(改标题)' })
+    expect((await stored(issue.id)) as unknown as { title: string }).toMatchObject({ title: '期号不可修改（改标题）' })
     const given = (await payload.create({ collection: 'issues', data: { ...issueData('自带期号'), number: 1, _status: 'published' }, overrideAccess: true })) as unknown as Issue
     expect(given.number).toBe(issue.number! + 1)
   })

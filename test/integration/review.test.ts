@@ -38,7 +38,7 @@ async function refusal(p: Promise<unknown>) {
 const draftBy = async (by: { id: Id }, grids: Id[] = [street.gridA1.id], title = '周六上午停水通知') =>
   (await payload.create({
     collection: 'announcements',
-    data: { title, grids, body: body('因管道检修,周六 8:00-12:00 停水。') },
+    data: { title, grids, body: body('因管道检修，周六 8:00-12:00 停水。') },
     overrideAccess: false,
     user: asUser(by),
   })) as unknown as Doc

@@ -59,8 +59,8 @@ describe('scheduled publishing', () => {
   })
 
   it('does not fire before its time, then publishes the latest draft content', async () => {
-    const d = (await payload.create({ collection: 'events', data: event('定时发布的活动(初稿)'), overrideAccess: false, user: asUser(street.editor) })) as unknown as Doc
-    await payload.update({ collection: 'events', id: d.id, data: { title: '定时发布的活动(终稿)' }, draft: true, overrideAccess: false, user: asUser(street.editor) })
+    const d = (await payload.create({ collection: 'events', data: event('定时发布的活动（初稿）'), overrideAccess: false, user: asUser(street.editor) })) as unknown as Doc
+    await payload.update({ collection: 'events', id: d.id, data: { title: '定时发布的活动（终稿）' }, draft: true, overrideAccess: false, user: asUser(street.editor) })
     const at = new Date(Date.now() + 1500)
     const queued = await schedule('events', d.id, street.editor, at)
 
@@ -74,7 +74,7 @@ describe('scheduled publishing', () => {
     await runDueJobs(payload)
     const published = await main('events', d.id)
     expect(published._status).toBe('published')
-    expect(published.title).toBe('定时发布的活动(终稿)')
+    expect(published.title).toBe('定时发布的活动（终稿）')
     const done = await job(queued.id)
     expect(done === null || Boolean(done.completedAt)).toBe(true)
 

@@ -49,7 +49,7 @@ describe('sensitive words', () => {
     )
     expect(errors).toHaveLength(1)
     expect(errors[0].path).toBe('title')
-    expect(errors[0].message).toContain('内容包含敏感词,不能发布')
+    expect(errors[0].message).toContain('内容包含敏感词，不能发布')
     expect(errors[0].message).toContain('“违禁词”')
     // The word with the text around it, marked.
     expect(errors[0].message).toContain('关于【违禁词】的通知')

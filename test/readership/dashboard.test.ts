@@ -298,7 +298,7 @@ describe('figures', () => {
     const bad = await rest('GET', 'read-rollups/dashboard?content=issues', { token: tokens.editor })
     expect(bad.status).toBe(400)
     expect(bad.body.errors[0].field).toBe('content')
-    expect(bad.body.message).toMatch(/类型:编号/)
+    expect(bad.body.message).toMatch(/类型：编号/)
     const missing = await rest('GET', 'read-rollups/dashboard?content=issues:999999', { token: tokens.editor })
     expect(missing.status).toBe(404)
     expect(missing.body.message).toMatch(/找不到/)
@@ -401,7 +401,7 @@ describe('CSV export', () => {
     expect(rows[3][7]).toBe('<3')
     expect(rows[3][8]).toBe('<3')
     expect(rows[5][7]).toBe('22')
-    expect(rows[0]).toContain('打开(估算)')
+    expect(rows[0]).toContain('打开（估算）')
     const after = await payload.find({ collection: 'audit-log', where: { action: { equals: 'export' } }, sort: '-createdAt', limit: 1, overrideAccess: true })
     expect(after.totalDocs).toBe(before.totalDocs + 1)
     const entry = after.docs[0] as unknown as { targetCollection: string; targetId: string; actor: unknown; detail: string }
@@ -434,7 +434,7 @@ describe('share kits', () => {
     const v = verifyTrack(token, 'click')
     expect(v.ok && v.token).toMatchObject({ channel: 'share', contentType: 'issues', contentId: String(issue.id), grid: String(street.gridA1.id) })
     expect(kit.qrSvg).toMatch(/^<svg[^>]*>/)
-    expect(kit.text).toBe(`【甲一网格】${TITLE}\n本期聚焦老旧小区加装电梯。\n点击阅读全文:${kit.link}`)
+    expect(kit.text).toBe(`【甲一网格】${TITLE}\n本期聚焦老旧小区加装电梯。\n点击阅读全文：${kit.link}`)
   })
 
   it('a grid leader gets no kit for another grid’s announcement; staff with no grid role nothing', async () => {

@@ -12,7 +12,7 @@ describe('tracked email links', () => {
     title: '养老补贴解读',
     issuingBody: '市民政局',
     summary: '解读',
-    body: doc(p('详见', link('https://gov.example.cn/notice?a=1&b=2', '原文'), ',以及', link('https://gov.example.cn/notice?a=1&b=2', '同一原文'), '。')),
+    body: doc(p('详见', link('https://gov.example.cn/notice?a=1&b=2', '原文'), '，以及', link('https://gov.example.cn/notice?a=1&b=2', '同一原文'), '。')),
     updatedAt: '2026-11-27T00:00:00Z',
   }
   const mail = renderContentMail({
@@ -57,7 +57,7 @@ describe('tracked email links', () => {
     const withSiteLinks = {
       ...policy,
       id: 42,
-      body: doc(p('报名见', link('/events/3', '活动页'), ',网格公告见', link('/grids/XB-01', '网格页'), ',原文见', link('https://gov.example.cn/n', '原文'), '。')),
+      body: doc(p('报名见', link('/events/3', '活动页'), '，网格公告见', link('/grids/XB-01', '网格页'), '，原文见', link('https://gov.example.cn/n', '原文'), '。')),
     }
     const m = renderContentMail({
       collection: 'policies',

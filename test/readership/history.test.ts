@@ -50,7 +50,7 @@ const prefsPage = async (s: SubscriberDoc) => (await site.get(paths.preferences(
 
 describe('personal reading history', () => {
   it('is kept and shown only to a resident who opted in; withdrawing the consent deletes it', async () => {
-    const issue = await publishIssue(payload, '第五期:邻里节')
+    const issue = await publishIssue(payload, '第五期：邻里节')
     const yes = await reader('hist-yes-', true)
     const no = await reader('hist-no-', false)
     await readThroughMail(yes, issue)
@@ -63,10 +63,10 @@ describe('personal reading history', () => {
 
     const mine = await prefsPage(yes)
     expect(mine).toContain('我的阅读记录')
-    expect(mine).toContain(`<a href="/issues/${issue.number}">第五期:邻里节</a>`)
+    expect(mine).toContain(`<a href="/issues/${issue.number}">第五期：邻里节</a>`)
     const theirs = await prefsPage(no)
     expect(theirs).toContain('您没有同意个人阅读统计')
-    expect(theirs).not.toContain('第五期:邻里节')
+    expect(theirs).not.toContain('第五期：邻里节')
 
     const grid = (await gridById(payload, street.gridA1.id))!
     await savePreferences(payload, yes, { grid, channels: ['email'], topics: ['issues'], statistics: false })

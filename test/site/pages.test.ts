@@ -71,7 +71,7 @@ describe('reading site', () => {
       _status: 'published',
       articles: [
         { title: '网格长的一天', author: '宣传办', body: doc(h(3, '早上'), p('巡格。'), image(cover.id), list('number', ['一', '二'])) },
-        { title: '楼栋长微信群', body: doc(p('问题不过夜,', link('https://example.org/x', '详见'), '。')) },
+        { title: '楼栋长微信群', body: doc(p('问题不过夜，', link('https://example.org/x', '详见'), '。')) },
       ],
     })
     draftIssue = await create('issues', { title: '尚未发布的一期', articles: [{ title: '草稿文章', body: body('草稿正文') }] })
@@ -227,13 +227,13 @@ describe('reading site', () => {
       effectiveDate: '2026-09-01T00:00:00.000Z',
       summary: '九月起缴费。',
       body: body('谁要缴'),
-      qa: [{ question: '错过了怎么办?', answer: '次年补缴。' }],
+      qa: [{ question: '错过了怎么办？', answer: '次年补缴。' }],
       sourceUrl: 'https://example.org/policy/12',
       _status: 'published',
     })
     const { res, text } = await html(`/policies/${pol.id}`)
     expect(res.status).toBe(200)
-    for (const s of ['发文机关', '市医疗保障局', '明医保〔2026〕12号', '2026年9月1日', '九月起缴费。', '常见问答', '错过了怎么办?', '次年补缴。']) {
+    for (const s of ['发文机关', '市医疗保障局', '明医保〔2026〕12号', '2026年9月1日', '九月起缴费。', '常见问答', '错过了怎么办？', '次年补缴。']) {
       expect(text).toContain(s)
     }
     expect(text).toContain('<a href="https://example.org/policy/12" rel="noopener noreferrer">查看原文</a>')
@@ -323,13 +323,13 @@ describe('reading site', () => {
   })
 
   it('puts urgent street-wide content first on the home page', async () => {
-    await event('紧急:明日停电', { urgent: true, summary: '明日 8:00–12:00 停电。' })
+    await event('紧急：明日停电', { urgent: true, summary: '明日 8:00–12:00 停电。' })
     const { text } = await html('/')
-    expect(text).toContain('紧急:明日停电')
+    expect(text).toContain('紧急：明日停电')
     const urgentAt = text.indexOf('class="urgent-list"')
     expect(urgentAt).toBeGreaterThan(-1)
-    expect(urgentAt).toBeLessThan(text.indexOf('紧急:明日停电'))
-    expect(text.indexOf('紧急:明日停电')).toBeLessThan(text.indexOf('最新一期'))
+    expect(urgentAt).toBeLessThan(text.indexOf('紧急：明日停电'))
+    expect(text.indexOf('紧急：明日停电')).toBeLessThan(text.indexOf('最新一期'))
     expect(metaContent(text, 'og:type')).toBe('website')
   })
 
@@ -456,8 +456,8 @@ describe('reading site', () => {
       expect(text).toContain('<meta name="robots" content="noindex">')
 
       // A draft saved over a published content: the preview shows the draft, the public page the published one.
-      await payload.update({ collection: 'issues', id: issue.id, data: { title: '网格里的家(修改稿)' }, draft: true, overrideAccess: true })
-      expect((await html(`/preview/issues/${issue.id}`, asStaff(token))).text).toContain('网格里的家(修改稿)')
+      await payload.update({ collection: 'issues', id: issue.id, data: { title: '网格里的家（修改稿）' }, draft: true, overrideAccess: true })
+      expect((await html(`/preview/issues/${issue.id}`, asStaff(token))).text).toContain('网格里的家（修改稿）')
       const pub = await html(`/issues/${issue.number}`)
       expect(pub.text).toContain('网格里的家')
       expect(pub.text).not.toContain('修改稿')

@@ -149,19 +149,19 @@ describe('CSV import', () => {
     for (const mode of ['dry-run', 'import']) {
       const r = await upload(Buffer.from(csv), { mode })
       expect(r.status).toBe(422)
-      expect(r.text).toContain('发现问题,未写入任何数据')
+      expect(r.text).toContain('发现问题，未写入任何数据')
       expect(problemsOf(r.html)).toEqual([
-        [3, 'email', '邮箱格式不正确,应类似 zhangsan@example.com,请检查是否有空格或漏了“@”。'],
+        [3, 'email', '邮箱格式不正确，应类似 zhangsan@example.com，请检查是否有空格或漏了“@”。'],
         [4, 'grid', '没有编码为“Q-99”的网格。'],
-        [5, 'consent_at', '同意时间为空:没有同意记录的居民不能导入。'],
-        [6, 'consent_at', '同意时间“2099-01-01”无法识别或在将来(格式如 2026-10-08 或 2026-10-08 14:30)。'],
-        [7, 'consent_evidence', '同意凭证为空:请写明同意的来源(如纸质登记表)。'],
+        [5, 'consent_at', '同意时间为空：没有同意记录的居民不能导入。'],
+        [6, 'consent_at', '同意时间“2099-01-01”无法识别或在将来（格式如 2026-10-08 或 2026-10-08 14:30）。'],
+        [7, 'consent_evidence', '同意凭证为空：请写明同意的来源（如纸质登记表）。'],
         [8, 'email', '与第 2 行的邮箱重复。'],
-        [9, 'topics', '不认识的栏目“八卦”(可用:期刊、活动通知、政策解读、本网格公告)。'],
-        [10, 'channels', '网页推送不能导入(需要居民在自己的设备上开启),请填 email。'],
-        [11, '整行', '这一行有 3 列,表头有 6 列(可能多了或少了逗号)。'],
-        [11, 'consent_evidence', '同意凭证为空:请写明同意的来源(如纸质登记表)。'],
-        [12, 'consent_at', '同意时间“2026/13/40”无法识别或在将来(格式如 2026-10-08 或 2026-10-08 14:30)。'],
+        [9, 'topics', '不认识的栏目“八卦”（可用：期刊、活动通知、政策解读、本网格公告）。'],
+        [10, 'channels', '网页推送不能导入（需要居民在自己的设备上开启），请填 email。'],
+        [11, '整行', '这一行有 3 列，表头有 6 列（可能多了或少了逗号）。'],
+        [11, 'consent_evidence', '同意凭证为空：请写明同意的来源（如纸质登记表）。'],
+        [12, 'consent_at', '同意时间“2026/13/40”无法识别或在将来（格式如 2026-10-08 或 2026-10-08 14:30）。'],
       ])
     }
     expect(await count()).toBe(before)
@@ -173,11 +173,11 @@ describe('CSV import', () => {
     const problems = problemsOf(wrong.html)
     expect(problems.map(([line, field]) => `${line}:${field}`)).toEqual(['1:mail', '1:when', '1:evidence', '1:phone', '1:email', '1:consent_at', '1:consent_evidence'])
     expect(problems[0][2]).toContain('不认识的列“mail”')
-    expect(problems[4][2]).toBe('缺少必需的列:email / 邮箱 / 电子邮箱 / 邮箱地址')
+    expect(problems[4][2]).toBe('缺少必需的列：email / 邮箱 / 电子邮箱 / 邮箱地址')
 
     const gbk = iconv.encode('邮箱,网格,同意时间,同意凭证\r\nwu@example.org,A-01,2026-10-01,纸质登记表\r\n', 'gbk')
     const asUtf8 = await upload(gbk, { mode: 'dry-run', encoding: 'utf-8' })
-    expect(problemsOf(asUtf8.html)).toEqual([[1, '文件', '文件不是 UTF-8 编码(可能是 GBK)。请选择“GBK”或“自动识别”后重新上传。']])
+    expect(problemsOf(asUtf8.html)).toEqual([[1, '文件', '文件不是 UTF-8 编码（可能是 GBK）。请选择“GBK”或“自动识别”后重新上传。']])
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('email,grid,consent_at,consent_evidence\r\n')])
     expect(problemsOf((await upload(bom, { mode: 'dry-run', encoding: 'gbk' })).html)[0][2]).toContain('文件带有 UTF-8 标记')
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('email,grid\r\n', 'utf16le')])
@@ -208,15 +208,15 @@ describe('CSV import', () => {
     const before = await count()
     const dry = await upload(file, { mode: 'dry-run', encoding: 'auto' })
     expect(dry.status).toBe(200)
-    expect(dry.text).toContain('检查完毕:共 122 行(编码 gbk),120 行可以导入,2 行将跳过。未写入任何数据。')
-    expect(dry.text).toContain('邮箱已存在(状态:已订阅),不做修改。')
-    expect(dry.text).toContain('邮箱已存在(状态:已退订),不做修改。')
+    expect(dry.text).toContain('检查完毕：共 122 行（编码 gbk），120 行可以导入，2 行将跳过。未写入任何数据。')
+    expect(dry.text).toContain('邮箱已存在（状态：已订阅），不做修改。')
+    expect(dry.text).toContain('邮箱已存在（状态：已退订），不做修改。')
     expect(await count()).toBe(before)
 
     const go = await upload(file, { mode: 'import' })
     expect(go.status).toBe(200)
     expect([...go.html.matchAll(/<p class="import-progress">([^<]+)<\/p>/g)].map((m) => m[1])).toEqual(['已导入 50 / 120', '已导入 100 / 120', '已导入 120 / 120'])
-    expect(go.text).toContain('导入完成:新增 120 位订阅者')
+    expect(go.text).toContain('导入完成：新增 120 位订阅者')
     expect(go.html.trimEnd().endsWith('</html>')).toBe(true)
     expect(await count()).toBe(before + 120)
 
@@ -233,7 +233,7 @@ describe('CSV import', () => {
 
     // The same file again: everything is skipped, nothing doubles.
     const again = await upload(file, { mode: 'import' })
-    expect(again.text).toContain('正在导入 0 行,跳过 122 行')
+    expect(again.text).toContain('正在导入 0 行，跳过 122 行')
     expect(await count()).toBe(before + 120)
 
     // Each import is in the audit log, by the admin, with its counts; the dry run is not (nothing was written).
@@ -274,7 +274,7 @@ describe('CSV export', () => {
     const back = await upload(bytes, { mode: 'dry-run' })
     expect(problemsOf(back.html)).toEqual([])
     expect(back.status).toBe(200)
-    expect(back.text).toContain(`共 ${lines.length - 1} 行(编码 utf-8),0 行可以导入`)
+    expect(back.text).toContain(`共 ${lines.length - 1} 行（编码 utf-8），0 行可以导入`)
   })
 
   it('never writes a cell a spreadsheet would run as a formula', async () => {

@@ -51,7 +51,7 @@ beforeAll(async () => {
   await payload.updateGlobal({ slug: 'site-settings', data: { streetName: '徐碧街道', periodicalName: '聚焦徐碧' } as never, overrideAccess: true })
   await create('issues', { title: TRICKY, summary: `摘要${TRICKY}`, publishedAt: day(1), articles: [{ title: '文章', body: body('正文') }] })
   await create('events', { title: '全街道义诊', summary: '免费体检', startsAt: day(-3), location: '广场', wholeStreet: true, publishedAt: day(2), body: body('义诊详情') })
-  await create('events', { title: '甲一网格楼道清理', startsAt: day(-2), location: '3栋', wholeStreet: false, grids: [street.gridA1.id], publishedAt: day(3), body: body('清理楼道杂物,请配合。') })
+  await create('events', { title: '甲一网格楼道清理', startsAt: day(-2), location: '3栋', wholeStreet: false, grids: [street.gridA1.id], publishedAt: day(3), body: body('清理楼道杂物，请配合。') })
   await create('policies', { title: '养老补贴新规', summary: '补贴标准提高', issuingBody: '民政局', publishedAt: day(4), body: body('政策正文') })
   await create('announcements', { title: '甲一网格停水通知', summary: '周六停水', grids: [street.gridA1.id], urgent: true, publishedAt: day(5), body: body('停水') })
   await create('announcements', { title: '乙一网格的公告', summary: '只给乙一', grids: [street.gridB1.id], publishedAt: day(6), body: body('乙一') })
@@ -87,7 +87,7 @@ describe('feeds', () => {
     expect(res.status).toBe(200)
     expect(entries.map((e) => e.title)).toEqual([`第 1 期 ${TRICKY.replace('\u0001', '')}`, '全街道义诊', '甲一网格楼道清理', '养老补贴新规', '【紧急】甲一网格停水通知'])
     // A summary falls back to the start of the body.
-    expect(entries[2].summary).toBe('清理楼道杂物,请配合。')
+    expect(entries[2].summary).toBe('清理楼道杂物，请配合。')
     expect(entries[4].href).toMatch(new RegExp(`^${PUBLIC_URL}/announcements/`))
     const b = await feed('/grids/B-01/feed.xml')
     expect(b.entries.map((e) => e.title)).toContain('乙一网格的公告')

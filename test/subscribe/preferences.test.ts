@@ -75,7 +75,7 @@ describe('preferences', () => {
     expect(page.res.headers.get('cache-control')).toBe('no-store')
     expect(page.html).toContain('<meta name="robots" content="noindex">')
     const text = textOf(page.html)
-    for (const part of [s.email, '已订阅', 'A-01 · 甲一网格(甲社区)', '电子邮件', '期刊、活动通知', '接收订阅内容', '个人阅读统计', consentVersion('content'), '网页订阅']) {
+    for (const part of [s.email, '已订阅', 'A-01 · 甲一网格（甲社区）', '电子邮件', '期刊、活动通知', '接收订阅内容', '个人阅读统计', consentVersion('content'), '网页订阅']) {
       expect(text).toContain(part)
     }
     // The link secret is not printed anywhere but in the links themselves.
@@ -110,7 +110,7 @@ describe('preferences', () => {
     const bad = await c.post('/subscribe/preferences', { t: p.t, csrf: p.csrf, action: 'save', grid: 'NOPE', channels: [], topics: [] })
     expect(bad.status).toBe(400)
     const text = textOf(bad.html)
-    for (const m of ['网格:没有编号为“NOPE”的网格', '接收方式:请至少选择一种', '内容:请至少选择一项']) expect(text).toContain(m)
+    for (const m of ['网格：没有编号为“NOPE”的网格', '接收方式：请至少选择一种', '内容：请至少选择一项']) expect(text).toContain(m)
     expect((await c.post('/subscribe/preferences', { t: p.t, action: 'save', grid: 'B-01', channels: ['email'], topics: ['issues'] })).status).toBe(403)
     // A link for something else, or altered, opens nothing.
     expect((await c.get(`/subscribe/preferences?t=${encodeURIComponent(unsubscribeToken(s.ref))}`)).status).toBe(400)
@@ -218,7 +218,7 @@ describe('one-click unsubscribe (RFC 8058)', () => {
       fetch(new URL(unsub, w.site.base), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' })
     const r = await post()
     expect(r.status).toBe(200)
-    expect(textOf(await r.text())).toContain('您已退订,不会再收到任何消息')
+    expect(textOf(await r.text())).toContain('您已退订，不会再收到任何消息')
     const after = (await reload(s.id))!
     expect(after.status).toBe('unsubscribed')
     expect(after.unsubscribedAt).toBeTruthy()
@@ -232,7 +232,7 @@ describe('one-click unsubscribe (RFC 8058)', () => {
     // The preferences link still opens, shows the state, and can subscribe again.
     const c = new Client(w.site.base)
     const p = await openPrefs(c, prefs)
-    expect(textOf(p.html)).toContain('您的订阅状态:已退订')
+    expect(textOf(p.html)).toContain('您的订阅状态：已退订')
     const again = await c.post('/subscribe/preferences', { t: p.t, csrf: p.csrf, action: 'resubscribe' })
     expect(again.status).toBe(303)
     const back = (await reload(s.id))!

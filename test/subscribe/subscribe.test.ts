@@ -96,11 +96,11 @@ describe('the subscribe page', () => {
     const preset = await c.get('/subscribe?grid=A-02')
     expect(preset.status).toBe(200)
     expect(inputValue(preset.html, 'grid')).toBe('A-02')
-    expect(textOf(preset.html)).toContain('网格:A-02 · 甲二网格(甲社区)')
+    expect(textOf(preset.html)).toContain('网格：A-02 · 甲二网格（甲社区）')
     expect(preset.html).not.toContain('<select name="grid"')
     const unknown = await c.get('/subscribe?grid=ZZ-99')
     expect(unknown.status).toBe(404)
-    expect(textOf(unknown.html)).toContain('网格:没有编号为“ZZ-99”的网格')
+    expect(textOf(unknown.html)).toContain('网格：没有编号为“ZZ-99”的网格')
     expect(unknown.html).toContain('<select name="grid"')
   })
 
@@ -109,7 +109,7 @@ describe('the subscribe page', () => {
     const page = await c.get(`/subscribe?q=${encodeURIComponent('碧湖 3栋')}`)
     expect(page.status).toBe(200)
     expect(page.html).toContain('href="/subscribe?grid=A-01"')
-    expect(textOf(page.html)).toContain('碧湖小区 3栋 → A-01 · 甲一网格(甲社区)')
+    expect(textOf(page.html)).toContain('碧湖小区 3栋 → A-01 · 甲一网格（甲社区）')
     const json = await c.get(`/subscribe/buildings?q=${encodeURIComponent('江滨')}`)
     expect(JSON.parse(json.html).matches).toEqual([{ code: 'B-01', gridName: '乙一网格', community: '乙社区', estate: '江滨花园', building: '12栋' }])
     const none = await c.get(`/subscribe?q=${encodeURIComponent('不存在的小区')}`)
@@ -135,35 +135,35 @@ describe('bad input', () => {
   }
 
   it('names the address field for a malformed, an overlong and a missing address', async () => {
-    const r = await refused({ email: 'not an address' }, 'email', '邮箱地址:格式不正确')
+    const r = await refused({ email: 'not an address' }, 'email', '邮箱地址：格式不正确')
     // What the resident typed stays in the form.
     expect(inputValue(r.html, 'email')).toBe('not an address')
-    await refused({ email: 'two@@example.org' }, 'email', '邮箱地址:格式不正确')
-    await refused({ email: `${'a'.repeat(250)}@example.org` }, 'email', '邮箱地址:太长了(最多 254 个字符)')
-    await refused({ email: `${'a'.repeat(70)}@example.org` }, 'email', '邮箱地址:太长了')
-    await refused({ email: '' }, 'email', '邮箱地址:请填写邮箱地址')
-    await refused({ email: 'x@example.org\r\nBcc: victim@example.org' }, 'email', '邮箱地址:格式不正确')
+    await refused({ email: 'two@@example.org' }, 'email', '邮箱地址：格式不正确')
+    await refused({ email: `${'a'.repeat(250)}@example.org` }, 'email', '邮箱地址：太长了（最多 254 个字符）')
+    await refused({ email: `${'a'.repeat(70)}@example.org` }, 'email', '邮箱地址：太长了')
+    await refused({ email: '' }, 'email', '邮箱地址：请填写邮箱地址')
+    await refused({ email: 'x@example.org\r\nBcc: victim@example.org' }, 'email', '邮箱地址：格式不正确')
   })
 
   it('names the grid for an unknown or missing grid', async () => {
-    await refused({ grid: 'Q-42' }, 'grid', '网格:没有编号为“Q-42”的网格')
-    await refused({ grid: '' }, 'grid', '网格:请选择您所在的网格')
+    await refused({ grid: 'Q-42' }, 'grid', '网格：没有编号为“Q-42”的网格')
+    await refused({ grid: '' }, 'grid', '网格：请选择您所在的网格')
   })
 
   it('requires the consent, at least one topic and a channel, and never push alone', async () => {
-    await refused({ consent: '' }, 'consent', '同意说明:请阅读说明并勾选“我已阅读并同意”')
-    await refused({ consentVersion: 'c-old' }, 'consent', '同意说明:说明内容已更新')
-    await refused({ topics: [] }, 'topics', '内容:请至少选择一项')
-    await refused({ topics: ['issues', 'gossip'] }, 'topics', '内容:包含无法识别的选项')
-    await refused({ channels: [] }, 'channels', '接收方式:请至少选择一种')
-    await refused({ channels: ['webpush'] }, 'channels', '接收方式:网页推送可能因网络原因收不到,请同时选择电子邮件')
-    await refused({ channels: ['email', 'sms'] }, 'channels', '接收方式:包含无法识别的选项')
+    await refused({ consent: '' }, 'consent', '同意说明：请阅读说明并勾选“我已阅读并同意”')
+    await refused({ consentVersion: 'c-old' }, 'consent', '同意说明：说明内容已更新')
+    await refused({ topics: [] }, 'topics', '内容：请至少选择一项')
+    await refused({ topics: ['issues', 'gossip'] }, 'topics', '内容：包含无法识别的选项')
+    await refused({ channels: [] }, 'channels', '接收方式：请至少选择一种')
+    await refused({ channels: ['webpush'] }, 'channels', '接收方式：网页推送可能因网络原因收不到，请同时选择电子邮件')
+    await refused({ channels: ['email', 'sms'] }, 'channels', '接收方式：包含无法识别的选项')
   })
 
   it('reports every problem at once', async () => {
     const r = await refused({ email: 'bad', grid: 'nope', consent: '', topics: [] }, 'email', '邮箱地址')
     const text = textOf(r.html)
-    for (const m of ['邮箱地址:格式不正确', '网格:没有编号为“nope”的网格', '内容:请至少选择一项', '同意说明:请阅读说明']) expect(text).toContain(m)
+    for (const m of ['邮箱地址：格式不正确', '网格：没有编号为“nope”的网格', '内容：请至少选择一项', '同意说明：请阅读说明']) expect(text).toContain(m)
   })
 
   it('refuses a form without the CSRF cookie, without the token, or with a token for another cookie', async () => {
@@ -209,7 +209,7 @@ describe('double opt-in', () => {
     await waitForMails(w.smtp, 1)
     const [mail] = mailsTo(w.smtp, 'zhang.san@example.org')
     expect(mail.parsed!.subject).toBe('请确认订阅《聚焦徐碧》')
-    expect(mail.parsed!.text).toContain('A-02 · 甲二网格(甲社区)')
+    expect(mail.parsed!.text).toContain('A-02 · 甲二网格（甲社区）')
     expect(mail.parsed!.text).toContain('期刊、本网格公告')
     expect(String(mail.parsed!.html)).toContain('确认订阅')
     const unsubscribeUrl = headerOf(mail, 'List-Unsubscribe')!.replace(/^<|>$/g, '')
@@ -225,7 +225,7 @@ describe('double opt-in', () => {
     // Opening the link never confirms by itself (mail scanners open links too).
     const opened = await c.get(pathOf(confirmUrl))
     expect(opened.status).toBe(200)
-    expect(textOf(opened.html)).toContain('A-02 · 甲二网格(甲社区)')
+    expect(textOf(opened.html)).toContain('A-02 · 甲二网格（甲社区）')
     expect((await find('zhang.san@example.org'))!.status).toBe('pending')
     const done = await c.post('/subscribe/confirm', { t: inputValue(opened.html, 't')!, csrf: inputValue(opened.html, 'csrf')! })
     expect(done.status).toBe(303)
@@ -280,7 +280,7 @@ describe('double opt-in', () => {
     const expired = signToken('confirm', s.ref, { ttlSeconds: 7 * 86400, data: s.confirmNonce!, now: Date.now() - 8 * 86400_000 })
     const r2 = await c.get(`/subscribe/confirm?t=${encodeURIComponent(expired)}`)
     expect(r2.status).toBe(410)
-    expect(textOf(r2.html)).toContain('确认链接的有效期是 7 天,这个链接已经过期。请重新订阅')
+    expect(textOf(r2.html)).toContain('确认链接的有效期是 7 天，这个链接已经过期。请重新订阅')
     expect(r2.html).toContain('href="/subscribe"')
     // POSTing the expired token directly is refused the same way.
     const page = await c.get('/subscribe')
@@ -380,7 +380,7 @@ describe('rate limits', () => {
     expect(statuses).toEqual([200, 200, 200, 429])
     expect(Number(last!.res.headers.get('retry-after'))).toBeGreaterThan(0)
     expect(Number(last!.res.headers.get('retry-after'))).toBeLessThanOrEqual(3600)
-    expect(textOf(last!.html)).toMatch(/操作太频繁了,请 \d+ 分钟后再试/)
+    expect(textOf(last!.html)).toMatch(/操作太频繁了，请 \d+ 分钟后再试/)
     await waitForMails(w.smtp, 3)
     expect(mailsTo(w.smtp, 'busy@example.org')).toHaveLength(3)
   })

@@ -48,12 +48,12 @@ function html(ctx: SubscriptionMailContext, title: string, paragraphs: string[],
 
 function text(ctx: SubscriptionMailContext, title: string, paragraphs: string[], button: { href: string; label: string } | null, after: string[]): string {
   const lines = [title, '', ...paragraphs.flatMap((s) => [s, ''])]
-  if (button) lines.push(`${button.label}:`, button.href, '')
+  if (button) lines.push(t('format.labelled', 'zh', { label: button.label, value: '' }), button.href, '')
   lines.push(...after.flatMap((s) => [s, '']))
   lines.push('--', `${ctx.streetName} · ${ctx.periodicalName}`)
   if (ctx.hotline) lines.push(t('mail.hotline', 'zh', { hotline: ctx.hotline }))
-  if (ctx.links.preferences) lines.push(`${t('mail.preferences')}: ${ctx.links.preferences}`)
-  lines.push(`${t('mail.unsubscribe')}: ${ctx.links.unsubscribe}`)
+  if (ctx.links.preferences) lines.push(t('format.labelled', 'zh', { label: t('mail.preferences'), value: ctx.links.preferences }))
+  lines.push(t('format.labelled', 'zh', { label: t('mail.unsubscribe'), value: ctx.links.unsubscribe }))
   return lines.join('\n')
 }
 

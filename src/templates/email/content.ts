@@ -1,5 +1,5 @@
 import type { ContentSlug } from '../../collections/contentCollection'
-import { t } from '../../i18n/messages'
+import { type MessageKey, t } from '../../i18n/messages'
 import { clip, formatDate, formatDateTime, issueNumberLabel } from '../format'
 import { esc, imgTag, isSitePath, type MediaDoc } from '../html'
 import { renderRichTextCached } from '../richText'
@@ -127,6 +127,9 @@ const rich = (key: string, value: unknown, input: MailInput) =>
     }),
   )
 
+/** "时间：…" in the mail's plain-text part. */
+const labelled = (key: MessageKey, value: string) => t('format.labelled', 'zh', { label: t(key), value })
+
 const row = (k: string, v: string | null | undefined) =>
   v ? `<tr><td style="padding:3px 12px 3px 0;color:#5f6368;white-space:nowrap;vertical-align:top">${esc(k)}</td><td style="padding:3px 0">${esc(v)}</td></tr>` : ''
 
@@ -155,14 +158,14 @@ function bodyOf(input: MailInput): { title: string; html: string; text: string[]
     const e = input.doc as EventDoc
     const when = e.endsAt ? `${formatDateTime(e.startsAt)} — ${formatDateTime(e.endsAt)}` : formatDateTime(e.startsAt)
     html += `<table role="presentation" style="margin:0 0 16px;font-size:15px;line-height:1.6">${row(t('mail.content.time'), when)}${row(t('mail.content.location'), e.location)}${row(t('mail.content.organiser'), e.organiser)}</table>`
-    text.push(`${t('mail.content.time')}:${when}`, `${t('mail.content.location')}:${e.location}`, ...(e.organiser ? [`${t('mail.content.organiser')}:${e.organiser}`] : []), '')
+    text.push(labelled('mail.content.time', when), labelled('mail.content.location', e.location), ...(e.organiser ? [labelled('mail.content.organiser', e.organiser)] : []), '')
     if (e.summary) (html += `<p style="margin:0 0 14px;line-height:1.8">${esc(e.summary)}</p>`), text.push(e.summary, '')
     html += rich(`${key}:body`, e.body, input)
-    if (e.signup) (html += `<p style="margin:0 0 14px;line-height:1.8"><strong>${esc(t('mail.content.signup'))}</strong>:${esc(e.signup)}</p>`), text.push(`${t('mail.content.signup')}:${e.signup}`, '')
+    if (e.signup) (html += `<p style="margin:0 0 14px;line-height:1.8">${esc(labelled('mail.content.signup', ''))}${esc(e.signup)}</p>`), text.push(labelled('mail.content.signup', e.signup), '')
   } else if (collection === 'policies') {
     const p = input.doc as PolicyDoc
     html += `<table role="presentation" style="margin:0 0 16px;font-size:15px;line-height:1.6">${row(t('mail.content.issuingBody'), p.issuingBody)}${row(t('mail.content.documentNumber'), p.documentNumber)}${row(t('mail.content.effectiveDate'), p.effectiveDate ? formatDate(p.effectiveDate) : null)}</table>`
-    text.push(`${t('mail.content.issuingBody')}:${p.issuingBody}`, ...(p.documentNumber ? [`${t('mail.content.documentNumber')}:${p.documentNumber}`] : []), '')
+    text.push(labelled('mail.content.issuingBody', p.issuingBody), ...(p.documentNumber ? [labelled('mail.content.documentNumber', p.documentNumber)] : []), '')
     if (p.summary) (html += `<p style="margin:0 0 16px;padding:12px 14px;background:#fbf3f2;line-height:1.8">${esc(p.summary)}</p>`), text.push(p.summary, '')
     html += rich(`${key}:body`, p.body, input)
     if (p.qa?.length) {
@@ -223,14 +226,14 @@ export function renderContentMail(input: MailInput): ContentMail {
     subject,
     '',
     ...body.text,
-    `${read}:${mark('content')}`,
+    t('format.labelled', 'zh', { label: read, value: mark('content') }),
     '',
     '--',
     t('mail.content.why', 'zh', { periodical: settings.periodicalName }),
     `${settings.streetName} · ${settings.periodicalName}`,
     ...(settings.hotline ? [t('mail.hotline', 'zh', { hotline: settings.hotline })] : []),
-    `${t('mail.preferences')}:${mark('preferences')}`,
-    `${t('mail.unsubscribe')}:${mark('unsubscribe')}`,
+    labelled('mail.preferences', mark('preferences')),
+    labelled('mail.unsubscribe', mark('unsubscribe')),
   ].join('\n')
   const links: string[] = []
   const htmlDefaults: Partial<Record<Slot, string>> = { content: esc(input.contentUrl) }

@@ -84,7 +84,7 @@ function matchList(matches: BuildingMatch[] | null, query: string): string {
   const items = matches
     .map((m) => {
       const place = [m.estate, m.building].filter(Boolean).join(' ')
-      const label = `${place ? `${place} → ` : ''}${gridText(m.code, m.gridName)}(${m.community})`
+      const label = `${place ? `${place} → ` : ''}${t('subscribe.gridLabel', 'zh', { code: m.code, name: m.gridName, community: m.community })}`
       return `<li><a href="/subscribe?grid=${encodeURIComponent(m.code)}">${esc(label)}</a></li>`
     })
     .join('')
