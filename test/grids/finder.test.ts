@@ -175,9 +175,9 @@ describe('the grid finder: what residents type', () => {
 
   it('says in words what it found and why nothing matched', () => {
     const found = finder.find('碧湖小区 3栋')
-    expect(found.found && describeMatch(found.matches[0])).toBe('碧湖小区3号楼 → XB-01 · 徐碧第1网格(徐碧社区)')
+    expect(found.found && describeMatch(found.matches[0])).toBe('碧湖小区3号楼 → XB-01 · 徐碧第1网格（徐碧社区）')
     const nine = finder.find('碧湖小区9栋')
-    expect(nine.found && describeMatch(nine.matches[0])).toBe('碧湖小区 9栋 → XB-02 · 徐碧第2网格(徐碧社区)')
+    expect(nine.found && describeMatch(nine.matches[0])).toBe('碧湖小区 9栋 → XB-02 · 徐碧第2网格（徐碧社区）')
     const estate = finder.find('江滨花园')
     expect(estate.found && describeMatch(estate.matches[1], 'en')).toBe('江滨花园 (E座, F座, G座) → XB-05 · 徐碧第5网格 (徐碧社区)')
     const missing = finder.find('碧湖小区99栋')
