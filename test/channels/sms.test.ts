@@ -507,8 +507,11 @@ describe('delivery reports and replies pushed by the stand-in', () => {
     ])
     expect(items[0].send_time).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/)
 
-    // Already reported: nothing new; `again` pushes the same items once more.
+    // Already reported: nothing new; `again` pushes the same items once more, a minute later and
+    // after the number's outcome changed, as the report that was made (report_time included).
     expect(await provider.pushReports(`${receiverUrl}/sms/report`)).toEqual([])
+    provider.advance(60)
+    provider.setOutcome('13800138002', null)
     await provider.pushReports(`${receiverUrl}/sms/report`, { again: true })
     expect(received[1].body).toEqual(received[0].body)
 

@@ -44,6 +44,9 @@ beforeAll(async () => {
     VAPID_PUBLIC_KEY: VAPID.publicKey,
     VAPID_PRIVATE_KEY: VAPID.privateKey,
     VAPID_SUBJECT: 'mailto:news@street.test',
+    // The local push service is plain http on 127.0.0.1: the outbound guard lets it through only when
+    // named here; otherwise the device is refused unsent, and "nothing was pushed" would prove nothing.
+    PUSH_TRUSTED_ORIGINS: push.origin,
     WECHAT_APP_ID: emu.appId,
     WECHAT_APP_SECRET: emu.appSecret,
     WECHAT_API_BASE: emu.url,
@@ -54,6 +57,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  delete process.env.PUSH_TRUSTED_ORIGINS
   await closeDeliveryChannels()
   await smtp?.close()
   await push?.close()

@@ -103,6 +103,8 @@ export type AcceptedSms = {
   requestId: string
   at: number
   reported: number
+  /** The delivery report, fixed when first pushed (outcome and report_time): a repeated push carries it unchanged. */
+  report?: Record<string, unknown>
 }
 
 /** An API request as it arrived, for tests that replay or alter it. */
@@ -414,7 +416,8 @@ export async function startSmsProvider(options: SmsProviderOptions = {}) {
    * by default every message not yet reported; `phones` or `bizId` select,
    * `messages` gives them. A message's outcome is the one set for its number
    * (setOutcome), else DELIVERED. Pushing the same messages again is what
-   * the service does when it repeats a push.
+   * the service does when it repeats a push: the same reports, byte for byte
+   * (outcome and report_time as they were when first made).
    */
   async function pushReports(url: string, select: { phones?: string[]; bizId?: string; messages?: AcceptedSms[]; again?: boolean } = {}): Promise<Push[]> {
     const chosen =
@@ -427,19 +430,22 @@ export async function startSmsProvider(options: SmsProviderOptions = {}) {
       const slice = chosen.slice(i, i + 100)
       const reportAt = now()
       const items = slice.map((m) => {
-        const outcome = state.outcomes.get(m.phone) ?? { success: true, err_code: 'DELIVERED', err_msg: '用户接收成功' }
         m.reported++
-        return {
-          phone_number: m.phone,
-          send_time: chinaTime(m.at),
-          report_time: chinaTime(reportAt),
-          success: outcome.success,
-          err_code: outcome.err_code,
-          err_msg: outcome.err_msg,
-          sms_size: String(m.segments),
-          biz_id: m.bizId,
-          out_id: m.outId ?? '',
+        if (!m.report) {
+          const outcome = state.outcomes.get(m.phone) ?? { success: true, err_code: 'DELIVERED', err_msg: '用户接收成功' }
+          m.report = {
+            phone_number: m.phone,
+            send_time: chinaTime(m.at),
+            report_time: chinaTime(reportAt),
+            success: outcome.success,
+            err_code: outcome.err_code,
+            err_msg: outcome.err_msg,
+            sms_size: String(m.segments),
+            biz_id: m.bizId,
+            out_id: m.outId ?? '',
+          }
         }
+        return m.report
       })
       pushes.push(await post('report', url, items))
     }
