@@ -39,7 +39,9 @@ const zones = [
   },
   ...shells([...ENGINE, ...SHELLS, ...src('store', 'access', 'fields')], 'Templates are pure functions of content: no Payload, no database, no engine.', './src/templates'),
   ...[
-    { from: src('delivery', 'jobs', 'readership', 'channels', 'payload.config.ts') },
+    { from: src('delivery', 'readership', 'channels', 'payload.config.ts') },
+    // The engine registry (a leaf on globalThis) is how a config reaches the engine.
+    { from: './src/jobs', except: ['./nudge.ts'] },
     // The page cache's invalidation hook lives on globalThis and imports nothing: allowed.
     { from: './src/site', except: ['./cache.ts'] },
     { from: './src/server', except: [...SETTINGS, './clientAddress.ts'] },

@@ -5,6 +5,7 @@ import { editorsOnly, nobody } from '../access'
 import { auditDeliveryChange, auditMassSend } from '../hooks/auditLog'
 import { dateTimePicker } from '../fields/dates'
 import { label, langOf, t } from '../i18n/messages'
+import { engineEndpoint } from '../jobs/nudge'
 
 /**
  * A delivery: one content sent over one channel to one audience (see the
@@ -109,9 +110,10 @@ const editorTransition: CollectionBeforeChangeHook = async ({ data, originalDoc,
  * The editor's mass send, and its audit entry when this request made a send
  * (submitted, or refused by WeChat); a repeat answered from the record adds none.
  */
+const massSend = engineEndpoint('massSend')
 const massSendAudited: PayloadHandler = async (req) => {
   const started = new Date().toISOString()
-  const res = await (await import('../delivery/wechat')).massSendEndpoint(req)
+  const res = await massSend(req)
   const body = (await res.clone().json().catch(() => null)) as { massSend?: { requestedAt?: string; status?: string; msgId?: string; error?: string; code?: string } } | null
   const ms = body?.massSend
   if (ms?.requestedAt && ms.requestedAt >= started) {
@@ -152,11 +154,11 @@ export const Deliveries: CollectionConfig = {
   // An editor's pause, resume, cancel or retry is written to the audit log.
   hooks: { beforeChange: [editorTransition], afterChange: [auditDeliveryChange] },
   // A test-send of a content, before publishing, to one address (email) or this device (web push): src/delivery/testSend.ts.
-  // Imported when called: the delivery modules import the collections.
+  // The handlers are the engine's, reached through its registry (src/jobs/nudge.ts), never imported here.
   endpoints: [
-    { path: '/test-send', method: 'post', handler: async (req) => (await import('../delivery/testSend')).testSendEndpoint(req) },
+    { path: '/test-send', method: 'post', handler: engineEndpoint('testSend') },
     // WeChat mass send (群发): today's quota, and the editor's explicit send of a published delivery (src/delivery/wechat.ts).
-    { path: '/wechat-quota', method: 'get', handler: async (req) => (await import('../delivery/wechat')).wechatQuotaEndpoint(req) },
+    { path: '/wechat-quota', method: 'get', handler: engineEndpoint('wechatQuota') },
     { path: '/:id/mass-send', method: 'post', handler: massSendAudited },
   ],
   fields: [
