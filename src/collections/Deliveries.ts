@@ -15,51 +15,17 @@ import { engineEndpoint } from '../jobs/nudge'
  * adapter calls (no hooks); editors change only the status (pause, resume,
  * cancel, retry failed recipients), through the transitions allowed below.
  */
-export const DELIVERY_STATUSES = ['queued', 'running', 'done', 'partial', 'failed', 'paused', 'cancelled', 'skipped'] as const
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
-export const UNFINISHED: DeliveryStatus[] = ['queued', 'running', 'paused']
-export const DELIVERY_CHANNELS = ['email', 'webpush', 'wechat'] as const
-export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number]
-
-export type DeliveryError = { at: string; kind: string; code: string; message: string }
-
-export type DeliveryDoc = {
-  id: string | number
-  key: string
-  contentType: 'issues' | 'events' | 'policies' | 'announcements'
-  contentId: string
-  title?: string | null
-  channel: DeliveryChannel
-  audience: string
-  status: DeliveryStatus
-  reason?: string | null
-  urgent?: boolean | null
-  publishedAt?: string | null
-  goAhead?: boolean | null
-  cursor?: string | null
-  total?: number | null
-  submitted?: number | null
-  failed?: number | null
-  gone?: number | null
-  inFlightLimit?: number | null
-  resumes?: number | null
-  maxDuplicates?: number | null
-  startedAt?: string | null
-  finishedAt?: string | null
-  nextAttemptAt?: string | null
-  lastErrors?: DeliveryError[] | null
-  wechat?: Record<string, unknown> | null
-  createdAt?: string
-}
-
-/** What an editor may do: pause a running one, resume a paused one (its go-ahead), cancel an unfinished one, retry failed recipients. */
-export const EDITOR_TRANSITIONS: Record<string, DeliveryStatus[]> = {
-  queued: ['paused', 'cancelled'],
-  running: ['paused', 'cancelled'],
-  paused: ['queued', 'cancelled'],
-  partial: ['queued'],
-  failed: ['queued'],
-}
+export {
+  DELIVERY_CHANNELS,
+  DELIVERY_STATUSES,
+  type DeliveryChannel,
+  type DeliveryDoc,
+  type DeliveryError,
+  type DeliveryStatus,
+  EDITOR_TRANSITIONS,
+  UNFINISHED,
+} from '../model/deliveries'
+import { DELIVERY_CHANNELS, DELIVERY_STATUSES, type DeliveryDoc, type DeliveryStatus, EDITOR_TRANSITIONS } from '../model/deliveries'
 
 const editorTransition: CollectionBeforeChangeHook = async ({ data, originalDoc, req, operation }) => {
   if (operation !== 'update' || !originalDoc) return data

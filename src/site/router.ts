@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto'
 import { type NextFunction, type Request, type Response, Router } from 'express'
 import type { Payload, Where } from 'payload'
 
-import { CONTENT_SLUGS, type ContentSlug } from '../collections/contentCollection'
+import { CONTENT_SLUGS, type ContentSlug } from '../model/content'
 import { t } from '../i18n/messages'
 import { countPageView, type PageContent } from '../readership/pageViews'
 import { publicUrl } from '../server/env'

@@ -2,7 +2,7 @@ import type { Payload } from 'payload'
 
 import { EmailChannel, type EmailMessage } from '../channels/email'
 import type { SendResult } from '../channels/types'
-import type { SubscriberDoc } from '../collections/Subscribers'
+import type { SubscriberDoc } from '../model/subscribers'
 import { type MessageKey, t } from '../i18n/messages'
 import { alreadySubscribedMail, confirmMail, type SubscriptionMailContext } from '../templates/email/confirm'
 import type { SiteChrome } from '../templates/site/types'

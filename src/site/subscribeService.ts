@@ -5,19 +5,7 @@ import type { Payload, Where } from 'payload'
 import { isAddress } from '../channels/email/mime'
 import { pushTrustedOrigins } from '../delivery/config'
 import { checkUrl } from '../lib/outbound'
-import {
-  type ConsentEntry,
-  type ConsentMethod,
-  type ConsentPurpose,
-  newRef,
-  type PendingRequest,
-  SUBSCRIBER_CHANNELS,
-  type SubscriberChannel,
-  type SubscriberDoc,
-  type SubscriberStatus,
-  type Topic,
-  TOPICS,
-} from '../collections/Subscribers'
+import { type ConsentEntry, type ConsentMethod, type ConsentPurpose, type PendingRequest, SUBSCRIBER_CHANNELS, type SubscriberChannel, type SubscriberDoc, type SubscriberStatus, type Topic, TOPICS, newRef } from '../model/subscribers'
 import { isUniqueViolation } from '../store/claims'
 import { mongoIndexesReady } from '../store/mongo'
 import { type MessageKey, t } from '../i18n/messages'
