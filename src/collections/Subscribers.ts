@@ -36,7 +36,7 @@ import {
 
 /**
  * A status change by a staff member (through the admin or the API; the
- * resident's own changes come through src/site/subscribeService.ts with no
+ * resident's own changes come through src/subscribers/service.ts with no
  * user). An unsubscribed address stays so: only its owner subscribes it
  * again, by confirming from their mailbox. Lifting a suppression (the admin
  * knows the address works again) clears its reason and is audited.
@@ -192,7 +192,7 @@ export const Subscribers: CollectionConfig = {
       options: SUBSCRIBER_SOURCES.map((value) => ({ value, label: label(`consentMethod.${value}`) })),
     },
     { name: 'suppressedReason', type: 'text', label: label('field.suppressedReason'), maxLength: 300 },
-    // Written only by the subscribe service (src/site/subscribeService.ts): a request waiting for confirmation, and when a confirmation mail last went out.
+    // Written only by the subscribe service (src/subscribers/service.ts): a request waiting for confirmation, and when a confirmation mail last went out.
     {
       name: 'pendingRequest',
       type: 'json',

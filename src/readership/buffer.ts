@@ -1,7 +1,7 @@
 import type { Payload } from 'payload'
 
 import { env } from '../server/env'
-import { currentConsents } from '../site/subscribeService'
+import { currentConsents } from '../subscribers/service'
 import type { SubscriberDoc } from '../model/subscribers'
 import { encodeOpen, encodeReadEvent, type ReadEventRow } from './eventLines'
 import { closeEventWriter, insertEncodedReadEvents, insertHistory, type HistoryRow } from './store'

@@ -44,12 +44,12 @@ import {
   type Lookup,
   mediaFor,
   richValues,
-} from './data'
+} from '../content/data'
 import { type Rendered, redirectToLogin, rendered, securityHeaders, sendPage, staffOfRequest } from './respond'
 import { createFeedRouter } from './feeds'
 import { createSubscribeRouter } from './subscribe'
 import { createSubscribeAdminRouter } from './subscribeAdmin'
-import { gridDirectory } from './subscribeService'
+import { gridDirectory } from '../subscribers/service'
 
 const TEXT_COOKIE = 'sn_text'
 const LARGE_TEXT = new RegExp(`(?:^|;\\s*)${TEXT_COOKIE}=large(?:;|$)`)

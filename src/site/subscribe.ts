@@ -57,7 +57,7 @@ import {
   unsubscribeToken,
   validatePreferences,
   validateSubscribe,
-} from './subscribeService'
+} from '../subscribers/service'
 
 /**
  * Residents' subscription routes: subscribe (double opt-in), confirm,

@@ -15,7 +15,7 @@ import {
   gridByCode,
   gridDirectory,
   type GridEntry,
-} from './subscribeService'
+} from '../subscribers/service'
 
 /**
  * Subscribers to and from CSV, for admins: the street office's paper sign-up

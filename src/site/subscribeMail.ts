@@ -7,8 +7,8 @@ import { type MessageKey, t } from '../i18n/messages'
 import { alreadySubscribedMail, confirmMail, type SubscriptionMailContext } from '../templates/email/confirm'
 import type { SiteChrome } from '../templates/site/types'
 import { cached } from './cache'
-import { loadSettings } from './data'
-import { CONFIRM_TTL_SECONDS, gridById, requestedChoices, type SubscribeOutcome, subscriberLinks } from './subscribeService'
+import { loadSettings } from '../content/data'
+import { CONFIRM_TTL_SECONDS, gridById, requestedChoices, type SubscribeOutcome, subscriberLinks } from '../subscribers/service'
 
 /** What the subscription mails need from a channel: the email channel, or a stand-in in a test. */
 export type MailSender = { send(message: EmailMessage): Promise<SendResult> }

@@ -13,7 +13,7 @@ import { publicUrl } from '../server/env'
 import { paths } from '../templates/paths'
 import { deleteHistory } from '../readership/history'
 import { openRef, sealRef, signToken, verifyToken } from '../tokens'
-import { cached } from './cache'
+import { cached } from '../site/cache'
 
 /**
  * What residents do with their subscription, apart from HTTP: validate a
