@@ -20,9 +20,10 @@ const ENGINE = src('jobs', 'delivery', 'readership')
 const SHELLS = src('collections', 'hooks', 'site', 'components', 'app', 'server', 'cli', 'seed', 'globals', 'payload.config.ts')
 /** server/env.ts is the settings module, which every layer may read. */
 const SETTINGS = ['./env.ts']
-/** A shell zone: the server folder keeps its settings module open to all. */
-const shells = (list, message, target) =>
-  list.map((from) => (from === './src/server' ? { target, from, except: SETTINGS, message } : { target, from, message }))
+/** A shell zone: the settings module and the page cache stay open to all. */
+/** site/cache.ts, the page cache on globalThis, imports nothing: a domain read may be cached through it. */
+const OPEN = { './src/server': SETTINGS, './src/site': ['./cache.ts'] }
+const shells = (list, message, target) => list.map((from) => (OPEN[from] ? { target, from, except: OPEN[from], message } : { target, from, message }))
 
 const zones = [
   {
