@@ -1,7 +1,7 @@
 import type { UIFieldServerProps } from 'payload'
 
 import { isEditor } from '../access/roles'
-import { EDITOR_TRANSITIONS } from '../collections/Deliveries'
+import { EDITOR_TRANSITIONS } from '../model/deliveries'
 import { DeliveriesPanelClient } from './DeliveriesPanelClient'
 
 /**

@@ -1,4 +1,4 @@
-import type { DeliveryChannel } from '../collections/Deliveries'
+import type { DeliveryChannel } from '../model/deliveries'
 import { originsFrom } from '../lib/outbound'
 
 /**

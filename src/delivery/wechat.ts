@@ -13,10 +13,10 @@ import {
   toWechatHtml,
   type DraftArticle,
 } from '../channels/wechat'
-import type { ContentSlug } from '../collections/contentCollection'
-import type { DeliveryDoc, DeliveryError, DeliveryStatus } from '../collections/Deliveries'
+import type { ContentSlug } from '../model/content'
+import type { DeliveryDoc, DeliveryError, DeliveryStatus } from '../model/deliveries'
 import { langOf, t } from '../i18n/messages'
-import { loadSettings, mediaFor, richValues } from '../site/data'
+import { loadSettings, mediaFor, richValues } from '../content/data'
 import { claimSlot, deleteClaims, newestClaims, type ClaimRow } from '../store/claims'
 import { claimNext, processOwner, withLease, type Lease } from '../store/leases'
 import { formatDateTime, streetDay } from '../templates/format'

@@ -1,10 +1,10 @@
 import type { CollectionAfterChangeHook, CollectionAfterDeleteHook, Payload, PayloadRequest, Where } from 'payload'
 
-import type { ContentSlug } from '../collections/contentCollection'
-import { DELIVERY_CHANNELS, type DeliveryChannel, type DeliveryDoc, UNFINISHED } from '../collections/Deliveries'
+import type { ContentSlug } from '../model/content'
+import { DELIVERY_CHANNELS, type DeliveryChannel, type DeliveryDoc, UNFINISHED } from '../model/deliveries'
 import { channelConfigured } from '../delivery/config'
 import { t } from '../i18n/messages'
-import { runSoon } from '../jobs/scheduler'
+import { nudge } from '../jobs/nudge'
 import { queueWechatRetraction } from '../jobs/wechat'
 import { isUniqueViolation } from '../store/claims'
 import { uniqueIndexReady } from '../store/receipts'
@@ -149,7 +149,7 @@ export const deliveriesOnPublish: CollectionAfterChangeHook = async (args) => {
   if (change === 'published') {
     const skipReason = context[DEMO_CONTENT] ? t('delivery.reason.demo') : undefined
     const created = await createDeliveries(req.payload, slug, now, req, { skipReason })
-    if (created.some((d) => d.status === 'queued')) runSoon()
+    if (created.some((d) => d.status === 'queued')) nudge()
   } else if (change === 'withdrawn') {
     await cancelDeliveries(req.payload, slug, now.id, req)
   }

@@ -1,7 +1,7 @@
 import type { Payload, Where } from 'payload'
 
 import { env } from '../server/env'
-import { prunePending } from '../site/subscribeService'
+import { prunePending } from '../subscribers/service'
 import { pruneLeases } from '../store/leases'
 import { onceInWindow } from './periodic'
 

@@ -9,6 +9,7 @@ import { runHousekeeping } from './housekeeping'
 import { runReadershipJobs } from './readership'
 import { runQueue, type QueueRun } from './runner'
 import { pollWechatPublishStatus } from './wechat'
+import { registerRunSoon } from './nudge'
 
 /** Queues of Payload's job runner; `default` holds scheduled publishing. */
 export const QUEUES = ['default'] as const
@@ -85,10 +86,13 @@ export function startScheduler(payload: Payload, expression = process.env.JOB_TI
   }
   const task: ScheduledTask = cron.schedule(expression, tick, { timezone: streetZone(), name: 'job-runner' })
   tickNow = () => void tick()
+  // Hooks (also in Next's copy of the modules) reach runSoon through the registry: jobs/nudge.ts.
+  registerRunSoon(runSoon)
   log.info({ expression }, 'scheduler started')
   return {
     stop: () => {
       tickNow = null
+      registerRunSoon(undefined)
       return task.stop()
     },
   }

@@ -1,6 +1,6 @@
 import type { Payload } from 'payload'
 
-import { CONTENT_SLUGS, type ContentSlug } from '../collections/contentCollection'
+import { CONTENT_SLUGS, type ContentSlug } from '../model/content'
 import type { ReadingHistoryDoc } from '../collections/ReadEvents'
 import { contentPath } from '../templates/paths'
 

@@ -1,7 +1,7 @@
 import type { Payload } from 'payload'
 
 import type { ArticleDayStats, WechatClient } from '../channels/wechat/client'
-import type { DeliveryDoc } from '../collections/Deliveries'
+import type { DeliveryDoc } from '../model/deliveries'
 import type { WechatArticleStatDoc } from '../collections/Readership'
 import { insertOrOverwrite } from '../store/upsert'
 import { streetDay } from '../templates/format'

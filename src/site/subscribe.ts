@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response, Router } from 'express'
 import type { Payload } from 'payload'
 
-import type { SubscriberDoc } from '../collections/Subscribers'
+import type { SubscriberDoc } from '../model/subscribers'
 import { type MessageKey, t } from '../i18n/messages'
 import { readingHistory } from '../readership/history'
 import { gridCookie } from '../readership/pageViews'
@@ -57,7 +57,7 @@ import {
   unsubscribeToken,
   validatePreferences,
   validateSubscribe,
-} from './subscribeService'
+} from '../subscribers/service'
 
 /**
  * Residents' subscription routes: subscribe (double opt-in), confirm,

@@ -2,14 +2,7 @@ import { parse } from 'csv-parse/sync'
 import iconv from 'iconv-lite'
 import type { Payload } from 'payload'
 
-import {
-  type ConsentEntry,
-  SUBSCRIBER_STATUSES,
-  type SubscriberChannel,
-  type SubscriberDoc,
-  type Topic,
-  TOPICS,
-} from '../collections/Subscribers'
+import { type ConsentEntry, SUBSCRIBER_STATUSES, type SubscriberChannel, type SubscriberDoc, type Topic, TOPICS } from '../model/subscribers'
 import { type MessageKey, t } from '../i18n/messages'
 import { isUniqueViolation } from '../store/claims'
 import { csvLine } from '../templates/csv'
@@ -22,7 +15,7 @@ import {
   gridByCode,
   gridDirectory,
   type GridEntry,
-} from './subscribeService'
+} from '../subscribers/service'
 
 /**
  * Subscribers to and from CSV, for admins: the street office's paper sign-up

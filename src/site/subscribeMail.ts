@@ -2,13 +2,13 @@ import type { Payload } from 'payload'
 
 import { EmailChannel, type EmailMessage } from '../channels/email'
 import type { SendResult } from '../channels/types'
-import type { SubscriberDoc } from '../collections/Subscribers'
+import type { SubscriberDoc } from '../model/subscribers'
 import { type MessageKey, t } from '../i18n/messages'
 import { alreadySubscribedMail, confirmMail, type SubscriptionMailContext } from '../templates/email/confirm'
 import type { SiteChrome } from '../templates/site/types'
 import { cached } from './cache'
-import { loadSettings } from './data'
-import { CONFIRM_TTL_SECONDS, gridById, requestedChoices, type SubscribeOutcome, subscriberLinks } from './subscribeService'
+import { loadSettings } from '../content/data'
+import { CONFIRM_TTL_SECONDS, gridById, requestedChoices, type SubscribeOutcome, subscriberLinks } from '../subscribers/service'
 
 /** What the subscription mails need from a channel: the email channel, or a stand-in in a test. */
 export type MailSender = { send(message: EmailMessage): Promise<SendResult> }
