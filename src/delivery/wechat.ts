@@ -16,6 +16,7 @@ import {
 import type { ContentSlug } from '../collections/contentCollection'
 import type { DeliveryDoc, DeliveryError, DeliveryStatus } from '../collections/Deliveries'
 import { langOf, t } from '../i18n/messages'
+import { env, wechatAccount, wechatSettings } from '../server/env'
 import { loadSettings, mediaFor, richValues } from '../site/data'
 import { claimSlot, deleteClaims, newestClaims, type ClaimRow } from '../store/claims'
 import { claimNext, processOwner, withLease, type Lease } from '../store/leases'
@@ -94,23 +95,6 @@ export type WechatState = {
   deleteError?: string
 }
 
-/** Tunables from the environment, read at each use (docs/configuration.md). */
-const positive = (name: string, fallback: number) => {
-  const n = Number(process.env[name] || fallback)
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not "${process.env[name]}"`)
-  return n
-}
-export const wechatSettings = () => ({
-  /** First freepublish/get poll after a submit; later polls double, up to pollMaxMs. */
-  pollFirstMs: positive('WECHAT_POLL_FIRST_SECONDS', 5) * 1000,
-  pollMaxMs: positive('WECHAT_POLL_MAX_SECONDS', 300) * 1000,
-  /** A publish still "publishing" this long after its submit pauses the delivery. */
-  publishTimeoutMs: positive('WECHAT_PUBLISH_TIMEOUT_HOURS', 24) * 3600_000,
-  /** Temporary failures in a row before the delivery pauses. */
-  maxRetries: Math.floor(positive('WECHAT_MAX_RETRIES', 8)),
-  confirmWindowMs: 30 * MINUTE,
-})
-
 /** The wait before the n-th look at something WeChat is still working on: doubling from the first poll, up to the longest. */
 export function pollDelayMs(n: number): number {
   const { pollFirstMs, pollMaxMs } = wechatSettings()
@@ -123,11 +107,12 @@ export function pollDelayMs(n: number): number {
 let cached: { key: string; client: WechatClient } | null = null
 
 export function wechatClient(): WechatClient {
-  const key = `${process.env.WECHAT_APP_ID}|${process.env.WECHAT_APP_SECRET}|${process.env.WECHAT_API_BASE ?? ''}`
+  const account = wechatAccount() ?? { appId: '', appSecret: '', apiBase: '' }
+  const key = `${account.appId}|${account.appSecret}|${account.apiBase}`
   if (cached?.key !== key) {
     cached = {
       key,
-      client: new WechatClient({ appId: process.env.WECHAT_APP_ID!, appSecret: process.env.WECHAT_APP_SECRET!, baseUrl: process.env.WECHAT_API_BASE || undefined }),
+      client: new WechatClient({ appId: account.appId, appSecret: account.appSecret, baseUrl: account.apiBase || undefined }),
     }
   }
   return cached.client
@@ -186,7 +171,7 @@ type Content = Record<string, unknown> & { id: string | number; _status?: string
 
 async function mediaFolder(payload: Payload): Promise<string> {
   const upload = payload.collections.media?.config.upload as { staticDir?: string } | undefined
-  return path.resolve(upload?.staticDir || process.env.MEDIA_DIR || 'data/media')
+  return path.resolve(upload?.staticDir || env.mediaDir)
 }
 
 /** The bytes of a media file, or null when it is not on disk (logged: the image is left out). */

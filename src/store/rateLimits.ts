@@ -139,14 +139,5 @@ function maybePrune(payload: Payload, now: number) {
   pruneRateLimits(payload, now).catch((err) => payload.logger.warn({ err, component: 'rate-limits' }, 'pruning rate-limit places failed'))
 }
 
-/**
- * A rule from the environment: "COUNT/SECONDS" (e.g. "10/600"), else the default.
- * An unreadable value stops the start rather than silently turning a limit off.
- */
-export function ruleFromEnv(name: string, fallback: RateRule): RateRule {
-  const raw = process.env[name]?.trim()
-  if (!raw) return fallback
-  const m = /^(\d{1,9})\/(\d{1,7})$/.exec(raw)
-  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new Error(`${name} must look like COUNT/SECONDS (e.g. 10/600), not "${raw}"`)
-  return { limit: Number(m[1]), windowMs: Number(m[2]) * 1000 }
-}
+/** A rule from the environment, read by the settings module. */
+export { ruleFromEnv } from '../server/env'
