@@ -21,6 +21,7 @@ import { audienceWhere } from './audience'
 import { channelConfigured, deliverySettings } from './config'
 import { contentUrl, iconUrl, messageLinks, trackedContentUrl, trackFor } from './links'
 import { runWechatDelivery } from './wechat'
+import { noTransaction } from '../store/noTransaction'
 
 /**
  * The delivery pipeline: claim a delivery under a lease → take the next batch
@@ -51,7 +52,7 @@ const nowIso = () => new Date().toISOString()
 const idValue = (payload: Payload, raw: string) => (payload.db.name === 'mongoose' ? raw : Number(raw))
 
 async function update(payload: Payload, id: string | number, data: Partial<DeliveryDoc>) {
-  await payload.db.updateOne({ collection: DELIVERIES, id, data: data as Record<string, unknown>, returning: false, req: { transactionID: undefined } as never })
+  await payload.db.updateOne({ collection: DELIVERIES, id, data: data as Record<string, unknown>, returning: false, req: noTransaction() })
 }
 
 /** Run due deliveries, each under a lease; returns how many were worked on. */
@@ -350,7 +351,7 @@ async function suppress(payload: Payload, s: SubscriberDoc, code: string) {
     id: s.id,
     data: { status: 'suppressed', suppressedReason: t('delivery.suppressed', 'zh', { code }) },
     returning: false,
-    req: { transactionID: undefined } as never,
+    req: noTransaction(),
   })
 }
 
@@ -400,7 +401,7 @@ async function pushToDevices(payload: Payload, devices: ReadyDevice[], s: Return
       continue
     }
     if (r.kind === 'recipient-gone') {
-      await payload.db.deleteOne({ collection: 'push-subscriptions', where: { id: { equals: device.id } }, req: { transactionID: undefined } as never })
+      await payload.db.deleteOne({ collection: 'push-subscriptions', where: { id: { equals: device.id } }, req: noTransaction() })
       lastFailure ??= r
       continue
     }

@@ -25,6 +25,7 @@ import { isMediaDoc, mediaSrc, type MediaDoc } from '../templates/html'
 import { mediaFileOf, wechatArticles } from '../templates/wechat'
 import { channelConfigured, deliverySettings } from './config'
 import { contentUrl } from './links'
+import { noTransaction } from '../store/noTransaction'
 
 /**
  * The WeChat stages of a delivery (no recipient list): upload the body images
@@ -127,14 +128,13 @@ export function forgetWechatClient() {
 // Small helpers
 
 const nowIso = () => new Date().toISOString()
-const noTransaction = { transactionID: undefined } as never
 
 async function save(payload: Payload, id: string | number, data: Partial<DeliveryDoc>) {
-  await payload.db.updateOne({ collection: DELIVERIES, id, data: data as Record<string, unknown>, returning: false, req: noTransaction })
+  await payload.db.updateOne({ collection: DELIVERIES, id, data: data as Record<string, unknown>, returning: false, req: noTransaction() })
 }
 
 async function readDelivery(payload: Payload, id: string | number): Promise<DeliveryDoc | null> {
-  return payload.db.findOne<DeliveryDoc>({ collection: DELIVERIES, where: { id: { equals: id } }, req: noTransaction })
+  return payload.db.findOne<DeliveryDoc>({ collection: DELIVERIES, where: { id: { equals: id } }, req: noTransaction() })
 }
 
 const stateOf = (d: Pick<DeliveryDoc, 'wechat'>): WechatState => ({ stage: 'images', ...((d.wechat ?? {}) as Partial<WechatState>) }) as WechatState
@@ -521,7 +521,7 @@ export async function wechatPollCandidates(payload: Payload): Promise<DeliveryDo
     sort: 'createdAt',
     limit: 200,
     pagination: false,
-    req: noTransaction,
+    req: noTransaction(),
   })
   return docs as unknown as DeliveryDoc[]
 }
@@ -547,12 +547,12 @@ export type QuotaView = { day: string; massSentToday: boolean; lastMassSend?: { 
 export async function wechatQuota(payload: Payload): Promise<QuotaView> {
   const day = streetDay()
   const today = (await newestClaims(payload, [MASS_SCOPE + day])).get(MASS_SCOPE + day)
-  const { docs } = await payload.db.find({ collection: 'claims', where: { scope: { like: MASS_SCOPE } }, sort: '-createdAt', limit: 1, pagination: false, req: noTransaction })
+  const { docs } = await payload.db.find({ collection: 'claims', where: { scope: { like: MASS_SCOPE } }, sort: '-createdAt', limit: 1, pagination: false, req: noTransaction() })
   const last = (docs[0] as unknown as (ClaimRow & { createdAt?: string }) | undefined) ?? undefined
   const view: QuotaView = { day, massSentToday: !!today }
   if (last) {
     const deliveryId = String(last.owner).replace(/^delivery:/, '')
-    const d = await payload.db.findOne<DeliveryDoc>({ collection: DELIVERIES, where: { id: { equals: deliveryId } }, req: noTransaction })
+    const d = await payload.db.findOne<DeliveryDoc>({ collection: DELIVERIES, where: { id: { equals: deliveryId } }, req: noTransaction() })
     const ms = d ? stateOf(d).massSend : undefined
     view.lastMassSend = { deliveryId, title: d?.title ?? '', at: ms?.requestedAt ?? String(last.createdAt ?? ''), ...(ms ? { status: ms.status } : {}) }
   }
