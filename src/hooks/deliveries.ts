@@ -9,6 +9,7 @@ import { queueWechatRetraction } from '../jobs/wechat'
 import { isUniqueViolation } from '../store/claims'
 import { uniqueIndexReady } from '../store/receipts'
 import { publicationChange } from './contentLifecycle'
+import { noTransaction } from '../store/noTransaction'
 
 type ContentDoc = {
   id: string | number
@@ -42,7 +43,7 @@ export function channelsFor(collection: ContentSlug): DeliveryChannel[] {
  * transaction would abort the publish itself, and the pipeline checks that
  * the content is still published before it sends anything.
  */
-const writeReq = (req: PayloadRequest) => (req.payload.db.name === 'mongoose' ? ({ transactionID: undefined } as unknown as PayloadRequest) : req)
+const writeReq = (req: PayloadRequest) => (req.payload.db.name === 'mongoose' ? noTransaction() : req)
 
 /**
  * Demo content (src/seed/demo.ts) is saved with this key set in the request

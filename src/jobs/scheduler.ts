@@ -64,7 +64,7 @@ export function runSoon(delayMs = 250) {
  * node-cron is the only scheduler: every tick runs the queues. A tick that is
  * still running when the next one fires is skipped, not stacked.
  */
-export function startScheduler(payload: Payload, expression = process.env.JOB_TICK_CRON || '*/5 * * * * *') {
+export function startScheduler(payload: Payload, expression = env.jobTickCron) {
   const log = payload.logger.child({ component: 'scheduler' })
   // A retention below the documented minimum stops the start, rather than an hourly job failing quietly.
   void env.auditRetentionDays

@@ -104,7 +104,7 @@ export function createSubscribeRouter(payload: Payload, opts: SubscribeRouterOpt
   const mails = opts.mails ?? new SubscriptionMails(payload, mailerFromEnv())
   router.mails = mails
   const limits: SubscribeLimits = { ...limitsFromEnv(), ...opts.limits }
-  const vapid = opts.vapidPublicKey !== undefined ? opts.vapidPublicKey : process.env.VAPID_PUBLIC_KEY?.trim() || null
+  const vapid = opts.vapidPublicKey !== undefined ? opts.vapidPublicKey : env.vapidPublicKey || null
   const form = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 60 })
   const json = express.json({ limit: '8kb' })
 
