@@ -24,6 +24,7 @@ import { formatDateTime, streetDay } from '../templates/format'
 import { isMediaDoc, mediaSrc, type MediaDoc } from '../templates/html'
 import { mediaFileOf, wechatArticles } from '../templates/wechat'
 import { channelConfigured, deliverySettings } from './config'
+import type { StagesDriver } from './driver'
 import { contentUrl } from './links'
 import { nowIso, remember, updateDelivery } from './rows'
 import { noTransaction } from '../store/noTransaction'
@@ -339,6 +340,9 @@ export async function runWechatDelivery(payload: Payload, claimed: DeliveryDoc, 
     return failStage(payload, d, st, err)
   }
 }
+
+/** The WeChat driver (src/delivery/drivers.ts): no recipient list, its own resumable stages. */
+export const wechatDriver: StagesDriver = { kind: 'stages', run: runWechatDelivery }
 
 /** A stage's call failed: defer (temporary, daily quota), or pause with the editor's explanation. */
 async function failStage(payload: Payload, d: DeliveryDoc, st: WechatState, err: ChannelError): Promise<boolean> {
