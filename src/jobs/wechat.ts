@@ -7,7 +7,7 @@ import type { DeliveryDoc } from '../model/deliveries'
  * - "poll WeChat publish status": each scheduler tick looks at the few WeChat
  *   deliveries waiting for a result (a submitted publish, a mass send awaiting
  *   its outcome) and polls those that are due, each under the delivery's lease,
- *   with growing intervals (src/delivery/wechat.ts). No loop waits in between.
+ *   with growing intervals (src/delivery/wechat/polling.ts). No loop waits in between.
  * - "retract a WeChat article": queued by the retraction hook
  *   (src/hooks/deliveries.ts), since hooks never call out; it deletes the
  *   published article (freepublish/delete) and records the outcome on the
