@@ -1,6 +1,6 @@
 import { convertLexicalToPlaintext, type PlaintextConverters } from '@payloadcms/richtext-lexical/plaintext'
 
-import { lexicalRoot } from './richText'
+import { lexicalRoot } from './lexical'
 
 /**
  * The one plain-text converter: Lexical JSON to the text a reader sees,

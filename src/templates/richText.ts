@@ -1,6 +1,9 @@
 import { BlockquoteHTMLConverter, convertLexicalToHTML, type HTMLConverter, type HTMLConverters } from '@payloadcms/richtext-lexical/html'
 
 import { esc, imgTag, isMediaDoc, type MediaDoc, safeHref } from './html'
+import { childrenOf, lexicalRoot, type LexicalNode, MAX_DEPTH } from './lexical'
+
+export type { LexicalNode } from './lexical'
 
 /**
  * Lexical JSON (as Payload stores it) to HTML, through Payload's converters
@@ -12,24 +15,6 @@ import { esc, imgTag, isMediaDoc, type MediaDoc, safeHref } from './html'
  * site, e-mail and WeChat all render through renderRichText, and plain text
  * comes from the one plain-text converter (./plainText.ts).
  */
-
-export type LexicalNode = {
-  type?: unknown
-  text?: unknown
-  format?: unknown
-  tag?: unknown
-  listType?: unknown
-  start?: unknown
-  children?: unknown
-  fields?: unknown
-  relationTo?: unknown
-  value?: unknown
-  headerState?: unknown
-  colSpan?: unknown
-  rowSpan?: unknown
-  indent?: unknown
-  [key: string]: unknown
-}
 
 export type RichTextOptions = {
   /** Media for upload nodes whose value is only an id (not populated). */
@@ -56,10 +41,6 @@ const FORMATS: [number, string][] = [
   [128, 'mark'],
 ]
 const ALIGN = new Set(['left', 'center', 'right', 'justify', 'start', 'end'])
-const MAX_DEPTH = 40
-
-const childrenOf = (node: LexicalNode): LexicalNode[] =>
-  Array.isArray(node.children) ? (node.children.filter((c) => c && typeof c === 'object') as LexicalNode[]) : []
 
 /** The text of a node and its descendants, escaped, with no markup. */
 function textOnly(node: LexicalNode, depth = 0): string {
@@ -190,21 +171,6 @@ function converters(opts: RichTextOptions): Record<string, Converter> {
     horizontalrule: '<hr>',
     unknown: ({ node }) => textOnly(node),
   }
-}
-
-/**
- * The stored value as a tree our converters may read: a root object, only
- * object children, nothing deeper than MAX_DEPTH (so no input can exhaust the
- * stack). null when the value is not Lexical JSON.
- */
-export function lexicalRoot(value: unknown): LexicalNode | null {
-  const root = (value as { root?: unknown } | null | undefined)?.root
-  if (!root || typeof root !== 'object') return null
-  const prune = (node: LexicalNode, depth: number): LexicalNode => ({
-    ...node,
-    children: depth >= MAX_DEPTH ? [] : childrenOf(node).map((c) => prune(c, depth + 1)),
-  })
-  return prune(root as LexicalNode, 0)
 }
 
 /** HTML of a Lexical value ({ root }) through Payload's converters with ours; anything else renders as nothing. */
