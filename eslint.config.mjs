@@ -66,6 +66,9 @@ const zones = [
 /** Packages a pure layer must not import (Payload, databases). */
 const IMPURE = ['payload', 'payload/*', '@payloadcms/*', 'mongodb', 'mongoose', '@libsql/*', 'drizzle-orm', 'drizzle-orm/*']
 
+/** IMPURE as one pattern, less the rich-text converters' two entry points (pure functions of Lexical JSON). */
+const PURE_TEMPLATE_IMPORTS_ONLY = '^(?:payload(?:/.*)?|mongodb|mongoose|@libsql/.*|drizzle-orm(?:/.*)?|@payloadcms/(?!richtext-lexical/(?:html|plaintext)$).*)$'
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.next/**', 'src/migrations/**', 'src/app/(payload)/admin/importMap.js', 'test/lint/fixtures/**', 'test-results/**'] },
   {
@@ -98,7 +101,18 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
-    files: ['src/channels/**', 'src/templates/**', 'src/model/**'],
+    files: ['src/channels/**', 'src/model/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: IMPURE, message: 'A pure layer: no Payload, no database driver.' }] }] },
+  },
+  {
+    // Templates render rich text through Payload's Lexical converters: those two entry points are pure
+    // functions of the stored JSON (no Payload instance, no database); everything else of Payload stays out.
+    files: ['src/templates/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: PURE_TEMPLATE_IMPORTS_ONLY, message: 'A pure layer: no Payload, no database driver (only the Lexical converters of @payloadcms/richtext-lexical/html and /plaintext).' }] },
+      ],
+    },
   },
 )

@@ -1,7 +1,7 @@
 import { type Request, type Response, Router } from 'express'
 import type { Payload, Where } from 'payload'
 
-import { plainTextOfRichText } from '../hooks/textOf'
+import { plainTextOfRichText } from '../templates/plainText'
 import { type MessageKey, t } from '../i18n/messages'
 import { publicUrl } from '../server/env'
 import { clip } from '../templates/format'
