@@ -32,7 +32,8 @@ const CONNECTIONS = 32
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS) || (quick ? 60 : 300)
 const BARE_SECONDS = quick ? 10 : 30
 const WARMUP_SECONDS = 5
-const SAVE_EVERY_MS = 1000
+// SOAK_SAVE_EVERY_MS=0: no editor (to tell the reads' share from the saves').
+const SAVE_EVERY_MS = process.env.SOAK_SAVE_EVERY_MS === undefined ? 1000 : Number(process.env.SOAK_SAVE_EVERY_MS)
 const RSS_EVERY_MS = 250
 const TIMELINE_EVERY_MS = quick ? 10_000 : 30_000
 const TARGET_MAX_REQUESTS_OVER_1S = 0
@@ -51,10 +52,11 @@ type Started = { port: number; issue: { id: number; number: number; title: strin
 /** The server child; resolves with what it printed once listening. */
 function startServer(logFile: string): Promise<{ child: ChildProcess; info: Started }> {
   const log = fs.openSync(logFile, 'w')
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, '_soak-server.ts')], {
+  // SOAK_NODE_FLAGS: extra Node flags for the server only (e.g. --trace-gc, --cpu-prof), for profiling.
+  const flags = (process.env.SOAK_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', path.join(here, '_soak-server.ts')], {
     stdio: ['ignore', 'pipe', log],
-    // SOAK_NODE_FLAGS: extra flags for the server only (e.g. --trace-gc, --heap-prof), for profiling.
-    env: { ...process.env, NODE_OPTIONS: withNodeConditions(`${process.env.NODE_OPTIONS ?? ''} ${process.env.SOAK_NODE_FLAGS ?? ''}`) },
+    env: { ...process.env, NODE_OPTIONS: withNodeConditions(process.env.NODE_OPTIONS) },
   })
   return new Promise((resolve, reject) => {
     let buffered = ''
@@ -170,7 +172,7 @@ try {
       const r = await fetch(`${base}/api/${t.collection}/${t.id}?depth=0`, { headers: { Authorization: `JWT ${token}` } })
       original.set(t.collection, ((await r.json()) as { summary?: string }).summary ?? '')
     }
-    for (let n = 0; saving && n < SOAK_SECONDS * 2; n++) {
+    for (let n = 0; SAVE_EVERY_MS > 0 && saving && n < SOAK_SECONDS * 2; n++) {
       const t = targets[n % targets.length]
       const start = performance.now()
       try {
