@@ -64,7 +64,7 @@ export default withInternalAccess(buildConfig({
   secret: payloadSecret(),
   telemetry: false,
   // Structured JSON lines (pino), level from LOG_LEVEL.
-  logger: { options: { level: process.env.LOG_LEVEL || 'info' } },
+  logger: { options: { level: env.logLevel } },
   admin: {
     user: Users.slug,
     avatar: 'default',

@@ -1,12 +1,14 @@
 /**
  * `npm test`: every test CI runs, stage by stage, each stage timed:
- *   typecheck → integration on SQLite → the same suite on the MongoDB-wire
+ *   lint (import cycles, layering: eslint.config.mjs) → typecheck → integration on SQLite → the same suite on the MongoDB-wire
  *   server (FerretDB unless TEST_MONGODB_URI is set) → end-to-end in chromium.
  * Ends with per-stage counts, the tests each leg excluded (with reasons), and
  * one closing line "total: N passed, N failed, N skipped".
  *
  *   npm test                     everything
- *   npm test -- sqlite mongo     only those stages (typecheck, sqlite, mongo, e2e)
+ *   npm test -- sqlite mongo     only those stages (lint, typecheck, sqlite, mongo, e2e)
+ *
+ * An unknown stage name exits 2 with the list of known stages.
  */
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -63,6 +65,7 @@ function vitest(leg: string, config: string | null, env: Record<string, string>)
 }
 
 const stages: Stage[] = [
+  { name: 'lint', run: () => ({ ok: run(bin('eslint'), ['--max-warnings=0', '.']) }) },
   { name: 'typecheck', run: () => ({ ok: run(bin('tsc'), ['--noEmit', '-p', '.']) }) },
   { name: 'sqlite', run: () => vitest('sqlite', null, { TEST_DB: 'sqlite' }) },
   { name: 'mongo', run: () => vitest('mongo', null, { TEST_DB: 'mongo' }) },
@@ -73,6 +76,11 @@ const stages: Stage[] = [
 ]
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))
+const unknown = wanted.filter((w) => !stages.some((s) => s.name === w))
+if (unknown.length) {
+  process.stderr.write(`unknown stage: ${unknown.join(', ')}; the stages are: ${stages.map((s) => s.name).join(', ')}\n`)
+  process.exit(2)
+}
 const results: { name: string; ok: boolean; seconds: number; counts?: Counts }[] = []
 for (const stage of stages) {
   if (wanted.length && !wanted.includes(stage.name)) continue

@@ -7,6 +7,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 
+// Sets the environment (not a read): before the settings module is imported, like server/start.ts.
 if (fs.existsSync('.env')) process.loadEnvFile('.env')
 // The same database file `npm start` uses (production names it street-news.db).
 ;(process.env as Record<string, string>).NODE_ENV ??= 'production'

@@ -6,6 +6,8 @@
  */
 import webpush from 'web-push'
 
+import { env } from '../server/env'
+
 const { publicKey, privateKey } = webpush.generateVAPIDKeys()
 process.stdout.write(`VAPID_PUBLIC_KEY=${publicKey}\nVAPID_PRIVATE_KEY=${privateKey}\n`)
-if (!process.env.VAPID_SUBJECT) process.stdout.write('# also set VAPID_SUBJECT=mailto:<the street office contact address>\n')
+if (!env.vapidSubject) process.stdout.write('# also set VAPID_SUBJECT=mailto:<the street office contact address>\n')

@@ -5,6 +5,7 @@ import { editorsOnly, nobody } from '../access'
 import { auditDeliveryChange, auditMassSend } from '../hooks/auditLog'
 import { dateTimePicker } from '../fields/dates'
 import { label, langOf, t } from '../i18n/messages'
+import { engineEndpoint } from '../jobs/nudge'
 
 /**
  * A delivery: one content sent over one channel to one audience (see the
@@ -14,51 +15,17 @@ import { label, langOf, t } from '../i18n/messages'
  * adapter calls (no hooks); editors change only the status (pause, resume,
  * cancel, retry failed recipients), through the transitions allowed below.
  */
-export const DELIVERY_STATUSES = ['queued', 'running', 'done', 'partial', 'failed', 'paused', 'cancelled', 'skipped'] as const
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
-export const UNFINISHED: DeliveryStatus[] = ['queued', 'running', 'paused']
-export const DELIVERY_CHANNELS = ['email', 'webpush', 'wechat'] as const
-export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number]
-
-export type DeliveryError = { at: string; kind: string; code: string; message: string }
-
-export type DeliveryDoc = {
-  id: string | number
-  key: string
-  contentType: 'issues' | 'events' | 'policies' | 'announcements'
-  contentId: string
-  title?: string | null
-  channel: DeliveryChannel
-  audience: string
-  status: DeliveryStatus
-  reason?: string | null
-  urgent?: boolean | null
-  publishedAt?: string | null
-  goAhead?: boolean | null
-  cursor?: string | null
-  total?: number | null
-  submitted?: number | null
-  failed?: number | null
-  gone?: number | null
-  inFlightLimit?: number | null
-  resumes?: number | null
-  maxDuplicates?: number | null
-  startedAt?: string | null
-  finishedAt?: string | null
-  nextAttemptAt?: string | null
-  lastErrors?: DeliveryError[] | null
-  wechat?: Record<string, unknown> | null
-  createdAt?: string
-}
-
-/** What an editor may do: pause a running one, resume a paused one (its go-ahead), cancel an unfinished one, retry failed recipients. */
-export const EDITOR_TRANSITIONS: Record<string, DeliveryStatus[]> = {
-  queued: ['paused', 'cancelled'],
-  running: ['paused', 'cancelled'],
-  paused: ['queued', 'cancelled'],
-  partial: ['queued'],
-  failed: ['queued'],
-}
+export {
+  DELIVERY_CHANNELS,
+  DELIVERY_STATUSES,
+  type DeliveryChannel,
+  type DeliveryDoc,
+  type DeliveryError,
+  type DeliveryStatus,
+  EDITOR_TRANSITIONS,
+  UNFINISHED,
+} from '../model/deliveries'
+import { DELIVERY_CHANNELS, DELIVERY_STATUSES, type DeliveryDoc, type DeliveryStatus, EDITOR_TRANSITIONS } from '../model/deliveries'
 
 const editorTransition: CollectionBeforeChangeHook = async ({ data, originalDoc, req, operation }) => {
   if (operation !== 'update' || !originalDoc) return data
@@ -109,9 +76,10 @@ const editorTransition: CollectionBeforeChangeHook = async ({ data, originalDoc,
  * The editor's mass send, and its audit entry when this request made a send
  * (submitted, or refused by WeChat); a repeat answered from the record adds none.
  */
+const massSend = engineEndpoint('massSend')
 const massSendAudited: PayloadHandler = async (req) => {
   const started = new Date().toISOString()
-  const res = await (await import('../delivery/wechat')).massSendEndpoint(req)
+  const res = await massSend(req)
   const body = (await res.clone().json().catch(() => null)) as { massSend?: { requestedAt?: string; status?: string; msgId?: string; error?: string; code?: string } } | null
   const ms = body?.massSend
   if (ms?.requestedAt && ms.requestedAt >= started) {
@@ -152,11 +120,11 @@ export const Deliveries: CollectionConfig = {
   // An editor's pause, resume, cancel or retry is written to the audit log.
   hooks: { beforeChange: [editorTransition], afterChange: [auditDeliveryChange] },
   // A test-send of a content, before publishing, to one address (email) or this device (web push): src/delivery/testSend.ts.
-  // Imported when called: the delivery modules import the collections.
+  // The handlers are the engine's, reached through its registry (src/jobs/nudge.ts), never imported here.
   endpoints: [
-    { path: '/test-send', method: 'post', handler: async (req) => (await import('../delivery/testSend')).testSendEndpoint(req) },
+    { path: '/test-send', method: 'post', handler: engineEndpoint('testSend') },
     // WeChat mass send (群发): today's quota, and the editor's explicit send of a published delivery (src/delivery/wechat.ts).
-    { path: '/wechat-quota', method: 'get', handler: async (req) => (await import('../delivery/wechat')).wechatQuotaEndpoint(req) },
+    { path: '/wechat-quota', method: 'get', handler: engineEndpoint('wechatQuota') },
     { path: '/:id/mass-send', method: 'post', handler: massSendAudited },
   ],
   fields: [

@@ -2,6 +2,7 @@ import type { CollectionConfig } from 'payload'
 
 import { editorsOnly, nobody } from '../access'
 import { label } from '../i18n/messages'
+import { engineEndpoint } from '../jobs/nudge'
 
 /**
  * Readership aggregates: what the dashboards read. Raw read events and the
@@ -48,10 +49,10 @@ export const ReadRollups: CollectionConfig = {
   // Raw rows (exact small counts) for editors only; everyone else reads figures
   // through the dashboard, scoped by readRollupScope (src/access) with the small-group rule applied.
   access: { read: editorsOnly, create: nobody, update: nobody, delete: nobody },
-  // The dashboard (src/readership/dashboard.ts): JSON and CSV, scoped by readRollupScope, small groups shown as "<3". Imported when called.
+  // The dashboard (src/readership/dashboard.ts): JSON and CSV, scoped by readRollupScope, small groups shown as "<3". Reached through the engine registry (src/jobs/nudge.ts).
   endpoints: [
-    { path: '/dashboard', method: 'get', handler: async (req) => (await import('../readership/dashboardEndpoint')).dashboardEndpoint(req) },
-    { path: '/dashboard.csv', method: 'get', handler: async (req) => (await import('../readership/dashboardEndpoint')).dashboardCsvEndpoint(req) },
+    { path: '/dashboard', method: 'get', handler: engineEndpoint('dashboard') },
+    { path: '/dashboard.csv', method: 'get', handler: engineEndpoint('dashboardCsv') },
   ],
   lockDocuments: false,
   fields: [

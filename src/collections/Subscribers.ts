@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto'
-
 import { type CollectionAfterChangeHook, type CollectionBeforeChangeHook, type CollectionConfig, type FieldAccess, ValidationError } from 'payload'
 
 import { adminFieldOnly, adminsOnly, editorsOnly } from '../access'
@@ -7,70 +5,38 @@ import { dateTimePicker } from '../fields/dates'
 import { audit } from '../hooks/audit'
 import { label, langOf, t } from '../i18n/messages'
 
-export const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'suppressed'] as const
-export const SUBSCRIBER_CHANNELS = ['email', 'webpush'] as const
-export const TOPICS = ['issues', 'events', 'policies', 'announcements'] as const
-export const CONSENT_PURPOSES = ['content', 'statistics'] as const
-export const CONSENT_METHODS = ['web', 'preferences', 'link', 'import', 'admin'] as const
-export const SUBSCRIBER_SOURCES = ['web', 'import', 'admin'] as const
-
-export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number]
-export type SubscriberChannel = (typeof SUBSCRIBER_CHANNELS)[number]
-export type Topic = (typeof TOPICS)[number]
-export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number]
-export type ConsentMethod = (typeof CONSENT_METHODS)[number]
-
-export type ConsentEntry = {
-  purpose: ConsentPurpose
-  granted: boolean
-  at: string
-  textVersion: string
-  method: ConsentMethod
-  evidence?: string | null
-}
-
-/** The narrow shape code reads (ids are numbers on SQLite, strings on MongoDB). */
-export type SubscriberDoc = {
-  id: string | number
-  email: string
-  grid: string | number | { id: string | number; code?: string; name?: string }
-  channels: SubscriberChannel[]
-  topics: Topic[]
-  status: SubscriberStatus
-  consents?: ConsentEntry[] | null
-  confirmedAt?: string | null
-  unsubscribedAt?: string | null
-  lastRequestAt?: string | null
-  source?: string | null
-  ref: string
-  confirmNonce?: string | null
-  suppressedReason?: string | null
-  /** A subscribe request waiting for its confirmation (the choices it asked for); applied only when confirmed. */
-  pendingRequest?: PendingRequest | null
-  /** When the last confirmation mail went to this address (a suppressed address gets at most one per 30 days). */
-  confirmMailAt?: string | null
-  createdAt?: string
-  updatedAt?: string
-}
-
-/**
- * What a subscribe request asked for, kept until the resident confirms it
- * from their mailbox: nothing of it is in force before (an unsubscribed or
- * suppressed record keeps its status; no consent is recorded for a request
- * nobody confirmed). The versions are those of the texts the form showed.
- */
-export type PendingRequest = {
-  grid: string | number
-  channels: SubscriberChannel[]
-  topics: Topic[]
-  statistics: boolean
-  at: string
-  versions: { content: string; statistics: string }
-}
+export {
+  SUBSCRIBER_STATUSES,
+  SUBSCRIBER_CHANNELS,
+  TOPICS,
+  CONSENT_PURPOSES,
+  CONSENT_METHODS,
+  SUBSCRIBER_SOURCES,
+  type SubscriberStatus,
+  type SubscriberChannel,
+  type Topic,
+  type ConsentPurpose,
+  type ConsentMethod,
+  type ConsentEntry,
+  type SubscriberDoc,
+  type PendingRequest,
+  newRef,
+} from '../model/subscribers'
+import {
+  newRef,
+  CONSENT_METHODS,
+  CONSENT_PURPOSES,
+  SUBSCRIBER_CHANNELS,
+  SUBSCRIBER_SOURCES,
+  SUBSCRIBER_STATUSES,
+  type SubscriberDoc,
+  type SubscriberStatus,
+  TOPICS,
+} from '../model/subscribers'
 
 /**
  * A status change by a staff member (through the admin or the API; the
- * resident's own changes come through src/site/subscribeService.ts with no
+ * resident's own changes come through src/subscribers/service.ts with no
  * user). An unsubscribed address stays so: only its owner subscribes it
  * again, by confirming from their mailbox. Lifting a suppression (the admin
  * knows the address works again) clears its reason and is audited.
@@ -103,8 +69,6 @@ const auditUnsuppress: CollectionAfterChangeHook = async ({ doc, req }) => {
   return doc
 }
 
-/** A fresh random reference: what signed links name instead of the (reusable) numeric id or the address. */
-export const newRef = () => randomBytes(16).toString('base64url')
 
 const noOne: FieldAccess = () => false
 
@@ -228,7 +192,7 @@ export const Subscribers: CollectionConfig = {
       options: SUBSCRIBER_SOURCES.map((value) => ({ value, label: label(`consentMethod.${value}`) })),
     },
     { name: 'suppressedReason', type: 'text', label: label('field.suppressedReason'), maxLength: 300 },
-    // Written only by the subscribe service (src/site/subscribeService.ts): a request waiting for confirmation, and when a confirmation mail last went out.
+    // Written only by the subscribe service (src/subscribers/service.ts): a request waiting for confirmation, and when a confirmation mail last went out.
     {
       name: 'pendingRequest',
       type: 'json',

@@ -20,8 +20,8 @@ const deliveriesPanel: Field = {
   admin: { components: { Field: '/components/DeliveriesPanel' } },
 }
 
-export const CONTENT_SLUGS = ['issues', 'events', 'policies', 'announcements'] as const
-export type ContentSlug = (typeof CONTENT_SLUGS)[number]
+export { CONTENT_SLUGS, type ContentSlug } from '../model/content'
+import type { ContentSlug } from '../model/content'
 
 type Options = {
   slug: ContentSlug

@@ -1,7 +1,8 @@
 import type { UIFieldServerProps } from 'payload'
 
 import { isEditor } from '../access/roles'
-import { EDITOR_TRANSITIONS } from '../collections/Deliveries'
+import { EDITOR_TRANSITIONS } from '../model/deliveries'
+import { env } from '../server/env'
 import { DeliveriesPanelClient } from './DeliveriesPanelClient'
 
 /**
@@ -18,7 +19,7 @@ export default function DeliveriesPanel({ req, user, i18n, collectionSlug }: UIF
     <DeliveriesPanelClient
       collection={collectionSlug}
       transitions={EDITOR_TRANSITIONS}
-      vapidPublicKey={process.env.VAPID_PUBLIC_KEY?.trim() || null}
+      vapidPublicKey={env.vapidPublicKey || null}
       lang={i18n?.language === 'en' ? 'en' : 'zh'}
     />
   )

@@ -4,7 +4,7 @@ import { useConfig, useDocumentInfo } from '@payloadcms/ui'
 import { useCallback, useEffect, useRef, useState } from 'react'
 
 import { explainPublishStatus, explainWechatError } from '../channels/wechat/errors'
-import type { DeliveryDoc, DeliveryError, DeliveryStatus } from '../collections/Deliveries'
+import type { DeliveryDoc, DeliveryError, DeliveryStatus } from '../model/deliveries'
 import { type Lang, type MessageKey, t } from '../i18n/messages'
 import { formatDateTime } from '../templates/format'
 import { box, callApi, PanelButton, row, serverMessage, small } from './DeliveriesPanelShared'

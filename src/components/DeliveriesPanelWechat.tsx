@@ -2,7 +2,7 @@
 
 import { useState } from 'react'
 
-import type { DeliveryDoc } from '../collections/Deliveries'
+import type { DeliveryDoc } from '../model/deliveries'
 import { type Lang, type MessageKey, t } from '../i18n/messages'
 import { formatDateTime } from '../templates/format'
 import { callApi, PanelButton, row, serverMessage, small } from './DeliveriesPanelShared'

@@ -2,7 +2,7 @@ import { DefaultTemplate } from '@payloadcms/next/templates'
 import { Gutter } from '@payloadcms/ui'
 import type { AdminViewServerProps } from 'payload'
 
-import { CONTENT_SLUGS } from '../collections/contentCollection'
+import { CONTENT_SLUGS } from '../model/content'
 import { type Lang, type MessageKey, t } from '../i18n/messages'
 import { type ContentRef, type DashboardData, dashboardData, DashboardError, type DashboardRow, type Figure, READ_CHANNELS_SHOWN } from '../readership/dashboard'
 import { optionsFromQuery } from '../readership/dashboardEndpoint'

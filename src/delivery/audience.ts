@@ -1,8 +1,8 @@
 import type { Where } from 'payload'
 
-import type { ContentSlug } from '../collections/contentCollection'
-import type { DeliveryDoc } from '../collections/Deliveries'
-import type { Topic } from '../collections/Subscribers'
+import type { ContentSlug } from '../model/content'
+import type { DeliveryDoc } from '../model/deliveries'
+import type { Topic } from '../model/subscribers'
 
 const TOPIC_OF: Record<ContentSlug, Topic> = { issues: 'issues', events: 'events', policies: 'policies', announcements: 'announcements' }
 

@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import { EmailChannel } from '../channels/email'
 import { WebPushChannel } from '../channels/webpush'
 import type { Resolver } from '../lib/outbound'
+import { emailSettings, env, vapidSettings } from '../server/env'
 import { deliverySettings, pushTrustedOrigins } from './config'
 
 /**
@@ -15,12 +16,13 @@ let email: Cached<EmailChannel> | null = null
 let push: Cached<WebPushChannel> | null = null
 
 export function emailChannel(): EmailChannel {
-  const key = `${process.env.SMTP_URL}|${process.env.MAIL_FROM}|${deliverySettings().concurrency}`
+  const smtp = emailSettings() ?? { url: '', from: '' }
+  const key = `${smtp.url}|${smtp.from}|${deliverySettings().concurrency}`
   if (email?.key !== key) {
     void email?.channel.close()
     const concurrency = deliverySettings().concurrency
     // One SMTP connection per message in flight, up to the pool's sensible size.
-    email = { key, channel: new EmailChannel({ url: process.env.SMTP_URL!, from: process.env.MAIL_FROM!, maxConnections: Math.min(concurrency, 20), maxMessages: 1000 }) }
+    email = { key, channel: new EmailChannel({ url: smtp.url, from: smtp.from, maxConnections: Math.min(concurrency, 20), maxMessages: 1000 }) }
   }
   return email.channel
 }
@@ -35,18 +37,19 @@ export function setPushResolver(resolve: Resolver | null): void {
 }
 
 export function pushChannel(): WebPushChannel {
-  const key = `${process.env.VAPID_PUBLIC_KEY}|${process.env.VAPID_PRIVATE_KEY}|${process.env.VAPID_SUBJECT}|${process.env.PUSH_CA_FILE ?? ''}|${process.env.PUSH_TRUSTED_ORIGINS ?? ''}`
+  const vapid = vapidSettings() ?? { publicKey: '', privateKey: '', subject: '' }
+  const key = `${vapid.publicKey}|${vapid.privateKey}|${vapid.subject}|${env.pushCaFile}|${env.pushTrustedOrigins}`
   if (push?.key !== key) {
     void push?.channel.close()
     push = {
       key,
       channel: new WebPushChannel({
-        publicKey: process.env.VAPID_PUBLIC_KEY!,
-        privateKey: process.env.VAPID_PRIVATE_KEY!,
-        subject: process.env.VAPID_SUBJECT!,
+        publicKey: vapid.publicKey,
+        privateKey: vapid.privateKey,
+        subject: vapid.subject,
         maxSockets: Math.max(deliverySettings().concurrency, 1),
         // An extra certificate authority for a push service of our own (the benchmark's local one).
-        ...(process.env.PUSH_CA_FILE ? { ca: fs.readFileSync(process.env.PUSH_CA_FILE) } : {}),
+        ...(env.pushCaFile ? { ca: fs.readFileSync(env.pushCaFile) } : {}),
         trustedOrigins: pushTrustedOrigins(),
         resolve: pushResolver,
       }),

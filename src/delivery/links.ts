@@ -1,8 +1,8 @@
-import type { ContentSlug } from '../collections/contentCollection'
-import type { SubscriberDoc } from '../collections/Subscribers'
+import type { ContentSlug } from '../model/content'
+import type { SubscriberDoc } from '../model/subscribers'
 import { MESSAGE_TOKEN_TTL_SECONDS, readerKey, sealHistory, signTrack, targetHash, type TrackChannel, type TrackToken } from '../readership/tokens'
 import { publicUrl } from '../server/env'
-import { currentConsents, subscriberLinks } from '../site/subscribeService'
+import { currentConsents, subscriberLinks } from '../subscribers/service'
 import { contentPath, paths } from '../templates/paths'
 
 /**

@@ -3,14 +3,14 @@ import type { Payload, Where } from 'payload'
 import type { EmailMessage } from '../channels/email'
 import { isFailure, type SendFailure, type SendResult } from '../channels/types'
 import { pushTopic, type PreparedPush, type PushMessage } from '../channels/webpush'
-import type { ContentSlug } from '../collections/contentCollection'
-import type { DeliveryDoc, DeliveryError } from '../collections/Deliveries'
+import type { ContentSlug } from '../model/content'
+import type { DeliveryDoc, DeliveryError } from '../model/deliveries'
 import type { PushSubscriptionDoc } from '../collections/PushSubscriptions'
-import type { SubscriberDoc } from '../collections/Subscribers'
+import type { SubscriberDoc } from '../model/subscribers'
 import { t } from '../i18n/messages'
 import { publicUrl } from '../server/env'
-import { loadSettings, mediaFor, richValues } from '../site/data'
-import { gridById } from '../site/subscribeService'
+import { loadSettings, mediaFor, richValues } from '../content/data'
+import { gridById } from '../subscribers/service'
 import { claimNext, processOwner, withLease, type Lease } from '../store/leases'
 import { ReceiptWriter } from '../store/receipts'
 import { fill, recipientParts, renderContentMail, type ContentMail } from '../templates/email/content'
@@ -19,8 +19,10 @@ import type { SiteChrome } from '../templates/site/types'
 import { emailChannel, pushChannel } from './channels'
 import { audienceWhere } from './audience'
 import { channelConfigured, deliverySettings } from './config'
+import { nowIso, remember, updateDelivery } from './rows'
 import { contentUrl, iconUrl, messageLinks, trackedContentUrl, trackFor } from './links'
 import { runWechatDelivery } from './wechat'
+import { noTransaction } from '../store/noTransaction'
 
 /**
  * The delivery pipeline: claim a delivery under a lease → take the next batch
@@ -37,7 +39,6 @@ import { runWechatDelivery } from './wechat'
  */
 const DELIVERIES = 'deliveries'
 const RECEIPTS = 'delivery-receipts'
-const MAX_ERRORS_KEPT = 10
 /** What a recipient's message is made from: address, grid (greeting), ref and consents (signed links). */
 const SUBSCRIBER_FIELDS = { email: true, grid: true, ref: true, consents: true } as const
 
@@ -45,14 +46,9 @@ type Outcome = { status: 'submitted' | 'failed' | 'gone' | 'skipped'; code?: str
 type Stop = { kind: 'pause'; reason: string } | { kind: 'defer'; until: Date } | { kind: 'cancel'; reason: string } | { kind: 'lost' }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const nowIso = () => new Date().toISOString()
 
 /** The id value to compare with in a query: numbers on SQLite, strings on MongoDB. */
 const idValue = (payload: Payload, raw: string) => (payload.db.name === 'mongoose' ? raw : Number(raw))
-
-async function update(payload: Payload, id: string | number, data: Partial<DeliveryDoc>) {
-  await payload.db.updateOne({ collection: DELIVERIES, id, data: data as Record<string, unknown>, returning: false, req: { transactionID: undefined } as never })
-}
 
 /** Run due deliveries, each under a lease; returns how many were worked on. */
 export async function runDueDeliveries(payload: Payload, { limit = 10, owner = processOwner } = {}): Promise<{ ran: number; tookOver: number }> {
@@ -147,7 +143,7 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
     maxDuplicates: (claimed.maxDuplicates ?? 0) + (resumed ? (claimed.inFlightLimit ?? settings.concurrency) : 0),
   }
   if (!claimed.startedAt) d.total = (await payload.db.count({ collection: 'subscribers', where: audienceWhere(d) })).totalDocs
-  await update(payload, d.id, {
+  await updateDelivery(payload, d.id, {
     status: 'running',
     startedAt: d.startedAt,
     inFlightLimit: d.inFlightLimit,
@@ -236,7 +232,7 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
               ? { kind: 'defer', until }
               : { kind: 'pause', reason: t(f.kind === 'quota' ? 'delivery.reason.quota' : 'delivery.reason.config', 'zh', { failure: failureWords(f) }) }
           if (stop.kind === 'pause') log.warn({ kind: f.kind, code: f.code, message: f.message }, 'delivery paused')
-          remember(errors, f)
+          rememberFailure(errors, f)
           break
         }
         // The receipt is stored before this worker sends to its next recipient: that bounds re-sends after a crash.
@@ -249,13 +245,13 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
         if (outcome.status === 'gone') {
           tally.gone++
           // Shown among the last errors too: the editor sees which refusal it was (550, 410), not only a count.
-          if (outcome.failure) remember(errors, outcome.failure)
+          if (outcome.failure) rememberFailure(errors, outcome.failure)
           if (d.channel === 'email') await suppress(payload, s, outcome.code ?? '')
         }
         if (outcome.status === 'failed') {
           tally.failed++
           failuresInRow++
-          if (outcome.failure) remember(errors, outcome.failure)
+          if (outcome.failure) rememberFailure(errors, outcome.failure)
           if (failuresInRow >= settings.errorBudget && !stop) {
             const last = outcome.failure ?? { ok: false as const, kind: 'retryable' as const, code: outcome.code ?? '', message: '' }
             stop = { kind: 'pause', reason: t('delivery.reason.errorBudget', 'zh', { count: failuresInRow, failure: failureWords(last) }) }
@@ -275,7 +271,7 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
     // The cursor moves only past a batch every recipient of which has a receipt.
     const complete = !stop && next >= todo.length
     if (complete) d.cursor = ids[ids.length - 1]
-    await update(payload, d.id, { cursor: d.cursor ?? null, submitted: d.submitted, failed: d.failed, gone: d.gone, lastErrors: errors })
+    await updateDelivery(payload, d.id, { cursor: d.cursor ?? null, submitted: d.submitted, failed: d.failed, gone: d.gone, lastErrors: errors })
     if (stop) {
       await applyStop(payload, d, stop)
       return false
@@ -283,16 +279,16 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
   }
 
   const status = d.failed ? (d.submitted ? 'partial' : 'failed') : 'done'
-  await update(payload, d.id, { status, finishedAt: nowIso(), reason: null })
+  await updateDelivery(payload, d.id, { status, finishedAt: nowIso(), reason: null })
   log.info({ status, total: d.total, submitted: d.submitted, failed: d.failed, gone: d.gone, maxDuplicates: d.maxDuplicates }, 'delivery finished')
   return true
 }
 
 async function applyStop(payload: Payload, d: DeliveryDoc, stop: Stop) {
-  if (stop.kind === 'cancel') await update(payload, d.id, { status: 'cancelled', reason: stop.reason, finishedAt: nowIso() })
-  if (stop.kind === 'pause') await update(payload, d.id, { status: 'paused', reason: stop.reason })
+  if (stop.kind === 'cancel') await updateDelivery(payload, d.id, { status: 'cancelled', reason: stop.reason, finishedAt: nowIso() })
+  if (stop.kind === 'pause') await updateDelivery(payload, d.id, { status: 'paused', reason: stop.reason })
   // Back in the queue, not `running`: a later claim is a planned resumption, not a crash.
-  if (stop.kind === 'defer') await update(payload, d.id, { status: 'queued', nextAttemptAt: stop.until.toISOString() })
+  if (stop.kind === 'defer') await updateDelivery(payload, d.id, { status: 'queued', nextAttemptAt: stop.until.toISOString() })
 }
 
 /**
@@ -314,10 +310,11 @@ export function failureWords(f: Pick<SendFailure, 'kind' | 'code'>): string {
   return t(key, 'zh', { code: String(f.code).slice(0, 40) })
 }
 
-function remember(errors: DeliveryError[], f: SendFailure) {
+/** Keep a send failure among the delivery's last errors (in place). */
+function rememberFailure(errors: DeliveryError[], f: SendFailure) {
   const key = f.kind === 'recipient-gone' ? 'delivery.error.gone' : f.kind === 'quota' ? 'delivery.error.quota' : f.kind === 'config' ? 'delivery.error.config' : 'delivery.error.retryable'
-  errors.push({ at: nowIso(), kind: f.kind, code: String(f.code), message: t('format.withCode', 'zh', { text: t(key), code: String(f.code) }) })
-  if (errors.length > MAX_ERRORS_KEPT) errors.splice(0, errors.length - MAX_ERRORS_KEPT)
+  const kept = remember(errors, f.kind, String(f.code), t('format.withCode', 'zh', { text: t(key), code: String(f.code) }))
+  errors.splice(0, errors.length, ...kept)
 }
 
 /**
@@ -350,7 +347,7 @@ async function suppress(payload: Payload, s: SubscriberDoc, code: string) {
     id: s.id,
     data: { status: 'suppressed', suppressedReason: t('delivery.suppressed', 'zh', { code }) },
     returning: false,
-    req: { transactionID: undefined } as never,
+    req: noTransaction(),
   })
 }
 
@@ -400,7 +397,7 @@ async function pushToDevices(payload: Payload, devices: ReadyDevice[], s: Return
       continue
     }
     if (r.kind === 'recipient-gone') {
-      await payload.db.deleteOne({ collection: 'push-subscriptions', where: { id: { equals: device.id } }, req: { transactionID: undefined } as never })
+      await payload.db.deleteOne({ collection: 'push-subscriptions', where: { id: { equals: device.id } }, req: noTransaction() })
       lastFailure ??= r
       continue
     }

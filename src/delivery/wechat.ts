@@ -13,10 +13,11 @@ import {
   toWechatHtml,
   type DraftArticle,
 } from '../channels/wechat'
-import type { ContentSlug } from '../collections/contentCollection'
-import type { DeliveryDoc, DeliveryError, DeliveryStatus } from '../collections/Deliveries'
+import type { ContentSlug } from '../model/content'
+import type { DeliveryDoc, DeliveryStatus } from '../model/deliveries'
 import { langOf, t } from '../i18n/messages'
-import { loadSettings, mediaFor, richValues } from '../site/data'
+import { env, wechatAccount, wechatSettings } from '../server/env'
+import { loadSettings, mediaFor, richValues } from '../content/data'
 import { claimSlot, deleteClaims, newestClaims, type ClaimRow } from '../store/claims'
 import { claimNext, processOwner, withLease, type Lease } from '../store/leases'
 import { formatDateTime, streetDay } from '../templates/format'
@@ -24,6 +25,8 @@ import { isMediaDoc, mediaSrc, type MediaDoc } from '../templates/html'
 import { mediaFileOf, wechatArticles } from '../templates/wechat'
 import { channelConfigured, deliverySettings } from './config'
 import { contentUrl } from './links'
+import { nowIso, remember, updateDelivery } from './rows'
+import { noTransaction } from '../store/noTransaction'
 
 /**
  * The WeChat stages of a delivery (no recipient list): upload the body images
@@ -44,7 +47,6 @@ import { contentUrl } from './links'
  *   delivery then pauses and asks the editor to look, never publishing twice.
  */
 const DELIVERIES = 'deliveries'
-const MAX_ERRORS_KEPT = 10
 const MINUTE = 60_000
 
 export type WechatStage = 'images' | 'draft' | 'publishing' | 'published' | 'failed'
@@ -94,23 +96,6 @@ export type WechatState = {
   deleteError?: string
 }
 
-/** Tunables from the environment, read at each use (docs/configuration.md). */
-const positive = (name: string, fallback: number) => {
-  const n = Number(process.env[name] || fallback)
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not "${process.env[name]}"`)
-  return n
-}
-export const wechatSettings = () => ({
-  /** First freepublish/get poll after a submit; later polls double, up to pollMaxMs. */
-  pollFirstMs: positive('WECHAT_POLL_FIRST_SECONDS', 5) * 1000,
-  pollMaxMs: positive('WECHAT_POLL_MAX_SECONDS', 300) * 1000,
-  /** A publish still "publishing" this long after its submit pauses the delivery. */
-  publishTimeoutMs: positive('WECHAT_PUBLISH_TIMEOUT_HOURS', 24) * 3600_000,
-  /** Temporary failures in a row before the delivery pauses. */
-  maxRetries: Math.floor(positive('WECHAT_MAX_RETRIES', 8)),
-  confirmWindowMs: 30 * MINUTE,
-})
-
 /** The wait before the n-th look at something WeChat is still working on: doubling from the first poll, up to the longest. */
 export function pollDelayMs(n: number): number {
   const { pollFirstMs, pollMaxMs } = wechatSettings()
@@ -123,11 +108,12 @@ export function pollDelayMs(n: number): number {
 let cached: { key: string; client: WechatClient } | null = null
 
 export function wechatClient(): WechatClient {
-  const key = `${process.env.WECHAT_APP_ID}|${process.env.WECHAT_APP_SECRET}|${process.env.WECHAT_API_BASE ?? ''}`
+  const account = wechatAccount() ?? { appId: '', appSecret: '', apiBase: '' }
+  const key = `${account.appId}|${account.appSecret}|${account.apiBase}`
   if (cached?.key !== key) {
     cached = {
       key,
-      client: new WechatClient({ appId: process.env.WECHAT_APP_ID!, appSecret: process.env.WECHAT_APP_SECRET!, baseUrl: process.env.WECHAT_API_BASE || undefined }),
+      client: new WechatClient({ appId: account.appId, appSecret: account.appSecret, baseUrl: account.apiBase || undefined }),
     }
   }
   return cached.client
@@ -141,15 +127,9 @@ export function forgetWechatClient() {
 // ---------------------------------------------------------------------------
 // Small helpers
 
-const nowIso = () => new Date().toISOString()
-const noTransaction = { transactionID: undefined } as never
-
-async function save(payload: Payload, id: string | number, data: Partial<DeliveryDoc>) {
-  await payload.db.updateOne({ collection: DELIVERIES, id, data: data as Record<string, unknown>, returning: false, req: noTransaction })
-}
 
 async function readDelivery(payload: Payload, id: string | number): Promise<DeliveryDoc | null> {
-  return payload.db.findOne<DeliveryDoc>({ collection: DELIVERIES, where: { id: { equals: id } }, req: noTransaction })
+  return payload.db.findOne<DeliveryDoc>({ collection: DELIVERIES, where: { id: { equals: id } }, req: noTransaction() })
 }
 
 const stateOf = (d: Pick<DeliveryDoc, 'wechat'>): WechatState => ({ stage: 'images', ...((d.wechat ?? {}) as Partial<WechatState>) }) as WechatState
@@ -174,10 +154,6 @@ function explain(err: ChannelError, lang = 'zh'): string {
   return explainWechatError(err.code, err.message, lang)
 }
 
-function remember(d: DeliveryDoc, kind: string, code: string, message: string): DeliveryError[] {
-  const errors = [...(d.lastErrors ?? []), { at: nowIso(), kind, code, message }]
-  return errors.slice(-MAX_ERRORS_KEPT)
-}
 
 // ---------------------------------------------------------------------------
 // Articles and media
@@ -186,7 +162,7 @@ type Content = Record<string, unknown> & { id: string | number; _status?: string
 
 async function mediaFolder(payload: Payload): Promise<string> {
   const upload = payload.collections.media?.config.upload as { staticDir?: string } | undefined
-  return path.resolve(upload?.staticDir || process.env.MEDIA_DIR || 'data/media')
+  return path.resolve(upload?.staticDir || env.mediaDir)
 }
 
 /** The bytes of a media file, or null when it is not on disk (logged: the image is left out). */
@@ -298,16 +274,16 @@ export async function runWechatDelivery(payload: Payload, claimed: DeliveryDoc, 
   const log = payload.logger.child({ component: 'wechat', delivery: claimed.id })
   let st = stateOf(claimed)
   if (st.stage === 'published') {
-    await save(payload, claimed.id, { status: 'done', finishedAt: claimed.finishedAt ?? nowIso(), nextAttemptAt: null })
+    await updateDelivery(payload, claimed.id, { status: 'done', finishedAt: claimed.finishedAt ?? nowIso(), nextAttemptAt: null })
     return true
   }
   // An editor's resume after a failed publish starts again from a new draft; uploaded media are kept.
   if (st.stage === 'failed') st = { stage: 'images', images: st.images, thumbMediaId: st.thumbMediaId, thumbOf: st.thumbOf }
   const resumed = claimed.status === 'running'
   const d: DeliveryDoc = { ...claimed, status: 'running', startedAt: claimed.startedAt ?? nowIso(), resumes: (claimed.resumes ?? 0) + (resumed ? 1 : 0) }
-  await save(payload, d.id, { status: 'running', startedAt: d.startedAt, resumes: d.resumes, nextAttemptAt: null, reason: null, wechat: st })
+  await updateDelivery(payload, d.id, { status: 'running', startedAt: d.startedAt, resumes: d.resumes, nextAttemptAt: null, reason: null, wechat: st })
   if (resumed) log.warn({ stage: st.stage }, 'resuming a WeChat delivery whose worker stopped')
-  const persist = () => save(payload, d.id, { wechat: st })
+  const persist = () => updateDelivery(payload, d.id, { wechat: st })
   /** Withdrawn, paused or cancelled meanwhile, or the lease is gone: stop before the next call. */
   const stopped = async () => {
     if (lease && lease.until.getTime() < Date.now()) return true
@@ -343,7 +319,7 @@ export async function runWechatDelivery(payload: Payload, claimed: DeliveryDoc, 
         if (answerLost && err instanceof ChannelError && err.code === 40007) {
           // The draft left the draft box: the earlier submit most likely went through, its answer lost.
           st = { ...st, stage: 'failed', draftMediaId: undefined, submitAt: undefined }
-          await save(payload, d.id, { status: 'paused', reason: t('wechat.reason.publishUnknown'), wechat: st, lastErrors: remember(d, 'config', '40007', t('wechat.reason.publishUnknown')) })
+          await updateDelivery(payload, d.id, { status: 'paused', reason: t('wechat.reason.publishUnknown'), wechat: st, lastErrors: remember(d.lastErrors, 'config', '40007', t('wechat.reason.publishUnknown')) })
           log.error('a submit whose answer was lost: the draft is gone; the editor must check the platform')
           return false
         }
@@ -352,7 +328,7 @@ export async function runWechatDelivery(payload: Payload, claimed: DeliveryDoc, 
       const { pollFirstMs, publishTimeoutMs } = wechatSettings()
       st = { ...st, stage: 'publishing', publishId: submitted.publishId, submittedAt: nowIso(), submitAt: undefined, pollAt: new Date(Date.now() + pollFirstMs).toISOString(), polls: 0, retries: 0 }
       // Waiting for the result is the poll job's (src/jobs/wechatPoll.ts); the runner takes it back only past the deadline.
-      await save(payload, d.id, { wechat: st, reason: t('wechat.reason.publishing'), nextAttemptAt: new Date(Date.now() + publishTimeoutMs).toISOString() })
+      await updateDelivery(payload, d.id, { wechat: st, reason: t('wechat.reason.publishing'), nextAttemptAt: new Date(Date.now() + publishTimeoutMs).toISOString() })
       log.info({ publishId: st.publishId }, 'WeChat publish submitted')
       return false
     }
@@ -370,7 +346,7 @@ async function failStage(payload: Payload, d: DeliveryDoc, st: WechatState, err:
   const detail = explain(err)
   const code = String(err.code)
   const withCode = t('format.withCode', 'zh', { text: detail, code })
-  const errors = remember(d, err.kind, code, withCode)
+  const errors = remember(d.lastErrors, err.kind, code, withCode)
   log.warn({ kind: err.kind, code, message: err.message, stage: st.stage }, 'WeChat call failed')
   if (err.code === 53503) {
     // The platform refused this draft: a resume makes a new one from the content as edited meanwhile.
@@ -381,23 +357,23 @@ async function failStage(payload: Payload, d: DeliveryDoc, st: WechatState, err:
     st.retries = retries
     const { maxRetries } = wechatSettings()
     if (retries >= maxRetries) {
-      await save(payload, d.id, { status: 'paused', reason: t('wechat.reason.errorBudget', 'zh', { count: retries, detail: withCode }), wechat: st, lastErrors: errors })
+      await updateDelivery(payload, d.id, { status: 'paused', reason: t('wechat.reason.errorBudget', 'zh', { count: retries, detail: withCode }), wechat: st, lastErrors: errors })
       return false
     }
     const s = deliverySettings()
     const wait = err.retryAfterMs ?? Math.min(15 * MINUTE, s.retryBaseMs * 2 ** (retries - 1))
     const until = new Date(Date.now() + wait)
-    await save(payload, d.id, { status: 'queued', nextAttemptAt: until.toISOString(), reason: t('wechat.reason.deferred', 'zh', { detail, code, time: formatDateTime(until) }), wechat: st, lastErrors: errors })
+    await updateDelivery(payload, d.id, { status: 'queued', nextAttemptAt: until.toISOString(), reason: t('wechat.reason.deferred', 'zh', { detail, code, time: formatDateTime(until) }), wechat: st, lastErrors: errors })
     return false
   }
   if (err.kind === 'quota') {
     // The daily API quota (45009) comes back with the street's next day.
     const until = new Date(nextStreetDay().getTime() + MINUTE)
-    await save(payload, d.id, { status: 'queued', nextAttemptAt: until.toISOString(), reason: t('wechat.reason.deferred', 'zh', { detail, code, time: formatDateTime(until) }), wechat: st, lastErrors: errors })
+    await updateDelivery(payload, d.id, { status: 'queued', nextAttemptAt: until.toISOString(), reason: t('wechat.reason.deferred', 'zh', { detail, code, time: formatDateTime(until) }), wechat: st, lastErrors: errors })
     return false
   }
   // Settings, permission (48001), whitelist (40164), content: a person has to act, then resume.
-  await save(payload, d.id, { status: 'paused', reason: t('wechat.reason.paused', 'zh', { detail, code }), wechat: st, lastErrors: errors })
+  await updateDelivery(payload, d.id, { status: 'paused', reason: t('wechat.reason.paused', 'zh', { detail, code }), wechat: st, lastErrors: errors })
   return false
 }
 
@@ -412,17 +388,17 @@ async function pollPublish(payload: Payload, d: DeliveryDoc, st: WechatState): P
   if (state.status === 1) {
     const since = Date.now() - new Date(st.submittedAt ?? Date.now()).getTime()
     if (since >= publishTimeoutMs) {
-      await save(payload, d.id, { status: 'paused', reason: t('wechat.reason.publishTimeout', 'zh', { hours: Math.round(publishTimeoutMs / 3600_000) }), wechat: st })
+      await updateDelivery(payload, d.id, { status: 'paused', reason: t('wechat.reason.publishTimeout', 'zh', { hours: Math.round(publishTimeoutMs / 3600_000) }), wechat: st })
       return false
     }
     st.pollAt = new Date(Date.now() + pollDelayMs(st.polls)).toISOString()
-    await save(payload, d.id, { status: 'running', wechat: st, nextAttemptAt: new Date(new Date(st.submittedAt!).getTime() + publishTimeoutMs).toISOString() })
+    await updateDelivery(payload, d.id, { status: 'running', wechat: st, nextAttemptAt: new Date(new Date(st.submittedAt!).getTime() + publishTimeoutMs).toISOString() })
     return false
   }
   if (state.status === 0) {
     st = { ...st, stage: 'published', articleId: state.articleId, articleUrls: state.articleUrls, pollAt: undefined }
     const count = state.articleUrls.length
-    await save(payload, d.id, {
+    await updateDelivery(payload, d.id, {
       status: 'done',
       finishedAt: nowIso(),
       nextAttemptAt: null,
@@ -439,13 +415,13 @@ async function pollPublish(payload: Payload, d: DeliveryDoc, st: WechatState): P
   const detail = explainPublishStatus(state.status)
   const status: DeliveryStatus = state.status === 3 ? 'paused' : 'failed'
   st = { ...st, stage: 'failed', pollAt: undefined, ...(state.articleId ? { articleId: state.articleId } : {}) }
-  await save(payload, d.id, {
+  await updateDelivery(payload, d.id, {
     status,
     ...(status === 'failed' ? { finishedAt: nowIso() } : {}),
     nextAttemptAt: null,
     reason: t('wechat.reason.publishFailed', 'zh', { detail }),
     wechat: st,
-    lastErrors: remember(d, 'config', `publish_status:${state.status}`, detail),
+    lastErrors: remember(d.lastErrors, 'config', `publish_status:${state.status}`, detail),
   })
   log.warn({ publishStatus: state.status, failIdx: state.failIdx }, 'WeChat publish did not succeed')
   return status === 'failed'
@@ -480,8 +456,8 @@ export async function pollWechatDelivery(payload: Payload, id: string | number, 
         if (d.status === 'running' && err.kind !== 'retryable') return failStage(payload, d, st, err)
         payload.logger.warn({ component: 'wechat', delivery: d.id, code: err.code, message: err.message }, 'WeChat poll failed; trying again later')
         const later = new Date(Date.now() + wechatSettings().pollMaxMs).toISOString()
-        if (d.status === 'running') await save(payload, d.id, { wechat: { ...st, pollAt: later } })
-        else await save(payload, d.id, { nextAttemptAt: later })
+        if (d.status === 'running') await updateDelivery(payload, d.id, { wechat: { ...st, pollAt: later } })
+        else await updateDelivery(payload, d.id, { nextAttemptAt: later })
       }
       return false
     },
@@ -506,11 +482,11 @@ async function pollMassSend(payload: Payload, d: DeliveryDoc, st: WechatState): 
     // Past the confirmation window (and a margin for WeChat's own clock) an unconfirmed send has lapsed.
     if (Date.now() > confirmBy + 10 * MINUTE) {
       st.massSend = { ...ms, status: 'failed', error: t('wechat.mass.lapsed', 'zh', { time: formatDateTime(ms.confirmBy) }), code: 'SENDING' }
-      await save(payload, d.id, { wechat: st, nextAttemptAt: null })
+      await updateDelivery(payload, d.id, { wechat: st, nextAttemptAt: null })
       return true
     }
     const next = new Date(Date.now() + Math.min(wechatSettings().pollMaxMs, MINUTE))
-    await save(payload, d.id, { nextAttemptAt: next.toISOString() })
+    await updateDelivery(payload, d.id, { nextAttemptAt: next.toISOString() })
     return false
   }
   if (state.status === 'sent') st.massSend = { ...ms, status: 'sent', error: undefined, code: undefined }
@@ -519,7 +495,7 @@ async function pollMassSend(payload: Payload, d: DeliveryDoc, st: WechatState): 
     const error = state.status === 'deleted' ? t('wechat.mass.deleted') : lapsed ? t('wechat.mass.lapsed', 'zh', { time: formatDateTime(ms.confirmBy) }) : t('wechat.mass.failed', 'zh', { detail: state.raw })
     st.massSend = { ...ms, status: 'failed', error, code: state.raw }
   }
-  await save(payload, d.id, { wechat: st, nextAttemptAt: null })
+  await updateDelivery(payload, d.id, { wechat: st, nextAttemptAt: null })
   return true
 }
 
@@ -536,7 +512,7 @@ export async function wechatPollCandidates(payload: Payload): Promise<DeliveryDo
     sort: 'createdAt',
     limit: 200,
     pagination: false,
-    req: noTransaction,
+    req: noTransaction(),
   })
   return docs as unknown as DeliveryDoc[]
 }
@@ -562,12 +538,12 @@ export type QuotaView = { day: string; massSentToday: boolean; lastMassSend?: { 
 export async function wechatQuota(payload: Payload): Promise<QuotaView> {
   const day = streetDay()
   const today = (await newestClaims(payload, [MASS_SCOPE + day])).get(MASS_SCOPE + day)
-  const { docs } = await payload.db.find({ collection: 'claims', where: { scope: { like: MASS_SCOPE } }, sort: '-createdAt', limit: 1, pagination: false, req: noTransaction })
+  const { docs } = await payload.db.find({ collection: 'claims', where: { scope: { like: MASS_SCOPE } }, sort: '-createdAt', limit: 1, pagination: false, req: noTransaction() })
   const last = (docs[0] as unknown as (ClaimRow & { createdAt?: string }) | undefined) ?? undefined
   const view: QuotaView = { day, massSentToday: !!today }
   if (last) {
     const deliveryId = String(last.owner).replace(/^delivery:/, '')
-    const d = await payload.db.findOne<DeliveryDoc>({ collection: DELIVERIES, where: { id: { equals: deliveryId } }, req: noTransaction })
+    const d = await payload.db.findOne<DeliveryDoc>({ collection: DELIVERIES, where: { id: { equals: deliveryId } }, req: noTransaction() })
     const ms = d ? stateOf(d).massSend : undefined
     view.lastMassSend = { deliveryId, title: d?.title ?? '', at: ms?.requestedAt ?? String(last.createdAt ?? ''), ...(ms ? { status: ms.status } : {}) }
   }
@@ -626,7 +602,7 @@ export async function massSend(payload: Payload, id: string, by: string, lang: '
     ...(ms?.draftMediaId && !ms.msgId ? { draftMediaId: ms.draftMediaId } : {}),
   }
   st.massSend = next
-  const persist = () => save(payload, d.id, { wechat: st })
+  const persist = () => updateDelivery(payload, d.id, { wechat: st })
   await persist()
   const log = payload.logger.child({ component: 'wechat', delivery: d.id })
   try {
@@ -639,7 +615,7 @@ export async function massSend(payload: Payload, id: string, by: string, lang: '
     const sent = await wechatClient().massSendToAll(next.draftMediaId, { clientMsgId: next.clientMsgId })
     next.msgId = sent.msgId
     if (sent.msgDataId) next.msgDataId = sent.msgDataId
-    await save(payload, d.id, { wechat: st, nextAttemptAt: new Date(Date.now() + wechatSettings().pollFirstMs).toISOString() })
+    await updateDelivery(payload, d.id, { wechat: st, nextAttemptAt: new Date(Date.now() + wechatSettings().pollFirstMs).toISOString() })
     log.info({ msgId: sent.msgId, repeated: sent.repeated, clientMsgId: next.clientMsgId }, 'WeChat mass send submitted')
     const message = `${t(sent.repeated ? 'wechat.mass.alreadySent' : 'wechat.mass.submitted', lang, { msgId: sent.msgId })}${t('wechat.mass.confirmWindow', lang, { time: formatDateTime(next.confirmBy) })}`
     return reply(200, { ok: true, message, massSend: next })
@@ -716,7 +692,7 @@ export async function retractWechat(payload: Payload, id: string | number, { fin
           if (state.status === 1) {
             if (!final) return 'later' as const
             st.deleteError = t('wechat.reason.publishTimeout', 'zh', { hours: Math.round(wechatSettings().publishTimeoutMs / 3600_000) })
-            await save(payload, d.id, { wechat: st, reason: t('wechat.retract.failed', 'zh', { detail: st.deleteError }) })
+            await updateDelivery(payload, d.id, { wechat: st, reason: t('wechat.retract.failed', 'zh', { detail: st.deleteError }) })
             return 'failed' as const
           }
           if (state.articleId && (state.status === 0 || state.status === 6)) st.articleId = state.articleId
@@ -724,7 +700,7 @@ export async function retractWechat(payload: Payload, id: string | number, { fin
         if (!st.articleId) {
           const unknown = !!st.submitAt
           if (unknown) st.deleteError = t('wechat.reason.publishUnknown')
-          await save(payload, d.id, { wechat: st, ...(d.status === 'cancelled' && !unknown ? { reason: t('wechat.retract.nothing') } : {}) })
+          await updateDelivery(payload, d.id, { wechat: st, ...(d.status === 'cancelled' && !unknown ? { reason: t('wechat.retract.nothing') } : {}) })
           return unknown ? ('failed' as const) : ('nothing' as const)
         }
         await client.deletePublished(st.articleId)
@@ -732,14 +708,14 @@ export async function retractWechat(payload: Payload, id: string | number, { fin
         st.deletedAt = nowIso()
         st.publishStatus = 5
         st.deleteError = undefined
-        await save(payload, d.id, { wechat: st, reason: t('wechat.retract.deleted'), nextAttemptAt: null })
+        await updateDelivery(payload, d.id, { wechat: st, reason: t('wechat.retract.deleted'), nextAttemptAt: null })
         payload.logger.info({ component: 'wechat', delivery: d.id, articleId: st.articleId }, 'WeChat article deleted after retraction')
         return 'deleted' as const
       } catch (err) {
         if (!(err instanceof ChannelError)) throw err
         const detail = explain(err)
         st.deleteError = t('format.withCode', 'zh', { text: detail, code: String(err.code) })
-        await save(payload, d.id, { wechat: st, reason: t('wechat.retract.failed', 'zh', { detail }), lastErrors: remember(d, err.kind, String(err.code), detail) })
+        await updateDelivery(payload, d.id, { wechat: st, reason: t('wechat.retract.failed', 'zh', { detail }), lastErrors: remember(d.lastErrors, err.kind, String(err.code), detail) })
         payload.logger.warn({ component: 'wechat', delivery: d.id, code: err.code, message: err.message }, 'deleting the WeChat article failed')
         return (err.kind === 'retryable' || err.kind === 'quota') && !final ? ('later' as const) : ('failed' as const)
       }

@@ -13,7 +13,7 @@ import { Forbidden } from 'payload'
 
 import { isAdmin } from '../access'
 import { type Lang, langOf, type MessageKey, t } from '../i18n/messages'
-import { csvLine } from '../templates/csv'
+import { csvLine } from '../lib/csv'
 import { formatDateTime, streetZone } from '../templates/format'
 import { audit, AUDIT_ACTIONS, type AuditAction } from './audit'
 

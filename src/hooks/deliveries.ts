@@ -1,14 +1,15 @@
 import type { CollectionAfterChangeHook, CollectionAfterDeleteHook, Payload, PayloadRequest, Where } from 'payload'
 
-import type { ContentSlug } from '../collections/contentCollection'
-import { DELIVERY_CHANNELS, type DeliveryChannel, type DeliveryDoc, UNFINISHED } from '../collections/Deliveries'
+import type { ContentSlug } from '../model/content'
+import { DELIVERY_CHANNELS, type DeliveryChannel, type DeliveryDoc, UNFINISHED } from '../model/deliveries'
 import { channelConfigured } from '../delivery/config'
 import { t } from '../i18n/messages'
-import { runSoon } from '../jobs/scheduler'
+import { nudge } from '../jobs/nudge'
 import { queueWechatRetraction } from '../jobs/wechat'
 import { isUniqueViolation } from '../store/claims'
 import { uniqueIndexReady } from '../store/receipts'
 import { publicationChange } from './contentLifecycle'
+import { noTransaction } from '../store/noTransaction'
 
 type ContentDoc = {
   id: string | number
@@ -42,7 +43,7 @@ export function channelsFor(collection: ContentSlug): DeliveryChannel[] {
  * transaction would abort the publish itself, and the pipeline checks that
  * the content is still published before it sends anything.
  */
-const writeReq = (req: PayloadRequest) => (req.payload.db.name === 'mongoose' ? ({ transactionID: undefined } as unknown as PayloadRequest) : req)
+const writeReq = (req: PayloadRequest) => (req.payload.db.name === 'mongoose' ? noTransaction() : req)
 
 /**
  * Demo content (src/seed/demo.ts) is saved with this key set in the request
@@ -149,7 +150,7 @@ export const deliveriesOnPublish: CollectionAfterChangeHook = async (args) => {
   if (change === 'published') {
     const skipReason = context[DEMO_CONTENT] ? t('delivery.reason.demo') : undefined
     const created = await createDeliveries(req.payload, slug, now, req, { skipReason })
-    if (created.some((d) => d.status === 'queued')) runSoon()
+    if (created.some((d) => d.status === 'queued')) nudge()
   } else if (change === 'withdrawn') {
     await cancelDeliveries(req.payload, slug, now.id, req)
   }

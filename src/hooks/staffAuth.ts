@@ -15,7 +15,7 @@ import {
 import { sameId } from '../access'
 import { langOf, type MessageKey, t } from '../i18n/messages'
 import { clientAddressOf } from '../server/clientAddress'
-import { publicUrl } from '../server/env'
+import { env, publicUrl } from '../server/env'
 import { firstInWindow, type RatePlace, type RateRule, ratePlacesTaken, releaseRatePlace, ruleFromEnv, takeRatePlace } from '../store/rateLimits'
 import { staffResetMail, staffSetPasswordMail } from '../templates/email/staff'
 import { keyedHash } from '../tokens'
@@ -97,9 +97,7 @@ export type LoginLimits = { ip: RateRule; accountIp: RateRule; account: RateRule
 
 /** Read when used (tests change them); an unreadable value throws. */
 export function loginLimits(): LoginLimits {
-  const raw = process.env.LOGIN_BACKOFF_MAX_SECONDS || '10'
-  const backoff = Number(raw)
-  if (!Number.isInteger(backoff) || backoff < 0 || backoff > 60) throw new Error(`LOGIN_BACKOFF_MAX_SECONDS must be a whole number from 0 to 60, not "${raw}"`)
+  const backoff = env.loginBackoffMaxSeconds
   return {
     ip: ruleFromEnv('RATE_LOGIN_FAIL_IP', { limit: 20, windowMs: 900_000 }),
     accountIp: ruleFromEnv('RATE_LOGIN_FAIL_ACCOUNT_IP', { limit: 5, windowMs: 900_000 }),
@@ -134,7 +132,7 @@ function tooMany(req: PayloadRequest, key: MessageKey, retryAfterSeconds: number
 }
 
 const timeOf = (seconds: number) =>
-  new Date(Date.now() + seconds * 1000).toLocaleString('zh-CN', { timeZone: process.env.TZ || 'Asia/Shanghai', hour12: false })
+  new Date(Date.now() + seconds * 1000).toLocaleString('zh-CN', { timeZone: env.timeZone, hour12: false })
 
 async function findStaff(req: PayloadRequest, email: string): Promise<StaffDoc | null> {
   return (await req.payload.db.findOne({ collection: 'users', where: { email: { equals: email } }, req })) as StaffDoc | null

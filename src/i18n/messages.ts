@@ -172,6 +172,7 @@ export const messages = {
   'audit.detail.massSendFailed': { zh: '群发未成功：{detail}', en: 'Mass send failed: {detail}' },
   'audit.detail.unsuppress': { zh: '原停发原因：{reason}', en: 'Suppressed because: {reason}' },
   'audit.detail.export': { zh: '导出操作日志 {n} 条{filters}', en: '{n} audit entries exported{filters}' },
+  'engine.unavailable': { zh: '服务尚未就绪，请稍后再试。', en: 'The service is not ready yet; try again shortly.' },
   'audit.error.immutable': { zh: '操作日志只能由系统追加，任何人都不能修改或删除。', en: 'The audit log is append-only: nobody can change or delete an entry.' },
   // The audit log's admin view (src/components/AuditLogView.tsx) and CSV export
   'auditView.intro': {

@@ -1,9 +1,10 @@
 import type { Payload, Where } from 'payload'
 
 import { env } from '../server/env'
-import { prunePending } from '../site/subscribeService'
+import { prunePending } from '../subscribers/service'
 import { pruneLeases } from '../store/leases'
 import { onceInWindow } from './periodic'
+import { noTransaction } from '../store/noTransaction'
 
 /**
  * Hourly housekeeping, done by one process per hour: leases long released
@@ -39,8 +40,7 @@ export async function runHousekeeping(payload: Payload, now = new Date()): Promi
 export async function pruneAuditLog(payload: Payload, now = new Date(), days = env.auditRetentionDays): Promise<number> {
   if (!Number.isInteger(days) || days < 180) throw new Error(`audit entries are kept at least 180 days, not ${days}`)
   const where: Where = { createdAt: { less_than: new Date(now.getTime() - days * 86_400_000).toISOString() } }
-  const noTxn = { transactionID: undefined } as never
-  const { totalDocs } = await payload.db.count({ collection: 'audit-log', where, req: noTxn })
-  if (totalDocs) await payload.db.deleteMany({ collection: 'audit-log', where, req: noTxn })
+  const { totalDocs } = await payload.db.count({ collection: 'audit-log', where, req: noTransaction() })
+  if (totalDocs) await payload.db.deleteMany({ collection: 'audit-log', where, req: noTransaction() })
   return totalDocs
 }

@@ -1,5 +1,6 @@
 import type { Payload, Where } from 'payload'
 
+import { env } from '../server/env'
 import { claimNext, processOwner, withLease } from '../store/leases'
 
 /**
@@ -20,9 +21,7 @@ type Job = {
 
 /** Lease length for a job: JOB_LEASE_SECONDS, default 5 minutes; renewed while the job runs. */
 export function jobLeaseMs(): number {
-  const seconds = Number(process.env.JOB_LEASE_SECONDS || 300)
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`JOB_LEASE_SECONDS must be a positive number, not "${process.env.JOB_LEASE_SECONDS}"`)
-  return seconds * 1000
+  return env.jobLeaseSeconds * 1000
 }
 
 /** Payload's own notion of a runnable job (see payload/dist/queues/operations/runJobs). */

@@ -9,6 +9,7 @@ import { runHousekeeping } from './housekeeping'
 import { runReadershipJobs } from './readership'
 import { runQueue, type QueueRun } from './runner'
 import { pollWechatPublishStatus } from './wechat'
+import { registerRunSoon } from './nudge'
 
 /** Queues of Payload's job runner; `default` holds scheduled publishing. */
 export const QUEUES = ['default'] as const
@@ -63,7 +64,7 @@ export function runSoon(delayMs = 250) {
  * node-cron is the only scheduler: every tick runs the queues. A tick that is
  * still running when the next one fires is skipped, not stacked.
  */
-export function startScheduler(payload: Payload, expression = process.env.JOB_TICK_CRON || '*/5 * * * * *') {
+export function startScheduler(payload: Payload, expression = env.jobTickCron) {
   const log = payload.logger.child({ component: 'scheduler' })
   // A retention below the documented minimum stops the start, rather than an hourly job failing quietly.
   void env.auditRetentionDays
@@ -85,10 +86,13 @@ export function startScheduler(payload: Payload, expression = process.env.JOB_TI
   }
   const task: ScheduledTask = cron.schedule(expression, tick, { timezone: streetZone(), name: 'job-runner' })
   tickNow = () => void tick()
+  // Hooks (also in Next's copy of the modules) reach runSoon through the registry: jobs/nudge.ts.
+  registerRunSoon(runSoon)
   log.info({ expression }, 'scheduler started')
   return {
     stop: () => {
       tickNow = null
+      registerRunSoon(undefined)
       return task.stop()
     },
   }

@@ -1,6 +1,6 @@
 import type { Payload, PayloadRequest, TaskConfig } from 'payload'
 
-import type { DeliveryDoc } from '../collections/Deliveries'
+import type { DeliveryDoc } from '../model/deliveries'
 
 /**
  * The WeChat jobs:

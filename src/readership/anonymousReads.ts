@@ -84,10 +84,11 @@ export class FirstBrowser {
 }
 
 // The process's instances; the limit follows READ_ANON_LIMIT (COUNT/SECONDS) when it changes.
-let limit: { raw: string | undefined; value: ReaderIdLimit } | null = null
+let limit: { raw: string; value: ReaderIdLimit } | null = null
 export function readerIdLimit(): ReaderIdLimit {
-  const raw = process.env.READ_ANON_LIMIT
-  if (!limit || limit.raw !== raw) limit = { raw, value: new ReaderIdLimit(ruleFromEnv('READ_ANON_LIMIT', DEFAULT_ANON_RULE)) }
+  const rule = ruleFromEnv('READ_ANON_LIMIT', DEFAULT_ANON_RULE)
+  const raw = `${rule.limit}/${rule.windowMs}`
+  if (!limit || limit.raw !== raw) limit = { raw, value: new ReaderIdLimit(rule) }
   return limit.value
 }
 

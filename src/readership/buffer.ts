@@ -1,8 +1,8 @@
 import type { Payload } from 'payload'
 
 import { env } from '../server/env'
-import { currentConsents } from '../site/subscribeService'
-import type { SubscriberDoc } from '../collections/Subscribers'
+import { currentConsents } from '../subscribers/service'
+import type { SubscriberDoc } from '../model/subscribers'
 import { encodeOpen, encodeReadEvent, type ReadEventRow } from './eventLines'
 import { closeEventWriter, insertEncodedReadEvents, insertHistory, type HistoryRow } from './store'
 import { openHistory } from './tokens'

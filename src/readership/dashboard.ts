@@ -1,7 +1,7 @@
 import type { Payload, PayloadRequest, Where } from 'payload'
 
 import { type Id, readRollupScope, sameId, scopedGridIds, type StaffUser } from '../access'
-import { CONTENT_SLUGS, type ContentSlug } from '../collections/contentCollection'
+import { CONTENT_SLUGS, type ContentSlug } from '../model/content'
 import type { ReadRollupDoc, WechatArticleStatDoc } from '../collections/Readership'
 import { type Lang, type MessageKey, t } from '../i18n/messages'
 import { env } from '../server/env'

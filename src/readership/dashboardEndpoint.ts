@@ -2,7 +2,7 @@ import type { PayloadHandler, PayloadRequest } from 'payload'
 
 import { audit } from '../hooks/audit'
 import { type Lang, langOf, type MessageKey, t } from '../i18n/messages'
-import { csvLine } from '../templates/csv'
+import { csvLine } from '../lib/csv'
 import { streetDay } from '../templates/format'
 import { type DashboardData, dashboardData, DashboardError, type DashboardOptions, type DashboardRow, READ_CHANNELS_SHOWN } from './dashboard'
 

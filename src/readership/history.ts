@@ -1,8 +1,9 @@
 import type { Payload } from 'payload'
 
-import { CONTENT_SLUGS, type ContentSlug } from '../collections/contentCollection'
+import { CONTENT_SLUGS, type ContentSlug } from '../model/content'
 import type { ReadingHistoryDoc } from '../collections/ReadEvents'
 import { contentPath } from '../templates/paths'
+import { noTransaction } from '../store/noTransaction'
 
 /**
  * A resident's own reading history (only for those with the 'statistics'
@@ -11,8 +12,6 @@ import { contentPath } from '../templates/paths'
  */
 export type HistoryEntry = { contentType: ContentSlug; title: string; path: string | null; at: string }
 
-const noTxn = { transactionID: undefined } as never
-
 export async function readingHistory(payload: Payload, subscriberId: string | number, limit = 100): Promise<HistoryEntry[]> {
   const { docs } = await payload.db.find({
     collection: 'reading-history',
@@ -20,7 +19,7 @@ export async function readingHistory(payload: Payload, subscriberId: string | nu
     sort: '-at',
     limit,
     pagination: true,
-    req: noTxn,
+    req: noTransaction(),
   })
   const rows = docs as unknown as ReadingHistoryDoc[]
   const byType = new Map<ContentSlug, Map<string, { title?: string; number?: number }>>()
@@ -50,6 +49,6 @@ export async function readingHistory(payload: Payload, subscriberId: string | nu
 }
 
 /** Delete a subscriber's history (consent withdrawn, or erasure; pass the transaction's req there). */
-export async function deleteHistory(payload: Payload, subscriberId: string | number, req: unknown = noTxn): Promise<void> {
+export async function deleteHistory(payload: Payload, subscriberId: string | number, req: unknown = noTransaction()): Promise<void> {
   await payload.db.deleteMany({ collection: 'reading-history', where: { subscriber: { equals: String(subscriberId) } }, req: req as never })
 }

@@ -6,6 +6,7 @@ import { claimSlot, deleteClaims, newestClaims } from '../store/claims'
 import { processOwner } from '../store/leases'
 import { insertOrOverwrite } from '../store/upsert'
 import { streetDay } from '../templates/format'
+import { noTransaction } from '../store/noTransaction'
 
 /**
  * The rollup: raw read events (and delivery receipts, for `submitted`) →
@@ -33,7 +34,6 @@ const FINISHED_SCOPE = 'state:read-rollup-finished'
 
 const ROLLUPS = 'read-rollups'
 const PAGE = 5_000
-const noTxn = { transactionID: undefined } as never
 
 type Counts = Pick<ReadRollupDoc, 'submitted' | 'opens' | 'openReaders' | 'reads' | 'readers'>
 type Row = Omit<ReadRollupDoc, 'id'>
@@ -43,7 +43,7 @@ const rowKey = (type: string, id: string, grid: string, channel: string, day: st
 async function all<T>(payload: Payload, collection: string, where: Where, sort = 'id'): Promise<T[]> {
   const out: T[] = []
   for (let page = 1; ; page++) {
-    const r = await payload.db.find({ collection: collection as never, where, sort, limit: PAGE, page, pagination: true, req: noTxn })
+    const r = await payload.db.find({ collection: collection as never, where, sort, limit: PAGE, page, pagination: true, req: noTransaction() })
     out.push(...(r.docs as unknown as T[]))
     if (!r.hasNextPage) return out
   }
@@ -125,7 +125,7 @@ async function subscriberGrids(payload: Payload, ids: string[]): Promise<Map<str
   const out = new Map<string, string>()
   for (let i = 0; i < ids.length; i += 500) {
     const slice = ids.slice(i, i + 500)
-    const { docs } = await payload.db.find({ collection: 'subscribers', where: { id: { in: slice } }, limit: 0, pagination: false, req: noTxn })
+    const { docs } = await payload.db.find({ collection: 'subscribers', where: { id: { in: slice } }, limit: 0, pagination: false, req: noTransaction() })
     for (const s of docs as unknown as { id: string | number; grid: unknown }[]) {
       const g = s.grid && typeof s.grid === 'object' ? (s.grid as { id: unknown }).id : s.grid
       out.set(String(s.id), g == null ? '' : String(g))
@@ -153,7 +153,7 @@ export async function rollupReadership(payload: Payload, opts: { days?: number; 
   const receipts = await all<Receipt>(payload, 'delivery-receipts', { and: [{ createdAt: { greater_than_equal: since } }, { status: { equals: 'submitted' } }] }, 'createdAt')
   const deliveryIds = [...new Set(receipts.filter((r) => days.has(streetDay(r.createdAt))).map((r) => r.delivery))]
   for (let i = 0; i < deliveryIds.length; i += 500) {
-    const { docs } = await payload.db.find({ collection: 'deliveries', where: { id: { in: deliveryIds.slice(i, i + 500) } }, limit: 0, pagination: false, req: noTxn })
+    const { docs } = await payload.db.find({ collection: 'deliveries', where: { id: { in: deliveryIds.slice(i, i + 500) } }, limit: 0, pagination: false, req: noTransaction() })
     for (const d of docs as unknown as ContentRef[]) contents.set(`${d.contentType}:${d.contentId}`, { contentType: d.contentType, contentId: String(d.contentId) })
   }
   // Contents that had rows in the window keep being recomputed (their events may have been deleted).
@@ -170,7 +170,7 @@ export async function rollupReadership(payload: Payload, opts: { days?: number; 
       existingByKey.delete(key)
       if (old) {
         if (sameCounts(old, row)) continue
-        await payload.db.updateOne({ collection: ROLLUPS, id: old.id, data: counts(row), returning: false, req: noTxn })
+        await payload.db.updateOne({ collection: ROLLUPS, id: old.id, data: counts(row), returning: false, req: noTransaction() })
         result.updated++
         continue
       }
@@ -182,7 +182,7 @@ export async function rollupReadership(payload: Payload, opts: { days?: number; 
   // Rows of the window that the raw data no longer supports (e.g. events deleted as bots after the fact).
   const gone = [...existingByKey.values()].filter((r) => contents.has(`${r.contentType}:${r.contentId}`))
   if (gone.length) {
-    await payload.db.deleteMany({ collection: ROLLUPS, where: { id: { in: gone.map((r) => r.id) } }, req: noTxn })
+    await payload.db.deleteMany({ collection: ROLLUPS, where: { id: { in: gone.map((r) => r.id) } }, req: noTransaction() })
     result.deleted = gone.length
   }
   await recordRollupFinished(payload)
@@ -214,8 +214,8 @@ const sameCounts = (a: Counts, b: Counts) =>
 export async function applyReadRetention(payload: Payload, retentionDays: number, now = new Date()): Promise<number> {
   const before = new Date(now.getTime() - retentionDays * 86_400_000).toISOString()
   const where: Where = { at: { less_than: before } }
-  const { totalDocs } = await payload.db.count({ collection: 'read-events', where, req: noTxn })
-  if (totalDocs) await payload.db.deleteMany({ collection: 'read-events', where, req: noTxn })
-  await payload.db.deleteMany({ collection: 'reading-history', where, req: noTxn })
+  const { totalDocs } = await payload.db.count({ collection: 'read-events', where, req: noTransaction() })
+  if (totalDocs) await payload.db.deleteMany({ collection: 'read-events', where, req: noTransaction() })
+  await payload.db.deleteMany({ collection: 'reading-history', where, req: noTransaction() })
   return totalDocs
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 
 import type { Payload } from 'payload'
 
-import { CONTENT_SLUGS, type ContentSlug } from '../collections/contentCollection'
+import { CONTENT_SLUGS, type ContentSlug } from '../model/content'
 import { publicUrl } from '../server/env'
 import { isSitePath } from '../templates/html'
 import { contentPath, paths } from '../templates/paths'

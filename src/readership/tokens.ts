@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 
-import type { ContentSlug } from '../collections/contentCollection'
+import type { ContentSlug } from '../model/content'
 import { keyedHash, openRef, sealRef, signCompact, verifyCompact, type Refused } from '../tokens'
 
 /**

@@ -1,10 +1,11 @@
 import type { Payload } from 'payload'
 
 import type { ArticleDayStats, WechatClient } from '../channels/wechat/client'
-import type { DeliveryDoc } from '../collections/Deliveries'
+import type { DeliveryDoc } from '../model/deliveries'
 import type { WechatArticleStatDoc } from '../collections/Readership'
 import { insertOrOverwrite } from '../store/upsert'
 import { streetDay } from '../templates/format'
+import { noTransaction } from '../store/noTransaction'
 
 /**
  * WeChat's own figures per article (datacube/getarticlesummary: reads and
@@ -17,14 +18,13 @@ import { streetDay } from '../templates/format'
  * row that matches no delivery (a send made by hand in WeChat's console) is
  * matched by its title to a content's WeChat delivery, else skipped.
  */
-const noTxn = { transactionID: undefined } as never
 
 type WechatDelivery = DeliveryDoc & { wechat?: { massSend?: { msgId?: string; msgDataId?: string; requestedAt?: string }; submittedAt?: string } | null }
 
 export type ImportResult = { day: string; rows: number; written: number; unmatched: string[] }
 
 export async function importWechatDay(payload: Payload, client: Pick<WechatClient, 'articleSummary'>, day: string): Promise<ImportResult> {
-  const { docs } = await payload.db.find({ collection: 'deliveries', where: { channel: { equals: 'wechat' } }, limit: 0, pagination: false, req: noTxn })
+  const { docs } = await payload.db.find({ collection: 'deliveries', where: { channel: { equals: 'wechat' } }, limit: 0, pagination: false, req: noTransaction() })
   const deliveries = docs as unknown as WechatDelivery[]
   // Nothing of ours ever went to WeChat (a new street, the demo street): no figure could be matched, so WeChat is not asked.
   if (!deliveries.some((d) => d.status !== 'skipped')) return { day, rows: 0, written: 0, unmatched: [] }

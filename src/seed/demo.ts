@@ -2,6 +2,7 @@ import type { Payload } from 'payload'
 import sharp from 'sharp'
 
 import { DEMO_CONTENT } from '../hooks/deliveries'
+import { env } from '../server/env'
 import { bold, doc, h, image, link, list, p, quote, table } from './lexical'
 
 /**
@@ -277,14 +278,13 @@ export async function seedDemo(payload: Payload) {
  * Payload's create-first-user screen, or from ADMIN_EMAIL and ADMIN_PASSWORD.
  */
 export async function createFirstAdminFromEnv(payload: Payload) {
-  const email = process.env.ADMIN_EMAIL
-  const password = process.env.ADMIN_PASSWORD
+  const { email, password, name } = env.firstAdmin
   if (!email || !password) return
   const { totalDocs } = await payload.count({ collection: 'users', overrideAccess: true })
   if (totalDocs > 0) return
   await payload.create({
     collection: 'users',
-    data: { email, password, name: process.env.ADMIN_NAME || '管理员', role: 'admin' },
+    data: { email, password, name, role: 'admin' },
     overrideAccess: true,
   })
   payload.logger.info({ email }, 'first admin created from the environment')

@@ -8,6 +8,7 @@ import { handleTracking } from '../readership/routes'
 import { createSiteRouter } from '../site/router'
 import { apiBodyLimit } from './bodyLimit'
 import { passClientAddress } from './clientAddress'
+import { env } from './env'
 import { healthHandler } from './health'
 import { staffResponseHeaders, strictTransportSecurity } from './securityHeaders'
 
@@ -36,7 +37,7 @@ export function createApp(payload: Payload, nextHandler?: Handler): Express {
   ;(app as unknown as { handle: typeof handle }).handle = (req, res, next) => {
     if (!handleTracking(payload, req, res)) handle(req, res, next)
   }
-  if (process.env.TRUST_PROXY) app.set('trust proxy', process.env.TRUST_PROXY)
+  if (env.trustProxy) app.set('trust proxy', env.trustProxy)
   app.use(strictTransportSecurity)
 
   app.get('/healthz', healthHandler(payload))

@@ -45,6 +45,7 @@ export async function runBuild(log: (msg: string) => void = (m) => process.stder
     const child = spawn(process.execPath, [nextBin, 'build'], {
       cwd: ROOT,
       stdio: 'inherit',
+      // The environment handed on whole to Next's build (not a read of a setting).
       env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
     })
     child.on('error', reject)

@@ -3,15 +3,77 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 /**
- * Every setting the system reads from the environment, with its default.
- * .env.example and docs/configuration.md list the same names.
+ * The settings module: every setting the system reads from the environment,
+ * with its default and its validation, is read here and nowhere else in src/
+ * (test/checks/settings.test.ts fails on a `process.env` elsewhere; the few
+ * files that must *set* the environment for Node, Next or Payload before
+ * anything is imported are listed there). Values are read at each use, so
+ * tests and operators can change them without a rebuild.
+ * .env.example and docs/configuration.md list the same names (the same test
+ * compares them).
  */
 export const env = {
+  /** NODE_ENV=production (set by `npm start`): the built admin, the production database file. */
+  get production() {
+    return process.env.NODE_ENV === 'production'
+  },
   get port() {
     return Number(process.env.PORT || 3000)
   },
   get host() {
     return process.env.HOST || '127.0.0.1'
+  },
+  /** The street's time zone (TZ): schedules, "today", daily figures. */
+  get timeZone() {
+    return process.env.TZ || 'Asia/Shanghai'
+  },
+  /** Express's "trust proxy" value (TRUST_PROXY), or '' when not behind a proxy. */
+  get trustProxy() {
+    return process.env.TRUST_PROXY || ''
+  },
+  /** Level of the structured JSON log (pino). */
+  get logLevel() {
+    return process.env.LOG_LEVEL || 'info'
+  },
+  /** How often the job runner looks for due work (node-cron, with seconds). */
+  get jobTickCron() {
+    return process.env.JOB_TICK_CRON || '*/5 * * * * *'
+  },
+  /** Lease on a running scheduled job, in seconds. */
+  get jobLeaseSeconds() {
+    return positive('JOB_LEASE_SECONDS', 300)
+  },
+  /** The longest wait a failed staff sign-in imposes before the next try (0 to 60 seconds). */
+  get loginBackoffMaxSeconds() {
+    return wholeNumber('LOGIN_BACKOFF_MAX_SECONDS', '10', 0, 60, 'seconds')
+  },
+  /** MONGODB_COMPAT as written (store/mongo.ts validates it against the server). */
+  get mongodbCompat() {
+    return process.env.MONGODB_COMPAT || ''
+  },
+  /** The first admin, created by the seed when none exists (ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_NAME). */
+  get firstAdmin() {
+    return { email: process.env.ADMIN_EMAIL || '', password: process.env.ADMIN_PASSWORD || '', name: process.env.ADMIN_NAME || '管理员' }
+  },
+  /** The VAPID public key browsers subscribe with ('' when web push is not configured). */
+  get vapidPublicKey() {
+    return text('VAPID_PUBLIC_KEY')
+  },
+  /** VAPID_SUBJECT ('' when unset). */
+  get vapidSubject() {
+    return text('VAPID_SUBJECT')
+  },
+  /** MAIL_FROM as written ('' when unset). */
+  get mailFrom() {
+    return text('MAIL_FROM')
+  },
+  /** PUSH_TRUSTED_ORIGINS as written (delivery/config.ts parses the origins). */
+  get pushTrustedOrigins() {
+    return process.env.PUSH_TRUSTED_ORIGINS ?? ''
+  },
+  /** An extra certificate authority file for a push service of our own ('' for none). */
+  get pushCaFile() {
+    return process.env.PUSH_CA_FILE ?? ''
   },
   get role(): 'all' | 'web' | 'worker' {
     const r = process.env.PROCESS_ROLE || 'all'
@@ -107,7 +169,21 @@ export const env = {
   },
 }
 
-function wholeNumber(name: string, fallback: string, min: number, max: number, unit: string): number {
+/** A trimmed setting, '' when unset. */
+function text(name: string): string {
+  return process.env[name]?.trim() ?? ''
+}
+
+/** A positive number from the environment (unset or empty: the fallback); anything else throws, naming the variable. */
+export function positive(name: string, fallback: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not "${raw}"`)
+  return n
+}
+
+export function wholeNumber(name: string, fallback: string, min: number, max: number, unit: string): number {
   const raw = process.env[name] || fallback
   const n = Number(raw)
   if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max} (${unit}), not "${raw}"`)
@@ -125,6 +201,70 @@ export function byteSize(name: string, fallback: string): number {
   return bytes
 }
 
+/**
+ * A rate rule from the environment: "COUNT/SECONDS" (e.g. "10/600"), else the default.
+ * An unreadable value stops the start rather than silently turning a limit off.
+ */
+export function ruleFromEnv(name: string, fallback: { limit: number; windowMs: number }): { limit: number; windowMs: number } {
+  const raw = text(name)
+  if (!raw) return fallback
+  const m = /^(\d{1,9})\/(\d{1,7})$/.exec(raw)
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new Error(`${name} must look like COUNT/SECONDS (e.g. 10/600), not "${raw}"`)
+  return { limit: Number(m[1]), windowMs: Number(m[2]) * 1000 }
+}
+
+/** The delivery settings (docs/configuration.md, Deliveries). */
+export const deliverySettings = () => ({
+  /** Messages in flight at once per delivery: also the most that can be sent twice after a crash. */
+  concurrency: Math.floor(positive('DELIVERY_CONCURRENCY', 20)),
+  /** Recipients per batch (the unit of progress). */
+  batchSize: Math.floor(positive('DELIVERY_BATCH_SIZE', 200)),
+  /** A delivery that could not start this long after its publish time waits for an editor. */
+  startWindowMinutes: positive('DELIVERY_START_WINDOW_MINUTES', 60),
+  /** Attempts per recipient for a temporary failure, and the first backoff (doubling, capped). */
+  maxAttempts: Math.floor(positive('DELIVERY_MAX_ATTEMPTS', 4)),
+  retryBaseMs: positive('DELIVERY_RETRY_BASE_MS', 1000),
+  retryMaxMs: positive('DELIVERY_RETRY_MAX_MS', 60_000),
+  /** Failures in a row (after retries) that pause a delivery. */
+  errorBudget: Math.floor(positive('DELIVERY_ERROR_BUDGET', 50)),
+  leaseMs: positive('DELIVERY_LEASE_SECONDS', 120) * 1000,
+  pushTtlSeconds: Math.floor(positive('PUSH_TTL_SECONDS', 24 * 3600)),
+})
+
+/** WeChat's tunables (docs/configuration.md, WeChat). */
+export const wechatSettings = () => ({
+  /** First freepublish/get poll after a submit; later polls double, up to pollMaxMs. */
+  pollFirstMs: positive('WECHAT_POLL_FIRST_SECONDS', 5) * 1000,
+  pollMaxMs: positive('WECHAT_POLL_MAX_SECONDS', 300) * 1000,
+  /** A publish still "publishing" this long after its submit pauses the delivery. */
+  publishTimeoutMs: positive('WECHAT_PUBLISH_TIMEOUT_HOURS', 24) * 3600_000,
+  /** Temporary failures in a row before the delivery pauses. */
+  maxRetries: Math.floor(positive('WECHAT_MAX_RETRIES', 8)),
+  confirmWindowMs: 30 * 60_000,
+})
+
+/** SMTP for resident mail and staff mail (SMTP_URL, MAIL_FROM), or null when one is missing. */
+export function emailSettings(): { url: string; from: string } | null {
+  const url = text('SMTP_URL')
+  const from = text('MAIL_FROM')
+  return url && from ? { url, from } : null
+}
+
+/** Web push's VAPID key pair and contact (VAPID_*), or null when one is missing. */
+export function vapidSettings(): { publicKey: string; privateKey: string; subject: string } | null {
+  const publicKey = text('VAPID_PUBLIC_KEY')
+  const privateKey = text('VAPID_PRIVATE_KEY')
+  const subject = text('VAPID_SUBJECT')
+  return publicKey && privateKey && subject ? { publicKey, privateKey, subject } : null
+}
+
+/** The WeChat official account (WECHAT_APP_ID, WECHAT_APP_SECRET; WECHAT_API_BASE for a stand-in), or null when not configured. */
+export function wechatAccount(): { appId: string; appSecret: string; apiBase: string } | null {
+  const appId = text('WECHAT_APP_ID')
+  const appSecret = text('WECHAT_APP_SECRET')
+  return appId && appSecret ? { appId, appSecret, apiBase: process.env.WECHAT_API_BASE || '' } : null
+}
+
 /** Absolute base URL for links that leave the server (messages, previews, share cards). */
 export function publicUrl(): string {
   return (process.env.PUBLIC_URL || `http://${env.host}:${env.port}`).replace(/\/+$/, '')
@@ -133,7 +273,7 @@ export function publicUrl(): string {
 /** The SQLite file used when DATABASE_URI is unset; dev and production never share one. */
 export function sqliteUrl(): string {
   if (env.databaseUri.startsWith('file:')) return env.databaseUri
-  const name = process.env.NODE_ENV === 'production' ? 'street-news.db' : 'street-news-dev.db'
+  const name = env.production ? 'street-news.db' : 'street-news-dev.db'
   return `file:${path.join(env.dataDir, name)}`
 }
 

@@ -8,6 +8,7 @@ import { schedulerState } from '../jobs/scheduler'
 import { claimSlot, deleteClaims } from '../store/claims'
 import { processOwner } from '../store/leases'
 import { env } from './env'
+import { noTransaction } from '../store/noTransaction'
 
 /**
  * /healthz: can this process read and write its database, and is its job
@@ -33,7 +34,6 @@ type Check = { ok: boolean; ms?: number; at?: string; error?: string }
 type ProbeState = { at: number; result: Check | null; running: Promise<Check> | null }
 
 const probes = new WeakMap<Payload, ProbeState>()
-const noTransaction = { transactionID: undefined } as unknown as PayloadRequest
 const SCOPE = `health:${processOwner}`
 
 /** The error as an operator needs it: the innermost cause (the driver's code and text), not the SQL around it. */
@@ -59,7 +59,7 @@ async function probeWrite(payload: Payload): Promise<Check> {
   let transactionID: string | number | null = null
   try {
     transactionID = ((await payload.db.beginTransaction?.()) ?? null) as string | number | null
-    const req = (transactionID == null ? noTransaction : { transactionID }) as PayloadRequest
+    const req = (transactionID == null ? noTransaction() : { transactionID }) as PayloadRequest
     await payload.db.create({ collection: 'claims', data: { scope: SCOPE, slot: started, owner: processOwner }, req })
     await payload.db.deleteMany({ collection: 'claims', where: { scope: { equals: SCOPE } }, req })
     if (transactionID != null) await payload.db.commitTransaction(transactionID)

@@ -13,7 +13,7 @@ import { initPayload, isFreshDatabase } from './payload'
 import { closeStaffMail } from './staffMail'
 
 export async function main() {
-  const dev = process.env.NODE_ENV !== 'production'
+  const dev = !env.production
   const serves = env.role !== 'worker'
   if (serves && !dev) await ensureBuild()
 

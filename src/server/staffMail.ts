@@ -2,6 +2,7 @@ import type { Payload, PayloadEmailAdapter, SendEmailOptions } from 'payload'
 
 import { EmailChannel } from '../channels/email'
 import { parseMailbox } from '../channels/email/mime'
+import { emailSettings, env } from './env'
 
 /**
  * Payload's own mail (password reset, the set-password link of a new staff
@@ -22,9 +23,9 @@ const inFlight = new Set<Promise<void>>()
 let channel: { key: string; channel: EmailChannel } | null = null
 
 function channelFromEnv(): EmailChannel | null {
-  const url = process.env.SMTP_URL?.trim()
-  const from = process.env.MAIL_FROM?.trim()
-  if (!url || !from) return null
+  const smtp = emailSettings()
+  if (!smtp) return null
+  const { url, from } = smtp
   const key = `${url}\n${from}`
   if (channel?.key !== key) {
     void channel?.channel.close()
@@ -58,7 +59,7 @@ function recipients(to: SendEmailOptions['to']): string[] {
 export function staffMailAdapter(): PayloadEmailAdapter<{ queued: number }> {
   return ({ payload }: { payload: Payload }) => {
     const log = payload.logger.child({ component: 'staff-mail' })
-    const sender = parseMailbox(process.env.MAIL_FROM?.trim() || '')
+    const sender = parseMailbox(env.mailFrom)
     return {
       name: 'street-news-smtp',
       defaultFromAddress: sender?.address || 'no-reply@localhost',

@@ -5,6 +5,8 @@
  */
 import fs from 'node:fs'
 
+// The one place (with the CLIs) that sets the environment rather than reading it: Node, Next
+// and Payload read these before any of our modules; every read goes through server/env.ts.
 if (fs.existsSync('.env')) process.loadEnvFile('.env')
 ;(process.env as Record<string, string>).NODE_ENV ??= 'production'
 process.env.TZ ??= 'Asia/Shanghai'

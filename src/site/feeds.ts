@@ -8,7 +8,7 @@ import { clip } from '../templates/format'
 import { contentPath, paths } from '../templates/paths'
 import type { SiteChrome } from '../templates/site/types'
 import { cached } from './cache'
-import { findGridByCode, loadSettings } from './data'
+import { findGridByCode, loadSettings } from '../content/data'
 import { type Rendered, rendered, securityHeaders } from './respond'
 
 /**

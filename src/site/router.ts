@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto'
 import { type NextFunction, type Request, type Response, Router } from 'express'
 import type { Payload, Where } from 'payload'
 
-import { CONTENT_SLUGS, type ContentSlug } from '../collections/contentCollection'
+import { CONTENT_SLUGS, type ContentSlug } from '../model/content'
 import { t } from '../i18n/messages'
 import { countPageView, type PageContent } from '../readership/pageViews'
 import { publicUrl } from '../server/env'
@@ -44,12 +44,12 @@ import {
   type Lookup,
   mediaFor,
   richValues,
-} from './data'
+} from '../content/data'
 import { type Rendered, redirectToLogin, rendered, securityHeaders, sendPage, staffOfRequest } from './respond'
 import { createFeedRouter } from './feeds'
 import { createSubscribeRouter } from './subscribe'
 import { createSubscribeAdminRouter } from './subscribeAdmin'
-import { gridDirectory } from './subscribeService'
+import { gridDirectory } from '../subscribers/service'
 
 const TEXT_COOKIE = 'sn_text'
 const LARGE_TEXT = new RegExp(`(?:^|;\\s*)${TEXT_COOKIE}=large(?:;|$)`)

@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response, Router } from 'express'
 import type { Payload } from 'payload'
 
-import type { SubscriberDoc } from '../collections/Subscribers'
+import type { SubscriberDoc } from '../model/subscribers'
 import { type MessageKey, t } from '../i18n/messages'
 import { readingHistory } from '../readership/history'
 import { gridCookie } from '../readership/pageViews'
@@ -57,7 +57,7 @@ import {
   unsubscribeToken,
   validatePreferences,
   validateSubscribe,
-} from './subscribeService'
+} from '../subscribers/service'
 
 /**
  * Residents' subscription routes: subscribe (double opt-in), confirm,
@@ -104,7 +104,7 @@ export function createSubscribeRouter(payload: Payload, opts: SubscribeRouterOpt
   const mails = opts.mails ?? new SubscriptionMails(payload, mailerFromEnv())
   router.mails = mails
   const limits: SubscribeLimits = { ...limitsFromEnv(), ...opts.limits }
-  const vapid = opts.vapidPublicKey !== undefined ? opts.vapidPublicKey : process.env.VAPID_PUBLIC_KEY?.trim() || null
+  const vapid = opts.vapidPublicKey !== undefined ? opts.vapidPublicKey : env.vapidPublicKey || null
   const form = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 60 })
   const json = express.json({ limit: '8kb' })
 

@@ -26,7 +26,7 @@ import { redirectToLogin, rendered, securityHeaders, sendPage, staffOfRequest } 
 import { csrfToken, csrfValid } from './subscribeCsrf'
 import { type Encoding, exportRows, importRow, MAX_IMPORT_BYTES, planImport } from './subscribeCsv'
 import { paths } from '../templates/paths'
-import { gridByCode, gridDirectory } from './subscribeService'
+import { gridByCode, gridDirectory } from '../subscribers/service'
 
 /**
  * /admin-tools: staff pages behind the admin session (Payload's cookie).

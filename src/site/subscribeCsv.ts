@@ -2,17 +2,10 @@ import { parse } from 'csv-parse/sync'
 import iconv from 'iconv-lite'
 import type { Payload } from 'payload'
 
-import {
-  type ConsentEntry,
-  SUBSCRIBER_STATUSES,
-  type SubscriberChannel,
-  type SubscriberDoc,
-  type Topic,
-  TOPICS,
-} from '../collections/Subscribers'
+import { type ConsentEntry, SUBSCRIBER_STATUSES, type SubscriberChannel, type SubscriberDoc, type Topic, TOPICS } from '../model/subscribers'
 import { type MessageKey, t } from '../i18n/messages'
 import { isUniqueViolation } from '../store/claims'
-import { csvLine } from '../templates/csv'
+import { csvLine } from '../lib/csv'
 import { streetZone } from '../templates/format'
 import {
   checkAddress,
@@ -22,7 +15,7 @@ import {
   gridByCode,
   gridDirectory,
   type GridEntry,
-} from './subscribeService'
+} from '../subscribers/service'
 
 /**
  * Subscribers to and from CSV, for admins: the street office's paper sign-up
@@ -301,9 +294,6 @@ export async function importRow(payload: Payload, row: ImportRow): Promise<boole
 // ---------------------------------------------------------------- export
 
 export const EXPORT_COLUMNS = ['email', 'grid', 'channels', 'topics', 'consent_at', 'consent_evidence', 'statistics', 'status', 'created_at', 'confirmed_at', 'unsubscribed_at', 'source'] as const
-
-// The one CSV writer (formula-safe cells), shared with the readership and audit-log exports.
-export { csvCell, csvLine } from '../templates/csv'
 
 /** Rows of every subscriber, a page at a time (admins only: the caller checks). */
 export async function* exportRows(payload: Payload, pageSize = 500): AsyncGenerator<string> {

@@ -2,23 +2,22 @@ import type { Payload } from 'payload'
 
 import { EmailChannel, type EmailMessage } from '../channels/email'
 import type { SendResult } from '../channels/types'
-import type { SubscriberDoc } from '../collections/Subscribers'
+import type { SubscriberDoc } from '../model/subscribers'
 import { type MessageKey, t } from '../i18n/messages'
+import { emailSettings } from '../server/env'
 import { alreadySubscribedMail, confirmMail, type SubscriptionMailContext } from '../templates/email/confirm'
 import type { SiteChrome } from '../templates/site/types'
 import { cached } from './cache'
-import { loadSettings } from './data'
-import { CONFIRM_TTL_SECONDS, gridById, requestedChoices, type SubscribeOutcome, subscriberLinks } from './subscribeService'
+import { loadSettings } from '../content/data'
+import { CONFIRM_TTL_SECONDS, gridById, requestedChoices, type SubscribeOutcome, subscriberLinks } from '../subscribers/service'
 
 /** What the subscription mails need from a channel: the email channel, or a stand-in in a test. */
 export type MailSender = { send(message: EmailMessage): Promise<SendResult> }
 
 /** The email channel as the environment configures it (SMTP_URL, MAIL_FROM), or null when it is not configured. */
 export function mailerFromEnv(): EmailChannel | null {
-  const url = process.env.SMTP_URL?.trim()
-  const from = process.env.MAIL_FROM?.trim()
-  if (!url || !from) return null
-  return new EmailChannel({ url, from, maxConnections: 2 })
+  const smtp = emailSettings()
+  return smtp ? new EmailChannel({ url: smtp.url, from: smtp.from, maxConnections: 2 }) : null
 }
 
 const instances = new Set<SubscriptionMails>()

@@ -2,6 +2,7 @@ import { isolateObjectProperty, ValidationError, type CollectionConfig, type Pay
 
 import { nobody } from '../access'
 import { label } from '../i18n/messages'
+import { noTransaction } from './noTransaction'
 
 /**
  * The one atomic primitive every process on one database relies on: "slot N
@@ -45,7 +46,6 @@ export type ClaimRow = {
 }
 
 /** Request context for the store calls: a claim is its own write, never part of a caller's transaction. */
-const noTransaction = { transactionID: undefined } as unknown as PayloadRequest
 
 /**
  * The `req` for a store write made on behalf of a request that may have a
@@ -56,7 +56,7 @@ const noTransaction = { transactionID: undefined } as unknown as PayloadRequest
  * holds (store/sqlite.ts). Without a request: no transaction at all.
  */
 export function outsideTransaction(req?: PayloadRequest): PayloadRequest {
-  if (!req) return noTransaction
+  if (!req) return noTransaction()
   const view = isolateObjectProperty(req, 'transactionID')
   view.transactionID = undefined
   return view
@@ -116,7 +116,7 @@ export async function newestClaims(payload: Payload, scopes: string[]): Promise<
     sort: '-slot',
     limit: 0,
     pagination: false,
-    req: noTransaction,
+    req: noTransaction(),
   })
   for (const row of docs as unknown as ClaimRow[]) {
     const current = newest.get(row.scope)
@@ -132,7 +132,7 @@ export async function updateClaim(payload: Payload, id: string | number, data: P
     id,
     data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, iso(v)])),
     returning: false,
-    req: noTransaction,
+    req: noTransaction(),
   })
 }
 
@@ -146,6 +146,6 @@ export async function deleteClaims(payload: Payload, scope: string, belowSlot?: 
   await payload.db.deleteMany({
     collection: CLAIMS_SLUG,
     where: belowSlot === undefined ? { scope: { equals: scope } } : { and: [{ scope: { equals: scope } }, { slot: { less_than: belowSlot } }] },
-    req: noTransaction,
+    req: noTransaction(),
   })
 }

@@ -6,6 +6,7 @@ import { sql } from '@payloadcms/db-sqlite'
 import { claimSlot, type ClaimRow, CLAIMS_SLUG, deleteClaim, newestClaims } from './claims'
 import { inSqliteWriteTurn } from './sqlite'
 import { processOwner } from './leases'
+import { noTransaction } from './noTransaction'
 
 /**
  * Atomically take the next value of a named counter, never below `floor + 1`.
@@ -95,7 +96,7 @@ async function claimsOf(payload: PayloadRequest['payload'], scope: string, owner
     sort: 'slot',
     limit: 0,
     pagination: false,
-    req: { transactionID: undefined } as unknown as PayloadRequest,
+    req: noTransaction(),
   })
   return docs as unknown as ClaimRow[]
 }

@@ -1,6 +1,8 @@
 import { mongooseAdapter } from '@payloadcms/db-mongodb'
 import { defaultBeginTransaction, ValidationError, type DatabaseAdapterObj, type Payload, type PayloadRequest } from 'payload'
 
+import { env } from '../server/env'
+
 /**
  * The MongoDB adapter, as production runs it, plus the narrow compatibility
  * mode for FerretDB v1 (the MongoDB-wire server CI runs on when no MongoDB is
@@ -15,10 +17,10 @@ import { defaultBeginTransaction, ValidationError, type DatabaseAdapterObj, type
 export type MongoCompat = 'none' | 'ferretdb'
 
 export function mongoCompat(): MongoCompat {
-  const value = (process.env.MONGODB_COMPAT || '').trim().toLowerCase()
+  const value = env.mongodbCompat.trim().toLowerCase()
   if (value === '' || value === 'none') return 'none'
   if (value === 'ferretdb') return 'ferretdb'
-  throw new Error(`MONGODB_COMPAT must be empty or "ferretdb", not "${process.env.MONGODB_COMPAT}"`)
+  throw new Error(`MONGODB_COMPAT must be empty or "ferretdb", not "${env.mongodbCompat}"`)
 }
 
 /** What the adapter found at connect; /healthz and the docs' checks read it. */

@@ -5,6 +5,7 @@ import type { Payload, PayloadRequest } from 'payload'
 import { keyedHash } from '../tokens'
 import { CLAIMS_SLUG, claimSlot, type ClaimRow, deleteClaim } from './claims'
 import { processOwner } from './leases'
+import { noTransaction } from './noTransaction'
 
 /**
  * Fixed-window rate limits held in the database, so a limit holds across
@@ -26,8 +27,6 @@ export type RateRule = { limit: number; windowMs: number }
 export type RateVerdict = { ok: true } | { ok: false; retryAfterSeconds: number }
 /** A place taken in a window, to give back when the request turns out not to count (a login that succeeded). */
 export type RatePlace = { id: string | number }
-
-const noTransaction = { transactionID: undefined } as unknown as PayloadRequest
 /** Below this many places the taken ones are read and a free one chosen; above, places are drawn at random. */
 const LIST_UP_TO = 256
 const ATTEMPTS = 12
@@ -77,7 +76,7 @@ export async function takeRatePlace(
       if (!free.length) return full
       slot = free[randomInt(free.length)]
     } else {
-      const { totalDocs } = await payload.db.count({ collection: CLAIMS_SLUG, where: { scope: { equals: scope } }, req: noTransaction })
+      const { totalDocs } = await payload.db.count({ collection: CLAIMS_SLUG, where: { scope: { equals: scope } }, req: noTransaction() })
       if (totalDocs >= rule.limit) return full
       slot = 1 + randomInt(rule.limit)
     }
@@ -108,7 +107,7 @@ export async function firstInWindow(payload: Payload, name: string, subject: str
 /** How many places of the current window are taken (a read; takes none). */
 export async function ratePlacesTaken(payload: Payload, name: string, subject: string, rule: RateRule, now = Date.now()): Promise<number> {
   const scope = rateScope(name, subject, Math.floor(now / rule.windowMs))
-  const { totalDocs } = await payload.db.count({ collection: CLAIMS_SLUG, where: { scope: { equals: scope } }, req: noTransaction })
+  const { totalDocs } = await payload.db.count({ collection: CLAIMS_SLUG, where: { scope: { equals: scope } }, req: noTransaction() })
   return totalDocs
 }
 
@@ -118,7 +117,7 @@ async function takenPlaces(payload: Payload, scope: string): Promise<ClaimRow[]>
     where: { scope: { equals: scope } },
     limit: 0,
     pagination: false,
-    req: noTransaction,
+    req: noTransaction(),
   })
   return docs as unknown as ClaimRow[]
 }
@@ -128,7 +127,7 @@ export async function pruneRateLimits(payload: Payload, now = Date.now()): Promi
   await payload.db.deleteMany({
     collection: CLAIMS_SLUG,
     where: { and: [{ scope: { like: 'rate:' } }, { until: { less_than: new Date(now).toISOString() } }] },
-    req: noTransaction,
+    req: noTransaction(),
   })
 }
 
@@ -139,14 +138,5 @@ function maybePrune(payload: Payload, now: number) {
   pruneRateLimits(payload, now).catch((err) => payload.logger.warn({ err, component: 'rate-limits' }, 'pruning rate-limit places failed'))
 }
 
-/**
- * A rule from the environment: "COUNT/SECONDS" (e.g. "10/600"), else the default.
- * An unreadable value stops the start rather than silently turning a limit off.
- */
-export function ruleFromEnv(name: string, fallback: RateRule): RateRule {
-  const raw = process.env[name]?.trim()
-  if (!raw) return fallback
-  const m = /^(\d{1,9})\/(\d{1,7})$/.exec(raw)
-  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new Error(`${name} must look like COUNT/SECONDS (e.g. 10/600), not "${raw}"`)
-  return { limit: Number(m[1]), windowMs: Number(m[2]) * 1000 }
-}
+/** A rule from the environment, read by the settings module. */
+export { ruleFromEnv } from '../server/env'

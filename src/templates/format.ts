@@ -1,9 +1,10 @@
 /** Dates as residents read them, in the street's time zone (TZ, default Asia/Shanghai). */
 
 import { type Lang, t } from '../i18n/messages'
+import { env } from '../server/env'
 
 /** The street's time zone: it governs schedules, "today" for WeChat's daily quota, and daily rollups. */
-export const streetZone = () => process.env.TZ || 'Asia/Shanghai'
+export const streetZone = () => env.timeZone
 
 const formatters = new Map<string, Intl.DateTimeFormat>()
 function formatter(kind: 'date' | 'dateTime' | 'time' | 'day' | 'hour'): Intl.DateTimeFormat {

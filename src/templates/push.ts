@@ -1,5 +1,5 @@
 import type { PushNotification, Urgency } from '../channels/webpush'
-import type { ContentSlug } from '../collections/contentCollection'
+import type { ContentSlug } from '../model/content'
 import { t } from '../i18n/messages'
 import { clip, formatDateTime, issueNumberLabel } from './format'
 import type { EventDoc, IssueDoc, SiteChrome } from './site/types'

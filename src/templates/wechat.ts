@@ -1,4 +1,4 @@
-import type { ContentSlug } from '../collections/contentCollection'
+import type { ContentSlug } from '../model/content'
 import { t } from '../i18n/messages'
 import { clip, formatDate, formatDateTime } from './format'
 import { esc, isMediaDoc, type MediaDoc } from './html'

@@ -110,7 +110,7 @@ const { contentUrl, iconUrl } = await import('../../src/delivery/links')
 const { fitPushPayload } = await import('../../src/channels/webpush')
 const { newRef } = await import('../../src/collections/Subscribers')
 const { doc, p } = await import('../../src/seed/lexical')
-const { loadSettings, mediaFor, richValues } = await import('../../src/site/data')
+const { loadSettings, mediaFor, richValues } = await import('../../src/content/data')
 const { fill, recipientParts, renderContentMail } = await import('../../src/templates/email/content')
 const { pushForContent } = await import('../../src/templates/push')
 

@@ -202,8 +202,8 @@ describe('more audited events', () => {
   })
 
   it('a resident’s erasure is recorded as theirs; the housekeeping of unconfirmed requests is not a decision and is not', async () => {
-    const { erase } = await import('../../src/site/subscribeService')
-    const { prunePending } = await import('../../src/site/subscribeService')
+    const { erase } = await import('../../src/subscribers/service')
+    const { prunePending } = await import('../../src/subscribers/service')
     const deletions = async () => entries({ action: { equals: 'delete' } })
     const before = (await deletions()).length
     const s = await payload.create({ collection: 'subscribers', data: { email: 'erase-me@example.org', grid: street.gridA1.id, channels: ['email'], topics: ['issues'], status: 'active' } as never, overrideAccess: true })

@@ -2,7 +2,7 @@ import type { Payload } from 'payload'
 import { beforeAll, describe, expect, it } from 'vitest'
 
 import { HOUSEKEEPING_EVERY_MS, runHousekeeping } from '../../src/jobs/housekeeping'
-import { CONFIRM_TTL_SECONDS } from '../../src/site/subscribeService'
+import { CONFIRM_TTL_SECONDS } from '../../src/subscribers/service'
 import { smallStreet } from '../support/fixtures'
 import { testPayload } from '../support/payload'
 

@@ -3,7 +3,7 @@ import webpush from 'web-push'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import type { SubscriberDoc } from '../../src/collections/Subscribers'
-import { consentVersion, preferencesToken, unsubscribeToken } from '../../src/site/subscribeService'
+import { consentVersion, preferencesToken, unsubscribeToken } from '../../src/subscribers/service'
 import { paths } from '../../src/templates/paths'
 import { testPayload } from '../support/payload'
 import { Client, inputValue, setUpStreet, startWorld, stopWorld, textOf, type World } from './support'

@@ -3,7 +3,7 @@ import webpush from 'web-push'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import type { SubscriberDoc } from '../../src/collections/Subscribers'
-import { consentVersion, preferencesToken } from '../../src/site/subscribeService'
+import { consentVersion, preferencesToken } from '../../src/subscribers/service'
 import { paths } from '../../src/templates/paths'
 import { testPayload } from '../support/payload'
 import { startPushService, type PushService } from '../support/push-service'

@@ -2,7 +2,7 @@ import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import type { SubscriberDoc } from '../../src/collections/Subscribers'
-import { consentVersion } from '../../src/site/subscribeService'
+import { consentVersion } from '../../src/subscribers/service'
 import { signToken } from '../../src/tokens'
 import { testPayload } from '../support/payload'
 import {

@@ -1,4 +1,4 @@
-import type { ContentSlug } from '../../collections/contentCollection'
+import type { ContentSlug } from '../../model/content'
 import { type MessageKey, t } from '../../i18n/messages'
 import { clip, formatDate, formatDateTime, issueNumberLabel } from '../format'
 import { esc, imgTag, isSitePath, type MediaDoc } from '../html'

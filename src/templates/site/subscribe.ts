@@ -1,5 +1,5 @@
-import type { ConsentEntry, SubscriberDoc } from '../../collections/Subscribers'
-import { TOPICS } from '../../collections/Subscribers'
+import type { ConsentEntry, SubscriberDoc } from '../../model/subscribers'
+import { TOPICS } from '../../model/subscribers'
 import { type MessageKey, t } from '../../i18n/messages'
 import { deviceLabel } from '../device'
 import { formatDateTime } from '../format'

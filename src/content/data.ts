@@ -1,6 +1,6 @@
 import type { Payload, Where } from 'payload'
 
-import type { ContentSlug } from '../collections/contentCollection'
+import type { ContentSlug } from '../model/content'
 import type { MediaDoc } from '../templates/html'
 import { unpopulatedMediaIds } from '../templates/richText'
 import type {

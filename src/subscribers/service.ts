@@ -1,31 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto'
-
 import type { Payload, Where } from 'payload'
 
-import { isAddress } from '../channels/email/mime'
-import { pushTrustedOrigins } from '../delivery/config'
-import { checkUrl } from '../lib/outbound'
-import {
-  type ConsentEntry,
-  type ConsentMethod,
-  type ConsentPurpose,
-  newRef,
-  type PendingRequest,
-  SUBSCRIBER_CHANNELS,
-  type SubscriberChannel,
-  type SubscriberDoc,
-  type SubscriberStatus,
-  type Topic,
-  TOPICS,
-} from '../collections/Subscribers'
+import type { ConsentEntry, ConsentMethod, ConsentPurpose, PendingRequest, SubscriberChannel, SubscriberDoc, SubscriberStatus, Topic } from '../model/subscribers'
 import { isUniqueViolation } from '../store/claims'
 import { mongoIndexesReady } from '../store/mongo'
-import { type MessageKey, t } from '../i18n/messages'
-import { publicUrl } from '../server/env'
-import { paths } from '../templates/paths'
+import { t } from '../i18n/messages'
 import { deleteHistory } from '../readership/history'
-import { openRef, sealRef, signToken, verifyToken } from '../tokens'
-import { cached } from './cache'
+import { openRef, verifyToken } from '../tokens'
 
 /**
  * What residents do with their subscription, apart from HTTP: validate a
@@ -36,261 +16,42 @@ import { cached } from './cache'
 
 export type Id = string | number
 
-/** How long a confirmation link works. */
-export const CONFIRM_TTL_SECONDS = 7 * 24 * 3600
-/** A suppressed address (its mail bounced) gets at most one confirmation mail in this time. */
-export const SUPPRESSED_MAIL_INTERVAL_SECONDS = 30 * 24 * 3600
-export const MAX_ADDRESS_LENGTH = 254
-const MAX_LOCAL_PART = 64
-
-/** The consent texts residents agree to, and their versions: a hash of the text, so a new text is a new version. */
-export const CONSENT_TEXT_KEYS: Record<ConsentPurpose, MessageKey> = {
-  content: 'subscribe.consent.content',
-  statistics: 'subscribe.consent.statistics',
-}
-export function consentVersion(purpose: ConsentPurpose): string {
-  return `${purpose === 'content' ? 'c' : 's'}-${createHash('sha256').update(t(CONSENT_TEXT_KEYS[purpose])).digest('hex').slice(0, 10)}`
-}
-
+// Consents and signed links: src/subscribers/consent.ts (re-exported for the routes, the CSV import and the pipeline).
+export {
+  CONFIRM_TTL_SECONDS,
+  CONSENT_TEXT_KEYS,
+  consentVersion,
+  currentConsents,
+  type Links,
+  MAX_ADDRESS_LENGTH,
+  newNonce,
+  preferencesToken,
+  SUPPRESSED_MAIL_INTERVAL_SECONDS,
+  subscriberLinks,
+  unsubscribeToken,
+} from './consent'
+import { CONFIRM_TTL_SECONDS, consent, consentVersion, currentConsents, newNonce, SUPPRESSED_MAIL_INTERVAL_SECONDS } from './consent'
 // ---------------------------------------------------------------- grids
 
-export type GridEntry = {
-  id: Id
-  code: string
-  name: string
-  community: { id: Id; name: string; code: string }
-  buildings: { estate: string; name: string }[]
-}
-export type CommunityGroup = { community: GridEntry['community']; grids: GridEntry[] }
+// The grid directory and the building search: src/grids/directory.ts (re-exported for the subscribe routes).
+export { type BuildingMatch, type CommunityGroup, gridByCode, gridById, gridDirectory, type GridEntry, MAX_SEARCH_LENGTH, searchBuildings } from '../grids/directory'
 
-/** Every grid with its community and buildings, kept in the site cache (grids change rarely). */
-export function gridDirectory(payload: Payload): Promise<CommunityGroup[]> {
-  return cached('subscribe:grids', async () => {
-    const [communities, grids] = await Promise.all([
-      payload.find({ collection: 'communities', sort: 'code', limit: 0, pagination: false, depth: 0, overrideAccess: true }),
-      payload.find({
-        collection: 'grids',
-        sort: 'code',
-        limit: 0,
-        pagination: false,
-        depth: 0,
-        overrideAccess: true,
-        select: { code: true, name: true, community: true, buildings: true },
-      }),
-    ])
-    const byCommunity = new Map<string, GridEntry[]>()
-    const comm = new Map((communities.docs as unknown as GridEntry['community'][]).map((c) => [String(c.id), c]))
-    for (const g of grids.docs as unknown as (Omit<GridEntry, 'community' | 'buildings'> & { community: Id; buildings?: { estate?: string | null; name: string }[] })[]) {
-      const c = comm.get(String(g.community))
-      if (!c) continue
-      const entry: GridEntry = {
-        id: g.id,
-        code: g.code,
-        name: g.name,
-        community: { id: c.id, name: c.name, code: c.code },
-        buildings: (g.buildings ?? []).map((b) => ({ estate: b.estate ?? '', name: b.name })),
-      }
-      byCommunity.set(String(c.id), [...(byCommunity.get(String(c.id)) ?? []), entry])
-    }
-    return [...comm.values()].map((community) => ({ community, grids: byCommunity.get(String(community.id)) ?? [] })).filter((g) => g.grids.length)
-  })
-}
-
-export async function gridByCode(payload: Payload, code: string): Promise<GridEntry | null> {
-  for (const group of await gridDirectory(payload)) for (const g of group.grids) if (g.code === code) return g
-  return null
-}
-
-export async function gridById(payload: Payload, id: Id): Promise<GridEntry | null> {
-  for (const group of await gridDirectory(payload)) for (const g of group.grids) if (String(g.id) === String(id)) return g
-  return null
-}
-
-const normalise = (s: string) => s.normalize('NFKC').toLowerCase().replace(/\s+/g, '')
-export const MAX_SEARCH_LENGTH = 40
-
-export type BuildingMatch = { code: string; gridName: string; community: string; estate: string; building: string }
-
-/**
- * Grids whose estate (小区), building, name or code contains every word typed,
- * best matches first. Words are split at spaces and where digits start, so
- * "碧湖3栋" finds 碧湖小区 3栋.
- */
-export async function searchBuildings(payload: Payload, query: string, limit = 20): Promise<BuildingMatch[]> {
-  const words = query
-    .normalize('NFKC')
-    .toLowerCase()
-    .slice(0, MAX_SEARCH_LENGTH)
-    .split(/\s+/)
-    .flatMap((w) => w.split(/(?<=\D)(?=\d)/))
-    .filter(Boolean)
-  if (!words.length) return []
-  const all = (hay: string) => words.every((w) => hay.includes(w))
-  const found: (BuildingMatch & { rank: number })[] = []
-  for (const { grids } of await gridDirectory(payload)) {
-    for (const g of grids) {
-      let matchedBuilding = false
-      for (const b of g.buildings) {
-        const place = normalise(`${b.estate}${b.name}`)
-        if (all(place) || all(normalise(`${place}${g.name}`))) {
-          matchedBuilding = true
-          found.push({ code: g.code, gridName: g.name, community: g.community.name, estate: b.estate, building: b.name, rank: place.startsWith(words[0]) ? 0 : 1 })
-        }
-      }
-      if (!matchedBuilding && (all(normalise(`${g.name}${g.community.name}`)) || normalise(g.code) === words.join(''))) {
-        found.push({ code: g.code, gridName: g.name, community: g.community.name, estate: '', building: '', rank: 2 })
-      }
-    }
-  }
-  return found
-    .sort((a, b) => a.rank - b.rank || a.code.localeCompare(b.code))
-    .slice(0, limit)
-    .map(({ rank: _rank, ...m }) => m)
-}
-
-// ---------------------------------------------------------------- validation
-
-export type FieldError = { field: string; message: string }
-export type PushInput = { endpoint: string; keys: { p256dh: string; auth: string } }
-
-export type SubscribeInput = {
-  email: string
-  grid: GridEntry
-  channels: SubscriberChannel[]
-  topics: Topic[]
-  statistics: boolean
-  push: PushInput | null
-}
-
-type Form = Record<string, unknown>
-
-const list = (v: unknown): string[] => (Array.isArray(v) ? v : v == null ? [] : [v]).filter((x): x is string => typeof x === 'string')
-const one = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '')
-const yes = (v: unknown) => ['yes', 'on', '1', 'true'].includes(one(v))
-
-/** The address as stored, or the message saying what is wrong with it. */
-export function checkAddress(raw: string): { ok: true; email: string } | { ok: false; message: string } {
-  const email = raw.normalize('NFKC').trim().toLowerCase()
-  if (!email) return { ok: false, message: t('subscribe.error.emailRequired') }
-  if (email.length > MAX_ADDRESS_LENGTH || email.split('@')[0].length > MAX_LOCAL_PART)
-    return { ok: false, message: t('subscribe.error.emailTooLong', 'zh', { max: MAX_ADDRESS_LENGTH }) }
-  if (!isAddress(email)) return { ok: false, message: t('subscribe.error.emailInvalid') }
-  return { ok: true, email }
-}
-
-/**
- * A browser's PushSubscription (JSON) as the page sends it; only endpoints the
- * outbound guard accepts (src/lib/outbound.ts: https to a public host, or an
- * origin of PUSH_TRUSTED_ORIGINS) with well-formed keys. The address behind a
- * name is checked again when a message is sent.
- */
-export function checkPushSubscription(raw: unknown, trustedOrigins: readonly string[] = pushTrustedOrigins()): PushInput | null {
-  let value = raw
-  if (typeof raw === 'string') {
-    if (!raw || raw.length > 4096) return null
-    try {
-      value = JSON.parse(raw)
-    } catch {
-      return null
-    }
-  }
-  const v = value as { endpoint?: unknown; keys?: { p256dh?: unknown; auth?: unknown } } | null
-  if (!v || typeof v.endpoint !== 'string' || v.endpoint.length > 2048) return null
-  // The server will POST to this URL: only public https push services, never a host inside our network.
-  const target = checkUrl(v.endpoint, { trustedOrigins })
-  if (!target.ok) return null
-  const url = target.url
-  const p256dh = v.keys?.p256dh
-  const auth = v.keys?.auth
-  const b64url = /^[A-Za-z0-9_-]+={0,2}$/
-  if (typeof p256dh !== 'string' || !b64url.test(p256dh) || Buffer.from(p256dh, 'base64url').length !== 65) return null
-  if (typeof auth !== 'string' || !b64url.test(auth) || Buffer.from(auth, 'base64url').length !== 16) return null
-  return { endpoint: url.toString(), keys: { p256dh, auth } }
-}
-
-export type Validated = { ok: true; value: SubscribeInput } | { ok: false; errors: FieldError[] }
-
-/**
- * The subscribe form, checked field by field. Every problem is reported at
- * once, in Chinese, naming its field.
- */
-export async function validateSubscribe(payload: Payload, form: Form, opts: { pushAvailable: boolean }): Promise<Validated> {
-  const errors: FieldError[] = []
-  const address = checkAddress(one(form.email))
-  if (!address.ok) errors.push({ field: 'email', message: address.message })
-
-  const code = one(form.grid).trim()
-  let grid: GridEntry | null = null
-  if (!code) errors.push({ field: 'grid', message: t('subscribe.error.gridRequired') })
-  else if (code.length > 20 || !(grid = await gridByCode(payload, code))) errors.push({ field: 'grid', message: t('subscribe.error.gridUnknown', 'zh', { code: code.slice(0, 20) }) })
-
-  const channelsGiven = list(form.channels)
-  const channels = SUBSCRIBER_CHANNELS.filter((c) => channelsGiven.includes(c))
-  let push: PushInput | null = null
-  if (channelsGiven.some((c) => !(SUBSCRIBER_CHANNELS as readonly string[]).includes(c))) errors.push({ field: 'channels', message: t('subscribe.error.channelUnknown') })
-  else if (!channels.length) errors.push({ field: 'channels', message: t('subscribe.error.channelRequired') })
-  else if (channels.length === 1 && channels[0] === 'webpush') errors.push({ field: 'channels', message: t('subscribe.error.pushAlone') })
-  if (channels.includes('webpush')) {
-    if (!opts.pushAvailable) errors.push({ field: 'channels', message: t('subscribe.error.pushUnavailable') })
-    else if (!(push = checkPushSubscription(form.push))) errors.push({ field: 'channels', message: t('subscribe.error.pushNotRegistered') })
-  }
-
-  const topicsGiven = list(form.topics)
-  const topics = TOPICS.filter((x) => topicsGiven.includes(x))
-  if (topicsGiven.some((x) => !(TOPICS as readonly string[]).includes(x))) errors.push({ field: 'topics', message: t('subscribe.error.topicUnknown') })
-  else if (!topics.length) errors.push({ field: 'topics', message: t('subscribe.error.topicRequired') })
-
-  if (!yes(form.consent)) errors.push({ field: 'consent', message: t('subscribe.error.consentRequired') })
-  else if (one(form.consentVersion) && one(form.consentVersion) !== consentVersion('content'))
-    errors.push({ field: 'consent', message: t('subscribe.error.consentChanged') })
-
-  if (errors.length || !address.ok || !grid) return { ok: false, errors }
-  return { ok: true, value: { email: address.email, grid, channels, topics, statistics: yes(form.statistics), push } }
-}
+// Checking requests: src/subscribers/validate.ts (re-exported for the routes and the CSV import).
+export {
+  checkAddress,
+  checkPushSubscription,
+  type FieldError,
+  type PreferencesInput,
+  type PushInput,
+  type SubscribeInput,
+  type Validated,
+  validatePreferences,
+  validateSubscribe,
+} from './validate'
+import type { PreferencesInput, PushInput, SubscribeInput } from './validate'
 
 // ---------------------------------------------------------------- links
 
-export type Links = { confirm?: string; preferences: string; unsubscribe: string }
-
-
-/**
- * What a link's token names: the subscriber's ref sealed for that kind of
- * link (src/tokens.ts), never the ref in clear, so a forwarded or logged link
- * gives nobody the ref. Links sent before links were sealed named the ref
- * itself; they still work (resolveToken).
- */
-const subjectOf = (purpose: 'confirm' | 'prefs' | 'unsub', ref: string) => sealRef(`subject:${purpose}`, ref)
-
-/** Preferences and one-click unsubscribe links never expire: they name the subscriber's ref, which erasure removes. */
-export const preferencesToken = (ref: string) => signToken('prefs', subjectOf('prefs', ref))
-export const unsubscribeToken = (ref: string) => signToken('unsub', subjectOf('unsub', ref))
-
-/** Absolute links for messages to this subscriber (the delivery pipeline's footers use these too). */
-export function subscriberLinks(s: Pick<SubscriberDoc, 'ref'> & { confirmNonce?: string | null }, base = publicUrl()): Links {
-  const links: Links = { preferences: base + paths.preferences(preferencesToken(s.ref)), unsubscribe: base + paths.unsubscribe(unsubscribeToken(s.ref)) }
-  if (s.confirmNonce) links.confirm = base + paths.subscribeConfirm(signToken('confirm', subjectOf('confirm', s.ref), { ttlSeconds: CONFIRM_TTL_SECONDS, data: s.confirmNonce }))
-  return links
-}
-
-// ---------------------------------------------------------------- records
-
-const consent = (purpose: ConsentPurpose, granted: boolean, method: ConsentMethod, at: string, evidence?: string, textVersion = consentVersion(purpose)): ConsentEntry => ({
-  purpose,
-  granted,
-  at,
-  textVersion,
-  method,
-  ...(evidence ? { evidence } : {}),
-})
-
-/** The latest decision per purpose. */
-export function currentConsents(s: Pick<SubscriberDoc, 'consents'>): Record<ConsentPurpose, ConsentEntry | undefined> {
-  const out: Record<ConsentPurpose, ConsentEntry | undefined> = { content: undefined, statistics: undefined }
-  for (const c of s.consents ?? []) out[c.purpose] = c
-  return out
-}
-
-export const newNonce = () => randomBytes(9).toString('base64url')
 
 /**
  * What happened to a subscribe request: decides the mail, never the page
@@ -500,27 +261,6 @@ export async function unsubscribe(payload: Payload, subscriber: SubscriberDoc, m
     channels: subscriber.channels.filter((c) => c !== 'webpush').length ? subscriber.channels.filter((c) => c !== 'webpush') : ['email'],
     consents: [...(subscriber.consents ?? []), consent('content', false, method, at)],
   })
-}
-
-export type PreferencesInput = { grid: GridEntry; channels: SubscriberChannel[]; topics: Topic[]; statistics: boolean }
-
-export async function validatePreferences(payload: Payload, form: Form, subscriber: SubscriberDoc): Promise<{ ok: true; value: PreferencesInput } | { ok: false; errors: FieldError[] }> {
-  const errors: FieldError[] = []
-  const code = one(form.grid).trim()
-  const grid = code && code.length <= 20 ? await gridByCode(payload, code) : null
-  if (!grid) errors.push({ field: 'grid', message: code ? t('subscribe.error.gridUnknown', 'zh', { code: code.slice(0, 20) }) : t('subscribe.error.gridRequired') })
-  const given = list(form.channels)
-  // Push devices are added and removed on their own; the email box decides email.
-  const hasDevices = (subscriber.channels ?? []).includes('webpush')
-  const channels: SubscriberChannel[] = []
-  if (given.includes('email')) channels.push('email')
-  if (hasDevices && given.includes('webpush')) channels.push('webpush')
-  if (!channels.length) errors.push({ field: 'channels', message: t('subscribe.error.channelRequired') })
-  else if (channels.length === 1 && channels[0] === 'webpush') errors.push({ field: 'channels', message: t('subscribe.error.pushAlone') })
-  const topics = TOPICS.filter((x) => list(form.topics).includes(x))
-  if (!topics.length) errors.push({ field: 'topics', message: t('subscribe.error.topicRequired') })
-  if (errors.length || !grid) return { ok: false, errors }
-  return { ok: true, value: { grid, channels, topics, statistics: yes(form.statistics) } }
 }
 
 export async function savePreferences(payload: Payload, subscriber: SubscriberDoc, input: PreferencesInput, now = new Date()): Promise<SubscriberDoc> {

@@ -1,0 +1,66 @@
+/** A subscriber's statuses, channels, topics, consents and document shape (the collection: src/collections/Subscribers.ts). */
+import { randomBytes } from 'node:crypto'
+
+export const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'suppressed'] as const
+export const SUBSCRIBER_CHANNELS = ['email', 'webpush'] as const
+export const TOPICS = ['issues', 'events', 'policies', 'announcements'] as const
+export const CONSENT_PURPOSES = ['content', 'statistics'] as const
+export const CONSENT_METHODS = ['web', 'preferences', 'link', 'import', 'admin'] as const
+export const SUBSCRIBER_SOURCES = ['web', 'import', 'admin'] as const
+
+export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number]
+export type SubscriberChannel = (typeof SUBSCRIBER_CHANNELS)[number]
+export type Topic = (typeof TOPICS)[number]
+export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number]
+export type ConsentMethod = (typeof CONSENT_METHODS)[number]
+
+export type ConsentEntry = {
+  purpose: ConsentPurpose
+  granted: boolean
+  at: string
+  textVersion: string
+  method: ConsentMethod
+  evidence?: string | null
+}
+
+/** The narrow shape code reads (ids are numbers on SQLite, strings on MongoDB). */
+export type SubscriberDoc = {
+  id: string | number
+  email: string
+  grid: string | number | { id: string | number; code?: string; name?: string }
+  channels: SubscriberChannel[]
+  topics: Topic[]
+  status: SubscriberStatus
+  consents?: ConsentEntry[] | null
+  confirmedAt?: string | null
+  unsubscribedAt?: string | null
+  lastRequestAt?: string | null
+  source?: string | null
+  ref: string
+  confirmNonce?: string | null
+  suppressedReason?: string | null
+  /** A subscribe request waiting for its confirmation (the choices it asked for); applied only when confirmed. */
+  pendingRequest?: PendingRequest | null
+  /** When the last confirmation mail went to this address (a suppressed address gets at most one per 30 days). */
+  confirmMailAt?: string | null
+  createdAt?: string
+  updatedAt?: string
+}
+
+/**
+ * What a subscribe request asked for, kept until the resident confirms it
+ * from their mailbox: nothing of it is in force before (an unsubscribed or
+ * suppressed record keeps its status; no consent is recorded for a request
+ * nobody confirmed). The versions are those of the texts the form showed.
+ */
+export type PendingRequest = {
+  grid: string | number
+  channels: SubscriberChannel[]
+  topics: Topic[]
+  statistics: boolean
+  at: string
+  versions: { content: string; statistics: string }
+}
+
+/** A fresh random reference: what signed links name instead of the (reusable) numeric id or the address. */
+export const newRef = () => randomBytes(16).toString('base64url')
