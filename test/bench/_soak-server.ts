@@ -12,7 +12,9 @@
  * stalls, cache). Prints one line of JSON (port, paths) when listening; the
  * environment comes from the parent (test/bench/soak.ts).
  */
+import { writeFileSync } from 'node:fs'
 import type { Server } from 'node:http'
+import { Session } from 'node:inspector'
 import type { AddressInfo } from 'node:net'
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
 
@@ -107,7 +109,10 @@ app.post('/__bench/bare', async (req, res) => {
   res.status(204).end()
 })
 
-stack.splice(before - 2, 0, ...stack.splice(before))
+// Before the Next chain (staff headers, body limit, language, client address, handler) and the error handler.
+const nextChain = (stack as { handle?: { name?: string } }[]).findIndex((layer) => layer.handle?.name === 'staffResponseHeaders')
+if (nextChain < 0) throw new Error('the Next chain was not found in the app')
+stack.splice(nextChain, 0, ...stack.splice(before))
 
 const server = await new Promise<Server>((resolve) => {
   const s = app.listen(0, '127.0.0.1', () => resolve(s))
@@ -129,7 +134,20 @@ process.stdout.write(
   })}\n`,
 )
 
+// SOAK_ALLOC_PROFILE=FILE: sample every allocation, collected ones included, and write the profile at stop (diagnosis).
+const allocProfile = process.env.SOAK_ALLOC_PROFILE
+const inspector = allocProfile ? new Session() : null
+if (inspector) {
+  inspector.connect()
+  inspector.post('HeapProfiler.startSampling', { samplingInterval: 32768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true })
+}
+
 const stop = () => {
+  if (inspector && allocProfile) {
+    inspector.post('HeapProfiler.stopSampling', (err, result) => {
+      if (!err) writeFileSync(allocProfile, JSON.stringify((result as { profile: unknown }).profile))
+    })
+  }
   scheduler.stop()
   server.closeAllConnections()
   server.close(() => void payload.destroy?.().finally(() => process.exit(0)))

@@ -22,7 +22,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-import { withNodeConditions } from '../../scripts/node-options.mjs'
+import { memoryEnv, memoryFlags, withNodeConditions } from '../../scripts/node-options.mjs'
 import { benchEnvironment } from './_env'
 import { wrk, type WrkResult } from './_wrk'
 
@@ -54,9 +54,10 @@ function startServer(logFile: string): Promise<{ child: ChildProcess; info: Star
   const log = fs.openSync(logFile, 'w')
   // SOAK_NODE_FLAGS: extra Node flags for the server only (e.g. --trace-gc, --cpu-prof), for profiling.
   const flags = (process.env.SOAK_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', path.join(here, '_soak-server.ts')], {
+  // Started as the launcher starts the server (npm start): the same memory settings.
+  const child = spawn(process.execPath, [...memoryFlags(), ...flags, '--import', 'tsx', path.join(here, '_soak-server.ts')], {
     stdio: ['ignore', 'pipe', log],
-    env: { ...process.env, NODE_OPTIONS: withNodeConditions(process.env.NODE_OPTIONS) },
+    env: { ...process.env, ...memoryEnv(), NODE_OPTIONS: withNodeConditions(process.env.NODE_OPTIONS) },
   })
   return new Promise((resolve, reject) => {
     let buffered = ''
