@@ -53,9 +53,11 @@ const zones = [
   })),
   {
     target: './src/hooks',
-    from: src('jobs/scheduler.ts', 'jobs/runner.ts', 'jobs/periodic.ts', 'delivery/pipeline.ts', 'site'),
+    from: src('jobs/scheduler.ts', 'jobs/runner.ts', 'jobs/periodic.ts', 'delivery/pipeline.ts'),
     message: 'A hook writes rows and calls nudge() (src/jobs/nudge.ts); it never imports the scheduler or the pipeline.',
   },
+  // A content save drops the cached pages made from it (hooks/pageCache.ts); the rest of site/ is the web layer.
+  ...shells(['./src/site'], 'A hook never imports the web layer (site/), only its page cache.', './src/hooks'),
   ...shells(
     [...ENGINE, ...SHELLS],
     'The kernel imports nothing above it (engine or shells).',
