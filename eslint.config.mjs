@@ -18,10 +18,10 @@ const src = (...dirs) => dirs.map((d) => `./src/${d}`)
 /** Our own modules that are not the kernel: the engine and the shells. */
 const ENGINE = src('jobs', 'delivery', 'readership')
 const SHELLS = src('collections', 'hooks', 'site', 'components', 'app', 'server', 'cli', 'seed', 'globals', 'payload.config.ts')
-/** server/env.ts is the settings module, which every layer may read. */
-const SETTINGS = ['./env.ts']
+/** server/env.ts is the settings module, which every layer may read; server/secret.ts is its file-backed part (the session secret). */
+const SETTINGS = ['./env.ts', './secret.ts']
 /** A shell zone: the settings module and the page cache stay open to all. */
-/** site/cache.ts, the page cache on globalThis, imports nothing: a domain read may be cached through it. */
+/* site/cache.ts, the page cache on globalThis, imports nothing: a domain read may be cached through it. */
 const OPEN = { './src/server': SETTINGS, './src/site': ['./cache.ts'] }
 const shells = (list, message, target) => list.map((from) => (OPEN[from] ? { target, from, except: OPEN[from], message } : { target, from, message }))
 
@@ -53,9 +53,11 @@ const zones = [
   })),
   {
     target: './src/hooks',
-    from: src('jobs/scheduler.ts', 'jobs/runner.ts', 'jobs/periodic.ts', 'delivery/pipeline.ts', 'site'),
+    from: src('jobs/scheduler.ts', 'jobs/runner.ts', 'jobs/periodic.ts', 'delivery/pipeline.ts'),
     message: 'A hook writes rows and calls nudge() (src/jobs/nudge.ts); it never imports the scheduler or the pipeline.',
   },
+  // A content save drops the cached pages made from it (hooks/pageCache.ts); the rest of site/ is the web layer.
+  ...shells(['./src/site'], 'A hook never imports the web layer (site/), only its page cache.', './src/hooks'),
   ...shells(
     [...ENGINE, ...SHELLS],
     'The kernel imports nothing above it (engine or shells).',
@@ -65,6 +67,9 @@ const zones = [
 
 /** Packages a pure layer must not import (Payload, databases). */
 const IMPURE = ['payload', 'payload/*', '@payloadcms/*', 'mongodb', 'mongoose', '@libsql/*', 'drizzle-orm', 'drizzle-orm/*']
+
+/** IMPURE as one pattern, less the rich-text converters' two entry points (pure functions of Lexical JSON). */
+const PURE_TEMPLATE_IMPORTS_ONLY = '^(?:payload(?:/.*)?|mongodb|mongoose|@libsql/.*|drizzle-orm(?:/.*)?|@payloadcms/(?!richtext-lexical/(?:html|plaintext)$).*)$'
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.next/**', 'src/migrations/**', 'src/app/(payload)/admin/importMap.js', 'test/lint/fixtures/**', 'test-results/**'] },
@@ -98,7 +103,18 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
-    files: ['src/channels/**', 'src/templates/**', 'src/model/**'],
+    files: ['src/channels/**', 'src/model/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: IMPURE, message: 'A pure layer: no Payload, no database driver.' }] }] },
+  },
+  {
+    // Templates render rich text through Payload's Lexical converters: those two entry points are pure
+    // functions of the stored JSON (no Payload instance, no database); everything else of Payload stays out.
+    files: ['src/templates/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: PURE_TEMPLATE_IMPORTS_ONLY, message: 'A pure layer: no Payload, no database driver (only the Lexical converters of @payloadcms/richtext-lexical/html and /plaintext).' }] },
+      ],
+    },
   },
 )

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto'
 
-import { payloadSecret } from './server/env'
+import { payloadSecret } from './server/secret'
 
 /**
  * Signed tokens for links that leave the server (confirm, preferences,

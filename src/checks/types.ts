@@ -86,3 +86,6 @@ export type CheckOptions = {
   /** "Today", for telling a birth date in an ID number from a future one. */
   now?: Date
 }
+
+/** A typo list entry (src/checks/lists/typos.ts): the wrong word, the right one, its source, valid longer strings. */
+export type TypoPair = readonly [wrong: string, correct: string, source: string, except?: readonly string[]]

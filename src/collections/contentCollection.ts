@@ -4,10 +4,10 @@ import { editorsOnly, isEditor } from '../access'
 import { contentSidebarFields, titleField } from '../fields/content'
 import { recordLifecycle, rememberPublication, reviewAndPublishGate } from '../hooks/contentLifecycle'
 import { deliveriesOnDelete, deliveriesOnPublish } from '../hooks/deliveries'
+import { invalidatePagesOnDelete, invalidatePagesOnSave } from '../hooks/pageCache'
 import { relationsExist } from '../hooks/relations'
 import { label, type MessageKey } from '../i18n/messages'
 import { publicUrl } from '../server/env'
-import { invalidateSiteCacheHook } from '../site/cache'
 
 /**
  * The content's deliveries, with their controls and the test-send, below the
@@ -73,8 +73,8 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
     hooks: {
       ...hooks,
       beforeChange: [relationsExist, ...(hooks?.beforeChange ?? []), rememberPublication, reviewAndPublishGate],
-      afterChange: [...(hooks?.afterChange ?? []), recordLifecycle, deliveriesOnPublish, invalidateSiteCacheHook],
-      afterDelete: [...(hooks?.afterDelete ?? []), deliveriesOnDelete, invalidateSiteCacheHook],
+      afterChange: [...(hooks?.afterChange ?? []), recordLifecycle, deliveriesOnPublish, invalidatePagesOnSave],
+      afterDelete: [...(hooks?.afterDelete ?? []), deliveriesOnDelete, invalidatePagesOnDelete],
     },
   }
 }

@@ -1,6 +1,7 @@
 import type { Payload, Where } from 'payload'
 
 import type { ContentSlug } from '../model/content'
+import { cached } from '../site/cache'
 import type { MediaDoc } from '../templates/html'
 import { unpopulatedMediaIds } from '../templates/richText'
 import type {
@@ -36,6 +37,9 @@ function verdict<T>(doc: AnyDoc | undefined | null): Lookup<T> {
   if (doc.withdrawnAt) return { state: 'withdrawn' }
   return { state: 'missing' }
 }
+
+/** The site settings through the page cache: read on every page, changed rarely (a save drops every entry). */
+export const cachedSettings = (payload: Payload): Promise<SiteChrome> => cached('settings', () => loadSettings(payload), { tags: ['site-settings'] })
 
 /** The site's name, contacts and filing numbers, with sensible defaults on an empty install. */
 export async function loadSettings(payload: Payload): Promise<SiteChrome> {

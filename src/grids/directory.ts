@@ -18,37 +18,37 @@ export type GridEntry = {
 }
 export type CommunityGroup = { community: GridEntry['community']; grids: GridEntry[] }
 
-/** Every grid with its community and buildings, kept in the site cache (grids change rarely). */
-export function gridDirectory(payload: Payload): Promise<CommunityGroup[]> {
-  return cached('subscribe:grids', async () => {
-    const [communities, grids] = await Promise.all([
-      payload.find({ collection: 'communities', sort: 'code', limit: 0, pagination: false, depth: 0, overrideAccess: true }),
-      payload.find({
-        collection: 'grids',
-        sort: 'code',
-        limit: 0,
-        pagination: false,
-        depth: 0,
-        overrideAccess: true,
-        select: { code: true, name: true, community: true, buildings: true },
-      }),
-    ])
-    const byCommunity = new Map<string, GridEntry[]>()
-    const comm = new Map((communities.docs as unknown as GridEntry['community'][]).map((c) => [String(c.id), c]))
-    for (const g of grids.docs as unknown as (Omit<GridEntry, 'community' | 'buildings'> & { community: Id; buildings?: { estate?: string | null; name: string }[] })[]) {
-      const c = comm.get(String(g.community))
-      if (!c) continue
-      const entry: GridEntry = {
-        id: g.id,
-        code: g.code,
-        name: g.name,
-        community: { id: c.id, name: c.name, code: c.code },
-        buildings: (g.buildings ?? []).map((b) => ({ estate: b.estate ?? '', name: b.name })),
-      }
-      byCommunity.set(String(c.id), [...(byCommunity.get(String(c.id)) ?? []), entry])
+/** Every grid with its community and buildings, kept in the site cache (grids change rarely; their saves drop every entry). */
+export const gridDirectory = (payload: Payload): Promise<CommunityGroup[]> => cached('subscribe:grids', () => loadGridDirectory(payload), { tags: ['grids'] })
+
+async function loadGridDirectory(payload: Payload): Promise<CommunityGroup[]> {
+  const [communities, grids] = await Promise.all([
+    payload.find({ collection: 'communities', sort: 'code', limit: 0, pagination: false, depth: 0, overrideAccess: true }),
+    payload.find({
+      collection: 'grids',
+      sort: 'code',
+      limit: 0,
+      pagination: false,
+      depth: 0,
+      overrideAccess: true,
+      select: { code: true, name: true, community: true, buildings: true },
+    }),
+  ])
+  const byCommunity = new Map<string, GridEntry[]>()
+  const comm = new Map((communities.docs as unknown as GridEntry['community'][]).map((c) => [String(c.id), c]))
+  for (const g of grids.docs as unknown as (Omit<GridEntry, 'community' | 'buildings'> & { community: Id; buildings?: { estate?: string | null; name: string }[] })[]) {
+    const c = comm.get(String(g.community))
+    if (!c) continue
+    const entry: GridEntry = {
+      id: g.id,
+      code: g.code,
+      name: g.name,
+      community: { id: c.id, name: c.name, code: c.code },
+      buildings: (g.buildings ?? []).map((b) => ({ estate: b.estate ?? '', name: b.name })),
     }
-    return [...comm.values()].map((community) => ({ community, grids: byCommunity.get(String(community.id)) ?? [] })).filter((g) => g.grids.length)
-  })
+    byCommunity.set(String(c.id), [...(byCommunity.get(String(c.id)) ?? []), entry])
+  }
+  return [...comm.values()].map((community) => ({ community, grids: byCommunity.get(String(community.id)) ?? [] })).filter((g) => g.grids.length)
 }
 
 export async function gridByCode(payload: Payload, code: string): Promise<GridEntry | null> {

@@ -1,22 +1,29 @@
-import { type Lang, t } from '../i18n/messages'
+import { buildIndex, occurrences, similarEstates } from './finderIndex'
+import { ADMIN_WORD, FILLER, GRID_NUMBER, PLACE_PREFIX, readBuilding, readRoadNumber, SPEAKER, UNIT_TAIL } from './finderRead'
 import {
-  BUILDING_TOKEN,
-  buildingLabelKey,
-  buildingNumber,
-  canonicalDesignator,
-  ESTATE_SUFFIXES,
-  estateNames,
-  fold,
-  gridCodeKey,
-  gridNumber,
-  parseAddress,
-} from './normalise'
+  type Building,
+  DEFAULT_LIMIT,
+  type DirectoryBuilding,
+  type DirectoryGrid,
+  type Entity,
+  type Estate,
+  type Finder,
+  type FinderAnswer,
+  type FinderMatch,
+  type MatchLevel,
+  type MatchReason,
+  MAX_QUERY_LENGTH,
+  type NoMatchReason,
+  type Occurrence,
+  type Road,
+} from './finderTypes'
+import { fold, gridCodeKey, gridNumber } from './normalise'
 
 /**
  * The grid finder: what a resident types ("碧湖小区 3栋", "碧湖 三号楼",
  * "碧湖路12号", "徐碧第一网格", "XB-01") to the grid they live in.
  *
- * The directory is indexed once (createFinder); a query is then folded
+ * The directory is indexed once (createFinder, src/grids/finderIndex.ts); a query is then folded
  * (src/grids/normalise.ts) and read against the index:
  * 1. The names it holds (estates by their full or shortened names, roads of
  *    the buildings' addresses, grid names, communities) are found anywhere in
@@ -39,91 +46,9 @@ import {
  * anyway, but nothing typed is echoed by this module.
  */
 
-export type DirectoryBuilding = {
-  /** The grid's code (XB-01). */
-  grid: string
-  gridName: string
-  community: string
-  /** The estate (小区) the building belongs to; '' where none. */
-  estate: string
-  /** The building as stored: 3栋, 3号楼, A座, 三幢, 碧湖小区3号楼. */
-  label: string
-  /** Road and number where the building carries one (碧湖路12号). */
-  address?: string | null
-}
-
-/** A grid, for grids that have no building in the directory (still found by name or code). */
-export type DirectoryGrid = { code: string; name: string; community: string }
-
-export type MatchLevel = 'building' | 'estate' | 'road' | 'grid' | 'community'
-
-/**
- * Why it matched: the estate and a building (building), a road and number
- * (address), the estate's full or shortened name (estate, estate-short), a
- * road alone (road), the grid's name, code or number in its community
- * (grid-name, grid-code, grid-number), the community (community).
- */
-export type MatchReason = 'building' | 'address' | 'estate' | 'estate-short' | 'road' | 'grid-name' | 'grid-code' | 'grid-number' | 'community'
-
-export type FinderMatch = {
-  level: MatchLevel
-  reason: MatchReason
-  grid: DirectoryGrid
-  /** Building and estate levels: the estate's name as stored. */
-  estate?: string
-  /** Building level: the building's label as stored. */
-  building?: string
-  /** Building level by address, and road level: the address or road as stored. */
-  address?: string
-  /** Estate and road levels: the labels of the estate's (road's) buildings in this grid, in order. */
-  buildings?: string[]
-}
-
-/**
- * Why nothing matched:
- * - empty: nothing but spaces and punctuation;
- * - too-long: longer than MAX_QUERY_LENGTH (not read at all);
- * - no-such-building: the estate is known, that building is not (suggestions: the estate's grids);
- * - no-such-number: the road is known, that number is not (suggestions: the road's grids);
- * - need-place: a building without an estate ("3栋"): which estate?
- * - unclear: names were recognised but some text was not (suggestions: what was recognised);
- * - unknown: no name recognised (suggestions: estates whose name differs by one character).
- */
-export type NoMatchReason = 'empty' | 'too-long' | 'no-such-building' | 'no-such-number' | 'need-place' | 'unclear' | 'unknown'
-
-export type FinderAnswer =
-  | { found: true; matches: FinderMatch[]; /** More than one grid: the resident must choose. */ ambiguous: boolean }
-  | {
-      found: false
-      why: NoMatchReason
-      suggestions: FinderMatch[]
-      /** no-such-building: the estate(s) as stored and the building as typed, canonical (3, A). */
-      estate?: string
-      road?: string
-      building?: string
-    }
-
-/** Longer queries are not read: a resident's estate and building fit in far fewer characters. */
-export const MAX_QUERY_LENGTH = 60
-const DEFAULT_LIMIT = 20
-
-type Building = DirectoryBuilding & { order: number; number: string | null; labelKey: string; road: string | null; roadNumber: string | null }
-type Estate = { key: string; name: string; buildings: Building[] }
-type Road = { key: string; name: string; buildings: Building[] }
-
-type Entity =
-  | { kind: 'estate'; estate: Estate; short: boolean }
-  | { kind: 'road'; road: Road }
-  | { kind: 'grid'; grid: DirectoryGrid }
-  | { kind: 'community'; community: string; grids: DirectoryGrid[] }
-
-type Occurrence = { start: number; end: number; entities: Entity[] }
-
-export type Finder = {
-  find(query: string, opts?: { limit?: number }): FinderAnswer
-  /** How many names the index holds (for the benchmark and tests). */
-  readonly names: number
-}
+export type { DirectoryBuilding, DirectoryGrid, Finder, FinderAnswer, FinderMatch, MatchLevel, MatchReason, NoMatchReason } from './finderTypes'
+export { MAX_QUERY_LENGTH } from './finderTypes'
+export { describeMatch, describeNoMatch } from './finderWords'
 
 const LEVEL_RANK: Record<MatchReason, number> = {
   building: 0,
@@ -137,93 +62,9 @@ const LEVEL_RANK: Record<MatchReason, number> = {
   community: 7,
 }
 
-/**
- * A place written before the names, ignored: 福州市鼓楼区, 徐碧街道, 我住在.
- * One bounded quantifier and plain endings: linear on any input (a nested
- * quantifier here would backtrack exponentially on "区区区…x").
- */
-const PLACE_PREFIX = /^\p{Script=Han}{1,20}(?:省|市|区|县|镇|乡|街道)$/u
-const ADMIN_WORD = /^(?:省|市|区|县|镇|乡|街道)$/
-const SPEAKER = /^(?:我住在|我在|住在|我住|在)|的$/g
-/**
- * Unit, floor and room after a building or number (2单元501, -2-501, 3楼,
- * 501室), ignored. A single character class, so matching is linear (an
- * alternation of digit runs and words inside * backtracks exponentially on
- * a long run of digits followed by one wrong character).
- */
-const UNIT_TAIL = /^[-#\da-z单元室层楼号房户门梯座栋]*$/
-const FILLER = /^的?/
-const GRID_NUMBER = /^第?(\d{1,3})网格$/
-
 export function createFinder(buildings: readonly DirectoryBuilding[], gridsWithout: readonly DirectoryGrid[] = []): Finder {
-  const names = new Map<string, Entity[]>()
-  const add = (name: string, entity: Entity) => {
-    if ([...name].length < 2) return
-    const list = names.get(name) ?? []
-    list.push(entity)
-    names.set(name, list)
-  }
-
-  const grids = new Map<string, DirectoryGrid>()
-  const estates = new Map<string, Estate>()
-  const roads = new Map<string, Road>()
-  const indexed: Building[] = buildings.map((b, order) => {
-    const address = b.address ? parseAddress(b.address) : null
-    return {
-      ...b,
-      order,
-      number: buildingNumber(b.label, b.estate),
-      labelKey: buildingLabelKey(b.label, b.estate),
-      road: address?.road ?? null,
-      roadNumber: address?.number ?? null,
-    }
-  })
-  for (const g of gridsWithout) if (!grids.has(g.code)) grids.set(g.code, { code: g.code, name: g.name, community: g.community })
-  for (const b of indexed) {
-    if (!grids.has(b.grid)) grids.set(b.grid, { code: b.grid, name: b.gridName, community: b.community })
-    const key = fold(b.estate)
-    if (key) {
-      const estate = estates.get(key) ?? { key, name: b.estate, buildings: [] }
-      estate.buildings.push(b)
-      estates.set(key, estate)
-    }
-    if (b.road) {
-      const road = roads.get(b.road) ?? { key: b.road, name: b.road, buildings: [] }
-      road.buildings.push(b)
-      roads.set(b.road, road)
-    }
-  }
-  // A road's name as stored: the shortest start of the address that folds to the road's key.
-  for (const road of roads.values()) {
-    const stored = (road.buildings[0].address ?? '').normalize('NFKC').trim()
-    for (let i = 1; i <= stored.length; i++) {
-      if (fold(stored.slice(0, i)) === road.key) {
-        road.name = stored.slice(0, i).trim()
-        break
-      }
-    }
-  }
-
-  for (const estate of estates.values()) {
-    const [full, ...shorter] = estateNames(estate.name)
-    add(full, { kind: 'estate', estate, short: false })
-    for (const s of shorter) add(s, { kind: 'estate', estate, short: true })
-  }
-  for (const road of roads.values()) add(road.key, { kind: 'road', road })
-  const communities = new Map<string, DirectoryGrid[]>()
-  for (const g of grids.values()) {
-    const n = fold(g.name)
-    add(n, { kind: 'grid', grid: g })
-    if (n.includes('第')) add(n.replace('第', ''), { kind: 'grid', grid: g })
-    communities.set(g.community, [...(communities.get(g.community) ?? []), g])
-  }
-  for (const [community, list] of communities) {
-    const n = fold(community)
-    add(n, { kind: 'community', community, grids: list })
-    if (n.endsWith('社区') && n.length >= 4) add(n.slice(0, -2), { kind: 'community', community, grids: list })
-  }
-  const codes = new Map([...grids.values()].map((g) => [gridCodeKey(g.code), g]))
-  const longest = Math.max(2, ...[...names.keys()].map((n) => n.length))
+  const index = buildIndex(buildings, gridsWithout)
+  const { names, grids, codes } = index
   const gridList = [...grids.values()]
 
   const sortBuildings = (list: Building[]) => [...list].sort((a, b) => a.order - b.order)
@@ -253,69 +94,6 @@ export function createFinder(buildings: readonly DirectoryBuilding[], gridsWitho
 
   const roadLevel = (road: Road): FinderMatch[] =>
     perGrid(road.buildings, (grid, inGrid) => ({ level: 'road', reason: 'road', grid, address: road.name, buildings: inGrid.map((b) => b.label) }))
-
-  /** Names in the query, longest first, not overlapping. */
-  function occurrences(q: string): Occurrence[] {
-    const found: Occurrence[] = []
-    for (let start = 0; start < q.length; start++) {
-      for (let len = Math.min(longest, q.length - start); len >= 2; len--) {
-        const entities = names.get(q.slice(start, start + len))
-        if (entities) found.push({ start, end: start + len, entities })
-      }
-    }
-    found.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start)
-    const chosen: Occurrence[] = []
-    for (const o of found) if (!chosen.some((c) => o.start < c.end && c.start < o.end)) chosen.push(o)
-    return chosen.sort((a, b) => a.start - b.start)
-  }
-
-  /**
-   * A building designator at the start of `text` (after 的, and after an
-   * estate ending for a shortened name: 碧湖 + 花园3栋), with the unit/room
-   * tail. `designator` is null when the text is only an estate ending (or the
-   * start of one, as typed so far); `ending` is that ending as typed. null
-   * when the text is not that.
-   */
-  function readBuilding(text: string, afterShortName: boolean): { designator: string | null; ending: string } | null {
-    let s = text.replace(FILLER, '')
-    let ending = ''
-    if (afterShortName) {
-      const suffix = ESTATE_SUFFIXES.find((x) => s.startsWith(x))
-      if (suffix) ending = suffix
-      else if (s && ESTATE_SUFFIXES.some((x) => x.startsWith(s))) ending = s
-      s = s.slice(ending.length).replace(FILLER, '')
-    }
-    if (!s) return { designator: null, ending }
-    const m = BUILDING_TOKEN.exec(s)
-    if (!m) return null
-    return UNIT_TAIL.test(s.slice(m[0].length)) ? { designator: canonicalDesignator(m[1]), ending } : null
-  }
-
-  /** A number after a road (12号, 12, 12-1号, 12号3栋), with an optional building and the unit/room tail. */
-  function readRoadNumber(text: string): { number: string; designator: string | null } | null {
-    const m = /^(\d{1,5})(?:-\d{1,4})?(号院|号楼|号|弄)?/.exec(text)
-    if (!m) return null
-    const rest = text.slice(m[0].length)
-    const building = m[2] && rest ? readBuilding(rest, false) : null
-    if (building?.designator) return { number: String(Number(m[1])), designator: building.designator }
-    return UNIT_TAIL.test(rest) ? { number: String(Number(m[1])), designator: null } : null
-  }
-
-  /** Estates whose full name differs from some part of the query by one character or one swap of neighbours. */
-  function similarEstates(q: string): Estate[] {
-    const out: Estate[] = []
-    for (const estate of estates.values()) {
-      const name = estate.key
-      if (name.length < 3) continue
-      for (let i = 0; i + name.length <= q.length; i++) {
-        if (nearlyEqual(q.slice(i, i + name.length), name)) {
-          out.push(estate)
-          break
-        }
-      }
-    }
-    return out
-  }
 
   function finish(matches: FinderMatch[], limit: number): FinderMatch[] {
     const rankOf = (m: FinderMatch) => LEVEL_RANK[m.reason]
@@ -359,7 +137,7 @@ export function createFinder(buildings: readonly DirectoryBuilding[], gridsWitho
     const code = codes.get(gridCodeKey(q))
     if (code && /^[a-z]{1,6}-?\d{1,3}$/.test(q)) return found([{ level: 'grid', reason: 'grid-code', grid: code }], limit)
 
-    const occ = occurrences(q)
+    const occ = occurrences(index, q)
     // Names that are only part of a place written first (徐碧 + 街道 in 徐碧街道碧湖小区3栋) are that place, not a search.
     while (occ.length > 1 && ADMIN_WORD.test(q.slice(occ[0].end, occ[1].start))) occ.shift()
     // The text between and around the names, each piece with the name before it.
@@ -489,7 +267,7 @@ export function createFinder(buildings: readonly DirectoryBuilding[], gridsWitho
         if (list.length) return found(list.map((grid) => ({ level: 'grid', reason: 'grid-number', grid })), limit)
       }
       if (readBuilding(q, false)?.designator) return none('need-place', [], limit)
-      const similar = similarEstates(q)
+      const similar = similarEstates(index, q)
       return none('unknown', similar.flatMap((e) => estateLevel(e, false)), limit)
     }
     if (unexplained) {
@@ -512,75 +290,4 @@ export function createFinder(buildings: readonly DirectoryBuilding[], gridsWitho
   }
 
   return { find, names: names.size }
-}
-
-/** Equal but for one character, or one swap of two neighbours. */
-function nearlyEqual(a: string, b: string): boolean {
-  if (a.length !== b.length || a === b) return false
-  const diff: number[] = []
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) diff.push(i)
-  if (diff.length === 1) return true
-  return diff.length === 2 && diff[1] === diff[0] + 1 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]]
-}
-
-// ---------------------------------------------------------------- words
-
-/** Estate and building as one name, without saying the estate twice (碧湖小区 7栋, 碧湖小区3号楼). */
-function placeOf(m: FinderMatch): string {
-  const estate = m.estate ?? ''
-  const building = m.building ?? ''
-  if (!estate || fold(building).startsWith(fold(estate))) return building
-  return building ? `${estate} ${building}` : estate
-}
-
-/** The match as one line a resident reads: where, and which grid (碧湖小区 3栋 → XB-01 · 徐碧第1网格（徐碧社区）). */
-export function describeMatch(m: FinderMatch, lang: Lang = 'zh'): string {
-  const grid = t('subscribe.gridLabel', lang, { code: m.grid.code, name: m.grid.name, community: m.grid.community })
-  const vars = {
-    estate: m.estate ?? '',
-    building: m.building ?? '',
-    place: placeOf(m),
-    address: m.address ?? '',
-    buildings: (m.buildings ?? []).join(t('finder.listSeparator', lang)),
-    grid,
-    community: m.grid.community,
-  }
-  switch (m.reason) {
-    case 'building':
-      return t('finder.match.building', lang, vars)
-    case 'address':
-      return t('finder.match.address', lang, vars)
-    case 'estate':
-    case 'estate-short':
-      return t('finder.match.estate', lang, vars)
-    case 'road':
-      return t('finder.match.road', lang, vars)
-    case 'grid-name':
-    case 'grid-code':
-    case 'grid-number':
-      return t('finder.match.grid', lang, vars)
-    case 'community':
-      return t('finder.match.community', lang, vars)
-  }
-}
-
-/** What a "not found" answer tells the resident (the suggestions follow it). */
-export function describeNoMatch(answer: Extract<FinderAnswer, { found: false }>, lang: Lang = 'zh'): string {
-  const vars = { estate: answer.estate ?? '', road: answer.road ?? '', building: answer.building ?? '' }
-  switch (answer.why) {
-    case 'empty':
-      return t('finder.none.empty', lang)
-    case 'too-long':
-      return t('finder.none.tooLong', lang, { max: MAX_QUERY_LENGTH })
-    case 'no-such-building':
-      return t('finder.none.noSuchBuilding', lang, vars)
-    case 'no-such-number':
-      return t('finder.none.noSuchNumber', lang, vars)
-    case 'need-place':
-      return t('finder.none.needPlace', lang)
-    case 'unclear':
-      return t(answer.suggestions.length ? 'finder.none.unclear' : 'finder.none.unknown', lang)
-    case 'unknown':
-      return t(answer.suggestions.length ? 'finder.none.similar' : 'finder.none.unknown', lang)
-  }
 }

@@ -1,12 +1,14 @@
 import type { Payload, PayloadRequest, Where } from 'payload'
 
-import { type Id, readRollupScope, sameId, scopedGridIds, type StaffUser } from '../access'
+import { type Id, readRollupScope, sameId, scopedGridIds } from '../access'
 import { CONTENT_SLUGS, type ContentSlug } from '../model/content'
-import type { ReadRollupDoc, WechatArticleStatDoc } from '../collections/Readership'
-import { type Lang, type MessageKey, t } from '../i18n/messages'
+import type { WechatArticleStatDoc } from '../collections/Readership'
+import type { Lang } from '../i18n/messages'
 import { env } from '../server/env'
 import { streetDay } from '../templates/format'
+import { buildReport, figureOf, na } from './dashboardReport'
 import { SuppressionTable } from './dashboardSuppression'
+import { checkOptions, type ContentRef, type ContentReport, type DashboardData, DashboardError, type DashboardOptions, DEFAULT_TREND_ISSUES, type GridInfo, type Viewer, type WechatFigures } from './dashboardTypes'
 import { lastRollupAt, ROLLUP_EVERY_MS } from './rollup'
 import { activeSubscribersPerGrid, type RollupTotal, rollupTotals } from './store'
 
@@ -32,259 +34,34 @@ import { activeSubscribersPerGrid, type RollupTotal, rollupTotals } from './stor
  *   cut from the one suppressed table of that content, so no two views of it
  *   differ in what they hide.
  */
-export const READ_CHANNELS_SHOWN = ['email', 'webpush', 'share', 'site'] as const
-export type ShownChannel = (typeof READ_CHANNELS_SHOWN)[number]
 
-export const DEFAULT_TREND_ISSUES = 8
-export const MAX_TREND_ISSUES = 24
+export {
+  checkOptions,
+  type ContentRef,
+  type ContentReport,
+  type DashboardData,
+  DashboardError,
+  type DashboardOptions,
+  type DashboardRow,
+  DEFAULT_TREND_ISSUES,
+  type Figure,
+  type GridInfo,
+  type Heatmap,
+  MAX_TREND_ISSUES,
+  READ_CHANNELS_SHOWN,
+  type ShownChannel,
+  type TrendPoint,
+  type Viewer,
+  type WechatFigures,
+} from './dashboardTypes'
+export { buildReport } from './dashboardReport'
+
 const PICKER_PER_TYPE = 8
-
-export type Figure = {
-  /** null when not shown: a hidden value never leaves the server. */
-  value: number | null
-  display: string
-  state: 'shown' | 'small' | 'hidden' | 'na'
-}
-
-export type GridInfo = { id: Id; code: string; name: string; community: string; households: number }
-
-export type DashboardRow = {
-  kind: 'grid' | 'unattributed' | 'total'
-  grid: GridInfo | null
-  households: number | null
-  subscribers: Figure
-  submitted: Figure
-  readers: Figure
-  /** Readers through email or push (residents who were sent the content): the read rate's numerator. */
-  messageReaders: Figure
-  readRate: Figure
-  reach: Figure
-  channels: Record<ShownChannel, Figure>
-  /** Email opens (people), approximate: never part of reads or rates. */
-  opens: Figure
-}
-
-export type ContentRef = { type: ContentSlug; id: Id; title: string; number: number | null; publishedAt: string | null; summary: string; grids: Id[] | null }
-
-export type WechatFigures = { readUsers: Figure; reads: Figure; shareUsers: Figure; shares: Figure; days: number }
-
-export type ContentReport = { content: ContentRef; rows: DashboardRow[]; total: DashboardRow; wechat: WechatFigures | null }
-
-export type TrendPoint = { issue: ContentRef; reach: Figure; readers: Figure }
-
-export type Heatmap = { grids: GridInfo[]; issues: ContentRef[]; cells: Figure[][] }
-
-export type DashboardData = {
-  minGroupSize: number
-  scope: { all: boolean; grids: GridInfo[] }
-  /** The contents to choose from (latest of each type, published), newest first, each with its total row. */
-  contents: { content: ContentRef; total: DashboardRow }[]
-  content: ContentReport | null
-  trend: TrendPoint[]
-  heatmap: Heatmap
-  /** How fresh the figures are: when the rollup last finished (null: not yet) and how often it runs. */
-  rollup: { lastAt: string | null; everyMinutes: number }
-}
-
-export type DashboardOptions = {
-  contentType?: string
-  contentId?: Id
-  /** Publication dates (YYYY-MM-DD, street time) of the contents listed and trended. */
-  from?: string
-  to?: string
-  /** How many of the latest issues the trend and heatmap show. */
-  issues?: number
-  lang?: Lang
-}
-
-/** A refusal the endpoint turns into its status and Chinese message, naming the field. */
-export class DashboardError extends Error {
-  constructor(
-    readonly status: 400 | 403 | 404,
-    readonly key: MessageKey,
-    readonly field?: string,
-  ) {
-    super(key)
-  }
-}
-
-/** A Payload request, or (Local API) a staff user as Payload returns it. */
-export type Viewer = PayloadRequest | (Omit<StaffUser, 'role'> & { role?: string | null }) | null | undefined
 
 /** A Payload request for a viewer given as a request or (Local API) as a staff user. */
 export function requestOf(payload: Payload, viewer: Viewer): PayloadRequest {
   if (viewer && 'payload' in (viewer as object)) return viewer as PayloadRequest
   return { payload, user: viewer ?? null, context: {} } as unknown as PayloadRequest
-}
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/
-
-/** Check the options; the errors name the field. */
-export function checkOptions(opts: DashboardOptions): void {
-  for (const field of ['from', 'to'] as const) {
-    const v = opts[field]
-    if (v !== undefined && (!DATE.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v)) {
-      throw new DashboardError(400, 'readership.error.date', field)
-    }
-  }
-  if (opts.from && opts.to && opts.from > opts.to) throw new DashboardError(400, 'readership.error.range', 'from')
-  if (opts.contentType !== undefined && !(CONTENT_SLUGS as readonly string[]).includes(opts.contentType)) throw new DashboardError(400, 'readership.error.content', 'content')
-  if ((opts.contentType === undefined) !== (opts.contentId === undefined || opts.contentId === '')) throw new DashboardError(400, 'readership.error.content', 'content')
-  if (opts.issues !== undefined && (!Number.isInteger(opts.issues) || opts.issues < 1 || opts.issues > MAX_TREND_ISSUES)) {
-    throw new DashboardError(400, 'readership.error.issues', 'issues')
-  }
-}
-
-// ---------------------------------------------------------------- figures
-
-const percent = (ratio: number) => `${(Math.round(ratio * 1000) / 10).toFixed(1)}%`
-const na = (): Figure => ({ value: null, display: '', state: 'na' })
-
-function figureOf(table: SuppressionTable, cell: number, lang: Lang): Figure {
-  const state = table.state(cell)
-  if (state === 'shown') return { value: table.value(cell), display: String(table.value(cell)), state }
-  if (state === 'small') return { value: null, display: `<${table.k}`, state }
-  return { value: null, display: t('readership.hidden', lang), state }
-}
-
-/** A rate is shown only when every count it comes from is. */
-function rateOf(numerator: Figure, denominator: Figure | number | null, lang: Lang): Figure {
-  if (denominator === null) return na()
-  const d = typeof denominator === 'number' ? denominator : denominator.value
-  if (numerator.value === null || d === null) return { value: null, display: t('readership.hidden', lang), state: 'hidden' }
-  if (d <= 0) return na()
-  const ratio = numerator.value / d
-  return { value: ratio, display: percent(ratio), state: 'shown' }
-}
-
-type Sums = { submitted: number; readers: number; openReaders: number }
-const zero = (): Sums => ({ submitted: 0, readers: 0, openReaders: 0 })
-
-/** Rollup rows of one content summed over days: grid → channel → sums. */
-function sumRows(rows: Pick<ReadRollupDoc, 'grid' | 'channel' | 'submitted' | 'readers' | 'openReaders'>[]) {
-  const byGrid = new Map<string, Map<string, Sums>>()
-  for (const r of rows) {
-    const grid = r.grid ?? ''
-    const channels = byGrid.get(grid) ?? new Map<string, Sums>()
-    const s = channels.get(r.channel) ?? zero()
-    s.submitted += r.submitted ?? 0
-    s.readers += r.readers ?? 0
-    s.openReaders += r.openReaders ?? 0
-    channels.set(r.channel, s)
-    byGrid.set(grid, channels)
-  }
-  return byGrid
-}
-
-/**
- * One content's table: a row per grid (and the unattributed reads for
- * editors), the total, all cut from one suppression table.
- *
- * Submitted and readers come from the 'all' rows (recipients and readers
- * across channels, a resident reading by two channels is one reader), message
- * readers from the 'messages' rows (email and push together, likewise);
- * readers by channel and opens from the channel rows.
- */
-export function buildReport(
-  content: ContentRef,
-  rollups: Pick<ReadRollupDoc, 'grid' | 'channel' | 'submitted' | 'readers' | 'openReaders'>[],
-  grids: GridInfo[],
-  subscribers: Map<string, number>,
-  opts: { unattributed: boolean; k: number; lang: Lang },
-): Omit<ContentReport, 'wechat'> {
-  const { k, lang } = opts
-  const sums = sumRows(rollups)
-  const table = new SuppressionTable(k)
-  // A cell is null where the figure does not apply. Unattributed reads come
-  // from share links and the site: no subscriber (so no subscribers,
-  // submitted, opens) and no message (email, push) carries an empty grid.
-  // Those zeros are structural, not small groups, and are left out.
-  type Cells = {
-    subscribers: number | null
-    submitted: number | null
-    readers: number
-    messageReaders: number | null
-    channels: Record<ShownChannel, number | null>
-    opens: number | null
-  }
-  const cellsOf = (grid: string, subs: number | null): Cells => {
-    const channels = sums.get(grid) ?? new Map<string, Sums>()
-    const all = channels.get('all') ?? zero()
-    const attributed = grid !== ''
-    const fromMessages = (c: ShownChannel) => c === 'email' || c === 'webpush'
-    return {
-      subscribers: subs === null ? null : table.cell(subs),
-      submitted: attributed ? table.cell(all.submitted) : null,
-      readers: table.cell(all.readers),
-      messageReaders: attributed ? table.cell(channels.get('messages')?.readers ?? 0) : null,
-      channels: Object.fromEntries(
-        READ_CHANNELS_SHOWN.map((c) => [c, attributed || !fromMessages(c) ? table.cell(channels.get(c)?.readers ?? 0) : null]),
-      ) as Record<ShownChannel, number | null>,
-      opens: attributed ? table.cell(channels.get('email')?.openReaders ?? 0) : null,
-    }
-  }
-  const parts: { kind: 'grid' | 'unattributed'; grid: GridInfo | null; cells: Cells }[] = grids.map((g) => ({
-    kind: 'grid',
-    grid: g,
-    cells: cellsOf(String(g.id), subscribers.get(String(g.id)) ?? 0),
-  }))
-  if (opts.unattributed && sums.has('')) parts.push({ kind: 'unattributed', grid: null, cells: cellsOf('', null) })
-
-  // The total row is the sum of the rows shown, measure by measure.
-  const add = (pick: (c: Cells) => number | null) => parts.reduce((s, p) => s + (pick(p.cells) === null ? 0 : table.value(pick(p.cells)!)), 0)
-  const total: Cells = {
-    subscribers: table.cell(add((c) => c.subscribers)),
-    submitted: table.cell(add((c) => c.submitted)),
-    readers: table.cell(add((c) => c.readers)),
-    messageReaders: table.cell(add((c) => c.messageReaders)),
-    channels: Object.fromEntries(READ_CHANNELS_SHOWN.map((ch) => [ch, table.cell(add((c) => c.channels[ch]))])) as Record<ShownChannel, number>,
-    opens: table.cell(add((c) => c.opens)),
-  }
-  // Every sum the reader could subtract from: each column over the rows; each row's readers over its
-  // channels, its message readers over email and push, and its readers over message readers, share and site
-  // (all nearly exact: a resident reading by two channels is one reader).
-  const column = (pick: (c: Cells) => number | null) =>
-    table.sum(pick(total)!, parts.map((p) => pick(p.cells)).filter((c): c is number => c !== null))
-  const present = (cells: (number | null)[]) => cells.filter((c): c is number => c !== null)
-  column((c) => c.subscribers)
-  column((c) => c.submitted)
-  column((c) => c.readers)
-  column((c) => c.messageReaders)
-  for (const ch of READ_CHANNELS_SHOWN) column((c) => c.channels[ch])
-  column((c) => c.opens)
-  for (const cells of [total, ...parts.map((p) => p.cells)]) {
-    table.sum(cells.readers, present(READ_CHANNELS_SHOWN.map((ch) => cells.channels[ch])))
-    if (cells.messageReaders === null) continue
-    table.sum(cells.messageReaders, present([cells.channels.email, cells.channels.webpush]))
-    table.sum(cells.readers, present([cells.messageReaders, cells.channels.share, cells.channels.site]))
-  }
-  table.run()
-
-  const rowOf = (kind: DashboardRow['kind'], grid: GridInfo | null, households: number | null, c: Cells): DashboardRow => {
-    const fig = (cell: number | null) => (cell === null ? na() : figureOf(table, cell, lang))
-    const readers = fig(c.readers)
-    const messageReaders = fig(c.messageReaders)
-    const submitted = fig(c.submitted)
-    return {
-      kind,
-      grid,
-      households,
-      subscribers: fig(c.subscribers),
-      submitted,
-      readers,
-      messageReaders,
-      readRate: c.submitted === null ? na() : rateOf(messageReaders, submitted, lang),
-      reach: rateOf(readers, households, lang),
-      channels: Object.fromEntries(READ_CHANNELS_SHOWN.map((ch) => [ch, fig(c.channels[ch])])) as Record<ShownChannel, Figure>,
-      opens: fig(c.opens),
-    }
-  }
-  const households = grids.reduce((s, g) => s + g.households, 0)
-  return {
-    content,
-    rows: parts.map((p) => rowOf(p.kind, p.grid, p.grid ? p.grid.households : null, p.cells)),
-    total: rowOf('total', null, households, total),
-  }
 }
 
 // ---------------------------------------------------------------- data

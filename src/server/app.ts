@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import path from 'node:path'
 
 import express, { type Express, type NextFunction, type Request, type Response } from 'express'
@@ -26,6 +27,25 @@ export function chineseByDefault(req: Request, _res: Response, next: NextFunctio
 }
 
 /**
+ * The static files of public/, listed once at start (they ship with the
+ * release): a request for any other path goes on without touching the disk,
+ * where express.static would look each page's path up in public/ first.
+ */
+function publicFiles(root: string): (req: Request, res: Response, next: NextFunction) => void {
+  const list = (dir: string, prefix: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? list(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]))
+  const files = new Set(fs.existsSync(root) ? list(root, '/') : [])
+  const serve = express.static(root, {
+    maxAge: '1h',
+    setHeaders: (res, file) => {
+      // The service worker must be revalidated so updates reach devices.
+      if (file.endsWith('sw.js')) res.setHeader('Cache-Control', 'no-cache')
+    },
+  })
+  return (req, res, next) => (files.has(req.path) ? serve(req, res, next) : next())
+}
+
+/**
  * The Express app in front of everything: health, static files, the resident
  * site, and last of all Next (the Payload admin and API), when given.
  */
@@ -41,15 +61,7 @@ export function createApp(payload: Payload, nextHandler?: Handler): Express {
   app.use(strictTransportSecurity)
 
   app.get('/healthz', healthHandler(payload))
-  app.use(
-    express.static(path.resolve('public'), {
-      maxAge: '1h',
-      setHeaders: (res, file) => {
-        // The service worker must be revalidated so updates reach devices.
-        if (file.endsWith('sw.js')) res.setHeader('Cache-Control', 'no-cache')
-      },
-    }),
-  )
+  app.use(publicFiles(path.resolve('public')))
   app.use(createSiteRouter(payload))
   // REST and GraphQL bodies are capped before Next reads them (bodyLimit.ts).
   if (nextHandler) app.use(staffResponseHeaders, apiBodyLimit(payload), chineseByDefault, passClientAddress, (req, res) => nextHandler(req, res))

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto'
-import fs from 'node:fs'
 import path from 'node:path'
 
 import type { DeliveryChannel } from '../model/deliveries'
@@ -88,6 +86,10 @@ export const env = {
   /** Uploaded images: MEDIA_DIR, or DATA_DIR/media. */
   get mediaDir() {
     return process.env.MEDIA_DIR ? path.resolve(process.env.MEDIA_DIR) : path.join(env.dataDir, 'media')
+  },
+  /** PAYLOAD_SECRET as set, or '' (src/server/secret.ts decides what an unset one means). */
+  get payloadSecret() {
+    return process.env.PAYLOAD_SECRET || ''
   },
   get databaseUri() {
     return process.env.DATABASE_URI || ''
@@ -284,25 +286,6 @@ export function sqliteUrl(): string {
   if (env.databaseUri.startsWith('file:')) return env.databaseUri
   const name = env.production ? 'street-news.db' : 'street-news-dev.db'
   return `file:${path.join(env.dataDir, name)}`
-}
-
-/**
- * PAYLOAD_SECRET signs sessions. A production database requires it from the
- * environment; the embedded default generates one once and keeps it beside
- * its database file (never in the repository).
- */
-export function payloadSecret(): string {
-  if (process.env.PAYLOAD_SECRET) return process.env.PAYLOAD_SECRET
-  if (env.isMongo) throw new Error('PAYLOAD_SECRET must be set when DATABASE_URI points at MongoDB')
-  const file = path.join(env.dataDir, '.payload-secret')
-  try {
-    return fs.readFileSync(file, 'utf8').trim()
-  } catch {
-    fs.mkdirSync(env.dataDir, { recursive: true })
-    const secret = randomBytes(32).toString('hex')
-    fs.writeFileSync(file, secret, { mode: 0o600 })
-    return secret
-  }
 }
 
 /** The settings without which SMS is not configured (SMS_API_BASE has a default). */

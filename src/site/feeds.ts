@@ -1,14 +1,15 @@
 import { type Request, type Response, Router } from 'express'
 import type { Payload, Where } from 'payload'
 
-import { plainTextOfRichText } from '../hooks/textOf'
+import { plainTextOfRichText } from '../templates/plainText'
 import { type MessageKey, t } from '../i18n/messages'
 import { publicUrl } from '../server/env'
 import { clip } from '../templates/format'
 import { contentPath, paths } from '../templates/paths'
 import type { SiteChrome } from '../templates/site/types'
-import { cached } from './cache'
-import { findGridByCode, loadSettings } from '../content/data'
+import { cached, collectionTag } from './cache'
+import { cachedSettings, findGridByCode } from '../content/data'
+import { CONTENT_SLUGS } from '../model/content'
 import { type Rendered, rendered, securityHeaders } from './respond'
 
 /**
@@ -137,7 +138,7 @@ export const feedPaths = { street: () => '/feed.xml', grid: (code: string) => `$
 export function createFeedRouter(payload: Payload): Router {
   const router = Router()
   const log = payload.logger.child({ component: 'feeds' })
-  const settings = () => cached<SiteChrome>('settings', () => loadSettings(payload))
+  const settings = () => cachedSettings(payload)
 
   const send = (req: Request, res: Response, feed: Rendered) => {
     securityHeaders(res)
@@ -150,7 +151,7 @@ export function createFeedRouter(payload: Payload): Router {
   }
 
   const serve = (req: Request, res: Response, key: string, produce: () => Promise<Rendered>) =>
-    cached(key, produce)
+    cached(key, produce, { tags: CONTENT_SLUGS.map(collectionTag) })
       .then((feed) => send(req, res, feed))
       .catch((err) => {
         log.error({ err, url: req.path }, 'feed failed')

@@ -28,7 +28,7 @@ import {
   withdrawnPage,
 } from '../templates/site/pages'
 import type { AnnouncementDoc, EventDoc, Id, IssueDoc, PageContext, PolicyDoc, SiteChrome } from '../templates/site/types'
-import { cached } from './cache'
+import { cached, collectionTag, documentTag } from './cache'
 import {
   findContent,
   findGridByCode,
@@ -40,7 +40,7 @@ import {
   listIssues,
   listPolicies,
   listUrgent,
-  loadSettings,
+  cachedSettings,
   type Lookup,
   mediaFor,
   richValues,
@@ -52,6 +52,7 @@ import { createSubscribeAdminRouter } from './subscribeAdmin'
 import { gridDirectory } from '../subscribers/service'
 
 const TEXT_COOKIE = 'sn_text'
+type PageRender = Rendered & { content?: PageContent }
 const LARGE_TEXT = new RegExp(`(?:^|;\\s*)${TEXT_COOKIE}=large(?:;|$)`)
 
 const isLargeText = (req: Request) => LARGE_TEXT.test(req.headers.cookie ?? '')
@@ -85,7 +86,7 @@ export function createSiteRouter(payload: Payload): Router {
   const log = payload.logger.child({ component: 'site' })
   const css = cssHref()
 
-  const settings = () => cached<SiteChrome>('settings', () => loadSettings(payload))
+  const settings = () => cachedSettings(payload)
   const context = async (pagePath: string, largeText: boolean, extra: Partial<PageContext> = {}): Promise<PageContext> => ({
     site: await settings(),
     publicUrl: publicUrl(),
@@ -111,14 +112,17 @@ export function createSiteRouter(payload: Payload): Router {
 
   /**
    * A public page at its canonical path, rendered once per (path, text size)
-   * and kept in memory until content or settings change.
+   * and kept in memory until what it is made from changes: `from` names the
+   * collections it lists; a page that shows one content (its `content`) is
+   * made from that content alone.
    */
-  const serve = async (req: Request, res: Response, pagePath: string, render: (ctx: PageContext) => Promise<Rendered>) => {
+  const serve = async (req: Request, res: Response, pagePath: string, from: readonly string[], render: (ctx: PageContext) => Promise<PageRender>) => {
     try {
       const largeText = isLargeText(req)
-      const page: Rendered & { content?: PageContent } = await cached(`page:${pagePath}:${largeText ? 'lt' : 'n'}`, async () => render(await context(pagePath, largeText)), (err) =>
-        log.error({ err, path: pagePath }, 'background render failed'),
-      )
+      const page: PageRender = await cached(`page:${pagePath}:${largeText ? 'lt' : 'n'}`, async () => render(await context(pagePath, largeText)), {
+        tags: (p) => (p.content ? [documentTag(p.content.type, p.content.id)] : from.map(collectionTag)),
+        onBackgroundError: (err) => log.error({ err, path: pagePath }, 'background render failed'),
+      })
       // A read is counted per request, outside the cached body; a response that sets a reader cookie is not for shared caches.
       const view = page.content && page.status === 200 ? countPageView(payload, req, res, page.content) : null
       sendPage(req, res, page, { public: !view?.setCookie })
@@ -138,7 +142,7 @@ export function createSiteRouter(payload: Payload): Router {
   }
 
   router.get('/', (req, res) =>
-    serve(req, res, paths.home(), async (ctx) => {
+    serve(req, res, paths.home(), ['issues', 'events', 'policies'], async (ctx) => {
       const [urgent, latest, events, policies] = await Promise.all([
         listUrgent(payload),
         latestIssue(payload),
@@ -149,40 +153,40 @@ export function createSiteRouter(payload: Payload): Router {
     }),
   )
 
-  router.get('/issues', (req, res) => serve(req, res, paths.issues(), async (ctx) => rendered(200, issuesPage(ctx, await listIssues(payload)))))
+  router.get('/issues', (req, res) => serve(req, res, paths.issues(), ['issues'], async (ctx) => rendered(200, issuesPage(ctx, await listIssues(payload)))))
 
   router.get('/issues/:number', async (req, res) => {
     const number = parseIssueNumber(req.params.number)
     if (number == null) return notFound(req, res)
-    return serve(req, res, paths.issue(number), async (ctx) =>
+    return serve(req, res, paths.issue(number), ['issues'], async (ctx) =>
       contentPage<IssueDoc>(ctx, await findIssueByNumber(payload, number), 'issues', issuePage),
     )
   })
 
   router.get('/events', (req, res) =>
-    serve(req, res, paths.events(), async (ctx) => rendered(200, eventsPage(ctx, await listEvents(payload, LIMITS.list)))),
+    serve(req, res, paths.events(), ['events'], async (ctx) => rendered(200, eventsPage(ctx, await listEvents(payload, LIMITS.list)))),
   )
   router.get('/policies', (req, res) =>
-    serve(req, res, paths.policies(), async (ctx) => rendered(200, policiesPage(ctx, await listPolicies(payload, LIMITS.list)))),
+    serve(req, res, paths.policies(), ['policies'], async (ctx) => rendered(200, policiesPage(ctx, await listPolicies(payload, LIMITS.list)))),
   )
 
   const byId = <T extends { id: Id }>(collection: ContentSlug, route: (id: Id) => string, view: (ctx: PageContext, doc: T) => string) =>
     async (req: Request, res: Response) => {
       const id = parseDocId(payload, String(req.params.id))
       if (id == null) return notFound(req, res)
-      return serve(req, res, route(id), async (ctx) => contentPage<T>(ctx, await findContent<T>(payload, collection, id), collection, view))
+      return serve(req, res, route(id), [collection], async (ctx) => contentPage<T>(ctx, await findContent<T>(payload, collection, id), collection, view))
     }
 
   router.get('/events/:id', byId<EventDoc>('events', paths.event, eventPage))
   router.get('/policies/:id', byId<PolicyDoc>('policies', paths.policy, policyPage))
   router.get('/announcements/:id', byId<AnnouncementDoc>('announcements', paths.announcement, announcementPage))
 
-  router.get('/grids', (req, res) => serve(req, res, paths.grids(), async (ctx) => rendered(200, gridsPage(ctx, await gridDirectory(payload)))))
+  router.get('/grids', (req, res) => serve(req, res, paths.grids(), ['grids'], async (ctx) => rendered(200, gridsPage(ctx, await gridDirectory(payload)))))
 
   router.get('/grids/:code', async (req, res) => {
     const code = String(req.params.code)
     if (!GRID_CODE.test(code)) return notFound(req, res)
-    return serve(req, res, paths.grid(code), async (ctx) => {
+    return serve(req, res, paths.grid(code), CONTENT_SLUGS, async (ctx) => {
       const grid = await findGridByCode(payload, code)
       if (!grid) return rendered(404, notFoundPage(ctx))
       const forGrid: Where = { or: [{ wholeStreet: { equals: true } }, { grids: { in: [grid.id] } }] }

@@ -6,9 +6,7 @@ import type { SubscriberDoc } from '../model/subscribers'
 import { type MessageKey, t } from '../i18n/messages'
 import { emailSettings } from '../server/env'
 import { alreadySubscribedMail, confirmMail, type SubscriptionMailContext } from '../templates/email/confirm'
-import type { SiteChrome } from '../templates/site/types'
-import { cached } from './cache'
-import { loadSettings } from '../content/data'
+import { cachedSettings } from '../content/data'
 import { CONFIRM_TTL_SECONDS, gridById, requestedChoices, type SubscribeOutcome, subscriberLinks } from '../subscribers/service'
 
 /** What the subscription mails need from a channel: the email channel, or a stand-in in a test. */
@@ -76,7 +74,7 @@ export class SubscriptionMails {
   }
 
   private async context(s: SubscriberDoc): Promise<SubscriptionMailContext> {
-    const site = await cached<SiteChrome>('settings', () => loadSettings(this.payload))
+    const site = await cachedSettings(this.payload)
     // The choices the mail asks to confirm: the waiting request's (for an active resident, what is in force).
     const wanted = s.status === 'active' ? requestedChoices({ ...s, pendingRequest: null }) : requestedChoices(s)
     const grid = await gridById(this.payload, wanted.grid)

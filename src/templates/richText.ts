@@ -1,30 +1,20 @@
+import { BlockquoteHTMLConverter, convertLexicalToHTML, type HTMLConverter, type HTMLConverters } from '@payloadcms/richtext-lexical/html'
+
 import { esc, imgTag, isMediaDoc, type MediaDoc, safeHref } from './html'
+import { childrenOf, lexicalRoot, type LexicalNode, MAX_DEPTH } from './lexical'
+
+export type { LexicalNode } from './lexical'
 
 /**
- * Lexical JSON (as Payload stores it) to HTML, written for the node types our
- * editor produces. Every text and attribute is escaped; links pass the URL
+ * Lexical JSON (as Payload stores it) to HTML, through Payload's converters
+ * (@payloadcms/richtext-lexical/html) with our overrides for the node types
+ * our editor produces. Every text and attribute is escaped; links pass the URL
  * allow-list or become plain text; a node type we do not know contributes
  * only its text. Nothing from the content can add an element or attribute we
- * did not write here.
+ * did not write here. A new editor feature gets its converter here, once: the
+ * site, e-mail and WeChat all render through renderRichText, and plain text
+ * comes from the one plain-text converter (./plainText.ts).
  */
-
-export type LexicalNode = {
-  type?: unknown
-  text?: unknown
-  format?: unknown
-  tag?: unknown
-  listType?: unknown
-  start?: unknown
-  children?: unknown
-  fields?: unknown
-  relationTo?: unknown
-  value?: unknown
-  headerState?: unknown
-  colSpan?: unknown
-  rowSpan?: unknown
-  indent?: unknown
-  [key: string]: unknown
-}
 
 export type RichTextOptions = {
   /** Media for upload nodes whose value is only an id (not populated). */
@@ -51,10 +41,6 @@ const FORMATS: [number, string][] = [
   [128, 'mark'],
 ]
 const ALIGN = new Set(['left', 'center', 'right', 'justify', 'start', 'end'])
-const MAX_DEPTH = 40
-
-const childrenOf = (node: LexicalNode): LexicalNode[] =>
-  Array.isArray(node.children) ? (node.children.filter((c) => c && typeof c === 'object') as LexicalNode[]) : []
 
 /** The text of a node and its descendants, escaped, with no markup. */
 function textOnly(node: LexicalNode, depth = 0): string {
@@ -81,7 +67,13 @@ function renderText(node: LexicalNode): string {
   return html
 }
 
-function renderLink(node: LexicalNode, opts: RichTextOptions, depth: number): string {
+/** A converter of ours: the node as stored (nothing about it trusted), and Payload's walk for its children. */
+type Converter = HTMLConverter<LexicalNode & { type?: string }>
+type Walk = Parameters<Exclude<Converter, string>>[0]['nodesToHTML']
+
+const inner = (node: LexicalNode, nodesToHTML: Walk) => nodesToHTML({ nodes: childrenOf(node) as never[] }).join('')
+
+function renderLink(node: LexicalNode, opts: RichTextOptions, nodesToHTML: Walk): string {
   const fields = (node.fields && typeof node.fields === 'object' ? node.fields : {}) as {
     linkType?: unknown
     url?: unknown
@@ -94,12 +86,12 @@ function renderLink(node: LexicalNode, opts: RichTextOptions, depth: number): st
   } else {
     href = safeHref(fields.url ?? node.url)
   }
-  const inner = renderChildren(node, opts, depth)
-  if (!href) return inner
+  const text = inner(node, nodesToHTML)
+  if (!href) return text
   const external = /^https?:/i.test(href)
   const target = fields.newTab === true ? ' target="_blank"' : ''
   const rel = external || target ? ' rel="noopener noreferrer"' : ''
-  return `<a href="${esc(href)}"${target}${rel}>${inner}</a>`
+  return `<a href="${esc(href)}"${target}${rel}>${text}</a>`
 }
 
 function renderUpload(node: LexicalNode, opts: RichTextOptions): string {
@@ -118,7 +110,7 @@ function span(value: unknown, name: string): string {
   return n > 1 && n <= 100 ? ` ${name}="${n}"` : ''
 }
 
-function renderTable(node: LexicalNode, opts: RichTextOptions, depth: number): string {
+function renderTable(node: LexicalNode, nodesToHTML: Walk): string {
   const rows = childrenOf(node)
     .filter((r) => r.type === 'tablerow')
     .map((row) => {
@@ -126,14 +118,14 @@ function renderTable(node: LexicalNode, opts: RichTextOptions, depth: number): s
         .filter((c) => c.type === 'tablecell')
         .map((cell) => {
           const tag = typeof cell.headerState === 'number' && cell.headerState > 0 ? 'th' : 'td'
-          return `<${tag}${span(cell.colSpan, 'colspan')}${span(cell.rowSpan, 'rowspan')}>${renderChildren(cell, opts, depth + 1)}</${tag}>`
+          return `<${tag}${span(cell.colSpan, 'colspan')}${span(cell.rowSpan, 'rowspan')}>${inner(cell, nodesToHTML)}</${tag}>`
         })
       return `<tr>${cells.join('')}</tr>`
     })
   return `<div class="table-wrap"><table>${rows.join('')}</table></div>`
 }
 
-function renderList(node: LexicalNode, opts: RichTextOptions, depth: number): string {
+function renderList(node: LexicalNode, nodesToHTML: Walk): string {
   const ordered = node.listType === 'number' || node.tag === 'ol'
   const tag = ordered ? 'ol' : 'ul'
   const start = ordered && typeof node.start === 'number' && node.start > 1 ? ` start="${Math.floor(node.start)}"` : ''
@@ -143,63 +135,59 @@ function renderList(node: LexicalNode, opts: RichTextOptions, depth: number): st
     // Lexical nests a list as a list item whose only child is the list.
     const nested = kids.length > 0 && kids.every((k) => k.type === 'list')
     const checked = node.listType === 'check' ? (item.checked === true ? ' data-checked="true"' : ' data-checked="false"') : ''
-    return `<li${nested ? ' class="nested"' : ''}${checked}>${renderChildren(item, opts, depth + 1)}</li>`
+    return `<li${nested ? ' class="nested"' : ''}${checked}>${inner(item, nodesToHTML)}</li>`
   })
   return `<${tag}${start}${cls}>${items.join('')}</${tag}>`
 }
 
-function renderNode(node: LexicalNode, opts: RichTextOptions, depth: number): string {
-  if (depth > MAX_DEPTH) return ''
-  switch (node.type) {
-    case 'text':
-      return renderText(node)
-    case 'linebreak':
-      return '<br>'
-    case 'tab':
-      return ' '
-    case 'paragraph': {
-      const inner = renderChildren(node, opts, depth)
-      return `<p${blockClass(node)}>${inner}</p>`
-    }
-    case 'heading': {
+/**
+ * Our overrides of Payload's HTML converters, one per node type the editor
+ * (src/fields/richText.ts) produces: headings shifted below the page's own,
+ * uploads as our media images, links through the URL allow-list, bare tags
+ * with our classes (no style attributes: e-mail adds its own inline styles).
+ * Payload's own converter is kept where its output is ours (quote). A node
+ * type without a converter here gives only its text (`unknown`).
+ */
+function converters(opts: RichTextOptions): Record<string, Converter> {
+  return {
+    ...(BlockquoteHTMLConverter as Record<string, Converter>),
+    root: ({ node, nodesToHTML }) => inner(node, nodesToHTML),
+    text: ({ node }) => renderText(node),
+    linebreak: '<br>',
+    tab: ' ',
+    paragraph: ({ node, nodesToHTML }) => `<p${blockClass(node)}>${inner(node, nodesToHTML)}</p>`,
+    heading: ({ node, nodesToHTML }) => {
       // The page's own title and section headings sit above the content's.
       const min = Math.min(Math.max(opts.minHeading ?? 2, 2), 6)
       const level = Math.min(6, Math.max(min, typeof node.tag === 'string' && /^h[1-6]$/.test(node.tag) ? Number(node.tag[1]) : min))
-      return `<h${level}${blockClass(node)}>${renderChildren(node, opts, depth)}</h${level}>`
-    }
-    case 'quote':
-      return `<blockquote>${renderChildren(node, opts, depth)}</blockquote>`
-    case 'list':
-      return renderList(node, opts, depth)
-    case 'listitem':
-      return `<li>${renderChildren(node, opts, depth)}</li>`
-    case 'link':
-    case 'autolink':
-      return renderLink(node, opts, depth)
-    case 'upload':
-      return renderUpload(node, opts)
-    case 'table':
-      return renderTable(node, opts, depth)
-    case 'horizontalrule':
-      return '<hr>'
-    case 'root':
-      return renderChildren(node, opts, depth)
-    default:
-      return textOnly(node, depth)
+      return `<h${level}${blockClass(node)}>${inner(node, nodesToHTML)}</h${level}>`
+    },
+    list: ({ node, nodesToHTML }) => renderList(node, nodesToHTML),
+    listitem: ({ node, nodesToHTML }) => `<li>${inner(node, nodesToHTML)}</li>`,
+    link: ({ node, nodesToHTML }) => renderLink(node, opts, nodesToHTML),
+    autolink: ({ node, nodesToHTML }) => renderLink(node, opts, nodesToHTML),
+    upload: ({ node }) => renderUpload(node, opts),
+    table: ({ node, nodesToHTML }) => renderTable(node, nodesToHTML),
+    horizontalrule: '<hr>',
+    unknown: ({ node }) => textOnly(node),
   }
 }
 
-function renderChildren(node: LexicalNode, opts: RichTextOptions, depth: number): string {
-  return childrenOf(node)
-    .map((c) => renderNode(c, opts, depth + 1))
-    .join('')
-}
-
-/** HTML of a Lexical value ({ root }); anything else renders as nothing. */
+/** HTML of a Lexical value ({ root }) through Payload's converters with ours; anything else renders as nothing. */
 export function renderRichText(value: unknown, opts: RichTextOptions = {}): string {
-  const root = (value as { root?: unknown } | null | undefined)?.root
-  if (!root || typeof root !== 'object') return ''
-  return renderNode(root as LexicalNode, opts, 0)
+  const root = lexicalRoot(value)
+  if (!root) return ''
+  return convertLexicalToHTML({
+    // The stored root goes through our `root` converter, so a body that is one
+    // empty paragraph renders as it always has (Payload's own emptiness check
+    // looks only at the outer root).
+    data: { root: { type: 'root', children: [root] } } as never,
+    converters: converters(opts) as HTMLConverters,
+    disableContainer: true,
+    // Alignment and indent become our classes (blockClass), never style attributes.
+    disableIndent: true,
+    disableTextAlign: true,
+  })
 }
 
 /** Ids of upload nodes that carry only an id (so the caller can load them in one query). */

@@ -31,12 +31,18 @@ export function parseWrk(raw: string): WrkResult {
 }
 
 /** One wrk run against a local URL; never longer than its duration plus a grace period. */
-export function wrk(url: string, opts: { threads: number; connections: number; seconds: number; headers?: Record<string, string> }): Promise<WrkResult> {
+export function wrk(
+  url: string,
+  opts: { threads: number; connections: number; seconds: number; headers?: Record<string, string>; script?: string; scriptArgs?: string[] },
+): Promise<WrkResult> {
   const u = new URL(url)
   if (u.hostname !== '127.0.0.1') throw new Error(`benchmarks load 127.0.0.1 only, not ${u.hostname}`)
   const args = ['-t', String(opts.threads), '-c', String(opts.connections), '-d', `${opts.seconds}s`, '--timeout', '5s', '--latency']
   for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}: ${v}`)
+  if (opts.script) args.push('-s', opts.script)
   args.push(url)
+  // Arguments after `--` reach the script's init(args).
+  if (opts.scriptArgs?.length) args.push('--', ...opts.scriptArgs)
   return new Promise((resolve, reject) => {
     // Async on purpose: the server under test runs in this process's event loop.
     execFile('wrk', args, { timeout: (opts.seconds + 20) * 1000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
 
 import { t } from '../../src/i18n/messages'
-import { dismissToasts, docStatus, focusRichText, submit, testImage } from './support/admin'
+import { dismissToasts, docStatus, focusRichText, formStateTracker, submit, testImage } from './support/admin'
 import { artifactsOnFailure, baseUrl, DEMO, launchBrowser, login, shot, staffContext } from './support/browser'
 
 let browser: Browser
@@ -38,6 +38,7 @@ test('an editor composes an issue with two articles and an image, publishes it, 
   const context = await staffContext(browser)
   const page = await context.newPage()
   await login(page, DEMO.editor)
+  const issueForm = formStateTracker(page, 'issues')
   await page.goto('/admin/collections/issues/create')
   await page.locator('#field-title').fill(issueTitle)
 
@@ -50,6 +51,7 @@ test('an editor composes an issue with two articles and an image, publishes it, 
   expect(uploaded.status()).toBe(201)
   await drawer.waitFor({ state: 'detached' })
   await page.locator('#field-cover').getByText(`${fileStem}.png`).waitFor()
+  await issueForm.settled()
 
   // Article 1: a heading, a paragraph with bold text, a bulleted list, and the same image in the body.
   await page.locator('#field-articles .array-field__add-row').click()
@@ -77,6 +79,7 @@ test('an editor composes an issue with two articles and an image, publishes it, 
   await drawer.locator('tr', { hasText: `${fileStem}.png` }).locator('button.default-cell__first-cell').click()
   await drawer.waitFor({ state: 'detached' })
   await page.locator('[data-field-path="articles.0.body"] img').waitFor()
+  await issueForm.settled()
 
   // Article 2: plain paragraph.
   await page.locator('#field-articles .array-field__add-row').click()

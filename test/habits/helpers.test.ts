@@ -30,7 +30,7 @@ const HOMES: Record<string, string> = {
   updateDelivery: 'src/delivery/rows.ts',
   csvCell: 'src/lib/csv.ts',
   csvLine: 'src/lib/csv.ts',
-  plainTextOfRichText: 'src/hooks/textOf.ts',
+  plainTextOfRichText: 'src/templates/plainText.ts',
 }
 
 /** Names of the copies that were merged: a delivery row writer is updateDelivery, not a local save. */

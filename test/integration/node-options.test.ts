@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 
 import { describe, expect, it } from 'vitest'
 
-import { NODE_CONDITIONS, withNodeConditions } from '../../scripts/node-options.mjs'
+import { memoryFlags, NODE_CONDITIONS, withNodeConditions } from '../../scripts/node-options.mjs'
 
 /**
  * Our processes load lexical's production build directly (scripts/node-options.mjs):
@@ -45,6 +45,28 @@ describe('Node options', () => {
     expect(lexicalEntry('', 'node').stdout.trim()).toMatch(/\/lexical\/dist\/Lexical\.node\.mjs$/)
     expect(withNodeConditions('--no-deprecation')).toBe(`--no-deprecation ${NODE_CONDITIONS}`)
     expect(withNodeConditions(withNodeConditions(''))).toBe(NODE_CONDITIONS)
+  })
+
+  it('the launcher starts with the memory settings, which an operator can change or turn off, and refuses a bad one', () => {
+    const launched = (env: Record<string, string>) =>
+      spawnSync(process.execPath, ['scripts/launch.mjs', '-e', 'console.log(JSON.stringify({ flags: process.execArgv, arenas: process.env.MALLOC_ARENA_MAX }))'], {
+        env: { ...process.env, HEAP_GROWING_PERCENT: '', MALLOC_ARENA_MAX: '', ...env },
+        encoding: 'utf8',
+        timeout: 60_000,
+      })
+    const seen = (r: ReturnType<typeof launched>) => JSON.parse(r.stdout.trim().split('\n').pop()!) as { flags: string[]; arenas: string }
+    const byDefault = launched({})
+    expect(byDefault.status, byDefault.stderr).toBe(0)
+    expect(seen(byDefault).flags).toContain('--heap-growing-percent=50')
+    expect(seen(byDefault).arenas).toBe('2')
+    const tuned = seen(launched({ HEAP_GROWING_PERCENT: '80', MALLOC_ARENA_MAX: '4' }))
+    expect(tuned.flags).toContain('--heap-growing-percent=80')
+    expect(tuned.arenas).toBe('4')
+    expect(seen(launched({ HEAP_GROWING_PERCENT: '0' })).flags.some((f) => f.startsWith('--heap-growing-percent'))).toBe(false)
+    const bad = launched({ HEAP_GROWING_PERCENT: 'lots' })
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toContain('HEAP_GROWING_PERCENT must be a whole number from 0 to 400, not "lots"')
+    expect(() => memoryFlags({ ...process.env, HEAP_GROWING_PERCENT: '401' })).toThrow(/HEAP_GROWING_PERCENT/)
   })
 
   it('twelve processes in a row load the rich-text package and exit cleanly', async () => {

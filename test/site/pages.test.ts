@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 
 import { runDueJobs } from '../../src/jobs/scheduler'
-import { invalidateSiteCache } from '../../src/site/cache'
+import { invalidateSiteCache, peek, siteCacheStats } from '../../src/site/cache'
 import { doc, h, image, link, list, p } from '../../src/seed/lexical'
 import { body, PASSWORD, smallStreet } from '../support/fixtures'
 import { onMongoLeg, testPayload } from '../support/payload'
@@ -217,6 +217,40 @@ describe('reading site', () => {
     await payload.updateGlobal({ slug: 'site-settings', data: { hotline: '0598-7654321' }, overrideAccess: true })
     expect((await html(`/policies/${pol.id}`)).text).toContain('0598-7654321')
     await payload.updateGlobal({ slug: 'site-settings', data: { hotline: '0598-1234567' }, overrideAccess: true })
+  })
+
+  it('drops only what a save changed, once per save; a draft over published content drops nothing', async () => {
+    const pol = await create('policies', { title: '缓存测试政策', issuingBody: '市民政局', summary: '通俗解读。', body: body('正文'), _status: 'published' })
+    const ev = await event('缓存测试活动')
+    const pages = [`/policies/${pol.id}`, '/policies', `/events/${ev.id}`, '/events', `/issues/${issue.number}`, '/', '/grids']
+    // Each save sweeps its scope once more 1.5 s later (after its commit): let the earlier saves' sweeps pass first.
+    const settled = () => vi.waitFor(() => expect(siteCacheStats().settling).toBe(0), { timeout: 10_000, interval: 100 })
+    await settled()
+    for (const path of pages) expect((await html(path)).res.status, path).toBe(200)
+    const isCached = (path: string) => peek(`page:${path}:n`) !== undefined
+    expect(pages.filter((path) => !isCached(path))).toEqual([])
+
+    // A draft correction saved over the published policy: residents still see the published one.
+    const before = siteCacheStats().invalidations
+    await payload.update({ collection: 'policies', id: pol.id, data: { title: '草稿中的新标题' }, draft: true, overrideAccess: true })
+    expect(siteCacheStats().invalidations).toBe(before)
+    expect(pages.filter((path) => !isCached(path))).toEqual([])
+
+    // The correction published: one invalidation, of that policy's page and the lists of policies.
+    await payload.update({ collection: 'policies', id: pol.id, data: { title: '发布后的新标题', _status: 'published' }, overrideAccess: true })
+    expect(siteCacheStats().invalidations).toBe(before + 1)
+    expect(pages.filter((path) => !isCached(path))).toEqual([`/policies/${pol.id}`, '/policies', '/'])
+    expect((await html(`/policies/${pol.id}`)).text).toContain('发布后的新标题')
+    expect((await html('/policies')).text).toContain('发布后的新标题')
+    await settled()
+    for (const path of pages) await html(path)
+
+    // Deleting the event drops its page and the event lists, nothing else.
+    await payload.delete({ collection: 'events', id: ev.id, overrideAccess: true })
+    expect(siteCacheStats().invalidations).toBe(before + 2)
+    expect(pages.filter((path) => !isCached(path))).toEqual([`/events/${ev.id}`, '/events', '/'])
+    expect((await html(`/events/${ev.id}`)).res.status).toBe(404)
+    expect((await html('/events')).text).not.toContain('缓存测试活动')
   })
 
   it('shows a policy explainer with its facts, Q&A and source link', async () => {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
 
+import { convertLexicalToHTML } from '@payloadcms/richtext-lexical/html'
+import { convertLexicalToPlaintext } from '@payloadcms/richtext-lexical/plaintext'
+
 import { bold, doc, h, image, link, list, p, quote, table } from '../../src/seed/lexical'
 import { safeHref } from '../../src/templates/html'
+import { plainTextOfRichText } from '../../src/templates/plainText'
+import { wechatArticles } from '../../src/templates/wechat'
 import { renderRichText, renderRichTextCached, unpopulatedMediaIds } from '../../src/templates/richText'
 import { dangerousMarkup, tagsAndAttributes } from './htmlCheck'
 
@@ -162,5 +167,58 @@ describe('rich text renderer', () => {
     const first = renderRichTextCached(key, doc(p('旧')))
     expect(renderRichTextCached(key, doc(p('新')))).toBe(first)
     expect(renderRichTextCached(`${key}:later`, doc(p('新')))).toBe('<p>新</p>')
+  })
+
+  describe("through Payload's converters, with our overrides applied", () => {
+    // Payload's defaults, for contrast: each override must change what they give.
+    const payloadDefault = (value: object) => convertLexicalToHTML({ data: value as never, disableContainer: true })
+
+    it('shifts headings below the page title', () => {
+      const value = doc({ type: 'heading', tag: 'h1', children: [text('标题')] })
+      expect(payloadDefault(value)).toContain('<h1')
+      expect(renderRichText(value)).toBe('<h2>标题</h2>')
+      expect(renderRichText(value, { minHeading: 3 })).toBe('<h3>标题</h3>')
+    })
+
+    it('renders uploads as our media images (site path, page size, lazy, caption)', () => {
+      const value = doc({ ...image(7), value: { ...media, url: 'https://cdn.example/team.jpg' } })
+      expect(payloadDefault(value)).not.toContain('/api/media/file/')
+      expect(renderRichText(value)).toBe(
+        '<figure><img src="/api/media/file/team-1200x675.jpg" alt="志愿者合影" width="1200" height="675" loading="lazy" decoding="async"><figcaption>志愿者合影</figcaption></figure>',
+      )
+    })
+
+    it('drops a link whose scheme is not allowed, keeping its text', () => {
+      for (const url of ['javascript:alert(1)', 'data:text/html,x', 'ftp://files.example/a']) {
+        const value = doc(p(link(url, '点我')))
+        expect(payloadDefault(value)).toContain('<a')
+        expect(renderRichText(value)).toBe('<p>点我</p>')
+      }
+    })
+
+    it('is the one rendering of every surface: WeChat articles get the same overrides', () => {
+      const body = doc({ type: 'heading', tag: 'h1', children: [text('标题')] }, p(link('javascript:alert(1)', '点我')))
+      const [article] = wechatArticles({ collection: 'announcements', doc: { id: 1, title: '通知', body, updatedAt: `${Date.now()}` } })
+      expect(article.html).toBe('<h2>标题</h2><p>点我</p>')
+    })
+  })
+})
+
+describe('plain text', () => {
+  it("is Payload's plain-text converter with our link and upload overrides", () => {
+    const value = doc(h(2, '标题'), p('第一段', bold('加粗')), list('bullet', ['一', '二']), p(link('https://example.org/x', '原文')), image(7))
+    expect(plainTextOfRichText(value)).toBe('标题\n\n第一段加粗\n\n一\n二\n\n原文')
+    expect(plainTextOfRichText(value, { linkUrls: true })).toBe('标题\n\n第一段加粗\n\n一\n二\n\n原文 https://example.org/x')
+    // Payload's own converter, for contrast, gives no link address.
+    expect(convertLexicalToPlaintext({ data: value as never })).not.toContain('https://example.org/x')
+  })
+
+  it('ignores malformed input and stops at absurd nesting', () => {
+    expect(plainTextOfRichText(null)).toBe('')
+    expect(plainTextOfRichText('<script>')).toBe('')
+    expect(plainTextOfRichText({ root: { type: 'root', children: [null, 3, { type: 'paragraph', children: [{ type: 'text', text: {} }, text('字')] }] } })).toBe('字')
+    let node: Record<string, unknown> = text('深')
+    for (let i = 0; i < 5000; i++) node = { type: 'quote', children: [node] }
+    expect(plainTextOfRichText(doc(p('浅'), node))).toBe('浅')
   })
 })

@@ -10,28 +10,17 @@
  * - Every failure is a ChannelError with the kind the pipeline acts on and the
  *   vendor's errcode kept.
  */
-import sharp from 'sharp'
-
-import { t, type MessageKey } from '../../i18n/messages'
+import { t } from '../../i18n/messages'
 import { ChannelError } from '../types'
 import { CLIENTMSGID_EXISTS, TOKEN_ERRORS, wechatErrorKind, type PublishStatus } from './errors'
+import { fitThumb } from './images'
+import { checkDraft, type DraftArticle, imageType, sizeText, WECHAT_LIMITS } from './limits'
+
+export { fitBodyImage, fitThumb } from './images'
+export { checkDraft, type DraftArticle, imageType, WECHAT_LIMITS } from './limits'
 
 /** The official API host; WECHAT_API_BASE points elsewhere (the local emulator in tests and development). */
 export const WECHAT_API_BASE = 'https://api.weixin.qq.com'
-
-/** Documented limits (draft/add, media/uploadimg, material/add_material thumb, mass send). */
-export const WECHAT_LIMITS = {
-  articles: 8,
-  titleChars: 32,
-  authorChars: 16,
-  digestChars: 128,
-  contentChars: 20_000,
-  contentBytes: 1024 * 1024,
-  sourceUrlBytes: 1024,
-  bodyImageBytes: 1024 * 1024,
-  thumbBytes: 64 * 1024,
-  clientMsgIdBytes: 64,
-} as const
 
 export type WechatConfig = {
   appId: string
@@ -40,20 +29,6 @@ export type WechatConfig = {
   timeoutMs?: number
   /** Clock, for tests of token expiry. */
   now?: () => number
-}
-
-export type DraftArticle = {
-  title: string
-  author?: string
-  /** Shown for single-article drafts only. */
-  digest?: string
-  /** WeChat-ready HTML (see toWechatHtml). */
-  content: string
-  /** The resident page ("阅读原文"). */
-  contentSourceUrl?: string
-  thumbMediaId: string
-  needOpenComment?: boolean
-  onlyFansCanComment?: boolean
 }
 
 export type PublishState = {
@@ -81,90 +56,6 @@ export type ArticleDayStats = {
 export type ArticleStats = Omit<ArticleDayStats, 'refDate'> & { days: number }
 
 type WechatReply = { errcode?: number; errmsg?: string; [key: string]: unknown }
-
-const chars = (s: string) => Array.from(s).length
-const sizeText = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`)
-
-/** JPEG and PNG by their magic numbers, the only types uploadimg takes. */
-export function imageType(data: Uint8Array): 'jpg' | 'png' | null {
-  if (data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'jpg'
-  if (data[0] === 0x89 && data[1] === 0x50 && data[2] === 0x4e && data[3] === 0x47) return 'png'
-  return null
-}
-
-/** Refuses a draft that WeChat would refuse, before any call; the message names the article and field. */
-export function checkDraft(articles: DraftArticle[]): void {
-  const L = WECHAT_LIMITS
-  const refuse = (code: string, field: string, message: string) => {
-    throw new ChannelError('config', code, message, { field })
-  }
-  if (!articles.length) refuse('draft.no-articles', 'articles', t('wechat.check.noArticles'))
-  if (articles.length > L.articles) {
-    refuse('draft.too-many-articles', 'articles', t('wechat.check.tooManyArticles', 'zh', { max: L.articles, count: articles.length }))
-  }
-  articles.forEach((a, i) => {
-    const index = i + 1
-    const at = (f: string) => `articles[${i}].${f}`
-    const required = (value: string | undefined, f: string, label: MessageKey) => {
-      if (!value || !value.trim()) refuse('draft.required', at(f), t('wechat.check.required', 'zh', { index, field: t(label) }))
-    }
-    const max = (value: string | undefined, f: string, label: MessageKey, limit: number) => {
-      const count = value ? chars(value) : 0
-      if (count > limit) refuse('draft.too-long', at(f), t('wechat.check.tooLong', 'zh', { index, field: t(label), max: limit, count }))
-    }
-    required(a.title, 'title', 'field.title')
-    required(a.content, 'content', 'field.body')
-    required(a.thumbMediaId, 'thumbMediaId', 'field.cover')
-    max(a.title, 'title', 'field.title', L.titleChars)
-    max(a.author, 'author', 'field.author', L.authorChars)
-    max(a.digest, 'digest', 'field.summary', L.digestChars)
-    max(a.content, 'content', 'field.body', L.contentChars - 1)
-    if (Buffer.byteLength(a.content) >= L.contentBytes) refuse('draft.content-too-large', at('content'), t('wechat.check.contentTooLarge', 'zh', { index }))
-    if (a.contentSourceUrl && (!/^https?:\/\/\S+$/.test(a.contentSourceUrl) || Buffer.byteLength(a.contentSourceUrl) > L.sourceUrlBytes)) {
-      refuse('draft.source-url', at('contentSourceUrl'), t('wechat.check.sourceUrl', 'zh', { index }))
-    }
-  })
-}
-
-/**
- * A JPEG under maxBytes: EXIF-rotated, flattened on white, at most `width` px
- * wide, quality stepped down, then width stepped down by a quarter, until it
- * fits; null when even `minWidth` at the lowest quality does not.
- */
-async function shrinkToJpeg(input: Buffer, maxBytes: number, opts: { width: number; minWidth: number; qualities: number[] }): Promise<Buffer | null> {
-  for (let width = opts.width; width >= opts.minWidth; width = Math.floor(width * 0.75)) {
-    for (const quality of opts.qualities) {
-      const out = await sharp(input, { animated: false })
-        .rotate()
-        .resize({ width, withoutEnlargement: true })
-        .flatten({ background: '#ffffff' })
-        .jpeg({ quality, mozjpeg: true })
-        .toBuffer()
-      if (out.length < maxBytes) return out
-    }
-  }
-  return null
-}
-
-/** The cover as a JPEG under 64 KB, at most 900 px wide. */
-export async function fitThumb(input: Buffer, maxBytes: number = WECHAT_LIMITS.thumbBytes): Promise<Buffer> {
-  const meta = await sharp(input).metadata()
-  const out = await shrinkToJpeg(input, maxBytes, { width: Math.min(meta.width ?? 900, 900), minWidth: 64, qualities: [82, 70, 58, 46, 34] })
-  if (out) return out
-  throw new ChannelError('config', 'thumb.cannot-fit', t('wechat.check.thumbCannotFit'), { field: 'cover' })
-}
-
-/**
- * A body image as uploadimg takes it: JPG or PNG under 1 MB passes as it is;
- * anything else (WebP, GIF, a large photo) becomes a JPEG, at most 1080 px wide,
- * quality stepped down until it fits.
- */
-export async function fitBodyImage(input: Buffer, maxBytes: number = WECHAT_LIMITS.bodyImageBytes): Promise<Buffer> {
-  if (imageType(input) && input.length < maxBytes) return input
-  const out = await shrinkToJpeg(input, maxBytes, { width: 1080, minWidth: 200, qualities: [85, 72, 60] })
-  if (out) return out
-  throw new ChannelError('config', 'uploadimg.cannot-fit', t('wechat.check.imageTooLarge', 'zh', { size: sizeText(input.length) }), { field: 'image' })
-}
 
 /** message/mass/get msg_status, in our words (SENDING covers an unconfirmed send under 群发保护). */
 export type MassSendState = { msgId: string; status: 'sending' | 'sent' | 'failed' | 'deleted'; raw: string }

@@ -2,6 +2,7 @@ import type { ContentSlug } from '../../model/content'
 import { type MessageKey, t } from '../../i18n/messages'
 import { clip, formatDate, formatDateTime, issueNumberLabel } from '../format'
 import { esc, imgTag, isSitePath, type MediaDoc } from '../html'
+import { plainTextOfRichText } from '../plainText'
 import { renderRichTextCached } from '../richText'
 import type { AnnouncementDoc, EventDoc, IssueDoc, PolicyDoc, SiteChrome } from '../site/types'
 import { unsubscribeHeaders } from './confirm'
@@ -152,7 +153,7 @@ function bodyOf(input: MailInput): { title: string; html: string; text: string[]
       html += `<h2 style="font-size:19px;margin:26px 0 6px;line-height:1.4;border-top:1px solid #eee;padding-top:18px">${esc(a.title)}</h2>`
       if (a.author) html += `<p style="margin:0 0 10px;color:#5f6368;font-size:13px">${esc(a.author)}</p>`
       html += rich(`${key}:a${i}`, a.body, input)
-      text.push(`■ ${a.title}`, ...(a.author ? [a.author] : []), a.summary || clip(plain(rich(`${key}:a${i}`, a.body, input)), 200), '')
+      text.push(`■ ${a.title}`, ...(a.author ? [a.author] : []), a.summary || clip(plainTextOfRichText(a.body), 200), '')
     }
   } else if (collection === 'events') {
     const e = input.doc as EventDoc
@@ -177,23 +178,8 @@ function bodyOf(input: MailInput): { title: string; html: string; text: string[]
     if (a.summary) (html += `<p style="margin:0 0 14px;line-height:1.8">${esc(a.summary)}</p>`), text.push(a.summary, '')
     html += rich(`${key}:body`, a.body, input)
   }
-  if (collection !== 'issues') text.push(clip(plain(rich(`${key}:body`, d.body, input)), 1500), '')
+  if (collection !== 'issues') text.push(clip(plainTextOfRichText(d.body), 1500), '')
   return { title, html, text }
-}
-
-/** Text of HTML for the plain-text part: tags out, entities back, blank lines squeezed. */
-function plain(html: string): string {
-  return html
-    .replace(/<br\s*\/?>/g, '\n')
-    .replace(/<\/(p|h\d|li|blockquote|tr)>/g, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim()
 }
 
 /** Render a content's mail once; fill() it per recipient. */

@@ -1,8 +1,8 @@
-import { plainTextOfRichText } from '../../hooks/textOf'
 import { type MessageKey, t } from '../../i18n/messages'
 import { clip, formatDate, formatDateTime, formatTime, issueNumberLabel, streetDay } from '../format'
 import { esc, escLines, imgTag, isMediaDoc, safeHref } from '../html'
 import { contentPath, paths } from '../paths'
+import { plainTextOfRichText } from '../plainText'
 import { renderRichTextCached } from '../richText'
 import { layout } from './layout'
 import type {

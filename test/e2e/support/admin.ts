@@ -1,4 +1,4 @@
-import type { Page, Response } from 'playwright-core'
+import type { Page, Request, Response } from 'playwright-core'
 import sharp from 'sharp'
 
 /** A small real image made at test time (no binary fixtures in the repository). */
@@ -22,6 +22,42 @@ export async function submit(page: Page, button: string, collection: string): Pr
   answered.catch(() => {})
   await page.locator(button).click()
   return answered
+}
+
+/**
+ * Watch the admin form's server round trips (Payload's form-state server
+ * function) for one collection. `settled()` resolves once none is in flight
+ * and none has started for a debounce and a little (Payload sends the form's
+ * state 250 ms after the last change). Adding an array row while an earlier
+ * round trip is still out can lose the row: the older answer is merged over
+ * it and the row never renders (seen 1 run in 9 under load). An editor's own
+ * pace gives the round trip time; a test waits for it.
+ */
+export function formStateTracker(page: Page, collection: string) {
+  const QUIET_MS = 400
+  const inFlight = new Set<unknown>()
+  let lastActivity = Date.now()
+  const isFormState = (r: Request) => Boolean(r.headers()['next-action']) && /"form-state"/.test(r.postData() ?? '') && (r.postData() ?? '').includes(`"collectionSlug":"${collection}"`)
+  page.on('request', (r) => {
+    if (!isFormState(r)) return
+    inFlight.add(r)
+    lastActivity = Date.now()
+  })
+  const finished = (r: Request) => {
+    if (!inFlight.delete(r)) return
+    lastActivity = Date.now()
+  }
+  page.on('requestfinished', finished)
+  page.on('requestfailed', finished)
+  return {
+    async settled(timeoutMs = 20_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs
+      while (inFlight.size > 0 || Date.now() - lastActivity < QUIET_MS) {
+        if (Date.now() > deadline) throw new Error(`the ${collection} form's state requests did not settle in ${timeoutMs} ms`)
+        await page.waitForTimeout(50)
+      }
+    },
+  }
 }
 
 /** Choose an option of a Payload select or relationship field (react-select, inside `field`) by its visible text. */
