@@ -119,11 +119,11 @@ export const Deliveries: CollectionConfig = {
   lockDocuments: false,
   // An editor's pause, resume, cancel or retry is written to the audit log.
   hooks: { beforeChange: [editorTransition], afterChange: [auditDeliveryChange] },
-  // A test-send of a content, before publishing, to one address (email) or this device (web push): src/delivery/testSend.ts.
+  // A test-send of a content, before publishing, to one address (email) or this device (web push): src/delivery/testSend.ts, handler in src/delivery/endpoints.ts.
   // The handlers are the engine's, reached through its registry (src/jobs/nudge.ts), never imported here.
   endpoints: [
     { path: '/test-send', method: 'post', handler: engineEndpoint('testSend') },
-    // WeChat mass send (群发): today's quota, and the editor's explicit send of a published delivery (src/delivery/wechat.ts).
+    // WeChat mass send (群发): today's quota, and the editor's explicit send of a published delivery (src/delivery/wechat/massSend.ts, handlers in src/delivery/endpoints.ts).
     { path: '/wechat-quota', method: 'get', handler: engineEndpoint('wechatQuota') },
     { path: '/:id/mass-send', method: 'post', handler: massSendAudited },
   ],

@@ -1,6 +1,6 @@
 import type { DeliveryChannel } from '../model/deliveries'
 import { originsFrom } from '../lib/outbound'
-import { emailSettings, env, vapidSettings, wechatAccount } from '../server/env'
+import { CHANNEL_SETTINGS, env } from '../server/env'
 
 /** The delivery settings live in the settings module (server/env.ts). */
 export { deliverySettings } from '../server/env'
@@ -13,9 +13,12 @@ export { deliverySettings } from '../server/env'
  */
 export const pushTrustedOrigins = (): string[] => originsFrom(env.pushTrustedOrigins, 'PUSH_TRUSTED_ORIGINS')
 
-/** Is a channel configured in this environment? A channel that is not is recorded as skipped, never a crash. */
+/**
+ * Is a channel configured in this environment? A channel that is not is recorded as skipped, never a crash.
+ * Light on purpose (hooks ask it, and Next bundles the hooks): it reads the settings, not the drivers.
+ */
 export function channelConfigured(channel: DeliveryChannel): boolean {
-  if (channel === 'email') return emailSettings() !== null
-  if (channel === 'webpush') return vapidSettings() !== null
-  return wechatAccount() !== null
+  const settings: (() => object | null) | undefined = Object.hasOwn(CHANNEL_SETTINGS, channel) ? CHANNEL_SETTINGS[channel] : undefined
+  if (!settings) throw new Error(`Unknown delivery channel "${channel}": no settings for it in server/env.ts CHANNEL_SETTINGS`)
+  return settings() !== null
 }

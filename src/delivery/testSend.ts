@@ -1,18 +1,17 @@
-import type { Payload, PayloadHandler } from 'payload'
+import type { Payload } from 'payload'
 
 import { isAddress } from '../channels/email/mime'
 import type { SendResult } from '../channels/types'
 import type { PushSubscription } from '../channels/webpush'
 import { CONTENT_SLUGS, type ContentSlug } from '../model/content'
-import { isEditor } from '../access/roles'
-import { langOf, t } from '../i18n/messages'
+import { t } from '../i18n/messages'
 import { publicUrl } from '../server/env'
 import { loadSettings, mediaFor, richValues } from '../content/data'
 import { checkPushSubscription } from '../subscribers/service'
 import { fill, recipientParts, renderContentMail } from '../templates/email/content'
 import { pushForContent } from '../templates/push'
 import { emailChannel, pushChannel } from './channels'
-import { channelConfigured, deliverySettings } from './config'
+import { deliverySettings } from './config'
 import { contentUrl, iconUrl, testLinks } from './links'
 
 /**
@@ -92,28 +91,4 @@ export async function testSendPush(payload: Payload, input: Extract<TestSendInpu
   })
   const notification = { ...push.notification, title: `【${t('testSend.subjectTag')}】${push.notification.title}` }
   return pushChannel().send({ subscription: input.subscription, notification, urgency: push.urgency, ttlSeconds: push.ttlSeconds })
-}
-
-/** POST /api/deliveries/test-send { collection, id, to } or { collection, id, channel: 'webpush', subscription }: editors only. */
-export const testSendEndpoint: PayloadHandler = async (req) => {
-  const lang = langOf(req)
-  if (!isEditor(req.user as never)) return Response.json({ message: t('testSend.error.forbidden', lang) }, { status: 403 })
-  let body: unknown = null
-  try {
-    body = req.json ? await req.json() : null
-  } catch {
-    body = null
-  }
-  const checked = validateTestSend(body, lang)
-  if (!checked.ok) return Response.json({ message: t('testSend.error.invalid', lang), errors: checked.errors }, { status: 400 })
-  const input = checked.value
-  if (!channelConfigured(input.channel)) return Response.json({ message: t(`delivery.reason.notConfigured.${input.channel}`, lang) }, { status: 409 })
-  const result = input.channel === 'webpush' ? await testSendPush(req.payload, input) : await testSendEmail(req.payload, input)
-  if (!result) return Response.json({ message: t('testSend.error.notFound', lang), errors: [{ field: 'id', message: t('testSend.error.notFound', lang) }] }, { status: 404 })
-  if (result.ok) return Response.json({ ok: true, message: input.channel === 'webpush' ? t('testSend.pushSent', lang) : t('testSend.sent', lang, { to: input.to }) })
-  req.payload.logger.warn({ component: 'test-send', channel: input.channel, kind: result.kind, code: result.code, message: result.message }, 'test-send not submitted')
-  const refused = input.channel === 'webpush' ? (result.code === 'refused-address' ? 'testSend.addressRefused' : 'testSend.deviceGone') : 'testSend.refused'
-  const key = result.kind === 'recipient-gone' ? refused : result.kind === 'quota' ? 'delivery.error.quota' : result.kind === 'config' ? 'delivery.error.config' : 'delivery.error.retryable'
-  const failed = input.channel === 'webpush' ? 'testSend.pushFailed' : 'testSend.failed'
-  return Response.json({ ok: false, kind: result.kind, code: result.code, message: t(failed, lang, { reason: t(key, lang), code: result.code }) }, { status: 502 })
 }

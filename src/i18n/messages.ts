@@ -1192,7 +1192,7 @@ export const messages = {
   'wechat.check.imageTooLarge': { zh: '正文图片须小于 1 MB，此图 {size}。', en: 'Body images must be under 1 MB; this one is {size}.' },
   'wechat.check.thumbCannotFit': { zh: '封面图无法压缩到 64 KB 以内，请换一张图片。', en: 'The cover cannot be compressed under 64 KB; choose another image.' },
   'wechat.check.clientMsgId': { zh: '群发编号不能超过 64 字节。', en: 'The client message id may not exceed 64 bytes.' },
-  // WeChat delivery stages, mass send and retraction (src/delivery/wechat.ts)
+  // WeChat delivery stages, mass send and retraction (src/delivery/wechat/)
   'wechat.reason.paused': { zh: '公众号发布已暂停：{detail}（错误码 {code}）处理后请点击继续。', en: 'WeChat publishing is paused: {detail} (code {code}). Resume once it is fixed.' },
   'wechat.reason.deferred': { zh: '{detail}（错误码 {code}）系统将于 {time} 自动继续。', en: '{detail} (code {code}) It continues by itself at {time}.' },
   'wechat.reason.publishing': { zh: '已提交公众号发布，正在等待微信返回发布结果。', en: 'Submitted for publishing on WeChat; waiting for the result.' },

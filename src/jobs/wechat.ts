@@ -1,20 +1,19 @@
 import type { Payload, PayloadRequest, TaskConfig } from 'payload'
 
 import type { DeliveryDoc } from '../model/deliveries'
+import { channelConfigured } from '../delivery/config'
+import { pollDelayMs, pollDue, pollWechatDelivery, retractWechat, wechatPollCandidates } from '../delivery/wechat'
 
 /**
  * The WeChat jobs:
  * - "poll WeChat publish status": each scheduler tick looks at the few WeChat
  *   deliveries waiting for a result (a submitted publish, a mass send awaiting
  *   its outcome) and polls those that are due, each under the delivery's lease,
- *   with growing intervals (src/delivery/wechat.ts). No loop waits in between.
+ *   with growing intervals (src/delivery/wechat/polling.ts). No loop waits in between.
  * - "retract a WeChat article": queued by the retraction hook
  *   (src/hooks/deliveries.ts), since hooks never call out; it deletes the
  *   published article (freepublish/delete) and records the outcome on the
  *   delivery, tried again with backoff while the answer is not known yet.
- *
- * The delivery module is imported when the work runs: it imports the
- * collections, which import this file's task list through the config.
  */
 export const WECHAT_RETRACT_TASK = 'wechat-retract'
 
@@ -30,7 +29,6 @@ export const wechatRetractTask: TaskConfig = {
   // Unexpected errors (the database, say) are retried by Payload; "not known yet" re-queues below.
   retries: { attempts: 5, backoff: { type: 'exponential', delay: 10_000 } },
   handler: async ({ input, req }) => {
-    const { pollDelayMs, retractWechat } = await import('../delivery/wechat')
     const { delivery, attempt = 1 } = input as { delivery: string; attempt?: number }
     const outcome = await retractWechat(req.payload, String(delivery), { final: attempt >= RETRACT_ATTEMPTS })
     if (outcome === 'later') {
@@ -63,9 +61,7 @@ export async function queueWechatRetraction(payload: Payload, deliveries: Delive
 /** Poll every WeChat delivery that is due (publish status, mass-send status); the scheduler calls this each tick. */
 export async function pollWechatPublishStatus(payload: Payload): Promise<{ ran: number; tookOver: number }> {
   const result = { ran: 0, tookOver: 0 }
-  const { channelConfigured } = await import('../delivery/config')
   if (!channelConfigured('wechat')) return result
-  const { pollDue, pollWechatDelivery, wechatPollCandidates } = await import('../delivery/wechat')
   const now = Date.now()
   for (const d of await wechatPollCandidates(payload)) {
     if (!pollDue(d, now)) continue

@@ -4,16 +4,13 @@
  * delivery or readership engine. initPayload calls it, so every process that has Payload
  * (server, worker, tests) answers these endpoints.
  */
-import { testSendEndpoint } from '../delivery/testSend'
-import { massSendEndpoint, wechatQuotaEndpoint } from '../delivery/wechat'
+import { DELIVERY_ENDPOINTS } from '../delivery/endpoints'
 import { registerEndpoints } from '../jobs/nudge'
 import { dashboardCsvEndpoint, dashboardEndpoint } from '../readership/dashboardEndpoint'
 
 export function registerEngineEndpoints(): void {
   registerEndpoints({
-    testSend: testSendEndpoint,
-    wechatQuota: wechatQuotaEndpoint,
-    massSend: massSendEndpoint,
+    ...DELIVERY_ENDPOINTS,
     dashboard: dashboardEndpoint,
     dashboardCsv: dashboardCsvEndpoint,
   })

@@ -1,5 +1,7 @@
 import path from 'node:path'
 
+import type { DeliveryChannel } from '../model/deliveries'
+
 /**
  * The settings module: every setting the system reads from the environment,
  * with its default and its validation, is read here and nowhere else in src/
@@ -266,6 +268,13 @@ export function wechatAccount(): { appId: string; appSecret: string; apiBase: st
   const appSecret = text('WECHAT_APP_SECRET')
   return appId && appSecret ? { appId, appSecret, apiBase: process.env.WECHAT_API_BASE || '' } : null
 }
+
+/**
+ * Each delivery channel's credentials, null where this environment has none: a channel
+ * that is not configured is recorded as skipped (delivery/config.ts channelConfigured).
+ * A new channel adds its reader here, beside its variables.
+ */
+export const CHANNEL_SETTINGS = { email: emailSettings, webpush: vapidSettings, wechat: wechatAccount } as const satisfies Record<DeliveryChannel, () => object | null>
 
 /** Absolute base URL for links that leave the server (messages, previews, share cards). */
 export function publicUrl(): string {

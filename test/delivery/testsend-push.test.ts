@@ -5,7 +5,7 @@ import webpush from 'web-push'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import { closeDeliveryChannels, setPushResolver } from '../../src/delivery/channels'
-import { testSendEndpoint } from '../../src/delivery/testSend'
+import { testSendEndpoint } from '../../src/delivery/endpoints'
 import { smallStreet } from '../support/fixtures'
 import { testPayload } from '../support/payload'
 import { startPushService, type PushService } from '../support/push-service'

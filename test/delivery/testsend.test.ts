@@ -2,7 +2,7 @@ import type { Payload, PayloadRequest } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { closeDeliveryChannels } from '../../src/delivery/channels'
-import { testSendEndpoint } from '../../src/delivery/testSend'
+import { testSendEndpoint } from '../../src/delivery/endpoints'
 import { smallStreet } from '../support/fixtures'
 import { testPayload } from '../support/payload'
 import { startSmtpServer, type SmtpTestServer } from '../support/smtp-server'

@@ -1,0 +1,116 @@
+import type { Payload } from 'payload'
+
+import type { SendFailure, SendResult } from '../channels/types'
+import type { ContentSlug } from '../model/content'
+import type { DeliveryDoc, DeliveryError } from '../model/deliveries'
+import type { SubscriberDoc } from '../model/subscribers'
+import { t } from '../i18n/messages'
+import type { Lease } from '../store/leases'
+import type { SiteChrome } from '../templates/site/types'
+import type { deliverySettings } from './config'
+import { remember } from './rows'
+
+/**
+ * What a delivery driver is, and what the drivers share. The pipeline
+ * (pipeline.ts) knows channels only through the registry (drivers.ts), which
+ * holds one driver per channel of DELIVERY_CHANNELS. A driver is one of:
+ * - `recipients`: the pipeline pages through the audience and keeps the
+ *   crash-safety contract (claim, batch after the cursor, receipt before the
+ *   next recipient, cursor, final state); the driver renders once per delivery
+ *   and makes each recipient's send ready (email, web push);
+ * - `stages`: the channel has no recipient list and runs its own resumable
+ *   stages once the pipeline's preflight passed (WeChat, wechat/).
+ */
+export type DeliveryTuning = ReturnType<typeof deliverySettings>
+
+/** A recipient's send, as the pipeline records it; `stop` halts the delivery (settings, quota, a long Retry-After). */
+export type Outcome = { status: 'submitted' | 'failed' | 'gone' | 'skipped'; code?: string; failure?: SendFailure } | { status: 'stop'; failure: SendFailure }
+
+export type ContentRow = Record<string, unknown> & { id: string | number }
+
+export type RenderInput = {
+  delivery: DeliveryDoc
+  collection: ContentSlug
+  doc: ContentRow
+  settings: SiteChrome
+  /** The public base URL and the content's own page under it. */
+  base: string
+  url: string
+  tuning: DeliveryTuning
+}
+
+/** A recipient's message made ready (links, MIME or encryption: local work only); calling it sends. */
+export type ReadySend = () => Promise<Outcome>
+
+/** A delivery's content rendered once by a recipients driver. */
+export type Rendered = {
+  /** Per batch: what the messages need beyond the subscribers (a push recipient's devices), then one ready-maker. */
+  batch(payload: Payload, recipients: SubscriberDoc[], gridName: (s: SubscriberDoc) => string): Promise<(s: SubscriberDoc) => ReadySend>
+}
+
+export type RecipientsDriver = {
+  kind: 'recipients'
+  render(payload: Payload, input: RenderInput): Promise<Rendered>
+  /** The recipient's address is gone for good (an email bounce): act on the subscriber. */
+  gone?(payload: Payload, s: SubscriberDoc, code: string): Promise<void>
+}
+
+export type StagesDriver = {
+  kind: 'stages'
+  /** Work a claimed delivery as far as it can go now; true when it is finished for good. */
+  run(payload: Payload, claimed: DeliveryDoc, doc: ContentRow, lease?: Lease): Promise<boolean>
+}
+
+export type Driver = RecipientsDriver | StagesDriver
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * Try again on a temporary failure, with doubling backoff or the service's
+ * Retry-After, while the wait stays short; a longer wait comes back as the
+ * failure itself (the caller defers the whole delivery instead of holding a slot).
+ */
+export async function withRetries(send: () => Promise<SendResult>, s: DeliveryTuning): Promise<SendResult> {
+  for (let attempt = 1; ; attempt++) {
+    const r = await send()
+    if (r.ok || r.kind !== 'retryable' || attempt >= s.maxAttempts) return r
+    const wait = r.retryAfterMs ?? Math.min(s.retryMaxMs, s.retryBaseMs * 2 ** (attempt - 1))
+    if (wait > s.retryMaxMs) return r
+    await sleep(wait)
+  }
+}
+
+export function toOutcome(r: SendResult, s: DeliveryTuning): Outcome {
+  if (r.ok) return { status: 'submitted' }
+  if (r.kind === 'recipient-gone') return { status: 'gone', code: String(r.code), failure: r }
+  if (r.kind === 'config' || r.kind === 'quota') return { status: 'stop', failure: r }
+  // Still failing after the retries: a long Retry-After defers the delivery; otherwise the recipient failed.
+  if (r.retryAfterMs && r.retryAfterMs > s.retryMaxMs) return { status: 'stop', failure: r }
+  return { status: 'failed', code: String(r.code), failure: r }
+}
+
+/**
+ * A failure in a few words for the editor, its code once ("临时拒收（451）");
+ * the vendor's own text (which repeats the code, "451 4.7.1 …") goes to the log.
+ */
+export function failureWords(f: Pick<SendFailure, 'kind' | 'code'>): string {
+  const numeric = typeof f.code === 'number' || /^\d+$/.test(String(f.code))
+  const key =
+    f.kind === 'recipient-gone'
+      ? 'delivery.failure.gone'
+      : f.kind === 'quota'
+        ? 'delivery.failure.quota'
+        : f.kind === 'config'
+          ? 'delivery.failure.config'
+          : numeric
+            ? 'delivery.failure.refused'
+            : 'delivery.failure.network'
+  return t(key, 'zh', { code: String(f.code).slice(0, 40) })
+}
+
+/** Keep a send failure among the delivery's last errors (in place). */
+export function rememberFailure(errors: DeliveryError[], f: SendFailure) {
+  const key = f.kind === 'recipient-gone' ? 'delivery.error.gone' : f.kind === 'quota' ? 'delivery.error.quota' : f.kind === 'config' ? 'delivery.error.config' : 'delivery.error.retryable'
+  const kept = remember(errors, f.kind, String(f.code), t('format.withCode', 'zh', { text: t(key), code: String(f.code) }))
+  errors.splice(0, errors.length, ...kept)
+}

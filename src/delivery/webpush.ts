@@ -1,0 +1,96 @@
+import type { Payload } from 'payload'
+
+import { isFailure, type SendFailure } from '../channels/types'
+import { pushTopic, type PreparedPush, type PushMessage } from '../channels/webpush'
+import type { PushSubscriptionDoc } from '../collections/PushSubscriptions'
+import type { SubscriberDoc } from '../model/subscribers'
+import { noTransaction } from '../store/noTransaction'
+import { pushForContent, type PushContent } from '../templates/push'
+import { pushChannel } from './channels'
+import { toOutcome, withRetries, type DeliveryTuning, type Outcome, type RecipientsDriver } from './driver'
+import { iconUrl, trackedContentUrl, trackFor } from './links'
+
+/**
+ * The web push driver: the content's notification rendered once per delivery,
+ * then per batch the recipients' devices, and per recipient the notification
+ * with their read token, encrypted for each device before the send. A device
+ * that is gone (404/410) is removed; the recipient counts as submitted when
+ * any device accepted it.
+ */
+export const pushDriver: RecipientsDriver = {
+  kind: 'recipients',
+  async render(_payload, { collection, doc, settings, url, base, tuning }) {
+    const content = pushForContent({ collection, doc: doc as never, settings, url, icon: iconUrl(base), ttlSeconds: tuning.pushTtlSeconds })
+    return {
+      batch: async (payload, recipients) => {
+        const devices = await devicesOf(payload, recipients)
+        return (s) => {
+          // The notification opens the content's page with this recipient's read token.
+          const url = trackedContentUrl(collection, doc, trackFor(collection, doc, 'webpush', s))
+          const made = preparePush({ ...content, notification: { ...content.notification, url } }, devices.get(String(s.id)) ?? [])
+          return () => pushToDevices(payload, made, tuning)
+        }
+      },
+    }
+  },
+}
+
+async function devicesOf(payload: Payload, subscribers: SubscriberDoc[]): Promise<Map<string, PushSubscriptionDoc[]>> {
+  const map = new Map<string, PushSubscriptionDoc[]>()
+  if (!subscribers.length) return map
+  const { docs } = await payload.db.find({
+    collection: 'push-subscriptions',
+    where: { subscriber: { in: subscribers.map((s) => s.id) } },
+    limit: 0,
+    pagination: false,
+    select: { endpoint: true, keys: true, subscriber: true },
+  })
+  for (const p of docs as unknown as PushSubscriptionDoc[]) {
+    const key = String(typeof p.subscriber === 'object' ? p.subscriber.id : p.subscriber)
+    map.set(key, [...(map.get(key) ?? []), p])
+  }
+  return map
+}
+
+type ReadyDevice = { device: PushSubscriptionDoc; made: PreparedPush | SendFailure }
+
+/** Each device's request made ready (encrypted, with the cached VAPID header); no network. */
+function preparePush(content: PushContent, devices: PushSubscriptionDoc[]): ReadyDevice[] {
+  const channel = pushChannel()
+  return devices.map((device) => {
+    const message: PushMessage = {
+      subscription: { endpoint: device.endpoint, keys: { p256dh: device.keys.p256dh, auth: device.keys.auth } },
+      notification: content.notification,
+      urgency: content.urgency,
+      topic: pushTopic(content.topicKey),
+      ttlSeconds: content.ttlSeconds,
+    }
+    return { device, made: channel.prepare(message) }
+  })
+}
+
+/** One recipient's devices: submitted if any accepted it; a device that is gone (404/410) is removed. */
+async function pushToDevices(payload: Payload, devices: ReadyDevice[], s: DeliveryTuning): Promise<Outcome> {
+  if (!devices.length) return { status: 'skipped', code: 'no-device' }
+  let submitted = 0
+  let lastFailure: SendFailure | undefined
+  for (const { device, made } of devices) {
+    const r = isFailure(made) ? made : await withRetries(() => pushChannel().sendPrepared(made), s)
+    if (r.ok) {
+      submitted++
+      continue
+    }
+    if (r.kind === 'recipient-gone') {
+      await payload.db.deleteOne({ collection: 'push-subscriptions', where: { id: { equals: device.id } }, req: noTransaction() })
+      lastFailure ??= r
+      continue
+    }
+    const o = toOutcome(r, s)
+    // A setting or quota problem stops the delivery only when nothing reached this recipient yet (no duplicate on resume).
+    if (o.status === 'stop' && !submitted) return o
+    lastFailure = r
+  }
+  if (submitted) return { status: 'submitted' }
+  if (lastFailure?.kind === 'recipient-gone') return { status: 'gone', code: String(lastFailure.code), failure: lastFailure }
+  return { status: 'failed', code: String(lastFailure?.code ?? 'push'), failure: lastFailure }
+}
