@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { createServer, type RequestListener, type Server } from 'node:http'
 import path from 'node:path'
 
 import express, { type Express, type NextFunction, type Request, type Response } from 'express'
@@ -47,16 +48,12 @@ function publicFiles(root: string): (req: Request, res: Response, next: NextFunc
 
 /**
  * The Express app in front of everything: health, static files, the resident
- * site, and last of all Next (the Payload admin and API), when given.
+ * site, and last of all Next (the Payload admin and API), when given. Served
+ * through listen() (or requestListener), which puts the tracking routes before it.
  */
 export function createApp(payload: Payload, nextHandler?: Handler): Express {
   const app = express()
   app.disable('x-powered-by')
-  // The tracking routes (/t/…) answer before Express's own request set-up and middleware: they are the hottest path.
-  const handle = (app as unknown as { handle: (req: Request, res: Response, next?: NextFunction) => void }).handle.bind(app)
-  ;(app as unknown as { handle: typeof handle }).handle = (req, res, next) => {
-    if (!handleTracking(payload, req, res)) handle(req, res, next)
-  }
   if (env.trustProxy) app.set('trust proxy', env.trustProxy)
   app.use(strictTransportSecurity)
 
@@ -80,4 +77,27 @@ export function createApp(payload: Payload, nextHandler?: Handler): Express {
       .send(t(clientError ? 'site.error.badRequest' : 'site.error.body'))
   })
   return app
+}
+
+/**
+ * The HTTP server's request listener: the tracking routes (/t/…) answer
+ * before Express's own request set-up and middleware (they are the hottest
+ * path); every other request goes to the app.
+ */
+export function requestListener(payload: Payload, app: Express): RequestListener {
+  return (req, res) => {
+    if (!handleTracking(payload, req, res)) app(req as Request, res as Response)
+  }
+}
+
+/** An HTTP server for the app (see requestListener), listening on host:port (0: a free port). */
+export function listen(payload: Payload, app: Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(requestListener(payload, app))
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve(server)
+    })
+  })
 }
