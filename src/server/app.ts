@@ -3,10 +3,12 @@ import { createServer, type RequestListener, type Server } from 'node:http'
 import path from 'node:path'
 
 import express, { type Express, type NextFunction, type Request, type Response } from 'express'
+import proxyaddr from 'proxy-addr'
 import type { Payload } from 'payload'
 
 import { t } from '../i18n/messages'
 import { handleTracking } from '../readership/routes'
+import { answerCachedPage } from '../site/cachedPages'
 import { createSiteRouter } from '../site/router'
 import { apiBodyLimit } from './bodyLimit'
 import { passClientAddress } from './clientAddress'
@@ -55,7 +57,6 @@ export function createApp(payload: Payload, nextHandler?: Handler): Express {
   const app = express()
   app.disable('x-powered-by')
   if (env.trustProxy) app.set('trust proxy', env.trustProxy)
-  app.use(strictTransportSecurity)
 
   app.get('/healthz', healthHandler(payload))
   app.use(publicFiles(path.resolve('public')))
@@ -80,13 +81,19 @@ export function createApp(payload: Payload, nextHandler?: Handler): Express {
 }
 
 /**
- * The HTTP server's request listener: the tracking routes (/t/…) answer
- * before Express's own request set-up and middleware (they are the hottest
- * path); every other request goes to the app.
+ * The HTTP server's request listener. HSTS goes on every answer. The
+ * tracking routes (/t/…) and fresh cached pages answer before Express's own
+ * request set-up and middleware (they are the hottest paths); every other
+ * request goes to the app. The client address of a cached page's reader is
+ * worked out as Express would (TRUST_PROXY), only when a read is counted.
  */
 export function requestListener(payload: Payload, app: Express): RequestListener {
+  const trust = app.get('trust proxy fn') as Parameters<typeof proxyaddr>[1]
   return (req, res) => {
-    if (!handleTracking(payload, req, res)) app(req as Request, res as Response)
+    strictTransportSecurity(res)
+    if (handleTracking(payload, req, res)) return
+    if (answerCachedPage(payload, req, res, () => proxyaddr(req, trust))) return
+    app(req as Request, res as Response)
   }
 }
 
