@@ -71,10 +71,11 @@ const clientAddress = (req: IncomingMessage) => (req as IncomingMessage & { ip?:
 
 /**
  * Count one view of `content` (when it is a person reading) and set the
- * cookies it needs. `setCookie` tells the caller the response now carries a
+ * cookies it needs. `address` is the client's (Express's req.ip by default,
+ * which honours TRUST_PROXY). `setCookie` tells the caller the response now carries a
  * Set-Cookie, so it must not be stored by shared caches.
  */
-export function countPageView(payload: Payload, req: IncomingMessage, res: ServerResponse, content: PageContent): Counted {
+export function countPageView(payload: Payload, req: IncomingMessage, res: ServerResponse, content: PageContent, address = clientAddress(req)): Counted {
   if (!countable(req.method, req.headers)) return { counted: false, setCookie: false }
   const cookies: string[] = []
   const header = req.headers.cookie ?? ''
@@ -96,7 +97,7 @@ export function countPageView(payload: Payload, req: IncomingMessage, res: Serve
   }
   if (!rid) {
     // A browser with no reader identity: a new reader only while its address has some left in this window.
-    if (!readerIdLimit().take(clientAddress(req))) return { counted: false, setCookie: false }
+    if (!readerIdLimit().take(address)) return { counted: false, setCookie: false }
     const made = newReaderCookie()
     rid = made.id
     cookies.push(made.header)

@@ -1,11 +1,14 @@
 import fs from 'node:fs'
+import { createServer, type RequestListener, type Server } from 'node:http'
 import path from 'node:path'
 
 import express, { type Express, type NextFunction, type Request, type Response } from 'express'
+import proxyaddr from 'proxy-addr'
 import type { Payload } from 'payload'
 
 import { t } from '../i18n/messages'
 import { handleTracking } from '../readership/routes'
+import { answerCachedPage } from '../site/cachedPages'
 import { createSiteRouter } from '../site/router'
 import { apiBodyLimit } from './bodyLimit'
 import { passClientAddress } from './clientAddress'
@@ -47,18 +50,13 @@ function publicFiles(root: string): (req: Request, res: Response, next: NextFunc
 
 /**
  * The Express app in front of everything: health, static files, the resident
- * site, and last of all Next (the Payload admin and API), when given.
+ * site, and last of all Next (the Payload admin and API), when given. Served
+ * through listen() (or requestListener), which puts the tracking routes before it.
  */
 export function createApp(payload: Payload, nextHandler?: Handler): Express {
   const app = express()
   app.disable('x-powered-by')
-  // The tracking routes (/t/…) answer before Express's own request set-up and middleware: they are the hottest path.
-  const handle = (app as unknown as { handle: (req: Request, res: Response, next?: NextFunction) => void }).handle.bind(app)
-  ;(app as unknown as { handle: typeof handle }).handle = (req, res, next) => {
-    if (!handleTracking(payload, req, res)) handle(req, res, next)
-  }
   if (env.trustProxy) app.set('trust proxy', env.trustProxy)
-  app.use(strictTransportSecurity)
 
   app.get('/healthz', healthHandler(payload))
   app.use(publicFiles(path.resolve('public')))
@@ -80,4 +78,33 @@ export function createApp(payload: Payload, nextHandler?: Handler): Express {
       .send(t(clientError ? 'site.error.badRequest' : 'site.error.body'))
   })
   return app
+}
+
+/**
+ * The HTTP server's request listener. HSTS goes on every answer. The
+ * tracking routes (/t/…) and fresh cached pages answer before Express's own
+ * request set-up and middleware (they are the hottest paths); every other
+ * request goes to the app. The client address of a cached page's reader is
+ * worked out as Express would (TRUST_PROXY), only when a read is counted.
+ */
+export function requestListener(payload: Payload, app: Express): RequestListener {
+  const trust = app.get('trust proxy fn') as Parameters<typeof proxyaddr>[1]
+  return (req, res) => {
+    strictTransportSecurity(res)
+    if (handleTracking(payload, req, res)) return
+    if (answerCachedPage(payload, req, res, () => proxyaddr(req, trust))) return
+    app(req as Request, res as Response)
+  }
+}
+
+/** An HTTP server for the app (see requestListener), listening on host:port (0: a free port). */
+export function listen(payload: Payload, app: Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(requestListener(payload, app))
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve(server)
+    })
+  })
 }

@@ -6,7 +6,7 @@ import { pushTrustedOrigins } from '../delivery/config'
 import { startScheduler } from '../jobs/scheduler'
 import { stopReadBuffer } from '../readership/buffer'
 import { createFirstAdminFromEnv, seedDemo } from '../seed/demo'
-import { createApp } from './app'
+import { createApp, listen } from './app'
 import { ensureBuild } from './build'
 import { env } from './env'
 import { initPayload, isFreshDatabase } from './payload'
@@ -38,9 +38,7 @@ export async function main() {
     await nextApp.prepare()
     const handle = nextApp.getRequestHandler()
     const app = createApp(payload, (req, res) => handle(req, res))
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(env.port, env.host, () => resolve(s))
-    })
+    server = await listen(payload, app, env.port, env.host)
     log.info({ url: `http://${env.host}:${env.port}`, role: env.role, db: payload.db.name }, 'listening')
   }
 

@@ -1,3 +1,5 @@
+import type { ServerResponse } from 'node:http'
+
 import type { NextFunction, Request, Response } from 'express'
 
 import { env, publicUrl } from './env'
@@ -9,10 +11,9 @@ import { env, publicUrl } from './env'
  * in front talks plain http to us: browsers only heed it over https.
  * HSTS_MAX_AGE=0 leaves it to the proxy (docs/deployment.md).
  */
-export function strictTransportSecurity(_req: Request, res: Response, next: NextFunction) {
+export function strictTransportSecurity(res: ServerResponse) {
   const maxAge = env.hstsMaxAge
   if (maxAge > 0 && publicUrl().startsWith('https://')) res.setHeader('Strict-Transport-Security', `max-age=${maxAge}`)
-  next()
 }
 
 /**

@@ -173,6 +173,12 @@ export async function cached<T>(key: string, producer: () => Promise<T>, options
   return produce(key, producer, options)
 }
 
+/** The cached value if present and not expired (no production): for answering without the producer at hand. */
+export function fresh<T>(key: string): T | undefined {
+  const hit = state.entries.get(key)
+  return hit && hit.expires > Date.now() ? (hit.value as T) : undefined
+}
+
 /** The cached value, if present (no production). */
 export function peek<T>(key: string): T | undefined {
   return state.entries.get(key)?.value as T | undefined

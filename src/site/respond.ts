@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 
 import type { Request, Response } from 'express'
 import type { Payload } from 'payload'
@@ -29,7 +30,7 @@ const SECURITY_HEADERS: [string, string][] = [
 
 export const PUBLIC_CACHE = 'public, max-age=60, stale-while-revalidate=300'
 
-export function securityHeaders(res: Response) {
+export function securityHeaders(res: ServerResponse) {
   for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value)
 }
 
@@ -47,24 +48,27 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
  * revalidating) with an ETag, and answer 304 when the client has this version;
  * everything else (errors, withdrawn, preview) is no-store.
  */
-export function sendPage(req: Request, res: Response, page: Rendered, opts: { public: boolean }) {
+export function sendPage(req: IncomingMessage, res: ServerResponse, page: Rendered, opts: { public: boolean }) {
   securityHeaders(res)
   res.setHeader('Content-Type', 'text/html; charset=utf-8')
   // The large-text cookie changes the HTML.
   res.setHeader('Vary', 'Cookie')
   if (!opts.public || page.status !== 200) {
     res.setHeader('Cache-Control', 'no-store')
-    res.status(page.status).end(req.method === 'HEAD' ? undefined : page.body)
+    res.statusCode = page.status
+    res.end(req.method === 'HEAD' ? undefined : page.body)
     return
   }
   res.setHeader('Cache-Control', PUBLIC_CACHE)
   res.setHeader('ETag', page.etag)
   if (matchesEtag(req.headers['if-none-match'], page.etag)) {
-    res.status(304).end()
+    res.statusCode = 304
+    res.end()
     return
   }
   res.setHeader('Content-Length', page.body.length)
-  res.status(200).end(req.method === 'HEAD' ? undefined : page.body)
+  res.statusCode = 200
+  res.end(req.method === 'HEAD' ? undefined : page.body)
 }
 
 /** The staff member a site request carries (Payload's session cookie and its CSRF checks), or null. */

@@ -7,7 +7,7 @@ import type { Payload, Where } from 'payload'
 
 import { CONTENT_SLUGS, type ContentSlug } from '../model/content'
 import { t } from '../i18n/messages'
-import { countPageView, type PageContent } from '../readership/pageViews'
+import type { PageContent } from '../readership/pageViews'
 import { publicUrl } from '../server/env'
 import { isSitePath } from '../templates/html'
 import { paths } from '../templates/paths'
@@ -29,6 +29,7 @@ import {
 } from '../templates/site/pages'
 import type { AnnouncementDoc, EventDoc, Id, IssueDoc, PageContext, PolicyDoc, SiteChrome } from '../templates/site/types'
 import { cached, collectionTag, documentTag } from './cache'
+import { answerPage, type CachedPage, isLargeText as isLargeTextCookie, largeTextCookie, pageKey } from './cachedPages'
 import {
   findContent,
   findGridByCode,
@@ -51,11 +52,8 @@ import { createSubscribeRouter } from './subscribe'
 import { createSubscribeAdminRouter } from './subscribeAdmin'
 import { gridDirectory } from '../subscribers/service'
 
-const TEXT_COOKIE = 'sn_text'
-type PageRender = Rendered & { content?: PageContent }
-const LARGE_TEXT = new RegExp(`(?:^|;\\s*)${TEXT_COOKIE}=large(?:;|$)`)
-
-const isLargeText = (req: Request) => LARGE_TEXT.test(req.headers.cookie ?? '')
+const TEXT_COOKIE = largeTextCookie
+const isLargeText = (req: Request) => isLargeTextCookie(req.headers.cookie)
 
 /** The stylesheet's URL carries a hash of its bytes, so a release reaches browsers at once. */
 function cssHref(): string {
@@ -116,16 +114,14 @@ export function createSiteRouter(payload: Payload): Router {
    * collections it lists; a page that shows one content (its `content`) is
    * made from that content alone.
    */
-  const serve = async (req: Request, res: Response, pagePath: string, from: readonly string[], render: (ctx: PageContext) => Promise<PageRender>) => {
+  const serve = async (req: Request, res: Response, pagePath: string, from: readonly string[], render: (ctx: PageContext) => Promise<CachedPage>) => {
     try {
       const largeText = isLargeText(req)
-      const page: PageRender = await cached(`page:${pagePath}:${largeText ? 'lt' : 'n'}`, async () => render(await context(pagePath, largeText)), {
+      const page = await cached(pageKey(pagePath, largeText), async () => render(await context(pagePath, largeText)), {
         tags: (p) => (p.content ? [documentTag(p.content.type, p.content.id)] : from.map(collectionTag)),
         onBackgroundError: (err) => log.error({ err, path: pagePath }, 'background render failed'),
       })
-      // A read is counted per request, outside the cached body; a response that sets a reader cookie is not for shared caches.
-      const view = page.content && page.status === 200 ? countPageView(payload, req, res, page.content) : null
-      sendPage(req, res, page, { public: !view?.setCookie })
+      answerPage(payload, req, res, page)
     } catch (err) {
       await fail(req, res, err)
     }

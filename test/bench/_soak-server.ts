@@ -24,7 +24,7 @@ import type { Request as ExpressRequest, Response as ExpressResponse, NextFuncti
 import { startScheduler } from '../../src/jobs/scheduler'
 import config from '../../src/payload.config'
 import { seedDemo } from '../../src/seed/demo'
-import { createApp } from '../../src/server/app'
+import { createApp, listen } from '../../src/server/app'
 import { initPayload } from '../../src/server/payload'
 import { siteCacheStats } from '../../src/site/cache'
 
@@ -114,9 +114,7 @@ const nextChain = (stack as { handle?: { name?: string } }[]).findIndex((layer) 
 if (nextChain < 0) throw new Error('the Next chain was not found in the app')
 stack.splice(nextChain, 0, ...stack.splice(before))
 
-const server = await new Promise<Server>((resolve) => {
-  const s = app.listen(0, '127.0.0.1', () => resolve(s))
-})
+const server = await listen(payload, app, 0, '127.0.0.1')
 
 const { docs: issues } = await payload.find({ collection: 'issues', where: { _status: { equals: 'published' } }, sort: '-number', limit: 1, overrideAccess: true })
 const { docs: grids } = await payload.find({ collection: 'grids', limit: 1, sort: 'code', overrideAccess: true })

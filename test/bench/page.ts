@@ -33,7 +33,7 @@ const dir = benchEnvironment('page')
 
 const { initPayload } = await import('../../src/server/payload')
 const { seedDemo } = await import('../../src/seed/demo')
-const { createApp } = await import('../../src/server/app')
+const { createApp, listen } = await import('../../src/server/app')
 
 let server: Server | null = null
 let exitCode = 1
@@ -65,9 +65,7 @@ try {
     res.setHeader('Content-Type', 'text/html; charset=utf-8')
     res.end(bareBody)
   })
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
+  server = await listen(payload, app, 0, '127.0.0.1')
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const pageUrl = `${base}/issues/${issue.number}`
   const bareUrl = `${base}/__bench/bare`

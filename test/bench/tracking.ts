@@ -40,7 +40,7 @@ const out = (line: string) => process.stdout.write(`${line}\n`)
 const dir = benchEnvironment('tracking', { PUBLIC_URL: 'http://127.0.0.1:3999' })
 
 const { initPayload } = await import('../../src/server/payload')
-const { createApp } = await import('../../src/server/app')
+const { createApp, requestListener } = await import('../../src/server/app')
 const { PIXEL } = await import('../../src/readership/routes')
 const { readBuffer, stopReadBuffer } = await import('../../src/readership/buffer')
 const { openPixelUrl, trackedClickUrl } = await import('../../src/delivery/links')
@@ -59,7 +59,7 @@ try {
   out(`tracking benchmark${quick ? ' (quick)' : ''}: fresh SQLite in ${dir}`)
   const payload = await initPayload()
   const app = createApp(payload)
-  const appBase = await listen(app)
+  const appBase = await listen(requestListener(payload, app))
 
   // The floors: the cheapest GIF answer Express gives (one route, headers set, no ETag), and node:http's.
   const bare = express()

@@ -46,7 +46,7 @@ const device = { endpoint: `https://push.invalid/e2e/${randomBytes(8).toString('
 
 beforeAll(async () => {
   const { initPayload } = await import('../../src/server/payload')
-  const { createApp } = await import('../../src/server/app')
+  const { createApp, listen } = await import('../../src/server/app')
   const { startSmtpServer } = await import('../support/smtp-server')
   const { smallStreet } = await import('../support/fixtures')
   const payload = await initPayload()
@@ -57,9 +57,7 @@ beforeAll(async () => {
   process.env.SMTP_URL = smtp.url
   process.env.MAIL_FROM = '聚焦徐碧 <news@street.test>'
   const app = createApp(payload)
-  const server = await new Promise<import('node:http').Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
+  const server = await listen(payload, app, 0, '127.0.0.1')
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   // Links in mails are built when sent, from PUBLIC_URL.
   process.env.PUBLIC_URL = base

@@ -21,7 +21,7 @@ vi.hoisted(() => {
   process.env.PUBLIC_URL = 'https://news.street.test'
 })
 
-const { createApp } = await import('../../src/server/app')
+const { createApp, listen } = await import('../../src/server/app')
 const config = (await import('../../src/payload.config')).default
 
 let payload: Payload
@@ -57,9 +57,7 @@ beforeAll(async () => {
   payload = await testPayload()
   street = await smallStreet(payload)
   const app = createApp(payload, (req, res) => void nextStandIn(req, res))
-  server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
+  server = await listen(payload, app, 0, '127.0.0.1')
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 })
 

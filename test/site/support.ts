@@ -3,16 +3,14 @@ import type { AddressInfo } from 'node:net'
 import type { Payload } from 'payload'
 import sharp from 'sharp'
 
-import { createApp } from '../../src/server/app'
+import { createApp, listen } from '../../src/server/app'
 
 export type Site = { base: string; get: (path: string, init?: RequestInit) => Promise<Response>; close: () => Promise<void> }
 
 /** The Express app (no Next) on 127.0.0.1 at a free port. */
 export async function startSite(payload: Payload): Promise<Site> {
   const app = createApp(payload)
-  const server = await new Promise<import('node:http').Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
+  const server = await listen(payload, app, 0, '127.0.0.1')
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {
     base,

@@ -1,0 +1,49 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+
+import type { Payload } from 'payload'
+
+import { countPageView, type PageContent } from '../readership/pageViews'
+import { fresh } from './cache'
+import { type Rendered, sendPage } from './respond'
+
+/** A rendered resident page as the page cache keeps it, with the content it shows (for the read count). */
+export type CachedPage = Rendered & { content?: PageContent }
+
+const TEXT_COOKIE = 'sn_text'
+const LARGE_TEXT = new RegExp(`(?:^|;\\s*)${TEXT_COOKIE}=large(?:;|$)`)
+
+export const largeTextCookie = TEXT_COOKIE
+export const isLargeText = (cookieHeader: string | undefined) => LARGE_TEXT.test(cookieHeader ?? '')
+
+/** The page cache's key of a public page: its canonical path and text size. */
+export const pageKey = (pagePath: string, largeText: boolean) => `page:${pagePath}:${largeText ? 'lt' : 'n'}`
+
+/**
+ * Answer with a rendered page: count the read (per request, outside the
+ * cached body) and send it. A response that sets a reader cookie is not for
+ * shared caches.
+ */
+export function answerPage(payload: Payload, req: IncomingMessage, res: ServerResponse, page: CachedPage, address?: string) {
+  const view = page.content && page.status === 200 ? countPageView(payload, req, res, page.content, address) : null
+  sendPage(req, res, page, { public: !view?.setCookie })
+}
+
+/**
+ * A cached public page answered before Express, as the tracking routes are
+ * (src/server/app.ts requestListener): a fresh hit at its canonical path with
+ * no query string needs none of Express's request set-up, which allocated
+ * about as much per request as the rest of the answer (soak benchmark,
+ * docs/performance.md). Anything else (another method, a query string such
+ * as a read token, a path spelt another way, a miss, an expired page) is not
+ * answered here: Express's router renders it, and refreshes the cache.
+ * `address` is the client's address as Express would see it (TRUST_PROXY).
+ */
+export function answerCachedPage(payload: Payload, req: IncomingMessage, res: ServerResponse, address: () => string): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false
+  const url = req.url ?? ''
+  if (url.includes('?')) return false
+  const page = fresh<CachedPage>(pageKey(url, isLargeText(req.headers.cookie)))
+  if (!page) return false
+  answerPage(payload, req, res, page, address())
+  return true
+}
