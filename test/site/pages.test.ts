@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 
 import { runDueJobs } from '../../src/jobs/scheduler'
 import { invalidateSiteCache, peek, siteCacheStats } from '../../src/site/cache'
+import { pageKey } from '../../src/site/cachedPages'
 import { doc, h, image, link, list, p } from '../../src/seed/lexical'
 import { body, PASSWORD, smallStreet } from '../support/fixtures'
 import { onMongoLeg, testPayload } from '../support/payload'
@@ -227,7 +228,7 @@ describe('reading site', () => {
     const settled = () => vi.waitFor(() => expect(siteCacheStats().settling).toBe(0), { timeout: 10_000, interval: 100 })
     await settled()
     for (const path of pages) expect((await html(path)).res.status, path).toBe(200)
-    const isCached = (path: string) => peek(`page:${path}:n`) !== undefined
+    const isCached = (path: string) => peek(pageKey(path, false)) !== undefined
     expect(pages.filter((path) => !isCached(path))).toEqual([])
 
     // A draft correction saved over the published policy: residents still see the published one.
