@@ -124,7 +124,12 @@ describe('forgot-password never freezes writes', () => {
       expect(run[5].body.errors[0].message).toMatch(/找回密码的请求过多，请 \d+ 分钟后再试。/)
       expect(Number(run[5].retryAfter)).toBeGreaterThan(0)
     }
-    expect(JSON.stringify(knownRun[5].body)).toBe(JSON.stringify(unknownRun[5].body))
+    // Each account's window starts at its own first request, so the minutes left may differ by one as a
+    // minute boundary passes between the two runs; everything else in the answer must be the same.
+    const minutesOf = (r: { body: any }) => Number(/请 (\d+) 分钟/.exec(r.body.errors[0].message)![1])
+    const shape = (r: { body: any }) => JSON.stringify(r.body).replace(/\d+/g, 'N')
+    expect(shape(knownRun[5])).toBe(shape(unknownRun[5]))
+    expect(Math.abs(minutesOf(knownRun[5]) - minutesOf(unknownRun[5]))).toBeLessThanOrEqual(1)
     // Per client address: ten, whatever the addresses asked for; the eleventh is refused.
     const oneClient = []
     for (let i = 0; i < 11; i++) oneClient.push((await rest('POST', 'users/forgot-password', { body: { email: `someone-${i}@street.test` }, from: '192.0.2.77' })).status)
