@@ -3,7 +3,7 @@
 import { useConfig, useDocumentInfo } from '@payloadcms/ui'
 import { useCallback, useEffect, useRef, useState } from 'react'
 
-import { explainPublishStatus, explainWechatError } from '../channels/wechat/errors'
+import { explainPublishStatus, explainWechatError } from '../i18n/wechat'
 import type { DeliveryDoc, DeliveryError, DeliveryStatus } from '../model/deliveries'
 import { type Lang, type MessageKey, t } from '../i18n/messages'
 import { formatDateTime } from '../templates/format'

@@ -1,6 +1,6 @@
 import type { Payload } from 'payload'
 
-import { isAddress } from '../channels/email/mime'
+import { isAddress } from '../lib/mailbox'
 import type { SendResult } from '../channels/types'
 import type { PushSubscription } from '../channels/webpush'
 import { CONTENT_SLUGS, type ContentSlug } from '../model/content'

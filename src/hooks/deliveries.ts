@@ -5,7 +5,7 @@ import { DELIVERY_CHANNELS, type DeliveryChannel, type DeliveryDoc, UNFINISHED }
 import { channelConfigured } from '../delivery/config'
 import { t } from '../i18n/messages'
 import { nudge } from '../jobs/nudge'
-import { queueWechatRetraction } from '../jobs/wechat'
+import { queueWechatRetraction } from '../jobs/wechatRetract'
 import { isUniqueViolation } from '../store/claims'
 import { uniqueIndexReady } from '../store/receipts'
 import { publicationChange } from './contentLifecycle'

@@ -1,6 +1,6 @@
 import type { JobsConfig, TaskConfig } from 'payload'
 
-import { wechatRetractTask } from './wechat'
+import { wechatRetractTask } from './wechatRetract'
 
 /**
  * Payload's job queue as this system runs it: node-cron (scheduler.ts) is the

@@ -1,17 +1,21 @@
 /**
- * Fills the engine registry (src/jobs/nudge.ts) with the HTTP handlers that collection
- * configs serve, so that the configs (and Next's bundle of them) never import the
- * delivery or readership engine. initPayload calls it, so every process that has Payload
- * (server, worker, tests) answers these endpoints.
+ * Fills the engine registry (src/jobs/nudge.ts) with what collection configs reach
+ * without importing it: the HTTP handlers they serve, the work of their job tasks and
+ * the staff mail sender. So the configs (and Next's bundle of them) never import the
+ * delivery or readership engine or a channel. initPayload calls it, so every process
+ * that has Payload (server, worker, tests) has them.
  */
 import { DELIVERY_ENDPOINTS } from '../delivery/endpoints'
-import { registerEndpoints } from '../jobs/nudge'
+import { registerEndpoints, registerWork } from '../jobs/nudge'
+import { retractWechatJob } from '../jobs/wechat'
 import { dashboardCsvEndpoint, dashboardEndpoint } from '../readership/dashboardEndpoint'
+import { staffMailer } from './staffMailer'
 
-export function registerEngineEndpoints(): void {
+export function registerEngine(): void {
   registerEndpoints({
     ...DELIVERY_ENDPOINTS,
     dashboard: dashboardEndpoint,
     dashboardCsv: dashboardCsvEndpoint,
   })
+  registerWork({ tasks: { wechatRetract: retractWechatJob }, staffMail: staffMailer })
 }

@@ -10,7 +10,7 @@ import { createApp, listen } from './app'
 import { ensureBuild } from './build'
 import { env } from './env'
 import { initPayload, isFreshDatabase } from './payload'
-import { closeStaffMail } from './staffMail'
+import { closeStaffMail } from './staffMailer'
 
 export async function main() {
   const dev = !env.production

@@ -2,14 +2,14 @@ import { getPayload, type Payload } from 'payload'
 
 import { migrations } from '../migrations'
 import config from '../payload.config'
-import { registerEngineEndpoints } from './engine'
+import { registerEngine } from './engine'
 
 /**
  * The one way every process (server, worker, tests, scripts) gets Payload:
  * initialised once, with the embedded database migrated to the current schema.
  */
 export async function initPayload(): Promise<Payload> {
-  registerEngineEndpoints()
+  registerEngine()
   const payload = await getPayload({ config })
   if (payload.db.name === 'sqlite') await payload.db.migrate({ migrations: migrations as never })
   return payload

@@ -4,7 +4,7 @@
  */
 import type { Payload } from 'payload'
 
-import { isAddress } from '../channels/email/mime'
+import { isAddress } from '../lib/mailbox'
 import { pushTrustedOrigins } from '../delivery/config'
 import { gridByCode, type GridEntry } from '../grids/directory'
 import { t } from '../i18n/messages'

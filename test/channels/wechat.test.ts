@@ -7,13 +7,12 @@ import { ChannelError } from '../../src/channels/types'
 import {
   WechatClient,
   WECHAT_LIMITS,
-  explainPublishStatus,
-  explainWechatError,
   publishStatusFailure,
   toWechatHtml,
   wechatErrorKind,
   type DraftArticle,
 } from '../../src/channels/wechat'
+import { explainPublishStatus, explainWechatError } from '../../src/i18n/wechat'
 import { startWechatEmulator, type WechatEmulator } from '../support/wechat-emulator'
 
 let emu: WechatEmulator

@@ -1,7 +1,7 @@
 import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { closeStaffMail, staffMailIdle } from '../../src/server/staffMail'
+import { closeStaffMail, staffMailIdle } from '../../src/server/staffMailer'
 import { body, PASSWORD, smallStreet } from '../support/fixtures'
 import { rest, tokenFor } from '../support/http'
 import { testPayload } from '../support/payload'

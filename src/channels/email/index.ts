@@ -10,7 +10,8 @@ import nodemailer from 'nodemailer'
 import SMTPPool from 'nodemailer/lib/smtp-pool'
 
 import { failure, isFailure, ok, type PreparingChannel, type SendFailure, type SendResult } from '../types'
-import { buildMime, isAddress, parseMailbox, type Mailbox } from './mime'
+import { isAddress, parseMailbox, type Mailbox } from '../../lib/mailbox'
+import { buildMime } from './mime'
 
 export type EmailConfig = {
   /** A nodemailer connection URL (SMTP_URL), e.g. smtp://user:pass@host:587 */

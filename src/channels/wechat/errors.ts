@@ -1,8 +1,7 @@
 /**
- * WeChat errcodes and publish states: which kind each is for the pipeline, and
- * what it means for the editor, in plain Chinese, from the message catalogue.
+ * WeChat errcodes and publish states: which kind each is for the pipeline.
+ * What each means for the editor is in src/i18n/wechat.ts.
  */
-import { messages, t, type MessageKey } from '../../i18n/messages'
 import { failure, type ErrorKind, type SendFailure } from '../types'
 
 /** The token is invalid, replaced or expired: fetch a new one and retry the call once. */
@@ -36,22 +35,10 @@ export function wechatFailure(code: number, message: string): SendFailure {
   return failure(wechatErrorKind(code), code, message)
 }
 
-/** The editor's explanation of an errcode (or one of our own check codes), in `lang`. */
-export function explainWechatError(code: number | string, message = '', lang = 'zh'): string {
-  const key = `wechat.err.${code}`
-  if (key in messages) return t(key as MessageKey, lang)
-  return t('wechat.err.other', lang, { code, message })
-}
-
 export type PublishStatus = 0 | 1 | 2 | 3 | 4 | 5 | 6
 
 /** freepublish/get publish_status: 0 success, 1 publishing, 2–4 failed, 5 deleted after success, 6 blocked after success. */
 export function publishStatusFailure(status: number): SendFailure | null {
   if (status === 0 || status === 1) return null
   return failure('config', `publish_status:${status}`, `WeChat publish_status ${status}`)
-}
-
-export function explainPublishStatus(status: number, lang = 'zh'): string {
-  const key = `wechat.publish.${status}`
-  return key in messages ? t(key as MessageKey, lang) : t('wechat.err.other', lang, { code: `publish_status ${status}`, message: '' })
 }

@@ -1,7 +1,7 @@
 import type { Payload } from 'payload'
 
 import { ChannelError } from '../../channels/types'
-import { explainWechatError } from '../../channels/wechat'
+import { explainWechatError } from '../../i18n/wechat'
 import type { DeliveryDoc } from '../../model/deliveries'
 import { t } from '../../i18n/messages'
 import { wechatSettings } from '../../server/env'

@@ -1,7 +1,7 @@
 import type { Payload } from 'payload'
 
 import { ChannelError } from '../../channels/types'
-import { explainWechatError } from '../../channels/wechat'
+import { explainWechatError } from '../../i18n/wechat'
 import type { DeliveryDoc } from '../../model/deliveries'
 import { noTransaction } from '../../store/noTransaction'
 import { streetDay } from '../../templates/format'
