@@ -4,7 +4,7 @@ import type { SendFailure, SendResult } from '../channels/types'
 import type { ContentSlug } from '../model/content'
 import type { DeliveryDoc, DeliveryError } from '../model/deliveries'
 import type { SubscriberDoc } from '../model/subscribers'
-import { t } from '../i18n/messages'
+import { t, type Lang, type MessageKey } from '../i18n/messages'
 import type { Lease } from '../store/leases'
 import type { SiteChrome } from '../templates/site/types'
 import type { deliverySettings } from './config'
@@ -48,9 +48,31 @@ export type Rendered = {
   batch(payload: Payload, recipients: SubscriberDoc[], gridName: (s: SubscriberDoc) => string): Promise<(s: SubscriberDoc) => ReadySend>
 }
 
+export type FieldError = { field: string; message: string }
+
+/** What a test-send renders: the content's latest version (a draft too), as the pipeline would. */
+export type TestRender = Omit<RenderInput, 'delivery' | 'tuning'>
+
+/** A test-send's recipient on one channel (an address, the editor's device), read from the request. */
+export type TestRecipient = {
+  /** Render the content, marked as a test, and send it to this recipient only; nothing is recorded. */
+  send(payload: Payload, input: TestRender): Promise<SendResult>
+  /** The editor's answers: sent; not sent (with the reason, which names the refusal when the recipient was refused). */
+  sent(lang: Lang): string
+  notSent: MessageKey
+  refused(f: SendFailure): MessageKey
+}
+
+/** A channel that can send an editor one test message before publishing. */
+export type TestSender = {
+  /** This channel's recipient from the request body, or the fields in error. */
+  recipient(body: Record<string, unknown>, lang: Lang): { errors: FieldError[] } | { recipient: TestRecipient }
+}
+
 export type RecipientsDriver = {
   kind: 'recipients'
   render(payload: Payload, input: RenderInput): Promise<Rendered>
+  testSend?: TestSender
   /** The recipient's address is gone for good (an email bounce): act on the subscriber. */
   gone?(payload: Payload, s: SubscriberDoc, code: string): Promise<void>
 }

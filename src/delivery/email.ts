@@ -4,12 +4,13 @@ import type { EmailMessage } from '../channels/email'
 import { isFailure } from '../channels/types'
 import type { SubscriberDoc } from '../model/subscribers'
 import { t } from '../i18n/messages'
+import { isAddress } from '../lib/mailbox'
 import { mediaFor, richValues } from '../content/data'
 import { noTransaction } from '../store/noTransaction'
 import { fill, recipientParts, renderContentMail } from '../templates/email/content'
 import { emailChannel } from './channels'
-import { toOutcome, withRetries, type RecipientsDriver } from './driver'
-import { messageLinks } from './links'
+import { toOutcome, withRetries, type RecipientsDriver, type TestSender } from './driver'
+import { messageLinks, testLinks } from './links'
 
 /**
  * The email driver: the content's mail rendered once per delivery (MIME parts
@@ -34,6 +35,27 @@ export const emailDriver: RecipientsDriver = {
     }
   },
   gone: suppress,
+  testSend: {
+    recipient(body, lang) {
+      const to = typeof body.to === 'string' ? body.to.trim().toLowerCase() : ''
+      if (!isAddress(to)) return { errors: [{ field: 'to', message: t('testSend.error.to', lang) }] }
+      return {
+        recipient: {
+          // Its footer links lead to the subscribe page: the address is nobody's subscription.
+          async send(payload, { collection, doc, settings, base, url }) {
+            const media = await mediaFor(payload, richValues(collection, doc))
+            const mail = renderContentMail({ collection, doc: doc as never, settings, contentUrl: url, base, media })
+            const parts = recipientParts(t('testSend.greeting'), testLinks(base))
+            const subject = `【${t('testSend.subjectTag')}】${mail.subject}`
+            return emailChannel().send({ to, subject, html: fill(mail.html, parts.html), text: fill(mail.text, parts.text), headers: parts.headers })
+          },
+          sent: (lang) => t('testSend.sent', lang, { to }),
+          notSent: 'testSend.failed',
+          refused: () => 'testSend.refused',
+        },
+      }
+    },
+  } satisfies TestSender,
 }
 
 async function suppress(payload: Payload, s: SubscriberDoc, code: string) {

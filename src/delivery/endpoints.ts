@@ -4,7 +4,7 @@ import { isEditor } from '../access/roles'
 import type { EngineEndpoint } from '../jobs/nudge'
 import { langOf, t } from '../i18n/messages'
 import { channelConfigured } from './config'
-import { testSendEmail, testSendPush, validateTestSend } from './testSend'
+import { testSend, validateTestSend } from './testSend'
 import { massSend, wechatQuota } from './wechat'
 
 /**
@@ -14,7 +14,7 @@ import { massSend, wechatQuota } from './wechat'
  * initPayload registers these handlers there (src/server/engine.ts).
  */
 
-/** POST /api/deliveries/test-send { collection, id, to } or { collection, id, channel: 'webpush', subscription }: editors only. */
+/** POST /api/deliveries/test-send { collection, id, channel, …the channel's recipient (email: to; webpush: subscription) }: editors only. */
 export const testSendEndpoint: PayloadHandler = async (req) => {
   const lang = langOf(req)
   if (!isEditor(req.user as never)) return Response.json({ message: t('testSend.error.forbidden', lang) }, { status: 403 })
@@ -28,14 +28,13 @@ export const testSendEndpoint: PayloadHandler = async (req) => {
   if (!checked.ok) return Response.json({ message: t('testSend.error.invalid', lang), errors: checked.errors }, { status: 400 })
   const input = checked.value
   if (!channelConfigured(input.channel)) return Response.json({ message: t(`delivery.reason.notConfigured.${input.channel}`, lang) }, { status: 409 })
-  const result = input.channel === 'webpush' ? await testSendPush(req.payload, input) : await testSendEmail(req.payload, input)
+  const result = await testSend(req.payload, input)
   if (!result) return Response.json({ message: t('testSend.error.notFound', lang), errors: [{ field: 'id', message: t('testSend.error.notFound', lang) }] }, { status: 404 })
-  if (result.ok) return Response.json({ ok: true, message: input.channel === 'webpush' ? t('testSend.pushSent', lang) : t('testSend.sent', lang, { to: input.to }) })
+  const { recipient } = input
+  if (result.ok) return Response.json({ ok: true, message: recipient.sent(lang) })
   req.payload.logger.warn({ component: 'test-send', channel: input.channel, kind: result.kind, code: result.code, message: result.message }, 'test-send not submitted')
-  const refused = input.channel === 'webpush' ? (result.code === 'refused-address' ? 'testSend.addressRefused' : 'testSend.deviceGone') : 'testSend.refused'
-  const key = result.kind === 'recipient-gone' ? refused : result.kind === 'quota' ? 'delivery.error.quota' : result.kind === 'config' ? 'delivery.error.config' : 'delivery.error.retryable'
-  const failed = input.channel === 'webpush' ? 'testSend.pushFailed' : 'testSend.failed'
-  return Response.json({ ok: false, kind: result.kind, code: result.code, message: t(failed, lang, { reason: t(key, lang), code: result.code }) }, { status: 502 })
+  const key = result.kind === 'recipient-gone' ? recipient.refused(result) : result.kind === 'quota' ? 'delivery.error.quota' : result.kind === 'config' ? 'delivery.error.config' : 'delivery.error.retryable'
+  return Response.json({ ok: false, kind: result.kind, code: result.code, message: t(recipient.notSent, lang, { reason: t(key, lang), code: result.code }) }, { status: 502 })
 }
 
 /** POST /api/deliveries/:id/mass-send { confirm: true }: editors only. */

@@ -4,10 +4,13 @@ import { isFailure, type SendFailure } from '../channels/types'
 import { pushTopic, type PreparedPush, type PushMessage } from '../channels/webpush'
 import type { PushSubscriptionDoc } from '../collections/PushSubscriptions'
 import type { SubscriberDoc } from '../model/subscribers'
+import { t } from '../i18n/messages'
+import { checkPushSubscription } from '../subscribers/service'
 import { noTransaction } from '../store/noTransaction'
 import { pushForContent, type PushContent } from '../templates/push'
 import { pushChannel } from './channels'
-import { toOutcome, withRetries, type DeliveryTuning, type Outcome, type RecipientsDriver } from './driver'
+import { deliverySettings } from './config'
+import { toOutcome, withRetries, type DeliveryTuning, type Outcome, type RecipientsDriver, type TestSender } from './driver'
 import { iconUrl, trackedContentUrl, trackFor } from './links'
 
 /**
@@ -33,6 +36,26 @@ export const pushDriver: RecipientsDriver = {
       },
     }
   },
+  testSend: {
+    recipient(body, lang) {
+      // The editor's device, checked as residents' devices are (PUSH_TRUSTED_ORIGINS included), by the same guard.
+      const subscription = checkPushSubscription(body.subscription)
+      if (!subscription) return { errors: [{ field: 'subscription', message: t('testSend.error.subscription', lang) }] }
+      return {
+        recipient: {
+          // No topic: a test must not replace a real message for the same content still waiting at the push service.
+          async send(_payload, { collection, doc, settings, base, url }) {
+            const push = pushForContent({ collection, doc: doc as never, settings, url, icon: iconUrl(base), ttlSeconds: deliverySettings().pushTtlSeconds })
+            const notification = { ...push.notification, title: `【${t('testSend.subjectTag')}】${push.notification.title}` }
+            return pushChannel().send({ subscription, notification, urgency: push.urgency, ttlSeconds: push.ttlSeconds })
+          },
+          sent: (lang) => t('testSend.pushSent', lang),
+          notSent: 'testSend.pushFailed',
+          refused: (f) => (f.code === 'refused-address' ? 'testSend.addressRefused' : 'testSend.deviceGone'),
+        },
+      }
+    },
+  } satisfies TestSender,
 }
 
 async function devicesOf(payload: Payload, subscribers: SubscriberDoc[]): Promise<Map<string, PushSubscriptionDoc[]>> {

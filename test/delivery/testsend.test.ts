@@ -61,6 +61,12 @@ describe('test-send', () => {
       { field: 'id', message: '请指明要测试发送的内容。' },
       { field: 'to', message: '请填写一个有效的邮箱地址。' },
     ])
+    // A channel whose driver has no test-send (WeChat publishes to every follower) is refused by name.
+    for (const channel of ['wechat', 'sms', 42]) {
+      const refused = await call(street.editor, { collection: 'issues', id: 1, channel, to: 'a@mail.test' })
+      expect(refused.status).toBe(400)
+      expect(refused.body.errors).toEqual([{ field: 'channel', message: '测试发送的渠道只能是电子邮件或网页推送。' }])
+    }
     expect((await call(street.leaderA, { collection: 'issues', id: 1, to: 'a@mail.test' })).status).toBe(403)
     expect((await call(null, { collection: 'issues', id: 1, to: 'a@mail.test' })).status).toBe(403)
     const missing = await call(street.editor, { collection: 'issues', id: payload.db.name === 'mongoose' ? '0123456789abcdef01234567' : 999999, to: 'a@mail.test' })
