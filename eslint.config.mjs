@@ -72,7 +72,7 @@ const IMPURE = ['payload', 'payload/*', '@payloadcms/*', 'mongodb', 'mongoose', 
 const PURE_TEMPLATE_IMPORTS_ONLY = '^(?:payload(?:/.*)?|mongodb|mongoose|@libsql/.*|drizzle-orm(?:/.*)?|@payloadcms/(?!richtext-lexical/(?:html|plaintext)$).*)$'
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.next/**', 'src/migrations/**', 'src/app/(payload)/admin/importMap.js', 'test/lint/fixtures/**', 'test-results/**'] },
+  { ignores: ['node_modules/**', '.next/**', 'src/migrations/**', 'src/app/(payload)/admin/importMap.js', 'src/payload-types.ts', 'test/lint/fixtures/**', 'test-results/**'] },
   {
     files: ['src/**/*.{ts,tsx}', 'test/**/*.ts'],
     languageOptions: { parser: tseslint.parser, parserOptions: { ecmaVersion: 'latest', sourceType: 'module' } },

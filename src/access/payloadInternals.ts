@@ -1,4 +1,4 @@
-import type { Access, PayloadRequest, SanitizedCollectionConfig, SanitizedConfig, Where } from 'payload'
+import type { Access, CollectionSlug, PayloadRequest, SanitizedCollectionConfig, SanitizedConfig, Where } from 'payload'
 
 import { type Id, isAdmin, isStaff, sameId } from './roles'
 
@@ -57,7 +57,7 @@ export function isSelf(req: PayloadRequest, v: Relation): boolean {
 
 /** A document id as the collection stores it (numbers on SQLite; jobs keep ids as text). */
 function storedId(req: PayloadRequest, collection: string, id: Id): Id {
-  const type = req.payload.collections[collection]?.customIDType ?? req.payload.db.defaultIDType
+  const type = req.payload.collections[collection as CollectionSlug]?.customIDType ?? req.payload.db.defaultIDType
   return type === 'number' && typeof id === 'string' && /^\d+$/.test(id) ? Number(id) : id
 }
 
@@ -74,7 +74,7 @@ export async function mayOnTarget(req: PayloadRequest, target: Target | null, op
     const fn = global.access?.[op]
     return fn ? (await fn({ req } as never)) === true : Boolean(req.user)
   }
-  const collection = req.payload.collections[target.collection]?.config as SanitizedCollectionConfig | undefined
+  const collection = req.payload.collections[target.collection as CollectionSlug]?.config as SanitizedCollectionConfig | undefined
   if (!collection || collection.lockDocuments === false) return false
   const id = storedId(req, target.collection, target.id)
   const answer = await collection.access[op]({ req, id } as never)
@@ -125,14 +125,14 @@ async function visibleLockIds(req: PayloadRequest): Promise<Id[]> {
     } else byCollection.set(target.collection, [...(byCollection.get(target.collection) ?? []), { lock: lock.id, doc: target.id }])
   }
   for (const [slug, locks] of byCollection) {
-    const collection = req.payload.collections[slug]?.config
+    const collection = req.payload.collections[slug as CollectionSlug]?.config
     if (!collection || collection.lockDocuments === false) continue
     const answer = await collection.access.read({ req } as never)
     if (answer === true) visible.push(...locks.map((l) => l.lock))
     else if (answer) {
       const ids = locks.map((l) => storedId(req, slug, l.doc))
       const { docs: readable } = await req.payload.find({
-        collection: slug as never,
+        collection: slug as CollectionSlug,
         where: { and: [{ id: { in: ids } }, answer as Where] },
         depth: 0,
         limit: 0,

@@ -1,8 +1,9 @@
 import type { PayloadRequest } from 'payload'
+import type { Id } from '../model/ids'
 
 export const ROLES = ['admin', 'editor', 'community-staff', 'grid-leader'] as const
 export type Role = (typeof ROLES)[number]
-export type Id = string | number
+export type { Id }
 
 /** The shape of req.user we rely on (ids may be numbers on SQLite, strings on MongoDB). */
 export type StaffUser = {

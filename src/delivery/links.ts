@@ -4,6 +4,7 @@ import { MESSAGE_TOKEN_TTL_SECONDS, readerKey, sealHistory, signTrack, targetHas
 import { publicUrl } from '../server/env'
 import { currentConsents, subscriberLinks } from '../subscribers/service'
 import { contentPath, paths } from '../templates/paths'
+import type { Id } from '../model/ids'
 
 /**
  * Every link a delivered message carries is built here, and only here, so
@@ -23,7 +24,6 @@ export type MessageLinks = {
   click: (target: string) => string
 }
 
-type Id = string | number
 const idOf = (v: unknown): string => String(v && typeof v === 'object' && 'id' in v ? (v as { id: Id }).id : v)
 
 /** The resident page of a content, absolute (the same for every recipient). */

@@ -6,8 +6,8 @@
 import type { Payload } from 'payload'
 
 import { cached } from '../site/cache'
+import type { Id } from '../model/ids'
 
-type Id = string | number
 
 export type GridEntry = {
   id: Id

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import {
   type CollectionAfterChangeHook,
   type CollectionBeforeChangeHook,
+  type CollectionSlug,
   type PayloadRequest,
   ValidationError,
 } from 'payload'
@@ -132,7 +133,7 @@ type Memo = { wasPublished: boolean; change?: Promise<PublicationChange> }
 const memoKey = (slug: string, id: unknown) => `publication:${slug}:${String(id)}`
 
 /** The main document as stored: the published one while it is published, whatever drafts were saved over it. */
-const storedMain = (req: PayloadRequest, slug: string, id: string | number) =>
+const storedMain = (req: PayloadRequest, slug: CollectionSlug, id: string | number) =>
   req.payload.db.findOne<ContentDoc & { id: string | number }>({ collection: slug, where: { id: { equals: id } }, req })
 
 /**

@@ -1,8 +1,8 @@
-import { APIError, type CollectionBeforeChangeHook, type CollectionBeforeDeleteHook, type Field, ValidationError } from 'payload'
+import { APIError, type CollectionBeforeChangeHook, type CollectionSlug, type CollectionBeforeDeleteHook, type Field, ValidationError } from 'payload'
 
 import { langOf, type MessageKey, t } from '../i18n/messages'
+import type { Id } from '../model/ids'
 
-type Id = string | number
 type RelationField = { name: string; relationTo: string; label?: unknown }
 
 /** Top-level relationship and upload fields to one collection each (rows and collapsibles looked into). */
@@ -41,7 +41,7 @@ export const relationsExist: CollectionBeforeChangeHook = async ({ data, req, co
     const found = valid.length
       ? (
           await payload.find({
-            collection: field.relationTo as never,
+            collection: field.relationTo as CollectionSlug,
             where: { id: { in: valid } },
             depth: 0,
             limit: 0,

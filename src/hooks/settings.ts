@@ -1,24 +1,10 @@
 import type { PayloadRequest } from 'payload'
 
-export type SiteSettingsData = {
-  streetName?: string | null
-  periodicalName?: string | null
-  hotline?: string | null
-  sensitiveWords?: string | null
-  allowGridLeaderDirectPublish?: boolean | null
-  [key: string]: unknown
-}
+import type { SiteSetting } from '../payload-types'
 
 /** Site settings for this request (read once per request, then cached on it). */
-export async function settingsFor(req: PayloadRequest): Promise<SiteSettingsData> {
-  const ctx = req.context as { siteSettings?: SiteSettingsData }
-  if (!ctx.siteSettings) {
-    ctx.siteSettings = (await req.payload.findGlobal({
-      slug: 'site-settings',
-      depth: 0,
-      overrideAccess: true,
-      req,
-    })) as SiteSettingsData
-  }
+export async function settingsFor(req: PayloadRequest): Promise<SiteSetting> {
+  const ctx = req.context as { siteSettings?: SiteSetting }
+  ctx.siteSettings ??= await req.payload.findGlobal({ slug: 'site-settings', depth: 0, overrideAccess: true, req })
   return ctx.siteSettings
 }

@@ -4,6 +4,7 @@ import sharp from 'sharp'
 import { DEMO_CONTENT } from '../hooks/deliveries'
 import { env } from '../server/env'
 import { bold, doc, h, image, link, list, p, quote, table } from './lexical'
+import type { Id } from '../model/ids'
 
 /**
  * Demo data for the embedded database: a street shaped like Xubi Street
@@ -35,7 +36,6 @@ function rng(seed: number) {
   return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32)
 }
 
-type Id = string | number
 
 async function ensure<T extends { id: Id }>(
   payload: Payload,

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 
 import type { NextFunction, Request, Response } from 'express'
-import type { Payload } from 'payload'
+import type { CollectionSlug, Payload } from 'payload'
 
 import { t, type MessageKey } from '../i18n/messages'
 import { env } from './env'
@@ -30,7 +30,7 @@ export function apiBodyLimit(payload: Payload) {
   const uploadSlugs = new Set(Object.values(payload.collections).filter((c) => c.config.upload).map((c) => c.config.slug))
   return (req: Request, res: Response, next: NextFunction) => {
     if (!isApiPath(req.path)) return next()
-    const upload = isMultipart(req) && uploadSlugs.has(req.path.split('/')[2] ?? '')
+    const upload = isMultipart(req) && uploadSlugs.has((req.path.split('/')[2] ?? '') as CollectionSlug)
     const limit = upload ? env.uploadLimit : env.apiBodyLimit
     const refuse = (close = false) => tooLarge(payload, req, res, upload ? 'api.error.uploadTooLarge' : 'api.error.bodyTooLarge', limit, close)
     const declared = req.headers['content-length']

@@ -1,5 +1,5 @@
 import { mongooseAdapter } from '@payloadcms/db-mongodb'
-import { defaultBeginTransaction, ValidationError, type DatabaseAdapterObj, type Payload, type PayloadRequest } from 'payload'
+import { defaultBeginTransaction, ValidationError, type CollectionSlug, type DatabaseAdapterObj, type Payload, type PayloadRequest } from 'payload'
 
 import { env } from '../server/env'
 
@@ -106,7 +106,7 @@ async function nameUniqueField(adapter: Adapter, args: Record<string, unknown>, 
   if (!(err instanceof ValidationError)) return err
   const errors = err.data?.errors ?? []
   if (!errors.length || errors.some((e) => e.path)) return err
-  const slug = args.collection as string | undefined
+  const slug = args.collection as CollectionSlug | undefined
   const data = args.data as Record<string, unknown> | undefined
   const model = slug ? adapter.collections[slug] : undefined
   const config = slug ? adapter.payload.collections[slug]?.config : undefined

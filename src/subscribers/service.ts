@@ -6,6 +6,7 @@ import { mongoIndexesReady } from '../store/mongo'
 import { t } from '../i18n/messages'
 import { deleteHistory } from '../readership/history'
 import { openRef, verifyToken } from '../tokens'
+import type { Id } from '../model/ids'
 
 /**
  * What residents do with their subscription, apart from HTTP: validate a
@@ -14,7 +15,6 @@ import { openRef, verifyToken } from '../tokens'
  * validation and the consent records.
  */
 
-export type Id = string | number
 
 // Consents and signed links: src/subscribers/consent.ts (re-exported for the routes, the CSV import and the pipeline).
 export {

@@ -2,7 +2,7 @@
  * Where each content lives on the reading site. The site's routes and every
  * template that links to a content (pages, email, WeChat, feeds) use these.
  */
-type Id = string | number
+import type { Id } from '../model/ids'
 
 export const paths = {
   home: () => '/',

@@ -24,8 +24,8 @@ async function refusal(p: Promise<unknown>) {
   return (err as ValidationError).data.errors as { path: string; message: string }[]
 }
 
-const publish = (collection: string, data: Record<string, unknown>) =>
-  payload.create({ collection: collection as never, data: { ...data, _status: 'published' } as never, overrideAccess: false, user: editor() })
+const publish = (collection: 'announcements' | 'issues' | 'events' | 'policies', data: Record<string, unknown>) =>
+  payload.create({ collection, data: { ...data, _status: 'published' } as never, overrideAccess: false, user: editor() })
 
 const count = async (collection: string, title: string) =>
   (await payload.count({ collection: collection as never, where: { title: { equals: title } }, overrideAccess: true })).totalDocs

@@ -44,7 +44,7 @@ const event = (extra: Record<string, unknown> = {}) => ({
   startsAt: '2026-12-05T01:00:00.000Z',
   location: '街道体育场',
   wholeStreet: true,
-  _status: 'published',
+  _status: 'published' as const,
   ...extra,
 })
 
@@ -180,7 +180,7 @@ describe('validation errors name the field, in Chinese', () => {
   })
 
   it('staff bindings: community staff without a community, a grid leader without grids', async () => {
-    const user = (role: string) =>
+    const user = (role: 'community-staff' | 'grid-leader') =>
       payload.create({
         collection: 'users',
         data: { email: `${role}-x@test.local`, password: PASSWORD, name: 'x', role },

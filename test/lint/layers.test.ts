@@ -59,6 +59,8 @@ describe('lint: layering and cycles', () => {
     const over: string[] = []
     for (const r of results) {
       const file = path.relative(ROOT, r.filePath)
+      // Payload writes this one (npm run generate:types); the lint stage ignores it too.
+      if (file === 'src/payload-types.ts') continue
       const counts = new Map<string, number>()
       for (const m of r.messages) counts.set(String(m.ruleId), (counts.get(String(m.ruleId)) ?? 0) + 1)
       for (const [rule, n] of counts) if (n > (recorded[file]?.[rule]?.count ?? 0)) over.push(`${file} ${rule} ×${n}`)

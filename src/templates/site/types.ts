@@ -1,7 +1,8 @@
 import type { MediaDoc } from '../html'
+import type { Id } from '../../model/ids'
 
 /** The shapes the resident pages read (a narrow view of Payload documents; ids may be numbers or strings). */
-export type Id = string | number
+export type { Id }
 export type Ref<T> = T | Id | null | undefined
 
 export type SiteChrome = {
