@@ -73,13 +73,16 @@ export default withInternalAccess(buildConfig({
     meta: { titleSuffix: ' · 街道资讯', title: '街道资讯' },
     dateFormat: ADMIN_DATE_TIME,
     importMap: { baseDir: path.resolve(dirname) },
-    // Staff tools served by the site (share kits, subscriber import/export): src/components/AdminToolsLinks.tsx.
+    // Our own views in the navigation (src/components/AdminToolsLinks.tsx): Payload lists only collections and globals.
     components: {
       afterNavLinks: ['/components/AdminToolsLinks'],
-      // 阅读统计 and its share kits (src/components/Readership*.tsx): grid leaders see their grids only.
       views: {
+        // 阅读统计 (src/components/ReadershipView.tsx): grid leaders see their grids only.
         readership: { Component: '/components/ReadershipView#ReadershipView', path: '/readership', exact: true },
+        // The share kits: each grid's subscribe link and QR code, or one content's share links (ReadershipShareKits.tsx).
         readershipShare: { Component: '/components/ReadershipShareKits#ReadershipShareKits', path: '/readership/share', exact: true },
+        // Subscriber CSV import and export, admins only (SubscriberToolsView.tsx; endpoints: collections/SubscribersTools.ts).
+        subscriberTools: { Component: '/components/SubscriberToolsView#SubscriberToolsView', path: '/subscriber-tools', exact: true },
       },
     },
   },

@@ -4,6 +4,7 @@ import { adminsOnly, staffOnly } from '../access'
 import { refuseDeleteWhileReferenced, relationsExist } from '../hooks/relations'
 import { label, langOf, t } from '../i18n/messages'
 import { invalidateSiteCacheHook } from '../site/cache'
+import { gridShareEndpoints } from './GridsShare'
 
 export const Grids: CollectionConfig = {
   slug: 'grids',
@@ -30,6 +31,8 @@ export const Grids: CollectionConfig = {
     ],
   },
   access: { read: staffOnly, create: adminsOnly, update: adminsOnly, delete: adminsOnly },
+  // Each grid's subscribe QR code (GET /api/grids/:code/share-qr.svg|png), for the staff who act for it.
+  endpoints: gridShareEndpoints,
   fields: [
     { name: 'code', type: 'text', label: label('field.code'), required: true, unique: true, maxLength: 20 },
     { name: 'name', type: 'text', label: label('field.name'), required: true, maxLength: 60 },

@@ -4,6 +4,7 @@ import { adminFieldOnly, adminsOnly, editorsOnly } from '../access'
 import { dateTimePicker } from '../fields/dates'
 import { audit } from '../hooks/audit'
 import { label, langOf, t } from '../i18n/messages'
+import { subscriberToolEndpoints } from './SubscribersTools'
 
 export {
   SUBSCRIBER_STATUSES,
@@ -95,6 +96,8 @@ export const Subscribers: CollectionConfig = {
   },
   defaultSort: '-createdAt',
   access: { read: editorsOnly, create: adminsOnly, update: adminsOnly, delete: adminsOnly },
+  // CSV import and export for admins (src/collections/SubscribersTools.ts; the view: /admin/subscriber-tools).
+  endpoints: subscriberToolEndpoints,
   hooks: {
     beforeValidate: [
       ({ data }) => {

@@ -3,25 +3,27 @@ import type { ServerProps } from 'payload'
 import { t } from '../i18n/messages'
 
 /**
- * Links from the admin's side navigation to the staff tools served by the
- * site (src/site/subscribeAdmin.ts): every staff member has their grids'
- * share kits; admins also the subscriber import and export.
+ * The admin's own views in its side navigation (Payload lists collections
+ * and globals only): 阅读统计, every staff member's share kits
+ * (/admin/readership/share), and for admins the subscriber import and
+ * export (/admin/subscriber-tools).
  */
-export default function AdminToolsLinks({ user, i18n }: ServerProps) {
+export default function AdminToolsLinks({ user, i18n, payload }: ServerProps) {
   const role = (user as { role?: string } | undefined)?.role
   if (!role) return null
   const lang = i18n?.language === 'en' ? 'en' : 'zh'
+  const admin = payload?.config?.routes?.admin ?? '/admin'
   return (
     <div className="nav-group" id="nav-admin-tools">
       <div className="nav-group__label">{t('tools.navGroup', lang)}</div>
-      <a className="nav__link" id="nav-readership" href="/admin/readership">
+      <a className="nav__link" id="nav-readership" href={`${admin}/readership`}>
         <span className="nav__link-label">{t('readership.title', lang)}</span>
       </a>
-      <a className="nav__link" id="nav-share-kits" href="/admin-tools/share">
+      <a className="nav__link" id="nav-share-kits" href={`${admin}/readership/share`}>
         <span className="nav__link-label">{t('tools.share.title', lang)}</span>
       </a>
       {role === 'admin' ? (
-        <a className="nav__link" id="nav-subscriber-tools" href="/admin-tools/subscribers">
+        <a className="nav__link" id="nav-subscriber-tools" href={`${admin}/subscriber-tools`}>
           <span className="nav__link-label">{t('tools.subscribers.title', lang)}</span>
         </a>
       ) : null}

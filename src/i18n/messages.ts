@@ -1129,6 +1129,19 @@ export const messages = {
   'import.skip.known': { zh: '邮箱已存在（状态：{status}），不做修改。', en: 'Address already known ({status}); left unchanged.' },
   'import.skip.leftInFile': { zh: '文件中的状态为“{status}”，不会订阅。', en: 'Marked “{status}” in the file; not subscribed.' },
   'tools.navGroup': { zh: '订阅工具', en: 'Subscription tools' },
+  'tools.error.login': { zh: '请先登录管理后台。', en: 'Log in to the admin first.' },
+  'tools.error.staffOnly': { zh: '只有工作人员可以获取网格订阅码。', en: 'Only staff can get grid share kits.' },
+  'tools.error.noGrid': { zh: '没有编码为“{code}”的网格。', en: 'No grid has the code “{code}”.' },
+  'tools.error.notYourGrid': { zh: '网格“{code}”不是您负责的网格。', en: 'Grid “{code}” is not one of yours.' },
+  'tools.error.adminsOnly': { zh: '只有管理员可以导入和导出订阅者。', en: 'Only administrators can import and export subscribers.' },
+  'tools.error.upload': { zh: '上传没有完成：{message}', en: 'The upload did not finish: {message}' },
+  'tools.import.checking': { zh: '正在上传并检查，请稍候。', en: 'Uploading and checking; please wait.' },
+  'tools.share.subscribeIntro': {
+    zh: '不选内容时，这里是各网格的订阅码（订阅链接和二维码）；选择一条内容后，是这条内容在各网格的分享链接和微信群文案。',
+    en: 'With no content chosen, this shows each grid’s subscribe kit (link and QR code); choose a content to get its share link and WeChat group text for each grid.',
+  },
+  'tools.share.onlyGrid': { zh: '只看此网格', en: 'This grid only' },
+  'tools.share.allGrids': { zh: '显示全部网格', en: 'Show every grid' },
   // end of subscribers block
 
   // WeChat: what each API error means for the editor (codes kept in the log; see src/channels/wechat/errors.ts)

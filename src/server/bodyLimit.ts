@@ -9,8 +9,9 @@ import { env } from './env'
 /**
  * Request bodies of Payload's REST and GraphQL API (everything under /api),
  * capped before Next reads them: API_BODY_LIMIT for JSON and forms,
- * UPLOAD_LIMIT for a multipart request to an upload collection (the file and
- * its fields). Payload itself reads a body of any size into memory.
+ * UPLOAD_LIMIT for a multipart request to an upload collection or to an
+ * endpoint that takes a file (the file and its fields). Payload itself reads
+ * a body of any size into memory.
  *
  * A declared Content-Length is checked at once (Node's parser then reads no
  * more than that). A chunked body has no length up front: its chunks are held
@@ -28,9 +29,13 @@ const DISCARD_FACTOR = 8
 
 export function apiBodyLimit(payload: Payload) {
   const uploadSlugs = new Set(Object.values(payload.collections).filter((c) => c.config.upload).map((c) => c.config.slug))
+  // A collection endpoint that takes a file says so with `custom: { upload: true }` (the subscriber import).
+  const uploadPaths = new Set(
+    Object.values(payload.collections).flatMap((c) => (c.config.endpoints || []).filter((e) => e.custom?.upload).map((e) => `${payload.config.routes.api}/${c.config.slug}${e.path}`)),
+  )
   return (req: Request, res: Response, next: NextFunction) => {
     if (!isApiPath(req.path)) return next()
-    const upload = isMultipart(req) && uploadSlugs.has((req.path.split('/')[2] ?? '') as CollectionSlug)
+    const upload = isMultipart(req) && (uploadSlugs.has((req.path.split('/')[2] ?? '') as CollectionSlug) || uploadPaths.has(req.path))
     const limit = upload ? env.uploadLimit : env.apiBodyLimit
     const refuse = (close = false) => tooLarge(payload, req, res, upload ? 'api.error.uploadTooLarge' : 'api.error.bodyTooLarge', limit, close)
     const declared = req.headers['content-length']

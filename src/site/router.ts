@@ -49,7 +49,7 @@ import {
 import { type Rendered, redirectToLogin, rendered, securityHeaders, sendPage, staffOfRequest } from './respond'
 import { createFeedRouter } from './feeds'
 import { createSubscribeRouter } from './subscribe'
-import { createSubscribeAdminRouter } from './subscribeAdmin'
+import { createAdminToolsRedirects } from './subscribeAdmin'
 import { gridDirectory } from '../subscribers/service'
 
 const TEXT_COOKIE = largeTextCookie
@@ -255,8 +255,8 @@ export function createSiteRouter(payload: Payload): Router {
   router.use(createFeedRouter(payload))
   // Subscribe, confirm, preferences, unsubscribe, push devices (src/site/subscribe.ts).
   router.use(createSubscribeRouter(payload, { context: (req, pagePath) => context(pagePath, isLargeText(req)) }))
-  // Staff tools: grid share kits, subscriber CSV import and export (src/site/subscribeAdmin.ts).
-  router.use(createSubscribeAdminRouter(payload, { context: (req, pagePath) => context(pagePath, isLargeText(req)) }))
+  // The staff tools moved into the Payload admin: old /admin-tools addresses redirect there (src/site/subscribeAdmin.ts).
+  router.use(createAdminToolsRedirects())
 
   // A path parameter that is not valid percent-encoding (the router's URIError, status 400)
   // names no page: the same 404 as any other impossible id, not the server's 500.

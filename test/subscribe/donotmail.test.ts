@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import type { SubscriberDoc } from '../../src/collections/Subscribers'
 import { HOUSEKEEPING_EVERY_MS, runHousekeeping } from '../../src/jobs/housekeeping'
-import { importRow, planImport } from '../../src/site/subscribeCsv'
+import { importRow, planImport } from '../../src/subscribers/csv'
 import { subscriptionMailsIdle } from '../../src/site/subscribeMail'
 import { CONFIRM_TTL_SECONDS, consentVersion } from '../../src/subscribers/service'
 import { PASSWORD } from '../support/fixtures'

@@ -15,7 +15,7 @@ import {
   gridByCode,
   gridDirectory,
   type GridEntry,
-} from '../subscribers/service'
+} from './service'
 
 /**
  * Subscribers to and from CSV, for admins: the street office's paper sign-up
@@ -25,6 +25,8 @@ import {
  */
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024
 export const MAX_IMPORT_ROWS = 50_000
+/** Rows written between two progress reports of an import. */
+export const IMPORT_BATCH = 50
 
 export type Encoding = 'auto' | 'utf-8' | 'gbk'
 export type RowProblem = { line: number; field: string; reason: string }
