@@ -1,11 +1,8 @@
-import type { Payload } from 'payload'
-
 import type { EmailMessage } from '../channels/email'
 import { isFailure } from '../channels/types'
-import type { SubscriberDoc } from '../model/subscribers'
 import { t } from '../i18n/messages'
 import { mediaFor, richValues } from '../content/data'
-import { noTransaction } from '../store/noTransaction'
+import { restoreSuppressed, suppressFor } from '../subscribers/suppression'
 import { fill, recipientParts, renderContentMail } from '../templates/email/content'
 import { emailChannel } from './channels'
 import { toOutcome, withRetries, type RecipientsDriver } from './driver'
@@ -15,7 +12,10 @@ import { messageLinks } from './links'
  * The email driver: the content's mail rendered once per delivery (MIME parts
  * with placeholders), then per recipient the greeting with their grid and
  * their signed links, made ready (MIME) before the send. A recipient whose
- * address is gone for good (a 5xx refusal) is suppressed.
+ * address is gone for good (a 5xx that names the mailbox, see
+ * channels/email mapSmtpError) is suppressed, the delivery and code kept on
+ * the record, so that the pipeline's streak guard and the admin's restore can
+ * undo it (src/subscribers/suppression.ts).
  */
 export const emailDriver: RecipientsDriver = {
   kind: 'recipients',
@@ -33,15 +33,6 @@ export const emailDriver: RecipientsDriver = {
       },
     }
   },
-  gone: suppress,
-}
-
-async function suppress(payload: Payload, s: SubscriberDoc, code: string) {
-  await payload.db.updateOne({
-    collection: 'subscribers',
-    id: s.id,
-    data: { status: 'suppressed', suppressedReason: t('delivery.suppressed', 'zh', { code }) },
-    returning: false,
-    req: noTransaction(),
-  })
+  gone: (payload, s, by) => suppressFor(payload, s.id, by),
+  restore: async (payload, delivery, ids) => (await restoreSuppressed(payload, delivery, { ids })).length,
 }

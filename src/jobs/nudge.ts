@@ -15,7 +15,7 @@ import type { PayloadHandler } from 'payload'
 import { t } from '../i18n/messages'
 
 /** The engine's HTTP handlers that collection configs serve. */
-export type EngineEndpoint = 'testSend' | 'wechatQuota' | 'massSend' | 'dashboard' | 'dashboardCsv'
+export type EngineEndpoint = 'testSend' | 'wechatQuota' | 'massSend' | 'suppressed' | 'restoreSuppressed' | 'dashboard' | 'dashboardCsv'
 
 type Engine = {
   /** Tick the queues soon in this process (set only where the scheduler runs). */
