@@ -494,6 +494,9 @@ export interface Subscriber {
   lastRequestAt?: string | null;
   source?: ('web' | 'import' | 'admin') | null;
   suppressedReason?: string | null;
+  suppressedBy?: string | null;
+  suppressedCode?: string | null;
+  suppressedAt?: string | null;
   pendingRequest?:
     | {
         [k: string]: unknown;
@@ -1138,6 +1141,9 @@ export interface SubscribersSelect<T extends boolean = true> {
   lastRequestAt?: T;
   source?: T;
   suppressedReason?: T;
+  suppressedBy?: T;
+  suppressedCode?: T;
+  suppressedAt?: T;
   pendingRequest?: T;
   confirmMailAt?: T;
   ref?: T;

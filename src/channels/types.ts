@@ -13,10 +13,17 @@ export type ChannelName = 'email' | 'webpush' | 'wechat'
  * What the pipeline does with a failure:
  * - retryable: try again later (backoff, honouring retryAfterMs when given)
  * - recipient-gone: never send to this recipient again (bounced address, expired push subscription)
+ * - rejected: this message to this recipient was refused for good, but the address is not known to be
+ *   gone (a full mailbox, an odd 5xx): the recipient fails, is not retried now and is not suppressed
  * - quota: the account's allowance is used up; wait for it to come back, do not hammer
- * - config: our settings or our content are wrong; a person has to act (retrying does not help)
+ * - config: our settings or our content are wrong; a person has to act (retrying does not help).
+ *   A service that refuses the sending as a whole (a relay that denies relaying, a content filter)
+ *   is a config failure too, with `refused` saying what it refused: nobody's address is at fault.
  */
-export type ErrorKind = 'retryable' | 'recipient-gone' | 'quota' | 'config'
+export type ErrorKind = 'retryable' | 'recipient-gone' | 'rejected' | 'quota' | 'config'
+
+/** What a service refused as a whole: to relay for us, the message's content, or our sender address. */
+export type Refusal = 'relay' | 'content' | 'sender'
 
 export type SendOk = { ok: true; providerId?: string; at: Date }
 export type SendFailure = {
@@ -27,6 +34,8 @@ export type SendFailure = {
   /** Technical text for the log (the vendor's message); editors get `explain…` texts from the catalogue. */
   message: string
   retryAfterMs?: number
+  /** For a config failure: the service refused the whole sending (see Refusal), so the editor's words say so. */
+  refused?: Refusal
 }
 export type SendResult = SendOk | SendFailure
 

@@ -2,6 +2,7 @@ import type { CollectionBeforeChangeHook, CollectionConfig, PayloadHandler } fro
 import { ValidationError } from 'payload'
 
 import { editorsOnly, nobody } from '../access'
+import { audit } from '../hooks/audit'
 import { auditDeliveryChange, auditMassSend } from '../hooks/auditLog'
 import { dateTimePicker } from '../fields/dates'
 import { label, langOf, t } from '../i18n/messages'
@@ -90,6 +91,22 @@ const massSendAudited: PayloadHandler = async (req) => {
   return res
 }
 
+/**
+ * The admin's restore of the residents a delivery suppressed with one code (a relay
+ * incident), and its audit entry when residents were restored: by delivery and count,
+ * never by address (the log outlives the records).
+ */
+const restoreSuppressed = engineEndpoint('restoreSuppressed')
+const restoreSuppressedAudited: PayloadHandler = async (req) => {
+  const res = await restoreSuppressed(req)
+  const body = (await res.clone().json().catch(() => null)) as { restored?: number; code?: string; title?: string | null } | null
+  if (res.status === 200 && body?.restored) {
+    const detail = t('audit.detail.restoreSuppressed', 'zh', { code: body.code ?? '', count: body.restored })
+    await audit(req, 'unsuppress', { collection: 'deliveries', id: String(req.routeParams?.id ?? ''), title: body.title ?? null }, detail)
+  }
+  return res
+}
+
 /** 进度 shown in the list: submitted / total, failures and gone, and at running time the estimated time left. */
 export function progressText(d: Partial<DeliveryDoc>, now = Date.now(), lang: 'zh' | 'en' = 'zh'): string {
   const total = d.total ?? 0
@@ -126,6 +143,9 @@ export const Deliveries: CollectionConfig = {
     // WeChat mass send (群发): today's quota, and the editor's explicit send of a published delivery (src/delivery/wechat/massSend.ts, handlers in src/delivery/endpoints.ts).
     { path: '/wechat-quota', method: 'get', handler: engineEndpoint('wechatQuota') },
     { path: '/:id/mass-send', method: 'post', handler: massSendAudited },
+    // Residents a delivery suppressed (counts per code), and the admin's restore of one code's (src/delivery/suppression.ts).
+    { path: '/:id/suppressed', method: 'get', handler: engineEndpoint('suppressed') },
+    { path: '/:id/restore-suppressed', method: 'post', handler: restoreSuppressedAudited },
   ],
   fields: [
     // (contentType, contentId, channel, audience): the invariant "at most once", held by the database.

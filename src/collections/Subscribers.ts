@@ -55,6 +55,9 @@ const staffStatusChange: CollectionBeforeChangeHook = ({ data, originalDoc, oper
   }
   if (before === 'suppressed' && next !== 'suppressed') {
     data.suppressedReason = null
+    data.suppressedBy = null
+    data.suppressedCode = null
+    data.suppressedAt = null
     req.context[`unsuppressed:${String(originalDoc.id)}`] = (originalDoc as SubscriberDoc).suppressedReason ?? ''
   }
   return data
@@ -195,6 +198,10 @@ export const Subscribers: CollectionConfig = {
       options: SUBSCRIBER_SOURCES.map((value) => ({ value, label: label(`consentMethod.${value}`) })),
     },
     { name: 'suppressedReason', type: 'text', label: label('field.suppressedReason'), maxLength: 300 },
+    // Which delivery suppressed the address, with which code, and when (src/subscribers/suppression.ts): a relay incident is undone by delivery and code.
+    { name: 'suppressedBy', type: 'text', index: true, label: label('field.suppressedBy'), admin: { readOnly: true } },
+    { name: 'suppressedCode', type: 'text', label: label('field.suppressedCode'), maxLength: 40, admin: { readOnly: true } },
+    { name: 'suppressedAt', type: 'date', label: label('field.suppressedAt'), admin: { readOnly: true, date: dateTimePicker } },
     // Written only by the subscribe service (src/subscribers/service.ts): a request waiting for confirmation, and when a confirmation mail last went out.
     {
       name: 'pendingRequest',

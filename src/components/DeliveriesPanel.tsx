@@ -1,6 +1,6 @@
 import type { UIFieldServerProps } from 'payload'
 
-import { isEditor } from '../access/roles'
+import { isAdmin, isEditor } from '../access/roles'
 import { EDITOR_TRANSITIONS } from '../model/deliveries'
 import { env } from '../server/env'
 import { DeliveriesPanelClient } from './DeliveriesPanelClient'
@@ -9,14 +9,17 @@ import { DeliveriesPanelClient } from './DeliveriesPanelClient'
  * 发送情况 on a content's edit page (the `deliveriesPanel` UI field of every
  * content collection). Drawn on the server so that what only the server knows
  * reaches the browser as props: who may see deliveries, the transitions an
- * editor may make (one table, in Deliveries.ts), and the VAPID public key for
- * a test push. Grid leaders and community staff cannot read deliveries: for
- * them the panel is not drawn at all.
+ * editor may make (one table, in Deliveries.ts), the VAPID public key for
+ * a test push, and whether the viewer is an admin (who may restore the
+ * residents a delivery suppressed). Grid leaders and community staff cannot
+ * read deliveries: for them the panel is not drawn at all.
  */
 export default function DeliveriesPanel({ req, user, i18n, collectionSlug }: UIFieldServerProps) {
-  if (!isEditor((req?.user ?? user) as never)) return null
+  const viewer = (req?.user ?? user) as never
+  if (!isEditor(viewer)) return null
   return (
     <DeliveriesPanelClient
+      admin={isAdmin(viewer)}
       collection={collectionSlug}
       transitions={EDITOR_TRANSITIONS}
       vapidPublicKey={env.vapidPublicKey || null}

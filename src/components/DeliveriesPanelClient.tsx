@@ -8,6 +8,7 @@ import type { DeliveryDoc, DeliveryError, DeliveryStatus } from '../model/delive
 import { type Lang, type MessageKey, t } from '../i18n/messages'
 import { formatDateTime } from '../templates/format'
 import { box, callApi, PanelButton, row, serverMessage, small } from './DeliveriesPanelShared'
+import { SuppressedRow } from './DeliveriesPanelSuppressed'
 import { DeliveriesPanelTest } from './DeliveriesPanelTest'
 import { WechatRow } from './DeliveriesPanelWechat'
 
@@ -26,8 +27,14 @@ function explainError(channel: string, e: DeliveryError, lang: Lang): string {
     if (status) return explainPublishStatus(Number(status), lang)
     if (/^-?\d+$/.test(e.code)) return explainWechatError(e.code, e.message, lang)
   }
-  const key: MessageKey =
-    e.kind === 'recipient-gone' ? 'delivery.error.gone' : e.kind === 'quota' ? 'delivery.error.quota' : e.kind === 'config' ? 'delivery.error.config' : 'delivery.error.retryable'
+  const KEYS: Record<string, MessageKey> = {
+    'recipient-gone': 'delivery.error.gone',
+    rejected: 'delivery.error.rejected',
+    refused: 'delivery.error.refused',
+    quota: 'delivery.error.quota',
+    config: 'delivery.error.config',
+  }
+  const key: MessageKey = KEYS[e.kind] ?? 'delivery.error.retryable'
   return t(key, lang)
 }
 
@@ -58,8 +65,8 @@ function ProgressBar({ d, lang }: { d: DeliveryDoc; lang: Lang }) {
   )
 }
 
-function DeliveryRow(props: { d: DeliveryDoc & { progress?: string }; transitions: Transitions; lang: Lang; api: string; onChanged: () => void }) {
-  const { d, transitions, lang, api, onChanged } = props
+function DeliveryRow(props: { d: DeliveryDoc & { progress?: string }; transitions: Transitions; lang: Lang; api: string; admin: boolean; onChanged: () => void }) {
+  const { d, transitions, lang, api, admin, onChanged } = props
   const [busy, setBusy] = useState(false)
   const [confirmCancel, setConfirmCancel] = useState(false)
   const [error, setError] = useState<string | null>(null)
@@ -108,7 +115,7 @@ function DeliveryRow(props: { d: DeliveryDoc & { progress?: string }; transition
           {d.reason}
         </p>
       ) : null}
-      {d.channel === 'wechat' ? <WechatRow d={d} lang={lang} api={api} onChanged={onChanged} /> : null}
+      {d.channel === 'wechat' ? <WechatRow d={d} lang={lang} api={api} onChanged={onChanged} /> : <SuppressedRow d={d} lang={lang} api={api} admin={admin} onChanged={onChanged} />}
       {errors.length ? (
         <div className="deliveries-panel__errors" style={{ marginTop: 8 }}>
           <div style={small}>{t('panel.errors', lang)}</div>
@@ -168,8 +175,8 @@ function DeliveryRow(props: { d: DeliveryDoc & { progress?: string }; transition
  * reads them again every few seconds while one is queued or running (or a
  * WeChat mass send is on its way) and the tab is visible (a hidden tab looks again when it is shown).
  */
-export function DeliveriesPanelClient(props: { collection: string; transitions: Transitions; vapidPublicKey: string | null; lang: Lang }) {
-  const { collection, transitions, vapidPublicKey, lang } = props
+export function DeliveriesPanelClient(props: { collection: string; transitions: Transitions; vapidPublicKey: string | null; lang: Lang; admin?: boolean }) {
+  const { collection, transitions, vapidPublicKey, lang, admin = false } = props
   const { id, hasPublishedDoc } = useDocumentInfo()
   const { config } = useConfig()
   const api = config.routes.api
@@ -237,7 +244,7 @@ export function DeliveriesPanelClient(props: { collection: string; transitions: 
         <p className="deliveries-panel__note">{hasPublishedDoc ? t('panel.none', lang) : t('panel.unpublished', lang)}</p>
       ) : null}
       {(deliveries ?? []).map((d) => (
-        <DeliveryRow key={String(d.id)} d={d} transitions={transitions} lang={lang} api={api} onChanged={load} />
+        <DeliveryRow key={String(d.id)} d={d} transitions={transitions} lang={lang} api={api} admin={admin} onChanged={load} />
       ))}
       {saved ? <DeliveriesPanelTest collection={collection} id={id} api={api} vapidPublicKey={vapidPublicKey} lang={lang} /> : null}
     </div>

@@ -69,12 +69,20 @@ export type TestSender = {
   recipient(body: Record<string, unknown>, lang: Lang): { errors: FieldError[] } | { recipient: TestRecipient }
 }
 
+/** Which delivery answered a recipient as gone, and with which code (kept on the subscriber so the episode can be undone). */
+export type GoneBy = { delivery: string | number; code: string }
+
 export type RecipientsDriver = {
   kind: 'recipients'
   render(payload: Payload, input: RenderInput): Promise<Rendered>
   testSend?: TestSender
   /** The recipient's address is gone for good (an email bounce): act on the subscriber. */
-  gone?(payload: Payload, s: SubscriberDoc, code: string): Promise<void>
+  gone?(payload: Payload, s: SubscriberDoc, by: GoneBy): Promise<void>
+  /**
+   * Undo `gone` for these recipients of this delivery (the pipeline's streak guard: the same
+   * reply for many in a row is the server's fault, not theirs); returns how many were restored.
+   */
+  restore?(payload: Payload, delivery: string | number, subscribers: (string | number)[]): Promise<number>
 }
 
 export type StagesDriver = {
@@ -105,6 +113,7 @@ export async function withRetries(send: () => Promise<SendResult>, s: DeliveryTu
 export function toOutcome(r: SendResult, s: DeliveryTuning): Outcome {
   if (r.ok) return { status: 'submitted' }
   if (r.kind === 'recipient-gone') return { status: 'gone', code: String(r.code), failure: r }
+  if (r.kind === 'rejected') return { status: 'failed', code: String(r.code), failure: r }
   if (r.kind === 'config' || r.kind === 'quota') return { status: 'stop', failure: r }
   // Still failing after the retries: a long Retry-After defers the delivery; otherwise the recipient failed.
   if (r.retryAfterMs && r.retryAfterMs > s.retryMaxMs) return { status: 'stop', failure: r }
@@ -120,7 +129,9 @@ export function failureWords(f: Pick<SendFailure, 'kind' | 'code'>): string {
   const key =
     f.kind === 'recipient-gone'
       ? 'delivery.failure.gone'
-      : f.kind === 'quota'
+      : f.kind === 'rejected'
+        ? 'delivery.failure.rejected'
+        : f.kind === 'quota'
         ? 'delivery.failure.quota'
         : f.kind === 'config'
           ? 'delivery.failure.config'
@@ -130,9 +141,37 @@ export function failureWords(f: Pick<SendFailure, 'kind' | 'code'>): string {
   return t(key, 'zh', { code: String(f.code).slice(0, 40) })
 }
 
+/**
+ * Why a failure paused the delivery, one sentence for the editor: a service that refused the
+ * sending as a whole says what it refused and that nobody was suppressed; settings and quota
+ * say what to check.
+ */
+export function pauseReason(f: Pick<SendFailure, 'kind' | 'code' | 'refused'>): string {
+  if (f.refused) return t(`delivery.reason.refused.${f.refused}`, 'zh', { code: String(f.code).slice(0, 40) })
+  return t(f.kind === 'quota' ? 'delivery.reason.quota' : 'delivery.reason.config', 'zh', { failure: failureWords(f) })
+}
+
+/** The kind a failure is kept under among a delivery's last errors (the panel explains it by this). */
+export const errorKindOf = (f: Pick<SendFailure, 'kind' | 'refused'>): string => (f.refused ? 'refused' : f.kind)
+
+/** The catalogue key that explains a kept error's kind. */
+export function errorKey(kind: string) {
+  return kind === 'recipient-gone'
+    ? 'delivery.error.gone'
+    : kind === 'rejected'
+      ? 'delivery.error.rejected'
+      : kind === 'refused'
+        ? 'delivery.error.refused'
+        : kind === 'quota'
+          ? 'delivery.error.quota'
+          : kind === 'config'
+            ? 'delivery.error.config'
+            : 'delivery.error.retryable'
+}
+
 /** Keep a send failure among the delivery's last errors (in place). */
 export function rememberFailure(errors: DeliveryError[], f: SendFailure) {
-  const key = f.kind === 'recipient-gone' ? 'delivery.error.gone' : f.kind === 'quota' ? 'delivery.error.quota' : f.kind === 'config' ? 'delivery.error.config' : 'delivery.error.retryable'
-  const kept = remember(errors, f.kind, String(f.code), t('format.withCode', 'zh', { text: t(key), code: String(f.code) }))
+  const kind = errorKindOf(f)
+  const kept = remember(errors, kind, String(f.code), t('format.withCode', 'zh', { text: t(errorKey(kind)), code: String(f.code) }))
   errors.splice(0, errors.length, ...kept)
 }

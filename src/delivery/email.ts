@@ -1,12 +1,9 @@
-import type { Payload } from 'payload'
-
 import type { EmailMessage } from '../channels/email'
 import { isFailure } from '../channels/types'
-import type { SubscriberDoc } from '../model/subscribers'
 import { t } from '../i18n/messages'
 import { isAddress } from '../lib/mailbox'
 import { mediaFor, richValues } from '../content/data'
-import { noTransaction } from '../store/noTransaction'
+import { restoreSuppressed, suppressFor } from '../subscribers/suppression'
 import { fill, recipientParts, renderContentMail } from '../templates/email/content'
 import { emailChannel } from './channels'
 import { toOutcome, withRetries, type RecipientsDriver, type TestSender } from './driver'
@@ -16,7 +13,10 @@ import { messageLinks, testLinks } from './links'
  * The email driver: the content's mail rendered once per delivery (MIME parts
  * with placeholders), then per recipient the greeting with their grid and
  * their signed links, made ready (MIME) before the send. A recipient whose
- * address is gone for good (a 5xx refusal) is suppressed.
+ * address is gone for good (a 5xx that names the mailbox, see
+ * channels/email mapSmtpError) is suppressed, the delivery and code kept on
+ * the record, so that the pipeline's streak guard and the admin's restore can
+ * undo it (src/subscribers/suppression.ts).
  */
 export const emailDriver: RecipientsDriver = {
   kind: 'recipients',
@@ -34,7 +34,8 @@ export const emailDriver: RecipientsDriver = {
       },
     }
   },
-  gone: suppress,
+  gone: (payload, s, by) => suppressFor(payload, s.id, by),
+  restore: async (payload, delivery, ids) => (await restoreSuppressed(payload, delivery, { ids })).length,
   testSend: {
     recipient(body, lang) {
       const to = typeof body.to === 'string' ? body.to.trim().toLowerCase() : ''
@@ -56,14 +57,4 @@ export const emailDriver: RecipientsDriver = {
       }
     },
   } satisfies TestSender,
-}
-
-async function suppress(payload: Payload, s: SubscriberDoc, code: string) {
-  await payload.db.updateOne({
-    collection: 'subscribers',
-    id: s.id,
-    data: { status: 'suppressed', suppressedReason: t('delivery.suppressed', 'zh', { code }) },
-    returning: false,
-    req: noTransaction(),
-  })
 }

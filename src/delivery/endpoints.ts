@@ -1,15 +1,19 @@
 import type { PayloadHandler } from 'payload'
 
-import { isEditor } from '../access/roles'
+import { isAdmin, isEditor } from '../access/roles'
 import type { EngineEndpoint } from '../jobs/nudge'
 import { langOf, t } from '../i18n/messages'
+import type { DeliveryDoc } from '../model/deliveries'
+import { suppressedCounts } from '../subscribers/suppression'
 import { channelConfigured } from './config'
+import { errorKey } from './driver'
+import { restoreEpisode } from './suppression'
 import { testSend, validateTestSend } from './testSend'
 import { massSend, wechatQuota } from './wechat'
 
 /**
  * The delivery engine's HTTP handlers, in one module: test-send, WeChat's quota
- * and mass send. Collection configs never import them (Next would bundle the
+ * and mass send, the residents a delivery suppressed and their restore. Collection configs never import them (Next would bundle the
  * engine): they serve `engineEndpoint(name)` (src/jobs/nudge.ts), and
  * initPayload registers these handlers there (src/server/engine.ts).
  */
@@ -33,7 +37,7 @@ export const testSendEndpoint: PayloadHandler = async (req) => {
   const { recipient } = input
   if (result.ok) return Response.json({ ok: true, message: recipient.sent(lang) })
   req.payload.logger.warn({ component: 'test-send', channel: input.channel, kind: result.kind, code: result.code, message: result.message }, 'test-send not submitted')
-  const key = result.kind === 'recipient-gone' ? recipient.refused(result) : result.kind === 'quota' ? 'delivery.error.quota' : result.kind === 'config' ? 'delivery.error.config' : 'delivery.error.retryable'
+  const key = result.kind === 'recipient-gone' || result.kind === 'rejected' ? recipient.refused(result) : errorKey(result.refused ? 'refused' : result.kind)
   return Response.json({ ok: false, kind: result.kind, code: result.code, message: t(recipient.notSent, lang, { reason: t(key, lang), code: result.code }) }, { status: 502 })
 }
 
@@ -64,9 +68,70 @@ export const wechatQuotaEndpoint: PayloadHandler = async (req) => {
   return Response.json(await wechatQuota(req.payload))
 }
 
+/** The body of a POST as an object ({} when absent or not JSON). */
+async function bodyOf(req: Parameters<PayloadHandler>[0]): Promise<Record<string, unknown>> {
+  try {
+    const parsed = req.json ? await req.json() : null
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {}
+  } catch {
+    return {}
+  }
+}
+
+/** The delivery named in the path, or null (an id of the wrong shape for the database is no delivery either). */
+async function deliveryOf(req: Parameters<PayloadHandler>[0]): Promise<DeliveryDoc | null> {
+  const id = String(req.routeParams?.id ?? '')
+  if (!id) return null
+  try {
+    return (await req.payload.findByID({ collection: 'deliveries', id, depth: 0, overrideAccess: true, disableErrors: true, req })) as DeliveryDoc | null
+  } catch {
+    return null
+  }
+}
+
+const notFound = (lang: 'zh' | 'en') => Response.json({ message: t('suppression.notFound', lang), errors: [{ field: 'id', message: t('suppression.notFound', lang) }] }, { status: 404 })
+
+/** GET /api/deliveries/:id/suppressed: how many residents this delivery suppressed, per code (counts only, no address); editors. */
+export const suppressedEndpoint: PayloadHandler = async (req) => {
+  const lang = langOf(req)
+  if (!isEditor(req.user as never)) return Response.json({ message: t('suppression.readForbidden', lang) }, { status: 403 })
+  const d = await deliveryOf(req)
+  if (!d) return notFound(lang)
+  const reasons = await suppressedCounts(req.payload, d.id)
+  return Response.json({ delivery: d.id, total: reasons.reduce((n, r) => n + r.count, 0), reasons })
+}
+
+/**
+ * POST /api/deliveries/:id/restore-suppressed { code }: admins only. Puts back
+ * every resident this delivery suppressed with this code (src/delivery/suppression.ts);
+ * the collection writes the audit entry (collections/Deliveries.ts).
+ */
+export const restoreSuppressedEndpoint: PayloadHandler = async (req) => {
+  const lang = langOf(req)
+  if (!isAdmin(req.user as never)) return Response.json({ message: t('suppression.forbidden', lang) }, { status: 403 })
+  const body = await bodyOf(req)
+  const code = typeof body.code === 'string' || typeof body.code === 'number' ? String(body.code).trim() : ''
+  if (!code || code.length > 40) {
+    return Response.json({ message: t('suppression.invalid', lang), errors: [{ field: 'code', message: t('suppression.codeRequired', lang) }] }, { status: 400 })
+  }
+  const d = await deliveryOf(req)
+  if (!d) return notFound(lang)
+  // The pipeline keeps its counts and cursor in memory while it runs: a restore waits for a pause.
+  if (d.status === 'running') return Response.json({ message: t('suppression.running', lang), errors: [{ field: 'id', message: t('suppression.running', lang) }] }, { status: 409 })
+  const restored = await restoreEpisode(req.payload, d, code)
+  if (!restored) {
+    const message = t('suppression.noSuchCode', lang, { code })
+    return Response.json({ message, errors: [{ field: 'code', message }] }, { status: 404 })
+  }
+  req.payload.logger.info({ component: 'delivery', delivery: d.id, code, restored }, 'residents suppressed by a delivery restored')
+  return Response.json({ ok: true, delivery: d.id, title: d.title ?? null, code, restored, message: t('suppression.restored', lang, { count: restored }) })
+}
+
 /** The handlers above by their name in the engine registry. */
 export const DELIVERY_ENDPOINTS = {
   testSend: testSendEndpoint,
   wechatQuota: wechatQuotaEndpoint,
   massSend: massSendEndpoint,
+  suppressed: suppressedEndpoint,
+  restoreSuppressed: restoreSuppressedEndpoint,
 } satisfies Partial<Record<EngineEndpoint, PayloadHandler>>

@@ -10,10 +10,11 @@ import { claimNext, processOwner, withLease, type Lease } from '../store/leases'
 import { ReceiptWriter } from '../store/receipts'
 import { audienceWhere } from './audience'
 import { channelConfigured, deliverySettings } from './config'
-import { failureWords, rememberFailure, type ContentRow, type ReadySend, type RecipientsDriver } from './driver'
+import { failureWords, pauseReason, rememberFailure, type ContentRow, type ReadySend, type RecipientsDriver } from './driver'
 import { driverFor } from './drivers'
 import { nowIso, updateDelivery } from './rows'
 import { contentUrl } from './links'
+import { GONE_STREAK, GoneStreak } from './suppression'
 
 /**
  * The delivery pipeline: claim a delivery under a lease → take the next batch
@@ -138,6 +139,8 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
   const errors: DeliveryError[] = [...(d.lastErrors ?? [])]
   const receipts = new ReceiptWriter(payload)
   let failuresInRow = 0
+  // The same refusal for many in a row is the server's, not the addresses' (only a driver that can restore is guarded).
+  const streak = driver.restore ? new GoneStreak() : null
 
   for (;;) {
     // Editors and retraction act between batches: read the status again.
@@ -188,10 +191,7 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
         if (outcome.status === 'stop') {
           const f = outcome.failure
           const until = f.retryAfterMs ? new Date(Date.now() + f.retryAfterMs) : null
-          stop =
-            f.kind === 'retryable' && until
-              ? { kind: 'defer', until }
-              : { kind: 'pause', reason: t(f.kind === 'quota' ? 'delivery.reason.quota' : 'delivery.reason.config', 'zh', { failure: failureWords(f) }) }
+          stop = f.kind === 'retryable' && until ? { kind: 'defer', until } : { kind: 'pause', reason: pauseReason(f) }
           if (stop.kind === 'pause') log.warn({ kind: f.kind, code: f.code, message: f.message }, 'delivery paused')
           rememberFailure(errors, f)
           break
@@ -200,6 +200,7 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
         // Receipts of workers answered at the same time are written together (group commit); while this one
         // waits for its group, the worker makes its next message ready (no network until the receipt is stored).
         const stored = receipts.add({ delivery: String(d.id), subscriber: String(s.id), status: outcome.status, code: outcome.code ?? null })
+        if (streak?.note(outcome, s.id, d.cursor ?? null) && !stop) stop = { kind: 'pause', reason: streak.reason(GONE_STREAK) }
         current = !stop && next < todo.length ? ready(todo[next++]) : null
         await stored
         if (outcome.status === 'submitted') (tally.submitted++, (failuresInRow = 0))
@@ -207,7 +208,7 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
           tally.gone++
           // Shown among the last errors too: the editor sees which refusal it was (550, 410), not only a count.
           if (outcome.failure) rememberFailure(errors, outcome.failure)
-          await driver.gone?.(payload, s, outcome.code ?? '')
+          await driver.gone?.(payload, s, { delivery: d.id, code: outcome.code ?? '' })
         }
         if (outcome.status === 'failed') {
           tally.failed++
@@ -229,6 +230,16 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
     d.submitted = (d.submitted ?? 0) + tally.submitted
     d.failed = (d.failed ?? 0) + tally.failed
     d.gone = (d.gone ?? 0) + tally.gone
+    if (streak?.tripped) {
+      // Undo the streak once every worker is done (answers in flight at the trip may have joined it); resume from its start.
+      const undone = await streak.undo(payload, driver, d.id)
+      d.gone = (d.gone ?? 0) - undone.removed
+      d.cursor = undone.cursor
+      // The streak's pause, with the count restored (another pause of the same round keeps its own reason).
+      const other = stop as Stop | null
+      if (other?.kind !== 'pause' || other.reason === streak.reason(GONE_STREAK)) stop = { kind: 'pause', reason: streak.reason(undone.removed) }
+      log.warn({ restored: undone.removed, code: streak.code }, 'delivery paused: the same refusal for many recipients in a row; they were restored')
+    }
     // The cursor moves only past a batch every recipient of which has a receipt.
     const complete = !stop && next >= todo.length
     if (complete) d.cursor = ids[ids.length - 1]

@@ -8,6 +8,7 @@ import * as migration_20261127_011536_read_events_lean from './20261127_011536_r
 import * as migration_20261204_172103_do_not_mail_audit from './20261204_172103_do_not_mail_audit';
 import * as migration_20261204_173506_autoincrement_ids from './20261204_173506_autoincrement_ids';
 import * as migration_20261204_183823_users_login_policy from './20261204_183823_users_login_policy';
+import * as migration_20261206_030041_relay_suppression from './20261206_030041_relay_suppression';
 
 export const migrations = [
   {
@@ -58,6 +59,11 @@ export const migrations = [
   {
     up: migration_20261204_183823_users_login_policy.up,
     down: migration_20261204_183823_users_login_policy.down,
-    name: '20261204_183823_users_login_policy'
+    name: '20261204_183823_users_login_policy',
+  },
+  {
+    up: migration_20261206_030041_relay_suppression.up,
+    down: migration_20261206_030041_relay_suppression.down,
+    name: '20261206_030041_relay_suppression'
   },
 ];

@@ -39,6 +39,10 @@ export type SubscriberDoc = {
   ref: string
   confirmNonce?: string | null
   suppressedReason?: string | null
+  /** The delivery whose refusal suppressed this address (its id as text), the refusal's code, and when. */
+  suppressedBy?: string | null
+  suppressedCode?: string | null
+  suppressedAt?: string | null
   /** A subscribe request waiting for its confirmation (the choices it asked for); applied only when confirmed. */
   pendingRequest?: PendingRequest | null
   /** When the last confirmation mail went to this address (a suppressed address gets at most one per 30 days). */

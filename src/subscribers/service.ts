@@ -31,6 +31,7 @@ export {
   unsubscribeToken,
 } from './consent'
 import { CONFIRM_TTL_SECONDS, consent, consentVersion, currentConsents, newNonce, SUPPRESSED_MAIL_INTERVAL_SECONDS } from './consent'
+import { CLEARED_SUPPRESSION } from './suppression'
 // ---------------------------------------------------------------- grids
 
 // The grid directory and the building search: src/grids/directory.ts (re-exported for the subscribe routes).
@@ -51,7 +52,6 @@ export {
 import type { PreferencesInput, PushInput, SubscribeInput } from './validate'
 
 // ---------------------------------------------------------------- links
-
 
 /**
  * What happened to a subscribe request: decides the mail, never the page
@@ -242,7 +242,7 @@ export async function confirm(payload: Payload, subscriber: SubscriberDoc, nonce
     confirmNonce: null,
     pendingRequest: null,
     unsubscribedAt: null,
-    suppressedReason: null,
+    ...CLEARED_SUPPRESSION,
     consents,
   })
   return { kind: 'confirmed', subscriber: updated }

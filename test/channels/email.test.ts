@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
-import { EmailChannel, mapSmtpError, type EmailMessage } from '../../src/channels/email'
+import { EmailChannel, enhancedStatus, mapSmtpError, type EmailMessage } from '../../src/channels/email'
 import { buildMime, encodeWords } from '../../src/channels/email/mime'
 import { startSmtpServer, type SmtpTestServer } from '../support/smtp-server'
 
@@ -107,7 +107,48 @@ describe('email channel against a real SMTP server', () => {
 
   it('a refused sender (5xx at MAIL FROM) is a configuration error, not the recipient’s', async () => {
     smtp.failNext(1, 553, 'mail', 'Sender not allowed')
-    expect(await channel.send(message('y@home.example'))).toMatchObject({ ok: false, kind: 'config', code: 553 })
+    expect(await channel.send(message('y@home.example'))).toMatchObject({ ok: false, kind: 'config', code: 553, refused: 'sender' })
+  })
+
+  it('a relay or a content filter that refuses the sending is a refusal of the whole sending, never a gone address', async () => {
+    // A relay that denies relaying answers every RCPT TO with 5.7.1.
+    smtp.failRecipient('a@home.example', 550, '5.7.1 <a@home.example>: Relay access denied')
+    expect(await channel.send(message('a@home.example'))).toMatchObject({ ok: false, kind: 'config', code: 550, refused: 'relay' })
+    // 5.3.x (the mail system) and 5.6.x (the content) at RCPT TO, too.
+    smtp.failRecipient('b@home.example', 554, '5.3.0 Mail system error')
+    expect(await channel.send(message('b@home.example'))).toMatchObject({ ok: false, kind: 'config', code: 554, refused: 'relay' })
+    smtp.failRecipient('c@home.example', 550, '5.6.0 Content not accepted')
+    expect(await channel.send(message('c@home.example'))).toMatchObject({ ok: false, kind: 'config', code: 550, refused: 'content' })
+    // Any 5xx after DATA judged the message, whatever its enhanced code says.
+    smtp.failNext(1, 554, 'data', 'Transaction failed: message rejected as spam')
+    expect(await channel.send(message('d@home.example'))).toMatchObject({ ok: false, kind: 'config', code: 554, refused: 'content' })
+    smtp.failNext(1, 550, 'data', '5.1.1 Looks like a bad mailbox, but after DATA')
+    expect(await channel.send(message('d@home.example'))).toMatchObject({ ok: false, kind: 'config', code: 550, refused: 'content' })
+    // A 5.7.x at MAIL FROM is the relay's policy; any other 5xx there refuses our sender.
+    smtp.failNext(1, 550, 'mail', '5.7.1 Sender not authorised to relay')
+    expect(await channel.send(message('e@home.example'))).toMatchObject({ ok: false, kind: 'config', code: 550, refused: 'relay' })
+    smtp.failNext(1, 550, 'mail', '5.1.8 Bad sender domain')
+    expect(await channel.send(message('e@home.example'))).toMatchObject({ ok: false, kind: 'config', code: 550, refused: 'sender' })
+    expect(smtp.messages).toHaveLength(0)
+  })
+
+  it('at RCPT TO only 5.1.x, 5.2.1 or a bare 550/551/553 makes the address gone; other refusals fail the one message', async () => {
+    const cases: [string, number, string, string][] = [
+      ['u1@home.example', 550, '5.1.1 <u1@home.example>: Recipient address rejected: User unknown', 'recipient-gone'],
+      ['u2@home.example', 550, '5.2.1 Mailbox disabled', 'recipient-gone'],
+      ['u3@home.example', 551, 'User not local', 'recipient-gone'],
+      ['u4@home.example', 553, 'Mailbox name not allowed', 'recipient-gone'],
+      ['u5@home.example', 552, '5.2.2 Mailbox full', 'rejected'],
+      ['u6@home.example', 554, 'Transaction failed', 'rejected'],
+      ['u7@home.example', 550, '5.4.4 Unable to route', 'rejected'],
+    ]
+    for (const [to, code, text] of cases) smtp.failRecipient(to, code, text)
+    for (const [to, code, , kind] of cases) {
+      const r = await channel.send(message(to))
+      expect({ to, ...r }).toMatchObject({ to, ok: false, kind, code })
+      expect(r.ok === false && r.refused).toBeUndefined()
+    }
+    expect(smtp.messages).toHaveLength(0)
   })
 
   it('a connection dropped during DATA is retryable and nothing is recorded as delivered', async () => {
@@ -144,7 +185,18 @@ describe('email channel against a real SMTP server', () => {
   it('maps authentication failures to config and unknown network errors to retryable', () => {
     expect(mapSmtpError(Object.assign(new Error('Invalid login'), { code: 'EAUTH', responseCode: 535 }))).toMatchObject({ kind: 'config', code: 535 })
     expect(mapSmtpError(Object.assign(new Error('Timeout'), { code: 'ETIMEDOUT' }))).toMatchObject({ kind: 'retryable', code: 'ETIMEDOUT' })
-    expect(mapSmtpError(Object.assign(new Error('Mailbox full'), { responseCode: 552, command: 'DATA' }))).toMatchObject({ kind: 'recipient-gone', code: 552 })
+    // After DATA a 5xx is the message's, never the address's.
+    expect(mapSmtpError(Object.assign(new Error('Mailbox full'), { responseCode: 552, command: 'DATA' }))).toMatchObject({ kind: 'config', code: 552, refused: 'content' })
+    // A server that refuses us at its greeting refuses everyone alike.
+    const greeting = Object.assign(new Error('Invalid greeting'), { code: 'EPROTOCOL', responseCode: 554, command: 'CONN', response: '554 No SMTP service here' })
+    expect(mapSmtpError(greeting)).toMatchObject({ kind: 'config', code: 554, refused: 'relay' })
+  })
+
+  it('reads the enhanced status code that starts a reply, on a single or a continued line', () => {
+    expect(enhancedStatus('550 5.7.1 Relaying denied')).toEqual({ klass: 5, subject: 7, detail: 1 })
+    expect(enhancedStatus('550-5.1.1 The email account does not exist\n550 5.1.1 Try again')).toEqual({ klass: 5, subject: 1, detail: 1 })
+    expect(enhancedStatus('552 5.2.2')).toEqual({ klass: 5, subject: 2, detail: 2 })
+    for (const none of ['550 No such user', '550 5.7 partial', '550 15.7.1 odd', '', undefined]) expect(enhancedStatus(none)).toBeNull()
   })
 
   it('writes a message that mail parsers read back as written (multipart/alternative, base64 UTF-8)', () => {

@@ -159,7 +159,7 @@ describe('email delivery', () => {
     const d = await emailDelivery('issues', issue.id)
     expect(d.status).toBe('paused')
     // One sentence: what happened, the code once, what to do (the server's own text is in the log).
-    expect(d.reason).toBe('渠道配置有误（553），已暂停。请检查设置后点击继续。')
+    expect(d.reason).toBe('邮件服务器拒绝了发件地址（553），已暂停，没有停发任何收件人。请检查发件地址（MAIL_FROM）设置后点击继续。')
     await payload.update({ collection: 'deliveries', id: d.id, data: { status: 'queued' } as never, user: street.editor, overrideAccess: false })
     await drain(payload)
     const to = smtp.messages.map((m) => m.envelope.to[0]).sort()

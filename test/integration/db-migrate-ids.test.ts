@@ -69,7 +69,12 @@ describe.skipIf(onMongoLeg())('SQLite ids migration (SQLite only)', () => {
     const street = await smallStreet(payload)
     const cover = await uploadImage(payload, 'cover.jpg', '封面')
     const editor = { ...street.editor, collection: 'users' } as never
+    // Today's config writes the columns a later migration adds to subscribers: they are there for this one row, and gone again before the snapshot.
+    const later = migrations.find((m) => m.name.endsWith('_relay_suppression'))!
+    const args = { db: db(), payload, req: {} } as never
+    await later.up(args)
     await payload.create({ collection: 'subscribers', data: { email: 'r1@mail.test', grid: street.gridA1.id, channels: ['email', 'webpush'], topics: ['issues', 'events'] } as never, overrideAccess: true })
+    await later.down(args)
     const issue = (await payload.create({
       collection: 'issues',
       data: { title: '第一期', cover: cover.id, articles: [{ title: '甲', body: body('一') }, { title: '乙', body: body('二') }], _status: 'published' } as never,

@@ -9,7 +9,7 @@ import net from 'node:net'
 import nodemailer from 'nodemailer'
 import SMTPPool from 'nodemailer/lib/smtp-pool'
 
-import { failure, isFailure, ok, type PreparingChannel, type SendFailure, type SendResult } from '../types'
+import { failure, isFailure, ok, type PreparingChannel, type Refusal, type SendFailure, type SendResult } from '../types'
 import { isAddress, parseMailbox, type Mailbox } from '../../lib/mailbox'
 import { buildMime } from './mime'
 
@@ -49,10 +49,54 @@ type NodemailerError = Error & { code?: string; responseCode?: number; command?:
 /** SMTP network failures that say nothing about the recipient: try again later. */
 const NETWORK_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EDNS', 'EPROTOCOL'])
 
+/** A bare reply at RCPT TO that names the mailbox as unknown or unusable (RFC 5321 §4.2.3). */
+const BARE_GONE = new Set([550, 551, 553])
+
+export type EnhancedStatus = { klass: number; subject: number; detail: number }
+
+/** The enhanced status code (RFC 3463) that starts a reply's text: "550 5.7.1 Relaying denied" → 5.7.1; null when there is none. */
+export function enhancedStatus(reply: string | undefined): EnhancedStatus | null {
+  const m = /^\d{3}[ -]([245])\.(\d{1,3})\.(\d{1,3})(?=\s|$)/.exec((reply ?? '').trimStart())
+  return m ? { klass: Number(m[1]), subject: Number(m[2]), detail: Number(m[3]) } : null
+}
+
+const refusal = (refused: Refusal, reply: number, message: string): SendFailure => ({ ...failure('config', reply, message), refused })
+
+/**
+ * A permanent (5xx) reply. A relay that refuses every recipient, or a content
+ * filter, answers 5xx too: only a reply that names this one mailbox as gone
+ * suppresses the address; a refusal of the sending as a whole pauses the
+ * delivery and suppresses nobody.
+ * - any 5xx after DATA: the server judged the message, not the address → content refusal
+ * - 5.7.x (security, policy: "relaying denied") and 5.3.x (the mail system) at any stage → relay refusal
+ * - 5.6.x (media, content) at any stage → content refusal
+ * - any other 5xx at MAIL FROM → sender refusal
+ * - at RCPT TO: 5.1.x (bad mailbox, unknown user), 5.2.1 (mailbox disabled), or a bare
+ *   550/551/553 with no enhanced code → recipient-gone (this one address is suppressed)
+ * - any other 5xx at RCPT TO (5.2.2 mailbox full, 5.4.x, 5.5.x, a bare 552 or 554) → rejected:
+ *   this recipient fails, is not suppressed, and is sent to again when the editor retries the failed
+ * - a 5xx before the envelope (the greeting, EHLO) → relay refusal
+ */
+function permanent(command: string, reply: number, response: string | undefined, message: string): SendFailure {
+  const status = enhancedStatus(response)
+  const subject = status?.klass === 5 ? status.subject : null
+  if (/^DATA\b/i.test(command)) return refusal('content', reply, message)
+  if (subject === 7 || subject === 3) return refusal('relay', reply, message)
+  if (subject === 6) return refusal('content', reply, message)
+  if (/^MAIL\b/i.test(command)) return refusal('sender', reply, message)
+  if (/^RCPT\b/i.test(command)) {
+    const gone = status ? subject === 1 || (subject === 2 && status.detail === 1) : BARE_GONE.has(reply)
+    return failure(gone ? 'recipient-gone' : 'rejected', reply, message)
+  }
+  // Refused before any envelope (the greeting, EHLO): the server will not take mail from us at all.
+  return refusal('relay', reply, message)
+}
+
 /**
  * Every nodemailer/SMTP failure to a kind:
- * - authentication (EAUTH, 530/535) and a refused sender (5xx at MAIL FROM) → config
- * - any other 5xx (RCPT TO, DATA) → recipient-gone: permanent for this address
+ * - authentication (EAUTH, 530/535) → config
+ * - 5xx → see permanent(): a refusal of the whole sending (config, with `refused`), one gone
+ *   address (recipient-gone), or one refused message (rejected)
  * - 4xx (421 closing, 450/451/452 try later) → retryable
  * - connection loss, timeouts, refused connections → retryable
  * - anything else (malformed message, TLS set-up) → config
@@ -62,10 +106,7 @@ export function mapSmtpError(err: unknown): SendFailure {
   const message = e?.response || e?.message || String(err)
   const reply = e?.responseCode
   if (e?.code === 'EAUTH' || reply === 530 || reply === 535) return failure('config', reply ?? 'EAUTH', message)
-  if (reply && reply >= 500) {
-    if (/^MAIL\b/i.test(e.command ?? '')) return failure('config', reply, message)
-    return failure('recipient-gone', reply, message)
-  }
+  if (reply && reply >= 500) return permanent(e.command ?? '', reply, e.response, message)
   if (reply && reply >= 400) return failure('retryable', reply, message)
   if (e?.code && NETWORK_CODES.has(e.code)) return failure('retryable', e.code, message)
   return failure('config', e?.code || 'EMAIL', message)
@@ -142,8 +183,11 @@ export class EmailChannel implements PreparingChannel<EmailMessage, PreparedEmai
   async sendPrepared(prepared: PreparedEmail): Promise<SendResult> {
     try {
       const info = await this.transport.sendMail({ envelope: prepared.envelope, raw: prepared.raw })
-      // A pool answers per recipient; one recipient per message, so one verdict.
-      if (info.rejected?.length) return failure('recipient-gone', 'rejected', info.response || 'Recipient rejected')
+      // A pool answers per recipient; one recipient per message, so one verdict (classified as a thrown refusal is).
+      if (info.rejected?.length) {
+        const refused = (info as { rejectedErrors?: unknown[] }).rejectedErrors?.[0]
+        return refused ? mapSmtpError(refused) : failure('recipient-gone', 'rejected', info.response || 'Recipient rejected')
+      }
       return ok(prepared.messageId)
     } catch (err) {
       return mapSmtpError(err)
