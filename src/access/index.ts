@@ -1,4 +1,4 @@
-import type { Access, FieldAccess, PayloadRequest, Where } from 'payload'
+import type { Access, CollectionSlug, FieldAccess, PayloadRequest, Where } from 'payload'
 
 import { type Id, idOf, isAdmin, isEditor, isGridScoped, isStaff, sameId, scopedGridIds } from './roles'
 
@@ -6,20 +6,20 @@ export * from './roles'
 
 export const anyone: Access = () => true
 export const nobody: Access = () => false
-export const staffOnly: Access = ({ req }) => isStaff(req.user as never)
-export const adminsOnly: Access = ({ req }) => isAdmin(req.user as never)
-export const editorsOnly: Access = ({ req }) => isEditor(req.user as never)
-export const adminFieldOnly: FieldAccess = ({ req }) => isAdmin(req.user as never)
+export const staffOnly: Access = ({ req }) => isStaff(req.user)
+export const adminsOnly: Access = ({ req }) => isAdmin(req.user)
+export const editorsOnly: Access = ({ req }) => isEditor(req.user)
+export const adminFieldOnly: FieldAccess = ({ req }) => isAdmin(req.user)
 
 /**
  * A list request gets a Where filter; a request for one document by id gets a
  * yes or no for that document, so that touching someone else's document is
  * refused with 403 (not a 404 that leaves the caller guessing).
  */
-async function whereOrVerdict(req: PayloadRequest, collection: string, id: Id | undefined, where: Where) {
+async function whereOrVerdict(req: PayloadRequest, collection: CollectionSlug, id: Id | undefined, where: Where) {
   if (id == null) return where
   const { totalDocs } = await req.payload.count({
-    collection: collection as never,
+    collection,
     where: { and: [{ id: { equals: id } }, where] },
     overrideAccess: true,
     req,
@@ -31,7 +31,7 @@ async function whereOrVerdict(req: PayloadRequest, collection: string, id: Id | 
 export const selfOrAdmin: Access = async ({ req, id }) => {
   const user = req.user as { id: Id } | null
   if (!user) return false
-  if (isAdmin(user as never)) return true
+  if (isAdmin(user)) return true
   if (id != null) return sameId(id, user.id)
   return { id: { equals: user.id } }
 }
@@ -46,7 +46,7 @@ const within = (ids: Id[], allowed: Id[]) => ids.every((g) => allowed.some((a) =
 
 /** Announcements: editors everything; grid-scoped staff only announcements of their grids. */
 export const announcementRead: Access = async ({ req, id }) => {
-  const user = req.user as never
+  const user = req.user
   if (isEditor(user)) return true
   if (!isGridScoped(user)) return false
   const mine = await scopedGridIds(req)
@@ -59,13 +59,13 @@ export const announcementRead: Access = async ({ req, id }) => {
  * `version.`; a by-id request (a version's id) gets a yes or no.
  */
 export const announcementReadVersions: Access = async ({ req, id }) => {
-  const user = req.user as never
+  const user = req.user
   if (isEditor(user)) return true
   if (!isGridScoped(user)) return false
   const where: Where = { 'version.grids': { in: await scopedGridIds(req) } }
   if (id == null) return where
   const { totalDocs } = await req.payload.countVersions({
-    collection: 'announcements' as never,
+    collection: 'announcements',
     where: { and: [{ id: { equals: id } }, where] },
     overrideAccess: true,
     req,
@@ -74,7 +74,7 @@ export const announcementReadVersions: Access = async ({ req, id }) => {
 }
 
 export const announcementCreate: Access = async ({ req, data }) => {
-  const user = req.user as never
+  const user = req.user
   if (isEditor(user)) return true
   if (!isGridScoped(user)) return false
   const wanted = gridIdsFromData(data)
@@ -87,7 +87,7 @@ export const announcementCreate: Access = async ({ req, data }) => {
  * when every grid it targets is theirs, and only to grids of theirs.
  */
 export const announcementWrite: Access = async ({ req, id, data }) => {
-  const user = req.user as never
+  const user = req.user
   if (isEditor(user)) return true
   if (!isGridScoped(user) || id == null) return false
   const mine = await scopedGridIds(req)
@@ -110,7 +110,7 @@ export const announcementWrite: Access = async ({ req, id, data }) => {
  * (grid '') are the editors' alone.
  */
 export async function readRollupScope(req: PayloadRequest): Promise<Where | boolean> {
-  const user = req.user as never
+  const user = req.user
   if (isEditor(user)) return true
   if (!isGridScoped(user)) return false
   return { grid: { in: (await scopedGridIds(req)).map(String) } }

@@ -148,7 +148,7 @@ async function visibleLockIds(req: PayloadRequest): Promise<Id[]> {
 }
 
 const readLocks: Access = async ({ req, id }) => {
-  const user = req.user as never
+  const user = req.user
   if (!isStaff(user)) return false
   if (isAdmin(user)) return true
   if (id != null) {
@@ -160,7 +160,7 @@ const readLocks: Access = async ({ req, id }) => {
 
 /** A new lock: in the user's own name, on one document or global the user may update. */
 const createLock: Access = async ({ req, data }) => {
-  if (!isStaff(req.user as never)) return false
+  if (!isStaff(req.user)) return false
   const d = (data ?? {}) as LockRow
   return isSelf(req, d.user) && mayOnTarget(req, lockTarget(d), 'update')
 }
@@ -171,7 +171,7 @@ const createLock: Access = async ({ req, data }) => {
  * changes), only to one's own name, never moved to another document.
  */
 const updateLock: Access = async ({ req, id, data }) => {
-  if (!isStaff(req.user as never) || id == null) return false
+  if (!isStaff(req.user) || id == null) return false
   const lock = await findLock(req, id as Id)
   if (!lock) return false
   const d = (data ?? {}) as LockRow
@@ -189,7 +189,7 @@ const updateLock: Access = async ({ req, id, data }) => {
  */
 const deleteLock: Access = async ({ req, id }) => {
   const user = req.user as { id: Id; collection?: string } | null
-  if (!isStaff(user as never)) return false
+  if (!isStaff(user)) return false
   if (id == null) {
     const own: Where = { and: [{ 'user.value': { equals: user!.id } }, { 'user.relationTo': { equals: user!.collection ?? 'users' } }] }
     return own
@@ -199,7 +199,7 @@ const deleteLock: Access = async ({ req, id }) => {
   return isSelf(req, lock.user) || mayOnTarget(req, lockTarget(lock), 'update')
 }
 
-const adminsOnly: Access = ({ req }) => isAdmin(req.user as never)
+const adminsOnly: Access = ({ req }) => isAdmin(req.user)
 
 function setAccess(config: SanitizedConfig, slug: string, access: Partial<Record<'create' | 'read' | 'update' | 'delete', Access>>) {
   const collection = config.collections.find((c) => c.slug === slug)

@@ -32,7 +32,7 @@ export const Announcements = contentCollection({
       label: label('field.grids'),
       // Grid-scoped staff pick only among their own grids.
       filterOptions: async ({ req }) =>
-        isGridScoped(req.user as never) ? { id: { in: await scopedGridIds(req) } } : true,
+        isGridScoped(req.user) ? { id: { in: await scopedGridIds(req) } } : true,
     },
     summaryField,
     bodyField('body'),

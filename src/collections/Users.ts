@@ -52,7 +52,7 @@ export const Users: CollectionConfig = {
     useAsTitle: 'name',
     defaultColumns: ['name', 'email', 'role', 'community', 'grids'],
     group: label('group.system'),
-    hidden: ({ user }) => !isAdmin(user as never),
+    hidden: ({ user }) => !isAdmin(user),
   },
   access: {
     read: selfOrAdmin,

@@ -48,7 +48,7 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
       useAsTitle: 'title',
       group: label('group.content'),
       defaultColumns: defaultColumns ?? ['title', '_status', 'publishedAt', 'urgent'],
-      hidden: forGridStaff ? false : ({ user }) => !isEditor(user as never),
+      hidden: forGridStaff ? false : ({ user }) => !isEditor(user),
       preview: (doc) => (doc?.id ? `${publicUrl()}/preview/${slug}/${doc.id}` : null),
       // Payload's button; its schedule drawer opens on 发布 for content that is not published.
       components: { edit: { PublishButton: '/components/PublishButton#PublishButton' } },

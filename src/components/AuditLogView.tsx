@@ -1,4 +1,4 @@
-import type { Payload } from 'payload'
+import type { Payload, PayloadRequest } from 'payload'
 
 import { isAdmin } from '../access'
 import { AUDIT_ACTIONS } from '../hooks/audit'
@@ -34,7 +34,7 @@ const CSS = `
 
 type Props = {
   payload: Payload
-  user?: unknown
+  user?: PayloadRequest['user']
   searchParams?: Record<string, string | string[] | undefined>
   i18n?: { language?: string }
 }
@@ -52,7 +52,7 @@ const LIST_PATH = '/admin/collections/audit-log'
 
 export async function AuditLogView({ payload, user, searchParams, i18n }: Props) {
   const lang: Lang = i18n?.language === 'en' ? 'en' : 'zh'
-  if (!isAdmin(user as never)) {
+  if (!isAdmin(user)) {
     return (
       <div className="al">
         <p className="al-error">{t('auditView.error.forbidden', lang)}</p>

@@ -21,7 +21,7 @@ import { massSend, wechatQuota } from './wechat'
 /** POST /api/deliveries/test-send { collection, id, channel, …the channel's recipient (email: to; webpush: subscription) }: editors only. */
 export const testSendEndpoint: PayloadHandler = async (req) => {
   const lang = langOf(req)
-  if (!isEditor(req.user as never)) return Response.json({ message: t('testSend.error.forbidden', lang) }, { status: 403 })
+  if (!isEditor(req.user)) return Response.json({ message: t('testSend.error.forbidden', lang) }, { status: 403 })
   let body: unknown = null
   try {
     body = req.json ? await req.json() : null
@@ -44,7 +44,7 @@ export const testSendEndpoint: PayloadHandler = async (req) => {
 /** POST /api/deliveries/:id/mass-send { confirm: true }: editors only. */
 export const massSendEndpoint: PayloadHandler = async (req) => {
   const lang = langOf(req)
-  if (!isEditor(req.user as never)) return Response.json({ message: t('wechat.mass.forbidden', lang) }, { status: 403 })
+  if (!isEditor(req.user)) return Response.json({ message: t('wechat.mass.forbidden', lang) }, { status: 403 })
   let body: Record<string, unknown> = {}
   try {
     const parsed = req.json ? await req.json() : null
@@ -64,7 +64,7 @@ export const massSendEndpoint: PayloadHandler = async (req) => {
 /** GET /api/deliveries/wechat-quota: editors only. */
 export const wechatQuotaEndpoint: PayloadHandler = async (req) => {
   const lang = langOf(req)
-  if (!isEditor(req.user as never)) return Response.json({ message: t('wechat.mass.forbidden', lang) }, { status: 403 })
+  if (!isEditor(req.user)) return Response.json({ message: t('wechat.mass.forbidden', lang) }, { status: 403 })
   return Response.json(await wechatQuota(req.payload))
 }
 
@@ -94,7 +94,7 @@ const notFound = (lang: 'zh' | 'en') => Response.json({ message: t('suppression.
 /** GET /api/deliveries/:id/suppressed: how many residents this delivery suppressed, per code (counts only, no address); editors. */
 export const suppressedEndpoint: PayloadHandler = async (req) => {
   const lang = langOf(req)
-  if (!isEditor(req.user as never)) return Response.json({ message: t('suppression.readForbidden', lang) }, { status: 403 })
+  if (!isEditor(req.user)) return Response.json({ message: t('suppression.readForbidden', lang) }, { status: 403 })
   const d = await deliveryOf(req)
   if (!d) return notFound(lang)
   const reasons = await suppressedCounts(req.payload, d.id)
@@ -108,7 +108,7 @@ export const suppressedEndpoint: PayloadHandler = async (req) => {
  */
 export const restoreSuppressedEndpoint: PayloadHandler = async (req) => {
   const lang = langOf(req)
-  if (!isAdmin(req.user as never)) return Response.json({ message: t('suppression.forbidden', lang) }, { status: 403 })
+  if (!isAdmin(req.user)) return Response.json({ message: t('suppression.forbidden', lang) }, { status: 403 })
   const body = await bodyOf(req)
   const code = typeof body.code === 'string' || typeof body.code === 'number' ? String(body.code).trim() : ''
   if (!code || code.length > 40) {

@@ -177,7 +177,7 @@ export function auditCsvLine(e: AuditEntry, lang: Lang = 'zh'): string {
  */
 export const auditCsvEndpoint: PayloadHandler = async (req) => {
   const lang = langOf(req)
-  if (!isAdmin(req.user as never)) return Response.json({ message: t('auditView.error.forbidden', lang), errors: [] }, { status: 403 })
+  if (!isAdmin(req.user)) return Response.json({ message: t('auditView.error.forbidden', lang), errors: [] }, { status: 403 })
   const params = req.searchParams ?? new URL(req.url ?? '', 'http://localhost').searchParams
   const { filters, problems } = readAuditFilters(params, lang)
   if (problems.length) return Response.json({ message: t('auditView.error.invalid', lang), errors: problems }, { status: 400 })

@@ -66,7 +66,7 @@ function labelKeyOfPath(path: string): MessageKey {
  */
 export const reviewAndPublishGate: CollectionBeforeChangeHook = async ({ data, originalDoc, req, collection }) => {
   const lang = langOf(req)
-  const user = req.user as never
+  const user = req.user
   const before = (originalDoc ?? {}) as ContentDoc
   const merged: ContentDoc = { ...before, ...(data as ContentDoc) }
   const prevReview: Review = before.review ?? { status: 'none' }

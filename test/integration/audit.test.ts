@@ -309,7 +309,8 @@ describe('viewing, filtering and exporting', () => {
     const { renderToStaticMarkup } = await import('react-dom/server')
     const { AuditLogView } = await import('../../src/components/AuditLogView')
     const render = async (user: unknown, searchParams: Record<string, string> = {}) =>
-      renderToStaticMarkup(await AuditLogView({ payload, user, searchParams, i18n: { language: 'zh' } }))
+      // The fixtures' users carry what access reads (id, role, grids), not a whole Payload user.
+      renderToStaticMarkup(await AuditLogView({ payload, user: user as never, searchParams, i18n: { language: 'zh' } }))
     const all = await render(street.admin)
     expect(all).toContain('操作日志')
     expect(all).toContain('记录保留 365 天（不少于 180 天）')
