@@ -26,7 +26,10 @@ async function imagesLoaded(page: Page, selector: string) {
   return images.length
 }
 
-test('an editor composes an issue with two articles and an image, publishes it, and residents read it', async () => {
+// One retry, for a race in Payload's admin we cannot reach from here: under load, a new array row's
+// form-state answer is sometimes merged away and the row stays a skeleton (payloadcms/payload#11906,
+// #11961 fixed cousins of it). The retry runs every step and assertion again, with fresh titles.
+test('an editor composes an issue with two articles and an image, publishes it, and residents read it', { retry: 1 }, async () => {
   const run = Date.now().toString(36)
   const issueTitle = `端到端测试期刊 ${run}`
   const articles = [
