@@ -17,12 +17,14 @@ let push: Cached<WebPushChannel> | null = null
 
 export function emailChannel(): EmailChannel {
   const smtp = emailSettings() ?? { url: '', from: '' }
-  const key = `${smtp.url}|${smtp.from}|${deliverySettings().concurrency}`
+  const { concurrency, urgentConcurrency } = deliverySettings()
+  const key = `${smtp.url}|${smtp.from}|${concurrency}|${urgentConcurrency}`
   if (email?.key !== key) {
     void email?.channel.close()
-    const concurrency = deliverySettings().concurrency
-    // One SMTP connection per message in flight, up to the pool's sensible size.
-    email = { key, channel: new EmailChannel({ url: smtp.url, from: smtp.from, maxConnections: Math.min(concurrency, 20), maxMessages: 1000 }) }
+    // One SMTP connection per message in flight, up to the pool's sensible size; the urgent lane has
+    // connections of its own, so an urgent message does not queue behind a bulk delivery's.
+    const maxConnections = Math.min(concurrency, 20) + Math.min(urgentConcurrency, 20)
+    email = { key, channel: new EmailChannel({ url: smtp.url, from: smtp.from, maxConnections, maxMessages: 1000 }) }
   }
   return email.channel
 }
@@ -47,7 +49,8 @@ export function pushChannel(): WebPushChannel {
         publicKey: vapid.publicKey,
         privateKey: vapid.privateKey,
         subject: vapid.subject,
-        maxSockets: Math.max(deliverySettings().concurrency, 1),
+        // Sockets for both lanes: a bulk delivery's and an urgent one's sends in flight.
+        maxSockets: deliverySettings().concurrency + deliverySettings().urgentConcurrency,
         // An extra certificate authority for a push service of our own (the benchmark's local one).
         ...(env.pushCaFile ? { ca: fs.readFileSync(env.pushCaFile) } : {}),
         trustedOrigins: pushTrustedOrigins(),

@@ -7,6 +7,7 @@ import { publicUrl } from '../server/env'
 import { loadSettings } from '../content/data'
 import { gridById } from '../subscribers/service'
 import { claimNext, processOwner, withLease, type Lease } from '../store/leases'
+import { noTransaction } from '../store/noTransaction'
 import { ReceiptWriter } from '../store/receipts'
 import { audienceWhere } from './audience'
 import { channelConfigured, deliverySettings } from './config'
@@ -32,40 +33,66 @@ import { GONE_STREAK, GoneStreak } from './suppression'
  * The pipeline knows channels only through their drivers (drivers.ts): a
  * recipients driver renders and makes each send ready, a stages driver
  * (WeChat) runs its own stages after the preflight.
+ *
+ * Lanes: an urgent delivery is claimed before any other and runs with its
+ * own concurrency (DELIVERY_URGENT_CONCURRENCY); the scheduler runs an urgent
+ * lane beside its tick, so one starts while a bulk delivery is running. Each
+ * delivery has its own receipt writer; on SQLite their writes take the
+ * process's write turn in arrival order (store/sqlite.ts, a FIFO), so either
+ * lane waits at most for the writes queued before its own, never for the
+ * other lane's whole batch.
+ *
+ * A stop of the process (the scheduler's signal) is planned, not a crash:
+ * no new send starts, the sends in flight are answered and their receipts
+ * stored, and the delivery goes back to the queue, so the next claim adds no
+ * resumption and no duplicate bound.
  */
 const DELIVERIES = 'deliveries'
 const RECEIPTS = 'delivery-receipts'
 /** What a recipient's message is made from: address, grid (greeting), ref and consents (signed links). */
 const SUBSCRIBER_FIELDS = { email: true, grid: true, ref: true, consents: true } as const
 
-type Stop = { kind: 'pause'; reason: string } | { kind: 'defer'; until: Date } | { kind: 'cancel'; reason: string } | { kind: 'lost' }
+type Stop = { kind: 'pause'; reason: string } | { kind: 'defer'; until: Date } | { kind: 'cancel'; reason: string } | { kind: 'lost' } | { kind: 'shutdown' }
+
+/** `urgent`: the urgent lane, which claims only urgent deliveries; `all`: urgent ones first, then the rest. */
+export type Lane = 'all' | 'urgent'
+export type RunOptions = { limit?: number; owner?: string; lane?: Lane; signal?: AbortSignal }
 
 /** The id value to compare with in a query: numbers on SQLite, strings on MongoDB. */
 const idValue = (payload: Payload, raw: string) => (payload.db.name === 'mongoose' ? raw : Number(raw))
 
-/** Run due deliveries, each under a lease; returns how many were worked on. */
-export async function runDueDeliveries(payload: Payload, { limit = 10, owner = processOwner } = {}): Promise<{ ran: number; tookOver: number }> {
+/** Claim the next due delivery: an urgent one before any other; the urgent lane claims nothing else. */
+async function claimDue(payload: Payload, lane: Lane, owner: string, leaseMs: number) {
+  const due: Where[] = [
+    { status: { in: ['queued', 'running'] } },
+    { or: [{ nextAttemptAt: { exists: false } }, { nextAttemptAt: { less_than: nowIso() } }] },
+  ]
+  const claim = (where: Where) => claimNext<DeliveryDoc>(payload, { collection: DELIVERIES, where, sort: 'createdAt', owner, leaseMs })
+  const urgent = await claim({ and: [...due, { urgent: { equals: true } }] })
+  return urgent || lane === 'urgent' ? urgent : claim({ and: due })
+}
+
+/**
+ * Run due deliveries, each under a lease; returns how many were worked on.
+ * The `all` lane works them one after another; the urgent lane side by side
+ * (an urgent announcement's email and push start together). With `signal`
+ * aborted nothing more is claimed and running deliveries stop as planned.
+ */
+export async function runDueDeliveries(payload: Payload, { limit = 10, owner = processOwner, lane = 'all', signal }: RunOptions = {}): Promise<{ ran: number; tookOver: number }> {
   const { leaseMs } = deliverySettings()
   const result = { ran: 0, tookOver: 0 }
-  while (result.ran < limit) {
-    const now = nowIso()
-    const claimed = await claimNext<DeliveryDoc>(payload, {
-      collection: DELIVERIES,
-      where: {
-        and: [
-          { status: { in: ['queued', 'running'] } },
-          { or: [{ nextAttemptAt: { exists: false } }, { nextAttemptAt: { less_than: now } }] },
-        ],
-      },
-      sort: 'createdAt',
-      owner,
-      leaseMs,
-    })
+  const working: Promise<unknown>[] = []
+  while (result.ran < limit && !signal?.aborted) {
+    const claimed = await claimDue(payload, lane, owner, leaseMs)
     if (!claimed) break
     if (claimed.item.status === 'running') result.tookOver++
-    await withLease(payload, claimed.lease, leaseMs, () => runDelivery(payload, claimed.item, claimed.lease), (finished) => !!finished)
+    const work = withLease(payload, claimed.lease, leaseMs, () => runDelivery(payload, claimed.item, claimed.lease, { signal }), (finished) => !!finished)
     result.ran++
+    if (lane === 'urgent') working.push(work)
+    else await work
   }
+  const failed = (await Promise.allSettled(working)).find((r) => r.status === 'rejected')
+  if (failed) throw failed.reason
   return result
 }
 
@@ -95,10 +122,12 @@ async function recount(payload: Payload, id: string | number) {
   return { submitted, failed, gone }
 }
 
-/** Work one delivery until it ends, pauses, defers or its lease is lost; true when it is finished for good. */
-export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?: Lease): Promise<boolean> {
+/** Work one delivery until it ends, pauses, defers, its lease is lost or `signal` stops it; true when it is finished for good. */
+export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?: Lease, { signal }: { signal?: AbortSignal } = {}): Promise<boolean> {
   const log = payload.logger.child({ component: 'delivery', delivery: claimed.id, channel: claimed.channel })
   const settings = deliverySettings()
+  // An urgent delivery has a lane of its own, and its own in-flight limit (also its duplicate bound).
+  const concurrency = claimed.urgent ? settings.urgentConcurrency : settings.concurrency
   const pre = await preflight(payload, claimed)
   if ('stop' in pre) {
     await applyStop(payload, claimed, pre.stop)
@@ -113,11 +142,11 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
     ...claimed,
     ...counts,
     status: 'running',
-    inFlightLimit: settings.concurrency,
+    inFlightLimit: concurrency,
     startedAt: claimed.startedAt ?? nowIso(),
     resumes: (claimed.resumes ?? 0) + (resumed ? 1 : 0),
     // Each stop in the middle (a crash, a lost lease) may re-send to those that were in flight then.
-    maxDuplicates: (claimed.maxDuplicates ?? 0) + (resumed ? (claimed.inFlightLimit ?? settings.concurrency) : 0),
+    maxDuplicates: (claimed.maxDuplicates ?? 0) + (resumed ? (claimed.inFlightLimit ?? concurrency) : 0),
   }
   if (!claimed.startedAt) d.total = (await payload.db.count({ collection: 'subscribers', where: audienceWhere(d) })).totalDocs
   await updateDelivery(payload, d.id, {
@@ -153,6 +182,10 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
       log.error('lease expired before the next batch; stopping')
       return false
     }
+    if (signal?.aborted) {
+      await applyStop(payload, d, { kind: 'shutdown' })
+      return false
+    }
     // Unsubscribes take effect here: the batch is read with the status filter, now.
     const where: Where = d.cursor ? { and: [audienceWhere(d), { id: { greater_than: idValue(payload, d.cursor) } }] } : audienceWhere(d)
     // Only the fields a message needs, and no count: a count of the remaining audience per batch grows with the street.
@@ -186,6 +219,11 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
     const worker = async () => {
       let current = next < todo.length ? ready(todo[next++]) : null
       while (current && !stop) {
+        // The process is stopping: the send in flight was answered and its receipt stored; none starts.
+        if (signal?.aborted) {
+          stop = { kind: 'shutdown' }
+          break
+        }
         const { s } = current
         const outcome = await current.send()
         if (outcome.status === 'stop') {
@@ -223,7 +261,7 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
       }
     }
     // The receipt writer commits once every worker waits on its receipt (see ReceiptWriter): one commit per round.
-    const workers = Math.min(settings.concurrency, Math.max(todo.length, 1))
+    const workers = Math.min(concurrency, Math.max(todo.length, 1))
     receipts.expect(workers)
     await Promise.all(Array.from({ length: workers }, () => worker().finally(() => receipts.leave())))
 
@@ -267,4 +305,14 @@ async function applyStop(payload: Payload, d: DeliveryDoc, stop: Stop) {
   if (stop.kind === 'pause') await updateDelivery(payload, d.id, { status: 'paused', reason: stop.reason })
   // Back in the queue, not `running`: a later claim is a planned resumption, not a crash.
   if (stop.kind === 'defer') await updateDelivery(payload, d.id, { status: 'queued', nextAttemptAt: stop.until.toISOString() })
+  if (stop.kind === 'shutdown') {
+    // Back in the queue as planned, unless an editor paused or cancelled it meanwhile (their status stands).
+    await payload.db.updateMany({
+      collection: DELIVERIES,
+      where: { and: [{ id: { equals: d.id } }, { status: { equals: 'running' } }] },
+      data: { status: 'queued', nextAttemptAt: null },
+      req: noTransaction(),
+    })
+    payload.logger.info({ component: 'delivery', delivery: d.id, channel: d.channel, submitted: d.submitted }, 'delivery stopped with the process; back in the queue')
+  }
 }

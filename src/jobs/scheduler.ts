@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron'
 import type { Payload } from 'payload'
 
+import { deliverySettings } from '../delivery/config'
 import { runDueDeliveries } from '../delivery/pipeline'
 import { env } from '../server/env'
 import { streetZone } from '../templates/format'
@@ -22,13 +23,15 @@ export const schedulerState: SchedulerState = { lastTickAt: null, lastError: nul
  * (runner.ts), so any number of worker processes can tick at once. Also what
  * tests call to stand in for a tick.
  */
-export async function runDueJobs(payload: Payload): Promise<Record<string, QueueRun>> {
+export async function runDueJobs(payload: Payload, { signal }: { signal?: AbortSignal } = {}): Promise<Record<string, QueueRun>> {
   const results: Record<string, QueueRun> = {}
   for (const queue of QUEUES) {
     results[queue] = await runQueue(payload, queue, { limit: 20 })
   }
-  // Deliveries are claimed from their own rows under leases (src/delivery/pipeline.ts).
-  results.deliveries = await runDueDeliveries(payload)
+  // Deliveries are claimed from their own rows under leases (src/delivery/pipeline.ts), urgent ones first.
+  results.deliveries = await runDueDeliveries(payload, { signal })
+  // The process is stopping: the rest waits for the next start (or another process).
+  if (signal?.aborted) return results
   // Readership rollup, retention and WeChat figures (src/jobs/readership.ts), each claimed per time window.
   results.readership = await runReadershipJobs(payload).catch((err) => {
     payload.logger.error({ err, component: 'readership' }, 'readership jobs failed')
@@ -53,47 +56,114 @@ let tickNow: (() => void) | null = null
 /**
  * Tick soon in this process, if it runs the scheduler: a publish just queued
  * deliveries, and the first message should not wait for the next cron tick.
- * A tick already running skips this one; the next cron tick still comes.
+ * A tick already running goes round once more when it is done; the urgent
+ * lane starts at once in any case, beside a busy tick.
  */
 export function runSoon(delayMs = 250) {
   const tick = tickNow
   if (tick) setTimeout(tick, delayMs).unref()
 }
 
+export type Scheduler = {
+  /**
+   * Stop claiming work; running deliveries finish their sends in flight and go
+   * back to the queue. Resolves once the lanes are idle, or after `graceMs`
+   * (true when they were idle in time).
+   */
+  stop: (options?: { graceMs?: number }) => Promise<boolean>
+}
+
 /**
  * node-cron is the only scheduler: every tick runs the queues. A tick that is
  * still running when the next one fires is skipped, not stacked.
+ *
+ * Beside the tick runs the urgent lane, with a running flag of its own: it
+ * claims only urgent deliveries, so an urgent announcement starts while the
+ * tick works through a bulk delivery (the tick claims urgent ones first too).
+ * A nudge while the lane runs makes it look again when done, so an urgent
+ * delivery queued meanwhile does not wait for the next cron tick.
  */
-export function startScheduler(payload: Payload, expression = env.jobTickCron) {
+export function startScheduler(payload: Payload, expression = env.jobTickCron): Scheduler {
   const log = payload.logger.child({ component: 'scheduler' })
   // A retention below the documented minimum stops the start, rather than an hourly job failing quietly.
   void env.auditRetentionDays
-  let running = false
-  const tick = async () => {
-    if (running) return
-    running = true
-    try {
-      await runDueJobs(payload)
-      schedulerState.lastError = null
-    } catch (err) {
-      schedulerState.lastError = err instanceof Error ? err.message : String(err)
-      log.error({ err }, 'job runner tick failed')
-    } finally {
-      schedulerState.lastTickAt = new Date()
-      schedulerState.ticks++
-      running = false
+  const stopping = new AbortController()
+  const { signal } = stopping
+  let ticking: Promise<void> | null = null
+  let tickAgain = false
+  /** A cron tick that finds one running is skipped; a nudge makes the running one go round once more. */
+  const tick = (nudged: boolean) => {
+    if (signal.aborted) return
+    if (ticking) {
+      tickAgain ||= nudged
+      return
     }
+    ticking = (async () => {
+      try {
+        do {
+          tickAgain = false
+          await runDueJobs(payload, { signal })
+        } while (tickAgain && !signal.aborted)
+        schedulerState.lastError = null
+      } catch (err) {
+        schedulerState.lastError = err instanceof Error ? err.message : String(err)
+        log.error({ err }, 'job runner tick failed')
+      } finally {
+        schedulerState.lastTickAt = new Date()
+        schedulerState.ticks++
+        ticking = null
+      }
+    })()
   }
-  const task: ScheduledTask = cron.schedule(expression, tick, { timezone: streetZone(), name: 'job-runner' })
-  tickNow = () => void tick()
+  let urgentRun: Promise<void> | null = null
+  let lookAgain = false
+  const urgentLane = () => {
+    if (signal.aborted) return
+    if (urgentRun) {
+      lookAgain = true
+      return
+    }
+    urgentRun = (async () => {
+      try {
+        do {
+          lookAgain = false
+          await runDueDeliveries(payload, { lane: 'urgent', signal })
+        } while (lookAgain && !signal.aborted)
+      } catch (err) {
+        log.error({ err }, 'urgent delivery lane failed')
+      } finally {
+        urgentRun = null
+      }
+    })()
+  }
+  const task: ScheduledTask = cron.schedule(
+    expression,
+    () => {
+      urgentLane()
+      tick(false)
+    },
+    { timezone: streetZone(), name: 'job-runner' },
+  )
+  tickNow = () => {
+    urgentLane()
+    tick(true)
+  }
   // Hooks (also in Next's copy of the modules) reach runSoon through the registry: jobs/nudge.ts.
   registerRunSoon(runSoon)
   log.info({ expression }, 'scheduler started')
   return {
-    stop: () => {
+    stop: async ({ graceMs = deliverySettings().stopGraceMs } = {}) => {
       tickNow = null
       registerRunSoon(undefined)
-      return task.stop()
+      await task.stop()
+      stopping.abort()
+      const idle = Promise.all([ticking, urgentRun]).then(() => true)
+      let timer: NodeJS.Timeout | undefined
+      const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)))
+      const inTime = await Promise.race([idle, late])
+      clearTimeout(timer)
+      if (!inTime) log.warn({ graceMs }, 'work still running at the end of the stop grace; it resumes as after a crash')
+      return inTime
     },
   }
 }

@@ -221,6 +221,8 @@ export function ruleFromEnv(name: string, fallback: { limit: number; windowMs: n
 export const deliverySettings = () => ({
   /** Messages in flight at once per delivery: also the most that can be sent twice after a crash. */
   concurrency: Math.floor(positive('DELIVERY_CONCURRENCY', 20)),
+  /** The same for an urgent delivery, which runs in a lane of its own beside a running bulk one. */
+  urgentConcurrency: Math.floor(positive('DELIVERY_URGENT_CONCURRENCY', 10)),
   /** Recipients per batch (the unit of progress). */
   batchSize: Math.floor(positive('DELIVERY_BATCH_SIZE', 200)),
   /** A delivery that could not start this long after its publish time waits for an editor. */
@@ -232,6 +234,8 @@ export const deliverySettings = () => ({
   /** Failures in a row (after retries) that pause a delivery. */
   errorBudget: Math.floor(positive('DELIVERY_ERROR_BUDGET', 50)),
   leaseMs: positive('DELIVERY_LEASE_SECONDS', 120) * 1000,
+  /** On SIGTERM, how long running deliveries get to finish their in-flight sends and go back to the queue. */
+  stopGraceMs: positive('DELIVERY_STOP_GRACE_MS', 20_000),
   pushTtlSeconds: Math.floor(positive('PUSH_TTL_SECONDS', 24 * 3600)),
 })
 

@@ -47,9 +47,12 @@ export async function main() {
     if (stopping) return
     stopping = true
     log.info({ signal }, 'stopping')
-    scheduler?.stop()
+    // No new work is claimed; running deliveries finish the sends in flight, record them and go back to the
+    // queue, so the next start sends nobody a duplicate (at most DELIVERY_STOP_GRACE_MS; docs/deployment.md).
+    const lanes = scheduler?.stop().then((idle) => log.info({ idle }, 'background work stopped'))
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
     server?.closeAllConnections?.()
+    await lanes
     // Read events answered but still in memory are written before the database closes.
     await stopReadBuffer(payload).catch((err) => log.error({ err }, 'flushing read events failed'))
     // Password-reset mails answered but not yet handed to SMTP (at most the SMTP timeouts).

@@ -6,7 +6,9 @@
  * (mailparser), refusing it with 554 unless it has a text and an HTML part,
  * is addressed to its envelope recipient, and carries RFC 8058 one-click
  * unsubscribe headers whose URL is also in both parts. Answers IPC messages:
- * { cmd: 'count' } → { count, checked, firstFault }, { cmd: 'reset' } → the same, then zeroes them.
+ * { cmd: 'count' } → { count, checked, firstFault, marked, markedFirstAt }, { cmd: 'reset' } → the same,
+ * then zeroes them. With an argument (the urgent benchmark), messages to an address containing it are
+ * also counted apart: `marked`, and `markedFirstAt` the time (epoch ms) the first of them was accepted.
  */
 import type { ParsedMail } from 'mailparser'
 
@@ -36,11 +38,20 @@ function check(mail: ReceivedMail & { parsed: ParsedMail }): string | null {
   return null
 }
 
-const smtp = await startSmtpServer({ keep: false, sample: { every: 500, check: checkSample } })
+const mark = process.argv[2]
+let marked = 0
+let markedFirstAt: number | null = null
+const onAccepted = (envelope: { to: string[] }) => {
+  if (!mark || !envelope.to.some((to) => to.includes(mark))) return
+  markedFirstAt ??= Date.now()
+  marked++
+}
+
+const smtp = await startSmtpServer({ keep: false, sample: { every: 500, check: checkSample }, onAccepted })
 process.send!({ url: smtp.url })
 process.on('message', (m: { cmd: string }) => {
-  const answer = { count: smtp.accepted(), checked, firstFault }
-  if (m.cmd === 'reset') (smtp.reset(), (checked = 0), (firstFault = null))
+  const answer = { count: smtp.accepted(), checked, firstFault, marked, markedFirstAt }
+  if (m.cmd === 'reset') (smtp.reset(), (checked = 0), (firstFault = null), (marked = 0), (markedFirstAt = null))
   process.send!(answer)
 })
 process.on('disconnect', () => void smtp.close().then(() => process.exit(0)))

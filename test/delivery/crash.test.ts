@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-
 import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -7,7 +5,7 @@ import type { DeliveryDoc } from '../../src/collections/Deliveries'
 import { smallStreet } from '../support/fixtures'
 import { testPayload } from '../support/payload'
 import { startSmtpServer, type SmtpTestServer } from '../support/smtp-server'
-import { addSubscribers, deliveriesOf, deliveryById, publishIssue } from './support'
+import { addSubscribers, deliveriesOf, deliveryById, perRecipient as countPerRecipient, publishIssue, startReadyWorker, workerProcesses, type WorkerExit } from './support'
 
 /**
  * Crash test: one email delivery to many subscribers, its worker process
@@ -28,54 +26,18 @@ const LEASE_SECONDS = 2
 
 let payload: Payload
 let smtp: SmtpTestServer
-const children = new Set<ChildProcess>()
 
-type Exit = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
-type Worker = { child: ChildProcess; ready: Promise<boolean>; exited: Promise<Exit> }
-
-function startWorker(deliveryId: string): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/delivery/worker.ts'], {
-    env: {
-      ...process.env,
-      CRASH_DELIVERY_ID: deliveryId,
-      DELIVERY_CONCURRENCY: String(CONCURRENCY),
-      DELIVERY_BATCH_SIZE: '100',
-      DELIVERY_LEASE_SECONDS: String(LEASE_SECONDS),
-      LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** A worker for this delivery, with the test's concurrency, batch and lease. */
+const startCrashWorker = (deliveryId: string) =>
+  startReadyWorker({
+    CRASH_DELIVERY_ID: deliveryId,
+    DELIVERY_CONCURRENCY: String(CONCURRENCY),
+    DELIVERY_BATCH_SIZE: '100',
+    DELIVERY_LEASE_SECONDS: String(LEASE_SECONDS),
   })
-  children.add(child)
-  let stdout = ''
-  let stderr = ''
-  child.stderr!.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)))
-  const exited = new Promise<Exit>((resolve) =>
-    child.on('close', (code, signal) => {
-      children.delete(child)
-      resolve({ code, signal, stdout, stderr })
-    }),
-  )
-  // true once the worker said it is ready; false when it ended first.
-  const ready = new Promise<boolean>((resolve) => {
-    child.stdout!.on('data', (b: Buffer) => {
-      stdout = (stdout + b.toString()).slice(-4000)
-      if (stdout.includes('"event":"ready"')) resolve(true)
-    })
-    void exited.then(() => resolve(false))
-  })
-  return { child, ready, exited }
-}
-
-/** A worker that reported ready; one that ended first fails the test with what it wrote. */
-async function startReadyWorker(deliveryId: string): Promise<Worker> {
-  const w = startWorker(deliveryId)
-  if (await w.ready) return w
-  const exit = await w.exited
-  throw new Error(`worker exited (${exit.code}) before it was ready: ${exit.stderr}${exit.stdout}`)
-}
 
 /** A worker that died on its own (not killed by the test) fails the test with what it wrote. */
-const notOnItsOwn = (exit: Exit) => {
+const notOnItsOwn = (exit: WorkerExit) => {
   if (exit.signal !== 'SIGKILL' && exit.code !== 0) throw new Error(`worker exited (${exit.code}) on its own: ${exit.stderr}`)
   return exit
 }
@@ -92,7 +54,7 @@ beforeAll(async () => {
 }, 600_000)
 
 afterAll(async () => {
-  for (const c of children) c.kill('SIGKILL')
+  for (const c of workerProcesses) c.kill('SIGKILL')
   await smtp?.close()
   await payload?.destroy()
 })
@@ -105,7 +67,7 @@ describe('crash safety', () => {
     let kills = 0
     const step = Math.max(1, Math.floor(SUBSCRIBERS / (KILLS + 2)))
     while (kills < KILLS) {
-      const w = await startReadyWorker(id)
+      const w = await startCrashWorker(id)
       // Kill at a random moment once this worker has made some progress (somewhere in its next stretch).
       const target = smtp.accepted() + 1 + Math.floor(Math.random() * step)
       if (target >= SUBSCRIBERS) {
@@ -123,13 +85,11 @@ describe('crash safety', () => {
       notOnItsOwn(await w.exited)
       kills++
     }
-    const last = await startReadyWorker(id)
+    const last = await startCrashWorker(id)
     expect(notOnItsOwn(await last.exited).code).toBe(0)
 
     const d = await deliveryById(payload, delivery.id)
-    const perRecipient = new Map<string, number>()
-    for (const m of smtp.messages) for (const to of m.envelope.to) perRecipient.set(to, (perRecipient.get(to) ?? 0) + 1)
-    const duplicates = [...perRecipient.values()].reduce((n, c) => n + c - 1, 0)
+    const { counts: perRecipient, duplicates } = countPerRecipient(smtp.messages)
     const counts = {
       leg: mongoLeg ? 'mongo' : 'sqlite',
       subscribers: SUBSCRIBERS,
@@ -143,6 +103,9 @@ describe('crash safety', () => {
       status: d.status,
     }
     process.stdout.write(`CRASH ${JSON.stringify(counts)}\n`)
+    // The crashes really happened, and the delivery was taken over after them.
+    expect(kills).toBeGreaterThanOrEqual(1)
+    expect(d.resumes).toBeGreaterThanOrEqual(1)
     expect(d.status).toBe('done')
     expect(perRecipient.size).toBe(SUBSCRIBERS)
     expect(d.submitted).toBe(SUBSCRIBERS)

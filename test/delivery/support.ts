@@ -1,3 +1,5 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+
 import type { Payload } from 'payload'
 
 import type { DeliveryDoc } from '../../src/collections/Deliveries'
@@ -74,4 +76,61 @@ export async function drain(payload: Payload, rounds = 20) {
 
 export async function deliveryById(payload: Payload, id: Id): Promise<DeliveryDoc> {
   return (await payload.findByID({ collection: 'deliveries', id, overrideAccess: true })) as unknown as DeliveryDoc
+}
+
+/** Wait until `check` holds (polled), or fail after `timeoutMs` saying what was awaited. */
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 120_000, everyMs = 20): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`still waiting after ${timeoutMs} ms for ${what}`)
+    await new Promise((r) => setTimeout(r, everyMs))
+  }
+}
+
+export type WorkerExit = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+export type WorkerProcess = { child: ChildProcess; ready: Promise<boolean>; exited: Promise<WorkerExit> }
+
+/** Delivery worker processes started by this test file (test/delivery/worker.ts), to kill at its end. */
+export const workerProcesses = new Set<ChildProcess>()
+
+/** A delivery worker process (test/delivery/worker.ts) with `env` on top of this process's environment. */
+export function startWorker(env: Record<string, string>): WorkerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/delivery/worker.ts'], {
+    env: { ...process.env, LOG_LEVEL: 'error', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  workerProcesses.add(child)
+  let stdout = ''
+  let stderr = ''
+  child.stderr!.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)))
+  const exited = new Promise<WorkerExit>((resolve) =>
+    child.on('close', (code, signal) => {
+      workerProcesses.delete(child)
+      resolve({ code, signal, stdout, stderr })
+    }),
+  )
+  // true once the worker said it is ready; false when it ended first.
+  const ready = new Promise<boolean>((resolve) => {
+    child.stdout!.on('data', (b: Buffer) => {
+      stdout = (stdout + b.toString()).slice(-4000)
+      if (stdout.includes('"event":"ready"')) resolve(true)
+    })
+    void exited.then(() => resolve(false))
+  })
+  return { child, ready, exited }
+}
+
+/** A worker that reported ready; one that ended first fails the test with what it wrote. */
+export async function startReadyWorker(env: Record<string, string>): Promise<WorkerProcess> {
+  const w = startWorker(env)
+  if (await w.ready) return w
+  const exit = await w.exited
+  throw new Error(`worker exited (${exit.code}) before it was ready: ${exit.stderr}${exit.stdout}`)
+}
+
+/** Messages per recipient at the SMTP server, and how many were duplicates. */
+export function perRecipient(messages: { envelope: { to: string[] } }[]): { counts: Map<string, number>; duplicates: number } {
+  const counts = new Map<string, number>()
+  for (const m of messages) for (const to of m.envelope.to) counts.set(to, (counts.get(to) ?? 0) + 1)
+  return { counts, duplicates: [...counts.values()].reduce((n, c) => n + c - 1, 0) }
 }

@@ -52,9 +52,18 @@ type Rule = { times: number; stage: SmtpStage; code?: number; text?: string; dro
  * sample (benchmarks, with keep false): parse one message in `every` and refuse
  * it with 554 when `check` names a fault, so a sender's mistake still shows
  * while the server stays cheap.
+ * delayMs: answer each message's DATA this much later (a slow server: one
+ * connection then takes at least this long a message).
+ * onAccepted: told of each message accepted, with its envelope (also when not kept).
  */
 export async function startSmtpServer(
-  options: { keep?: boolean; parse?: boolean; sample?: { every: number; check: (mail: ReceivedMail & { parsed: ParsedMail }) => string | null } } = {},
+  options: {
+    keep?: boolean
+    parse?: boolean
+    sample?: { every: number; check: (mail: ReceivedMail & { parsed: ParsedMail }) => string | null }
+    delayMs?: number
+    onAccepted?: (envelope: ReceivedMail['envelope']) => void
+  } = {},
 ): Promise<SmtpTestServer> {
   const keep = options.keep ?? true
   const parse = keep && (options.parse ?? true)
@@ -115,6 +124,7 @@ export async function startSmtpServer(
           await holding
           heldNow--
         }
+        if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs))
         if (applyRule('data', session, callback)) return
         const mail: ReceivedMail = {
           envelope: {
@@ -134,6 +144,7 @@ export async function startSmtpServer(
         if (fault) return callback(replyError(554, `Sample check failed: ${fault}`))
         if (keep) messages.push(mail)
         accepted++
+        options.onAccepted?.(mail.envelope)
         waiters = waiters.filter((w) => (accepted >= w.count ? (w.resolve(), false) : true))
         callback()
       })
