@@ -74,6 +74,37 @@ export type Scheduler = {
 }
 
 /**
+ * Work run one flight at a time: `start(again)` begins a flight, or, while one
+ * runs, asks it (when `again`) to go round once more when its round is done.
+ * `flight` wraps all the rounds of a flight (its error handling, its records);
+ * nothing starts once `signal` is aborted.
+ */
+function oneAtATime(signal: AbortSignal, round: () => Promise<unknown>, flight: (rounds: () => Promise<void>) => Promise<void>) {
+  let running: Promise<void> | null = null
+  let again = false
+  const rounds = async () => {
+    do {
+      again = false
+      await round()
+    } while (again && !signal.aborted)
+  }
+  return {
+    start(rerun: boolean) {
+      if (signal.aborted) return
+      if (running) {
+        again ||= rerun
+        return
+      }
+      running = flight(rounds).finally(() => {
+        running = null
+      })
+    },
+    /** Resolves when no flight runs. */
+    idle: (): Promise<void> => running ?? Promise.resolve(),
+  }
+}
+
+/**
  * node-cron is the only scheduler: every tick runs the queues. A tick that is
  * still running when the next one fires is skipped, not stacked.
  *
@@ -89,64 +120,38 @@ export function startScheduler(payload: Payload, expression = env.jobTickCron): 
   void env.auditRetentionDays
   const stopping = new AbortController()
   const { signal } = stopping
-  let ticking: Promise<void> | null = null
-  let tickAgain = false
-  /** A cron tick that finds one running is skipped; a nudge makes the running one go round once more. */
-  const tick = (nudged: boolean) => {
-    if (signal.aborted) return
-    if (ticking) {
-      tickAgain ||= nudged
-      return
+  /** The queues: a cron tick that finds a flight running is skipped; a nudge makes it go round once more. */
+  const ticks = oneAtATime(signal, () => runDueJobs(payload, { signal }), async (flight) => {
+    try {
+      await flight()
+      schedulerState.lastError = null
+    } catch (err) {
+      schedulerState.lastError = err instanceof Error ? err.message : String(err)
+      log.error({ err }, 'job runner tick failed')
+    } finally {
+      schedulerState.lastTickAt = new Date()
+      schedulerState.ticks++
     }
-    ticking = (async () => {
-      try {
-        do {
-          tickAgain = false
-          await runDueJobs(payload, { signal })
-        } while (tickAgain && !signal.aborted)
-        schedulerState.lastError = null
-      } catch (err) {
-        schedulerState.lastError = err instanceof Error ? err.message : String(err)
-        log.error({ err }, 'job runner tick failed')
-      } finally {
-        schedulerState.lastTickAt = new Date()
-        schedulerState.ticks++
-        ticking = null
-      }
-    })()
-  }
-  let urgentRun: Promise<void> | null = null
-  let lookAgain = false
-  const urgentLane = () => {
-    if (signal.aborted) return
-    if (urgentRun) {
-      lookAgain = true
-      return
+  })
+  /** The urgent lane: any call while it runs makes it look again when done. */
+  const urgent = oneAtATime(signal, () => runDueDeliveries(payload, { lane: 'urgent', signal }), async (flight) => {
+    try {
+      await flight()
+    } catch (err) {
+      log.error({ err }, 'urgent delivery lane failed')
     }
-    urgentRun = (async () => {
-      try {
-        do {
-          lookAgain = false
-          await runDueDeliveries(payload, { lane: 'urgent', signal })
-        } while (lookAgain && !signal.aborted)
-      } catch (err) {
-        log.error({ err }, 'urgent delivery lane failed')
-      } finally {
-        urgentRun = null
-      }
-    })()
-  }
+  })
   const task: ScheduledTask = cron.schedule(
     expression,
     () => {
-      urgentLane()
-      tick(false)
+      urgent.start(true)
+      ticks.start(false)
     },
     { timezone: streetZone(), name: 'job-runner' },
   )
   tickNow = () => {
-    urgentLane()
-    tick(true)
+    urgent.start(true)
+    ticks.start(true)
   }
   // Hooks (also in Next's copy of the modules) reach runSoon through the registry: jobs/nudge.ts.
   registerRunSoon(runSoon)
@@ -157,7 +162,7 @@ export function startScheduler(payload: Payload, expression = env.jobTickCron): 
       registerRunSoon(undefined)
       await task.stop()
       stopping.abort()
-      const idle = Promise.all([ticking, urgentRun]).then(() => true)
+      const idle = Promise.all([ticks.idle(), urgent.idle()]).then(() => true)
       let timer: NodeJS.Timeout | undefined
       const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)))
       const inTime = await Promise.race([idle, late])
