@@ -3,6 +3,7 @@ import type { Payload } from 'payload'
 
 import type { ReadRollupDoc } from '../collections/Readership'
 import { sqliteUrl } from '../server/env'
+import { sqliteFileUrl } from '../store/sqliteThread'
 import { uniqueIndexReady } from '../store/receipts'
 import { inSqliteWriteTurn } from '../store/sqlite'
 import { checkOpenToken, encodeReadEvent, eventRows, rowDocument, type ReadEventRow } from './eventLines'
@@ -40,7 +41,11 @@ async function writeOffThread(payload: Payload, text: string): Promise<number> {
   if (failedWriters.has(payload)) throw new Error('no read-event writer')
   let w = writers.get(payload)
   if (!w) {
-    const url = (payload.db as unknown as { clientConfig?: { url?: string } }).clientConfig?.url ?? sqliteUrl()
+    const url = sqliteFileUrl(payload.db, sqliteUrl())
+    if (!url) {
+      failedWriters.add(payload)
+      throw new Error('no read-event writer for an in-memory database')
+    }
     writers.set(payload, (w = new SqliteEventWriter(url)))
   }
   try {

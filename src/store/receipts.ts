@@ -2,7 +2,9 @@ import type { Payload } from 'payload'
 import { sql } from '@payloadcms/db-sqlite'
 
 import { mongoIndexesReady } from './mongo'
+import { sqliteUrl } from '../server/env'
 import { inSqliteWriteTurn } from './sqlite'
+import { sqliteFileUrl, SqliteThread } from './sqliteThread'
 
 /**
  * Delivery receipts written many at once: the pipeline's hot path (one row per
@@ -16,19 +18,59 @@ export type ReceiptRow = { delivery: string; subscriber: string; status: 'submit
 type SqliteLike = { run: (q: unknown) => Promise<unknown> }
 type MongoModel = { insertMany: (docs: unknown[], opts: { ordered: boolean }) => Promise<unknown> }
 
+/**
+ * Receipts are committed from a thread of their own (sqliteThread.ts) with synchronous FULL, as durable as
+ * on the main thread: the commit's fsync, a few milliseconds a group, no longer holds the sends in flight.
+ * One statement for any group size: the rows go in as one JSON array that SQLite unpacks (`WHERE true`
+ * lets the upsert clause follow a SELECT).
+ */
+const INSERT_RECEIPTS_SQL =
+  'INSERT INTO delivery_receipts (delivery, subscriber, status, code, updated_at, created_at) ' +
+  'SELECT value->>0, value->>1, value->>2, value->>3, ?, ? FROM json_each(?) WHERE true ON CONFLICT (delivery, subscriber) DO NOTHING'
+
+const threads = new WeakMap<Payload, SqliteThread>()
+const noThread = new WeakSet<Payload>()
+
+function receiptThread(payload: Payload): SqliteThread | null {
+  if (noThread.has(payload)) return null
+  let thread = threads.get(payload)
+  if (!thread) {
+    const url = sqliteFileUrl(payload.db, sqliteUrl())
+    if (!url) {
+      noThread.add(payload)
+      return null
+    }
+    threads.set(payload, (thread = new SqliteThread(url, { label: 'writing receipts', synchronous: 'FULL' })))
+  }
+  return thread
+}
+
 export async function insertReceipts(payload: Payload, rows: ReceiptRow[]): Promise<void> {
   if (!rows.length) return
   const db = payload.db as unknown as { name: string; drizzle?: SqliteLike; collections?: Record<string, MongoModel> }
   const now = new Date()
   if (db.name === 'sqlite') {
     const iso = now.toISOString()
-    const values = sql.join(
-      rows.map((r) => sql`(${r.delivery}, ${r.subscriber}, ${r.status}, ${r.code ?? null}, ${iso}, ${iso})`),
-      sql`, `,
-    )
-    await inSqliteWriteTurn(payload, () =>
-      db.drizzle!.run(sql`INSERT INTO delivery_receipts (delivery, subscriber, status, code, updated_at, created_at) VALUES ${values} ON CONFLICT (delivery, subscriber) DO NOTHING`),
-    )
+    await inSqliteWriteTurn(payload, async () => {
+      const thread = receiptThread(payload)
+      if (thread) {
+        try {
+          await thread.run({ sql: INSERT_RECEIPTS_SQL, args: [iso, iso, JSON.stringify(rows.map((r) => [r.delivery, r.subscriber, r.status, r.code ?? null]))] })
+          return
+        } catch (err) {
+          if ((err as { workerRan?: boolean }).workerRan) throw err
+          noThread.add(payload)
+          payload.logger.warn({ component: 'delivery', err }, 'receipt writer thread failed; writing receipts in the main thread from now on')
+        }
+      }
+      const values = sql.join(
+        rows.map((r) => sql`(${r.delivery}, ${r.subscriber}, ${r.status}, ${r.code ?? null}, ${iso}, ${iso})`),
+        sql`, `,
+      )
+      await db.drizzle!.run(
+        sql`INSERT INTO delivery_receipts (delivery, subscriber, status, code, updated_at, created_at) VALUES ${values} ON CONFLICT (delivery, subscriber) DO NOTHING`,
+      )
+    })
     return
   }
   // MongoDB builds indexes in the background after start: a row is only refused as a duplicate once the unique index exists.

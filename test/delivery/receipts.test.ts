@@ -2,6 +2,7 @@ import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { insertReceipts, ReceiptWriter } from '../../src/store/receipts'
+import { SqliteThread } from '../../src/store/sqliteThread'
 import { testPayload } from '../support/payload'
 
 /** The bulk receipt write (one native statement per adapter) and its group commit. */
@@ -45,9 +46,9 @@ describe('delivery receipts', () => {
   })
 
   it('group commit: every caller resolves once its own row is stored, in fewer writes than rows', async () => {
-    // Count the native writes: drizzle's run on SQLite, insertMany on MongoDB.
-    const db = payload.db as unknown as { name: string; drizzle?: { run: (...a: unknown[]) => unknown }; collections?: Record<string, { insertMany: (...a: unknown[]) => unknown }> }
-    const target = db.name === 'sqlite' ? db.drizzle! : db.collections!['delivery-receipts']
+    // Count the native writes: statements handed to the writer thread on SQLite, insertMany on MongoDB.
+    const db = payload.db as unknown as { name: string; collections?: Record<string, { insertMany: (...a: unknown[]) => unknown }> }
+    const target = db.name === 'sqlite' ? SqliteThread.prototype : db.collections!['delivery-receipts']
     const method = db.name === 'sqlite' ? 'run' : 'insertMany'
     const original = (target as Record<string, (...a: unknown[]) => unknown>)[method]
     let writes = 0
