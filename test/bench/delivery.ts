@@ -15,11 +15,10 @@
  * BENCH_TIME_LIMIT_S (default 2,400; --quick 300) stops it with exit 1.
  * Ends with one JSON line; exits 1 when a target is missed.
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import https from 'node:https'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import v8 from 'node:v8'
 import vm from 'node:vm'
 
@@ -29,13 +28,13 @@ import webpush from 'web-push'
 
 import { connectNoDelay } from '../../src/channels/email'
 import { benchEnvironment } from './_env'
+import { benchHarness, out, verdict } from './_harness'
 
 const quick = process.argv.includes('--quick')
 const N = Number(process.env.BENCH_SUBSCRIBERS || (quick ? 5000 : 100_000))
 const CONCURRENCY = Number(process.env.DELIVERY_CONCURRENCY || 20)
 const TIME_LIMIT_S = Number(process.env.BENCH_TIME_LIMIT_S || (quick ? 300 : 2400))
 const TARGETS = { email_ratio: 1.5, push_ratio: 2, rss_growth_mb: 150, first_message_s: 2 }
-const out = (line: string) => process.stdout.write(`${line}\n`)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const started = Date.now()
 const deadline = started + TIME_LIMIT_S * 1000
@@ -46,35 +45,7 @@ const dir = benchEnvironment('delivery', {
   DELIVERY_BATCH_SIZE: process.env.DELIVERY_BATCH_SIZE || '500',
 })
 
-// The local servers run in processes of their own, so they do not share the sender's event loop.
-const here = path.dirname(fileURLToPath(import.meta.url))
-const children: ChildProcess[] = []
-function startChild<T>(file: string, args: string[] = []): Promise<{ child: ChildProcess; ready: T }> {
-  const child = fork(path.join(here, file), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-  children.push(child)
-  return new Promise((resolve, reject) => {
-    child.once('message', (ready) => resolve({ child, ready: ready as T }))
-    child.once('exit', (code) => reject(new Error(`${file} exited (${code}) before it was ready`)))
-  })
-}
-/** One request, one answer: the children answer each IPC message in order. */
-const ask = <T>(child: ChildProcess, msg: object) =>
-  new Promise<T>((resolve) => {
-    child.once('message', (m) => resolve(m as T))
-    child.send(msg)
-  })
-
-function cleanUp() {
-  for (const c of children) if (c.connected) c.disconnect()
-  fs.rmSync(dir, { recursive: true, force: true })
-}
-// The whole run is bounded: past the limit it stops where it is, with exit 1.
-setTimeout(() => {
-  out(`time limit of ${TIME_LIMIT_S} s reached (BENCH_TIME_LIMIT_S); stopping`)
-  for (const c of children) c.kill()
-  fs.rmSync(dir, { recursive: true, force: true })
-  process.exit(1)
-}, TIME_LIMIT_S * 1000).unref()
+const { startChild, ask, run } = benchHarness(dir, TIME_LIMIT_S)
 
 // A self-signed certificate for the https push service, trusted by both sides through their agents.
 const keyFile = path.join(dir, 'push-key.pem')
@@ -138,8 +109,7 @@ async function deliver(payload: Awaited<ReturnType<typeof initPayload>>) {
   while ((await runDueDeliveries(payload, { limit: 1 })).ran && Date.now() < deadline);
 }
 
-let exitCode = 1
-try {
+await run(async () => {
   out(`delivery benchmark${quick ? ' (quick)' : ''}: ${N} subscribers, concurrency ${CONCURRENCY}, fresh SQLite in ${dir}, time limit ${TIME_LIMIT_S} s`)
   const payload = await initPayload()
   const noTx = { transactionID: undefined } as never
@@ -314,20 +284,14 @@ try {
     target_max_rss_growth_mb: TARGETS.rss_growth_mb,
     target_max_first_message_s: TARGETS.first_message_s,
   }
-  const missed = [
+  const exitCode = verdict([
     figures.email_ratio < TARGETS.email_ratio && 'email_ratio',
     figures.push_ratio < TARGETS.push_ratio && 'push_ratio',
     figures.rss_growth_mb > TARGETS.rss_growth_mb && 'rss_growth_mb',
     figures.first_message_s > TARGETS.first_message_s && 'first_message_s',
-  ].filter(Boolean)
-  out(missed.length ? `targets missed: ${missed.join(', ')}` : 'all targets met')
-  exitCode = missed.length ? 1 : 0
+  ])
   await closeDeliveryChannels()
   await payload.destroy()
   out(JSON.stringify(figures))
-} catch (err) {
-  process.stderr.write(`${(err as Error).stack ?? err}\n`)
-} finally {
-  cleanUp()
-}
-process.exit(exitCode)
+  return exitCode
+})

@@ -18,12 +18,8 @@
  * BENCH_TIME_LIMIT_S (default 2,400; --quick 300) stops it with exit 1.
  * Ends with one JSON line; exits 1 when a target is missed.
  */
-import { fork, type ChildProcess } from 'node:child_process'
-import fs from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-
 import { benchEnvironment } from './_env'
+import { benchHarness, out, verdict } from './_harness'
 
 const quick = process.argv.includes('--quick')
 const N = Number(process.env.BENCH_SUBSCRIBERS || (quick ? 5000 : 100_000))
@@ -34,7 +30,6 @@ const URGENT_CONCURRENCY = Number(process.env.DELIVERY_URGENT_CONCURRENCY || 10)
 const TIME_LIMIT_S = Number(process.env.BENCH_TIME_LIMIT_S || (quick ? 300 : 2400))
 const TARGETS = { urgent_first_message_s: 1, bulk_ratio: 0.8 }
 const URGENT_DOMAIN = '@urgent.test'
-const out = (line: string) => process.stdout.write(`${line}\n`)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const started = Date.now()
 const deadline = started + TIME_LIMIT_S * 1000
@@ -46,31 +41,12 @@ const dir = benchEnvironment('urgent', {
   DELIVERY_BATCH_SIZE: process.env.DELIVERY_BATCH_SIZE || '500',
 })
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-let smtpChild: ChildProcess | null = null
-function cleanUp() {
-  if (smtpChild?.connected) smtpChild.disconnect()
-  fs.rmSync(dir, { recursive: true, force: true })
-}
-setTimeout(() => {
-  out(`time limit of ${TIME_LIMIT_S} s reached (BENCH_TIME_LIMIT_S); stopping`)
-  smtpChild?.kill()
-  fs.rmSync(dir, { recursive: true, force: true })
-  process.exit(1)
-}, TIME_LIMIT_S * 1000).unref()
+const { startChild, ask: askChild, run } = benchHarness(dir, TIME_LIMIT_S)
 
 type SmtpCount = { count: number; checked: number; firstFault: string | null; marked: number; markedFirstAt: number | null }
 // The SMTP server in a process of its own, so it does not share the sender's event loop.
-const smtpReady = await new Promise<{ url: string }>((resolve, reject) => {
-  smtpChild = fork(path.join(here, '_smtp-child.ts'), [URGENT_DOMAIN], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-  smtpChild.once('message', (m) => resolve(m as { url: string }))
-  smtpChild.once('exit', (code) => reject(new Error(`_smtp-child.ts exited (${code}) before it was ready`)))
-})
-const ask = (cmd: 'count' | 'reset') =>
-  new Promise<SmtpCount>((resolve) => {
-    smtpChild!.once('message', (m) => resolve(m as SmtpCount))
-    smtpChild!.send({ cmd })
-  })
+const { child: smtpChild, ready: smtpReady } = await startChild<{ url: string }>('_smtp-child.ts', [URGENT_DOMAIN])
+const ask = (cmd: 'count' | 'reset') => askChild<SmtpCount>(smtpChild, { cmd })
 
 // Email only: the announcement's web-push delivery is recorded as not configured.
 Object.assign(process.env, { SMTP_URL: smtpReady.url, MAIL_FROM: '聚焦徐碧 <news@street.test>' })
@@ -92,8 +68,7 @@ async function waitSmtp(what: string, done: (c: SmtpCount) => boolean): Promise<
   }
 }
 
-let exitCode = 1
-try {
+await run(async () => {
   out(`urgent benchmark${quick ? ' (quick)' : ''}: ${N} bulk subscribers, ${RESIDENTS} in the urgent grid, concurrency ${CONCURRENCY} + urgent ${URGENT_CONCURRENCY}, fresh SQLite in ${dir}`)
   const payload = await initPayload()
   const noTx = { transactionID: undefined } as never
@@ -198,15 +173,12 @@ try {
     target_max_urgent_first_message_s: TARGETS.urgent_first_message_s,
     target_min_bulk_ratio: TARGETS.bulk_ratio,
   }
-  const missed = [figures.urgent_first_message_s > TARGETS.urgent_first_message_s && 'urgent_first_message_s', figures.bulk_ratio < TARGETS.bulk_ratio && 'bulk_ratio'].filter(Boolean)
-  out(missed.length ? `targets missed: ${missed.join(', ')}` : 'all targets met')
-  exitCode = missed.length ? 1 : 0
+  const exitCode = verdict([
+    figures.urgent_first_message_s > TARGETS.urgent_first_message_s && 'urgent_first_message_s',
+    figures.bulk_ratio < TARGETS.bulk_ratio && 'bulk_ratio',
+  ])
   await closeDeliveryChannels()
   await payload.destroy()
   out(JSON.stringify(figures))
-} catch (err) {
-  process.stderr.write(`${(err as Error).stack ?? err}\n`)
-} finally {
-  cleanUp()
-}
-process.exit(exitCode)
+  return exitCode
+})

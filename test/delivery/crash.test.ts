@@ -2,10 +2,8 @@ import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import type { DeliveryDoc } from '../../src/collections/Deliveries'
-import { smallStreet } from '../support/fixtures'
-import { testPayload } from '../support/payload'
-import { startSmtpServer, type SmtpTestServer } from '../support/smtp-server'
-import { addSubscribers, deliveriesOf, deliveryById, perRecipient as countPerRecipient, publishIssue, startReadyWorker, workerProcesses, type WorkerExit } from './support'
+import type { SmtpTestServer } from '../support/smtp-server'
+import { closeStreetForWorkers, deliveriesOf, deliveryById, perRecipient as countPerRecipient, publishIssue, startReadyWorker, streetForWorkers, type WorkerExit } from './support'
 
 /**
  * Crash test: one email delivery to many subscribers, its worker process
@@ -43,21 +41,10 @@ const notOnItsOwn = (exit: WorkerExit) => {
 }
 
 beforeAll(async () => {
-  payload = await testPayload()
-  const street = await smallStreet(payload)
-  smtp = await startSmtpServer({ keep: true, parse: false })
-  process.env.SMTP_URL = smtp.url
-  process.env.MAIL_FROM = '聚焦徐碧 <news@street.test>'
-  const half = Math.floor(SUBSCRIBERS / 2)
-  await addSubscribers(payload, half, { grid: street.gridA1.id, prefix: 'a' })
-  await addSubscribers(payload, SUBSCRIBERS - half, { grid: street.gridB1.id, prefix: 'b' })
+  ;({ payload, smtp } = await streetForWorkers(SUBSCRIBERS))
 }, 600_000)
 
-afterAll(async () => {
-  for (const c of workerProcesses) c.kill('SIGKILL')
-  await smtp?.close()
-  await payload?.destroy()
-})
+afterAll(() => closeStreetForWorkers({ payload, smtp }))
 
 describe('crash safety', () => {
   it(`a delivery to ${SUBSCRIBERS} subscribers survives ${KILLS} SIGKILLs of its worker: everyone receives it, duplicates within the in-flight bound`, async () => {

@@ -3,10 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import type { DeliveryDoc } from '../../src/collections/Deliveries'
 import { leaseScope } from '../../src/store/leases'
-import { smallStreet } from '../support/fixtures'
-import { testPayload } from '../support/payload'
-import { startSmtpServer, type SmtpTestServer } from '../support/smtp-server'
-import { addSubscribers, deliveriesOf, deliveryById, perRecipient, publishIssue, startReadyWorker, until, workerProcesses } from './support'
+import type { SmtpTestServer } from '../support/smtp-server'
+import { closeStreetForWorkers, deliveriesOf, deliveryById, perRecipient, publishIssue, startReadyWorker, streetForWorkers, until } from './support'
 
 /**
  * A planned stop: the worker process (the server's own main(), PROCESS_ROLE=worker)
@@ -41,21 +39,10 @@ const receiptsOf = async (id: string | number) =>
   (await payload.db.count({ collection: 'delivery-receipts', where: { delivery: { equals: String(id) } } })).totalDocs
 
 beforeAll(async () => {
-  payload = await testPayload()
-  const street = await smallStreet(payload)
-  smtp = await startSmtpServer({ keep: true, parse: false })
-  process.env.SMTP_URL = smtp.url
-  process.env.MAIL_FROM = '聚焦徐碧 <news@street.test>'
-  const half = Math.floor(SUBSCRIBERS / 2)
-  await addSubscribers(payload, half, { grid: street.gridA1.id, prefix: 'a' })
-  await addSubscribers(payload, SUBSCRIBERS - half, { grid: street.gridB1.id, prefix: 'b' })
+  ;({ payload, smtp } = await streetForWorkers(SUBSCRIBERS))
 }, 600_000)
 
-afterAll(async () => {
-  for (const c of workerProcesses) c.kill('SIGKILL')
-  await smtp?.close()
-  await payload?.destroy()
-})
+afterAll(() => closeStreetForWorkers({ payload, smtp }))
 
 describe('a planned stop (SIGTERM)', () => {
   it(`a delivery to ${SUBSCRIBERS} subscribers whose worker is stopped ${TERMS} times: every subscriber exactly once, no stop counted as a crash`, async () => {

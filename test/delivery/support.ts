@@ -6,7 +6,9 @@ import type { DeliveryDoc } from '../../src/collections/Deliveries'
 import { newRef, type SubscriberChannel, type Topic } from '../../src/collections/Subscribers'
 import { runDueDeliveries } from '../../src/delivery/pipeline'
 import { doc, p } from '../../src/seed/lexical'
-import type { Id } from '../support/fixtures'
+import { smallStreet, type Id } from '../support/fixtures'
+import { testPayload } from '../support/payload'
+import { startSmtpServer, type SmtpTestServer } from '../support/smtp-server'
 
 /** Subscribers written straight through the adapter (fast; the subscribe flow has its own tests). */
 export async function addSubscribers(
@@ -133,4 +135,27 @@ export function perRecipient(messages: { envelope: { to: string[] } }[]): { coun
   const counts = new Map<string, number>()
   for (const m of messages) for (const to of m.envelope.to) counts.set(to, (counts.get(to) ?? 0) + 1)
   return { counts, duplicates: [...counts.values()].reduce((n, c) => n + c - 1, 0) }
+}
+
+/**
+ * The set-up of the tests that stop or kill worker processes: a test database with `n` email subscribers
+ * split over two grids, and an SMTP server that keeps every message.
+ */
+export async function streetForWorkers(n: number): Promise<{ payload: Payload; smtp: SmtpTestServer }> {
+  const payload = await testPayload()
+  const street = await smallStreet(payload)
+  const smtp = await startSmtpServer({ keep: true, parse: false })
+  process.env.SMTP_URL = smtp.url
+  process.env.MAIL_FROM = '聚焦徐碧 <news@street.test>'
+  const half = Math.floor(n / 2)
+  await addSubscribers(payload, half, { grid: street.gridA1.id, prefix: 'a' })
+  await addSubscribers(payload, n - half, { grid: street.gridB1.id, prefix: 'b' })
+  return { payload, smtp }
+}
+
+/** Its end: worker processes still running are killed, then the server and the database close. */
+export async function closeStreetForWorkers(street: { payload?: Payload; smtp?: SmtpTestServer }): Promise<void> {
+  for (const c of workerProcesses) c.kill('SIGKILL')
+  await street.smtp?.close()
+  await street.payload?.destroy()
 }
