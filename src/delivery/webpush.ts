@@ -27,11 +27,24 @@ export const pushDriver: RecipientsDriver = {
     return {
       batch: async (payload, recipients) => {
         const devices = await devicesOf(payload, recipients)
+        // The batch's messages are encrypted off the event loop, a chunk at a time in recipient order, so the
+        // first sends start after one chunk while the rest are encrypted beside them.
+        const ready = new Map<string, Promise<ReadyDevice[]>>()
+        for (let i = 0; i < recipients.length; i += ENCRYPT_CHUNK) {
+          const chunk = recipients.slice(i, i + ENCRYPT_CHUNK).map((s) => {
+            // The notification opens the content's page with this recipient's read token.
+            const url = trackedContentUrl(collection, doc, trackFor(collection, doc, 'webpush', s))
+            return { s, devices: devices.get(String(s.id)) ?? [], content: { ...content, notification: { ...content.notification, url } } }
+          })
+          const made = preparePushes(chunk.flatMap((c) => c.devices.map((device) => ({ device, content: c.content }))))
+          for (const c of chunk) {
+            const own = new Set(c.devices)
+            ready.set(String(c.s.id), made.then((all) => all.filter((r) => own.has(r.device))))
+          }
+        }
         return (s) => {
-          // The notification opens the content's page with this recipient's read token.
-          const url = trackedContentUrl(collection, doc, trackFor(collection, doc, 'webpush', s))
-          const made = preparePush({ ...content, notification: { ...content.notification, url } }, devices.get(String(s.id)) ?? [])
-          return () => pushToDevices(payload, made, tuning)
+          const made = ready.get(String(s.id)) ?? Promise.resolve([])
+          return async () => pushToDevices(payload, await made, tuning)
         }
       },
     }
@@ -77,19 +90,20 @@ async function devicesOf(payload: Payload, subscribers: SubscriberDoc[]): Promis
 
 type ReadyDevice = { device: PushSubscriptionDoc; made: PreparedPush | SendFailure }
 
+/** Recipients per hand-over to the encryption thread: small enough that the first sends start at once. */
+const ENCRYPT_CHUNK = 20
+
 /** Each device's request made ready (encrypted, with the cached VAPID header); no network. */
-function preparePush(content: PushContent, devices: PushSubscriptionDoc[]): ReadyDevice[] {
-  const channel = pushChannel()
-  return devices.map((device) => {
-    const message: PushMessage = {
-      subscription: { endpoint: device.endpoint, keys: { p256dh: device.keys.p256dh, auth: device.keys.auth } },
-      notification: content.notification,
-      urgency: content.urgency,
-      topic: pushTopic(content.topicKey),
-      ttlSeconds: content.ttlSeconds,
-    }
-    return { device, made: channel.prepare(message) }
-  })
+async function preparePushes(items: { device: PushSubscriptionDoc; content: PushContent }[]): Promise<ReadyDevice[]> {
+  const messages = items.map(({ device, content }): PushMessage => ({
+    subscription: { endpoint: device.endpoint, keys: { p256dh: device.keys.p256dh, auth: device.keys.auth } },
+    notification: content.notification,
+    urgency: content.urgency,
+    topic: pushTopic(content.topicKey),
+    ttlSeconds: content.ttlSeconds,
+  }))
+  const made = await pushChannel().prepareMany(messages)
+  return items.map(({ device }, k) => ({ device, made: made[k] }))
 }
 
 /** One recipient's devices: submitted if any accepted it; a device that is gone (404/410) is removed. */

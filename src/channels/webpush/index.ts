@@ -5,7 +5,8 @@
  *   reused while it is valid (a 12 h JWT, renewed an hour before it expires),
  *   instead of one ECDSA signature per message;
  * - requests go through keep-alive agents (http or https, as the endpoint says).
- * The aes128gcm encryption stays per message: each one has its own salt and key.
+ * The aes128gcm encryption stays per message (each one has its own salt and key);
+ * `prepareMany` does it in a thread of its own (encryptThread.ts).
  *
  * Endpoints come from residents' browsers, so every request passes the
  * outbound guard (src/lib/outbound.ts): https to a public address only, the
@@ -22,6 +23,7 @@ import webpush from 'web-push'
 
 import { checkUrl, guardedLookup, type Resolver } from '../../lib/outbound'
 import { failure, isFailure, ok, parseRetryAfter, type PreparingChannel, type SendFailure, type SendResult } from '../types'
+import { EncryptThread, encryptHere, type Encrypted, type EncryptJob } from './encryptThread'
 
 /** 4096 bytes a push service must accept, less aes128gcm's header (86), padding delimiter (1) and tag (16). */
 export const MAX_PUSH_PAYLOAD_BYTES = 3993
@@ -127,6 +129,7 @@ export class WebPushChannel implements PreparingChannel<PushMessage, PreparedPus
   private readonly config: Required<Omit<WebPushConfig, 'now' | 'ca' | 'trustedOrigins' | 'resolve'>> & { now: () => number }
   private readonly vapid = new Map<string, { header: string; exp: number }>()
   private readonly trustedOrigins: readonly string[]
+  private readonly encryptThread = new EncryptThread()
   /** https: guarded (residents' push services); trustedHttps and http: only trusted origins reach them. */
   private readonly agents: { http: http.Agent; https: https.Agent; trustedHttps: https.Agent }
 
@@ -173,6 +176,24 @@ export class WebPushChannel implements PreparingChannel<PushMessage, PreparedPus
 
   /** Checks the subscription, fits and encrypts the payload, adds the (cached) VAPID header; no network. */
   prepare(message: PushMessage): PreparedPush | SendFailure {
+    const checked = this.check(message)
+    return isFailure(checked) ? checked : this.finish(checked.url, encryptHere(checked.job))
+  }
+
+  /**
+   * As prepare, for many messages at once, encrypted in the channel's encryption thread: the
+   * caller's thread stays free to send what is already made while these are encrypted.
+   */
+  async prepareMany(messages: PushMessage[]): Promise<(PreparedPush | SendFailure)[]> {
+    const checked = messages.map((m) => this.check(m))
+    const jobs = checked.flatMap((c) => (isFailure(c) ? [] : [c.job]))
+    const encrypted = jobs.length ? await this.encryptThread.encrypt(jobs) : []
+    let k = 0
+    return checked.map((c) => (isFailure(c) ? c : this.finish(c.url, encrypted[k++])))
+  }
+
+  /** The subscription and its endpoint checked, the payload fitted: what encryption needs. */
+  private check(message: PushMessage): { url: URL; job: EncryptJob } | SendFailure {
     const sub = message.subscription
     let url: URL
     try {
@@ -184,22 +205,25 @@ export class WebPushChannel implements PreparingChannel<PushMessage, PreparedPus
     }
     const target = checkUrl(url, { trustedOrigins: this.trustedOrigins })
     if (!target.ok) return refused(target.reason)
-
-    let details: ReturnType<typeof webpush.generateRequestDetails>
+    let payload: string
     try {
-      const payload = fitPushPayload(message.notification)
-      details = webpush.generateRequestDetails(sub, payload, {
-        TTL: message.ttlSeconds ?? this.config.ttlSeconds,
-        urgency: message.urgency ?? 'normal',
-        ...(message.topic ? { topic: message.topic } : {}),
-        // VAPID is added below from the per-origin cache, not signed per message.
-        vapidDetails: null as unknown as undefined,
-      })
+      payload = fitPushPayload(message.notification)
     } catch (err) {
       return failure('config', 'invalid-push', (err as Error).message)
     }
-    const headers = { ...details.headers, Authorization: this.vapidHeader(url.origin) } as http.OutgoingHttpHeaders
-    return { url, headers, body: details.body as Buffer }
+    const options = {
+      TTL: message.ttlSeconds ?? this.config.ttlSeconds,
+      urgency: message.urgency ?? 'normal',
+      ...(message.topic ? { topic: message.topic } : {}),
+    }
+    return { url, job: { subscription: { endpoint: sub.endpoint, keys: { p256dh: sub.keys.p256dh, auth: sub.keys.auth } }, payload, options } }
+  }
+
+  /** The encrypted message with the VAPID header of its origin. */
+  private finish(url: URL, encrypted: Encrypted): PreparedPush | SendFailure {
+    if ('error' in encrypted) return failure('config', 'invalid-push', encrypted.error)
+    const headers = { ...encrypted.headers, Authorization: this.vapidHeader(url.origin) } as http.OutgoingHttpHeaders
+    return { url, headers, body: encrypted.body }
   }
 
   sendPrepared({ url, headers, body }: PreparedPush): Promise<SendResult> {
@@ -230,6 +254,7 @@ export class WebPushChannel implements PreparingChannel<PushMessage, PreparedPus
   }
 
   async close(): Promise<void> {
+    await this.encryptThread.close()
     this.agents.http.destroy()
     this.agents.https.destroy()
     this.agents.trustedHttps.destroy()
