@@ -74,9 +74,9 @@ export function createSubscribeRouter(payload: Payload, opts: SubscribeRouterOpt
   /** Live search for the page's script: the same matches the no-script search lists. */
   router.get('/subscribe/buildings', handle(async (req, res) => {
     const q = one(req.query.q).slice(0, MAX_SEARCH_LENGTH)
-    const matches = q.trim() ? await searchBuildings(payload, q) : []
+    const search = q.trim() ? await searchBuildings(payload, q) : { found: false, why: null, message: null, matches: [] }
     securityHeaders(res)
-    res.set('Cache-Control', 'no-store').json({ matches })
+    res.set('Cache-Control', 'no-store').json(search)
   }))
 
   // ------------------------------------------------------------ confirm
