@@ -354,6 +354,7 @@ export function privacyPage(ctx: PageContext, settings: { retentionDays: number;
     ['privacy.what.title', 'privacy.what.body'],
     ['privacy.why.title', 'privacy.why.body'],
     ['privacy.stats.title', 'privacy.stats.body'],
+    ['privacy.myGrid.title', 'privacy.myGrid.body'],
     ['privacy.who.title', 'privacy.who.body'],
     ['privacy.howLong.title', 'privacy.howLong.body'],
     ['privacy.rights.title', 'privacy.rights.body'],
