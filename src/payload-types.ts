@@ -268,6 +268,11 @@ export interface User {
   community?: (number | string | null) | Community;
   grids?: ((number | string) | Grid)[] | null;
   phone?: string | null;
+  /**
+   * A grid leader’s work phone, which residents can tap to call on the grid page (shown only when the box below is ticked).
+   */
+  workPhone?: string | null;
+  showWorkPhone?: boolean | null;
   currentPassword?: string | null;
   sendSetPasswordMail?: boolean | null;
   updatedAt: string;
@@ -1287,6 +1292,8 @@ export interface UsersSelect<T extends boolean = true> {
   community?: T;
   grids?: T;
   phone?: T;
+  workPhone?: T;
+  showWorkPhone?: T;
   currentPassword?: T;
   sendSetPasswordMail?: T;
   updatedAt?: T;

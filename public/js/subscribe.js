@@ -85,22 +85,25 @@
   var select = document.getElementById('f-grid')
   if (q && results && window.fetch) {
     var timer = null
-    var render = function (matches, query) {
+    var render = function (data, query) {
       results.textContent = ''
       if (!query) return
+      var matches = data.matches || []
       var box = document.createElement('div')
       box.className = 'search-results'
       box.setAttribute('role', 'status')
-      if (!matches.length) {
-        box.textContent = results.getAttribute('data-none') || ''
-      } else {
+      if (!data.found) {
+        var why = document.createElement('p')
+        why.textContent = (data.why === 'unknown' && !matches.length) || !data.message ? results.getAttribute('data-none') || '' : data.message
+        box.appendChild(why)
+      }
+      if (matches.length) {
         var ul = document.createElement('ul')
         matches.forEach(function (m) {
           var li = document.createElement('li')
           var a = document.createElement('a')
           a.href = '/subscribe?grid=' + encodeURIComponent(m.code)
-          var place = [m.estate, m.building].filter(Boolean).join(' ')
-          a.textContent = (place ? place + ' → ' : '') + m.code + ' · ' + m.gridName + '(' + m.community + ')'
+          a.textContent = m.label
           a.addEventListener('click', function (e) {
             if (!select || select.tagName !== 'SELECT') return
             e.preventDefault()
@@ -118,10 +121,10 @@
       clearTimeout(timer)
       var query = q.value.trim()
       timer = setTimeout(function () {
-        if (!query) return render([], '')
+        if (!query) return render({ matches: [] }, '')
         fetch('/subscribe/buildings?q=' + encodeURIComponent(query), { headers: { Accept: 'application/json' } })
-          .then(function (r) { return r.ok ? r.json() : { matches: [] } })
-          .then(function (data) { if (q.value.trim() === query) render(data.matches || [], query) })
+          .then(function (r) { return r.ok ? r.json() : { found: false, matches: [] } })
+          .then(function (data) { if (q.value.trim() === query) render(data, query) })
           .catch(function () {})
       }, 250)
     })

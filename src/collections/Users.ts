@@ -1,4 +1,4 @@
-import type { CollectionConfig, Condition, PayloadRequest } from 'payload'
+import type { CollectionAfterChangeHook, CollectionAfterDeleteHook, CollectionConfig, Condition, PayloadRequest } from 'payload'
 import { ValidationError } from 'payload'
 
 import { adminFieldOnly, adminsOnly, idOf, isAdmin, ROLES, selfOrAdmin } from '../access'
@@ -8,6 +8,7 @@ import { forgotPasswordMail, staffAfterChange, staffBeforeOperation, staffPasswo
 import { label, langOf, type MessageKey, t } from '../i18n/messages'
 import { clientAddressOf } from '../server/clientAddress'
 import { env, publicUrl } from '../server/env'
+import { invalidateSiteCache } from '../site/cache'
 
 type Binding = { role?: string; community?: unknown; grids?: unknown[] | null }
 
@@ -32,6 +33,27 @@ async function describeBinding(req: PayloadRequest, user: Binding | undefined): 
     return `${role} (${community?.name ?? '-'})`
   }
   return role
+}
+
+/** What a grid page shows of a grid leader (name, work phone if shown, which grids), as one comparable string. */
+const leaderView = (u: Record<string, unknown> | undefined) =>
+  JSON.stringify([
+    u?.role === 'grid-leader',
+    u?.name ?? null,
+    u?.workPhone ?? null,
+    Boolean(u?.showWorkPhone),
+    ((u?.grids as unknown[] | null | undefined) ?? []).map((g) => String((g as { id?: unknown })?.id ?? g)).sort(),
+  ])
+
+/** Grid pages show their leaders: a change of what they show drops them from the page cache (tag `users`). */
+const leaderPagesOnChange: CollectionAfterChangeHook = ({ doc, previousDoc }) => {
+  const leader = doc?.role === 'grid-leader' || previousDoc?.role === 'grid-leader'
+  if (leader && leaderView(doc) !== leaderView(previousDoc)) invalidateSiteCache({ collection: 'users' })
+  return doc
+}
+const leaderPagesOnDelete: CollectionAfterDeleteHook = ({ doc }) => {
+  if ((doc as { role?: string })?.role === 'grid-leader') invalidateSiteCache({ collection: 'users' })
+  return doc
 }
 
 export const Users: CollectionConfig = {
@@ -93,6 +115,9 @@ export const Users: CollectionConfig = {
       admin: { condition: (data) => data?.role === 'grid-leader' },
     },
     { name: 'phone', type: 'text', label: label('field.phone'), maxLength: 30 },
+    // A grid leader's work phone, on their grid's page only when they tick showWorkPhone (edited by themselves or an admin).
+    { name: 'workPhone', type: 'text', label: label('field.workPhone'), maxLength: 30, admin: { description: label('field.workPhone.description') } },
+    { name: 'showWorkPhone', type: 'checkbox', label: label('field.showWorkPhone'), defaultValue: false },
     {
       // Only checked when one changes one's own password (staffPasswordRules); never stored.
       name: 'currentPassword',
@@ -184,7 +209,9 @@ export const Users: CollectionConfig = {
         return doc
       },
       staffAfterChange,
+      leaderPagesOnChange,
     ],
+    afterDelete: [leaderPagesOnDelete],
     afterLogin: [
       async ({ req, user }) => {
         req.user ??= user

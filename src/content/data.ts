@@ -22,8 +22,8 @@ import type {
  */
 
 const PUBLISHED: Where = { _status: { equals: 'published' } }
-/** Urgent content stays on top of the home page this long after publication. */
-const URGENT_DAYS = 7
+/** Urgent content stays on top of the home page, and in the urgent banner, this long after publication: then it has expired. */
+export const URGENT_DAYS = 7
 const LIST_LIMIT = 200
 
 export type Lookup<T> = { state: 'published'; doc: T } | { state: 'withdrawn' } | { state: 'missing' }
@@ -231,6 +231,42 @@ export async function gridAnnouncements(payload: Payload, gridId: Id, limit = 50
     select: listSelect,
   })
   return docs as unknown as AnnouncementDoc[]
+}
+
+/** Published urgent grid announcements that have not expired (URGENT_DAYS), newest first, with the ids of their grids. */
+export async function urgentGridAnnouncements(payload: Payload, limit = 100): Promise<AnnouncementDoc[]> {
+  const since = new Date(Date.now() - URGENT_DAYS * 86400_000).toISOString()
+  const { docs } = await payload.find({
+    collection: 'announcements',
+    where: { and: [PUBLISHED, { urgent: { equals: true } }, { publishedAt: { greater_than_equal: since } }] },
+    sort: '-publishedAt',
+    limit,
+    depth: 0,
+    overrideAccess: true,
+    select: { ...listSelect, grids: true },
+  })
+  return docs as unknown as AnnouncementDoc[]
+}
+
+/** A grid leader as residents see them: the name, and the work phone only when they chose to show it. */
+export type GridLeader = { name: string; workPhone: string | null }
+
+/** The grid leaders of a grid (the binding is on the staff account: users.grids). */
+export async function gridLeaders(payload: Payload, gridId: Id): Promise<GridLeader[]> {
+  const { docs } = await payload.find({
+    collection: 'users',
+    where: { and: [{ role: { equals: 'grid-leader' } }, { grids: { in: [gridId] } }] },
+    sort: 'name',
+    limit: 10,
+    depth: 0,
+    overrideAccess: true,
+    select: { name: true, workPhone: true, showWorkPhone: true },
+  })
+  return (docs as unknown as { name?: string | null; workPhone?: string | null; showWorkPhone?: boolean | null }[]).map((u) => ({
+    name: u.name ?? '',
+    // Not shown unless the leader ticked it: the number never leaves this function otherwise.
+    workPhone: u.showWorkPhone && u.workPhone?.trim() ? u.workPhone.trim() : null,
+  }))
 }
 
 export const LIMITS = { list: LIST_LIMIT }

@@ -12,6 +12,11 @@ function placeOf(m: FinderMatch): string {
   return building ? `${estate} ${building}` : estate
 }
 
+/** A building's label without its estate's name in front (碧湖小区3号楼 → 3号楼 in a list under 碧湖小区). */
+function withoutEstate(label: string, estate: string | undefined): string {
+  return estate && label.startsWith(estate) && label.length > estate.length ? label.slice(estate.length).trim() : label
+}
+
 /** The match as one line a resident reads: where, and which grid (碧湖小区 3栋 → XB-01 · 徐碧第1网格（徐碧社区）). */
 export function describeMatch(m: FinderMatch, lang: Lang = 'zh'): string {
   const grid = t('subscribe.gridLabel', lang, { code: m.grid.code, name: m.grid.name, community: m.grid.community })
@@ -20,7 +25,7 @@ export function describeMatch(m: FinderMatch, lang: Lang = 'zh'): string {
     building: m.building ?? '',
     place: placeOf(m),
     address: m.address ?? '',
-    buildings: (m.buildings ?? []).join(t('finder.listSeparator', lang)),
+    buildings: (m.buildings ?? []).map((b) => withoutEstate(b, m.estate)).join(t('finder.listSeparator', lang)),
     grid,
     community: m.grid.community,
   }

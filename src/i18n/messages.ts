@@ -50,6 +50,9 @@ export const messages = {
   'field.grids': { zh: '网格', en: 'Grids' },
   'field.role': { zh: '角色', en: 'Role' },
   'field.phone': { zh: '联系电话', en: 'Phone' },
+  'field.workPhone': { zh: '工作电话', en: 'Work phone' },
+  'field.workPhone.description': { zh: '网格长的工作电话，居民在网格页面上可以点击拨打（只有勾选下面一项才会公开）。', en: 'A grid leader’s work phone, which residents can tap to call on the grid page (shown only when the box below is ticked).' },
+  'field.showWorkPhone': { zh: '在网格页面公开工作电话', en: 'Show my work phone on the grid page' },
   'field.currentPassword': { zh: '当前密码', en: 'Current password' },
   'field.currentPassword.description': {
     zh: '修改自己的密码时，请先输入当前密码。',
@@ -429,6 +432,30 @@ export const messages = {
   'site.forbidden.title': { zh: '无权查看', en: 'Not allowed' },
   'site.forbidden.body': { zh: '您的账号无权预览此内容。', en: 'Your account may not preview this content.' },
   'site.tagline': { zh: '{street} · {periodical}', en: '{street} · {periodical}' },
+  // Grid pages and the remembered grid (我的网格: src/site/myGrid.ts, src/templates/site/grids.ts, myGrid.ts)
+  'grid.estates': { zh: '小区：{estates}', en: 'Estates: {estates}' },
+  'grid.buildingsTitle': { zh: '小区和楼栋', en: 'Estates and buildings' },
+  'grid.noBuildings': { zh: '暂无楼栋信息。', en: 'No buildings listed yet.' },
+  'grid.otherBuildings': { zh: '其他楼栋', en: 'Other buildings' },
+  'grid.leaderTitle': { zh: '网格长', en: 'Grid leader' },
+  'grid.workPhone': { zh: '工作电话', en: 'Work phone' },
+  'grid.leaderHint': { zh: '有事找网格长。', en: 'Your grid leader is there to help.' },
+  'grid.subscribe': { zh: '订阅本网格的消息', en: 'Subscribe to this grid' },
+  'mygrid.title': { zh: '我的网格', en: 'My grid' },
+  'mygrid.heading': { zh: '我的网格：{grid}', en: 'My grid: {grid}' },
+  'mygrid.latest': { zh: '本网格最新公告', en: 'Latest announcements of this grid' },
+  'mygrid.none': { zh: '本网格暂无公告。', en: 'No announcements for this grid yet.' },
+  'mygrid.open': { zh: '进入本网格页面', en: 'Open this grid’s page' },
+  'mygrid.change': { zh: '不是我的网格？更换', en: 'Not your grid? Change it' },
+  'mygrid.forget': { zh: '不再记住', en: 'Forget it' },
+  'mygrid.set': { zh: '设为我的网格', en: 'Make this my grid' },
+  'mygrid.setHint': {
+    zh: '设为我的网格后，首页会显示本网格的最新公告，本网格的紧急通知会在每个页面顶部提示。本网站只在您的浏览器里记住网格编号。',
+    en: 'Once this is your grid, the home page shows its latest announcements and its urgent notices appear at the top of every page. Only the grid’s code is kept, in your browser.',
+  },
+  'mygrid.banner.title': { zh: '紧急通知', en: 'Urgent notices' },
+  'mygrid.banner.grid': { zh: '{grid}紧急通知：', en: 'Urgent for {grid}: ' },
+  'mygrid.banner.street': { zh: '全街道紧急通知：', en: 'Urgent for the whole street: ' },
 
   // Subscribers (issue 4): model, admin labels
   'group.residents': { zh: '居民订阅', en: 'Residents' },
@@ -1064,6 +1091,11 @@ export const messages = {
   'privacy.stats.body': {
     zh: '为了知道内容到达了哪些网格，邮件、推送和网格分享链接里带有一段签名代码，记录“哪篇内容、哪个网格、哪种方式”；邮件里还有一张看不见的小图片，用来估算打开数。同一位读者对每篇内容使用不同的代号，无法把您读过的不同内容串起来，也不记录您的邮箱。直接访问网站的读者，浏览器会保存一个随机代号（Cookie），只用于同一篇内容不重复计数；同一网络地址短时间内新出现的读者数有上限，超出的不计数，转发给他人的链接也不会算作您本人的阅读。这些原始记录 {days} 天后删除，只保留按网格、按天的汇总数字；人数少于 {k} 人的数字不显示。只有您另外同意了“个人阅读统计”，才会为您保存个人阅读记录，并只在您的“管理订阅”页面给您本人看；撤回同意或删除信息时立即删除。',
     en: 'To see which grids our content reaches, links in mails, push notifications and grid share links carry a signed code saying which content, which grid and which channel; mails also carry an invisible image to estimate opens. A reader gets a different code for every content, so what you read cannot be linked together, and your address is never in it. Visitors of the website get a random code in a cookie, used only so one content is not counted twice; new readers from one network address are counted only up to a limit, and a link you forward does not count as your reading. These raw records are deleted after {days} days; only daily totals per grid stay, and figures under {k} people are not shown. Only if you separately allowed personal statistics is your own reading history kept, shown to you alone on your “Manage subscription” page, and deleted at once when you withdraw or delete your data.',
+  },
+  'privacy.myGrid.title': { zh: '“我的网格”Cookie', en: 'The “my grid” cookie' },
+  'privacy.myGrid.body': {
+    zh: '您订阅、保存订阅设置、打开带网格的分享链接，或在网格页面点“设为我的网格”时，浏览器会保存一个名为 sn_mygrid 的 Cookie，内容只有网格编号（例如 XB-01），不含任何关于您本人的信息，保存 180 天。它只用于在首页显示“我的网格”和在每个页面提示本网格的紧急通知，不用于统计。点“不是我的网格？更换”可以更换或不再记住，也可以随时在浏览器里删除。',
+    en: 'When you subscribe, save your subscription settings, open a share link made for a grid, or press “Make this my grid” on a grid page, your browser keeps a cookie named sn_mygrid that holds only the grid’s code (such as XB-01), nothing about you, for 180 days. It is used only to show “My grid” on the home page and that grid’s urgent notices on every page, never for statistics. “Not your grid? Change it” changes or forgets it; you can also delete it in your browser at any time.',
   },
   'privacy.who.title': { zh: '谁能看到', en: 'Who sees it' },
   'privacy.who.body': { zh: '只有系统管理员能看到您的邮箱地址；编辑只能看到各网格的订阅人数。', en: 'Only system administrators see your address; editors see how many subscribe per grid.' },

@@ -4,6 +4,7 @@ import type { Payload } from 'payload'
 
 import { countPageView, type PageContent } from '../readership/pageViews'
 import { fresh } from './cache'
+import { fragmentsFresh, myGridOf } from './myGridCookie'
 import { type Rendered, sendPage } from './respond'
 
 /** A rendered resident page as the page cache keeps it, with the content it shows (for the read count). */
@@ -23,9 +24,9 @@ export const pageKey = (pagePath: string, largeText: boolean) => `page:${pagePat
  * cached body) and send it. A response that sets a reader cookie is not for
  * shared caches.
  */
-export function answerPage(payload: Payload, req: IncomingMessage, res: ServerResponse, page: CachedPage, address?: string) {
+export function answerPage(payload: Payload, req: IncomingMessage, res: ServerResponse, page: CachedPage, address?: string, grid?: string | null) {
   const view = page.content && page.status === 200 ? countPageView(payload, req, res, page.content, address) : null
-  sendPage(req, res, page, { public: !view?.setCookie })
+  sendPage(req, res, page, { public: !view?.setCookie && !res.hasHeader('Set-Cookie'), grid })
 }
 
 /**
@@ -44,6 +45,8 @@ export function answerCachedPage(payload: Payload, req: IncomingMessage, res: Se
   if (url.includes('?')) return false
   const page = fresh<CachedPage>(pageKey(url, isLargeText(req.headers.cookie)))
   if (!page) return false
+  // The visitor's banner (and on the home page their grid's section) must be at hand too (src/site/myGridCookie.ts).
+  if (!fragmentsFresh(myGridOf(req.headers.cookie), url === '/')) return false
   answerPage(payload, req, res, page, address())
   return true
 }

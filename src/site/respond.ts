@@ -4,6 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Request, Response } from 'express'
 import type { Payload } from 'payload'
 
+import { myGridOf, personalise } from './myGridCookie'
+
 /** A page ready to send: status, body bytes and their ETag, computed once. */
 export type Rendered = { status: number; body: Buffer; etag: string }
 
@@ -48,10 +50,12 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
  * revalidating) with an ETag, and answer 304 when the client has this version;
  * everything else (errors, withdrawn, preview) is no-store.
  */
-export function sendPage(req: IncomingMessage, res: ServerResponse, page: Rendered, opts: { public: boolean }) {
+export function sendPage(req: IncomingMessage, res: ServerResponse, sent: Rendered, opts: { public: boolean; grid?: string | null }) {
+  // The urgent banner and 我的网格 for this visitor's grid (the request's cookie, unless the answer sets another).
+  const page = personalise(sent, opts.grid !== undefined ? opts.grid : myGridOf(req.headers.cookie))
   securityHeaders(res)
   res.setHeader('Content-Type', 'text/html; charset=utf-8')
-  // The large-text cookie changes the HTML.
+  // The large-text and grid cookies change the HTML.
   res.setHeader('Vary', 'Cookie')
   if (!opts.public || page.status !== 200) {
     res.setHeader('Cache-Control', 'no-store')

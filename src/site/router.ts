@@ -17,8 +17,6 @@ import {
   eventPage,
   eventsPage,
   forbiddenPage,
-  gridPage,
-  gridsPage,
   homePage,
   issuePage,
   issuesPage,
@@ -27,6 +25,7 @@ import {
   policyPage,
   withdrawnPage,
 } from '../templates/site/pages'
+import { gridPage, gridsPage } from '../templates/site/grids'
 import type { AnnouncementDoc, EventDoc, Id, IssueDoc, PageContext, PolicyDoc, SiteChrome } from '../templates/site/types'
 import { cached, collectionTag, documentTag } from './cache'
 import { answerPage, type CachedPage, isLargeText as isLargeTextCookie, largeTextCookie, pageKey } from './cachedPages'
@@ -35,6 +34,7 @@ import {
   findGridByCode,
   findIssueByNumber,
   gridAnnouncements,
+  gridLeaders,
   latestIssue,
   LIMITS,
   listEvents,
@@ -50,7 +50,8 @@ import { type Rendered, redirectToLogin, rendered, securityHeaders, sendPage, st
 import { createFeedRouter } from './feeds'
 import { createSubscribeRouter } from './subscribe'
 import { createAdminToolsRedirects } from './subscribeAdmin'
-import { gridDirectory } from '../subscribers/service'
+import { gridByCode, gridDirectory } from '../subscribers/service'
+import { myGridKit } from './myGrid'
 
 const TEXT_COOKIE = largeTextCookie
 const isLargeText = (req: Request) => isLargeTextCookie(req.headers.cookie)
@@ -85,6 +86,8 @@ export function createSiteRouter(payload: Payload): Router {
   const css = cssHref()
 
   const settings = () => cachedSettings(payload)
+  // 我的网格: the remembered grid, its banner and home section (src/site/myGrid.ts).
+  const myGrid = myGridKit(payload)
   const context = async (pagePath: string, largeText: boolean, extra: Partial<PageContext> = {}): Promise<PageContext> => ({
     site: await settings(),
     publicUrl: publicUrl(),
@@ -105,8 +108,10 @@ export function createSiteRouter(payload: Payload): Router {
     }
   }
 
-  const notFound = async (req: Request, res: Response) =>
-    sendPage(req, res, rendered(404, notFoundPage(await context(req.path, isLargeText(req)))), { public: false })
+  const notFound = async (req: Request, res: Response) => {
+    const [ctx] = await Promise.all([context(req.path, isLargeText(req)), myGrid.banners()])
+    sendPage(req, res, rendered(404, notFoundPage(ctx)), { public: false })
+  }
 
   /**
    * A public page at its canonical path, rendered once per (path, text size)
@@ -121,7 +126,9 @@ export function createSiteRouter(payload: Payload): Router {
         tags: (p) => (p.content ? [documentTag(p.content.type, p.content.id)] : from.map(collectionTag)),
         onBackgroundError: (err) => log.error({ err, path: pagePath }, 'background render failed'),
       })
-      answerPage(payload, req, res, page)
+      // This visitor's grid (cookie, or a link made for a grid), with what the page is filled with for it at hand.
+      const grid = await myGrid.visitorGrid(req, res, pagePath === paths.home())
+      answerPage(payload, req, res, page, undefined, grid)
     } catch (err) {
       await fail(req, res, err)
     }
@@ -182,17 +189,20 @@ export function createSiteRouter(payload: Payload): Router {
   router.get('/grids/:code', async (req, res) => {
     const code = String(req.params.code)
     if (!GRID_CODE.test(code)) return notFound(req, res)
-    return serve(req, res, paths.grid(code), CONTENT_SLUGS, async (ctx) => {
+    // Made from the content it lists and its grid leaders' accounts (name, work phone: a change drops it).
+    return serve(req, res, paths.grid(code), [...CONTENT_SLUGS, 'users'], async (ctx) => {
       const grid = await findGridByCode(payload, code)
       if (!grid) return rendered(404, notFoundPage(ctx))
       const forGrid: Where = { or: [{ wholeStreet: { equals: true } }, { grids: { in: [grid.id] } }] }
-      const [announcements, latest, events, policies] = await Promise.all([
+      const [announcements, latest, events, policies, leaders, entry] = await Promise.all([
         gridAnnouncements(payload, grid.id),
         latestIssue(payload),
         listEvents(payload, 5, forGrid),
         listPolicies(payload, 3),
+        gridLeaders(payload, grid.id),
+        gridByCode(payload, grid.code),
       ])
-      return rendered(200, gridPage(ctx, { grid, announcements, latest, events, policies }))
+      return rendered(200, gridPage(ctx, { grid, buildings: entry?.buildings ?? [], leaders, announcements, latest, events, policies }))
     })
   })
 
@@ -253,8 +263,14 @@ export function createSiteRouter(payload: Payload): Router {
 
   // Atom feeds: the whole street and each grid (src/site/feeds.ts).
   router.use(createFeedRouter(payload))
-  // Subscribe, confirm, preferences, unsubscribe, push devices (src/site/subscribe.ts).
-  router.use(createSubscribeRouter(payload, { context: (req, pagePath) => context(pagePath, isLargeText(req)) }))
+  // 设为我的网格 and 不再记住 (src/site/myGrid.ts).
+  myGrid.routes(router)
+  // Subscribe, confirm, preferences, unsubscribe, push devices (src/site/subscribe.ts); their pages carry the urgent banner too.
+  router.use(
+    createSubscribeRouter(payload, {
+      context: async (req, pagePath) => (await Promise.all([context(pagePath, isLargeText(req)), myGrid.banners()]))[0],
+    }),
+  )
   // The staff tools moved into the Payload admin: old /admin-tools addresses redirect there (src/site/subscribeAdmin.ts).
   router.use(createAdminToolsRedirects())
 

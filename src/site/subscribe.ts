@@ -6,6 +6,8 @@ import { env } from '../server/env'
 import { confirm, confirmable, gridByCode, MAX_SEARCH_LENGTH, preferencesToken, requestedChoices, resolveToken, searchBuildings, subscribe, validateSubscribe } from '../subscribers/service'
 import { paths } from '../templates/paths'
 import { checkMailPage, confirmPage, csrfPage, linkProblemPage, mailUnavailablePage, privacyPage, type SubscribeValues, tooLargePage } from '../templates/site/subscribe'
+import { rememberGrid } from './myGrid'
+import { myGridOf } from './myGridCookie'
 import { securityHeaders } from './respond'
 import { csrfToken, csrfValid } from './subscribeCsrf'
 import { list, one, problemStatus, redirect, type SubscribeRouter, type SubscribeRouterOptions, subscribeKit } from './subscribeKit'
@@ -43,7 +45,9 @@ export function createSubscribeRouter(payload: Payload, opts: SubscribeRouterOpt
       }
       return renderSubscribe(req, res, 200, { presetCode: grid.code, values: { grid: grid.code } })
     }
-    return renderSubscribe(req, res, 200, { query })
+    // The grid this browser remembers (我的网格) is chosen already; the resident may pick another.
+    const remembered = myGridOf(req.headers.cookie)
+    return renderSubscribe(req, res, 200, { query, ...(remembered ? { values: { grid: remembered } } : {}) })
   }))
 
   router.post('/subscribe', form, handle(async (req, res) => {
@@ -68,15 +72,17 @@ export function createSubscribeRouter(payload: Payload, opts: SubscribeRouterOpt
     const outcome = await subscribe(payload, checked.value, { userAgent: one(req.headers['user-agent']) })
     log.info({ kind: outcome.kind, subscriber: outcome.subscriber.id }, 'subscribe request')
     mails.sendFor(outcome)
+    // The grid asked for becomes this browser's 我的网格 (only its code: docs/privacy.md).
+    rememberGrid(req, res, checked.value.grid.code)
     return page(req, res, 200, checkMailPage)
   }))
 
   /** Live search for the page's script: the same matches the no-script search lists. */
   router.get('/subscribe/buildings', handle(async (req, res) => {
     const q = one(req.query.q).slice(0, MAX_SEARCH_LENGTH)
-    const matches = q.trim() ? await searchBuildings(payload, q) : []
+    const search = q.trim() ? await searchBuildings(payload, q) : { found: false, why: null, message: null, matches: [] }
     securityHeaders(res)
-    res.set('Cache-Control', 'no-store').json({ matches })
+    res.set('Cache-Control', 'no-store').json(search)
   }))
 
   // ------------------------------------------------------------ confirm

@@ -123,14 +123,14 @@ export function subscribeKit(payload: Payload, opts: SubscribeRouterOptions) {
     const groups = directory.map((g) => ({ community: g.community, grids: g.grids.map((x) => ({ code: x.code, name: x.name })) }))
     const presetGrid = args.presetCode ? await gridByCode(payload, args.presetCode) : null
     const query = (args.query ?? '').slice(0, MAX_SEARCH_LENGTH)
-    const matches = query.trim() ? await searchBuildings(payload, query) : null
+    const search = query.trim() ? await searchBuildings(payload, query) : null
     const csrf = csrfToken(req, res)
     return page(req, res, status, (ctx) =>
       subscribePage(ctx, {
         groups,
         preset: presetGrid ? { code: presetGrid.code, name: presetGrid.name, community: presetGrid.community.name } : null,
         query,
-        matches,
+        search,
         values: args.values ?? {},
         errors: args.errors ?? [],
         csrf,

@@ -22,6 +22,7 @@ import {
 import { paths } from '../templates/paths'
 import { csrfPage, erasedPage, type FieldError, linkProblemPage, preferencesPage, unsubscribeConfirmPage, unsubscribedPage } from '../templates/site/subscribe'
 import { MAX_TOKEN_LENGTH } from '../tokens'
+import { rememberGrid } from './myGrid'
 import { csrfToken, csrfValid } from './subscribeCsrf'
 import { one, problemStatus, redirect, type SubscribeKit } from './subscribeKit'
 
@@ -47,6 +48,8 @@ export function preferenceRoutes(router: Router, kit: SubscribeKit): void {
     // The resident's own subscription cookie: their later visits to the site count for their grid (docs/privacy.md).
     const gridId = typeof s.grid === 'object' ? s.grid.id : s.grid
     if (gridId != null) res.append('Set-Cookie', gridCookie(String(gridId)))
+    // And their grid becomes this browser's 我的网格 (its code only), also after they change it here.
+    if (grid.code) rememberGrid(req, res, grid.code)
     return page(req, res, status, (ctx) =>
       preferencesPage(ctx, {
         subscriber: s,

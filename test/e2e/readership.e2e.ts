@@ -11,7 +11,7 @@ import { body } from '../support/fixtures'
 import { startPushService, type PushService } from '../support/push-service'
 import { startSmtpServer, type SmtpTestServer } from '../support/smtp-server'
 import { api } from './support/admin'
-import { artifactsOnFailure, DEMO, launchBrowser, login, shot, staffContext } from './support/browser'
+import { artifactsOnFailure, DEMO, launchBrowser, login, shot, staffContext, WECHAT_UA } from './support/browser'
 import { type E2EServer, startServer } from './support/server'
 
 /**
@@ -29,10 +29,6 @@ import { type E2EServer, startServer } from './support/server'
 const VAPID = webpush.generateVAPIDKeys()
 /** A resident's phone browser (HeadlessChrome would be taken for a bot and not counted). */
 const PHONE_UA = 'Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Mobile Safari/537.36'
-const WECHAT_UA =
-  'Mozilla/5.0 (Linux; Android 13; V2183A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) ' +
-  'Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160117 MMWEBSDK/20231202 MMWEBID/2253 ' +
-  'MicroMessenger/8.0.47.2560(0x28002F35) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64'
 
 let smtp: SmtpTestServer
 let push: PushService

@@ -5,13 +5,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
 import { t } from '../../src/i18n/messages'
-import { artifactsOnFailure, baseUrl, launchBrowser, shot, SHOTS } from './support/browser'
+import { artifactsOnFailure, baseUrl, launchBrowser, shot, SHOTS, WECHAT_UA } from './support/browser'
 
-/** WeChat's in-app browser on Android (the X5/XWEB user agent residents open shared links in). */
-const WECHAT_UA =
-  'Mozilla/5.0 (Linux; Android 13; V2183A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) ' +
-  'Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160117 MMWEBSDK/20231202 MMWEBID/2253 ' +
-  'MicroMessenger/8.0.47.2560(0x28002F35) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64'
 const PHONE = { width: 375, height: 667 }
 
 let browser: Browser

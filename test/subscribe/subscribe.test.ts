@@ -111,7 +111,13 @@ describe('the subscribe page', () => {
     expect(page.html).toContain('href="/subscribe?grid=A-01"')
     expect(textOf(page.html)).toContain('碧湖小区 3栋 → A-01 · 甲一网格（甲社区）')
     const json = await c.get(`/subscribe/buildings?q=${encodeURIComponent('江滨')}`)
-    expect(JSON.parse(json.html).matches).toEqual([{ code: 'B-01', gridName: '乙一网格', community: '乙社区', estate: '江滨花园', building: '12栋' }])
+    // The estate's everyday name alone: the estate, with its buildings in that grid.
+    expect(JSON.parse(json.html)).toEqual({
+      found: true,
+      why: null,
+      message: null,
+      matches: [{ code: 'B-01', gridName: '乙一网格', community: '乙社区', estate: '江滨花园', building: '', label: '江滨花园（12栋）→ B-01 · 乙一网格（乙社区）' }],
+    })
     const none = await c.get(`/subscribe?q=${encodeURIComponent('不存在的小区')}`)
     expect(textOf(none.html)).toContain('没有找到“不存在的小区”')
     // Markup typed into the search comes back escaped.

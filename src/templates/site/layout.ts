@@ -1,6 +1,7 @@
 import { t } from '../../i18n/messages'
 import { esc, imgTag, isMediaDoc, type MediaDoc, mediaSrc } from '../html'
 import { paths } from '../paths'
+import { SLOTS } from './slots'
 import type { PageContext } from './types'
 
 export type PageMeta = {
@@ -12,6 +13,8 @@ export type PageMeta = {
   type?: 'article' | 'website'
   /** Error, withdrawn and preview pages stay out of search engines. */
   noindex?: boolean
+  /** A page that lists the street's urgent content itself (home) takes only the grid's urgent banner. */
+  gridBannerOnly?: boolean
 }
 
 const NAV: { href: string; key: Parameters<typeof t>[0] }[] = [
@@ -97,7 +100,7 @@ export function layout(ctx: PageContext, meta: PageMeta, main: string): string {
   const banner = ctx.preview ? `<div class="preview-banner" role="status">${esc(t('site.preview'))}</div>` : ''
   return (
     `<!doctype html><html lang="zh-CN"${ctx.largeText ? ' class="lt"' : ''}><head>${head}</head><body>` +
-    `<a class="skip" href="#main">${esc(t('site.skip'))}</a>${banner}${header(ctx)}` +
+    `<a class="skip" href="#main">${esc(t('site.skip'))}</a>${banner}${header(ctx)}${meta.gridBannerOnly ? SLOTS.gridBanner : SLOTS.banner}` +
     `<main id="main" class="wrap">${main}</main>${footer(ctx)}</body></html>`
   )
 }

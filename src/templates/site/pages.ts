@@ -5,9 +5,9 @@ import { contentPath, paths } from '../paths'
 import { plainTextOfRichText } from '../plainText'
 import { renderRichTextCached } from '../richText'
 import { layout } from './layout'
+import { SLOTS } from './slots'
 import type {
   AnnouncementDoc,
-  CommunityDoc,
   ContentBase,
   EventDoc,
   GridDoc,
@@ -41,10 +41,10 @@ const time = (value: unknown, text = formatDate(value)) =>
 const urgentBadge = (doc: { urgent?: boolean | null }) =>
   doc.urgent ? `<span class="badge urgent">${esc(t('site.urgent'))}</span> ` : ''
 
-const heading = (key: MessageKey, more?: { href: string; key: MessageKey }) =>
+export const heading = (key: MessageKey, more?: { href: string; key: MessageKey }) =>
   `<h2 class="section-title">${esc(t(key))}${more ? ` <a class="more" href="${more.href}">${esc(t(more.key))}</a>` : ''}</h2>`
 
-const gridLabel = (g: GridDoc) => t('site.gridName', 'zh', { code: g.code, name: g.name })
+export const gridLabel = (g: GridDoc) => t('site.gridName', 'zh', { code: g.code, name: g.name })
 const populated = <T extends object>(refs: Ref<T>[] | null | undefined): T[] =>
   (refs ?? []).filter((r): r is T => Boolean(r && typeof r === 'object'))
 
@@ -53,7 +53,7 @@ function sectionHref(s: Section): string {
 }
 
 /** A list of contents as cards: title link, date, summary. */
-function cards(items: { href: string; doc: ContentBase; meta?: string; label?: string }[]): string {
+export function cards(items: { href: string; doc: ContentBase; meta?: string; label?: string }[]): string {
   if (!items.length) return `<p class="empty">${esc(t('site.noContent'))}</p>`
   const li = items.map(({ href, doc, meta, label }) => {
     const kind = label ? `<span class="badge">${esc(label)}</span> ` : ''
@@ -86,6 +86,8 @@ export function homePage(ctx: PageContext, data: HomeData): string {
     const items = data.urgent.map((s) => ({ href: sectionHref(s), doc: s.doc, label: t(KIND_LABEL[s.kind]) }))
     parts.push(`<section class="urgent-list">${heading('site.urgent')}${cards(items)}</section>`)
   }
+  // 我的网格: filled in per visitor from the page cache (src/site/myGridCookie.ts), empty for a visitor without one.
+  parts.push(SLOTS.myGrid)
   if (data.latest) {
     const i = data.latest
     const href = paths.issue(i.number)
@@ -106,7 +108,7 @@ export function homePage(ctx: PageContext, data: HomeData): string {
   parts.push(`<section>${heading('site.policies', { href: paths.policies(), key: 'site.allPolicies' })}${policyCards(data.policies)}</section>`)
   parts.push(`<section class="grids-link">${heading('site.grids')}<p>${esc(t('site.gridsIntro'))}</p><p><a class="button" href="/grids">${esc(t('site.grids'))}</a></p></section>`)
   const description = data.latest?.summary ?? null
-  return layout(ctx, { title: ctx.site.periodicalName, description, image: data.latest?.cover, type: 'website' }, parts.join(''))
+  return layout(ctx, { title: ctx.site.periodicalName, description, image: data.latest?.cover, type: 'website', gridBannerOnly: true }, parts.join(''))
 }
 
 export function issuesPage(ctx: PageContext, issues: IssueDoc[]): string {
@@ -204,45 +206,6 @@ export function announcementPage(ctx: PageContext, a: AnnouncementDoc): string {
     (a.summary ? `<p class="lead">${esc(a.summary)}</p>` : '') +
     `${rich(ctx, 'announcements', a, 'body', a.body)}</article>`
   return layout(ctx, { title: a.title, description: describe(a.summary, a.body) }, main)
-}
-
-export function gridsPage(ctx: PageContext, groups: { community: CommunityDoc; grids: GridDoc[] }[]): string {
-  const body = groups
-    .map(
-      ({ community, grids }) =>
-        `<section class="community"><h2>${esc(community.name)} <small>${esc(t('site.gridCount', 'zh', { n: grids.length }))}</small></h2>` +
-        `<ul class="grid-list">${grids.map((g) => `<li><a href="${esc(paths.grid(g.code))}">${esc(gridLabel(g))}</a></li>`).join('')}</ul></section>`,
-    )
-    .join('')
-  return layout(
-    ctx,
-    { title: t('site.grids'), type: 'website' },
-    `<h1>${esc(t('site.grids'))}</h1><p>${esc(t('site.gridsIntro'))}</p>${body || `<p class="empty">${esc(t('site.noContent'))}</p>`}`,
-  )
-}
-
-export type GridPageData = {
-  grid: GridDoc
-  announcements: AnnouncementDoc[]
-  latest: IssueDoc | null
-  events: EventDoc[]
-  policies: PolicyDoc[]
-}
-
-export function gridPage(ctx: PageContext, data: GridPageData): string {
-  const { grid } = data
-  const community = grid.community && typeof grid.community === 'object' ? grid.community.name : ''
-  const streetWide = [
-    ...(data.latest ? [{ href: paths.issue(data.latest.number), doc: data.latest, label: t('site.issueNumber', 'zh', { number: data.latest.number }) }] : []),
-    ...data.events.map((e) => ({ href: paths.event(e.id), doc: e, label: t('col.events.singular') })),
-    ...data.policies.map((p) => ({ href: paths.policy(p.id), doc: p, label: t('col.policies.singular') })),
-  ]
-  const main =
-    `<p class="kicker">${esc(community)}</p><h1>${esc(gridLabel(grid))}</h1>` +
-    (grid.households ? `<p class="meta">${esc(t('site.households', 'zh', { n: grid.households }))}</p>` : '') +
-    `<section>${heading('site.gridAnnouncements')}${cards(data.announcements.map((a) => ({ href: paths.announcement(a.id), doc: a })))}</section>` +
-    `<section>${heading('site.streetWide')}${cards(streetWide)}</section>`
-  return layout(ctx, { title: gridLabel(grid), description: t('site.gridsIntro'), type: 'website' }, main)
 }
 
 function notice(ctx: PageContext, titleKey: MessageKey, body: string): string {

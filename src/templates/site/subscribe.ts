@@ -17,7 +17,9 @@ import type { PageContext } from './types'
 export type GridOption = { code: string; name: string }
 export type CommunityOptions = { community: { name: string }; grids: GridOption[] }
 export type FieldError = { field: string; message: string }
-export type BuildingMatch = { code: string; gridName: string; community: string; estate: string; building: string }
+export type BuildingMatch = { code: string; gridName: string; community: string; estate: string; building: string; label: string }
+/** The building search's answer (src/grids/directory.ts searchBuildings): matches, or why none and what is near. */
+export type BuildingSearch = { found: boolean; why: string | null; message: string | null; matches: BuildingMatch[] }
 
 export type SubscribeValues = {
   email?: string
@@ -33,7 +35,7 @@ export type SubscribeView = {
   /** A grid fixed by the share link (?grid=CODE). */
   preset: (GridOption & { community: string }) | null
   query: string
-  matches: BuildingMatch[] | null
+  search: BuildingSearch | null
   values: SubscribeValues
   errors: FieldError[]
   csrf: string
@@ -78,17 +80,16 @@ function gridSelect(groups: CommunityOptions[], selected: string | undefined, er
   )
 }
 
-function matchList(matches: BuildingMatch[] | null, query: string): string {
-  if (matches === null) return ''
-  if (!matches.length) return `<p class="search-empty" role="status">${esc(t('subscribe.search.none', 'zh', { query }))}</p>`
-  const items = matches
-    .map((m) => {
-      const place = [m.estate, m.building].filter(Boolean).join(' ')
-      const label = `${place ? `${place} → ` : ''}${t('subscribe.gridLabel', 'zh', { code: m.code, name: m.gridName, community: m.community })}`
-      return `<li><a href="/subscribe?grid=${encodeURIComponent(m.code)}">${esc(label)}</a></li>`
-    })
-    .join('')
-  return `<div class="search-results" role="status"><p>${esc(t('subscribe.search.found', 'zh', { n: matches.length }))}</p><ul>${items}</ul></div>`
+function matchList(search: BuildingSearch | null, query: string): string {
+  if (search === null) return ''
+  const items = search.matches.map((m) => `<li><a href="/subscribe?grid=${encodeURIComponent(m.code)}">${esc(m.label)}</a></li>`).join('')
+  const list = items ? `<ul>${items}</ul>` : ''
+  if (!search.found) {
+    // A name nobody knows, with nothing near it: say which text was not found (escaped like everything else).
+    const why = (search.why === 'unknown' && !items) || !search.message ? t('subscribe.search.none', 'zh', { query }) : search.message
+    return `<div class="search-results search-empty" role="status"><p>${esc(why)}</p>${list}</div>`
+  }
+  return `<div class="search-results" role="status"><p>${esc(t('subscribe.search.found', 'zh', { n: search.matches.length }))}</p>${list}</div>`
 }
 
 function wechatBlock(ctx: PageContext): string {
@@ -118,7 +119,7 @@ export function subscribePage(ctx: PageContext, v: SubscribeView): string {
       `<label for="q">${esc(t('subscribe.search.label'))}</label>` +
       `<div class="search-row"><input type="search" name="q" id="q" value="${esc(v.query)}" maxlength="40" autocomplete="off" placeholder="${esc(t('subscribe.search.placeholder'))}">` +
       `<button type="submit" class="button secondary">${esc(t('subscribe.search.button'))}</button></div>` +
-      `<div id="search-results" data-none="${esc(t('subscribe.search.none', 'zh', { query: '' }).replace('“”', '').trim())}">${matchList(v.matches, v.query)}</div></form>`
+      `<div id="search-results" data-none="${esc(t('subscribe.search.none', 'zh', { query: '' }).replace('“”', '').trim())}">${matchList(v.search, v.query)}</div></form>`
 
   const push = v.vapidPublicKey
     ? `<div class="channel-push" id="push-option" hidden>${checkbox('channels', 'webpush', t('subscribe.pushThisDevice'), channels.includes('webpush'), ' id="f-push"')}` +
@@ -353,6 +354,7 @@ export function privacyPage(ctx: PageContext, settings: { retentionDays: number;
     ['privacy.what.title', 'privacy.what.body'],
     ['privacy.why.title', 'privacy.why.body'],
     ['privacy.stats.title', 'privacy.stats.body'],
+    ['privacy.myGrid.title', 'privacy.myGrid.body'],
     ['privacy.who.title', 'privacy.who.body'],
     ['privacy.howLong.title', 'privacy.howLong.body'],
     ['privacy.rights.title', 'privacy.rights.body'],

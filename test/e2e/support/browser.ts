@@ -6,6 +6,12 @@ import { type Browser, type BrowserContext, type BrowserContextOptions, chromium
 import { inject, type TestContext } from 'vitest'
 
 export const baseUrl = () => inject('baseUrl')
+
+/** WeChat's in-app browser on Android (the X5/XWEB user agent residents open shared links in). */
+export const WECHAT_UA =
+  'Mozilla/5.0 (Linux; Android 13; V2183A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) ' +
+  'Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160117 MMWEBSDK/20231202 MMWEBID/2253 ' +
+  'MicroMessenger/8.0.47.2560(0x28002F35) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64'
 export const SHOTS = path.join(process.cwd(), 'test-results', 'e2e')
 
 /** Debian's chromium from PATH (`npx playwright install` cannot work without the internet). */
