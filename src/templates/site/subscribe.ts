@@ -256,7 +256,7 @@ function consentRows(consents: ConsentEntry[]): string {
     )
     .join('')
   return (
-    `<div class="table-wrap"><table class="data"><thead><tr><th>${esc(t('field.consentAt'))}</th><th>${esc(t('field.consentPurpose'))}</th>` +
+    `<div class="table-wrap" tabindex="0"><table class="data"><thead><tr><th>${esc(t('field.consentAt'))}</th><th>${esc(t('field.consentPurpose'))}</th>` +
     `<th>${esc(t('field.consentGranted'))}</th><th>${esc(t('field.consentMethod'))}</th><th>${esc(t('field.consentVersion'))}</th></tr></thead><tbody>${rows}</tbody></table></div>`
   )
 }
