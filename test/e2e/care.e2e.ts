@@ -283,7 +283,8 @@ describe('care mode as the browser lays it out', () => {
     expect(await page.locator('html.care').count()).toBe(0)
     await Promise.all([page.waitForURL(`**${pages.policy}`), page.locator('a.care-switch').click()])
     await page.locator('html.care').waitFor({ state: 'attached' })
-    expect(await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize))).toBeGreaterThanOrEqual(24)
+    // Once care mode's stylesheet has loaded.
+    await expect.poll(() => page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize))).toBeGreaterThanOrEqual(24)
     // No script ran: the read-aloud button stays hidden.
     expect(await page.locator('#speak').isVisible()).toBe(false)
     await page.goto('/')
