@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 
+import { doc, h, link, p } from '../../src/seed/lexical'
 import { chineseDatesIn, formatDate } from '../../src/templates/format'
 import { findPhones } from '../../src/templates/phone'
+import { plainSummary } from '../../src/templates/plainText'
 import { linkPhonesAndDates } from '../../src/templates/readable'
 
 describe('telephone numbers in Chinese text', () => {
@@ -127,5 +129,22 @@ describe('readable HTML: numbers to call as links, dates in Chinese, tags untouc
     expect(linkPhonesAndDates('<p><a href="/a">13800138000</a> 或 13900139000<br>2026/12/6</p>')).toBe(
       '<p><a href="/a">13800138000</a> 或 <a href="tel:13900139000">13900139000</a><br>2026年12月6日</p>',
     )
+  })
+})
+
+describe('share-card and feed summaries of rich text', () => {
+  it('keep Chinese text unbroken and never show a link address', () => {
+    const cases: [unknown, string][] = [
+      [doc(p('社区食堂开张，请点击', link('https://example.org/canteen', '这里'), '查看。')), '社区食堂开张，请点击这里查看。'],
+      [doc(p('社区 食堂 开张')), '社区食堂开张'],
+      [doc(p('第一段。'), p('第二段！'), p('第三段')), '第一段。第二段！第三段'],
+      // After a heading, one space: no full stop to end it.
+      [doc(h(2, '早上'), p('巡格。')), '早上 巡格。'],
+      // Spaces beside Latin letters and digits stay.
+      [doc(p('8:00 至 17:00 停水')), '8:00 至 17:00 停水'],
+      [doc(p('Open day'), p('Come along.')), 'Open day Come along.'],
+    ]
+    for (const [value, expected] of cases) expect(plainSummary(value, 120)).toBe(expected)
+    expect(plainSummary(doc(p('停'.repeat(200))), 120)).toHaveLength(120)
   })
 })

@@ -2,7 +2,7 @@ import { type MessageKey, t } from '../../i18n/messages'
 import { clip, formatDate, formatDateTime, formatTime, issueNumberLabel, streetDay } from '../format'
 import { esc, escLines, imgTag, isMediaDoc, safeHref } from '../html'
 import { contentPath, paths } from '../paths'
-import { plainTextOfRichText } from '../plainText'
+import { plainSummary } from '../plainText'
 import { linkPhonesAndDates } from '../readable'
 import { renderRichTextCached } from '../richText'
 import { careEntry, speakButton } from './care'
@@ -38,7 +38,7 @@ function rich(ctx: PageContext, collection: Collection, doc: ContentBase, field:
 const prose = (value: unknown) => linkPhonesAndDates(escLines(value))
 
 /** The share-card description: the summary, else the start of the body. */
-const describe = (summary: string | null | undefined, body: unknown) => summary?.trim() || clip(plainTextOfRichText(body), 120)
+const describe = (summary: string | null | undefined, body: unknown) => summary?.trim() || plainSummary(body, 120)
 
 const time = (value: unknown, text = formatDate(value)) =>
   text ? `<time datetime="${esc(streetDay(value))}">${esc(text)}</time>` : ''
