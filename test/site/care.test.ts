@@ -212,6 +212,10 @@ describe('care mode and readable pages', () => {
       expect(event.text).toContain('<time datetime="2026-12-10">2026年12月10日周四 09:00</time>')
       const policy = await html(`/policies/${policyId}`)
       expect(policy.text).toContain('咨询电话 <a href="tel:057188881234">0571-8888 1234</a>。')
+      // The hotline in the notices of the subscription pages and on /privacy.
+      for (const path of ['/privacy', '/subscribe/preferences?t=not-a-token']) {
+        expect((await html(path)).text, path).toContain('请拨打服务热线 <a href="tel:05981234567">0598-1234567</a>。')
+      }
     })
   })
 
