@@ -354,6 +354,15 @@ export const messages = {
   'site.urgent': { zh: '紧急', en: 'Urgent' },
   'site.largeText': { zh: '大字', en: 'Large text' },
   'site.normalText': { zh: '标准字', en: 'Normal text' },
+  // Care mode (关怀模式) and read-aloud (src/templates/site/care.ts, public/js/speak.js)
+  'site.careMode': { zh: '关怀模式', en: 'Care mode' },
+  'site.careModeOff': { zh: '退出关怀模式', en: 'Leave care mode' },
+  'site.careEntry': { zh: '开启关怀模式：字更大、对比更强，可朗读', en: 'Switch on care mode: larger text, stronger contrast, read aloud' },
+  'site.speak': { zh: '朗读', en: 'Read aloud' },
+  'site.speakPause': { zh: '暂停朗读', en: 'Pause reading' },
+  'site.speakResume': { zh: '继续朗读', en: 'Continue reading' },
+  'site.mainNav': { zh: '网站栏目', en: 'Site sections' },
+  'site.displayModes': { zh: '阅读方式', en: 'Reading options' },
   'site.withdrawn.title': { zh: '内容已撤回', en: 'Withdrawn' },
   'site.withdrawn.body': {
     zh: '此内容已由发布单位撤回。如有疑问，请拨打服务热线 {hotline}。',

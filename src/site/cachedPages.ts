@@ -3,21 +3,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Payload } from 'payload'
 
 import { countPageView, type PageContent } from '../readership/pageViews'
+import type { ReaderModes } from '../templates/site/types'
 import { fresh } from './cache'
 import { fragmentsFresh, myGridOf } from './myGridCookie'
+import { modesKey, readerModes } from './modes'
 import { type Rendered, sendPage } from './respond'
 
 /** A rendered resident page as the page cache keeps it, with the content it shows (for the read count). */
 export type CachedPage = Rendered & { content?: PageContent }
 
-const TEXT_COOKIE = 'sn_text'
-const LARGE_TEXT = new RegExp(`(?:^|;\\s*)${TEXT_COOKIE}=large(?:;|$)`)
-
-export const largeTextCookie = TEXT_COOKIE
-export const isLargeText = (cookieHeader: string | undefined) => LARGE_TEXT.test(cookieHeader ?? '')
-
-/** The page cache's key of a public page: its canonical path and text size. */
-export const pageKey = (pagePath: string, largeText: boolean) => `page:${pagePath}:${largeText ? 'lt' : 'n'}`
+/** The page cache's key of a public page: its canonical path and the reader's modes (text size, care mode). */
+export const pageKey = (pagePath: string, modes: ReaderModes) => `page:${pagePath}:${modesKey(modes)}`
 
 /**
  * Answer with a rendered page: count the read (per request, outside the
@@ -43,7 +39,7 @@ export function answerCachedPage(payload: Payload, req: IncomingMessage, res: Se
   if (req.method !== 'GET' && req.method !== 'HEAD') return false
   const url = req.url ?? ''
   if (url.includes('?')) return false
-  const page = fresh<CachedPage>(pageKey(url, isLargeText(req.headers.cookie)))
+  const page = fresh<CachedPage>(pageKey(url, readerModes(req.headers.cookie)))
   if (!page) return false
   // The visitor's banner (and on the home page their grid's section) must be at hand too (src/site/myGridCookie.ts).
   if (!fragmentsFresh(myGridOf(req.headers.cookie), url === '/')) return false

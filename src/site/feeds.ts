@@ -1,10 +1,9 @@
 import { type Request, type Response, Router } from 'express'
 import type { Payload, Where } from 'payload'
 
-import { plainTextOfRichText } from '../templates/plainText'
+import { plainSummary } from '../templates/plainText'
 import { type MessageKey, t } from '../i18n/messages'
 import { publicUrl } from '../server/env'
-import { clip } from '../templates/format'
 import { contentPath, paths } from '../templates/paths'
 import type { SiteChrome } from '../templates/site/types'
 import { cached, collectionTag } from './cache'
@@ -99,7 +98,7 @@ const KIND_LABEL: Record<Kind, MessageKey> = {
 function summaryOf(item: Item): string {
   if (item.summary?.trim()) return item.summary.trim()
   const first = item.articles?.[0]
-  return clip(first ? first.summary?.trim() || plainTextOfRichText(first.body) : plainTextOfRichText(item.body), 200)
+  return first ? first.summary?.trim() || plainSummary(first.body, 200) : plainSummary(item.body, 200)
 }
 
 export type FeedMeta = { title: string; subtitle: string; selfPath: string; alternatePath: string }

@@ -9,7 +9,6 @@ import { CONTENT_SLUGS, type ContentSlug } from '../model/content'
 import { t } from '../i18n/messages'
 import type { PageContent } from '../readership/pageViews'
 import { publicUrl } from '../server/env'
-import { isSitePath } from '../templates/html'
 import { paths } from '../templates/paths'
 import {
   announcementPage,
@@ -26,9 +25,11 @@ import {
   withdrawnPage,
 } from '../templates/site/pages'
 import { gridPage, gridsPage } from '../templates/site/grids'
-import type { AnnouncementDoc, EventDoc, Id, IssueDoc, PageContext, PolicyDoc, SiteChrome } from '../templates/site/types'
+import type { AnnouncementDoc, EventDoc, Id, IssueDoc, PageContext, PolicyDoc, ReaderModes, SiteChrome } from '../templates/site/types'
 import { cached, collectionTag, documentTag } from './cache'
-import { answerPage, type CachedPage, isLargeText as isLargeTextCookie, largeTextCookie, pageKey } from './cachedPages'
+import { answerPage, type CachedPage, pageKey } from './cachedPages'
+import { createModeRoutes } from './modeRoutes'
+import { readerModes } from './modes'
 import {
   findContent,
   findGridByCode,
@@ -53,16 +54,16 @@ import { createAdminToolsRedirects } from './subscribeAdmin'
 import { gridByCode, gridDirectory } from '../subscribers/service'
 import { myGridKit } from './myGrid'
 
-const TEXT_COOKIE = largeTextCookie
-const isLargeText = (req: Request) => isLargeTextCookie(req.headers.cookie)
+/** The reader's switches (large text, care mode) its cookies turn on. */
+const modesOf = (req: Request): ReaderModes => readerModes(req.headers.cookie)
 
-/** The stylesheet's URL carries a hash of its bytes, so a release reaches browsers at once. */
-function cssHref(): string {
+/** A stylesheet's URL carries a hash of its bytes, so a release reaches browsers at once. */
+function cssHref(file: string): string {
   try {
-    const bytes = fs.readFileSync(path.resolve('public/css/site.css'))
-    return `/css/site.css?v=${createHash('sha1').update(bytes).digest('hex').slice(0, 10)}`
+    const bytes = fs.readFileSync(path.resolve('public/css', file))
+    return `/css/${file}?v=${createHash('sha1').update(bytes).digest('hex').slice(0, 10)}`
   } catch {
-    return '/css/site.css'
+    return `/css/${file}`
   }
 }
 
@@ -83,17 +84,19 @@ const GRID_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$/
 export function createSiteRouter(payload: Payload): Router {
   const router = Router()
   const log = payload.logger.child({ component: 'site' })
-  const css = cssHref()
+  const css = cssHref('site.css')
+  const careCss = cssHref('care.css')
 
   const settings = () => cachedSettings(payload)
   // 我的网格: the remembered grid, its banner and home section (src/site/myGrid.ts).
   const myGrid = myGridKit(payload)
-  const context = async (pagePath: string, largeText: boolean, extra: Partial<PageContext> = {}): Promise<PageContext> => ({
+  const context = async (pagePath: string, modes: ReaderModes, extra: Partial<PageContext> = {}): Promise<PageContext> => ({
     site: await settings(),
     publicUrl: publicUrl(),
     path: pagePath,
-    largeText,
+    ...modes,
     cssHref: css,
+    careCssHref: careCss,
     ...extra,
   })
 
@@ -101,7 +104,7 @@ export function createSiteRouter(payload: Payload): Router {
     log.error({ err, url: req.originalUrl }, 'page failed')
     if (res.headersSent) return
     try {
-      sendPage(req, res, rendered(500, errorPage(await context(req.path, isLargeText(req)))), { public: false })
+      sendPage(req, res, rendered(500, errorPage(await context(req.path, modesOf(req)))), { public: false })
     } catch {
       securityHeaders(res)
       res.status(500).set('Cache-Control', 'no-store').type('text/plain; charset=utf-8').send(t('site.error.body'))
@@ -109,20 +112,20 @@ export function createSiteRouter(payload: Payload): Router {
   }
 
   const notFound = async (req: Request, res: Response) => {
-    const [ctx] = await Promise.all([context(req.path, isLargeText(req)), myGrid.banners()])
+    const [ctx] = await Promise.all([context(req.path, modesOf(req)), myGrid.banners()])
     sendPage(req, res, rendered(404, notFoundPage(ctx)), { public: false })
   }
 
   /**
-   * A public page at its canonical path, rendered once per (path, text size)
+   * A public page at its canonical path, rendered once per (path, reader modes)
    * and kept in memory until what it is made from changes: `from` names the
    * collections it lists; a page that shows one content (its `content`) is
    * made from that content alone.
    */
   const serve = async (req: Request, res: Response, pagePath: string, from: readonly string[], render: (ctx: PageContext) => Promise<CachedPage>) => {
     try {
-      const largeText = isLargeText(req)
-      const page = await cached(pageKey(pagePath, largeText), async () => render(await context(pagePath, largeText)), {
+      const modes = modesOf(req)
+      const page = await cached(pageKey(pagePath, modes), async () => render(await context(pagePath, modes)), {
         tags: (p) => (p.content ? [documentTag(p.content.type, p.content.id)] : from.map(collectionTag)),
         onBackgroundError: (err) => log.error({ err, path: pagePath }, 'background render failed'),
       })
@@ -206,22 +209,8 @@ export function createSiteRouter(payload: Payload): Router {
     })
   })
 
-  /**
-   * Large text for elderly readers, without JavaScript: a link here sets a
-   * cookie and comes back. Only a path on this site is a way back.
-   */
-  router.get('/text-size', (req, res) => {
-    const large = req.query.size === 'large'
-    const back = typeof req.query.back === 'string' && req.query.back.length <= 500 && isSitePath(req.query.back) ? req.query.back : '/'
-    const secure = req.secure || publicUrl().startsWith('https:')
-    const cookie = large
-      ? `${TEXT_COOKIE}=large; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly${secure ? '; Secure' : ''}`
-      : `${TEXT_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly${secure ? '; Secure' : ''}`
-    securityHeaders(res)
-    res.setHeader('Set-Cookie', cookie)
-    res.setHeader('Cache-Control', 'no-store')
-    res.redirect(303, back)
-  })
+  // Large text and care mode, without JavaScript (src/site/modeRoutes.ts).
+  router.use(createModeRoutes())
 
   /**
    * The exact resident page of the latest version (draft included), for staff
@@ -235,7 +224,7 @@ export function createSiteRouter(payload: Payload): Router {
     try {
       const user = await staffOfRequest(payload, req)
       if (!user) return redirectToLogin(req, res)
-      const ctx = await context(req.path, isLargeText(req), { preview: true })
+      const ctx = await context(req.path, modesOf(req), { preview: true })
       let doc: Record<string, unknown> | null = null
       try {
         doc = (await payload.findByID({ collection, id, depth: 1, draft: true, overrideAccess: false, user })) as unknown as Record<string, unknown>
@@ -268,7 +257,7 @@ export function createSiteRouter(payload: Payload): Router {
   // Subscribe, confirm, preferences, unsubscribe, push devices (src/site/subscribe.ts); their pages carry the urgent banner too.
   router.use(
     createSubscribeRouter(payload, {
-      context: async (req, pagePath) => (await Promise.all([context(pagePath, isLargeText(req)), myGrid.banners()]))[0],
+      context: async (req, pagePath) => (await Promise.all([context(pagePath, modesOf(req)), myGrid.banners()]))[0],
     }),
   )
   // The staff tools moved into the Payload admin: old /admin-tools addresses redirect there (src/site/subscribeAdmin.ts).

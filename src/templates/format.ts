@@ -7,8 +7,10 @@ import { env } from '../server/env'
 export const streetZone = () => env.timeZone
 
 const formatters = new Map<string, Intl.DateTimeFormat>()
-function formatter(kind: 'date' | 'dateTime' | 'time' | 'day' | 'hour'): Intl.DateTimeFormat {
-  const key = `${kind}:${streetZone()}`
+function formatter(kind: 'date' | 'calendar' | 'dateTime' | 'time' | 'day' | 'hour'): Intl.DateTimeFormat {
+  // A calendar date (a day written in text, no instant) is spelt in UTC, where its midnight falls on that day.
+  const zone = kind === 'calendar' ? 'UTC' : streetZone()
+  const key = `${kind}:${zone}`
   let f = formatters.get(key)
   if (!f) {
     if (kind === 'day' || kind === 'hour') {
@@ -18,12 +20,12 @@ function formatter(kind: 'date' | 'dateTime' | 'time' | 'day' | 'hour'): Intl.Da
       return f
     }
     const opts: Intl.DateTimeFormatOptions =
-      kind === 'date'
+      kind === 'date' || kind === 'calendar'
         ? { year: 'numeric', month: 'long', day: 'numeric' }
         : kind === 'time'
           ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
           : { year: 'numeric', month: 'long', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
-    f = new Intl.DateTimeFormat('zh-CN', { timeZone: streetZone(), ...opts })
+    f = new Intl.DateTimeFormat('zh-CN', { timeZone: zone, ...opts })
     formatters.set(key, f)
   }
   return f
@@ -39,6 +41,23 @@ const parse = (value: unknown): Date | null => {
 export function formatDate(value: unknown): string {
   const d = parse(value)
   return d ? formatter('date').format(d) : ''
+}
+
+/**
+ * A day written in numbers in a text (2026-12-06, 2026/12/6, 2026.12.06) as
+ * residents read it, and a screen reader or the read-aloud speaks it: 2026年12月6日.
+ * Only real days of 1900–2099, standing alone: not inside a longer number, a
+ * version (1.2026.12.06), a path (/2026/12/06/) or a URL (the caller leaves
+ * those out), and not a date-time's date followed by T.
+ */
+const TEXT_DATE = /(?<![\w./\-])((?:19|20)\d\d)([-/.])(\d{1,2})\2(\d{1,2})(?![\w/]|[-.]\d)/g
+
+export function chineseDatesIn(text: string): string {
+  return text.replace(TEXT_DATE, (whole, y: string, _sep: string, m: string, d: string) => {
+    const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)))
+    const real = date.getUTCFullYear() === Number(y) && date.getUTCMonth() === Number(m) - 1 && date.getUTCDate() === Number(d)
+    return real ? formatter('calendar').format(date) : whole
+  })
 }
 
 /** 2026年12月3日周四 08:00 */

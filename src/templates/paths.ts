@@ -17,6 +17,7 @@ export const paths = {
   grid: (code: string) => `/grids/${encodeURIComponent(code)}`,
   preview: (collection: string, id: Id) => `/preview/${encodeURIComponent(collection)}/${encodeURIComponent(String(id))}`,
   textSize: (size: 'large' | 'normal', back: string) => `/text-size?size=${size}&back=${encodeURIComponent(back)}`,
+  careMode: (on: boolean, back: string) => `/care-mode?on=${on ? 1 : 0}&back=${encodeURIComponent(back)}`,
   subscribe: (grid?: string) => (grid ? `/subscribe?grid=${encodeURIComponent(grid)}` : '/subscribe'),
   subscribeConfirm: (token: string) => `/subscribe/confirm?t=${encodeURIComponent(token)}`,
   preferences: (token: string) => `/subscribe/preferences?t=${encodeURIComponent(token)}`,

@@ -1,5 +1,6 @@
 import { convertLexicalToPlaintext, type PlaintextConverters } from '@payloadcms/richtext-lexical/plaintext'
 
+import { clip } from './format'
 import { lexicalRoot } from './lexical'
 
 /**
@@ -38,4 +39,20 @@ export function plainTextOfRichText(value: unknown, opts: PlainTextOptions = {})
   const root = lexicalRoot(value)
   if (!root) return ''
   return convertLexicalToPlaintext({ data: { root } as never, converters: converters(opts) }).trim()
+}
+
+/** Chinese characters and full-width punctuation: Chinese text puts no space between them. */
+const CJK = '\\u3000-\\u303f\\u3400-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef'
+const SPACE_IN_CHINESE = new RegExp(`(?<=[${CJK}])[^\\S\\n]+(?=[${CJK}])`, 'g')
+const BREAK_AFTER_PUNCTUATION = new RegExp(`(?<=[\\u3000-\\u303f\\uff01-\\uff0f\\uff1a-\\uff1f\\u201d\\u2019])\\s*\\n\\s*(?=[${CJK}])`, 'g')
+
+/**
+ * A share card's or a feed's summary of rich text: its plain text (link text,
+ * never an address) kept unbroken as Chinese is written: no space between two
+ * Chinese characters, no break after a full stop before the next paragraph; a
+ * break after a heading stays one space. Cut to about `max` characters.
+ */
+export function plainSummary(value: unknown, max: number): string {
+  const text = plainTextOfRichText(value).replace(SPACE_IN_CHINESE, '').replace(BREAK_AFTER_PUNCTUATION, '')
+  return clip(text, max)
 }

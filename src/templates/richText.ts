@@ -122,7 +122,7 @@ function renderTable(node: LexicalNode, nodesToHTML: Walk): string {
         })
       return `<tr>${cells.join('')}</tr>`
     })
-  return `<div class="table-wrap"><table>${rows.join('')}</table></div>`
+  return `<div class="table-wrap" tabindex="0"><table>${rows.join('')}</table></div>`
 }
 
 function renderList(node: LexicalNode, nodesToHTML: Walk): string {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { runDueJobs } from '../../src/jobs/scheduler'
 import { invalidateSiteCache, peek, siteCacheStats } from '../../src/site/cache'
 import { pageKey } from '../../src/site/cachedPages'
+import { NORMAL_MODES } from '../../src/site/modes'
 import { doc, h, image, link, list, p } from '../../src/seed/lexical'
 import { body, PASSWORD, smallStreet } from '../support/fixtures'
 import { onMongoLeg, testPayload } from '../support/payload'
@@ -13,6 +14,9 @@ type Id = string | number
 type Payload = Awaited<ReturnType<typeof testPayload>>
 
 const PUBLIC_URL = process.env.PUBLIC_URL!
+/** The one script a reading page carries: read-aloud (public/js/speak.js). */
+const SPEAK_SCRIPT = '<script src="/js/speak.js" defer></script>'
+const scriptsOf = (html: string) => [...html.matchAll(/<script\b[^>]*>/gi)].map((m) => m[0])
 
 describe('reading site', () => {
   let payload: Payload
@@ -106,7 +110,7 @@ describe('reading site', () => {
     expect(text).toContain('测试街道办事处 主办')
     expect(text).toContain('闽ICP备12345678号')
     expect(text).toContain('闽公网安备 35000000000001号')
-    expect(text).not.toContain('<script')
+    expect(scriptsOf(text)).toEqual(['<script src="/js/speak.js" defer>'])
   })
 
   it('gives share cards correct Open Graph tags and a canonical link', async () => {
@@ -228,7 +232,7 @@ describe('reading site', () => {
     const settled = () => vi.waitFor(() => expect(siteCacheStats().settling).toBe(0), { timeout: 10_000, interval: 100 })
     await settled()
     for (const path of pages) expect((await html(path)).res.status, path).toBe(200)
-    const isCached = (path: string) => peek(pageKey(path, false)) !== undefined
+    const isCached = (path: string) => peek(pageKey(path, NORMAL_MODES)) !== undefined
     expect(pages.filter((path) => !isCached(path))).toEqual([])
 
     // A draft correction saved over the published policy: residents still see the published one.
@@ -292,7 +296,9 @@ describe('reading site', () => {
     invalidateSiteCache() // a direct database write runs no hooks
 
     for (const path of [`/announcements/${evil.id}`, `/grids/A-01`]) {
-      const { res, text } = await html(path)
+      const { res, text: page } = await html(path)
+      // The read-aloud script is the page's own; nothing else may look like one.
+      const text = page.replace(SPEAK_SCRIPT, '')
       expect(res.status).toBe(200)
       expect(text).toContain('停水通知')
       expect(dangerousMarkup(text)).toEqual([])
@@ -422,7 +428,7 @@ describe('reading site', () => {
       const normal = await html(path)
       const large = await html(path, { headers: { Cookie: 'other=1; sn_text=large' } })
       expect(large.text).toContain('<html lang="zh-CN" class="lt">')
-      expect(large.text).toContain(`<a class="textsize" href="/text-size?size=normal&amp;back=${encodeURIComponent(path)}"`)
+      expect(large.text).toContain(`<a class="mode-switch textsize" href="/text-size?size=normal&amp;back=${encodeURIComponent(path)}"`)
       expect(normal.text).toContain('<html lang="zh-CN">')
       expect(large.res.headers.get('etag')).not.toBe(normal.res.headers.get('etag'))
       expect(large.res.headers.get('vary')).toBe('Cookie')

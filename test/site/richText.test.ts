@@ -66,7 +66,7 @@ describe('rich text renderer', () => {
   it('renders tables with header cells', () => {
     const html = renderRichText(doc(table([['事项', '数量'], ['受理', '41 件']])))
     expect(html).toBe(
-      '<div class="table-wrap"><table><tr><th><p>事项</p></th><th><p>数量</p></th></tr><tr><td><p>受理</p></td><td><p>41 件</p></td></tr></table></div>',
+      '<div class="table-wrap" tabindex="0"><table><tr><th><p>事项</p></th><th><p>数量</p></th></tr><tr><td><p>受理</p></td><td><p>41 件</p></td></tr></table></div>',
     )
   })
 

@@ -2,6 +2,8 @@ import { t } from '../../i18n/messages'
 import { esc, imgTag, isMediaDoc, type MediaDoc, mediaSrc } from '../html'
 import { paths } from '../paths'
 import { SLOTS } from './slots'
+import { linkPhonesAndDates } from '../readable'
+import { modeClasses, modeStyles, modeSwitches, SPEAK_SCRIPT } from './care'
 import type { PageContext } from './types'
 
 export type PageMeta = {
@@ -15,6 +17,8 @@ export type PageMeta = {
   noindex?: boolean
   /** A page that lists the street's urgent content itself (home) takes only the grid's urgent banner. */
   gridBannerOnly?: boolean
+  /** A reading page (an issue, event, policy, announcement): it carries the read-aloud script. */
+  speak?: boolean
 }
 
 const NAV: { href: string; key: Parameters<typeof t>[0] }[] = [
@@ -35,9 +39,6 @@ function header(ctx: PageContext): string {
   const { site } = ctx
   // Original files: the thumb size is a centre crop, which would cut a logo or a QR code.
   const logo = imgTag(site.logo, { size: '', alt: '', className: 'logo', lazy: false })
-  const textSize = ctx.largeText
-    ? `<a class="textsize" href="${esc(paths.textSize('normal', ctx.path))}" rel="nofollow">${esc(t('site.normalText'))}</a>`
-    : `<a class="textsize" href="${esc(paths.textSize('large', ctx.path))}" rel="nofollow">${esc(t('site.largeText'))}</a>`
   const nav = NAV.map((n) => {
     const current = n.href === ctx.path || (n.href !== '/' && ctx.path.startsWith(`${n.href}/`))
     return `<a href="${n.href}"${current ? ' aria-current="page"' : ''}>${esc(t(n.key))}</a>`
@@ -45,8 +46,8 @@ function header(ctx: PageContext): string {
   return (
     `<header class="site-head"><div class="wrap">` +
     `<a class="brand" href="/">${logo}<span class="street">${esc(site.streetName)}</span>` +
-    `<span class="periodical">${esc(site.periodicalName)}</span></a>${textSize}` +
-    `<nav>${nav}</nav></div></header>`
+    `<span class="periodical">${esc(site.periodicalName)}</span></a>${modeSwitches(ctx)}` +
+    `<nav aria-label="${esc(t('site.mainNav'))}">${nav}</nav></div></header>`
   )
 }
 
@@ -62,7 +63,7 @@ function footer(ctx: PageContext): string {
     const qr = imgTag(site.wechatQr, { size: '', alt: t('site.wechatQrAlt', 'zh', { name: site.wechatName }), className: 'qr' })
     parts.push(`<div class="wechat">${qr}<p>${esc(t('site.followWechat', 'zh', { name: site.wechatName }))}</p></div>`)
   }
-  if (site.footerText) parts.push(`<p>${esc(site.footerText)}</p>`)
+  if (site.footerText) parts.push(`<p>${linkPhonesAndDates(esc(site.footerText))}</p>`)
   const filing: string[] = []
   if (site.icp) filing.push(`<a href="https://beian.miit.gov.cn/" rel="noopener noreferrer">${esc(site.icp)}</a>`)
   if (site.psb) filing.push(`<span>${esc(site.psb)}</span>`)
@@ -93,13 +94,15 @@ export function layout(ctx: PageContext, meta: PageMeta, main: string): string {
     '<meta name="format-detection" content="telephone=no">',
     '<meta name="theme-color" content="#b3261e">',
     `<link rel="stylesheet" href="${esc(ctx.cssHref)}">`,
+    modeStyles(ctx),
+    meta.speak ? `<script src="${SPEAK_SCRIPT}" defer></script>` : '',
     '<link rel="icon" href="/icons/icon.svg" type="image/svg+xml">',
     '<link rel="apple-touch-icon" href="/icons/icon-192.png">',
     '<link rel="manifest" href="/manifest.webmanifest">',
   ].join('')
   const banner = ctx.preview ? `<div class="preview-banner" role="status">${esc(t('site.preview'))}</div>` : ''
   return (
-    `<!doctype html><html lang="zh-CN"${ctx.largeText ? ' class="lt"' : ''}><head>${head}</head><body>` +
+    `<!doctype html><html lang="zh-CN"${modeClasses(ctx)}><head>${head}</head><body>` +
     `<a class="skip" href="#main">${esc(t('site.skip'))}</a>${banner}${header(ctx)}${meta.gridBannerOnly ? SLOTS.gridBanner : SLOTS.banner}` +
     `<main id="main" class="wrap">${main}</main>${footer(ctx)}</body></html>`
   )

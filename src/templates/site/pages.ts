@@ -2,8 +2,10 @@ import { type MessageKey, t } from '../../i18n/messages'
 import { clip, formatDate, formatDateTime, formatTime, issueNumberLabel, streetDay } from '../format'
 import { esc, escLines, imgTag, isMediaDoc, safeHref } from '../html'
 import { contentPath, paths } from '../paths'
-import { plainTextOfRichText } from '../plainText'
+import { plainSummary } from '../plainText'
+import { linkPhonesAndDates } from '../readable'
 import { renderRichTextCached } from '../richText'
+import { careEntry, speakButton } from './care'
 import { layout } from './layout'
 import { SLOTS } from './slots'
 import type {
@@ -29,11 +31,14 @@ function rich(ctx: PageContext, collection: Collection, doc: ContentBase, field:
     docHref: (relationTo, target) => contentPath(relationTo, target),
     minHeading,
   })
-  return html ? `<div class="rich">${html}</div>` : ''
+  return html ? `<div class="rich">${linkPhonesAndDates(html)}</div>` : ''
 }
 
+/** A plain text field with its line breaks, numbers to call as links and dates in Chinese. */
+const prose = (value: unknown) => linkPhonesAndDates(escLines(value))
+
 /** The share-card description: the summary, else the start of the body. */
-const describe = (summary: string | null | undefined, body: unknown) => summary?.trim() || clip(plainTextOfRichText(body), 120)
+const describe = (summary: string | null | undefined, body: unknown) => summary?.trim() || plainSummary(body, 120)
 
 const time = (value: unknown, text = formatDate(value)) =>
   text ? `<time datetime="${esc(streetDay(value))}">${esc(text)}</time>` : ''
@@ -81,7 +86,8 @@ const KIND_LABEL: Record<Collection, MessageKey> = {
 export type HomeData = { urgent: Section[]; latest: IssueDoc | null; events: EventDoc[]; policies: PolicyDoc[] }
 
 export function homePage(ctx: PageContext, data: HomeData): string {
-  const parts: string[] = []
+  // One h1 per page: the home page's is the periodical's name (shown by the header, so read by screen readers only).
+  const parts: string[] = [`<h1 class="vh">${esc(ctx.site.periodicalName)}</h1>`, careEntry(ctx)]
   if (data.urgent.length) {
     const items = data.urgent.map((s) => ({ href: sectionHref(s), doc: s.doc, label: t(KIND_LABEL[s.kind]) }))
     parts.push(`<section class="urgent-list">${heading('site.urgent')}${cards(items)}</section>`)
@@ -96,7 +102,8 @@ export function homePage(ctx: PageContext, data: HomeData): string {
       .join('')
     parts.push(
       `<section class="latest">${heading('site.latestIssue', { href: paths.issues(), key: 'site.allIssues' })}` +
-        `<article class="issue-card"><a href="${esc(href)}">${imgTag(i.cover, { size: 'page', alt: '', lazy: false })}</a>` +
+        // The cover repeats the title's link: out of the tab order and hidden from screen readers (no second, empty link).
+        `<article class="issue-card"><a href="${esc(href)}" tabindex="-1" aria-hidden="true">${imgTag(i.cover, { size: 'page', alt: '', lazy: false })}</a>` +
         `<p class="kicker">${esc(t('site.issueNumber', 'zh', { number: i.number }))} · ${time(i.publishedAt)}</p>` +
         `<h3><a href="${esc(href)}">${esc(i.title)}</a></h3>` +
         (i.summary ? `<p>${esc(i.summary)}</p>` : '') +
@@ -121,20 +128,20 @@ export function issuePage(ctx: PageContext, issue: IssueDoc): string {
   const body = articles
     .map((a, n) => {
       const byline = a.author ? `<p class="byline">${esc(t('site.by', 'zh', { author: a.author }))}</p>` : ''
-      const summary = a.summary ? `<p class="lead">${esc(a.summary)}</p>` : ''
+      const summary = a.summary ? `<p class="lead">${prose(a.summary)}</p>` : ''
       return `<section class="article" id="a${n + 1}"><h2>${esc(a.title)}</h2>${byline}${summary}${rich(ctx, 'issues', issue, `articles.${n}`, a.body, 3)}</section>`
     })
     .join('')
   const main =
     `<article class="issue"><p class="kicker">${esc(ctx.site.periodicalName)} · ${esc(issueNumberLabel(issue.number))} · ${time(issue.publishedAt)}</p>` +
-    `<h1>${urgentBadge(issue)}${esc(issue.title)}</h1>` +
+    `<h1>${urgentBadge(issue)}${esc(issue.title)}</h1>${speakButton()}` +
     (isMediaDoc(issue.cover) ? `<figure class="cover">${imgTag(issue.cover, { size: 'page', lazy: false })}</figure>` : '') +
-    (issue.summary ? `<p class="lead">${esc(issue.summary)}</p>` : '') +
+    (issue.summary ? `<p class="lead">${prose(issue.summary)}</p>` : '') +
     (toc ? `<nav class="toc" aria-label="${esc(t('site.contents'))}"><h2>${esc(t('site.contents'))}</h2><ol>${toc}</ol></nav>` : '') +
     `${body}</article>`
   const first = articles[0]
   const description = issue.summary?.trim() || describe(first?.summary, first?.body)
-  return layout(ctx, { title: `${issueNumberLabel(issue.number)} ${issue.title}`, description, image: issue.cover }, main)
+  return layout(ctx, { title: `${issueNumberLabel(issue.number)} ${issue.title}`, description, image: issue.cover, speak: true }, main)
 }
 
 export function eventsPage(ctx: PageContext, events: EventDoc[]): string {
@@ -158,17 +165,17 @@ export function eventPage(ctx: PageContext, event: EventDoc): string {
   const audience = event.wholeStreet || !grids.length ? esc(t('site.wholeStreet')) : grids.map((g) => esc(gridLabel(g))).join('、')
   const main =
     `<article class="event"><p class="kicker">${esc(t('col.events.singular'))} · ${time(event.publishedAt)}</p>` +
-    `<h1>${urgentBadge(event)}${esc(event.title)}</h1>` +
-    (event.summary ? `<p class="lead">${esc(event.summary)}</p>` : '') +
+    `<h1>${urgentBadge(event)}${esc(event.title)}</h1>${speakButton()}` +
+    (event.summary ? `<p class="lead">${prose(event.summary)}</p>` : '') +
     facts([
       ['site.time', timeRange(event.startsAt, event.endsAt)],
       ['site.location', esc(event.location)],
       ['site.organiser', esc(event.organiser)],
       ['site.audience', audience],
-      ['site.signup', escLines(event.signup)],
+      ['site.signup', prose(event.signup)],
     ]) +
     `${rich(ctx, 'events', event, 'body', event.body)}</article>`
-  return layout(ctx, { title: event.title, description: describe(event.summary, event.body) }, main)
+  return layout(ctx, { title: event.title, description: describe(event.summary, event.body), speak: true }, main)
 }
 
 export function policiesPage(ctx: PageContext, policies: PolicyDoc[]): string {
@@ -178,22 +185,22 @@ export function policiesPage(ctx: PageContext, policies: PolicyDoc[]): string {
 export function policyPage(ctx: PageContext, policy: PolicyDoc): string {
   const source = safeHref(policy.sourceUrl)
   const qa = (policy.qa ?? [])
-    .map((q) => `<details open><summary>${esc(q.question)}</summary><p>${escLines(q.answer)}</p></details>`)
+    .map((q) => `<details open><summary>${esc(q.question)}</summary><p>${prose(q.answer)}</p></details>`)
     .join('')
   const main =
     `<article class="policy"><p class="kicker">${esc(t('col.policies.singular'))} · ${time(policy.publishedAt)}</p>` +
-    `<h1>${urgentBadge(policy)}${esc(policy.title)}</h1>` +
+    `<h1>${urgentBadge(policy)}${esc(policy.title)}</h1>${speakButton()}` +
     facts([
       ['site.issuingBody', esc(policy.issuingBody)],
       ['site.documentNumber', esc(policy.documentNumber)],
       ['site.effectiveDate', time(policy.effectiveDate)],
     ]) +
-    `<section class="plain"><h2>${esc(t('site.plainSummary'))}</h2><p>${escLines(policy.summary)}</p></section>` +
+    `<section class="plain"><h2>${esc(t('site.plainSummary'))}</h2><p>${prose(policy.summary)}</p></section>` +
     rich(ctx, 'policies', policy, 'body', policy.body) +
     (qa ? `<section class="qa"><h2>${esc(t('site.qa'))}</h2>${qa}</section>` : '') +
     (source ? `<p class="source"><a href="${esc(source)}" rel="noopener noreferrer">${esc(t('site.source'))}</a></p>` : '') +
     `</article>`
-  return layout(ctx, { title: policy.title, description: describe(policy.summary, policy.body) }, main)
+  return layout(ctx, { title: policy.title, description: describe(policy.summary, policy.body), speak: true }, main)
 }
 
 export function announcementPage(ctx: PageContext, a: AnnouncementDoc): string {
@@ -201,15 +208,15 @@ export function announcementPage(ctx: PageContext, a: AnnouncementDoc): string {
   const gridLinks = grids.map((g) => `<a href="${esc(paths.grid(g.code))}">${esc(gridLabel(g))}</a>`).join('、')
   const main =
     `<article class="announcement"><p class="kicker">${esc(t('col.announcements.singular'))} · ${time(a.publishedAt)}</p>` +
-    `<h1>${urgentBadge(a)}${esc(a.title)}</h1>` +
+    `<h1>${urgentBadge(a)}${esc(a.title)}</h1>${speakButton()}` +
     facts([['site.audience', gridLinks]]) +
-    (a.summary ? `<p class="lead">${esc(a.summary)}</p>` : '') +
+    (a.summary ? `<p class="lead">${prose(a.summary)}</p>` : '') +
     `${rich(ctx, 'announcements', a, 'body', a.body)}</article>`
-  return layout(ctx, { title: a.title, description: describe(a.summary, a.body) }, main)
+  return layout(ctx, { title: a.title, description: describe(a.summary, a.body), speak: true }, main)
 }
 
 function notice(ctx: PageContext, titleKey: MessageKey, body: string): string {
-  const main = `<div class="notice"><h1>${esc(t(titleKey))}</h1><p>${esc(body)}</p><p><a class="button" href="/">${esc(t('site.backHome'))}</a></p></div>`
+  const main = `<div class="notice"><h1>${esc(t(titleKey))}</h1><p>${prose(body)}</p><p><a class="button" href="/">${esc(t('site.backHome'))}</a></p></div>`
   return layout(ctx, { title: t(titleKey), noindex: true, type: 'website' }, main)
 }
 

@@ -4,6 +4,7 @@ import { type MessageKey, t } from '../../i18n/messages'
 import { deviceLabel } from '../device'
 import { formatDateTime } from '../format'
 import { esc, imgTag } from '../html'
+import { linkPhonesAndDates } from '../readable'
 import { layout } from './layout'
 import type { PageContext } from './types'
 
@@ -168,7 +169,7 @@ export function subscribePage(ctx: PageContext, v: SubscribeView): string {
 }
 
 function notice(ctx: PageContext, title: string, paragraphs: string[], actions = ''): string {
-  const main = `<div class="notice subscribe-notice"><h1>${esc(title)}</h1>${paragraphs.map((p) => `<p>${esc(p)}</p>`).join('')}${actions}</div>`
+  const main = `<div class="notice subscribe-notice"><h1>${esc(title)}</h1>${paragraphs.map((p) => `<p>${linkPhonesAndDates(esc(p))}</p>`).join('')}${actions}</div>`
   return layout(ctx, { title, noindex: true, type: 'website' }, main)
 }
 
@@ -257,7 +258,7 @@ function consentRows(consents: ConsentEntry[]): string {
     )
     .join('')
   return (
-    `<div class="table-wrap"><table class="data"><thead><tr><th>${esc(t('field.consentAt'))}</th><th>${esc(t('field.consentPurpose'))}</th>` +
+    `<div class="table-wrap" tabindex="0"><table class="data"><thead><tr><th>${esc(t('field.consentAt'))}</th><th>${esc(t('field.consentPurpose'))}</th>` +
     `<th>${esc(t('field.consentGranted'))}</th><th>${esc(t('field.consentMethod'))}</th><th>${esc(t('field.consentVersion'))}</th></tr></thead><tbody>${rows}</tbody></table></div>`
   )
 }
@@ -361,6 +362,6 @@ export function privacyPage(ctx: PageContext, settings: { retentionDays: number;
   ]
   const vars = { days: settings.retentionDays, k: settings.minGroupSize }
   const body = sections.map(([h, p]) => `<section><h2>${esc(t(h))}</h2><p>${esc(t(p, 'zh', vars))}</p></section>`).join('')
-  const contact = ctx.site.hotline ? `<p>${esc(t('subscribe.link.hotline', 'zh', { hotline: ctx.site.hotline }))}</p>` : ''
+  const contact = ctx.site.hotline ? `<p>${linkPhonesAndDates(esc(t('subscribe.link.hotline', 'zh', { hotline: ctx.site.hotline })))}</p>` : ''
   return layout(ctx, { title: t('privacy.title'), type: 'website' }, `<article class="privacy"><h1>${esc(t('privacy.title'))}</h1>${body}${contact}</article>`)
 }

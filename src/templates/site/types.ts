@@ -56,18 +56,25 @@ export type PolicyDoc = ContentBase & {
 
 export type AnnouncementDoc = ContentBase & { grids?: Ref<GridDoc>[] | null }
 
+/**
+ * The reader's display switches, each remembered by a cookie (src/site/modes.ts):
+ * large text, and care mode (关怀模式: the MIIT elder-friendly rules, src/templates/site/care.ts).
+ */
+export type ReaderModes = { largeText: boolean; care: boolean }
+
 /** Everything a page needs besides its own content. */
-export type PageContext = {
+export type PageContext = ReaderModes & {
   site: SiteChrome
   /** Absolute base for canonical and share-card URLs (PUBLIC_URL). */
   publicUrl: string
-  /** The path this page answers at (canonical, the text-size switch's way back). */
+  /** The path this page answers at (canonical, the reader switches' way back). */
   path: string
-  largeText: boolean
   /** Staff preview of an unpublished version. */
   preview?: boolean
   /** The stylesheet's URL (versioned, so a new release is fetched at once). */
   cssHref: string
+  /** Care mode's stylesheet, loaded after the first in care mode only (so other pages carry none of it). */
+  careCssHref?: string
   /** Media looked up for rich-text uploads that came unpopulated. */
   media?: Map<string, MediaDoc>
 }
