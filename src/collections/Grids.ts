@@ -8,6 +8,7 @@ import { refuseDeleteWhileReferenced, relationsExist } from '../hooks/relations'
 import { label, langOf, t } from '../i18n/messages'
 import { invalidateSiteCacheHook } from '../site/cache'
 import { gridShareEndpoints } from './GridsShare'
+import { streetToolEndpoints } from './GridsTools'
 
 type Req = Parameters<typeof langOf>[0]
 /** A field check from src/grids/buildings.ts as Payload's validate: true, or the reason in the editor's language. */
@@ -46,7 +47,8 @@ export const Grids: CollectionConfig = {
   },
   access: { read: staffOnly, create: adminsOnly, update: adminsOnly, delete: adminsOnly },
   // Each grid's subscribe QR code (GET /api/grids/:code/share-qr.svg|png), for the staff who act for it.
-  endpoints: gridShareEndpoints,
+  // The street's structure as one CSV (POST /api/grids/import, GET /api/grids/export.csv), admins only: GridsTools.ts.
+  endpoints: [...gridShareEndpoints, ...streetToolEndpoints],
   fields: [
     { name: 'code', type: 'text', label: label('field.code'), required: true, unique: true, maxLength: 20 },
     { name: 'name', type: 'text', label: label('field.name'), required: true, maxLength: 60 },
