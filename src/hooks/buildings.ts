@@ -77,7 +77,9 @@ export const buildingDetails: CollectionBeforeChangeHook = async ({ data, origin
 
   const households = data.households ?? original.households
   const sum = householdsSum(rows ?? original.buildings ?? [])
-  if (typeof households === 'number' && sum > households) fail('buildings', 'error.buildingHouseholdsSum', { sum, households })
+  // A grid count that is itself wrong is the households field's to report (its own validation).
+  const validCount = typeof households === 'number' && Number.isInteger(households) && households >= 1
+  if (validCount && sum > households) fail('buildings', 'error.buildingHouseholdsSum', { sum, households })
 
   if (errors.length) throw new ValidationError({ collection: 'grids', errors, req }, req.t)
   return data
