@@ -7,9 +7,9 @@ import { idOf, isEditor, sameId, type StaffUser } from './roles'
  * grid leaders of that grid. Nobody else: not community staff, not another
  * grid's leader, never a resident or an anonymous caller (REST, GraphQL and
  * the admin alike; the public pages and the grid directory never read it).
- * Without a document (a filter on the field, checked before any document
- * is read) only editors and admins may use it, so the phone cannot be
- * guessed by filtering either.
+ * Without a document (a filter or a sort on the field, checked before any
+ * document is read) only editors and admins may use it, so the phone cannot
+ * be guessed by filtering or sorting either.
  */
 export const headPhoneRead: FieldAccess = ({ req, doc, id }) => {
   const user = req.user as StaffUser | null

@@ -128,11 +128,13 @@ describe('the head’s phone', () => {
     expect((await rest('GET', 'grids')).status).toBe(403)
   })
 
-  it('cannot be found out by filtering on it', async () => {
+  it('cannot be found out by filtering or sorting on it', async () => {
     const probe = await rest('GET', `grids?where[buildings.headPhone][equals]=${PHONE_A}`, { token: tokens.leaderB })
     // Payload refuses a filter on a field the caller cannot read (400), and answers no document.
     expect(probe.status).toBe(400)
     expect(JSON.stringify(probe.body)).not.toContain('A-01')
+    // Nor a sort on it, which would order the grids by their heads' phones.
+    for (const sort of ['buildings.headPhone', '-buildings.headPhone']) expect((await rest('GET', `grids?sort=${sort}`, { token: tokens.leaderB })).status).toBe(400)
     const own = await rest('GET', `grids?where[buildings.headPhone][equals]=${PHONE_A}`, { token: tokens.editor })
     expect(own.body.docs.map((g: { code: string }) => g.code)).toEqual(['A-01'])
   })
