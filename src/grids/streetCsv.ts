@@ -120,6 +120,8 @@ export function readStreetFile(bytes: Buffer, encoding: Encoding): StreetFile {
   const buildingCodes = new Map<string, number>()
   const buildingNames = new Map<string, number>()
   for (const { record, info } of records.slice(1)) {
+    // A line of empty cells (what a spreadsheet leaves below a table) is no line.
+    if (record.every((cell) => !cell)) continue
     const line = info.lines
     out.total++
     const problems: RowProblem[] = []

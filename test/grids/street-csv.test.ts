@@ -140,6 +140,8 @@ describe('import and export', () => {
       'D,丁社区,D-01,丁一网格,320,翠园,1栋,翠园路2号,40,黄德福,13900004444',
       'D,丁社区,D-01,丁一网格,320,翠园,2栋,翠园路4号,36,梁淑珍,',
       'D,丁社区,D-02,丁二网格,300,,,,,,',
+      // What a spreadsheet leaves below a table.
+      ',,,,,,,,,,',
     ].join('\r\n')
     const file = iconv.encode(text, 'gbk')
     const dry = await upload(file, { mode: 'dry-run', encoding: 'auto' })
