@@ -316,9 +316,22 @@ export interface Grid {
   households: number;
   buildings?:
     | {
+        /**
+         * Given automatically when left empty (B0012, say). Unique in the street; cannot be changed once set.
+         */
+        code?: string | null;
         estate?: string | null;
         name: string;
+        /**
+         * Road and number, e.g. 碧湖路12号.
+         */
+        address?: string | null;
+        households?: number | null;
         head?: string | null;
+        /**
+         * Seen only by administrators, editors and this grid’s leaders; never on public pages or in the public API.
+         */
+        headPhone?: string | null;
         id?: string | null;
       }[]
     | null;
@@ -1112,9 +1125,13 @@ export interface GridsSelect<T extends boolean = true> {
   buildings?:
     | T
     | {
+        code?: T;
         estate?: T;
         name?: T;
+        address?: T;
+        households?: T;
         head?: T;
+        headPhone?: T;
         id?: T;
       };
   updatedAt?: T;

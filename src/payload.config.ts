@@ -83,6 +83,8 @@ export default withInternalAccess(buildConfig({
         readershipShare: { Component: '/components/ReadershipShareKits#ReadershipShareKits', path: '/readership/share', exact: true },
         // Subscriber CSV import and export, admins only (SubscriberToolsView.tsx; endpoints: collections/SubscribersTools.ts).
         subscriberTools: { Component: '/components/SubscriberToolsView#SubscriberToolsView', path: '/subscriber-tools', exact: true },
+        // The street's communities, grids and buildings from and to CSV, admins only (StreetToolsView.tsx; endpoints: collections/GridsTools.ts).
+        streetTools: { Component: '/components/StreetToolsView#StreetToolsView', path: '/street-tools', exact: true },
       },
     },
   },

@@ -1,10 +1,24 @@
 import type { CollectionConfig } from 'payload'
 
-import { adminsOnly, staffOnly } from '../access'
+import { adminFieldOnly, adminsOnly, staffOnly } from '../access'
+import { headPhoneRead } from '../access/headPhone'
+import { checkBuildingCode, checkBuildingHouseholds, checkHeadPhone, LIMITS, type Problem } from '../grids/buildings'
+import { buildingDetails } from '../hooks/buildings'
 import { refuseDeleteWhileReferenced, relationsExist } from '../hooks/relations'
 import { label, langOf, t } from '../i18n/messages'
 import { invalidateSiteCacheHook } from '../site/cache'
 import { gridShareEndpoints } from './GridsShare'
+import { streetToolEndpoints } from './GridsTools'
+
+type Req = Parameters<typeof langOf>[0]
+/** A field check from src/grids/buildings.ts as Payload's validate: true, or the reason in the editor's language. */
+const validWith =
+  (check: (value: never) => Problem | null) =>
+  (value: unknown, { req }: { req: Req }) => {
+    if (value == null || value === '') return true
+    const problem = check(value as never)
+    return problem ? t(problem.key, langOf(req), problem.vars) : true
+  }
 
 export const Grids: CollectionConfig = {
   slug: 'grids',
@@ -17,7 +31,8 @@ export const Grids: CollectionConfig = {
   },
   defaultSort: 'code',
   hooks: {
-    beforeChange: [relationsExist],
+    // Building codes (given once, unique, never changed) and households: hooks/buildings.ts.
+    beforeChange: [relationsExist, buildingDetails],
     // The subscribe pages, grid pages and share kits read the grid directory from the site cache.
     afterChange: [invalidateSiteCacheHook],
     afterDelete: [invalidateSiteCacheHook],
@@ -32,7 +47,8 @@ export const Grids: CollectionConfig = {
   },
   access: { read: staffOnly, create: adminsOnly, update: adminsOnly, delete: adminsOnly },
   // Each grid's subscribe QR code (GET /api/grids/:code/share-qr.svg|png), for the staff who act for it.
-  endpoints: gridShareEndpoints,
+  // The street's structure as one CSV (POST /api/grids/import, GET /api/grids/export.csv), admins only: GridsTools.ts.
+  endpoints: [...gridShareEndpoints, ...streetToolEndpoints],
   fields: [
     { name: 'code', type: 'text', label: label('field.code'), required: true, unique: true, maxLength: 20 },
     { name: 'name', type: 'text', label: label('field.name'), required: true, maxLength: 60 },
@@ -62,9 +78,37 @@ export const Grids: CollectionConfig = {
       label: label('field.buildings'),
       labels: { singular: label('field.buildingName'), plural: label('field.buildings') },
       fields: [
-        { name: 'estate', type: 'text', label: label('field.estate'), maxLength: 60 },
-        { name: 'name', type: 'text', label: label('field.buildingName'), required: true, maxLength: 60 },
-        { name: 'head', type: 'text', label: label('field.buildingHead'), maxLength: 30 },
+        {
+          name: 'code',
+          type: 'text',
+          label: label('field.buildingCode'),
+          index: true,
+          maxLength: LIMITS.code,
+          admin: { description: label('field.buildingCode.description') },
+          validate: validWith((v: string) => checkBuildingCode(String(v))),
+        },
+        { name: 'estate', type: 'text', label: label('field.estate'), maxLength: LIMITS.estate },
+        { name: 'name', type: 'text', label: label('field.buildingName'), required: true, maxLength: LIMITS.name },
+        { name: 'address', type: 'text', label: label('field.buildingAddress'), maxLength: LIMITS.address, admin: { description: label('field.buildingAddress.description') } },
+        {
+          name: 'households',
+          type: 'number',
+          label: label('field.buildingHouseholds'),
+          min: 1,
+          max: LIMITS.households,
+          validate: validWith(checkBuildingHouseholds),
+        },
+        { name: 'head', type: 'text', label: label('field.buildingHead'), maxLength: LIMITS.head },
+        {
+          name: 'headPhone',
+          type: 'text',
+          label: label('field.headPhone'),
+          maxLength: LIMITS.headPhone,
+          // Staff only: admins, editors and this grid's leaders (access/headPhone.ts; docs/privacy.md).
+          access: { read: headPhoneRead, create: adminFieldOnly, update: adminFieldOnly },
+          admin: { description: label('field.headPhone.description') },
+          validate: validWith((v: string) => checkHeadPhone(String(v))),
+        },
       ],
     },
   ],

@@ -25,9 +25,9 @@ import { type Encoding, exportRows, type ImportPlan, importRow, IMPORT_BATCH, MA
  */
 type Answer = { message: string; errors: { field?: string; message: string }[] }
 
-const NO_STORE = { 'Cache-Control': 'no-store, no-transform' }
+export const NO_STORE = { 'Cache-Control': 'no-store, no-transform' }
 
-function refuse(status: number, message: string, field?: string): Response {
+export function refuse(status: number, message: string, field?: string): Response {
   const body: Answer = { message, errors: [field ? { field, message } : { message }] }
   return Response.json(body, { status, headers: NO_STORE })
 }
@@ -151,10 +151,10 @@ const exportHandler: PayloadHandler = async (req) => {
   })
 }
 
-type Upload = { fields: Record<string, string>; file: Buffer | null; tooLarge: boolean }
+export type Upload = { fields: Record<string, string>; file: Buffer | null; tooLarge: boolean }
 
 /** A multipart form with one CSV file, capped at MAX_IMPORT_BYTES; small text fields only. */
-function readUpload(req: PayloadRequest): Promise<Upload> {
+export function readUpload(req: PayloadRequest): Promise<Upload> {
   return new Promise((resolve) => {
     const empty = { fields: {}, file: null, tooLarge: false }
     const type = req.headers.get('content-type')

@@ -6,7 +6,7 @@ import { t } from '../i18n/messages'
  * The admin's own views in its side navigation (Payload lists collections
  * and globals only): 阅读统计, every staff member's share kits
  * (/admin/readership/share), and for admins the subscriber import and
- * export (/admin/subscriber-tools).
+ * export (/admin/subscriber-tools) and the street's (/admin/street-tools).
  */
 export default function AdminToolsLinks({ user, i18n, payload }: ServerProps) {
   const role = (user as { role?: string } | undefined)?.role
@@ -23,9 +23,14 @@ export default function AdminToolsLinks({ user, i18n, payload }: ServerProps) {
         <span className="nav__link-label">{t('tools.share.title', lang)}</span>
       </a>
       {role === 'admin' ? (
-        <a className="nav__link" id="nav-subscriber-tools" href={`${admin}/subscriber-tools`}>
-          <span className="nav__link-label">{t('tools.subscribers.title', lang)}</span>
-        </a>
+        <>
+          <a className="nav__link" id="nav-subscriber-tools" href={`${admin}/subscriber-tools`}>
+            <span className="nav__link-label">{t('tools.subscribers.title', lang)}</span>
+          </a>
+          <a className="nav__link" id="nav-street-tools" href={`${admin}/street-tools`}>
+            <span className="nav__link-label">{t('tools.street.title', lang)}</span>
+          </a>
+        </>
       ) : null}
     </div>
   )

@@ -4,6 +4,7 @@ import sharp from 'sharp'
 import { DEMO_CONTENT } from '../hooks/deliveries'
 import { env } from '../server/env'
 import { bold, doc, h, image, link, list, p, quote, table } from './lexical'
+import { demoStreet } from './street'
 import type { Id } from '../model/ids'
 
 /**
@@ -18,24 +19,6 @@ export const DEMO_LOGINS = [
   { email: 'leader1@demo.street', password: 'demo-leader-2026', name: '黄建华', role: 'grid-leader' },
   { email: 'leader2@demo.street', password: 'demo-leader-2026', name: '郑丽萍', role: 'grid-leader' },
 ] as const
-
-const COMMUNITIES = [
-  { code: 'XB', name: '徐碧社区', grids: 7, estates: ['碧湖小区', '徐碧新村', '江滨花园'] },
-  { code: 'DX', name: '东霞社区', grids: 7, estates: ['东霞苑', '霞光小区', '电力宿舍'] },
-  { code: 'QL', name: '乾龙社区', grids: 7, estates: ['乾龙新村', '龙岗小区', '沙洲花园'] },
-  { code: 'XT', name: '新亭社区', grids: 7, estates: ['新亭小区', '列东街住宅', '翠园'] },
-  { code: 'CG', name: '崇桂社区', grids: 6, estates: ['崇桂新村', '桂花苑', '北山小区'] },
-]
-
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许'
-const GIVEN = '建国秀英文华丽萍志强海燕玉兰春梅国庆明辉淑珍德福金凤'
-
-/** Deterministic pseudo-random numbers, so every demo database looks the same. */
-function rng(seed: number) {
-  let s = seed >>> 0
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32)
-}
-
 
 async function ensure<T extends { id: Id }>(
   payload: Payload,
@@ -75,7 +58,6 @@ async function demoImage(payload: Payload, name: string, title: string, colour: 
 export async function seedDemo(payload: Payload) {
   const log = payload.logger.child({ component: 'seed' })
   log.info('loading demo data (embedded database only)')
-  const random = rng(20140627)
 
   await payload.updateGlobal({
     slug: 'site-settings',
@@ -93,33 +75,22 @@ export async function seedDemo(payload: Payload) {
     overrideAccess: true,
   })
 
+  // 5 communities, 34 grids, 277 buildings with their codes and heads (src/seed/street.ts).
+  const street = demoStreet()
   const grids: { id: Id; code: string }[] = []
-  for (const c of COMMUNITIES) {
+  for (const c of street) {
     const community = await ensure(payload, 'communities', { code: { equals: c.code } }, () =>
       payload.create({ collection: 'communities', data: { code: c.code, name: c.name }, overrideAccess: true }) as never,
     )
-    for (let n = 1; n <= c.grids; n++) {
-      const code = `${c.code}-${String(n).padStart(2, '0')}`
-      const estate = c.estates[(n - 1) % c.estates.length]
-      const buildings = Array.from({ length: 3 + Math.floor(random() * 3) }, (_, b) => ({
-        estate,
-        name: `${estate}${(n - 1) * 6 + b + 1}号楼`,
-        head: SURNAMES[Math.floor(random() * SURNAMES.length)] + GIVEN.slice(Math.floor(random() * 10) * 2, Math.floor(random() * 10) * 2 + 2),
-      }))
-      const grid = await ensure(payload, 'grids', { code: { equals: code } }, () =>
+    for (const g of c.grids) {
+      const grid = await ensure(payload, 'grids', { code: { equals: g.code } }, () =>
         payload.create({
           collection: 'grids',
-          data: {
-            code,
-            name: `${c.name.replace('社区', '')}第${n}网格`,
-            community: community.id,
-            households: 300 + Math.floor(random() * 201),
-            buildings,
-          },
+          data: { code: g.code, name: g.name, community: community.id, households: g.households, buildings: g.buildings },
           overrideAccess: true,
         }) as never,
       )
-      grids.push({ id: grid.id, code })
+      grids.push({ id: grid.id, code: g.code })
     }
   }
 
@@ -270,7 +241,7 @@ export async function seedDemo(payload: Payload) {
     }) as never,
   )
 
-  log.info({ communities: COMMUNITIES.length, grids: grids.length, logins: DEMO_LOGINS.map((u) => u.email) }, 'demo data ready')
+  log.info({ communities: street.length, grids: grids.length, logins: DEMO_LOGINS.map((u) => u.email) }, 'demo data ready')
 }
 
 /**
