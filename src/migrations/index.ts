@@ -10,6 +10,7 @@ import * as migration_20261204_173506_autoincrement_ids from './20261204_173506_
 import * as migration_20261204_183823_users_login_policy from './20261204_183823_users_login_policy';
 import * as migration_20261206_030041_relay_suppression from './20261206_030041_relay_suppression';
 import * as migration_20261206_171025_users_work_phone from './20261206_171025_users_work_phone';
+import * as migration_20261206_173619_building_details from './20261206_173619_building_details';
 
 export const migrations = [
   {
@@ -70,6 +71,11 @@ export const migrations = [
   {
     up: migration_20261206_171025_users_work_phone.up,
     down: migration_20261206_171025_users_work_phone.down,
-    name: '20261206_171025_users_work_phone'
+    name: '20261206_171025_users_work_phone',
+  },
+  {
+    up: migration_20261206_173619_building_details.up,
+    down: migration_20261206_173619_building_details.down,
+    name: '20261206_173619_building_details'
   },
 ];
