@@ -11,8 +11,9 @@ import { type Site, startSite } from '../site/support'
  * street's own directory, as the database holds it: what residents type, in
  * every common form, goes through the grid finder (test/grids/finder.test.ts
  * tests the finder itself over a fixed street with addresses). The demo's
- * buildings are labelled 碧湖小区1号楼 …; grid n of a community holds the
- * buildings numbered 6(n−1)+1 to at least 6(n−1)+3 of its estate.
+ * 277 buildings (src/seed/street.ts) are labelled 碧湖小区1号楼 …, numbered
+ * on through the grids that share an estate: 碧湖小区 1–8 in XB-01, 9–16 in
+ * XB-04, 17–24 in XB-07.
  * Each answer is summed up as "GRID WHAT" per match, or "none WHY" and
  * "~ GRID" per suggestion.
  */
@@ -41,26 +42,30 @@ const TABLE: [string, string[]][] = [
   ['碧湖小区3栋2单元501', ['XB-01 碧湖小区3号楼']],
   ['碧湖 3栋', ['XB-01 碧湖小区3号楼']],
   // The same estate's buildings in its other grids.
-  ['碧湖小区二十栋', ['XB-04 碧湖小区20号楼']],
-  ['碧湖小区 38号楼', ['XB-07 碧湖小区38号楼']],
+  ['碧湖小区十栋', ['XB-04 碧湖小区10号楼']],
+  ['碧湖小区二十栋', ['XB-07 碧湖小区20号楼']],
+  ['碧湖小区 23号楼', ['XB-07 碧湖小区23号楼']],
   // The estate alone: each grid it spans.
   ['碧湖小区', BIHU.map((g) => `${g} 碧湖小区`)],
   ['乾龙新村', ['QL-01', 'QL-04', 'QL-07'].map((g) => `${g} 乾龙新村`)],
   // Every community's estates, in several forms (short names, Chinese numerals, full-width digits).
   ['徐碧新村 8幢', ['XB-02 徐碧新村8号楼']],
-  ['江滨花园14座', ['XB-03 江滨花园14号楼']],
+  ['江滨花园14座', ['XB-06 江滨花园14号楼']],
   ['东霞苑2栋', ['DX-01 东霞苑2号楼']],
-  ['霞光小区 九号楼', ['DX-02 霞光小区9号楼']],
-  ['电力宿舍十四号楼', ['DX-03 电力宿舍14号楼']],
-  ['电力 32栋', ['DX-06 电力宿舍32号楼']],
+  ['霞光小区 九号楼', ['DX-05 霞光小区9号楼']],
+  ['电力宿舍十四号楼', ['DX-06 电力宿舍14号楼']],
+  ['电力 12栋', ['DX-06 电力宿舍12号楼']],
   ['龙岗小区8栋', ['QL-02 龙岗小区8号楼']],
-  ['沙洲花园１５号楼', ['QL-03 沙洲花园15号楼']],
+  ['沙洲花园１５号楼', ['QL-06 沙洲花园15号楼']],
   ['新亭小区1幢', ['XT-01 新亭小区1号楼']],
-  ['列东街住宅9号楼', ['XT-02 列东街住宅9号楼']],
-  ['翠园13栋', ['XT-03 翠园13号楼']],
+  ['列东街住宅9号楼', ['XT-05 列东街住宅9号楼']],
+  ['翠园13栋', ['XT-06 翠园13号楼']],
   ['崇桂新村2号楼', ['CG-01 崇桂新村2号楼']],
   ['桂花苑 7栋', ['CG-02 桂花苑7号楼']],
-  ['北山小区十三座', ['CG-03 北山小区13号楼']],
+  ['北山小区十三座', ['CG-06 北山小区13号楼']],
+  // A road and number, from the buildings' addresses.
+  ['碧湖路6号', ['XB-01 碧湖小区3号楼']],
+  ['霞光路 4 号', ['DX-02 霞光小区2号楼']],
   // Grids by name and code; a community.
   ['徐碧第一网格', ['XB-01']],
   ['XB-01', ['XB-01']],
@@ -100,7 +105,7 @@ describe('the building search over the demo street', () => {
     expect(found.matches[0].label).toBe('碧湖小区3号楼 → XB-01 · 徐碧第1网格（徐碧社区）')
     const estate = await searchBuildings(payload, '碧湖小区')
     // A list under the estate does not repeat its name.
-    expect(estate.matches[0].label).toMatch(/^碧湖小区（1号楼、2号楼、3号楼(、4号楼)?(、5号楼)?）→ XB-01 · 徐碧第1网格（徐碧社区）$/)
+    expect(estate.matches[0].label).toBe('碧湖小区（1号楼、2号楼、3号楼、4号楼、5号楼、6号楼、7号楼、8号楼）→ XB-01 · 徐碧第1网格（徐碧社区）')
     const missing = await searchBuildings(payload, '碧湖小区99栋')
     expect(missing.message).toBe('碧湖小区没有编号为“99”的楼栋。这个小区的楼栋在下面这些网格，请核对后选择：')
   })
