@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
-import os from 'node:os'
-import path from 'node:path'
 
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
 import { artifactsOnFailure, launchBrowser, shot } from './support/browser'
+import { inProcessEnv } from './support/inProcess'
 
 /**
  * Care mode (关怀模式) and accessibility in Debian's chromium, against the
@@ -21,15 +19,7 @@ import { artifactsOnFailure, launchBrowser, shot } from './support/browser'
  * works where the browser has speech synthesis and is hidden where not; and
  * every page stays within 24 KB of HTML and CSS.
  */
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'street-news-e2e-care-'))
-Object.assign(process.env, {
-  DATA_DIR: dataDir,
-  MEDIA_DIR: path.join(dataDir, 'media'),
-  PAYLOAD_SECRET: randomBytes(24).toString('hex'),
-  TZ: 'Asia/Shanghai',
-  LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
-  DATABASE_URI: '',
-})
+const dataDir = inProcessEnv('care')
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const WCAG21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']

@@ -1,13 +1,11 @@
-import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import os from 'node:os'
-import path from 'node:path'
 
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
-import { artifactsOnFailure, launchBrowser, shot, WECHAT_UA } from './support/browser'
+import { artifactsOnFailure, launchBrowser, shot, wechatPhone } from './support/browser'
+import { inProcessEnv } from './support/inProcess'
 
 /**
  * 我的网格 on a phone in WeChat's browser (390 px), against the Express app
@@ -16,15 +14,7 @@ import { artifactsOnFailure, launchBrowser, shot, WECHAT_UA } from './support/br
  * finder on the subscribe page, the grid page, 设为我的网格, the home page's
  * 我的网格 and the urgent banner on another page, then 不再记住.
  */
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'street-news-e2e-mygrid-'))
-Object.assign(process.env, {
-  DATA_DIR: dataDir,
-  MEDIA_DIR: path.join(dataDir, 'media'),
-  PAYLOAD_SECRET: randomBytes(24).toString('hex'),
-  TZ: 'Asia/Shanghai',
-  LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
-  DATABASE_URI: '',
-})
+const dataDir = inProcessEnv('mygrid')
 
 type Mod = { payload: import('payload').Payload; server: import('node:http').Server; base: string }
 let m: Mod
@@ -53,20 +43,7 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true })
 })
 
-async function wechat(): Promise<BrowserContext> {
-  const context = await browser.newContext({
-    baseURL: m.base,
-    viewport: { width: WIDTH, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    userAgent: WECHAT_UA,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  })
-  context.setDefaultTimeout(20_000)
-  return context
-}
+const wechat = (): Promise<BrowserContext> => wechatPhone(browser, { baseURL: m.base, viewport: { width: WIDTH, height: 844 } })
 
 const width = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth)
 const WATER_CUT = '12 月 3 日碧湖小区停水通知'
@@ -123,8 +100,7 @@ describe('my grid in WeChat on a phone', () => {
   })
 
   test('works without JavaScript: the finder by its button, 设为我的网格 by its link', async () => {
-    const context = await browser.newContext({ baseURL: m.base, viewport: { width: WIDTH, height: 844 }, userAgent: WECHAT_UA, javaScriptEnabled: false, locale: 'zh-CN' })
-    context.setDefaultTimeout(20_000)
+    const context = await wechatPhone(browser, { baseURL: m.base, viewport: { width: WIDTH, height: 844 }, javaScriptEnabled: false })
     const page = await context.newPage()
     await page.goto('/subscribe')
     await page.locator('#q').fill('碧湖 三号楼')

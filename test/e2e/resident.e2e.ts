@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
 import { t } from '../../src/i18n/messages'
-import { artifactsOnFailure, baseUrl, launchBrowser, shot, SHOTS, WECHAT_UA } from './support/browser'
+import { artifactsOnFailure, baseUrl, launchBrowser, shot, SHOTS, wechatPhone } from './support/browser'
 
 const PHONE = { width: 375, height: 667 }
 
@@ -18,21 +18,7 @@ afterAll(async () => {
   await browser?.close()
 })
 
-async function phone(options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({
-    baseURL: baseUrl(),
-    viewport: PHONE,
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    userAgent: WECHAT_UA,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    ...options,
-  })
-  context.setDefaultTimeout(20_000)
-  return context
-}
+const phone = (options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> => wechatPhone(browser, { baseURL: baseUrl(), viewport: PHONE, ...options })
 
 /** Nothing on the page is wider than the phone: no sideways scrolling. */
 async function pageWidth(page: Page): Promise<number> {

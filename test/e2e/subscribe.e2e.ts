@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import os from 'node:os'
-import path from 'node:path'
 
 import type { Browser, BrowserContext } from 'playwright-core'
 import webpush from 'web-push'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
 import { artifactsOnFailure, launchBrowser, shot, stubPushManagerScript } from './support/browser'
+import { inProcessEnv } from './support/inProcess'
 
 /**
  * A resident's whole subscription in Debian's chromium, against the Express
@@ -23,16 +22,7 @@ import { artifactsOnFailure, launchBrowser, shot, stubPushManagerScript } from '
  * real P-256 key. The permission prompt, the service worker, the push event
  * and the notification are the browser's own.
  */
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'street-news-e2e-subscribe-'))
-Object.assign(process.env, {
-  DATA_DIR: dataDir,
-  MEDIA_DIR: path.join(dataDir, 'media'),
-  PAYLOAD_SECRET: randomBytes(24).toString('hex'),
-  TZ: 'Asia/Shanghai',
-  LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
-  DATABASE_URI: '',
-  VAPID_PUBLIC_KEY: webpush.generateVAPIDKeys().publicKey,
-})
+const dataDir = inProcessEnv('subscribe', { VAPID_PUBLIC_KEY: webpush.generateVAPIDKeys().publicKey })
 
 type Mod = {
   payload: import('payload').Payload

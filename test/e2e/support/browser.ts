@@ -57,6 +57,22 @@ export async function staffContext(browser: Browser, options: BrowserContextOpti
   return context
 }
 
+/** A resident's phone: WeChat's in-app browser, touch, Chinese locale (390 × 844 unless `viewport` says otherwise). */
+export async function wechatPhone(browser: Browser, options: BrowserContextOptions & { baseURL: string }): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    userAgent: WECHAT_UA,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    ...options,
+  })
+  context.setDefaultTimeout(20_000)
+  return context
+}
+
 /** Save a full-page PNG under test-results/e2e/ (kept as a CI artifact). */
 export async function shot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SHOTS, { recursive: true })
