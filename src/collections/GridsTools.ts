@@ -1,13 +1,12 @@
 import iconv from 'iconv-lite'
 import type { Endpoint, PayloadHandler, PayloadRequest } from 'payload'
 
-import { isAdmin, type StaffUser } from '../access'
+import type { StaffUser } from '../access'
 import { planStreetImport, type StreetPlan } from '../grids/streetPlan'
 import { streetExportLines, writeStreetPlan } from '../grids/streetWrite'
 import { audit } from '../hooks/audit'
 import { type Lang, langOf, t } from '../i18n/messages'
-import { type Encoding, MAX_IMPORT_BYTES } from '../subscribers/csv'
-import { NO_STORE, readUpload, refuse } from './SubscribersTools'
+import { adminsOnly, NO_STORE, readImportForm, refuse } from './SubscribersTools'
 
 /**
  * The street's structure as one CSV, for admins (it holds the building
@@ -29,13 +28,6 @@ export type StreetReport = {
   summary: string
 }
 
-/** Anonymous callers get 401, staff who are not admins 403; null when the caller may go on. */
-function adminsOnly(req: PayloadRequest, lang: Lang): Response | null {
-  if (!req.user) return refuse(401, t('tools.error.login', lang))
-  if (!isAdmin(req.user as StaffUser)) return refuse(403, t('tools.street.adminsOnly', lang))
-  return null
-}
-
 function reportOf(plan: StreetPlan, dryRun: boolean, lang: Lang): StreetReport {
   const vars = { total: plan.total, encoding: plan.encoding ?? '—', ...plan.counts }
   const summary = plan.problems.length
@@ -46,17 +38,13 @@ function reportOf(plan: StreetPlan, dryRun: boolean, lang: Lang): StreetReport {
 
 const importHandler: PayloadHandler = async (req) => {
   const lang = langOf(req)
-  const refused = adminsOnly(req, lang)
-  if (refused) return refused
-  const form = await readUpload(req)
-  if (form.tooLarge) return refuse(413, t('import.error.tooLarge', lang, { mb: MAX_IMPORT_BYTES / 1024 / 1024 }), 'file')
-  if (!form.file) return refuse(400, t('import.error.noFile', lang), 'file')
-  const encoding = (['auto', 'utf-8', 'gbk'].includes(form.fields.encoding ?? '') ? form.fields.encoding : 'auto') as Encoding
-  const dryRun = form.fields.mode !== 'import'
+  const form = await readImportForm(req, lang, 'tools.street.adminsOnly')
+  if (form instanceof Response) return form
+  const { file, encoding, dryRun } = form
   const { payload } = req
   const log = payload.logger.child({ component: 'street-import' })
   const user = req.user as StaffUser
-  const plan = await planStreetImport(payload, form.file, encoding)
+  const plan = await planStreetImport(payload, file, encoding)
   log.info({ dryRun, total: plan.total, problems: plan.problems.length, ...plan.counts, by: user.id }, 'street import checked')
   // Nothing is written unless every line is good.
   if (dryRun || plan.problems.length) return Response.json(reportOf(plan, dryRun, lang), { status: plan.problems.length ? 422 : 200, headers: NO_STORE })
@@ -74,7 +62,7 @@ const importHandler: PayloadHandler = async (req) => {
 }
 
 const exportHandler: PayloadHandler = async (req) => {
-  const refused = adminsOnly(req, langOf(req))
+  const refused = adminsOnly(req, langOf(req), 'tools.street.adminsOnly')
   if (refused) return refused
   const gbk = req.searchParams?.get('encoding') === 'gbk'
   const lines = await streetExportLines(req.payload)

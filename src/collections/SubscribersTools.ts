@@ -32,11 +32,24 @@ export function refuse(status: number, message: string, field?: string): Respons
   return Response.json(body, { status, headers: NO_STORE })
 }
 
-/** Anonymous callers get 401, staff who are not admins 403; null when the caller may go on. */
-function adminsOnly(req: PayloadRequest, lang: Lang): Response | null {
+/** Anonymous callers get 401, staff who are not admins 403 (`forbidden` says why); null when the caller may go on. */
+export function adminsOnly(req: PayloadRequest, lang: Lang, forbidden: MessageKey = 'tools.error.adminsOnly'): Response | null {
   if (!req.user) return refuse(401, t('tools.error.login', lang))
-  if (!isAdmin(req.user as StaffUser)) return refuse(403, t('tools.error.adminsOnly', lang))
+  if (!isAdmin(req.user as StaffUser)) return refuse(403, t(forbidden, lang))
   return null
+}
+
+export type ImportForm = { file: Buffer; encoding: Encoding; dryRun: boolean }
+
+/** An admin's CSV import form (file, encoding, mode), or the answer refusing it (401, 403, 413, 400 naming the file). */
+export async function readImportForm(req: PayloadRequest, lang: Lang, forbidden?: MessageKey): Promise<ImportForm | Response> {
+  const refused = adminsOnly(req, lang, forbidden)
+  if (refused) return refused
+  const form = await readUpload(req)
+  if (form.tooLarge) return refuse(413, t('import.error.tooLarge', lang, { mb: MAX_IMPORT_BYTES / 1024 / 1024 }), 'file')
+  if (!form.file) return refuse(400, t('import.error.noFile', lang), 'file')
+  const encoding = (['auto', 'utf-8', 'gbk'].includes(form.fields.encoding ?? '') ? form.fields.encoding : 'auto') as Encoding
+  return { file: form.file, encoding, dryRun: form.fields.mode !== 'import' }
 }
 
 export type ImportReport = {
@@ -58,17 +71,13 @@ function reportOf(plan: ImportPlan, dryRun: boolean, lang: Lang): ImportReport {
 
 const importHandler: PayloadHandler = async (req) => {
   const lang = langOf(req)
-  const refused = adminsOnly(req, lang)
-  if (refused) return refused
-  const form = await readUpload(req)
-  if (form.tooLarge) return refuse(413, t('import.error.tooLarge', lang, { mb: MAX_IMPORT_BYTES / 1024 / 1024 }), 'file')
-  if (!form.file) return refuse(400, t('import.error.noFile', lang), 'file')
-  const encoding = (['auto', 'utf-8', 'gbk'].includes(form.fields.encoding ?? '') ? form.fields.encoding : 'auto') as Encoding
-  const dryRun = form.fields.mode !== 'import'
+  const form = await readImportForm(req, lang)
+  if (form instanceof Response) return form
+  const { file, encoding, dryRun } = form
   const { payload } = req
   const log = payload.logger.child({ component: 'subscriber-import' })
   const user = req.user as StaffUser
-  const plan = await planImport(payload, form.file, encoding)
+  const plan = await planImport(payload, file, encoding)
   log.info({ dryRun, total: plan.total, problems: plan.problems.length, skipped: plan.skipped.length, ready: plan.rows.length, by: user.id }, 'subscriber import checked')
   const report = reportOf(plan, dryRun, lang)
   // Nothing is written unless every row is good.
