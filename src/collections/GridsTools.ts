@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite'
-import type { Endpoint, PayloadHandler, PayloadRequest } from 'payload'
+import type { Endpoint, PayloadHandler } from 'payload'
 
 import type { StaffUser } from '../access'
 import { planStreetImport, type StreetPlan } from '../grids/streetPlan'
