@@ -1,13 +1,15 @@
 import type { Access, CollectionConfig, Field } from 'payload'
 
 import { editorsOnly, isEditor } from '../access'
-import { contentSidebarFields, titleField } from '../fields/content'
+import { checksOverrideField, contentSidebarFields, titleField } from '../fields/content'
+import { auditChecksOverride, checksGate } from '../hooks/checksGate'
 import { recordLifecycle, rememberPublication, reviewAndPublishGate } from '../hooks/contentLifecycle'
 import { deliveriesOnDelete, deliveriesOnPublish } from '../hooks/deliveries'
 import { invalidatePagesOnDelete, invalidatePagesOnSave } from '../hooks/pageCache'
 import { relationsExist } from '../hooks/relations'
 import { label, type MessageKey } from '../i18n/messages'
 import { publicUrl } from '../server/env'
+import { checksEndpoints } from './contentChecks'
 
 /**
  * The content's deliveries, with their controls and the test-send, below the
@@ -54,6 +56,7 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
       components: { edit: { PublishButton: '/components/PublishButton#PublishButton' } },
     },
     defaultSort: '-updatedAt',
+    endpoints: checksEndpoints(slug),
     // Hot path: the reading site lists published content newest first.
     indexes: [{ fields: ['_status', 'publishedAt'] }],
     access: {
@@ -69,11 +72,11 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
       maxPerDoc: 50,
       drafts: { schedulePublish: true, validate: false },
     },
-    fields: [titleField, ...fields, ...contentSidebarFields, deliveriesPanel],
+    fields: [titleField, ...fields, ...contentSidebarFields, checksOverrideField, deliveriesPanel],
     hooks: {
       ...hooks,
-      beforeChange: [relationsExist, ...(hooks?.beforeChange ?? []), rememberPublication, reviewAndPublishGate],
-      afterChange: [...(hooks?.afterChange ?? []), recordLifecycle, deliveriesOnPublish, invalidatePagesOnSave],
+      beforeChange: [relationsExist, ...(hooks?.beforeChange ?? []), rememberPublication, reviewAndPublishGate, checksGate],
+      afterChange: [...(hooks?.afterChange ?? []), recordLifecycle, auditChecksOverride, deliveriesOnPublish, invalidatePagesOnSave],
       afterDelete: [...(hooks?.afterDelete ?? []), deliveriesOnDelete, invalidatePagesOnDelete],
     },
   }

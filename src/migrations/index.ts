@@ -9,6 +9,7 @@ import * as migration_20261204_172103_do_not_mail_audit from './20261204_172103_
 import * as migration_20261204_173506_autoincrement_ids from './20261204_173506_autoincrement_ids';
 import * as migration_20261204_183823_users_login_policy from './20261204_183823_users_login_policy';
 import * as migration_20261206_030041_relay_suppression from './20261206_030041_relay_suppression';
+import * as migration_20261206_171107_checks_override from './20261206_171107_checks_override';
 
 export const migrations = [
   {
@@ -64,6 +65,11 @@ export const migrations = [
   {
     up: migration_20261206_030041_relay_suppression.up,
     down: migration_20261206_030041_relay_suppression.down,
-    name: '20261206_030041_relay_suppression'
+    name: '20261206_030041_relay_suppression',
+  },
+  {
+    up: migration_20261206_171107_checks_override.up,
+    down: migration_20261206_171107_checks_override.down,
+    name: '20261206_171107_checks_override'
   },
 ];
