@@ -22,6 +22,17 @@ const deliveriesPanel: Field = {
   admin: { components: { Field: '/components/DeliveriesPanel' } },
 }
 
+/**
+ * 发布前检查 in the sidebar: the pre-publish checks' findings with 一键脱敏,
+ * drawn by src/components/ChecksPanel.tsx from POST /api/<collection>/checks.
+ */
+const checksPanel: Field = {
+  name: 'checksPanel',
+  type: 'ui',
+  label: label('checks.panel.title'),
+  admin: { position: 'sidebar', components: { Field: '/components/ChecksPanel#ChecksPanel' } },
+}
+
 export { CONTENT_SLUGS, type ContentSlug } from '../model/content'
 import type { ContentSlug } from '../model/content'
 
@@ -72,7 +83,7 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
       maxPerDoc: 50,
       drafts: { schedulePublish: true, validate: false },
     },
-    fields: [titleField, ...fields, ...contentSidebarFields, checksOverrideField, deliveriesPanel],
+    fields: [titleField, ...fields, checksPanel, ...contentSidebarFields, checksOverrideField, deliveriesPanel],
     hooks: {
       ...hooks,
       beforeChange: [relationsExist, ...(hooks?.beforeChange ?? []), rememberPublication, reviewAndPublishGate, checksGate],
