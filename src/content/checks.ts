@@ -32,7 +32,8 @@ export async function checkSettings(payload: Payload, req?: PayloadRequest): Pro
     publicUrl(),
     (docs as { phone?: string | null }[]).map((u) => u.phone),
   )
-  if (ctx) ctx.checkSettings = settings
+  // On the request's context as it is now: a Local API call with req (the two above) gives req a new context object.
+  if (req) (req.context as { checkSettings?: CheckSettings }).checkSettings = settings
   return settings
 }
 
