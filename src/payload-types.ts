@@ -221,7 +221,7 @@ export interface Issue {
    */
   checksOverride?: {
     reason?: string | null;
-    by?: (number | string | null) | User;
+    by?: string | null;
     at?: string | null;
     covers?: string | null;
   };
@@ -382,7 +382,7 @@ export interface Event {
    */
   checksOverride?: {
     reason?: string | null;
-    by?: (number | string | null) | User;
+    by?: string | null;
     at?: string | null;
     covers?: string | null;
   };
@@ -441,7 +441,7 @@ export interface Policy {
    */
   checksOverride?: {
     reason?: string | null;
-    by?: (number | string | null) | User;
+    by?: string | null;
     at?: string | null;
     covers?: string | null;
   };
@@ -493,7 +493,7 @@ export interface Announcement {
    */
   checksOverride?: {
     reason?: string | null;
-    by?: (number | string | null) | User;
+    by?: string | null;
     at?: string | null;
     covers?: string | null;
   };

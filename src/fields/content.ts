@@ -21,7 +21,8 @@ export const checksOverrideField: Field = {
   },
   fields: [
     { name: 'reason', type: 'textarea', label: label('field.checksOverride.reason'), maxLength: 500 },
-    { name: 'by', type: 'relationship', relationTo: 'users', label: label('field.checksOverride.by'), admin: { readOnly: true } },
+    // Who, by name as the audit log names them (the log keeps the account too): text, so the content tables gain no foreign key.
+    { name: 'by', type: 'text', label: label('field.checksOverride.by'), maxLength: 200, admin: { readOnly: true } },
     { name: 'at', type: 'date', label: label('field.checksOverride.at'), admin: { readOnly: true, date: dateTimePicker } },
     { name: 'covers', type: 'text', admin: { hidden: true } },
   ],

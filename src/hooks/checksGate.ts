@@ -1,6 +1,6 @@
 import { type CollectionAfterChangeHook, type CollectionBeforeChangeHook, ValidationError } from 'payload'
 
-import { idOf, isAdmin, type StaffUser } from '../access/roles'
+import { isAdmin, type StaffUser } from '../access/roles'
 import { findingMessage, kindLabel, pathLabel, type Finding } from '../checks'
 import { coverOf, isSerious, uncovered } from '../checks/settings'
 import { checkContent } from '../content/checks'
@@ -21,7 +21,7 @@ import { audit } from './audit'
  * refused. The override goes to the audit log after the save.
  */
 
-type Override = { reason?: string | null; by?: unknown; at?: string | null; covers?: string | null }
+type Override = { reason?: string | null; by?: string | null; at?: string | null; covers?: string | null }
 type ContentDoc = { id?: string | number; title?: string; _status?: string; urgent?: boolean | null; checksOverride?: Override | null; [k: string]: unknown }
 
 /**
@@ -33,6 +33,9 @@ const AUDIT_KEY = 'checksOverrideAudit'
 const MAX_LISTED = 5
 
 const clean = (v: unknown): string => (typeof v === 'string' ? v.trim() : '')
+
+/** A staff member as the audit log names them (src/hooks/audit.ts). */
+const nameOf = (user: (StaffUser & { name?: string | null; email?: string | null }) | null) => (user ? user.name || user.email || String(user.id) : null)
 
 /** Admins always; editors for urgent content. */
 export function mayOverride(user: StaffUser | null | undefined, doc: { urgent?: boolean | null }): boolean {
@@ -64,7 +67,7 @@ export const checksGate: CollectionBeforeChangeHook = async ({ data, originalDoc
   const askedReason = asked === undefined ? storedReason : clean(asked?.reason)
   let override: Override = {
     reason: storedReason || null,
-    by: idOf(stored.by as never) ?? null,
+    by: typeof stored.by === 'string' ? stored.by : null,
     at: stored.at ?? null,
     covers: stored.covers ?? null,
   }
@@ -80,7 +83,7 @@ export const checksGate: CollectionBeforeChangeHook = async ({ data, originalDoc
         req.t,
       )
     }
-    override = recording ? { reason: askedReason, by: idOf(user?.id) ?? null, at: new Date().toISOString(), covers: null } : { reason: null, by: null, at: null, covers: null }
+    override = recording ? { reason: askedReason, by: nameOf(user), at: new Date().toISOString(), covers: null } : { reason: null, by: null, at: null, covers: null }
   }
 
   const publishing = merged._status === 'published'

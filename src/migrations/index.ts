@@ -9,7 +9,7 @@ import * as migration_20261204_172103_do_not_mail_audit from './20261204_172103_
 import * as migration_20261204_173506_autoincrement_ids from './20261204_173506_autoincrement_ids';
 import * as migration_20261204_183823_users_login_policy from './20261204_183823_users_login_policy';
 import * as migration_20261206_030041_relay_suppression from './20261206_030041_relay_suppression';
-import * as migration_20261206_171107_checks_override from './20261206_171107_checks_override';
+import * as migration_20261206_173334_checks_override from './20261206_173334_checks_override';
 
 export const migrations = [
   {
@@ -68,8 +68,8 @@ export const migrations = [
     name: '20261206_030041_relay_suppression',
   },
   {
-    up: migration_20261206_171107_checks_override.up,
-    down: migration_20261206_171107_checks_override.down,
-    name: '20261206_171107_checks_override'
+    up: migration_20261206_173334_checks_override.up,
+    down: migration_20261206_173334_checks_override.down,
+    name: '20261206_173334_checks_override'
   },
 ];
