@@ -106,6 +106,8 @@ export function ChecksPanel({ collectionSlug }: { collectionSlug?: string }) {
   // On opening and after every save (lastUpdateTime moves).
   useEffect(() => {
     alive.current = true
+    // A save took the masked values: the note about them is done.
+    setNote(null)
     void run()
     return () => {
       alive.current = false

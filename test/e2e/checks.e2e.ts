@@ -78,6 +78,7 @@ describe('an editor sees a serious finding, masks it with one click and publishe
     expect(text).not.toContain(ID)
     // Only the warning is left, after the save's re-run.
     await expect.poll(() => editor.locator('#checks-panel .checks-panel__finding--serious').count()).toBe(0)
+    await expect.poll(() => editor.locator('#checks-panel .checks-panel__note').count()).toBe(0)
     await shot(editor, 'k3-published')
   })
 })
