@@ -216,6 +216,15 @@ export interface Issue {
     reviewedBy?: (number | string | null) | User;
     approvedHash?: string | null;
   };
+  /**
+   * To publish despite serious findings, record why (administrators, or editors for urgent content). It covers the findings present when recorded and is written to the audit log.
+   */
+  checksOverride?: {
+    reason?: string | null;
+    by?: string | null;
+    at?: string | null;
+    covers?: string | null;
+  };
   updatedAt: string;
   createdAt: string;
   _status?: ('draft' | 'published') | null;
@@ -386,6 +395,15 @@ export interface Event {
     reviewedBy?: (number | string | null) | User;
     approvedHash?: string | null;
   };
+  /**
+   * To publish despite serious findings, record why (administrators, or editors for urgent content). It covers the findings present when recorded and is written to the audit log.
+   */
+  checksOverride?: {
+    reason?: string | null;
+    by?: string | null;
+    at?: string | null;
+    covers?: string | null;
+  };
   updatedAt: string;
   createdAt: string;
   _status?: ('draft' | 'published') | null;
@@ -436,6 +454,15 @@ export interface Policy {
     reviewedBy?: (number | string | null) | User;
     approvedHash?: string | null;
   };
+  /**
+   * To publish despite serious findings, record why (administrators, or editors for urgent content). It covers the findings present when recorded and is written to the audit log.
+   */
+  checksOverride?: {
+    reason?: string | null;
+    by?: string | null;
+    at?: string | null;
+    covers?: string | null;
+  };
   updatedAt: string;
   createdAt: string;
   _status?: ('draft' | 'published') | null;
@@ -478,6 +505,15 @@ export interface Announcement {
     comment?: string | null;
     reviewedBy?: (number | string | null) | User;
     approvedHash?: string | null;
+  };
+  /**
+   * To publish despite serious findings, record why (administrators, or editors for urgent content). It covers the findings present when recorded and is written to the audit log.
+   */
+  checksOverride?: {
+    reason?: string | null;
+    by?: string | null;
+    at?: string | null;
+    covers?: string | null;
   };
   updatedAt: string;
   createdAt: string;
@@ -703,7 +739,8 @@ export interface AuditLog {
     | 'login'
     | 'login-failed'
     | 'login-blocked'
-    | 'password-change';
+    | 'password-change'
+    | 'checks-override';
   actor?: (number | string | null) | User;
   actorName?: string | null;
   targetCollection?: string | null;
@@ -969,6 +1006,14 @@ export interface IssuesSelect<T extends boolean = true> {
         reviewedBy?: T;
         approvedHash?: T;
       };
+  checksOverride?:
+    | T
+    | {
+        reason?: T;
+        by?: T;
+        at?: T;
+        covers?: T;
+      };
   updatedAt?: T;
   createdAt?: T;
   _status?: T;
@@ -998,6 +1043,14 @@ export interface EventsSelect<T extends boolean = true> {
         comment?: T;
         reviewedBy?: T;
         approvedHash?: T;
+      };
+  checksOverride?:
+    | T
+    | {
+        reason?: T;
+        by?: T;
+        at?: T;
+        covers?: T;
       };
   updatedAt?: T;
   createdAt?: T;
@@ -1033,6 +1086,14 @@ export interface PoliciesSelect<T extends boolean = true> {
         reviewedBy?: T;
         approvedHash?: T;
       };
+  checksOverride?:
+    | T
+    | {
+        reason?: T;
+        by?: T;
+        at?: T;
+        covers?: T;
+      };
   updatedAt?: T;
   createdAt?: T;
   _status?: T;
@@ -1056,6 +1117,14 @@ export interface AnnouncementsSelect<T extends boolean = true> {
         comment?: T;
         reviewedBy?: T;
         approvedHash?: T;
+      };
+  checksOverride?:
+    | T
+    | {
+        reason?: T;
+        by?: T;
+        at?: T;
+        covers?: T;
       };
   updatedAt?: T;
   createdAt?: T;
@@ -1458,6 +1527,19 @@ export interface SiteSetting {
    * One word per line. Content containing any of them cannot be published.
    */
   sensitiveWords?: string | null;
+  /**
+   * Office holders’ names and titles as the street writes them, with their known wrong forms. A wrong form in content is serious and blocks publishing.
+   */
+  officialNames?:
+    | {
+        correct: string;
+        /**
+         * One per line; commas also separate.
+         */
+        wrong?: string | null;
+        id?: string | null;
+      }[]
+    | null;
   updatedAt?: string | null;
   createdAt?: string | null;
 }
@@ -1477,6 +1559,13 @@ export interface SiteSettingsSelect<T extends boolean = true> {
   psb?: T;
   allowGridLeaderDirectPublish?: T;
   sensitiveWords?: T;
+  officialNames?:
+    | T
+    | {
+        correct?: T;
+        wrong?: T;
+        id?: T;
+      };
   updatedAt?: T;
   createdAt?: T;
   globalType?: T;

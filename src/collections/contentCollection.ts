@@ -1,13 +1,15 @@
 import type { Access, CollectionConfig, Field } from 'payload'
 
 import { editorsOnly, isEditor } from '../access'
-import { contentSidebarFields, titleField } from '../fields/content'
+import { checksOverrideField, contentSidebarFields, titleField } from '../fields/content'
+import { auditChecksOverride, checksGate } from '../hooks/checksGate'
 import { recordLifecycle, rememberPublication, reviewAndPublishGate } from '../hooks/contentLifecycle'
 import { deliveriesOnDelete, deliveriesOnPublish } from '../hooks/deliveries'
 import { invalidatePagesOnDelete, invalidatePagesOnSave } from '../hooks/pageCache'
 import { relationsExist } from '../hooks/relations'
 import { label, type MessageKey } from '../i18n/messages'
 import { publicUrl } from '../server/env'
+import { checksEndpoints } from './contentChecks'
 
 /**
  * The content's deliveries, with their controls and the test-send, below the
@@ -18,6 +20,17 @@ const deliveriesPanel: Field = {
   type: 'ui',
   label: label('panel.title'),
   admin: { components: { Field: '/components/DeliveriesPanel' } },
+}
+
+/**
+ * 发布前检查 in the sidebar: the pre-publish checks' findings with 一键脱敏,
+ * drawn by src/components/ChecksPanel.tsx from POST /api/<collection>/checks.
+ */
+const checksPanel: Field = {
+  name: 'checksPanel',
+  type: 'ui',
+  label: label('checks.panel.title'),
+  admin: { position: 'sidebar', components: { Field: '/components/ChecksPanel#ChecksPanel' } },
 }
 
 export { CONTENT_SLUGS, type ContentSlug } from '../model/content'
@@ -54,6 +67,7 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
       components: { edit: { PublishButton: '/components/PublishButton#PublishButton' } },
     },
     defaultSort: '-updatedAt',
+    endpoints: checksEndpoints(slug),
     // Hot path: the reading site lists published content newest first.
     indexes: [{ fields: ['_status', 'publishedAt'] }],
     access: {
@@ -69,11 +83,11 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
       maxPerDoc: 50,
       drafts: { schedulePublish: true, validate: false },
     },
-    fields: [titleField, ...fields, ...contentSidebarFields, deliveriesPanel],
+    fields: [titleField, ...fields, checksPanel, ...contentSidebarFields, checksOverrideField, deliveriesPanel],
     hooks: {
       ...hooks,
-      beforeChange: [relationsExist, ...(hooks?.beforeChange ?? []), rememberPublication, reviewAndPublishGate],
-      afterChange: [...(hooks?.afterChange ?? []), recordLifecycle, deliveriesOnPublish, invalidatePagesOnSave],
+      beforeChange: [relationsExist, ...(hooks?.beforeChange ?? []), rememberPublication, reviewAndPublishGate, checksGate],
+      afterChange: [...(hooks?.afterChange ?? []), recordLifecycle, auditChecksOverride, deliveriesOnPublish, invalidatePagesOnSave],
       afterDelete: [...(hooks?.afterDelete ?? []), deliveriesOnDelete, invalidatePagesOnDelete],
     },
   }

@@ -4,6 +4,30 @@ import { label } from '../i18n/messages'
 import { dateTimePicker } from './dates'
 import { contentEditor } from './richText'
 
+/**
+ * A recorded decision to publish despite serious findings of the pre-publish
+ * checks (src/hooks/checksGate.ts): the reason comes from the request, who and
+ * when are set by the server, and which findings it covers (hashed) too.
+ */
+export const checksOverrideField: Field = {
+  name: 'checksOverride',
+  type: 'group',
+  label: label('field.checksOverride'),
+  admin: {
+    position: 'sidebar',
+    description: label('field.checksOverride.description'),
+    // Only those who may override see it (admins, editors); the server enforces who may set it.
+    condition: (_data, _sibling, { user }) => ['admin', 'editor'].includes(String((user as { role?: string } | null)?.role)),
+  },
+  fields: [
+    { name: 'reason', type: 'textarea', label: label('field.checksOverride.reason'), maxLength: 500 },
+    // Who, by name as the audit log names them (the log keeps the account too): text, so the content tables gain no foreign key.
+    { name: 'by', type: 'text', label: label('field.checksOverride.by'), maxLength: 200, admin: { readOnly: true } },
+    { name: 'at', type: 'date', label: label('field.checksOverride.at'), admin: { readOnly: true, date: dateTimePicker } },
+    { name: 'covers', type: 'text', admin: { hidden: true } },
+  ],
+}
+
 export const REVIEW_STATES = ['none', 'pending', 'approved', 'returned'] as const
 export type ReviewState = (typeof REVIEW_STATES)[number]
 

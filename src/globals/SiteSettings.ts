@@ -56,5 +56,25 @@ export const SiteSettings: GlobalConfig = {
       label: label('settings.sensitiveWords'),
       admin: { description: label('settings.sensitiveWords.description') },
     },
+    {
+      // Office holders' names and titles as the street writes them, with their known wrong forms:
+      // a wrong form in content is a serious finding of the pre-publish checks (src/checks).
+      name: 'officialNames',
+      type: 'array',
+      label: label('settings.officialNames'),
+      labels: { singular: label('settings.officialNames.row'), plural: label('settings.officialNames') },
+      admin: { description: label('settings.officialNames.description'), initCollapsed: true },
+      maxRows: 200,
+      fields: [
+        { name: 'correct', type: 'text', label: label('settings.officialNames.correct'), required: true, maxLength: 60 },
+        {
+          name: 'wrong',
+          type: 'textarea',
+          label: label('settings.officialNames.wrong'),
+          maxLength: 1000,
+          admin: { description: label('settings.officialNames.wrong.description') },
+        },
+      ],
+    },
   ],
 }

@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = [
   'login-failed',
   'login-blocked',
   'password-change',
+  'checks-override',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

@@ -27,7 +27,8 @@ type ContentDoc = {
   [key: string]: unknown
 }
 
-const NOT_CONTENT = new Set(['id', '_status', 'review', 'createdAt', 'updatedAt', 'publishedAt', 'withdrawnAt', 'number'])
+// The checks override is a staff decision about the content, not what a reader sees (set by hooks/checksGate.ts).
+const NOT_CONTENT = new Set(['id', '_status', 'review', 'createdAt', 'updatedAt', 'publishedAt', 'withdrawnAt', 'number', 'checksOverride'])
 
 /** A fingerprint of what a reader would see: an approval is for this exact content. */
 export function contentFingerprint(doc: ContentDoc): string {

@@ -31,8 +31,8 @@ type FieldLike = {
 }
 
 const READER_TEXT = new Set(['text', 'textarea', 'richText', 'email'])
-/** Staff-only parts of a content: the review note is not published. */
-const STAFF_ONLY = new Set(['review'])
+/** Staff-only parts of a content: the review note and the checks override's reason are not published. */
+const STAFF_ONLY = new Set(['review', 'checksOverride'])
 
 /**
  * The text a reader sees, walked by the collection's fields: text, textarea

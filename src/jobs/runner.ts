@@ -2,6 +2,7 @@ import type { Payload, Where } from 'payload'
 
 import { env } from '../server/env'
 import { claimNext, processOwner, withLease } from '../store/leases'
+import { reportScheduledRefusal } from './scheduledChecks'
 
 /**
  * Runs Payload jobs one at a time, each claimed under a lease (store/leases.ts)
@@ -77,6 +78,8 @@ export async function runQueue(
         return !after || !!after.completedAt || !!after.hasError
       },
     )
+    // A scheduled publication the pre-publish checks refused: its scheduler learns why by mail.
+    await reportScheduledRefusal(payload, job.id).catch((err) => log.error({ err, job: job.id }, 'could not report a refused scheduled publication'))
     result.ran++
   }
   return result

@@ -61,3 +61,20 @@ export function staffSetPasswordMail(ctx: StaffMailContext & { email: string; ro
     [t('mail.staff.passwordRule', lang, { min: ctx.minLength }), t('mail.staff.set.validity', lang, { hours: ctx.hours })],
   )
 }
+
+/** A finding as the mail lists it, already in words: where, what, the text around it, the fix. */
+export type RefusalItem = { where: string; what: string; context: string; fix?: string | null }
+
+/** A scheduled publication the pre-publish checks refused, to the staff member who scheduled it. */
+export function staffScheduledRefusedMail(ctx: StaffMailContext & { title: string; type: string; items: RefusalItem[] }): StaffMail {
+  const lang = ctx.lang ?? 'zh'
+  const items = ctx.items.map((i) => t('mail.staff.refused.item', lang, { where: i.where, what: i.what, context: i.context, fix: i.fix ?? '' }))
+  return render(
+    lang,
+    t('mail.staff.refused.subject', lang, { title: ctx.title }),
+    ctx,
+    [t('mail.staff.refused.intro', lang, { type: ctx.type, title: ctx.title }), ...items],
+    t('mail.staff.refused.button', lang),
+    [t('mail.staff.refused.next', lang)],
+  )
+}

@@ -14,8 +14,12 @@ export async function testImage(label: string, colour = '#2a6fb0'): Promise<Buff
  * continues on the server's answer rather than on a guessed delay.
  */
 export async function submit(page: Page, button: string, collection: string): Promise<Response> {
+  // Not the sidebar's pre-publish checks (POST /api/<collection>/checks), which run on their own.
   const answered = page.waitForResponse(
-    (r) => new URL(r.url()).pathname.startsWith(`/api/${collection}`) && ['POST', 'PATCH'].includes(r.request().method()),
+    (r) => {
+      const path = new URL(r.url()).pathname
+      return path.startsWith(`/api/${collection}`) && !path.endsWith('/checks') && ['POST', 'PATCH'].includes(r.request().method())
+    },
     { timeout: 60_000 },
   )
   // If the click fails, that error is the one to report, not this wait's timeout.

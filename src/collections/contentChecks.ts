@@ -1,0 +1,80 @@
+import type { Endpoint, PayloadHandler, PayloadRequest, Where } from 'payload'
+
+import { isStaff } from '../access'
+import { maskAll } from '../checks'
+import { describeFinding, seriousFirst } from '../checks/describe'
+import { checkContent } from '../content/checks'
+import { langOf, t } from '../i18n/messages'
+import type { ContentSlug } from '../model/content'
+
+/**
+ * POST /api/<collection>/checks { id?, data?, fix? }: the pre-publish checks
+ * over the admin form's current data (merged over the stored latest version
+ * when `id` is given), answered as JSON in the user's words, serious findings
+ * first. With `fix: true` the answer also carries `data`: the document with
+ * every maskable finding masked (张*三, 138****1234, 3501**********1234),
+ * for the form to take. Only staff who may update that document (or create
+ * one, without `id`) may ask.
+ */
+
+type Body = { id?: string | number | null; data?: Record<string, unknown> | null; fix?: boolean }
+
+/** The collection's own update (or create) access for this document: a yes, or a filter it must match. */
+async function mayWrite(req: PayloadRequest, slug: ContentSlug, id: string | number | null, data: Record<string, unknown>): Promise<boolean> {
+  const access = req.payload.collections[slug].config.access
+  const fn = id != null ? access.update : access.create
+  const verdict = (await fn({ req, id: id ?? undefined, data })) as boolean | Where
+  if (typeof verdict === 'boolean') return verdict
+  if (id == null) return Boolean(verdict)
+  const { totalDocs } = await req.payload.count({ collection: slug, where: { and: [{ id: { equals: id } }, verdict] }, overrideAccess: true, req })
+  return totalDocs > 0
+}
+
+const views = (findings: Parameters<typeof describeFinding>[0][], lang: string) => {
+  const list = seriousFirst(findings.map((f) => describeFinding(f, lang)))
+  return { findings: list, serious: list.filter((f) => f.severity === 'serious').length, warnings: list.filter((f) => f.severity !== 'serious').length }
+}
+
+export const checksHandler =
+  (slug: ContentSlug): PayloadHandler =>
+  async (req) => {
+    const lang = langOf(req)
+    if (!req.user) return Response.json({ message: t('checks.error.forbidden', lang) }, { status: 401 })
+    if (!isStaff(req.user as never)) return Response.json({ message: t('checks.error.forbidden', lang) }, { status: 403 })
+    let body: Body = {}
+    try {
+      const parsed = req.json ? await req.json() : null
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Body
+    } catch {
+      return Response.json({ message: t('checks.error.invalid', lang) }, { status: 400 })
+    }
+    const data = body.data && typeof body.data === 'object' && !Array.isArray(body.data) ? body.data : null
+    const id = body.id == null || body.id === '' ? null : body.id
+    if (id == null && !data) return Response.json({ message: t('checks.error.invalid', lang) }, { status: 400 })
+
+    let stored: Record<string, unknown> | null = null
+    if (id != null) {
+      stored = (await req.payload
+        .findByID({ collection: slug, id, draft: true, depth: 0, overrideAccess: true, disableErrors: true, req })
+        .catch(() => null)) as Record<string, unknown> | null
+      if (!stored) return Response.json({ message: t('checks.error.notFound', lang) }, { status: 404 })
+    }
+    const doc = { ...(stored ?? {}), ...(data ?? {}) }
+    if (!(await mayWrite(req, slug, id, doc))) return Response.json({ message: t('checks.error.forbidden', lang) }, { status: 403 })
+
+    const findings = await checkContent(req.payload, slug, doc, req)
+    if (body.fix !== true) return Response.json(views(findings, lang))
+    const masked = maskAll(doc, findings)
+    const after = await checkContent(req.payload, slug, masked, req)
+    const maskable = (list: typeof findings) => list.filter((f) => f.fix?.kind === 'mask')
+    return Response.json({
+      ...views(after, lang),
+      data: masked,
+      // How many were masked, and the fields that changed (for the form to take their new values).
+      masked: maskable(findings).length - maskable(after).length,
+      paths: [...new Set(maskable(findings).map((f) => f.path))],
+    })
+  }
+
+/** The endpoint on a content collection. */
+export const checksEndpoints = (slug: ContentSlug): Endpoint[] => [{ path: '/checks', method: 'post', handler: checksHandler(slug) }]
