@@ -11,6 +11,7 @@ import * as migration_20261204_183823_users_login_policy from './20261204_183823
 import * as migration_20261206_030041_relay_suppression from './20261206_030041_relay_suppression';
 import * as migration_20261206_171025_users_work_phone from './20261206_171025_users_work_phone';
 import * as migration_20261206_173619_building_details from './20261206_173619_building_details';
+import * as migration_20261206_175018_checks_override from './20261206_175018_checks_override';
 
 export const migrations = [
   {
@@ -76,6 +77,11 @@ export const migrations = [
   {
     up: migration_20261206_173619_building_details.up,
     down: migration_20261206_173619_building_details.down,
-    name: '20261206_173619_building_details'
+    name: '20261206_173619_building_details',
+  },
+  {
+    up: migration_20261206_175018_checks_override.up,
+    down: migration_20261206_175018_checks_override.down,
+    name: '20261206_175018_checks_override'
   },
 ];

@@ -1,0 +1,83 @@
+import { MigrateUpArgs, MigrateDownArgs, sql } from '@payloadcms/db-sqlite'
+
+export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
+  await db.run(sql`CREATE TABLE \`site_settings_official_names\` (
+  	\`_order\` integer NOT NULL,
+  	\`_parent_id\` integer NOT NULL,
+  	\`id\` text PRIMARY KEY NOT NULL,
+  	\`correct\` text NOT NULL,
+  	\`wrong\` text,
+  	FOREIGN KEY (\`_parent_id\`) REFERENCES \`site_settings\`(\`id\`) ON UPDATE no action ON DELETE cascade
+  );
+  `)
+  await db.run(sql`CREATE INDEX \`site_settings_official_names_order_idx\` ON \`site_settings_official_names\` (\`_order\`);`)
+  await db.run(sql`CREATE INDEX \`site_settings_official_names_parent_id_idx\` ON \`site_settings_official_names\` (\`_parent_id\`);`)
+  await db.run(sql`ALTER TABLE \`issues\` ADD \`checks_override_reason\` text;`)
+  await db.run(sql`ALTER TABLE \`issues\` ADD \`checks_override_by\` text;`)
+  await db.run(sql`ALTER TABLE \`issues\` ADD \`checks_override_at\` text;`)
+  await db.run(sql`ALTER TABLE \`issues\` ADD \`checks_override_covers\` text;`)
+  await db.run(sql`ALTER TABLE \`_issues_v\` ADD \`version_checks_override_reason\` text;`)
+  await db.run(sql`ALTER TABLE \`_issues_v\` ADD \`version_checks_override_by\` text;`)
+  await db.run(sql`ALTER TABLE \`_issues_v\` ADD \`version_checks_override_at\` text;`)
+  await db.run(sql`ALTER TABLE \`_issues_v\` ADD \`version_checks_override_covers\` text;`)
+  await db.run(sql`ALTER TABLE \`events\` ADD \`checks_override_reason\` text;`)
+  await db.run(sql`ALTER TABLE \`events\` ADD \`checks_override_by\` text;`)
+  await db.run(sql`ALTER TABLE \`events\` ADD \`checks_override_at\` text;`)
+  await db.run(sql`ALTER TABLE \`events\` ADD \`checks_override_covers\` text;`)
+  await db.run(sql`ALTER TABLE \`_events_v\` ADD \`version_checks_override_reason\` text;`)
+  await db.run(sql`ALTER TABLE \`_events_v\` ADD \`version_checks_override_by\` text;`)
+  await db.run(sql`ALTER TABLE \`_events_v\` ADD \`version_checks_override_at\` text;`)
+  await db.run(sql`ALTER TABLE \`_events_v\` ADD \`version_checks_override_covers\` text;`)
+  await db.run(sql`ALTER TABLE \`policies\` ADD \`checks_override_reason\` text;`)
+  await db.run(sql`ALTER TABLE \`policies\` ADD \`checks_override_by\` text;`)
+  await db.run(sql`ALTER TABLE \`policies\` ADD \`checks_override_at\` text;`)
+  await db.run(sql`ALTER TABLE \`policies\` ADD \`checks_override_covers\` text;`)
+  await db.run(sql`ALTER TABLE \`_policies_v\` ADD \`version_checks_override_reason\` text;`)
+  await db.run(sql`ALTER TABLE \`_policies_v\` ADD \`version_checks_override_by\` text;`)
+  await db.run(sql`ALTER TABLE \`_policies_v\` ADD \`version_checks_override_at\` text;`)
+  await db.run(sql`ALTER TABLE \`_policies_v\` ADD \`version_checks_override_covers\` text;`)
+  await db.run(sql`ALTER TABLE \`announcements\` ADD \`checks_override_reason\` text;`)
+  await db.run(sql`ALTER TABLE \`announcements\` ADD \`checks_override_by\` text;`)
+  await db.run(sql`ALTER TABLE \`announcements\` ADD \`checks_override_at\` text;`)
+  await db.run(sql`ALTER TABLE \`announcements\` ADD \`checks_override_covers\` text;`)
+  await db.run(sql`ALTER TABLE \`_announcements_v\` ADD \`version_checks_override_reason\` text;`)
+  await db.run(sql`ALTER TABLE \`_announcements_v\` ADD \`version_checks_override_by\` text;`)
+  await db.run(sql`ALTER TABLE \`_announcements_v\` ADD \`version_checks_override_at\` text;`)
+  await db.run(sql`ALTER TABLE \`_announcements_v\` ADD \`version_checks_override_covers\` text;`)
+}
+
+export async function down({ db, payload, req }: MigrateDownArgs): Promise<void> {
+  await db.run(sql`DROP TABLE \`site_settings_official_names\`;`)
+  await db.run(sql`ALTER TABLE \`issues\` DROP COLUMN \`checks_override_reason\`;`)
+  await db.run(sql`ALTER TABLE \`issues\` DROP COLUMN \`checks_override_by\`;`)
+  await db.run(sql`ALTER TABLE \`issues\` DROP COLUMN \`checks_override_at\`;`)
+  await db.run(sql`ALTER TABLE \`issues\` DROP COLUMN \`checks_override_covers\`;`)
+  await db.run(sql`ALTER TABLE \`_issues_v\` DROP COLUMN \`version_checks_override_reason\`;`)
+  await db.run(sql`ALTER TABLE \`_issues_v\` DROP COLUMN \`version_checks_override_by\`;`)
+  await db.run(sql`ALTER TABLE \`_issues_v\` DROP COLUMN \`version_checks_override_at\`;`)
+  await db.run(sql`ALTER TABLE \`_issues_v\` DROP COLUMN \`version_checks_override_covers\`;`)
+  await db.run(sql`ALTER TABLE \`events\` DROP COLUMN \`checks_override_reason\`;`)
+  await db.run(sql`ALTER TABLE \`events\` DROP COLUMN \`checks_override_by\`;`)
+  await db.run(sql`ALTER TABLE \`events\` DROP COLUMN \`checks_override_at\`;`)
+  await db.run(sql`ALTER TABLE \`events\` DROP COLUMN \`checks_override_covers\`;`)
+  await db.run(sql`ALTER TABLE \`_events_v\` DROP COLUMN \`version_checks_override_reason\`;`)
+  await db.run(sql`ALTER TABLE \`_events_v\` DROP COLUMN \`version_checks_override_by\`;`)
+  await db.run(sql`ALTER TABLE \`_events_v\` DROP COLUMN \`version_checks_override_at\`;`)
+  await db.run(sql`ALTER TABLE \`_events_v\` DROP COLUMN \`version_checks_override_covers\`;`)
+  await db.run(sql`ALTER TABLE \`policies\` DROP COLUMN \`checks_override_reason\`;`)
+  await db.run(sql`ALTER TABLE \`policies\` DROP COLUMN \`checks_override_by\`;`)
+  await db.run(sql`ALTER TABLE \`policies\` DROP COLUMN \`checks_override_at\`;`)
+  await db.run(sql`ALTER TABLE \`policies\` DROP COLUMN \`checks_override_covers\`;`)
+  await db.run(sql`ALTER TABLE \`_policies_v\` DROP COLUMN \`version_checks_override_reason\`;`)
+  await db.run(sql`ALTER TABLE \`_policies_v\` DROP COLUMN \`version_checks_override_by\`;`)
+  await db.run(sql`ALTER TABLE \`_policies_v\` DROP COLUMN \`version_checks_override_at\`;`)
+  await db.run(sql`ALTER TABLE \`_policies_v\` DROP COLUMN \`version_checks_override_covers\`;`)
+  await db.run(sql`ALTER TABLE \`announcements\` DROP COLUMN \`checks_override_reason\`;`)
+  await db.run(sql`ALTER TABLE \`announcements\` DROP COLUMN \`checks_override_by\`;`)
+  await db.run(sql`ALTER TABLE \`announcements\` DROP COLUMN \`checks_override_at\`;`)
+  await db.run(sql`ALTER TABLE \`announcements\` DROP COLUMN \`checks_override_covers\`;`)
+  await db.run(sql`ALTER TABLE \`_announcements_v\` DROP COLUMN \`version_checks_override_reason\`;`)
+  await db.run(sql`ALTER TABLE \`_announcements_v\` DROP COLUMN \`version_checks_override_by\`;`)
+  await db.run(sql`ALTER TABLE \`_announcements_v\` DROP COLUMN \`version_checks_override_at\`;`)
+  await db.run(sql`ALTER TABLE \`_announcements_v\` DROP COLUMN \`version_checks_override_covers\`;`)
+}
