@@ -397,7 +397,7 @@ export const messages = {
     zh: '各楼栋户数之和（{sum}）超过了网格户数（{households}）。',
     en: 'The buildings’ households ({sum}) exceed the grid’s ({households}).',
   },
-  'error.headPhone': { zh: '楼栋长电话格式不正确（如 13800000000 或 0598-8955018）。', en: 'The building head’s phone is not a phone number (e.g. 13800000000 or 0598-8955018).' },
+  'error.headPhone': { zh: '楼栋长电话格式不正确：请填写 11 位手机号，或带区号的固定电话（如 0598-8955018）。', en: 'The building head’s phone is not a phone number: an 11-digit mobile number, or a landline with its area code (e.g. 0598-8955018).' },
   'error.stillReferenced': {
     zh: '仍有内容关联到它，不能删除：{uses}。请先修改或移走这些内容。',
     en: 'Still in use, so it cannot be deleted: {uses}. Change or move those first.',

@@ -89,7 +89,7 @@ describe('building details', () => {
     const one = (b: Record<string, unknown>) => update(street.gridA2.id, { buildings: [{ name: '9栋', ...b }] })
     expect(await refusal(one({ households: 0 }))).toEqual({ 'buildings.0.households': '楼栋户数应为 1 到 10000 之间的整数。' })
     expect(await refusal(one({ households: 2.5 }))).toEqual({ 'buildings.0.households': '楼栋户数应为 1 到 10000 之间的整数。' })
-    expect(await refusal(one({ headPhone: '打电话给我' }))).toEqual({ 'buildings.0.headPhone': '楼栋长电话格式不正确（如 13800000000 或 0598-8955018）。' })
+    expect(await refusal(one({ headPhone: '打电话给我' }))).toEqual({ 'buildings.0.headPhone': '楼栋长电话格式不正确：请填写 11 位手机号，或带区号的固定电话（如 0598-8955018）。' })
     // A-02 has 350 households.
     expect(await refusal(update(street.gridA2.id, { buildings: [{ name: '9栋', households: 200 }, { name: '10栋', households: 151 }] }))).toEqual({
       buildings: '各楼栋户数之和（351）超过了网格户数（350）。',

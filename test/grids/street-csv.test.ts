@@ -114,7 +114,7 @@ describe('a check of a file with bad lines', () => {
         { line: 4, field: 'building_households', reason: '楼栋户数“二十”不是整数。' },
         { line: 5, field: 'building_code', reason: '楼栋编码“NEW-1”与第 2 行重复。' },
         { line: 6, field: 'head', reason: '楼栋长“=HYPERLINK("x.cn","点我")”以“=”开头，电子表格可能把它当作公式执行。请删掉这个字符，或在前面加一个英文单引号。' },
-        { line: 7, field: 'head_phone', reason: '楼栋长电话格式不正确（如 13800000000 或 0598-8955018）。' },
+        { line: 7, field: 'head_phone', reason: '楼栋长电话格式不正确：请填写 11 位手机号，或带区号的固定电话（如 0598-8955018）。' },
       ])
     }
     expect((await exportCsv()).bytes.toString('utf8')).toBe(before)
