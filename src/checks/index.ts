@@ -4,6 +4,7 @@ import { detectOfficialNames } from './detect/officialNames'
 import { detectPersonalInfo } from './detect/personal'
 import { detectTypos } from './detect/typos'
 import { extractUnits, type TextUnit } from './extract'
+import { detectDeadLinks } from './links/internal'
 import type { CheckOptions, Finding, Span } from './types'
 
 /**
@@ -13,12 +14,12 @@ import type { CheckOptions, Finding, Span } from './types'
  * the WeChat preview and the inspection report call these.
  */
 
-export type { CheckOptions, CheckSettings, Finding, FindingKind, Fix, OfficialName, Severity, Span } from './types'
+export type { CheckOptions, CheckSettings, Finding, FindingKind, Fix, InternalTarget, LinkResult, LinkStates, OfficialName, Severity, Span, TargetState } from './types'
 export { extractImages, extractLinks, type ImageRef, type LinkRef } from './extract'
 export { findingMessage, fixLabel, kindLabel, pathLabel, severityLabel } from './findings'
 export { maskCardNumber, maskIdNumber, maskMobile, maskName } from './mask'
 
-const KIND_ORDER = ['official-name', 'id-number', 'bank-card', 'mobile', 'personal-name', 'typo', 'doubled-char', 'doubled-punct', 'image-alt']
+const KIND_ORDER = ['official-name', 'id-number', 'bank-card', 'mobile', 'personal-name', 'typo', 'doubled-char', 'doubled-punct', 'image-alt', 'dead-link']
 
 /** Every detector over one field's text. */
 export function checkUnit(unit: TextUnit, options: CheckOptions = {}): Finding[] {
@@ -30,6 +31,7 @@ export function checkUnit(unit: TextUnit, options: CheckOptions = {}): Finding[]
     ...detectDoubledChars(unit),
     ...detectDoubledPunctuation(unit),
     ...detectImagesWithoutAlt(unit),
+    ...detectDeadLinks(unit, settings),
   ]
 }
 

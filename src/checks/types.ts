@@ -19,6 +19,7 @@ export type FindingKind =
   | 'bank-card'
   | 'personal-name'
   | 'image-alt'
+  | 'dead-link'
 
 /**
  * Where a piece of a field's plain text came from:
@@ -77,6 +78,38 @@ export type CheckSettings = {
    * Without it such an image's alt text is unknown and not reported.
    */
   media?: ((id: string | number) => { alt?: string | null } | null | undefined) | null
+  /**
+   * What is known of the links' targets (src/content/links.ts looks internal
+   * ones up; the checks endpoint checks external ones when asked). A link
+   * whose target is not known here is not judged.
+   */
+  links?: LinkStates | null
+}
+
+/** A page of this site that shows one content (src/templates/paths.ts): by id, an issue by number, a grid by code. */
+export type InternalTarget = { collection: 'issues' | 'events' | 'policies' | 'announcements' | 'grids'; key: 'id' | 'number' | 'code'; value: string }
+
+/** As the public sees a content: published, a draft (or scheduled), withdrawn (a notice), or nothing. */
+export type TargetState = 'published' | 'draft' | 'withdrawn' | 'missing'
+
+export type LinkReason =
+  | 'ok'
+  | 'not-found'
+  | 'client-error'
+  | 'server-error'
+  | 'timeout'
+  | 'redirect-loop'
+  | 'too-many-redirects'
+  | 'refused-address'
+  | 'bad-url'
+  | 'network'
+
+/** An external link as the checker found it (src/checks/links/external.ts). */
+export type LinkResult = { ok: boolean; status?: number; reason: LinkReason; detail?: string }
+
+export type LinkStates = {
+  internal?: ((target: InternalTarget) => TargetState | undefined) | null
+  external?: ((url: string) => LinkResult | undefined) | null
 }
 
 export type CheckOptions = {

@@ -3,7 +3,8 @@ import type { Endpoint, PayloadHandler, PayloadRequest, Where } from 'payload'
 import { isStaff } from '../access'
 import { maskAll } from '../checks'
 import { describeFinding, seriousFirst } from '../checks/describe'
-import { checkContent } from '../content/checks'
+import { checkContent, checkSettings } from '../content/checks'
+import { externalLinkStates } from '../content/links'
 import { langOf, t } from '../i18n/messages'
 import type { ContentSlug } from '../model/content'
 
@@ -13,11 +14,13 @@ import type { ContentSlug } from '../model/content'
  * when `id` is given), answered as JSON in the user's words, serious findings
  * first. With `fix: true` the answer also carries `data`: the document with
  * every maskable finding masked (张*三, 138****1234, 3501**********1234),
- * for the form to take. Only staff who may update that document (or create
- * one, without `id`) may ask.
+ * for the form to take. With `links: true` the external links are checked
+ * too (network: only when asked, never on a save), dead ones listed among the
+ * findings and counted in `links: { checked, dead }`. Only staff who may
+ * update that document (or create one, without `id`) may ask.
  */
 
-type Body = { id?: string | number | null; data?: Record<string, unknown> | null; fix?: boolean }
+type Body = { id?: string | number | null; data?: Record<string, unknown> | null; fix?: boolean; links?: boolean }
 
 /** The collection's own update (or create) access for this document: a yes, or a filter it must match. */
 async function mayWrite(req: PayloadRequest, slug: ContentSlug, id: string | number | null, data: Record<string, unknown>): Promise<boolean> {
@@ -62,13 +65,17 @@ export const checksHandler =
     const doc = { ...(stored ?? {}), ...(data ?? {}) }
     if (!(await mayWrite(req, slug, id, doc))) return Response.json({ message: t('checks.error.forbidden', lang) }, { status: 403 })
 
-    const findings = await checkContent(req.payload, slug, doc, req)
-    if (body.fix !== true) return Response.json(views(findings, lang))
+    const external = body.links === true ? await externalLinkStates(doc, slug, await checkSettings(req.payload, req)) : null
+    const links = external ? { links: { checked: external.checked, dead: external.dead } } : {}
+    const opts = { external: external?.lookup ?? null }
+    const findings = await checkContent(req.payload, slug, doc, req, opts)
+    if (body.fix !== true) return Response.json({ ...views(findings, lang), ...links })
     const masked = maskAll(doc, findings)
-    const after = await checkContent(req.payload, slug, masked, req)
+    const after = await checkContent(req.payload, slug, masked, req, opts)
     const maskable = (list: typeof findings) => list.filter((f) => f.fix?.kind === 'mask')
     return Response.json({
       ...views(after, lang),
+      ...links,
       data: masked,
       // How many were masked, and the fields that changed (for the form to take their new values).
       masked: maskable(findings).length - maskable(after).length,

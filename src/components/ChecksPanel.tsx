@@ -12,10 +12,20 @@ import { box, callApi, PanelButton, row, serverMessage, small } from './Deliveri
  * content collection): the findings of the pre-publish checks over the form as
  * it is (POST /api/<collection>/checks), serious ones first, run when the page
  * opens and again after each save; 一键脱敏 asks the same endpoint with
- * `fix: true` and puts the masked values into the form's fields, to be saved.
+ * `fix: true` and puts the masked values into the form's fields, to be saved;
+ * 检查外部链接 asks with `links: true` (the server fetches each external link,
+ * so only on this click, never on a save) and lists the dead ones.
  */
 
-type Answer = { findings: FindingView[]; serious: number; warnings: number; data?: Record<string, unknown>; masked?: number; paths?: string[] }
+type Answer = {
+  findings: FindingView[]
+  serious: number
+  warnings: number
+  data?: Record<string, unknown>
+  masked?: number
+  paths?: string[]
+  links?: { checked: number; dead: number }
+}
 
 /** The value at a field path ('articles.2.body') of a nested document. */
 function fieldValue(doc: unknown, path: string): unknown {
@@ -55,8 +65,8 @@ export function ChecksPanel({ collectionSlug }: { collectionSlug?: string }) {
   const alive = useRef(true)
 
   const ask = useCallback(
-    async (fix: boolean): Promise<Answer | null> => {
-      const r = await callApi(url, { method: 'POST', body: { id: id ?? null, data: getData(), fix } })
+    async (fix: boolean, links = false): Promise<Answer | null> => {
+      const r = await callApi(url, { method: 'POST', body: { id: id ?? null, data: getData(), fix, links } })
       if (r.status >= 400) throw new Error(serverMessage(r.body, String(r.status)))
       return r.body as Answer
     },
@@ -94,6 +104,23 @@ export function ChecksPanel({ collectionSlug }: { collectionSlug?: string }) {
         setModified(true)
         setNote(t('checks.panel.masked', lang, { count: a.masked }))
       }
+      setAnswer(a)
+      setError(null)
+    } catch (err) {
+      if (alive.current) setError(t('checks.panel.failed', lang, { reason: (err as Error).message }))
+    } finally {
+      if (alive.current) setBusy(false)
+    }
+  }
+
+  const checkLinks = async () => {
+    setBusy(true)
+    setNote(null)
+    try {
+      const a = await ask(false, true)
+      if (!alive.current || !a) return
+      const checked = a.links?.checked ?? 0
+      setNote(checked ? t('checks.panel.linksChecked', lang, { count: checked, dead: a.links?.dead ?? 0 }) : t('checks.panel.linksNone', lang))
       setAnswer(a)
       setError(null)
     } catch (err) {
@@ -152,6 +179,9 @@ export function ChecksPanel({ collectionSlug }: { collectionSlug?: string }) {
         ) : null}
         <PanelButton disabled={busy} onClick={() => void run()} className="checks-panel__recheck">
           {t('checks.panel.recheck', lang)}
+        </PanelButton>
+        <PanelButton disabled={busy} onClick={() => void checkLinks()} className="checks-panel__links">
+          {t('checks.panel.links', lang)}
         </PanelButton>
       </div>
       <p style={{ ...small, marginTop: 8 }}>{t('checks.panel.scope', lang)}</p>

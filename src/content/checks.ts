@@ -1,8 +1,9 @@
 import type { Payload, PayloadRequest } from 'payload'
 
-import { extractImages, type CheckSettings, type Finding, runChecks } from '../checks'
+import { extractImages, type CheckSettings, type Finding, type LinkStates, runChecks } from '../checks'
 import { checkSettingsOf } from '../checks/settings'
 import { publicUrl } from '../server/env'
+import { internalLinkStates } from './links'
 
 /**
  * The pre-publish checks (src/checks) over a content document with this
@@ -46,9 +47,23 @@ async function mediaResolver(payload: Payload, doc: unknown, collection: string,
   return (id) => byId.get(String(id))
 }
 
-/** Every finding of one content document (as stored, or as the admin's form holds it). */
-export async function checkContent(payload: Payload, collection: string, doc: unknown, req?: PayloadRequest): Promise<Finding[]> {
+/**
+ * Every finding of one content document (as stored, or as the admin's form
+ * holds it). Internal links are looked up in the database every time;
+ * external ones are judged only when their results are passed in
+ * (`external`, from content/links.ts externalLinkStates: the checks endpoint
+ * when an editor asks), never checked over the network here.
+ */
+export async function checkContent(
+  payload: Payload,
+  collection: string,
+  doc: unknown,
+  req?: PayloadRequest,
+  opts: { external?: LinkStates['external'] } = {},
+): Promise<Finding[]> {
   const settings = await checkSettings(payload, req)
   const media = await mediaResolver(payload, doc, collection, req)
-  return runChecks(doc, { collection, settings: { ...settings, media }, now: new Date() })
+  const d = (doc ?? {}) as { id?: string | number | null; number?: unknown; _status?: unknown }
+  const internal = await internalLinkStates(payload, doc, collection, settings, req, { collection, id: d.id, number: d.number, status: d._status })
+  return runChecks(doc, { collection, settings: { ...settings, media, links: { internal, external: opts.external ?? null } }, now: new Date() })
 }

@@ -195,8 +195,10 @@ export type UrlCheck = { ok: true; url: URL; trusted: boolean } | { ok: false; r
  * answer could change before we connect; guardedLookup checks that one).
  * Trusted origins pass as they are; everything else must be https, without
  * user info, to a public IP literal or a name not reserved for inside use.
+ * `allowHttp` lets plain http through under the same address rules (the link
+ * checker only reads a page a reader would open; it sends nothing of ours).
  */
-export function checkUrl(raw: string | URL, opts: { trustedOrigins?: readonly string[] } = {}): UrlCheck {
+export function checkUrl(raw: string | URL, opts: { trustedOrigins?: readonly string[]; allowHttp?: boolean } = {}): UrlCheck {
   let url: URL
   try {
     url = new URL(String(raw))
@@ -204,7 +206,7 @@ export function checkUrl(raw: string | URL, opts: { trustedOrigins?: readonly st
     return { ok: false, reason: 'not a URL' }
   }
   if ((url.protocol === 'https:' || url.protocol === 'http:') && opts.trustedOrigins?.includes(url.origin)) return { ok: true, url, trusted: true }
-  if (url.protocol !== 'https:') return { ok: false, reason: `${url.protocol} is not https:` }
+  if (url.protocol !== 'https:' && !(opts.allowHttp && url.protocol === 'http:')) return { ok: false, reason: `${url.protocol} is not https:` }
   if (url.username || url.password) return { ok: false, reason: 'user info in the URL' }
   const host = url.hostname.replace(/^\[|\]$/g, '')
   const problem = net.isIP(host) ? addressProblem(host) : hostnameProblem(host)

@@ -71,6 +71,14 @@ export const env = {
   get pushTrustedOrigins() {
     return process.env.PUSH_TRUSTED_ORIGINS ?? ''
   },
+  /** LINK_CHECK_TRUSTED_ORIGINS as written (content/links.ts parses the origins). */
+  get linkCheckTrustedOrigins() {
+    return process.env.LINK_CHECK_TRUSTED_ORIGINS ?? ''
+  },
+  /** The external link checker's wait for each request, in milliseconds. */
+  get linkCheckTimeoutMs() {
+    return wholeNumber('LINK_CHECK_TIMEOUT_MS', '5000', 100, 60_000, 'milliseconds')
+  },
   /** An extra certificate authority file for a push service of our own ('' for none). */
   get pushCaFile() {
     return process.env.PUSH_CA_FILE ?? ''

@@ -170,7 +170,9 @@ export function detectPersonalInfo(unit: TextUnit, settings: CheckSettings = {},
   }
   const exempt = new Set([settings.hotline, ...(settings.publicNumbers ?? [])].filter((v): v is string => Boolean(v)).map(normalizePhone))
   for (const m of text.matchAll(MOBILE)) {
-    if (exempt.has(normalizePhone(m[0]))) continue
+    const phone = normalizePhone(m[0])
+    // Eight zeros after the prefix (13800000000) is the placeholder of forms and help texts, nobody's number.
+    if (exempt.has(phone) || /^1[3-9]\d0{8}$/.test(phone)) continue
     add(m.index!, m.index! + m[0].length, 'mobile')
   }
   if (!hits.length) return []
