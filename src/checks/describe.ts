@@ -1,19 +1,12 @@
 import { findingMessage, fixLabel, kindLabel, pathLabel, severityLabel } from './findings'
-import type { Finding, FindingKind, Severity } from './types'
+import type { Finding, Severity } from './types'
 
 /**
  * A finding in words, for people and JSON (the admin's checks endpoint and
  * sidebar, the scheduled publication's mail): where it is, what is wrong,
  * how to fix it, with the text around it.
  */
-export type FindingView = {
-  kind: FindingKind
-  severity: Severity
-  path: string
-  offset: number
-  length: number
-  match: string
-  context: string
+export type FindingView = Pick<Finding, 'kind' | 'severity' | 'path' | 'offset' | 'length' | 'match' | 'context'> & {
   /** 严重 / 提示 */
   severityLabel: string
   /** 身份证号码, 错别字, … */

@@ -73,61 +73,50 @@ export function ChecksPanel({ collectionSlug }: { collectionSlug?: string }) {
     [url, id, getData],
   )
 
-  const run = useCallback(async () => {
-    setBusy(true)
-    try {
-      const a = await ask(false)
-      if (!alive.current) return
-      setAnswer(a)
-      setError(null)
-    } catch (err) {
-      if (alive.current) setError(t('checks.panel.failed', lang, { reason: (err as Error).message }))
-    } finally {
-      if (alive.current) setBusy(false)
-    }
-  }, [ask, lang])
+  /** One request to the checks endpoint with the panel busy; `then` reads the answer before it is shown. */
+  const request = useCallback(
+    async (fix: boolean, links: boolean, then?: (a: Answer) => void) => {
+      setBusy(true)
+      try {
+        const a = await ask(fix, links)
+        if (!alive.current || !a) return
+        then?.(a)
+        setAnswer(a)
+        setError(null)
+      } catch (err) {
+        if (alive.current) setError(t('checks.panel.failed', lang, { reason: (err as Error).message }))
+      } finally {
+        if (alive.current) setBusy(false)
+      }
+    },
+    [ask, lang],
+  )
 
-  const mask = async () => {
-    setBusy(true)
+  const run = useCallback(() => request(false, false), [request])
+
+  const mask = () => {
     setNote(null)
-    try {
-      const a = await ask(true)
-      if (!alive.current || !a) return
+    return request(true, false, (a) => {
       if (!a.data || !a.masked) {
         setNote(t('checks.panel.nothingToMask', lang))
-      } else {
-        // initialValue too: the rich-text editor takes a changed initial value as new content and redraws.
-        for (const path of a.paths ?? []) {
-          const value = fieldValue(a.data, path)
-          dispatchFields({ type: 'UPDATE', path, value, initialValue: value })
-        }
-        setModified(true)
-        setNote(t('checks.panel.masked', lang, { count: a.masked }))
+        return
       }
-      setAnswer(a)
-      setError(null)
-    } catch (err) {
-      if (alive.current) setError(t('checks.panel.failed', lang, { reason: (err as Error).message }))
-    } finally {
-      if (alive.current) setBusy(false)
-    }
+      // initialValue too: the rich-text editor takes a changed initial value as new content and redraws.
+      for (const path of a.paths ?? []) {
+        const value = fieldValue(a.data, path)
+        dispatchFields({ type: 'UPDATE', path, value, initialValue: value })
+      }
+      setModified(true)
+      setNote(t('checks.panel.masked', lang, { count: a.masked }))
+    })
   }
 
-  const checkLinks = async () => {
-    setBusy(true)
+  const checkLinks = () => {
     setNote(null)
-    try {
-      const a = await ask(false, true)
-      if (!alive.current || !a) return
+    return request(false, true, (a) => {
       const checked = a.links?.checked ?? 0
       setNote(checked ? t('checks.panel.linksChecked', lang, { count: checked, dead: a.links?.dead ?? 0 }) : t('checks.panel.linksNone', lang))
-      setAnswer(a)
-      setError(null)
-    } catch (err) {
-      if (alive.current) setError(t('checks.panel.failed', lang, { reason: (err as Error).message }))
-    } finally {
-      if (alive.current) setBusy(false)
-    }
+    })
   }
 
   // On opening and after every save (lastUpdateTime moves).
