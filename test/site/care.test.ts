@@ -46,7 +46,7 @@ describe('care mode and readable pages', () => {
         startsAt: '2026-12-10T01:00:00.000Z',
         location: '社区卫生服务站',
         wholeStreet: true,
-        signup: '报名请致电 138 0013 8000',
+        signup: '报名请致电 138 0000 0000',
         body: body('2026-12-10 上午举行。'),
         _status: 'published',
       })
@@ -57,8 +57,8 @@ describe('care mode and readable pages', () => {
         title: '停水通知',
         grids: [street.gridA1.id],
         body: doc(
-          p('停水期间如有困难请拨打 138 0013 8000 或 0571-8888 1234，2026-12-06 恢复供水。也可拨打12345。'),
-          p('详见', link('https://example.org/notice/13800138000', '通知原文'), '，编号 350102199001011234。'),
+          p('停水期间如有困难请拨打 138 0000 0000 或 0571-8888 1234，2026-12-06 恢复供水。也可拨打12345。'),
+          p('详见', link('https://example.org/notice/13800000000', '通知原文'), '，编号 350102199001011234。'),
         ),
         _status: 'published',
       })
@@ -198,16 +198,16 @@ describe('care mode and readable pages', () => {
     it('links the numbers in content and in the settings, spells dates in Chinese, leaves URLs and ids alone', async () => {
       const { text } = await html(`/announcements/${noticeId}`)
       expect(text).toContain(
-        '<p>停水期间如有困难请拨打 <a href="tel:13800138000">138 0013 8000</a> 或 <a href="tel:057188881234">0571-8888 1234</a>，2026年12月6日 恢复供水。也可拨打<a href="tel:12345">12345</a>。</p>',
+        '<p>停水期间如有困难请拨打 <a href="tel:13800000000">138 0000 0000</a> 或 <a href="tel:057188881234">0571-8888 1234</a>，2026年12月6日 恢复供水。也可拨打<a href="tel:12345">12345</a>。</p>',
       )
-      expect(text).toContain('<a href="https://example.org/notice/13800138000" rel="noopener noreferrer">通知原文</a>')
+      expect(text).toContain('<a href="https://example.org/notice/13800000000" rel="noopener noreferrer">通知原文</a>')
       expect(text).toContain('编号 350102199001011234。')
       // The settings: the footer text and the hotline (linked as before).
       expect(text).toContain('值班电话 <a href="tel:05987654321">0598-7654321</a>')
       expect(text).toContain('服务热线 <a href="tel:05981234567">0598-1234567</a>')
 
       const event = await html(`/events/${eventId}`)
-      expect(event.text).toContain('<dd>报名请致电 <a href="tel:13800138000">138 0013 8000</a></dd>')
+      expect(event.text).toContain('<dd>报名请致电 <a href="tel:13800000000">138 0000 0000</a></dd>')
       expect(event.text).toContain('2026年12月10日 上午举行。')
       expect(event.text).toContain('<time datetime="2026-12-10">2026年12月10日周四 09:00</time>')
       const policy = await html(`/policies/${policyId}`)
