@@ -1,9 +1,8 @@
 import { type Request, type Response, Router } from 'express'
 
-import { publicUrl } from '../server/env'
 import { isSitePath } from '../templates/html'
 import { type ReaderSwitch, switchCookie } from './modes'
-import { securityHeaders } from './respond'
+import { secureRequest, securityHeaders } from './respond'
 
 /** Longest way back accepted; anything longer goes home. */
 const MAX_BACK = 500
@@ -26,9 +25,8 @@ export function wayBack(back: unknown): string {
 export function createModeRoutes(): Router {
   const router = Router()
   const route = (name: ReaderSwitch, isOn: (query: Request['query']) => boolean) => (req: Request, res: Response) => {
-    const secure = req.secure || publicUrl().startsWith('https:')
     securityHeaders(res)
-    res.setHeader('Set-Cookie', switchCookie(name, isOn(req.query), secure))
+    res.setHeader('Set-Cookie', switchCookie(name, isOn(req.query), secureRequest(req)))
     res.setHeader('Cache-Control', 'no-store')
     res.redirect(303, wayBack(req.query.back))
   }

@@ -5,14 +5,13 @@ import { gridAnnouncements, listUrgent, urgentGridAnnouncements } from '../conte
 import { type GridEntry, gridByCode, gridById, gridDirectory } from '../grids/directory'
 import { t } from '../i18n/messages'
 import { verifyTrack } from '../readership/tokens'
-import { publicUrl } from '../server/env'
-import { isSitePath } from '../templates/html'
 import { paths } from '../templates/paths'
 import { myGridSection, urgentBanner } from '../templates/site/myGrid'
 import type { AnnouncementDoc, Id } from '../templates/site/types'
 import { cached } from './cache'
 import { type Banners, BANNERS_KEY, forgetMyGridCookie, homeKey, type HomeSection, myGridCookie, myGridOf } from './myGridCookie'
-import { securityHeaders } from './respond'
+import { wayBack } from './modeRoutes'
+import { secureRequest, securityHeaders } from './respond'
 
 /**
  * 我的网格: where the remembered grid comes from (subscribing, preferences,
@@ -29,8 +28,6 @@ let serial = 0
 const label = (g: GridEntry) => t('site.gridName', 'zh', { code: g.code, name: g.name })
 const idOf = (v: unknown): string => String(v && typeof v === 'object' ? (v as { id?: Id }).id : v)
 
-/** Is the request's connection, or the site, https (the cookie is then Secure)? */
-export const secureRequest = (req: Request) => req.secure || publicUrl().startsWith('https:')
 
 /** Remember a grid in the resident's browser (after subscribing, on their preferences page). */
 export const rememberGrid = (req: Request, res: Response, code: string) => void res.append('Set-Cookie', myGridCookie(code, secureRequest(req)))
@@ -115,10 +112,6 @@ export function myGridKit(payload: Payload) {
     return grid?.code ?? null
   }
 
-  /** Only a path on this site is a way back; anything else goes to `fallback`. */
-  const backOf = (req: Request, fallback: string) =>
-    typeof req.query.back === 'string' && req.query.back.length <= 500 && isSitePath(req.query.back) ? req.query.back : fallback
-
   const answer = (res: Response, location: string) => {
     securityHeaders(res)
     res.setHeader('Cache-Control', 'no-store')
@@ -137,7 +130,7 @@ export function myGridKit(payload: Payload) {
         .then((grid) => {
           if (!grid) return answer(res, paths.grids())
           rememberGrid(req, res, grid.code)
-          answer(res, backOf(req, paths.home()))
+          answer(res, wayBack(req.query.back))
         })
         .catch((err) => {
           payload.logger.error({ component: 'site', err }, 'remembering a grid failed')
@@ -146,7 +139,7 @@ export function myGridKit(payload: Payload) {
     })
     router.get('/mygrid/forget', (req, res) => {
       res.append('Set-Cookie', forgetMyGridCookie(secureRequest(req)))
-      answer(res, backOf(req, paths.home()))
+      answer(res, wayBack(req.query.back))
     })
   }
 

@@ -4,7 +4,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Request, Response } from 'express'
 import type { Payload } from 'payload'
 
+import { publicUrl } from '../server/env'
 import { myGridOf, personalise } from './myGridCookie'
+
+/** Is the request's connection, or the site, https (a cookie set in answer is then Secure)? */
+export const secureRequest = (req: Request) => req.secure || publicUrl().startsWith('https:')
 
 /** A page ready to send: status, body bytes and their ETag, computed once. */
 export type Rendered = { status: number; body: Buffer; etag: string }
