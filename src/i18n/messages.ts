@@ -2,6 +2,14 @@
  * The one message catalogue. Every text a user sees (admin labels, validation
  * errors, resident pages) comes from here: Chinese first, English fallback.
  */
+import { reviewMessages } from './catalogue/review'
+import { audienceMessages } from './catalogue/audience'
+import { previewsMessages } from './catalogue/previews'
+import { homesMessages } from './catalogue/homes'
+import { readerMessages } from './catalogue/reader'
+import { kioskMessages } from './catalogue/kiosk'
+import { inspectMessages } from './catalogue/inspect'
+
 export type Lang = 'zh' | 'en'
 type Entry = { zh: string; en: string }
 
@@ -1509,6 +1517,21 @@ export const messages = {
   'wechat.retract.deleted': { zh: '内容已撤回，已从公众号删除已发布的文章。', en: 'The content was withdrawn; the published articles were deleted from WeChat.' },
   'wechat.retract.nothing': { zh: '内容已撤回；文章未在公众号发表，无需删除。', en: 'The content was withdrawn; nothing was published on WeChat, so nothing was deleted.' },
   'wechat.retract.failed': { zh: '内容已撤回，但从公众号删除文章失败：{detail}。请在公众平台手动删除。', en: 'The content was withdrawn, but deleting the articles from WeChat failed: {detail}. Delete them on the platform.' },
+
+  // Sections kept in ./catalogue/ (one file per area of the product).
+  ...reviewMessages,
+
+  ...audienceMessages,
+
+  ...previewsMessages,
+
+  ...homesMessages,
+
+  ...readerMessages,
+
+  ...kioskMessages,
+
+  ...inspectMessages,
 } satisfies Record<string, Entry>
 
 export type MessageKey = keyof typeof messages
