@@ -4,6 +4,13 @@ import { adminsOnly, staffOnly } from '../access'
 import { auditSettingsChange } from '../hooks/auditLog'
 import { label } from '../i18n/messages'
 import { invalidateSiteCacheHook } from '../site/cache'
+import { reviewSettingsFields } from './siteSettings/review'
+import { audienceSettingsFields } from './siteSettings/audience'
+import { previewsSettingsFields } from './siteSettings/previews'
+import { homesSettingsFields } from './siteSettings/homes'
+import { readerSettingsFields } from './siteSettings/reader'
+import { kioskSettingsFields } from './siteSettings/kiosk'
+import { inspectSettingsFields } from './siteSettings/inspect'
 
 export const SiteSettings: GlobalConfig = {
   slug: 'site-settings',
@@ -76,5 +83,19 @@ export const SiteSettings: GlobalConfig = {
         },
       ],
     },
+    // Fields of each product area, kept in ./siteSettings/.
+    ...reviewSettingsFields,
+
+    ...audienceSettingsFields,
+
+    ...previewsSettingsFields,
+
+    ...homesSettingsFields,
+
+    ...readerSettingsFields,
+
+    ...kioskSettingsFields,
+
+    ...inspectSettingsFields,
   ],
 }
