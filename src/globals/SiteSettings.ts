@@ -11,6 +11,8 @@ import { homesSettingsFields } from './siteSettings/homes'
 import { readerSettingsFields } from './siteSettings/reader'
 import { kioskSettingsFields } from './siteSettings/kiosk'
 import { inspectSettingsFields } from './siteSettings/inspect'
+import { adminSettingsFields } from './siteSettings/admin'
+import { documentsSettingsFields } from './siteSettings/documents'
 
 export const SiteSettings: GlobalConfig = {
   slug: 'site-settings',
@@ -97,5 +99,9 @@ export const SiteSettings: GlobalConfig = {
     ...kioskSettingsFields,
 
     ...inspectSettingsFields,
+
+    ...adminSettingsFields,
+
+    ...documentsSettingsFields,
   ],
 }

@@ -9,6 +9,8 @@ import { homesMessages } from './catalogue/homes'
 import { readerMessages } from './catalogue/reader'
 import { kioskMessages } from './catalogue/kiosk'
 import { inspectMessages } from './catalogue/inspect'
+import { adminMessages } from './catalogue/admin'
+import { documentsMessages } from './catalogue/documents'
 
 export type Lang = 'zh' | 'en'
 type Entry = { zh: string; en: string }
@@ -1532,6 +1534,10 @@ export const messages = {
   ...kioskMessages,
 
   ...inspectMessages,
+
+  ...adminMessages,
+
+  ...documentsMessages,
 } satisfies Record<string, Entry>
 
 export type MessageKey = keyof typeof messages
