@@ -70,6 +70,7 @@ export interface Config {
     issues: Issue;
     events: Event;
     policies: Policy;
+    'policy-documents': PolicyDocument;
     announcements: Announcement;
     media: Media;
     communities: Community;
@@ -97,6 +98,7 @@ export interface Config {
     issues: IssuesSelect<false> | IssuesSelect<true>;
     events: EventsSelect<false> | EventsSelect<true>;
     policies: PoliciesSelect<false> | PoliciesSelect<true>;
+    'policy-documents': PolicyDocumentsSelect<false> | PolicyDocumentsSelect<true>;
     announcements: AnnouncementsSelect<false> | AnnouncementsSelect<true>;
     media: MediaSelect<false> | MediaSelect<true>;
     communities: CommunitiesSelect<false> | CommunitiesSelect<true>;
@@ -415,7 +417,11 @@ export interface Event {
 export interface Policy {
   id: number | string;
   title: string;
-  issuingBody: string;
+  /**
+   * The policy document this explainer explains (registered under Policy documents). Once chosen, issuing body, number, date and source come from the document.
+   */
+  document?: (number | string | null) | PolicyDocument;
+  issuingBody?: string | null;
   documentNumber?: string | null;
   effectiveDate?: string | null;
   summary: string;
@@ -466,6 +472,32 @@ export interface Policy {
   updatedAt: string;
   createdAt: string;
   _status?: ('draft' | 'published') | null;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "policy-documents".
+ */
+export interface PolicyDocument {
+  id: number | string;
+  title: string;
+  issuingBody: string;
+  documentNumber?: string | null;
+  issuedDate?: string | null;
+  /**
+   * Where the issuing body publishes the document. Give a file, an official URL, or both.
+   */
+  officialUrl?: string | null;
+  updatedAt: string;
+  createdAt: string;
+  url?: string | null;
+  thumbnailURL?: string | null;
+  filename?: string | null;
+  mimeType?: string | null;
+  filesize?: number | null;
+  width?: number | null;
+  height?: number | null;
+  focalX?: number | null;
+  focalY?: number | null;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
@@ -904,6 +936,10 @@ export interface PayloadLockedDocument {
         value: (number | string) | Policy;
       } | null)
     | ({
+        relationTo: 'policy-documents';
+        value: (number | string) | PolicyDocument;
+      } | null)
+    | ({
         relationTo: 'announcements';
         value: (number | string) | Announcement;
       } | null)
@@ -1062,6 +1098,7 @@ export interface EventsSelect<T extends boolean = true> {
  */
 export interface PoliciesSelect<T extends boolean = true> {
   title?: T;
+  document?: T;
   issuingBody?: T;
   documentNumber?: T;
   effectiveDate?: T;
@@ -1097,6 +1134,28 @@ export interface PoliciesSelect<T extends boolean = true> {
   updatedAt?: T;
   createdAt?: T;
   _status?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "policy-documents_select".
+ */
+export interface PolicyDocumentsSelect<T extends boolean = true> {
+  title?: T;
+  issuingBody?: T;
+  documentNumber?: T;
+  issuedDate?: T;
+  officialUrl?: T;
+  updatedAt?: T;
+  createdAt?: T;
+  url?: T;
+  thumbnailURL?: T;
+  filename?: T;
+  mimeType?: T;
+  filesize?: T;
+  width?: T;
+  height?: T;
+  focalX?: T;
+  focalY?: T;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema

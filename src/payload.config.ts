@@ -17,6 +17,7 @@ import { Grids } from './collections/Grids'
 import { Issues } from './collections/Issues'
 import { Media } from './collections/Media'
 import { Policies } from './collections/Policies'
+import { PolicyDocuments } from './collections/PolicyDocuments'
 import { PushSubscriptions } from './collections/PushSubscriptions'
 import { ReadEvents, ReadingHistory } from './collections/ReadEvents'
 import { ReadRollups, WechatArticleStats } from './collections/Readership'
@@ -85,6 +86,8 @@ export default withInternalAccess(buildConfig({
         subscriberTools: { Component: '/components/SubscriberToolsView#SubscriberToolsView', path: '/subscriber-tools', exact: true },
         // The street's communities, grids and buildings from and to CSV, admins only (StreetToolsView.tsx; endpoints: collections/GridsTools.ts).
         streetTools: { Component: '/components/StreetToolsView#StreetToolsView', path: '/street-tools', exact: true },
+        // 文件与解读 (src/components/PolicyLinksView.tsx): explainers and policy documents not yet linked both ways.
+        policyLinks: { Component: '/components/PolicyLinksView#PolicyLinksView', path: '/policy-links', exact: true },
       },
     },
   },
@@ -97,6 +100,7 @@ export default withInternalAccess(buildConfig({
     Issues,
     Events,
     Policies,
+    PolicyDocuments,
     Announcements,
     Media,
     Communities,

@@ -28,7 +28,7 @@ async function missingFile(req: PayloadRequest, collection: string, filename: st
 }
 
 // Payload types a handler as returning a Response or nothing, not a promise of either.
-const missingFileIs404 = (req: PayloadRequest, { params }: { params: { collection: string; filename: string } }) =>
+export const missingFileIs404 = (req: PayloadRequest, { params }: { params: { collection: string; filename: string } }) =>
   missingFile(req, params.collection, params.filename) as Promise<Response>
 
 export const Media: CollectionConfig = {

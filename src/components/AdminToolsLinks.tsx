@@ -22,6 +22,11 @@ export default function AdminToolsLinks({ user, i18n, payload }: ServerProps) {
       <a className="nav__link" id="nav-share-kits" href={`${admin}/readership/share`}>
         <span className="nav__link-label">{t('tools.share.title', lang)}</span>
       </a>
+      {role === 'admin' || role === 'editor' ? (
+        <a className="nav__link" id="nav-policy-links" href={`${admin}/policy-links`}>
+          <span className="nav__link-label">{t('tools.policyLinks', lang)}</span>
+        </a>
+      ) : null}
       {role === 'admin' ? (
         <>
           <a className="nav__link" id="nav-subscriber-tools" href={`${admin}/subscriber-tools`}>

@@ -59,8 +59,8 @@ const TITLE_OF: Record<string, (doc: Record<string, unknown>) => string | null> 
   subscribers: () => null,
 }
 
-/** The collections whose deletions are recorded (content, grids, communities, staff, media, subscribers). */
-export const AUDITED_DELETIONS = ['issues', 'events', 'policies', 'announcements', 'grids', 'communities', 'users', 'media', 'subscribers'] as const
+/** The collections whose deletions are recorded (content, policy documents, grids, communities, staff, media, subscribers). */
+export const AUDITED_DELETIONS = ['issues', 'events', 'policies', 'policy-documents', 'announcements', 'grids', 'communities', 'users', 'media', 'subscribers'] as const
 
 /**
  * Record a deletion. A caller that deletes as routine housekeeping (expired

@@ -57,6 +57,7 @@ export const AUDIT_TARGETS: Record<string, MessageKey> = {
   issues: 'col.issues.plural',
   events: 'col.events.plural',
   policies: 'col.policies.plural',
+  'policy-documents': 'col.policy-documents.plural',
   announcements: 'col.announcements.plural',
   deliveries: 'col.deliveries.plural',
   subscribers: 'col.subscribers.plural',

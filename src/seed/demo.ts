@@ -195,13 +195,28 @@ export async function seedDemo(payload: Payload) {
     }) as never,
   )
 
+  // The document the explainer explains (政策文件), linked both ways: its page lists the explainer.
+  const policyDocument = await ensure(payload, 'policy-documents', { documentNumber: { equals: '明医保〔2026〕12号（演示）' } }, () =>
+    payload.create({
+      collection: 'policy-documents',
+      data: {
+        title: '关于做好 2027 年度城乡居民基本医疗保险参保缴费工作的通知',
+        issuingBody: '三明市医疗保障局',
+        documentNumber: '明医保〔2026〕12号（演示）',
+        issuedDate: days(-40),
+        officialUrl: 'https://example.org/policy/2026-12',
+      },
+      overrideAccess: true,
+    }) as never,
+  )
+
   await ensure(payload, 'policies', { title: { equals: '城乡居民基本医疗保险参保缴费指南' } }, () =>
     payload.create({
       collection: 'policies',
       data: {
         title: '城乡居民基本医疗保险参保缴费指南',
-        issuingBody: '三明市医疗保障局',
-        documentNumber: '明医保〔2026〕12号（演示）',
+        // Issuing body, number and source come from the document (src/documents/cite.ts).
+        document: policyDocument.id,
         effectiveDate: days(-30),
         summary: '2027 年度城乡居民医保集中缴费期为 9 月至 12 月。已参保居民按年缴费即可续保；新生儿、刚迁入的居民可随时办理。',
         body: doc(
@@ -214,7 +229,6 @@ export async function seedDemo(payload: Payload) {
           { question: '错过集中缴费期怎么办？', answer: '可在次年补缴，但会有 3 个月等待期，等待期内的医疗费用不予报销。' },
           { question: '老人不会用手机怎么缴？', answer: '请联系所在网格的网格长，或到社区服务站现场代办。' },
         ],
-        sourceUrl: 'https://example.org/policy/2026-12',
         _status: 'published',
       },
       overrideAccess: true,

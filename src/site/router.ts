@@ -25,6 +25,8 @@ import {
   withdrawnPage,
 } from '../templates/site/pages'
 import { gridPage, gridsPage } from '../templates/site/grids'
+import { documentPage } from '../templates/site/documents'
+import { explainersOf, findPolicyDocument } from '../documents/data'
 import type { AnnouncementDoc, EventDoc, Id, IssueDoc, PageContext, PolicyDoc, ReaderModes, SiteChrome } from '../templates/site/types'
 import { cached, collectionTag, documentTag } from './cache'
 import { answerPage, type CachedPage, pageKey } from './cachedPages'
@@ -186,6 +188,16 @@ export function createSiteRouter(payload: Payload): Router {
   router.get('/events/:id', byId<EventDoc>('events', paths.event, eventPage))
   router.get('/policies/:id', byId<PolicyDoc>('policies', paths.policy, policyPage))
   router.get('/announcements/:id', byId<AnnouncementDoc>('announcements', paths.announcement, announcementPage))
+
+  // 政策文件 and its explainers (src/templates/site/documents.ts): made from the document and the explainers.
+  router.get('/documents/:id', async (req, res) => {
+    const id = parseDocId(payload, String(req.params.id))
+    if (id == null) return notFound(req, res)
+    return serve(req, res, paths.document(id), ['policy-documents', 'policies'], async (ctx) => {
+      const [doc, explainers] = await Promise.all([findPolicyDocument(payload, id), explainersOf(payload, id)])
+      return doc ? rendered(200, documentPage(ctx, doc, explainers)) : rendered(404, notFoundPage(ctx))
+    })
+  })
 
   router.get('/grids', (req, res) => serve(req, res, paths.grids(), ['grids'], async (ctx) => rendered(200, gridsPage(ctx, await gridDirectory(payload)))))
 

@@ -12,6 +12,7 @@ export const paths = {
   event: (id: Id) => `/events/${encodeURIComponent(String(id))}`,
   policies: () => '/policies',
   policy: (id: Id) => `/policies/${encodeURIComponent(String(id))}`,
+  document: (id: Id) => `/documents/${encodeURIComponent(String(id))}`,
   announcement: (id: Id) => `/announcements/${encodeURIComponent(String(id))}`,
   grids: () => '/grids',
   grid: (code: string) => `/grids/${encodeURIComponent(code)}`,

@@ -141,13 +141,17 @@ describe.skipIf(onMongoLeg())('SQLite ids migration (SQLite only)', () => {
     expect(recorded.length - after.payload_migrations.rows.length).toBe(1)
     for (const table of Object.keys(before)) expect(withoutAutoIncrement(after)[table], table).toEqual(withoutAutoIncrement(before)[table])
     expect(declared().length).toBeGreaterThan(30)
-    expect(Object.keys(after).filter((t) => after[t].autoIncrement).sort()).toEqual(declared())
+    // Tables a later migration creates (a collection added since) are not there yet: their own migration declares them.
+    expect(Object.keys(after).filter((t) => after[t].autoIncrement).sort()).toEqual(declared().filter((t) => t in after))
     expect(await q('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }])
     expect(await q('PRAGMA foreign_key_check')).toEqual([])
   })
 
   it('never hands out the deleted content’s id again: the next content has its own id and its own deliveries', async () => {
     await laterUp()
+    // With the later migrations applied, every declared id is AUTOINCREMENT, those of tables they created included.
+    const latest = await snapshot()
+    expect(Object.keys(latest).filter((t) => latest[t].autoIncrement).sort()).toEqual(declared())
     const next = (await payload.create({
       collection: 'policies',
       data: { title: '升级之后的解读', issuingBody: '区民政局', summary: '要点', body: body('正文'), _status: 'published' } as never,

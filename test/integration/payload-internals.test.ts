@@ -366,8 +366,8 @@ describe('other surfaces of Payload', () => {
     expect(r.body.canAccessAdmin ?? false).toBe(false)
     const OPS = ['create', 'read', 'update', 'delete', 'readVersions', 'unlock'] as const
     const open = Object.entries(r.body.collections ?? {}).flatMap(([slug, p]) => OPS.filter((op) => (p as Record<string, unknown>)[op] === true).map((op) => `${slug}.${op}`))
-    // Images are public (resident pages show them); nothing else is open to an outsider through the API.
-    expect(open).toEqual(['media.read'])
+    // Images and policy documents are public (resident pages show and link them); nothing else is open to an outsider through the API.
+    expect(open.sort()).toEqual(['media.read', 'policy-documents.read'])
     expect(Object.values(r.body.globals ?? {}).filter((p) => OPS.some((op) => (p as Record<string, unknown>)[op] === true))).toEqual([])
   })
 

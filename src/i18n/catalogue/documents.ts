@@ -1,2 +1,38 @@
-/** Catalogue section: documents. Spread into the one catalogue in ../messages.ts. */
-export const documentsMessages = {} satisfies Record<string, { zh: string; en: string }>
+/** Catalogue section: policy documents (政策文件) and their explainers. Spread into the one catalogue in ../messages.ts. */
+export const documentsMessages = {
+  'col.policy-documents.singular': { zh: '政策文件', en: 'Policy document' },
+  'col.policy-documents.plural': { zh: '政策文件', en: 'Policy documents' },
+  'document.field.title': { zh: '文件标题', en: 'Title' },
+  'document.field.issuedDate': { zh: '成文日期', en: 'Date issued' },
+  'document.field.officialUrl': { zh: '官方网址', en: 'Official URL' },
+  'document.field.officialUrl.description': {
+    zh: '文件在发文机关网站上的地址。上传文件与官方网址至少填写一项。',
+    en: 'Where the issuing body publishes the document. Give a file, an official URL, or both.',
+  },
+  'document.error.fileOrUrl': { zh: '请上传文件或填写官方网址（至少一项）。', en: 'Upload the file or give its official URL (at least one).' },
+  'field.policyDocument': { zh: '解读的政策文件', en: 'Document explained' },
+  'field.policyDocument.description': {
+    zh: '选择本解读对应的政策文件（在“政策文件”中登记）。选择后，发文机关、文号、日期和原文链接以文件为准，自动填写。',
+    en: 'The policy document this explainer explains (registered under Policy documents). Once chosen, issuing body, number, date and source come from the document.',
+  },
+  'site.document.kicker': { zh: '政策文件', en: 'Policy document' },
+  'site.document.issuedDate': { zh: '成文日期', en: 'Issued' },
+  'site.document.file': { zh: '下载文件', en: 'Download the file' },
+  'site.document.official': { zh: '在发文机关网站查看', en: 'Read on the issuing body’s site' },
+  'site.document.explainers': { zh: '相关解读', en: 'Explainers' },
+  'site.document.noExplainer': { zh: '本文件暂无解读。', en: 'No explainer of this document yet.' },
+  'site.policy.document': { zh: '政策原文', en: 'The document' },
+  'documents.report.title': { zh: '政策文件与解读关联', en: 'Documents and explainers' },
+  'documents.report.intro': {
+    zh: '政务公开检查要求政策解读与政策文件相互关联。以下列出尚未关联的解读和文件。',
+    en: 'Inspections ask that explainers and the documents they explain link both ways. Listed here: those not linked yet.',
+  },
+  'documents.report.explainersWithout': { zh: '未关联政策文件的解读（{count}）', en: 'Explainers without a document ({count})' },
+  'documents.report.documentsWithout': { zh: '没有解读的政策文件（{count}）', en: 'Documents without an explainer ({count})' },
+  'documents.report.none': { zh: '无。', en: 'None.' },
+  'documents.report.status': { zh: '（{status}）', en: ' ({status})' },
+  'documents.report.published': { zh: '已发布', en: 'Published' },
+  'documents.report.draft': { zh: '草稿', en: 'Draft' },
+  'documents.error.forbidden': { zh: '只有编辑和管理员可以查看文件与解读的关联情况。', en: 'Only editors and administrators can see how documents and explainers are linked.' },
+  'tools.policyLinks': { zh: '文件与解读', en: 'Documents and explainers' },
+} satisfies Record<string, { zh: string; en: string }>

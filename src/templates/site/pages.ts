@@ -40,7 +40,7 @@ const prose = (value: unknown) => linkPhonesAndDates(escLines(value))
 /** The share-card description: the summary, else the start of the body. */
 const describe = (summary: string | null | undefined, body: unknown) => summary?.trim() || plainSummary(body, 120)
 
-const time = (value: unknown, text = formatDate(value)) =>
+export const time = (value: unknown, text = formatDate(value)) =>
   text ? `<time datetime="${esc(streetDay(value))}">${esc(text)}</time>` : ''
 
 const urgentBadge = (doc: { urgent?: boolean | null }) =>
@@ -148,7 +148,7 @@ export function eventsPage(ctx: PageContext, events: EventDoc[]): string {
   return layout(ctx, { title: t('site.events'), type: 'website' }, `<h1>${esc(t('site.events'))}</h1>${eventCards(events)}`)
 }
 
-function facts(rows: [MessageKey, string][]): string {
+export function facts(rows: [MessageKey, string][]): string {
   const dl = rows.filter(([, v]) => v).map(([k, v]) => `<dt>${esc(t(k))}</dt><dd>${v}</dd>`)
   return dl.length ? `<dl class="facts">${dl.join('')}</dl>` : ''
 }
@@ -182,6 +182,14 @@ export function policiesPage(ctx: PageContext, policies: PolicyDoc[]): string {
   return layout(ctx, { title: t('site.policies'), type: 'website' }, `<h1>${esc(t('site.policies'))}</h1>${policyCards(policies)}`)
 }
 
+/** The explained document's page on this site, named by its title where the document came populated. */
+function documentLink(document: PolicyDoc['document']): string {
+  const id = document && typeof document === 'object' ? document.id : document
+  if (id == null) return ''
+  const title = document && typeof document === 'object' ? document.title : t('site.policy.document')
+  return `<a href="${esc(paths.document(id))}">${esc(title)}</a>`
+}
+
 export function policyPage(ctx: PageContext, policy: PolicyDoc): string {
   const source = safeHref(policy.sourceUrl)
   const qa = (policy.qa ?? [])
@@ -194,6 +202,7 @@ export function policyPage(ctx: PageContext, policy: PolicyDoc): string {
       ['site.issuingBody', esc(policy.issuingBody)],
       ['site.documentNumber', esc(policy.documentNumber)],
       ['site.effectiveDate', time(policy.effectiveDate)],
+      ['site.policy.document', documentLink(policy.document)],
     ]) +
     `<section class="plain"><h2>${esc(t('site.plainSummary'))}</h2><p>${prose(policy.summary)}</p></section>` +
     rich(ctx, 'policies', policy, 'body', policy.body) +

@@ -52,6 +52,22 @@ export type PolicyDoc = ContentBase & {
   effectiveDate?: string | null
   qa?: { question: string; answer: string }[] | null
   sourceUrl?: string | null
+  /** The policy document explained: an id, or the record at depth 1. */
+  document?: Id | PolicyDocumentDoc | null
+}
+
+export type PolicyDocumentDoc = {
+  id: Id
+  title: string
+  issuingBody: string
+  documentNumber?: string | null
+  issuedDate?: string | null
+  officialUrl?: string | null
+  /** Payload's address of the uploaded file, when there is one. */
+  url?: string | null
+  filename?: string | null
+  mimeType?: string | null
+  filesize?: number | null
 }
 
 export type AnnouncementDoc = ContentBase & { grids?: Ref<GridDoc>[] | null }

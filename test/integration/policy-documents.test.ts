@@ -1,0 +1,141 @@
+import type { Payload } from 'payload'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { body, PASSWORD, smallStreet, type Id } from '../support/fixtures'
+import { rest, tokenFor } from '../support/http'
+import { testPayload } from '../support/payload'
+import { startSite, type Site } from '../site/support'
+
+/**
+ * Policy explainers and the documents they explain, linked both ways (issue
+ * 16): an explainer cites its document's issuing body, number and address; the
+ * document's page lists its published explainers; a document needs its file
+ * or its official address; a document in use cannot be deleted; the report
+ * names explainers without a document and documents without an explainer.
+ */
+let payload: Payload
+let street: Awaited<ReturnType<typeof smallStreet>>
+let site: Site
+let editorToken: string
+let leaderToken: string
+
+type Doc = { id: Id; title: string; issuingBody?: string; documentNumber?: string | null; sourceUrl?: string | null }
+
+const createDocument = (data: Record<string, unknown>) =>
+  payload.create({ collection: 'policy-documents', data: data as never, overrideAccess: true }) as unknown as Promise<Doc>
+
+const createExplainer = (data: Record<string, unknown>) =>
+  payload.create({
+    collection: 'policies',
+    data: { summary: '一句话说明。', body: body('解读正文。'), _status: 'published', ...data } as never,
+    overrideAccess: true,
+  }) as unknown as Promise<Doc>
+
+beforeAll(async () => {
+  payload = await testPayload()
+  street = await smallStreet(payload)
+  site = await startSite(payload)
+  editorToken = await tokenFor(payload, street.editor.email, PASSWORD)
+  leaderToken = await tokenFor(payload, street.leaderA.email, PASSWORD)
+})
+afterAll(async () => {
+  await site?.close()
+})
+
+describe('policy documents and their explainers', () => {
+  let document: Doc
+  let explainer: Doc
+
+  it('refuses a document with neither a file nor an official address, naming the field in Chinese', async () => {
+    const r = await rest('POST', 'policy-documents', { token: editorToken, body: { title: '无处可查的文件', issuingBody: '某局' } })
+    expect(r.status).toBe(400)
+    expect(r.body.errors[0].data.errors).toEqual([expect.objectContaining({ path: 'officialUrl', message: '请上传文件或填写官方网址（至少一项）。' })])
+    const bad = await rest('POST', 'policy-documents', { token: editorToken, body: { title: '文件', issuingBody: '某局', officialUrl: 'javascript:alert(1)' } })
+    expect(bad.status).toBe(400)
+    expect(JSON.stringify(bad.body)).toContain('officialUrl')
+    expect(await payload.count({ collection: 'policy-documents' })).toMatchObject({ totalDocs: 0 })
+  })
+
+  it('lets an editor register a document through REST, and a grid leader not', async () => {
+    const data = { title: '关于做好居民医保参保缴费工作的通知', issuingBody: '市医疗保障局', documentNumber: '明医保〔2026〕12号', issuedDate: '2026-11-01T00:00:00.000Z', officialUrl: 'https://example.org/doc/12' }
+    expect((await rest('POST', 'policy-documents', { token: leaderToken, body: data })).status).toBe(403)
+    const r = await rest('POST', 'policy-documents', { token: editorToken, body: data })
+    expect(r.status).toBe(201)
+    document = r.body.doc
+    expect(document.title).toBe(data.title)
+  })
+
+  it('an explainer linked to it cites the document: issuing body, number and address come from the record', async () => {
+    explainer = await createExplainer({ title: '医保缴费指南', document: document.id, issuingBody: '写错的机关', documentNumber: '错号' })
+    expect(explainer).toMatchObject({ issuingBody: '市医疗保障局', documentNumber: '明医保〔2026〕12号', sourceUrl: 'https://example.org/doc/12' })
+  })
+
+  it('the explainer page links to the document, and the document page lists its published explainers', async () => {
+    const policyHtml = await (await site.get(`/policies/${explainer.id}`)).text()
+    expect(policyHtml).toContain(`href="/documents/${document.id}"`)
+    expect(policyHtml).toContain('关于做好居民医保参保缴费工作的通知')
+    const draft = await payload.create({
+      collection: 'policies',
+      data: { title: '尚未发布的解读', document: document.id, summary: '草稿', body: body('草稿'), _status: 'draft' } as never,
+      overrideAccess: true,
+      draft: true,
+    })
+    const res = await site.get(`/documents/${document.id}`)
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    expect(html).toContain('<h1>关于做好居民医保参保缴费工作的通知</h1>')
+    expect(html).toContain('明医保〔2026〕12号')
+    expect(html).toContain(`href="/policies/${explainer.id}"`)
+    expect(html).toContain('https://example.org/doc/12')
+    expect(html).not.toContain('尚未发布的解读')
+    await payload.delete({ collection: 'policies', id: draft.id, overrideAccess: true })
+  })
+
+  it('takes the document as an uploaded PDF instead of an address, and the page offers the file', async () => {
+    // The smallest PDF Payload's upload check accepts: header, an object, the cross-reference table, EOF.
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer<</Size 2/Root 1 0 R>>\nstartxref\n45\n%%EOF\n')
+    const withFile = (await payload.create({
+      collection: 'policy-documents',
+      data: { title: '上传的文件', issuingBody: '区政府办公室' } as never,
+      file: { data: pdf, mimetype: 'application/pdf', name: 'notice.pdf', size: pdf.length },
+      overrideAccess: true,
+    })) as unknown as Doc & { url: string; filename: string }
+    expect(withFile.filename).toMatch(/\.pdf$/)
+    const html = await (await site.get(`/documents/${withFile.id}`)).text()
+    expect(html).toContain(`href="${withFile.url}" download`)
+    await payload.delete({ collection: 'policy-documents', id: withFile.id, overrideAccess: true })
+  })
+
+  it('answers an unknown or malformed document with 404', async () => {
+    expect((await site.get('/documents/abc')).status).toBe(404)
+    const unknown = payload.db.defaultIDType === 'number' ? '999999' : 'ffffffffffffffffffffffff'
+    expect((await site.get(`/documents/${unknown}`)).status).toBe(404)
+  })
+
+  it('refuses to delete a document an explainer links to (409, naming the explainers)', async () => {
+    const r = await rest('DELETE', `policy-documents/${document.id}`, { token: editorToken })
+    expect(r.status).toBe(409)
+    expect(JSON.stringify(r.body)).toContain('政策解读 1')
+    expect(await payload.count({ collection: 'policy-documents', where: { id: { equals: document.id } } })).toMatchObject({ totalDocs: 1 })
+  })
+
+  it('the report lists explainers without a document and documents without an explainer, to editors only', async () => {
+    const orphanExplainer = await createExplainer({ title: '没有关联文件的解读', issuingBody: '区民政局' })
+    const lonely = await createDocument({ title: '还没有解读的文件', issuingBody: '区住建局', officialUrl: 'https://example.org/doc/9' })
+    const forbidden = await rest('GET', 'policy-documents/links-report', { token: leaderToken })
+    expect(forbidden.status).toBe(403)
+    expect(forbidden.body.errors[0].message).toContain('只有编辑和管理员')
+    expect((await rest('GET', 'policy-documents/links-report')).status).toBe(403)
+    const r = await rest('GET', 'policy-documents/links-report', { token: editorToken })
+    expect(r.status).toBe(200)
+    const titles = (rows: { title: string }[]) => rows.map((x) => x.title)
+    expect(titles(r.body.explainersWithoutDocument)).toEqual(['没有关联文件的解读'])
+    expect(r.body.explainersWithoutDocument[0]).toMatchObject({ status: 'published' })
+    expect(titles(r.body.documentsWithoutExplainer)).toEqual(['还没有解读的文件'])
+
+    // Linking both removes both from the report.
+    await payload.update({ collection: 'policies', id: orphanExplainer.id, data: { document: lonely.id } as never, overrideAccess: true })
+    const after = await rest('GET', 'policy-documents/links-report', { token: editorToken })
+    expect(after.body).toEqual({ explainersWithoutDocument: [], documentsWithoutExplainer: [] })
+  })
+})
