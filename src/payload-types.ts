@@ -207,6 +207,10 @@ export interface Issue {
     id?: string | null;
   }[];
   /**
+   * Numbers this content publishes on purpose (a service line, an organiser’s contact), one a line. The pre-publish checks do not treat them as personal information.
+   */
+  publicContacts?: string | null;
+  /**
    * Water or power cut, weather warning: shown first on the site and delivered to everyone in its audience whatever their topics.
    */
   urgent?: boolean | null;
@@ -386,6 +390,10 @@ export interface Event {
     [k: string]: unknown;
   } | null;
   /**
+   * Numbers this content publishes on purpose (a service line, an organiser’s contact), one a line. The pre-publish checks do not treat them as personal information.
+   */
+  publicContacts?: string | null;
+  /**
    * Water or power cut, weather warning: shown first on the site and delivered to everyone in its audience whatever their topics.
    */
   urgent?: boolean | null;
@@ -448,6 +456,10 @@ export interface Policy {
       }[]
     | null;
   sourceUrl?: string | null;
+  /**
+   * Numbers this content publishes on purpose (a service line, an organiser’s contact), one a line. The pre-publish checks do not treat them as personal information.
+   */
+  publicContacts?: string | null;
   /**
    * Water or power cut, weather warning: shown first on the site and delivered to everyone in its audience whatever their topics.
    */
@@ -526,6 +538,10 @@ export interface Announcement {
     };
     [k: string]: unknown;
   };
+  /**
+   * Numbers this content publishes on purpose (a service line, an organiser’s contact), one a line. The pre-publish checks do not treat them as personal information.
+   */
+  publicContacts?: string | null;
   /**
    * Water or power cut, weather warning: shown first on the site and delivered to everyone in its audience whatever their topics.
    */
@@ -1031,6 +1047,7 @@ export interface IssuesSelect<T extends boolean = true> {
         body?: T;
         id?: T;
       };
+  publicContacts?: T;
   urgent?: T;
   publishedAt?: T;
   withdrawnAt?: T;
@@ -1069,6 +1086,7 @@ export interface EventsSelect<T extends boolean = true> {
   grids?: T;
   signup?: T;
   body?: T;
+  publicContacts?: T;
   urgent?: T;
   publishedAt?: T;
   withdrawnAt?: T;
@@ -1112,6 +1130,7 @@ export interface PoliciesSelect<T extends boolean = true> {
         id?: T;
       };
   sourceUrl?: T;
+  publicContacts?: T;
   urgent?: T;
   publishedAt?: T;
   withdrawnAt?: T;
@@ -1166,6 +1185,7 @@ export interface AnnouncementsSelect<T extends boolean = true> {
   grids?: T;
   summary?: T;
   body?: T;
+  publicContacts?: T;
   urgent?: T;
   publishedAt?: T;
   withdrawnAt?: T;

@@ -2,6 +2,7 @@ import type { Access, CollectionConfig, Field } from 'payload'
 
 import { editorsOnly, isEditor } from '../access'
 import { checksOverrideField, contentSidebarFields, titleField } from '../fields/content'
+import { publicContactsField } from '../fields/publicContacts'
 import { auditChecksOverride, checksGate } from '../hooks/checksGate'
 import { recordLifecycle, rememberPublication, reviewAndPublishGate } from '../hooks/contentLifecycle'
 import { deliveriesOnDelete, deliveriesOnPublish } from '../hooks/deliveries'
@@ -83,7 +84,7 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
       maxPerDoc: 50,
       drafts: { schedulePublish: true, validate: false },
     },
-    fields: [titleField, ...fields, checksPanel, ...contentSidebarFields, checksOverrideField, deliveriesPanel],
+    fields: [titleField, ...fields, checksPanel, publicContactsField, ...contentSidebarFields, checksOverrideField, deliveriesPanel],
     hooks: {
       ...hooks,
       beforeChange: [relationsExist, ...(hooks?.beforeChange ?? []), rememberPublication, reviewAndPublishGate, checksGate],

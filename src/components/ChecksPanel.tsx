@@ -14,7 +14,8 @@ import { box, callApi, PanelButton, row, serverMessage, small } from './Deliveri
  * opens and again after each save; 一键脱敏 asks the same endpoint with
  * `fix: true` and puts the masked values into the form's fields, to be saved;
  * 检查外部链接 asks with `links: true` (the server fetches each external link,
- * so only on this click, never on a save) and lists the dead ones.
+ * so only on this click, never on a save) and lists the dead ones;
+ * 标为公开联系电话 on a mobile number adds it to the content's public contacts.
  */
 
 type Answer = {
@@ -34,7 +35,7 @@ function fieldValue(doc: unknown, path: string): unknown {
   return v
 }
 
-function FindingItem({ f, lang }: { f: FindingView; lang: Lang }) {
+function FindingItem({ f, lang, onMarkPublic }: { f: FindingView; lang: Lang; onMarkPublic?: (number: string) => void }) {
   const serious = f.severity === 'serious'
   return (
     <li className={`checks-panel__finding checks-panel__finding--${f.severity}`} style={{ margin: '0 0 10px', listStyle: 'none' }}>
@@ -46,6 +47,11 @@ function FindingItem({ f, lang }: { f: FindingView; lang: Lang }) {
       <div style={{ ...small, wordBreak: 'break-all' }}>{f.context}</div>
       <div>{f.what}</div>
       {f.fix ? <div style={small}>{t('checks.panel.fix', lang, { fix: f.fix })}</div> : null}
+      {onMarkPublic && f.kind === 'mobile' ? (
+        <PanelButton onClick={() => onMarkPublic(f.match)} className="checks-panel__mark-public">
+          {t('checks.panel.markPublic', lang)}
+        </PanelButton>
+      ) : null}
     </li>
   )
 }
@@ -111,6 +117,15 @@ export function ChecksPanel({ collectionSlug }: { collectionSlug?: string }) {
     })
   }
 
+  /** 标为公开联系电话: the number joins the content's public contacts (saved with the form), and the checks run again. */
+  const markPublic = (number: string) => {
+    const current = String((getData() as { publicContacts?: unknown }).publicContacts ?? '').trim()
+    const value = current ? `${current}\n${number}` : number
+    dispatchFields({ type: 'UPDATE', path: 'publicContacts', value, initialValue: value })
+    setModified(true)
+    return request(false, false, () => setNote(t('checks.panel.markedPublic', lang, { number })))
+  }
+
   const checkLinks = () => {
     setNote(null)
     return request(false, true, (a) => {
@@ -150,7 +165,7 @@ export function ChecksPanel({ collectionSlug }: { collectionSlug?: string }) {
           </p>
           <ul style={{ margin: 0, padding: 0 }}>
             {answer.findings.map((f, i) => (
-              <FindingItem key={`${f.path}:${f.offset}:${f.kind}:${i}`} f={f} lang={lang} />
+              <FindingItem key={`${f.path}:${f.offset}:${f.kind}:${i}`} f={f} lang={lang} onMarkPublic={busy ? undefined : (n) => void markPublic(n)} />
             ))}
           </ul>
         </>

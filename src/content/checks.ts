@@ -2,6 +2,7 @@ import type { Payload, PayloadRequest } from 'payload'
 
 import { extractImages, type CheckSettings, type Finding, type LinkStates, runChecks } from '../checks'
 import { checkSettingsOf } from '../checks/settings'
+import { publicContactsOf } from '../fields/publicContacts'
 import { publicUrl } from '../server/env'
 import { internalLinkStates } from './links'
 
@@ -61,7 +62,10 @@ export async function checkContent(
   req?: PayloadRequest,
   opts: { external?: LinkStates['external'] } = {},
 ): Promise<Finding[]> {
-  const settings = await checkSettings(payload, req)
+  const site = await checkSettings(payload, req)
+  // Numbers the editor marked as this content's public contacts are not personal information.
+  const marked = publicContactsOf((doc as { publicContacts?: unknown } | null)?.publicContacts)
+  const settings = marked.length ? { ...site, publicNumbers: [...(site.publicNumbers ?? []), ...marked] } : site
   const media = await mediaResolver(payload, doc, collection, req)
   const d = (doc ?? {}) as { id?: string | number | null; number?: unknown; _status?: unknown }
   const internal = await internalLinkStates(payload, doc, collection, settings, req, { collection, id: d.id, number: d.number, status: d._status })

@@ -31,8 +31,8 @@ type FieldLike = {
 }
 
 const READER_TEXT = new Set(['text', 'textarea', 'richText', 'email'])
-/** Staff-only parts of a content: the review note and the checks override's reason are not published. */
-const STAFF_ONLY = new Set(['review', 'checksOverride'])
+/** Staff-only parts of a content: the review note, the checks override's reason and the numbers marked public contacts are not published. */
+const STAFF_ONLY = new Set(['review', 'checksOverride', 'publicContacts'])
 
 /**
  * The text a reader sees, walked by the collection's fields: text, textarea

@@ -13,6 +13,7 @@ import * as migration_20261206_171025_users_work_phone from './20261206_171025_u
 import * as migration_20261206_173619_building_details from './20261206_173619_building_details';
 import * as migration_20261206_175018_checks_override from './20261206_175018_checks_override';
 import * as migration_20261206_194953_policy_documents from './20261206_194953_policy_documents';
+import * as migration_20261206_201608_public_contacts from './20261206_201608_public_contacts';
 
 export const migrations = [
   {
@@ -88,6 +89,11 @@ export const migrations = [
   {
     up: migration_20261206_194953_policy_documents.up,
     down: migration_20261206_194953_policy_documents.down,
-    name: '20261206_194953_policy_documents'
+    name: '20261206_194953_policy_documents',
+  },
+  {
+    up: migration_20261206_201608_public_contacts.up,
+    down: migration_20261206_201608_public_contacts.down,
+    name: '20261206_201608_public_contacts'
   },
 ];

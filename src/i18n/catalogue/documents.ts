@@ -35,4 +35,16 @@ export const documentsMessages = {
   'documents.report.draft': { zh: '草稿', en: 'Draft' },
   'documents.error.forbidden': { zh: '只有编辑和管理员可以查看文件与解读的关联情况。', en: 'Only editors and administrators can see how documents and explainers are linked.' },
   'tools.policyLinks': { zh: '文件与解读', en: 'Documents and explainers' },
+  // 公开联系电话 (src/fields/publicContacts.ts): numbers an editor marks as public contacts.
+  'checks.publicContacts.label': { zh: '公开联系电话', en: 'Public contact numbers' },
+  'checks.publicContacts.description': {
+    zh: '本内容有意公开的联系电话（如办事电话、活动联系人电话），每行一个。发布前检查不把这些号码当作个人信息。',
+    en: 'Numbers this content publishes on purpose (a service line, an organiser’s contact), one a line. The pre-publish checks do not treat them as personal information.',
+  },
+  'checks.publicContacts.invalid': { zh: '“{value}”不是电话号码。请每行填写一个号码。', en: '“{value}” is not a telephone number. Give one number a line.' },
+  'checks.panel.markPublic': { zh: '标为公开联系电话', en: 'Mark as a public contact' },
+  'checks.panel.markedPublic': {
+    zh: '已将 {number} 加入“公开联系电话”，保存后生效。',
+    en: '{number} was added to the public contact numbers; it takes effect when saved.',
+  },
 } satisfies Record<string, { zh: string; en: string }>
