@@ -212,9 +212,23 @@ export interface Issue {
   withdrawnAt?: string | null;
   review?: {
     status?: ('none' | 'pending' | 'approved' | 'returned') | null;
+    step?: number | null;
     comment?: string | null;
+    submittedBy?: string | null;
     reviewedBy?: (number | string | null) | User;
     approvedHash?: string | null;
+    history?:
+      | {
+          step?: number | null;
+          stepName?: string | null;
+          action?: ('submit' | 'approve' | 'return' | 'withdraw' | 'reset') | null;
+          user?: string | null;
+          userName?: string | null;
+          at?: string | null;
+          comment?: string | null;
+          id?: string | null;
+        }[]
+      | null;
   };
   /**
    * To publish despite serious findings, record why (administrators, or editors for urgent content). It covers the findings present when recorded and is written to the audit log.
@@ -273,7 +287,7 @@ export interface Media {
 export interface User {
   id: number | string;
   name: string;
-  role: 'admin' | 'editor' | 'community-staff' | 'grid-leader';
+  role: 'admin' | 'editor' | 'community-staff' | 'grid-leader' | 'reviewer';
   community?: (number | string | null) | Community;
   grids?: ((number | string) | Grid)[] | null;
   phone?: string | null;
@@ -391,9 +405,23 @@ export interface Event {
   withdrawnAt?: string | null;
   review?: {
     status?: ('none' | 'pending' | 'approved' | 'returned') | null;
+    step?: number | null;
     comment?: string | null;
+    submittedBy?: string | null;
     reviewedBy?: (number | string | null) | User;
     approvedHash?: string | null;
+    history?:
+      | {
+          step?: number | null;
+          stepName?: string | null;
+          action?: ('submit' | 'approve' | 'return' | 'withdraw' | 'reset') | null;
+          user?: string | null;
+          userName?: string | null;
+          at?: string | null;
+          comment?: string | null;
+          id?: string | null;
+        }[]
+      | null;
   };
   /**
    * To publish despite serious findings, record why (administrators, or editors for urgent content). It covers the findings present when recorded and is written to the audit log.
@@ -450,9 +478,23 @@ export interface Policy {
   withdrawnAt?: string | null;
   review?: {
     status?: ('none' | 'pending' | 'approved' | 'returned') | null;
+    step?: number | null;
     comment?: string | null;
+    submittedBy?: string | null;
     reviewedBy?: (number | string | null) | User;
     approvedHash?: string | null;
+    history?:
+      | {
+          step?: number | null;
+          stepName?: string | null;
+          action?: ('submit' | 'approve' | 'return' | 'withdraw' | 'reset') | null;
+          user?: string | null;
+          userName?: string | null;
+          at?: string | null;
+          comment?: string | null;
+          id?: string | null;
+        }[]
+      | null;
   };
   /**
    * To publish despite serious findings, record why (administrators, or editors for urgent content). It covers the findings present when recorded and is written to the audit log.
@@ -502,9 +544,23 @@ export interface Announcement {
   withdrawnAt?: string | null;
   review?: {
     status?: ('none' | 'pending' | 'approved' | 'returned') | null;
+    step?: number | null;
     comment?: string | null;
+    submittedBy?: string | null;
     reviewedBy?: (number | string | null) | User;
     approvedHash?: string | null;
+    history?:
+      | {
+          step?: number | null;
+          stepName?: string | null;
+          action?: ('submit' | 'approve' | 'return' | 'withdraw' | 'reset') | null;
+          user?: string | null;
+          userName?: string | null;
+          at?: string | null;
+          comment?: string | null;
+          id?: string | null;
+        }[]
+      | null;
   };
   /**
    * To publish despite serious findings, record why (administrators, or editors for urgent content). It covers the findings present when recorded and is written to the audit log.
@@ -740,7 +796,9 @@ export interface AuditLog {
     | 'login-failed'
     | 'login-blocked'
     | 'password-change'
-    | 'checks-override';
+    | 'checks-override'
+    | 'review-withdraw'
+    | 'review-reset';
   actor?: (number | string | null) | User;
   actorName?: string | null;
   targetCollection?: string | null;
@@ -1002,9 +1060,23 @@ export interface IssuesSelect<T extends boolean = true> {
     | T
     | {
         status?: T;
+        step?: T;
         comment?: T;
+        submittedBy?: T;
         reviewedBy?: T;
         approvedHash?: T;
+        history?:
+          | T
+          | {
+              step?: T;
+              stepName?: T;
+              action?: T;
+              user?: T;
+              userName?: T;
+              at?: T;
+              comment?: T;
+              id?: T;
+            };
       };
   checksOverride?:
     | T
@@ -1040,9 +1112,23 @@ export interface EventsSelect<T extends boolean = true> {
     | T
     | {
         status?: T;
+        step?: T;
         comment?: T;
+        submittedBy?: T;
         reviewedBy?: T;
         approvedHash?: T;
+        history?:
+          | T
+          | {
+              step?: T;
+              stepName?: T;
+              action?: T;
+              user?: T;
+              userName?: T;
+              at?: T;
+              comment?: T;
+              id?: T;
+            };
       };
   checksOverride?:
     | T
@@ -1082,9 +1168,23 @@ export interface PoliciesSelect<T extends boolean = true> {
     | T
     | {
         status?: T;
+        step?: T;
         comment?: T;
+        submittedBy?: T;
         reviewedBy?: T;
         approvedHash?: T;
+        history?:
+          | T
+          | {
+              step?: T;
+              stepName?: T;
+              action?: T;
+              user?: T;
+              userName?: T;
+              at?: T;
+              comment?: T;
+              id?: T;
+            };
       };
   checksOverride?:
     | T
@@ -1114,9 +1214,23 @@ export interface AnnouncementsSelect<T extends boolean = true> {
     | T
     | {
         status?: T;
+        step?: T;
         comment?: T;
+        submittedBy?: T;
         reviewedBy?: T;
         approvedHash?: T;
+        history?:
+          | T
+          | {
+              step?: T;
+              stepName?: T;
+              action?: T;
+              user?: T;
+              userName?: T;
+              at?: T;
+              comment?: T;
+              id?: T;
+            };
       };
   checksOverride?:
     | T
@@ -1540,6 +1654,75 @@ export interface SiteSetting {
         id?: string | null;
       }[]
     | null;
+  /**
+   * The review steps of each content type (up to three: first, second, final review). Without a custom chain the default applies: nothing an editor writes is reviewed; announcements by grid leaders and community staff need an editor’s review (unless grid leaders may publish directly).
+   */
+  reviewChains?: {
+    issues?: {
+      /**
+       * Default: no review.
+       */
+      custom?: boolean | null;
+      editorsToo?: boolean | null;
+      steps?:
+        | {
+            name: string;
+            by?: ('role' | 'users') | null;
+            role?: ('editor' | 'community-staff' | 'reviewer') | null;
+            users?: ((number | string) | User)[] | null;
+            id?: string | null;
+          }[]
+        | null;
+    };
+    events?: {
+      /**
+       * Default: no review.
+       */
+      custom?: boolean | null;
+      editorsToo?: boolean | null;
+      steps?:
+        | {
+            name: string;
+            by?: ('role' | 'users') | null;
+            role?: ('editor' | 'community-staff' | 'reviewer') | null;
+            users?: ((number | string) | User)[] | null;
+            id?: string | null;
+          }[]
+        | null;
+    };
+    policies?: {
+      /**
+       * Default: no review.
+       */
+      custom?: boolean | null;
+      editorsToo?: boolean | null;
+      steps?:
+        | {
+            name: string;
+            by?: ('role' | 'users') | null;
+            role?: ('editor' | 'community-staff' | 'reviewer') | null;
+            users?: ((number | string) | User)[] | null;
+            id?: string | null;
+          }[]
+        | null;
+    };
+    announcements?: {
+      /**
+       * Default: announcements by grid leaders and community staff need an editor’s review. A custom chain must start with an editors’ step.
+       */
+      custom?: boolean | null;
+      editorsToo?: boolean | null;
+      steps?:
+        | {
+            name: string;
+            by?: ('role' | 'users') | null;
+            role?: ('editor' | 'community-staff' | 'reviewer') | null;
+            users?: ((number | string) | User)[] | null;
+            id?: string | null;
+          }[]
+        | null;
+    };
+  };
   updatedAt?: string | null;
   createdAt?: string | null;
 }
@@ -1565,6 +1748,70 @@ export interface SiteSettingsSelect<T extends boolean = true> {
         correct?: T;
         wrong?: T;
         id?: T;
+      };
+  reviewChains?:
+    | T
+    | {
+        issues?:
+          | T
+          | {
+              custom?: T;
+              editorsToo?: T;
+              steps?:
+                | T
+                | {
+                    name?: T;
+                    by?: T;
+                    role?: T;
+                    users?: T;
+                    id?: T;
+                  };
+            };
+        events?:
+          | T
+          | {
+              custom?: T;
+              editorsToo?: T;
+              steps?:
+                | T
+                | {
+                    name?: T;
+                    by?: T;
+                    role?: T;
+                    users?: T;
+                    id?: T;
+                  };
+            };
+        policies?:
+          | T
+          | {
+              custom?: T;
+              editorsToo?: T;
+              steps?:
+                | T
+                | {
+                    name?: T;
+                    by?: T;
+                    role?: T;
+                    users?: T;
+                    id?: T;
+                  };
+            };
+        announcements?:
+          | T
+          | {
+              custom?: T;
+              editorsToo?: T;
+              steps?:
+                | T
+                | {
+                    name?: T;
+                    by?: T;
+                    role?: T;
+                    users?: T;
+                    id?: T;
+                  };
+            };
       };
   updatedAt?: T;
   createdAt?: T;
