@@ -33,7 +33,13 @@ export async function awaitingWhere(req: PayloadRequest, slug: ContentSlug, user
     }
   })
   if (!steps.length) return null
-  const and: Where[] = [{ 'review.status': { equals: 'pending' } }, { 'review.step': { in: steps } }, { 'review.submittedBy': { not_equals: String(user.id) } }]
+  // Content submitted before chains had no step (step 1) and no submitter.
+  const stepWhere: Where = steps.includes(0) ? { or: [{ 'review.step': { in: steps } }, { 'review.step': { exists: false } }] } : { 'review.step': { in: steps } }
+  const and: Where[] = [
+    { 'review.status': { equals: 'pending' } },
+    stepWhere,
+    { or: [{ 'review.submittedBy': { not_equals: String(user.id) } }, { 'review.submittedBy': { exists: false } }] },
+  ]
   if (scoped && isGridScoped(user)) {
     if (slug !== 'announcements') return null
     and.push({ grids: { in: await scopedGridIds(req) } })

@@ -266,6 +266,11 @@ describe('withdrawal', () => {
     expect((await patch('announcements', a.id, 'editor', { review: { status: 'none' } })).status).toBe(400)
     expect(gqlStatuses(await gqlStatus('announcements', a.id, 'staffA', 'none'))).toEqual([400])
     expect((await latest('announcements', a.id)).review.status).toBe('pending')
+    // What the review panel reads: the state and only the actions this user may take.
+    const seen = await rest('GET', `announcements/${a.id}/review`, { token: tokens.editor })
+    expect(seen.status).toBe(200)
+    expect(seen.body).toMatchObject({ status: 'pending', step: 0, state: '待初审（第 1/1 步）', steps: ['初审'], actions: ['approve', 'return'] })
+    expect((await rest('GET', `announcements/${a.id}/review`, { token: tokens.leaderB })).status).toBe(403)
     const withdrawn = await act('announcements', a.id, 'leaderA', 'withdraw')
     expect(withdrawn.body).toMatchObject({ status: 'none', step: 0 })
     expect(withdrawn.body.actions).toEqual(['submit'])
