@@ -1,4 +1,5 @@
 import { createLocalReq, type Payload } from 'payload'
+import sharp from 'sharp'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import { awaitingReview } from '../../src/hooks/reviewQueue'
@@ -288,6 +289,17 @@ describe('the review-only role (审核领导)', () => {
     expect((await rest('POST', 'policies', { token: tokens.chief, body: { title: '新建', issuingBody: '区民政局', summary: '摘要', body: body('x') } })).status).toBe(403)
     expect(gqlStatuses(await gql(`mutation { updatePolicy(id: ${JSON.stringify(p.id)}, data: { title: "改了" }) { id } }`, {}, { token: tokens.chief }))).toEqual([403])
     expect((await rest('GET', 'audit-log', { token: tokens.chief })).status).toBe(403)
+    // Read-only everywhere else too: no upload, no settings, no grids, no edit lock, no other accounts.
+    const form = new FormData()
+    form.append('file', new Blob([await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } }).png().toBuffer()], { type: 'image/png' }), 'x.png')
+    form.append('_payload', JSON.stringify({ alt: '图' }))
+    expect((await rest('POST', 'media', { token: tokens.chief, form })).status).toBe(403)
+    expect((await rest('POST', 'globals/site-settings', { token: tokens.chief, body: { hotline: '12345' } })).status).toBe(403)
+    expect((await rest('POST', 'grids', { token: tokens.chief, body: { code: 'Z-01', name: '新网格', community: street.commA.id, households: 1 } })).status).toBe(403)
+    const lock = await rest('POST', 'payload-locked-documents', { token: tokens.chief, body: { document: { relationTo: 'policies', value: p.id }, user: { relationTo: 'users', value: chief.id } } })
+    expect(lock.status).toBe(403)
+    const users = await rest('GET', 'users', { token: tokens.chief })
+    expect(users.body.docs.map((u: { id: Id }) => String(u.id))).toEqual([String(chief.id)])
     expect((await latest('policies', p.id)).title).toBe('审核领导只读政策')
     expect((await main('policies', p.id))._status).toBe('draft')
   })
