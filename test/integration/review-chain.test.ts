@@ -155,6 +155,12 @@ describe('a chain of two steps: editor (初审) then a review-only leader (复�
     ])
     const a = await announcementBy(street.leaderA, '两步审核的公告')
     expect((await act('announcements', a.id, 'leaderA', 'submit')).status).toBe(200)
+    // The step, the submitter and the history are the server's: a request cannot skip a step or rewrite them.
+    const forged = await patch('announcements', a.id, 'leaderA', { review: { status: 'pending', step: 1, submittedBy: String(street.editor.id), history: [] } })
+    expect(forged.status, JSON.stringify(forged.body)).toBe(200)
+    const kept = (await latest('announcements', a.id)).review
+    expect(kept).toMatchObject({ status: 'pending', step: 0, submittedBy: String(street.leaderA.id) })
+    expect(kept.history).toHaveLength(1)
     expect((await act('announcements', a.id, 'chief', 'approve')).body.message).toBe(notYour('初审'))
     const first = await act('announcements', a.id, 'editor', 'approve')
     expect(first.body).toMatchObject({ status: 'pending', step: 1 })
