@@ -218,9 +218,23 @@ export interface Issue {
   withdrawnAt?: string | null;
   review?: {
     status?: ('none' | 'pending' | 'approved' | 'returned') | null;
+    step?: number | null;
     comment?: string | null;
+    submittedBy?: string | null;
     reviewedBy?: (number | string | null) | User;
     approvedHash?: string | null;
+    history?:
+      | {
+          step?: number | null;
+          stepName?: string | null;
+          action?: ('submit' | 'approve' | 'return' | 'withdraw' | 'reset') | null;
+          user?: string | null;
+          userName?: string | null;
+          at?: string | null;
+          comment?: string | null;
+          id?: string | null;
+        }[]
+      | null;
   };
   /**
    * To publish despite serious findings, record why (administrators, or editors for urgent content). It covers the findings present when recorded and is written to the audit log.
@@ -279,7 +293,7 @@ export interface Media {
 export interface User {
   id: number | string;
   name: string;
-  role: 'admin' | 'editor' | 'community-staff' | 'grid-leader';
+  role: 'admin' | 'editor' | 'community-staff' | 'grid-leader' | 'reviewer';
   community?: (number | string | null) | Community;
   grids?: ((number | string) | Grid)[] | null;
   phone?: string | null;
@@ -401,9 +415,23 @@ export interface Event {
   withdrawnAt?: string | null;
   review?: {
     status?: ('none' | 'pending' | 'approved' | 'returned') | null;
+    step?: number | null;
     comment?: string | null;
+    submittedBy?: string | null;
     reviewedBy?: (number | string | null) | User;
     approvedHash?: string | null;
+    history?:
+      | {
+          step?: number | null;
+          stepName?: string | null;
+          action?: ('submit' | 'approve' | 'return' | 'withdraw' | 'reset') | null;
+          user?: string | null;
+          userName?: string | null;
+          at?: string | null;
+          comment?: string | null;
+          id?: string | null;
+        }[]
+      | null;
   };
   /**
    * To publish despite serious findings, record why (administrators, or editors for urgent content). It covers the findings present when recorded and is written to the audit log.
@@ -468,9 +496,23 @@ export interface Policy {
   withdrawnAt?: string | null;
   review?: {
     status?: ('none' | 'pending' | 'approved' | 'returned') | null;
+    step?: number | null;
     comment?: string | null;
+    submittedBy?: string | null;
     reviewedBy?: (number | string | null) | User;
     approvedHash?: string | null;
+    history?:
+      | {
+          step?: number | null;
+          stepName?: string | null;
+          action?: ('submit' | 'approve' | 'return' | 'withdraw' | 'reset') | null;
+          user?: string | null;
+          userName?: string | null;
+          at?: string | null;
+          comment?: string | null;
+          id?: string | null;
+        }[]
+      | null;
   };
   /**
    * To publish despite serious findings, record why (administrators, or editors for urgent content). It covers the findings present when recorded and is written to the audit log.
@@ -550,9 +592,23 @@ export interface Announcement {
   withdrawnAt?: string | null;
   review?: {
     status?: ('none' | 'pending' | 'approved' | 'returned') | null;
+    step?: number | null;
     comment?: string | null;
+    submittedBy?: string | null;
     reviewedBy?: (number | string | null) | User;
     approvedHash?: string | null;
+    history?:
+      | {
+          step?: number | null;
+          stepName?: string | null;
+          action?: ('submit' | 'approve' | 'return' | 'withdraw' | 'reset') | null;
+          user?: string | null;
+          userName?: string | null;
+          at?: string | null;
+          comment?: string | null;
+          id?: string | null;
+        }[]
+      | null;
   };
   /**
    * To publish despite serious findings, record why (administrators, or editors for urgent content). It covers the findings present when recorded and is written to the audit log.
@@ -788,7 +844,9 @@ export interface AuditLog {
     | 'login-failed'
     | 'login-blocked'
     | 'password-change'
-    | 'checks-override';
+    | 'checks-override'
+    | 'review-withdraw'
+    | 'review-reset';
   actor?: (number | string | null) | User;
   actorName?: string | null;
   targetCollection?: string | null;
@@ -1055,9 +1113,23 @@ export interface IssuesSelect<T extends boolean = true> {
     | T
     | {
         status?: T;
+        step?: T;
         comment?: T;
+        submittedBy?: T;
         reviewedBy?: T;
         approvedHash?: T;
+        history?:
+          | T
+          | {
+              step?: T;
+              stepName?: T;
+              action?: T;
+              user?: T;
+              userName?: T;
+              at?: T;
+              comment?: T;
+              id?: T;
+            };
       };
   checksOverride?:
     | T
@@ -1094,9 +1166,23 @@ export interface EventsSelect<T extends boolean = true> {
     | T
     | {
         status?: T;
+        step?: T;
         comment?: T;
+        submittedBy?: T;
         reviewedBy?: T;
         approvedHash?: T;
+        history?:
+          | T
+          | {
+              step?: T;
+              stepName?: T;
+              action?: T;
+              user?: T;
+              userName?: T;
+              at?: T;
+              comment?: T;
+              id?: T;
+            };
       };
   checksOverride?:
     | T
@@ -1138,9 +1224,23 @@ export interface PoliciesSelect<T extends boolean = true> {
     | T
     | {
         status?: T;
+        step?: T;
         comment?: T;
+        submittedBy?: T;
         reviewedBy?: T;
         approvedHash?: T;
+        history?:
+          | T
+          | {
+              step?: T;
+              stepName?: T;
+              action?: T;
+              user?: T;
+              userName?: T;
+              at?: T;
+              comment?: T;
+              id?: T;
+            };
       };
   checksOverride?:
     | T
@@ -1193,9 +1293,23 @@ export interface AnnouncementsSelect<T extends boolean = true> {
     | T
     | {
         status?: T;
+        step?: T;
         comment?: T;
+        submittedBy?: T;
         reviewedBy?: T;
         approvedHash?: T;
+        history?:
+          | T
+          | {
+              step?: T;
+              stepName?: T;
+              action?: T;
+              user?: T;
+              userName?: T;
+              at?: T;
+              comment?: T;
+              id?: T;
+            };
       };
   checksOverride?:
     | T
@@ -1619,6 +1733,75 @@ export interface SiteSetting {
         id?: string | null;
       }[]
     | null;
+  /**
+   * The review steps of each content type (up to three: first, second, final review). Without a custom chain the default applies: nothing an editor writes is reviewed; announcements by grid leaders and community staff need an editor’s review (unless grid leaders may publish directly).
+   */
+  reviewChains?: {
+    issues?: {
+      /**
+       * Default: no review.
+       */
+      custom?: boolean | null;
+      editorsToo?: boolean | null;
+      steps?:
+        | {
+            name: string;
+            by?: ('role' | 'users') | null;
+            role?: ('editor' | 'community-staff' | 'reviewer') | null;
+            users?: ((number | string) | User)[] | null;
+            id?: string | null;
+          }[]
+        | null;
+    };
+    events?: {
+      /**
+       * Default: no review.
+       */
+      custom?: boolean | null;
+      editorsToo?: boolean | null;
+      steps?:
+        | {
+            name: string;
+            by?: ('role' | 'users') | null;
+            role?: ('editor' | 'community-staff' | 'reviewer') | null;
+            users?: ((number | string) | User)[] | null;
+            id?: string | null;
+          }[]
+        | null;
+    };
+    policies?: {
+      /**
+       * Default: no review.
+       */
+      custom?: boolean | null;
+      editorsToo?: boolean | null;
+      steps?:
+        | {
+            name: string;
+            by?: ('role' | 'users') | null;
+            role?: ('editor' | 'community-staff' | 'reviewer') | null;
+            users?: ((number | string) | User)[] | null;
+            id?: string | null;
+          }[]
+        | null;
+    };
+    announcements?: {
+      /**
+       * Default: announcements by grid leaders and community staff need an editor’s review. A custom chain must start with an editors’ step.
+       */
+      custom?: boolean | null;
+      editorsToo?: boolean | null;
+      steps?:
+        | {
+            name: string;
+            by?: ('role' | 'users') | null;
+            role?: ('editor' | 'community-staff' | 'reviewer') | null;
+            users?: ((number | string) | User)[] | null;
+            id?: string | null;
+          }[]
+        | null;
+    };
+  };
   updatedAt?: string | null;
   createdAt?: string | null;
 }
@@ -1644,6 +1827,70 @@ export interface SiteSettingsSelect<T extends boolean = true> {
         correct?: T;
         wrong?: T;
         id?: T;
+      };
+  reviewChains?:
+    | T
+    | {
+        issues?:
+          | T
+          | {
+              custom?: T;
+              editorsToo?: T;
+              steps?:
+                | T
+                | {
+                    name?: T;
+                    by?: T;
+                    role?: T;
+                    users?: T;
+                    id?: T;
+                  };
+            };
+        events?:
+          | T
+          | {
+              custom?: T;
+              editorsToo?: T;
+              steps?:
+                | T
+                | {
+                    name?: T;
+                    by?: T;
+                    role?: T;
+                    users?: T;
+                    id?: T;
+                  };
+            };
+        policies?:
+          | T
+          | {
+              custom?: T;
+              editorsToo?: T;
+              steps?:
+                | T
+                | {
+                    name?: T;
+                    by?: T;
+                    role?: T;
+                    users?: T;
+                    id?: T;
+                  };
+            };
+        announcements?:
+          | T
+          | {
+              custom?: T;
+              editorsToo?: T;
+              steps?:
+                | T
+                | {
+                    name?: T;
+                    by?: T;
+                    role?: T;
+                    users?: T;
+                    id?: T;
+                  };
+            };
       };
   updatedAt?: T;
   createdAt?: T;

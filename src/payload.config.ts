@@ -76,7 +76,8 @@ export default withInternalAccess(buildConfig({
     importMap: { baseDir: path.resolve(dirname) },
     // Our own views in the navigation (src/components/AdminToolsLinks.tsx): Payload lists only collections and globals.
     components: {
-      afterNavLinks: ['/components/AdminToolsLinks'],
+      // 待审核 (src/components/ReviewAwaitingLink.tsx): the content awaiting this user's review step.
+      afterNavLinks: ['/components/AdminToolsLinks', '/components/ReviewAwaitingLink'],
       views: {
         // 阅读统计 (src/components/ReadershipView.tsx): grid leaders see their grids only.
         readership: { Component: '/components/ReadershipView#ReadershipView', path: '/readership', exact: true },

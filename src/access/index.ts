@@ -1,6 +1,6 @@
 import type { Access, CollectionSlug, FieldAccess, PayloadRequest, Where } from 'payload'
 
-import { type Id, idOf, isAdmin, isEditor, isGridScoped, isStaff, sameId, scopedGridIds } from './roles'
+import { type Id, idOf, isAdmin, isEditor, isGridScoped, isStaff, isWritingStaff, readsAllContent, sameId, scopedGridIds } from './roles'
 
 export * from './roles'
 
@@ -9,6 +9,10 @@ export const nobody: Access = () => false
 export const staffOnly: Access = ({ req }) => isStaff(req.user)
 export const adminsOnly: Access = ({ req }) => isAdmin(req.user)
 export const editorsOnly: Access = ({ req }) => isEditor(req.user)
+/** Staff who may write (not the read-only reviewer). */
+export const writingStaffOnly: Access = ({ req }) => isWritingStaff(req.user)
+/** Reading content in the admin: editors, admins and the review-only reviewers. */
+export const contentReaders: Access = ({ req }) => readsAllContent(req.user)
 export const adminFieldOnly: FieldAccess = ({ req }) => isAdmin(req.user)
 
 /**
@@ -47,7 +51,7 @@ const within = (ids: Id[], allowed: Id[]) => ids.every((g) => allowed.some((a) =
 /** Announcements: editors everything; grid-scoped staff only announcements of their grids. */
 export const announcementRead: Access = async ({ req, id }) => {
   const user = req.user
-  if (isEditor(user)) return true
+  if (readsAllContent(user)) return true
   if (!isGridScoped(user)) return false
   const mine = await scopedGridIds(req)
   return whereOrVerdict(req, 'announcements', id as Id | undefined, { grids: { in: mine } })
@@ -60,7 +64,7 @@ export const announcementRead: Access = async ({ req, id }) => {
  */
 export const announcementReadVersions: Access = async ({ req, id }) => {
   const user = req.user
-  if (isEditor(user)) return true
+  if (readsAllContent(user)) return true
   if (!isGridScoped(user)) return false
   const where: Where = { 'version.grids': { in: await scopedGridIds(req) } }
   if (id == null) return where

@@ -1,7 +1,8 @@
 import type { PayloadRequest } from 'payload'
 import type { Id } from '../model/ids'
 
-export const ROLES = ['admin', 'editor', 'community-staff', 'grid-leader'] as const
+// `reviewer` (审核领导): reads content in the admin and approves or returns review steps; never edits or publishes.
+export const ROLES = ['admin', 'editor', 'community-staff', 'grid-leader', 'reviewer'] as const
 export type Role = (typeof ROLES)[number]
 export type { Id }
 
@@ -25,6 +26,12 @@ export const isStaff = (user: MaybeUser): user is StaffUser => Boolean(user && u
 export const isAdmin = (user: MaybeUser): boolean => user?.role === 'admin'
 /** Editors and admins run the street-wide content and review everything. */
 export const isEditor = (user: MaybeUser): boolean => user?.role === 'admin' || user?.role === 'editor'
+/** The office's review-only leaders (审核领导): read-only staff. */
+export const isReviewer = (user: MaybeUser): boolean => user?.role === 'reviewer'
+/** Staff who may read every content in the admin: editors, admins and reviewers. */
+export const readsAllContent = (user: MaybeUser): boolean => isEditor(user) || isReviewer(user)
+/** Staff who may write anything at all (upload media, create content): every role but the read-only reviewer. */
+export const isWritingStaff = (user: MaybeUser): boolean => isStaff(user) && !isReviewer(user)
 /** Grid leaders and community staff act only within a set of grids. */
 export const isGridScoped = (user: MaybeUser): boolean =>
   user?.role === 'grid-leader' || user?.role === 'community-staff'

@@ -3,6 +3,7 @@ import {
   announcementRead,
   announcementReadVersions,
   announcementWrite,
+  idOf,
   isGridScoped,
   scopedGridIds,
 } from '../access'
@@ -30,6 +31,11 @@ export const Announcements = contentCollection({
       required: true,
       index: true,
       label: label('field.grids'),
+      // A grid leader who leads one grid does not have to pick it.
+      defaultValue: ({ user }: { user?: unknown }) => {
+        const u = user as { role?: string; grids?: unknown[] | null } | null | undefined
+        return u?.role === 'grid-leader' && u.grids?.length === 1 ? [idOf(u.grids[0] as never)] : undefined
+      },
       // Grid-scoped staff pick only among their own grids.
       filterOptions: async ({ req }) =>
         isGridScoped(req.user) ? { id: { in: await scopedGridIds(req) } } : true,

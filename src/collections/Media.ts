@@ -3,7 +3,7 @@ import path from 'node:path'
 
 import type { CollectionConfig, PayloadRequest } from 'payload'
 
-import { anyone, editorsOnly, staffOnly } from '../access'
+import { anyone, editorsOnly, writingStaffOnly } from '../access'
 import { label, langOf, t } from '../i18n/messages'
 import { env } from '../server/env'
 
@@ -36,7 +36,7 @@ export const Media: CollectionConfig = {
   labels: { singular: label('col.media.singular'), plural: label('col.media.plural') },
   admin: { group: label('group.content') },
   // Images appear on public pages, so anyone may fetch them.
-  access: { read: anyone, create: staffOnly, update: editorsOnly, delete: editorsOnly },
+  access: { read: anyone, create: writingStaffOnly, update: editorsOnly, delete: editorsOnly },
   upload: {
     // Absolute, from DATA_DIR/MEDIA_DIR: a relative staticDir is resolved against the working directory.
     staticDir: env.mediaDir,

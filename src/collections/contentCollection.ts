@@ -1,6 +1,6 @@
 import type { Access, CollectionConfig, Field } from 'payload'
 
-import { editorsOnly, isEditor } from '../access'
+import { contentReaders, editorsOnly, readsAllContent } from '../access'
 import { checksOverrideField, contentSidebarFields, titleField } from '../fields/content'
 import { publicContactsField } from '../fields/publicContacts'
 import { auditChecksOverride, checksGate } from '../hooks/checksGate'
@@ -11,6 +11,7 @@ import { relationsExist } from '../hooks/relations'
 import { label, type MessageKey } from '../i18n/messages'
 import { publicUrl } from '../server/env'
 import { checksEndpoints } from './contentChecks'
+import { reviewEndpoints } from './contentReview'
 
 /**
  * The content's deliveries, with their controls and the test-send, below the
@@ -62,19 +63,21 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
       useAsTitle: 'title',
       group: label('group.content'),
       defaultColumns: defaultColumns ?? ['title', '_status', 'publishedAt', 'urgent'],
-      hidden: forGridStaff ? false : ({ user }) => !isEditor(user),
+      // Review-only leaders (审核领导) see every content type to review it; grid staff only theirs.
+      hidden: forGridStaff ? false : ({ user }) => !readsAllContent(user),
       preview: (doc) => (doc?.id ? `${publicUrl()}/preview/${slug}/${doc.id}` : null),
       // Payload's button; its schedule drawer opens on 发布 for content that is not published.
       components: { edit: { PublishButton: '/components/PublishButton#PublishButton' } },
     },
     defaultSort: '-updatedAt',
-    endpoints: checksEndpoints(slug),
+    // POST /api/<collection>/checks, and GET/POST /api/<collection>/:id/review (the review actions).
+    endpoints: [...checksEndpoints(slug), ...reviewEndpoints(slug)],
     // Hot path: the reading site lists published content newest first.
     indexes: [{ fields: ['_status', 'publishedAt'] }],
     access: {
-      read: editorsOnly,
+      read: contentReaders,
       // Not the read access by default: on versions a filter's paths start with `version.`.
-      readVersions: editorsOnly,
+      readVersions: contentReaders,
       create: editorsOnly,
       update: editorsOnly,
       delete: editorsOnly,

@@ -1,6 +1,7 @@
 import type { Field } from 'payload'
 
 import { label } from '../i18n/messages'
+import { REVIEW_HISTORY_ACTIONS, REVIEW_STATES } from '../model/review'
 import { dateTimePicker } from './dates'
 import { contentEditor } from './richText'
 
@@ -28,8 +29,7 @@ export const checksOverrideField: Field = {
   ],
 }
 
-export const REVIEW_STATES = ['none', 'pending', 'approved', 'returned'] as const
-export type ReviewState = (typeof REVIEW_STATES)[number]
+export { REVIEW_STATES, type ReviewState } from '../model/review'
 
 export const titleField: Field = {
   name: 'title',
@@ -81,22 +81,35 @@ export const contentSidebarFields: Field[] = [
     label: label('field.withdrawnAt'),
     admin: { position: 'sidebar', readOnly: true, date: dateTimePicker, condition: (data) => Boolean(data?.withdrawnAt) },
   },
+  // 审核: the current step, the history and the buttons this user may press (src/components/ReviewPanel.tsx).
+  {
+    name: 'reviewPanel',
+    type: 'ui',
+    label: label('field.review'),
+    admin: { position: 'sidebar', components: { Field: '/components/ReviewPanel#ReviewPanel' } },
+  },
   {
     name: 'review',
     type: 'group',
     label: label('field.review'),
-    admin: { position: 'sidebar' },
+    // Drawn by the review panel; moved only by the review actions (src/review/), checked by src/hooks/review.ts.
+    admin: { position: 'sidebar', hidden: true },
     fields: [
       {
         name: 'status',
         type: 'select',
         label: label('field.reviewStatus'),
         defaultValue: 'none',
+        index: true,
         // Not `required`: that would make GraphQL demand a review input on every
         // create and update; the review hook fills in 'none' when it is missing.
         options: REVIEW_STATES.map((value) => ({ value, label: label(`review.${value}`) })),
       },
+      // The current step (0-based) of the chain while pending.
+      { name: 'step', type: 'number', label: label('review.field.step'), defaultValue: 0, min: 0, index: true },
       { name: 'comment', type: 'textarea', label: label('field.reviewComment'), maxLength: 1000 },
+      // Who submitted (a user id as text: no foreign key from content to staff).
+      { name: 'submittedBy', type: 'text', admin: { readOnly: true } },
       {
         name: 'reviewedBy',
         type: 'relationship',
@@ -104,8 +117,23 @@ export const contentSidebarFields: Field[] = [
         label: label('field.reviewedBy'),
         admin: { readOnly: true },
       },
-      // Fingerprint of the content an editor approved: a later change voids the approval.
+      // Fingerprint of the content as last approved: a later change voids the approvals.
       { name: 'approvedHash', type: 'text', admin: { hidden: true } },
+      {
+        name: 'history',
+        type: 'array',
+        label: label('review.field.history'),
+        admin: { readOnly: true },
+        fields: [
+          { name: 'step', type: 'number' },
+          { name: 'stepName', type: 'text' },
+          { name: 'action', type: 'select', options: REVIEW_HISTORY_ACTIONS.map((value) => ({ value, label: label(`review.action.${value}`) })) },
+          { name: 'user', type: 'text' },
+          { name: 'userName', type: 'text' },
+          { name: 'at', type: 'date' },
+          { name: 'comment', type: 'textarea' },
+        ],
+      },
     ],
   },
 ]

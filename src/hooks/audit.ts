@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS = [
   'login-blocked',
   'password-change',
   'checks-override',
+  'review-withdraw',
+  'review-reset',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto'
-
 import {
   type CollectionAfterChangeHook,
   type CollectionBeforeChangeHook,
@@ -8,50 +6,27 @@ import {
   ValidationError,
 } from 'payload'
 
-import { idOf, isEditor, isGridScoped } from '../access/roles'
-import type { ReviewState } from '../fields/content'
+import type { ReviewData } from '../model/review'
 import { langOf, type MessageKey, messages, t } from '../i18n/messages'
 import { audit } from './audit'
+import { nextReview, REVIEW_DONE_KEY, type ReviewDone } from './review'
+import { auditReview } from './reviewNotices'
+import { chainAppliesTo, type ReviewDoc } from './reviewRules'
 import { findSensitiveWords, parseWordList } from './sensitiveWords'
 import { settingsFor } from './settings'
 
-type Review = { status?: ReviewState; comment?: string | null; reviewedBy?: unknown; approvedHash?: string | null }
 type ContentDoc = {
   id?: string | number
   title?: string
   _status?: 'draft' | 'published'
-  review?: Review
+  review?: ReviewData | null
   grids?: unknown[]
   publishedAt?: string | null
   withdrawnAt?: string | null
   [key: string]: unknown
 }
 
-// The checks override is a staff decision about the content, not what a reader sees (set by hooks/checksGate.ts).
-const NOT_CONTENT = new Set(['id', '_status', 'review', 'createdAt', 'updatedAt', 'publishedAt', 'withdrawnAt', 'number', 'checksOverride'])
-
-/** A fingerprint of what a reader would see: an approval is for this exact content. */
-export function contentFingerprint(doc: ContentDoc): string {
-  const normalise = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(normalise)
-    if (v && typeof v === 'object') {
-      if ('id' in v && Object.keys(v).length > 2) return String((v as { id: unknown }).id) // populated relation
-      return Object.fromEntries(
-        Object.keys(v)
-          .sort()
-          .map((k) => [k, normalise((v as Record<string, unknown>)[k])]),
-      )
-    }
-    return v == null ? null : typeof v === 'number' || typeof v === 'string' ? String(v) : v
-  }
-  const picked = Object.fromEntries(
-    Object.keys(doc)
-      .filter((k) => !NOT_CONTENT.has(k))
-      .sort()
-      .map((k) => [k, normalise(doc[k])]),
-  )
-  return createHash('sha256').update(JSON.stringify(picked)).digest('hex')
-}
+export { contentFingerprint } from './fingerprint'
 
 /** The catalogue label of a field path's last segment ("articles.0.summary" → 摘要). */
 function labelKeyOfPath(path: string): MessageKey {
@@ -60,47 +35,23 @@ function labelKeyOfPath(path: string): MessageKey {
 }
 
 /**
- * Review (审核) transitions and the publication gate, for every content type:
- * only editors approve or send back; grid-scoped staff need an approval of the
- * exact content (unless the site allows direct publication); nothing with a
- * sensitive word is published.
+ * Review (审核) and the publication gate, for every content type: the review
+ * actions and their rules (./review.ts); publishing needs the content's
+ * review chain complete when the chain applies to the one who publishes (a
+ * scheduled publication publishes as the one who scheduled it); nothing with
+ * a sensitive word is published.
  */
-export const reviewAndPublishGate: CollectionBeforeChangeHook = async ({ data, originalDoc, req, collection }) => {
+export const reviewAndPublishGate: CollectionBeforeChangeHook = async ({ data, originalDoc, req, collection, context }) => {
   const lang = langOf(req)
   const user = req.user
   const before = (originalDoc ?? {}) as ContentDoc
   const merged: ContentDoc = { ...before, ...(data as ContentDoc) }
-  const prevReview: Review = before.review ?? { status: 'none' }
-  const asked = (data as ContentDoc).review
-  // A request may ask for a state and write a comment; who reviewed and what
-  // was approved are only ever set here, never taken from the request.
-  const review: Review = {
-    status: asked?.status ?? prevReview.status ?? 'none',
-    comment: asked && 'comment' in asked ? asked.comment : (prevReview.comment ?? null),
-    reviewedBy: idOf(prevReview.reviewedBy as never) ?? null,
-    approvedHash: prevReview.approvedHash ?? null,
-  }
   // The label names the field in the admin's error toast ("下面的字段是无效的：审核状态");
   // the message, shown on the field itself, says why.
   const refuse = (path: string, message: string, labelKey: MessageKey) =>
     new ValidationError({ collection: collection.slug, errors: [{ path, message, label: t(labelKey, lang) }], req }, req.t)
 
-  if (review.status !== prevReview.status) {
-    if (review.status === 'approved' || review.status === 'returned') {
-      if (!isEditor(user)) {
-        throw refuse('review.status', t('error.reviewNotAllowed', lang), 'field.reviewStatus')
-      }
-      if (review.status === 'returned' && !review.comment?.trim()) {
-        throw refuse('review.comment', t('error.returnNeedsComment', lang), 'field.reviewComment')
-      }
-      review.reviewedBy = idOf((req.user as { id: string | number } | null)?.id) ?? null
-    }
-    review.approvedHash = review.status === 'approved' ? contentFingerprint(merged) : null
-  } else if (review.status === 'approved' && review.approvedHash !== contentFingerprint(merged)) {
-    // An editor's own edits keep the approval; anyone else's change voids it.
-    if (isEditor(user)) review.approvedHash = contentFingerprint(merged)
-    else Object.assign(review, { status: 'none', approvedHash: null })
-  }
+  const review = await nextReview({ data, before: before as ReviewDoc, merged: merged as ReviewDoc, req, slug: collection.slug, context })
   data.review = review
 
   if (merged._status === 'published') {
@@ -110,9 +61,8 @@ export const reviewAndPublishGate: CollectionBeforeChangeHook = async ({ data, o
       const found = hits.map((h) => t('format.withCode', lang, { text: `“${h.word}”`, code: h.context })).join(t('format.listSeparator', lang))
       throw refuse(hits[0].path || 'title', t('error.sensitiveWords', lang, { found }), labelKeyOfPath(hits[0].path))
     }
-    const needsApproval = isGridScoped(user) && !settings.allowGridLeaderDirectPublish
-    if (needsApproval && review.status !== 'approved') {
-      throw refuse('review.status', t('error.needsApproval', lang), 'field.reviewStatus')
+    if (review.status !== 'approved' && (await chainAppliesTo(req, collection.slug, user as never))) {
+      throw refuse('review.status', t('review.error.needsApproval', lang), 'field.reviewStatus')
     }
     if (!merged.publishedAt) data.publishedAt = new Date().toISOString()
     data.withdrawnAt = null
@@ -197,11 +147,11 @@ export const recordLifecycle: CollectionAfterChangeHook = async (args) => {
     await audit(req, 'unpublish', target)
   }
 
-  const status = now.review?.status
-  if (status && status !== (prev.review?.status ?? 'none')) {
-    if (status === 'pending') await audit(req, 'submit', target)
-    if (status === 'approved') await audit(req, 'approve', target)
-    if (status === 'returned') await audit(req, 'return', target, now.review?.comment ?? undefined)
+  // What the review hook did in this save (src/hooks/review.ts): an audit entry with the step and comment, and the notices.
+  const done = req.context[REVIEW_DONE_KEY] as ReviewDone | undefined
+  if (done) {
+    delete req.context[REVIEW_DONE_KEY]
+    await auditReview(req, target, now, done)
   }
   return doc
 }

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
 import { t } from '../../src/i18n/messages'
-import { api, choose, dismissToasts, docStatus, focusRichText, leaveDocument, optionsOf, submit } from './support/admin'
+import { api, dismissToasts, docStatus, focusRichText, leaveDocument, submit } from './support/admin'
 import { artifactsOnFailure, baseUrl, DEMO, launchBrowser, login, shot, staffContext } from './support/browser'
 
 /**
@@ -29,17 +29,16 @@ describe('a grid leader publishes an announcement for their grid, after an edito
     await browser?.close()
   })
 
-  test('the leader writes it for their own grid (the only grid offered) and submits it for review', async () => {
+  test('the leader writes it for their own grid (preset: the only grid they lead) and submits it for review', async () => {
     const me = (await api(leader, '/api/users/me')).body as { user: { grids: { code: string; name: string }[] } }
     expect(me.user.grids.map((g) => g.code)).toEqual(['XB-01'])
 
     await leader.goto('/admin/collections/announcements/create')
     await leader.locator('#field-title').fill(title)
-    expect(await optionsOf(leader, '#field-grids')).toEqual([me.user.grids[0].name])
-    await choose(leader, '#field-grids', me.user.grids[0].name)
+    // A leader of one grid does not pick it: it is already chosen.
+    expect(await leader.locator('#field-grids .rs__multi-value__label').allInnerTexts()).toEqual([me.user.grids[0].name])
     await focusRichText(leader, 'body')
     await leader.keyboard.type(body)
-    await choose(leader, '#field-review__status', t('review.pending', 'zh'))
     await shot(leader, 'c1-leader-announcement-draft')
 
     const saved = await submit(leader, '#action-save-draft', 'announcements')
@@ -47,6 +46,13 @@ describe('a grid leader publishes an announcement for their grid, after an edito
     id = String(((await saved.json()) as { doc: { id: string | number } }).doc.id)
     await leader.waitForURL(`**/admin/collections/announcements/${id}`)
     expect(await docStatus(leader)).toBe('草稿')
+
+    // 提交审核 in the review panel: the one button the leader has.
+    await leader.locator('.review-panel__submit').waitFor()
+    const submitted = await submit(leader, '.review-panel__submit', 'announcements')
+    expect(submitted.status(), await submitted.text()).toBe(200)
+    await expect.poll(() => leader.locator('.review-panel__state').innerText()).toBe('待初审（第 1/1 步）')
+    expect(await leader.locator('.review-panel__withdraw').count()).toBe(1)
   })
 
   test('publishing before approval is refused, with the reason in Chinese', async () => {
@@ -54,7 +60,7 @@ describe('a grid leader publishes an announcement for their grid, after an edito
     const refused = await submit(leader, '#action-save', 'announcements')
     expect(refused.status()).toBe(400)
     // The leader reads why, in Chinese, in the admin (toast or the field's error).
-    await leader.getByText(t('error.needsApproval', 'zh')).first().waitFor({ timeout: 10_000 })
+    await leader.getByText(t('review.error.needsApproval', 'zh')).first().waitFor({ timeout: 10_000 })
     await shot(leader, 'c2-leader-publish-refused')
   })
 
@@ -67,16 +73,16 @@ describe('a grid leader publishes an announcement for their grid, after an edito
     await anonymous.close()
   })
 
-  test('an editor approves it （审核状态 → 已通过）', async () => {
+  test('an editor approves it （通过）', async () => {
     const context = await staffContext(browser)
     const editor = await context.newPage()
     await login(editor, DEMO.editor)
     await editor.goto(`/admin/collections/announcements/${id}`)
     await editor.locator('#field-title').waitFor()
-    expect(await editor.locator('#field-review__status .rs__single-value').innerText()).toBe(t('review.pending', 'zh'))
-    await choose(editor, '#field-review__status', t('review.approved', 'zh'))
-    const approved = await submit(editor, '#action-save-draft', 'announcements')
+    await expect.poll(() => editor.locator('.review-panel__state').innerText()).toBe('待初审（第 1/1 步）')
+    const approved = await submit(editor, '.review-panel__approve', 'announcements')
     expect(approved.status(), await approved.text()).toBe(200)
+    await expect.poll(() => editor.locator('.review-panel__state').innerText()).toBe(t('review.approved', 'zh'))
     await shot(editor, 'c3-editor-approved')
     await leaveDocument(editor, 'announcements', id)
     await context.close()
@@ -85,7 +91,7 @@ describe('a grid leader publishes an announcement for their grid, after an edito
   test('the leader publishes it', async () => {
     await leader.goto(`/admin/collections/announcements/${id}`)
     await leader.locator('#field-title').waitFor()
-    expect(await leader.locator('#field-review__status .rs__single-value').innerText()).toBe(t('review.approved', 'zh'))
+    await expect.poll(() => leader.locator('.review-panel__state').innerText()).toBe(t('review.approved', 'zh'))
     await dismissToasts(leader)
     const published = await submit(leader, '#action-save', 'announcements')
     expect(published.status(), await published.text()).toBe(200)

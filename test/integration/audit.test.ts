@@ -62,7 +62,8 @@ describe('audit log entries', () => {
     expect(actions(log)).toEqual(['submit', 'return', 'submit', 'approve', 'publish', 'unpublish'])
     expect(log.map(actorOf)).toEqual([leaderA, editor, leaderA, editor, leaderA, editor].map((u) => String(u.id)))
     expect(log.every((e) => e.targetCollection === 'announcements' && e.targetTitle === '楼道清理通知')).toBe(true)
-    expect(log[1].detail).toBe('请注明时间段。')
+    // The step it was returned at, then the comment.
+    expect(log[1].detail).toBe('第 1 步（初审）；请注明时间段。')
     expect(log[0].actorName).toBe('leader-a')
   })
 

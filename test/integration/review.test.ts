@@ -61,12 +61,12 @@ describe('review flow for a grid leader’s announcement', () => {
     expect((await update(a.id, leaderA, { review: { status: 'pending' } })).review.status).toBe('pending')
 
     const selfApproval = await refusal(update(a.id, leaderA, { review: { status: 'approved' } }))
-    expect(selfApproval).toEqual([{ path: 'review.status', label: '审核状态', message: t('error.reviewNotAllowed', 'zh') }])
-    expect(selfApproval[0].message).toBe('只有编辑可以通过或退回审核。')
+    expect(selfApproval).toEqual([{ path: 'review.status', label: '审核状态', message: t('review.error.notYourStep', 'zh', { step: '初审' }) }])
+    expect(selfApproval[0].message).toBe('您不是当前审核步骤“初审”的审核人。')
     expect((await latest(a.id)).review.status).toBe('pending')
 
     const early = await refusal(update(a.id, leaderA, { _status: 'published' }))
-    expect(early).toEqual([{ path: 'review.status', label: '审核状态', message: t('error.needsApproval', 'zh') }])
+    expect(early).toEqual([{ path: 'review.status', label: '审核状态', message: t('review.error.needsApproval', 'zh') }])
     expect(early[0].message).toMatch(/审核/)
     expect((await main(a.id))._status).toBe('draft')
 
@@ -115,7 +115,7 @@ describe('review flow for a grid leader’s announcement', () => {
     const edited = await update(a.id, leaderA, { title: '周六全天停水通知' }, true)
     expect(edited.review.status).toBe('none')
     const refused = await refusal(update(a.id, leaderA, { _status: 'published' }))
-    expect(refused[0].message).toBe(t('error.needsApproval', 'zh'))
+    expect(refused[0].message).toBe(t('review.error.needsApproval', 'zh'))
     expect((await main(a.id))._status).toBe('draft')
   })
 
@@ -152,7 +152,7 @@ describe('review flow for a grid leader’s announcement', () => {
         user: asUser(street.leaderA),
       })
     expect((await refusal(make({ review: { status: 'approved' } })))[0].path).toBe('review.status')
-    expect((await refusal(make({ _status: 'published' })))[0].message).toBe(t('error.needsApproval', 'zh'))
+    expect((await refusal(make({ _status: 'published' })))[0].message).toBe(t('review.error.needsApproval', 'zh'))
     const { totalDocs } = await payload.count({ collection: 'announcements', where: { title: { equals: '一步到位' } }, overrideAccess: true })
     expect(totalDocs).toBe(0)
   })
@@ -185,7 +185,7 @@ describe('community staff review like grid leaders, for their community’s grid
     const a = await draftBy(staffA, [street.gridA2.id], '甲二网格垃圾分类宣传')
     await update(a.id, staffA, { review: { status: 'pending' } })
     await refusal(update(a.id, staffA, { review: { status: 'approved' } }))
-    expect((await refusal(update(a.id, staffA, { _status: 'published' })))[0].message).toBe(t('error.needsApproval', 'zh'))
+    expect((await refusal(update(a.id, staffA, { _status: 'published' })))[0].message).toBe(t('review.error.needsApproval', 'zh'))
     await update(a.id, editor, { review: { status: 'approved' } })
     expect((await update(a.id, staffA, { _status: 'published' }))._status).toBe('published')
   })
@@ -194,7 +194,7 @@ describe('community staff review like grid leaders, for their community’s grid
     const a = await draftBy(street.leaderA)
     await update(a.id, street.leaderA, { review: { status: 'pending' } })
     const r = await refusal(update(a.id, street.staffA, { review: { status: 'returned', comment: '不行' } }))
-    expect(r[0]).toEqual({ path: 'review.status', label: '审核状态', message: t('error.reviewNotAllowed', 'zh') })
+    expect(r[0]).toEqual({ path: 'review.status', label: '审核状态', message: t('review.error.notYourStep', 'zh', { step: '初审' }) })
   })
 })
 
@@ -206,6 +206,6 @@ describe('through REST the refusal is a 400 in Chinese that names the field', ()
     expect(r.status).toBe(400)
     const [error] = r.body.errors
     expect(error.message).toMatch(/^(以下字段是无效的|下面的字段是无效的)[：:]\s*审核状态$/)
-    expect(error.data.errors).toEqual([{ path: 'review.status', label: '审核状态', message: t('error.needsApproval', 'zh') }])
+    expect(error.data.errors).toEqual([{ path: 'review.status', label: '审核状态', message: t('review.error.needsApproval', 'zh') }])
   })
 })

@@ -78,3 +78,6 @@ export function staffScheduledRefusedMail(ctx: StaffMailContext & { title: strin
     [t('mail.staff.refused.next', lang)],
   )
 }
+
+/** The shared layout, for the staff mails of other areas (templates/email/review.ts). */
+export { render as renderStaffMail }
