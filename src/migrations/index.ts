@@ -14,6 +14,7 @@ import * as migration_20261206_173619_building_details from './20261206_173619_b
 import * as migration_20261206_175018_checks_override from './20261206_175018_checks_override';
 import * as migration_20261206_194953_policy_documents from './20261206_194953_policy_documents';
 import * as migration_20261206_201608_public_contacts from './20261206_201608_public_contacts';
+import * as migration_20261206_203231_review_chain from './20261206_203231_review_chain';
 
 export const migrations = [
   {
@@ -94,6 +95,11 @@ export const migrations = [
   {
     up: migration_20261206_201608_public_contacts.up,
     down: migration_20261206_201608_public_contacts.down,
-    name: '20261206_201608_public_contacts'
+    name: '20261206_201608_public_contacts',
+  },
+  {
+    up: migration_20261206_203231_review_chain.up,
+    down: migration_20261206_203231_review_chain.down,
+    name: '20261206_203231_review_chain'
   },
 ];
