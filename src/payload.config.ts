@@ -9,6 +9,7 @@ import sharp from 'sharp'
 import { withInternalAccess } from './access/payloadInternals'
 import { Announcements } from './collections/Announcements'
 import { AuditLog } from './collections/AuditLog'
+import { CheckRecords } from './collections/CheckRecords'
 import { Communities } from './collections/Communities'
 import { Counters } from './collections/Counters'
 import { Deliveries, DeliveryReceipts } from './collections/Deliveries'
@@ -76,6 +77,8 @@ export default withInternalAccess(buildConfig({
     // Our own views in the navigation (src/components/AdminToolsLinks.tsx): Payload lists only collections and globals.
     components: {
       afterNavLinks: ['/components/AdminToolsLinks'],
+      // The freshness warning for editors (src/components/FreshnessBanner.tsx); a role home may render it instead.
+      beforeDashboard: ['/components/FreshnessBanner#FreshnessBanner'],
       views: {
         // 阅读统计 (src/components/ReadershipView.tsx): grid leaders see their grids only.
         readership: { Component: '/components/ReadershipView#ReadershipView', path: '/readership', exact: true },
@@ -111,6 +114,7 @@ export default withInternalAccess(buildConfig({
     ReadingHistory,
     Users,
     AuditLog,
+    CheckRecords,
     Counters,
     Claims,
   ]),

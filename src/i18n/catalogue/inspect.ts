@@ -1,2 +1,46 @@
 /** Catalogue section: inspect. Spread into the one catalogue in ../messages.ts. */
-export const inspectMessages = {} satisfies Record<string, { zh: string; en: string }>
+export const inspectMessages = {
+  'col.check-records.singular': { zh: '检查记录', en: 'Check record' },
+  'col.check-records.plural': { zh: '检查记录', en: 'Check records' },
+  'settings.freshnessWarnDays': { zh: '更新提醒天数', en: 'Freshness warning (days)' },
+  'settings.freshnessWarnDays.description': {
+    zh: '某栏目或公众号连续这么多天没有发布，编辑的首页显示提醒。',
+    en: 'Editors see a warning on their home when a column or the WeChat account has published nothing for this many days.',
+  },
+  'settings.freshnessAlertDays': { zh: '更新告警天数', en: 'Freshness alert (days)' },
+  'settings.freshnessAlertDays.description': {
+    zh: '连续这么多天没有发布，系统给管理员和编辑发邮件（每个栏目每次断更只发一次）。两周不更新在检查中判为不合格。',
+    en: 'After this many days without a publication, the admin and editors are emailed (once per column per lapse). Two weeks without an update fails an inspection.',
+  },
+  'inspect.column.grid': { zh: '网格公告 · {code} {name}', en: 'Announcements · {code} {name}' },
+  'inspect.column.wechatPublish': { zh: '微信公众号（仅发布）', en: 'WeChat account (published only)' },
+  'inspect.column.wechatMass': { zh: '微信公众号（群发）', en: 'WeChat account (mass-sent)' },
+  'mail.freshness.subject': { zh: '更新提醒：{n} 个栏目已 {days} 天以上没有发布', en: 'Freshness alert: {n} column(s) without a publication for {days}+ days' },
+  'mail.freshness.intro': {
+    zh: '以下栏目已连续 {days} 天以上没有发布新内容。政务新媒体检查中，两周不更新判为不合格，请尽快安排发布。',
+    en: 'These columns have published nothing for {days} days or more. Two weeks without an update fails a government new-media inspection: please publish soon.',
+  },
+  'mail.freshness.item': { zh: '· {column}：{days} 天未更新（上次：{last}《{title}》）', en: '· {column}: {days} days without an update (last: {last}, “{title}”)' },
+  'mail.freshness.button': { zh: '查看检查报告', en: 'Open the inspection report' },
+  'mail.freshness.next': {
+    zh: '每个栏目每次断更只提醒一次；发布新内容后重新计算。提醒天数可在“站点设置”中修改。',
+    en: 'Each column is mailed once per lapse; a new publication starts the count again. The thresholds are in the site settings.',
+  },
+  'freshness.title': { zh: '更新提醒', en: 'Freshness watch' },
+  'freshness.intro': {
+    zh: '以下栏目已 {warn} 天以上没有发布（{alert} 天起给管理员和编辑发邮件）。两周不更新在检查中判为不合格。',
+    en: 'These columns have published nothing for {warn}+ days (the admin and editors are mailed from {alert} days). Two weeks without an update fails an inspection.',
+  },
+  'freshness.allFresh': { zh: '所有栏目都在 {warn} 天内有更新。', en: 'Every column has published within {warn} days.' },
+  'freshness.item': { zh: '{column}：{days} 天未更新（上次：{date}《{title}》）', en: '{column}: {days} days without an update (last: {date}, “{title}”)' },
+  'freshness.days': { zh: '{days} 天未更新', en: '{days} days without an update' },
+  'freshness.last': { zh: '上次：{date}《{title}》', en: 'Last: {date}, “{title}”' },
+  'freshness.never': { zh: '从未发布', en: 'Never published' },
+  'freshness.level.ok': { zh: '正常', en: 'Fresh' },
+  'freshness.level.warn': { zh: '提醒', en: 'Warning' },
+  'freshness.level.alert': { zh: '告警', en: 'Alert' },
+  'freshness.level.none': { zh: '从未发布', en: 'Never published' },
+  'freshness.wechatSplit': { zh: '仅发布：{publishOnly}；群发：{massSent}', en: 'Published only: {publishOnly}; mass-sent: {massSent}' },
+  'freshness.neverShort': { zh: '无', en: 'none' },
+  'freshness.more': { zh: '还有 {n} 个栏目，见检查报告。', en: '{n} more column(s): see the inspection report.' },
+} satisfies Record<string, { zh: string; en: string }>
