@@ -26,6 +26,7 @@ import { Users } from './collections/Users'
 import { ADMIN_DATE_TIME } from './fields/dates'
 import { contentEditor } from './fields/richText'
 import { withDeletionAudit } from './hooks/audit'
+import { inspectionEndpoints } from './hooks/inspection'
 import { SiteSettings } from './globals/SiteSettings'
 import { withApiQueryRules } from './hooks/apiQuery'
 import { jobsConfig } from './jobs/config'
@@ -88,6 +89,8 @@ export default withInternalAccess(buildConfig({
         subscriberTools: { Component: '/components/SubscriberToolsView#SubscriberToolsView', path: '/subscriber-tools', exact: true },
         // The street's communities, grids and buildings from and to CSV, admins only (StreetToolsView.tsx; endpoints: collections/GridsTools.ts).
         streetTools: { Component: '/components/StreetToolsView#StreetToolsView', path: '/street-tools', exact: true },
+        // The inspection report for a chosen period, admins only (InspectionView.tsx; endpoints: hooks/inspection.ts).
+        inspection: { Component: '/components/InspectionView#InspectionView', path: '/inspection', exact: true },
       },
     },
   },
@@ -119,6 +122,8 @@ export default withInternalAccess(buildConfig({
     Claims,
   ]),
   globals: [SiteSettings],
+  // The inspection report as JSON and CSV, admins only (hooks/inspection.ts).
+  endpoints: inspectionEndpoints,
   editor: contentEditor,
   db: database(),
   sharp,
