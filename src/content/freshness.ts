@@ -69,8 +69,8 @@ export async function freshnessList(payload: Payload, { now = new Date() }: { no
   const columns: FreshnessColumn[] = []
   for (const slug of STREET_COLUMNS) columns.push(column(slug, slug, await latestPublished(payload, slug, now)))
 
-  const nowIso = now.toISOString()
-  const articles = (await wechatPublications(payload)).filter((p) => p.at <= nowIso)
+  const asOf = now.toISOString()
+  const articles = (await wechatPublications(payload)).filter((p) => p.at <= asOf)
   const publishOnly = articles.find((p) => !p.mass) ?? null
   const massSent = articles.find((p) => p.mass) ?? null
   const newer = [publishOnly, massSent].filter((p): p is NonNullable<typeof p> => p != null).sort((a, b) => b.at.localeCompare(a.at))[0] ?? null
@@ -80,7 +80,7 @@ export async function freshnessList(payload: Payload, { now = new Date() }: { no
   for (const grid of await allGrids(payload)) {
     columns.push(column(`announcements:${grid.id}`, 'announcements', await latestPublished(payload, 'announcements', now, grid.id), { grid }))
   }
-  return { now: nowIso, ...thresholds, columns }
+  return { now: asOf, ...thresholds, columns }
 }
 
 /** The columns that need attention (warned or alerted), most overdue first. */
