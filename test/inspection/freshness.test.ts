@@ -139,4 +139,13 @@ describe('freshness watch', () => {
     // The hourly job runs once per hour window.
     expect(await runFreshnessJob(payload, at(36, 1))).toBeNull()
   })
+
+  it('runs from the job runner’s tick, and mails nothing for lapses already mailed', async () => {
+    const { runDueJobs } = await import('../../src/jobs/scheduler')
+    const before = smtp.messages.length
+    const ticked = await runDueJobs(payload)
+    expect(ticked.freshness).toEqual({ ran: 1, tookOver: 0 })
+    await mailsSettled(0)
+    expect(smtp.messages).toHaveLength(before)
+  })
 })
