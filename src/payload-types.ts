@@ -85,6 +85,7 @@ export interface Config {
     'reading-history': ReadingHistory;
     users: User;
     'audit-log': AuditLog;
+    'check-records': CheckRecord;
     counters: Counter;
     claims: Claim;
     'payload-kv': PayloadKv;
@@ -113,6 +114,7 @@ export interface Config {
     'reading-history': ReadingHistorySelect<false> | ReadingHistorySelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
     'audit-log': AuditLogSelect<false> | AuditLogSelect<true>;
+    'check-records': CheckRecordsSelect<false> | CheckRecordsSelect<true>;
     counters: CountersSelect<false> | CountersSelect<true>;
     claims: ClaimsSelect<false> | ClaimsSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
@@ -853,6 +855,26 @@ export interface AuditLog {
   targetId?: string | null;
   targetTitle?: string | null;
   detail?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "check-records".
+ */
+export interface CheckRecord {
+  id: number | string;
+  contentType: string;
+  contentId: string;
+  title?: string | null;
+  kind: string;
+  severity: string;
+  path?: string | null;
+  key: string;
+  text?: string | null;
+  external?: boolean | null;
+  firstSeenAt: string;
+  fixedAt?: string | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -1608,6 +1630,25 @@ export interface AuditLogSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "check-records_select".
+ */
+export interface CheckRecordsSelect<T extends boolean = true> {
+  contentType?: T;
+  contentId?: T;
+  title?: T;
+  kind?: T;
+  severity?: T;
+  path?: T;
+  key?: T;
+  text?: T;
+  external?: T;
+  firstSeenAt?: T;
+  fixedAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "counters_select".
  */
 export interface CountersSelect<T extends boolean = true> {
@@ -1802,6 +1843,14 @@ export interface SiteSetting {
         | null;
     };
   };
+  /**
+   * Editors see a warning on their home when a column or the WeChat account has published nothing for this many days.
+   */
+  freshnessWarnDays?: number | null;
+  /**
+   * After this many days without a publication, the admin and editors are emailed (once per column per lapse). Two weeks without an update fails an inspection.
+   */
+  freshnessAlertDays?: number | null;
   updatedAt?: string | null;
   createdAt?: string | null;
 }
@@ -1892,6 +1941,8 @@ export interface SiteSettingsSelect<T extends boolean = true> {
                   };
             };
       };
+  freshnessWarnDays?: T;
+  freshnessAlertDays?: T;
   updatedAt?: T;
   createdAt?: T;
   globalType?: T;

@@ -9,6 +9,7 @@ import sharp from 'sharp'
 import { withInternalAccess } from './access/payloadInternals'
 import { Announcements } from './collections/Announcements'
 import { AuditLog } from './collections/AuditLog'
+import { CheckRecords } from './collections/CheckRecords'
 import { Communities } from './collections/Communities'
 import { Counters } from './collections/Counters'
 import { Deliveries, DeliveryReceipts } from './collections/Deliveries'
@@ -26,6 +27,7 @@ import { Users } from './collections/Users'
 import { ADMIN_DATE_TIME } from './fields/dates'
 import { contentEditor } from './fields/richText'
 import { withDeletionAudit } from './hooks/audit'
+import { inspectionEndpoints } from './hooks/inspection'
 import { SiteSettings } from './globals/SiteSettings'
 import { withApiQueryRules } from './hooks/apiQuery'
 import { jobsConfig } from './jobs/config'
@@ -78,6 +80,8 @@ export default withInternalAccess(buildConfig({
     components: {
       // 待审核 (src/components/ReviewAwaitingLink.tsx): the content awaiting this user's review step.
       afterNavLinks: ['/components/AdminToolsLinks', '/components/ReviewAwaitingLink'],
+      // The freshness warning for editors (src/components/FreshnessBanner.tsx); a role home may render it instead.
+      beforeDashboard: ['/components/FreshnessBanner#FreshnessBanner'],
       views: {
         // 阅读统计 (src/components/ReadershipView.tsx): grid leaders see their grids only.
         readership: { Component: '/components/ReadershipView#ReadershipView', path: '/readership', exact: true },
@@ -89,6 +93,8 @@ export default withInternalAccess(buildConfig({
         streetTools: { Component: '/components/StreetToolsView#StreetToolsView', path: '/street-tools', exact: true },
         // 文件与解读 (src/components/PolicyLinksView.tsx): explainers and policy documents not yet linked both ways.
         policyLinks: { Component: '/components/PolicyLinksView#PolicyLinksView', path: '/policy-links', exact: true },
+        // The inspection report for a chosen period, admins only (InspectionView.tsx; endpoints: hooks/inspection.ts).
+        inspection: { Component: '/components/InspectionView#InspectionView', path: '/inspection', exact: true },
       },
     },
   },
@@ -116,10 +122,13 @@ export default withInternalAccess(buildConfig({
     ReadingHistory,
     Users,
     AuditLog,
+    CheckRecords,
     Counters,
     Claims,
   ]),
   globals: [SiteSettings],
+  // The inspection report as JSON and CSV, admins only (hooks/inspection.ts).
+  endpoints: inspectionEndpoints,
   editor: contentEditor,
   db: database(),
   sharp,

@@ -3,6 +3,7 @@ import type { Endpoint, PayloadHandler, PayloadRequest, Where } from 'payload'
 import { isStaff } from '../access'
 import { maskAll } from '../checks'
 import { describeFinding, seriousFirst } from '../checks/describe'
+import { reconcileCheckRecords } from '../content/checkRecords'
 import { checkContent, checkSettings } from '../content/checks'
 import { externalLinkStates } from '../content/links'
 import { langOf, t } from '../i18n/messages'
@@ -69,6 +70,8 @@ export const checksHandler =
     const links = external ? { links: { checked: external.checked, dead: external.dead } } : {}
     const opts = { external: external?.lookup ?? null }
     const findings = await checkContent(req.payload, slug, doc, req, opts)
+    // The dead external links found (or gone) go to the checks' history for the inspection report.
+    if (external && id != null) await reconcileCheckRecords(req.payload, { collection: slug, id, title: (doc.title as string) ?? null, findings, part: 'links', req })
     if (body.fix !== true) return Response.json({ ...views(findings, lang), ...links })
     const masked = maskAll(doc, findings)
     const after = await checkContent(req.payload, slug, masked, req, opts)

@@ -4,6 +4,7 @@ import { contentReaders, editorsOnly, readsAllContent } from '../access'
 import { checksOverrideField, contentSidebarFields, titleField } from '../fields/content'
 import { publicContactsField } from '../fields/publicContacts'
 import { auditChecksOverride, checksGate } from '../hooks/checksGate'
+import { recordCheckFindings } from '../hooks/checkRecords'
 import { recordLifecycle, rememberPublication, reviewAndPublishGate } from '../hooks/contentLifecycle'
 import { deliveriesOnDelete, deliveriesOnPublish } from '../hooks/deliveries'
 import { invalidatePagesOnDelete, invalidatePagesOnSave } from '../hooks/pageCache'
@@ -91,7 +92,7 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
     hooks: {
       ...hooks,
       beforeChange: [relationsExist, ...(hooks?.beforeChange ?? []), rememberPublication, reviewAndPublishGate, checksGate],
-      afterChange: [...(hooks?.afterChange ?? []), recordLifecycle, auditChecksOverride, deliveriesOnPublish, invalidatePagesOnSave],
+      afterChange: [...(hooks?.afterChange ?? []), recordLifecycle, auditChecksOverride, recordCheckFindings, deliveriesOnPublish, invalidatePagesOnSave],
       afterDelete: [...(hooks?.afterDelete ?? []), deliveriesOnDelete, invalidatePagesOnDelete],
     },
   }

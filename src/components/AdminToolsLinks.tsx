@@ -6,7 +6,8 @@ import { t } from '../i18n/messages'
  * The admin's own views in its side navigation (Payload lists collections
  * and globals only): 阅读统计, every staff member's share kits
  * (/admin/readership/share), and for admins the subscriber import and
- * export (/admin/subscriber-tools) and the street's (/admin/street-tools).
+ * export (/admin/subscriber-tools), the street's (/admin/street-tools) and the
+ * inspection report (/admin/inspection).
  */
 export default function AdminToolsLinks({ user, i18n, payload }: ServerProps) {
   const role = (user as { role?: string } | undefined)?.role
@@ -34,6 +35,9 @@ export default function AdminToolsLinks({ user, i18n, payload }: ServerProps) {
           </a>
           <a className="nav__link" id="nav-street-tools" href={`${admin}/street-tools`}>
             <span className="nav__link-label">{t('tools.street.title', lang)}</span>
+          </a>
+          <a className="nav__link" id="nav-inspection" href={`${admin}/inspection`}>
+            <span className="nav__link-label">{t('inspect.title', lang)}</span>
           </a>
         </>
       ) : null}

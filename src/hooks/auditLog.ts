@@ -68,6 +68,7 @@ export const AUDIT_TARGETS: Record<string, MessageKey> = {
   'site-settings': 'global.site-settings',
   'read-rollups': 'col.read-rollups.plural',
   'audit-log': 'col.audit-log.plural',
+  inspection: 'inspect.title',
 }
 
 export type AuditFilters = { action?: AuditAction; actor?: string; from?: string; to?: string; collection?: string }

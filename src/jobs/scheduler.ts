@@ -6,6 +6,7 @@ import { runDueDeliveries } from '../delivery/pipeline'
 import { env } from '../server/env'
 import { streetZone } from '../templates/format'
 import { runBackupJob } from './backup'
+import { runFreshnessJob } from './freshness'
 import { runHousekeeping } from './housekeeping'
 import { runReadershipJobs } from './readership'
 import { runQueue, type QueueRun } from './runner'
@@ -48,6 +49,12 @@ export async function runDueJobs(payload: Payload, { signal }: { signal?: AbortS
   // The daily backup of the embedded database and images (jobs/backup.ts); it logs its own failure.
   const backup = await runBackupJob(payload).catch(() => null)
   results.backup = { ran: backup ? 1 : 0, tookOver: 0 }
+  // The freshness watch's alert mail, once per column per lapse (jobs/freshness.ts), checked hourly.
+  const freshness = await runFreshnessJob(payload).catch((err) => {
+    payload.logger.error({ err, component: 'freshness' }, 'freshness watch failed')
+    return null
+  })
+  results.freshness = { ran: freshness ? 1 : 0, tookOver: 0 }
   return results
 }
 

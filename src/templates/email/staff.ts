@@ -17,7 +17,8 @@ export type StaffMailContext = {
 
 export type StaffMail = { subject: string; html: string; text: string }
 
-function render(lang: Lang, title: string, ctx: StaffMailContext, paragraphs: string[], button: string, after: string[]): StaffMail {
+/** One staff mail: greeting, paragraphs, a button to `ctx.link`, closing paragraphs. */
+export function render(lang: Lang, title: string, ctx: StaffMailContext, paragraphs: string[], button: string, after: string[]): StaffMail {
   const product = t('mail.staff.product', lang)
   const greeting = t('mail.staff.greeting', lang, { name: ctx.name })
   const p = (s: string) => `<p style="margin:0 0 14px;line-height:1.7">${esc(s)}</p>`

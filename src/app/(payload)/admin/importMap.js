@@ -33,11 +33,13 @@ import { LogoutEverywhereField as LogoutEverywhereField_673c08382850f386d74f847b
 import { AuditLogView as AuditLogView_23be7e1992a65347478e5fae617361c2 } from '../../../components/AuditLogView'
 import { default as default_da64f6236eb2a1d53b7ea09c6ce2365c } from '../../../components/AdminToolsLinks'
 import { default as default_1fc172af19b54ded2106ccf6eeeaf808 } from '../../../components/ReviewAwaitingLink'
+import { FreshnessBanner as FreshnessBanner_299516e449624c0c6558eed893ad442a } from '../../../components/FreshnessBanner'
 import { ReadershipView as ReadershipView_3901eb7ce4cca73b2ee4f6028a6e8a10 } from '../../../components/ReadershipView'
 import { ReadershipShareKits as ReadershipShareKits_da67b76bb6e787495f579283c22c7c77 } from '../../../components/ReadershipShareKits'
 import { SubscriberToolsView as SubscriberToolsView_6cbaf88ff7d61030e56e007a9d19141f } from '../../../components/SubscriberToolsView'
 import { StreetToolsView as StreetToolsView_ded92a91a7145e0b6dbfa9b799062110 } from '../../../components/StreetToolsView'
 import { PolicyLinksView as PolicyLinksView_9a9de4e4f6e4608602aed60d1cac7b19 } from '../../../components/PolicyLinksView'
+import { InspectionView as InspectionView_7f17fde8476ea6c1aa192dff20fab25f } from '../../../components/InspectionView'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
 
 /** @type import('payload').ImportMap */
@@ -77,10 +79,12 @@ export const importMap = {
   "/components/AuditLogView#AuditLogView": AuditLogView_23be7e1992a65347478e5fae617361c2,
   "/components/AdminToolsLinks#default": default_da64f6236eb2a1d53b7ea09c6ce2365c,
   "/components/ReviewAwaitingLink#default": default_1fc172af19b54ded2106ccf6eeeaf808,
+  "/components/FreshnessBanner#FreshnessBanner": FreshnessBanner_299516e449624c0c6558eed893ad442a,
   "/components/ReadershipView#ReadershipView": ReadershipView_3901eb7ce4cca73b2ee4f6028a6e8a10,
   "/components/ReadershipShareKits#ReadershipShareKits": ReadershipShareKits_da67b76bb6e787495f579283c22c7c77,
   "/components/SubscriberToolsView#SubscriberToolsView": SubscriberToolsView_6cbaf88ff7d61030e56e007a9d19141f,
   "/components/StreetToolsView#StreetToolsView": StreetToolsView_ded92a91a7145e0b6dbfa9b799062110,
   "/components/PolicyLinksView#PolicyLinksView": PolicyLinksView_9a9de4e4f6e4608602aed60d1cac7b19,
+  "/components/InspectionView#InspectionView": InspectionView_7f17fde8476ea6c1aa192dff20fab25f,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
 }
