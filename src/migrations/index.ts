@@ -15,6 +15,7 @@ import * as migration_20261206_175018_checks_override from './20261206_175018_ch
 import * as migration_20261206_194953_policy_documents from './20261206_194953_policy_documents';
 import * as migration_20261206_201608_public_contacts from './20261206_201608_public_contacts';
 import * as migration_20261206_203231_review_chain from './20261206_203231_review_chain';
+import * as migration_20261206_203315_inspection from './20261206_203315_inspection';
 
 export const migrations = [
   {
@@ -100,6 +101,11 @@ export const migrations = [
   {
     up: migration_20261206_203231_review_chain.up,
     down: migration_20261206_203231_review_chain.down,
-    name: '20261206_203231_review_chain'
+    name: '20261206_203231_review_chain',
+  },
+  {
+    up: migration_20261206_203315_inspection.up,
+    down: migration_20261206_203315_inspection.down,
+    name: '20261206_203315_inspection'
   },
 ];
