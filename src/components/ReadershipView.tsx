@@ -6,8 +6,8 @@ import { CONTENT_SLUGS } from '../model/content'
 import { type Lang, type MessageKey, t } from '../i18n/messages'
 import { type ContentRef, type DashboardData, dashboardData, DashboardError, type DashboardRow, type Figure, READ_CHANNELS_SHOWN } from '../readership/dashboard'
 import { optionsFromQuery } from '../readership/dashboardEndpoint'
-import { formatDate } from '../templates/format'
 import { HeatmapChart, ReachBars, TrendChart } from './ReadershipCharts'
+import { contentKey, contentName, langFrom } from './ReadershipNames'
 import { RollupNote } from './ReadershipRollupNote'
 
 /**
@@ -63,12 +63,7 @@ export const READERSHIP_CSS = `
 .rs-kit label { display: block; font-size: 0.85rem; margin: 0.5rem 0 0.25rem; color: var(--theme-elevation-700); }
 `
 
-export const langFrom = (props: { i18n?: { language?: string } }): Lang => (props.i18n?.language === 'en' ? 'en' : 'zh')
-
-export const contentKey = (c: Pick<ContentRef, 'type' | 'id'>) => `${c.type}:${c.id}`
-
-export const contentName = (c: ContentRef, lang: Lang) =>
-  `${c.number !== null ? `${t('readership.chart.issue', lang, { n: c.number })} ` : ''}${c.title}${c.publishedAt ? `(${formatDate(c.publishedAt)})` : ''}`
+export { contentKey, contentName, langFrom } from './ReadershipNames'
 
 export function searchParamsOf(searchParams: AdminViewServerProps['searchParams']): URLSearchParams {
   const out = new URLSearchParams()
