@@ -3,6 +3,7 @@ import { renderToStaticMarkup } from 'react-dom/server'
 import { beforeAll, describe, expect, it } from 'vitest'
 
 import { HomeBody, homeData } from '../../src/components/HomeBody'
+import { DeliveriesReadOnly, ownAnnouncementDeliveries } from '../../src/components/DeliveriesPanelReadOnly'
 import { t } from '../../src/i18n/messages'
 import { dashboardData } from '../../src/readership/dashboard'
 import { countText, editorHome, leaderHome } from '../../src/readership/home'
@@ -23,6 +24,7 @@ type Street = Awaited<ReturnType<typeof smallStreet>>
 let payload: Payload
 let street: Street
 let issue: { id: Id; number: number }
+let annA: { id: Id }
 const SETTING_NAMES = /SMTP_URL|MAIL_FROM|VAPID_|WECHAT_APP|[A-Z]{2,}_[A-Z]{2,}/
 
 const reqOf = (user: unknown) => ({ payload, user, context: {}, i18n: { language: 'zh' } }) as unknown as PayloadRequest
@@ -53,13 +55,13 @@ beforeAll(async () => {
     await rollup(issue.id, grid, 'messages', submitted, message)
   }
   // Leader A submits an announcement for review; B-01 has one of its own.
-  await payload.create({
+  annA = await payload.create({
     collection: 'announcements',
     data: { title: '甲一网格电梯说明会', grids: [street.gridA1.id], body: body('周六上午在活动室。'), review: { status: 'pending' }, _status: 'draft' } as never,
     user: street.leaderA as never,
     overrideAccess: false,
     draft: true,
-  })
+  }) as unknown as { id: Id }
   await payload.create({
     collection: 'announcements',
     data: { title: '乙一网格停水通知', grids: [street.gridB1.id], body: body('停水'), review: { status: 'pending' }, _status: 'draft' } as never,
@@ -153,6 +155,25 @@ describe('grid leader home', () => {
     const home = (await leaderHome(reqOf(street.staffA), 'zh'))!
     expect(home.grids.map((g) => g.code)).toEqual(['A-01', 'A-02'])
     expect(home.results.find((r) => String(r.content.id) === String(issue.id))!.line).toBe('已提交 60 人 · 阅读 15 人（阅读率 21.7%）· 触达率 2.0%')
+  })
+})
+
+describe("the leader's own announcement", () => {
+  it('shows its deliveries read-only to its grid leader, in words without setting names; to nobody else', async () => {
+    await payload.create({
+      collection: 'deliveries',
+      data: { key: `home-test:ann:email`, title: '甲一网格电梯说明会', contentType: 'announcements', contentId: String(annA.id), channel: 'email', audience: `grids:${street.gridA1.id}`, status: 'skipped', reason: t('delivery.reason.notConfigured.email') } as never,
+      overrideAccess: true,
+    })
+    const mine = (await ownAnnouncementDeliveries(reqOf(street.leaderA), annA.id, 'zh'))!
+    expect(mine.map((d) => [d.channel, d.status, d.reason])).toEqual([['email', 'skipped', '邮件通道未配置，请联系管理员。']])
+    const html = renderToStaticMarkup(DeliveriesReadOnly({ deliveries: mine, published: true, lang: 'zh' }))
+    expect(html).toContain('未发送（渠道未配置）')
+    expect(html).not.toMatch(SETTING_NAMES)
+    expect(html).not.toContain('<button')
+    // Another grid's leader, and editors (who have the full panel), get none of this.
+    expect(await ownAnnouncementDeliveries(reqOf(street.leaderB), annA.id, 'zh')).toBeNull()
+    expect(await ownAnnouncementDeliveries(reqOf(street.editor), annA.id, 'zh')).toBeNull()
   })
 })
 
