@@ -8,6 +8,8 @@ import { type ContentRef, type DashboardData, dashboardData, DashboardError, typ
 import { optionsFromQuery } from '../readership/dashboardEndpoint'
 import { HeatmapChart, ReachBars, TrendChart } from './ReadershipCharts'
 import { contentKey, contentName, langFrom } from './ReadershipNames'
+import { ReadershipDateField } from './ReadershipDateField'
+import { Definitions, Headline, HEADLINE_CSS } from './ReadershipHeadline'
 import { RollupNote } from './ReadershipRollupNote'
 
 /**
@@ -22,7 +24,6 @@ export const READERSHIP_CSS = `
 .rs h2 { margin: 2rem 0 0.75rem; font-size: 1.25rem; }
 .rs-intro, .rs-scope, .rs-legend { color: var(--theme-elevation-700); max-width: 60rem; }
 .rs-picker { display: flex; gap: 0.75rem; align-items: center; flex-wrap: wrap; margin: 1rem 0; }
-.rs-picker input[type=date] { padding: 0.35rem; font: inherit; background: var(--theme-input-bg); color: var(--theme-text); border: 1px solid var(--theme-elevation-150); border-radius: 4px; }
 .rs-picker select { min-width: 22rem; max-width: 100%; padding: 0.4rem; font: inherit; background: var(--theme-input-bg); color: var(--theme-text); border: 1px solid var(--theme-elevation-150); border-radius: 4px; }
 .rs-picker button, .rs-button { padding: 0.45rem 1rem; font: inherit; border-radius: 4px; border: 0; background: var(--theme-elevation-800); color: var(--theme-elevation-0); cursor: pointer; text-decoration: none; display: inline-block; }
 .rs-actions { display: flex; gap: 1rem; margin: 0.5rem 0 1rem; flex-wrap: wrap; }
@@ -116,10 +117,8 @@ export function ContentPicker({
       </select>
       {range ? (
         <>
-          <label htmlFor="rs-from">{t('readership.picker.from', lang)}</label>
-          <input id="rs-from" name="from" type="date" defaultValue={range.from} />
-          <label htmlFor="rs-to">{t('readership.picker.to', lang)}</label>
-          <input id="rs-to" name="to" type="date" defaultValue={range.to} />
+          <ReadershipDateField id="rs-from" name="from" label={t('readership.picker.from', lang)} defaultValue={range.from} placeholder={t('readership.picker.datePlaceholder', lang)} />
+          <ReadershipDateField id="rs-to" name="to" label={t('readership.picker.to', lang)} defaultValue={range.to} placeholder={t('readership.picker.datePlaceholder', lang)} />
         </>
       ) : null}
       <button type="submit">{t('readership.picker.submit', lang)}</button>
@@ -127,30 +126,32 @@ export function ContentPicker({
   )
 }
 
-function Cell({ f, className, lang, k }: { f: Figure; className?: string; lang: Lang; k: number }) {
+function Cell({ f, className, lang, k, label }: { f: Figure; className?: string; lang: Lang; k: number; label: string }) {
   const cls = [className, f.state === 'small' ? 'rs-small' : f.state === 'hidden' ? 'rs-hidden' : ''].filter(Boolean).join(' ')
   const title = f.state === 'small' ? t('readership.legend.small', lang, { k }) : f.state === 'hidden' ? t('readership.legend.hidden', lang) : undefined
   return (
-    <td className={`n ${cls}`} title={title} data-state={f.state}>
+    <td className={`n ${cls}`} title={title} data-state={f.state} data-label={label}>
       {f.display}
     </td>
   )
 }
 
 function Figures({ r, lang, k }: { r: DashboardRow; lang: Lang; k: number }) {
+  // data-label names each figure on a phone, where the table's rows become cards (ReadershipHeadline.tsx).
+  const col = (key: string) => t(`readership.col.${key}` as MessageKey, lang)
   return (
     <>
-      <td className="n">{r.households ?? ''}</td>
-      <Cell f={r.subscribers} lang={lang} k={k} />
-      <Cell f={r.submitted} lang={lang} k={k} />
-      <Cell f={r.readers} lang={lang} k={k} />
-      <Cell f={r.messageReaders} lang={lang} k={k} />
-      <Cell f={r.readRate} lang={lang} k={k} />
-      <Cell f={r.reach} lang={lang} k={k} />
+      <td className="n" data-label={col('households')}>{r.households ?? ''}</td>
+      <Cell f={r.subscribers} lang={lang} k={k} label={col('subscribers')} />
+      <Cell f={r.submitted} lang={lang} k={k} label={col('submitted')} />
+      <Cell f={r.readers} lang={lang} k={k} label={col('readers')} />
+      <Cell f={r.messageReaders} lang={lang} k={k} label={col('messageReaders')} />
+      <Cell f={r.readRate} lang={lang} k={k} label={col('readRate')} />
+      <Cell f={r.reach} lang={lang} k={k} label={col('reach')} />
       {READ_CHANNELS_SHOWN.map((c) => (
-        <Cell key={c} f={r.channels[c]} lang={lang} k={k} />
+        <Cell key={c} f={r.channels[c]} lang={lang} k={k} label={t('readership.card.channel', lang, { channel: t(`readership.channel.${c}` as MessageKey, lang) })} />
       ))}
-      <Cell f={r.opens} className="rs-opens" lang={lang} k={k} />
+      <Cell f={r.opens} className="rs-opens" lang={lang} k={k} label={col('opens')} />
     </>
   )
 }
@@ -200,7 +201,7 @@ function ContentTable({ data, lang }: { data: DashboardData; lang: Lang }) {
           {[...report.rows, report.total].map((r) => (
             <tr key={r.grid ? String(r.grid.id) : r.kind} data-grid={r.grid?.code ?? r.kind} className={r.kind === 'total' ? 'rs-total' : undefined}>
               <th scope="row">{nameOf(r)}</th>
-              <td>{r.grid?.community ?? ''}</td>
+              <td data-label={t('readership.col.community', lang)}>{r.grid?.community ?? ''}</td>
               <Figures r={r} lang={lang} k={k} />
             </tr>
           ))}
@@ -231,7 +232,7 @@ function OverviewTable({ data, lang }: { data: DashboardData; lang: Lang }) {
               <th scope="row">
                 <a href={`?content=${encodeURIComponent(contentKey(content))}`}>{contentName(content, lang)}</a>
               </th>
-              <td>{t(`col.${content.type}.singular` as MessageKey, lang)}</td>
+              <td data-label={t('readership.col.type', lang)}>{t(`col.${content.type}.singular` as MessageKey, lang)}</td>
               <Figures r={total} lang={lang} k={data.minGroupSize} />
             </tr>
           ))}
@@ -262,16 +263,6 @@ function WechatBox({ data, lang }: { data: DashboardData; lang: Lang }) {
       )}
       <p className="rs-note">{t('readership.wechat.note', lang)}</p>
     </section>
-  )
-}
-
-export function Legend({ lang, k }: { lang: Lang; k: number }) {
-  return (
-    <ul className="rs-legend" id="readership-legend">
-      <li>{t('readership.legend.small', lang, { k })}</li>
-      <li>{t('readership.legend.hidden', lang)}</li>
-      <li>{t('readership.legend.opens', lang)}</li>
-    </ul>
   )
 }
 
@@ -323,10 +314,13 @@ export async function ReadershipView(props: AdminViewServerProps) {
   if (range.to && !error) csvQuery.set('to', range.to)
   const csv = `/api/read-rollups/dashboard.csv${csvQuery.size ? `?${csvQuery}` : ''}`
   const k = data?.minGroupSize ?? 3
+  // The headline: the chosen content, or on the overview the latest one (its own report, for its grids' best and worst).
+  const latest = data && !data.content && data.contents[0] ? data.contents[0].content : null
+  const headline = data?.content ?? (latest ? (await dashboardData(req.payload, req, { contentType: latest.type, contentId: latest.id, lang }).catch(() => null))?.content : null)
   return (
     <ReadershipTemplate {...props}>
+      <style>{HEADLINE_CSS}</style>
       <h1>{t('readership.title', lang)}</h1>
-      <p className="rs-intro">{t('readership.intro', lang)}</p>
       {error ? (
         <p className="rs-error" role="alert">
           {error}
@@ -339,6 +333,8 @@ export async function ReadershipView(props: AdminViewServerProps) {
           </p>
           <RollupNote rollup={data.rollup} lang={lang} />
           <ContentPicker contents={withSelected(data.contents.map((c) => c.content), data.content?.content)} current={current} action={`${admin}/readership`} lang={lang} overview range={range} />
+          {headline ? <Headline report={headline} lang={lang} latest={!data.content} /> : null}
+          <Definitions lang={lang} k={k} />
           <p className="rs-actions">
             <a href={csv} id="readership-csv" download>
               {t('readership.csv', lang)}
@@ -361,7 +357,6 @@ export async function ReadershipView(props: AdminViewServerProps) {
           ) : (
             <OverviewTable data={data} lang={lang} />
           )}
-          <Legend lang={lang} k={k} />
           <section aria-labelledby="rs-trend-title">
             <h2 id="rs-trend-title">{t('readership.chart.trend.title', lang, { n: data.trend.length })}</h2>
             {data.trend.length ? <TrendChart points={data.trend} lang={lang} id="readership-trend" /> : <p>{t('readership.chart.none', lang)}</p>}

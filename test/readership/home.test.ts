@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 
 import { HomeBody, homeData } from '../../src/components/HomeBody'
 import { DeliveriesReadOnly, ownAnnouncementDeliveries } from '../../src/components/DeliveriesPanelReadOnly'
+import { bestAndWorst, Definitions, Headline } from '../../src/components/ReadershipHeadline'
 import { t } from '../../src/i18n/messages'
 import { dashboardData } from '../../src/readership/dashboard'
 import { countText, editorHome, leaderHome } from '../../src/readership/home'
@@ -174,6 +175,25 @@ describe("the leader's own announcement", () => {
     // Another grid's leader, and editors (who have the full panel), get none of this.
     expect(await ownAnnouncementDeliveries(reqOf(street.leaderB), annA.id, 'zh')).toBeNull()
     expect(await ownAnnouncementDeliveries(reqOf(street.editor), annA.id, 'zh')).toBeNull()
+  })
+})
+
+describe('readership headline', () => {
+  it("puts the dashboard's own figures first, with the grids of best and lowest reach, and folds the definitions", async () => {
+    const dash = await dashboardData(payload, street.editor, { contentType: 'issues', contentId: issue.id })
+    const ends = bestAndWorst(dash.content!.rows)!
+    expect([ends.best.grid!.code, ends.best.reach.display, ends.worst.grid!.code, ends.worst.reach.display]).toEqual(['A-01', '2.5%', 'B-01', '1.3%'])
+    const html = renderToStaticMarkup(Headline({ report: dash.content!, lang: 'zh', latest: false }))
+    const figure = (name: string) => new RegExp(`data-figure="${name}"><dt>[^<]+</dt><dd[^>]*>([^<]+)</dd>`).exec(html)?.[1]
+    expect([figure('submitted'), figure('readers'), figure('readRate'), figure('reach')]).toEqual(['90', '21', '21.1%', '1.7%'])
+    expect(figure('best')).toBe('A-01 甲一网格（2.5%）')
+    expect(figure('worst')).toBe('B-01 乙一网格（1.3%）')
+    // A leader of one grid has no best and worst.
+    const mine = await dashboardData(payload, street.leaderA, { contentType: 'issues', contentId: issue.id })
+    expect(bestAndWorst(mine.content!.rows)).toBeNull()
+    const defs = renderToStaticMarkup(Definitions({ lang: 'zh', k: 3 }))
+    expect(defs).toMatch(/^<details[^>]*><summary>指标说明<\/summary>/)
+    expect(defs).toContain('阅读率：消息读者 ÷ 已提交人数')
   })
 })
 

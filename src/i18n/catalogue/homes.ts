@@ -94,5 +94,6 @@ export const homesMessages = {
   'readership.def.messageReaders': { zh: '消息读者：通过邮件或网页推送阅读的收件居民，两种都读的算一人。', en: 'Message readers: recipients who read through their email or push message; one person by both counts once.' },
   'readership.def.readRate': { zh: '阅读率：消息读者 ÷ 已提交人数。通过分享链接和网站阅读的人不是收件人，不计入，所以不会超过 100%。', en: 'Read rate: message readers ÷ submitted. Share-link and website readers were never recipients and are left out, so it stays within 100%.' },
   'readership.def.reach': { zh: '触达率：阅读人数 ÷ 网格户数。一户可能有多人阅读，可超过 100%。', en: 'Reach: readers ÷ households of the grid. A household may have several readers, so it can pass 100%.' },
+  'readership.card.channel': { zh: '{channel}阅读', en: 'Read by {channel}' },
   'readership.picker.datePlaceholder': { zh: '年-月-日', en: 'yyyy-mm-dd' },
 } satisfies Record<string, { zh: string; en: string }>
