@@ -32,7 +32,7 @@ export const HEADLINE_CSS = `
   .rs-table th, .rs-table td { border: 0; padding: 0.15rem 0; }
   .rs-table tbody th { font-size: 1rem; font-weight: 700; white-space: normal; }
   .rs-table td.n { display: flex; justify-content: space-between; gap: 1rem; text-align: right; }
-  .rs-table td[data-label]::before { content: attr(data-label); color: var(--theme-elevation-600); text-align: left; font-style: normal; }
+  .rs-table td[data-label]::before { content: attr(data-label); color: var(--theme-elevation-600); text-align: left; font-style: normal; margin-right: 0.75rem; }
   .rs-table td:empty { display: none; }
 }
 `
