@@ -3,6 +3,7 @@ import type { PayloadRequest } from 'payload'
 import { type Id, isAdmin, isEditor, isGridScoped, scopedGridIds } from '../access'
 import { type AwaitingItem, awaitingMyReview } from '../content/awaitingReview'
 import { channelConfigured } from '../delivery/config'
+import { reasonFor } from '../i18n/deliveryReason'
 import { type Lang, type MessageKey, t } from '../i18n/messages'
 import { CONTENT_SLUGS, type ContentSlug } from '../model/content'
 import { DELIVERY_CHANNELS, type DeliveryChannel, type DeliveryDoc, type DeliveryStatus, EDITOR_TRANSITIONS } from '../model/deliveries'
@@ -10,6 +11,8 @@ import { env } from '../server/env'
 import { streetDay } from '../templates/format'
 import { type ContentRef, dashboardData, type DashboardRow, type Figure, type GridInfo, viewerGrids } from './dashboard'
 import { activeSubscribersPerGrid } from './store'
+
+export { reasonFor }
 
 /**
  * What the admin home (src/components/HomeView.tsx) shows each role, as data:
@@ -81,14 +84,6 @@ const resultOf = (content: ContentRef, total: DashboardRow, lang: Lang): Content
 export async function latestResults(req: PayloadRequest, lang: Lang, limit = RESULTS_SHOWN): Promise<ContentResult[]> {
   const data = await dashboardData(req.payload, req, { lang })
   return data.contents.slice(0, limit).map(({ content, total }) => resultOf(content, total, lang))
-}
-
-/** Setting names (SMTP_URL, VAPID_SUBJECT …) are the administrator's words: nobody else sees them. */
-const SETTING_NAME = /\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/
-export function reasonFor(reason: string | null | undefined, channel: DeliveryChannel, admin: boolean, lang: Lang): string | null {
-  if (!reason) return null
-  if (!admin && SETTING_NAME.test(reason)) return t(`home.channel.notConfigured.${channel}` as MessageKey, lang)
-  return reason
 }
 
 export function channelStates(admin: boolean, lang: Lang): ChannelState[] {
