@@ -26,6 +26,8 @@ import { ChecksPanel as ChecksPanel_ffb366f5e9baa4381b4b2e3e3dea78c5 } from '../
 import { default as default_8a03dc154b9d0962c4f90fa68c1f107c } from '../../../components/DeliveriesPanel'
 import { PublishButton as PublishButton_111386cb5ab07909d9e2398475065d54 } from '../../../components/PublishButton'
 import { SubscribersSearch as SubscribersSearch_230e5588b530accc2cc8cf6f5f090df1 } from '../../../components/SubscribersSearch'
+import { DeliveryReasonCell as DeliveryReasonCell_4654a5a71f577dbba220aadf2aa5a01a } from '../../../components/DeliveryReason'
+import { DeliveryReasonField as DeliveryReasonField_4654a5a71f577dbba220aadf2aa5a01a } from '../../../components/DeliveryReason'
 import { CurrentPasswordField as CurrentPasswordField_673c08382850f386d74f847b8884118a } from '../../../components/StaffAuthFields'
 import { SetPasswordMailField as SetPasswordMailField_673c08382850f386d74f847b8884118a } from '../../../components/StaffAuthFields'
 import { LogoutEverywhereField as LogoutEverywhereField_673c08382850f386d74f847b8884118a } from '../../../components/StaffAuthFields'
@@ -68,6 +70,8 @@ export const importMap = {
   "/components/DeliveriesPanel#default": default_8a03dc154b9d0962c4f90fa68c1f107c,
   "/components/PublishButton#PublishButton": PublishButton_111386cb5ab07909d9e2398475065d54,
   "/components/SubscribersSearch#SubscribersSearch": SubscribersSearch_230e5588b530accc2cc8cf6f5f090df1,
+  "/components/DeliveryReason#DeliveryReasonCell": DeliveryReasonCell_4654a5a71f577dbba220aadf2aa5a01a,
+  "/components/DeliveryReason#DeliveryReasonField": DeliveryReasonField_4654a5a71f577dbba220aadf2aa5a01a,
   "/components/StaffAuthFields#CurrentPasswordField": CurrentPasswordField_673c08382850f386d74f847b8884118a,
   "/components/StaffAuthFields#SetPasswordMailField": SetPasswordMailField_673c08382850f386d74f847b8884118a,
   "/components/StaffAuthFields#LogoutEverywhereField": LogoutEverywhereField_673c08382850f386d74f847b8884118a,
