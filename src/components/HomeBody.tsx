@@ -66,7 +66,8 @@ export function HomeBody({ data }: { data: HomeData }) {
         {leader ? <GridsCard home={leader} kits={data.kits} admin={admin} lang={lang} k={data.k} /> : null}
         {leader ? <SubmissionsCard submissions={leader.submissions} admin={admin} lang={lang} /> : null}
         <WriteCard types={data.write} admin={admin} lang={lang} />
-        {editor ? <ChannelsCard channels={editor.channels} lang={lang} /> : null}
+        {/* The admin reads the channels in the checklist, with what to set. */}
+        {editor && !setup ? <ChannelsCard channels={editor.channels} lang={lang} /> : null}
         {editor ? <ResultsCard results={editor.results} admin={admin} lang={lang} /> : null}
         {leader ? <ResultsCard results={leader.results} admin={admin} lang={lang} mine /> : null}
       </div>

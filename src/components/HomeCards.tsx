@@ -17,7 +17,7 @@ export const HOME_CSS = `
 .home { padding-bottom: 3rem; max-width: 1200px; }
 .home h1 { margin: 1.25rem 0 0.25rem; }
 .home-hello { color: var(--theme-elevation-700); margin: 0 0 1rem; }
-.home-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 22rem), 1fr)); gap: 1rem; align-items: start; }
+.home-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 22rem), 1fr)); grid-auto-flow: row dense; gap: 1rem; align-items: start; }
 .home-card { min-width: 0; border: 1px solid var(--theme-elevation-150); border-radius: 8px; padding: 1rem; background: var(--theme-elevation-0); overflow-wrap: anywhere; }
 .home-card--wide { grid-column: 1 / -1; }
 .home-card h2 { margin: 0 0 0.75rem; font-size: 1.1rem; }
