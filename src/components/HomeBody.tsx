@@ -8,7 +8,7 @@ import { env } from '../server/env'
 import { AwaitingCard, ChannelsCard, DeliveriesCard, GridsCard, HOME_CSS, ResultsCard, SetupCard, SubmissionsCard, WriteCard } from './HomeCards'
 
 /**
- * The admin home's data and body (the view: HomeView.tsx). The home (/admin), in place of Payload's card list: one home per role.
+ * The admin home's data and body (the view: HomeView.tsx), one home per role.
  * Editors: 待审核, deliveries to watch with their buttons, the latest results
  * in one plain line each, a button to write each content type, the channels
  * (an editor reads "未配置，请联系管理员", never a setting's name). Admins get
