@@ -83,6 +83,9 @@ export default withInternalAccess(buildConfig({
       // The freshness warning for editors (src/components/FreshnessBanner.tsx); a role home may render it instead.
       beforeDashboard: ['/components/FreshnessBanner#FreshnessBanner'],
       views: {
+        // The admin home, one per role (src/components/HomeView.tsx): editors' review queue, deliveries and
+        // results, grid leaders' grids and announcements, the admin's set-up checklist.
+        dashboard: { Component: '/components/HomeView#HomeView' },
         // 阅读统计 (src/components/ReadershipView.tsx): grid leaders see their grids only.
         readership: { Component: '/components/ReadershipView#ReadershipView', path: '/readership', exact: true },
         // The share kits: each grid's subscribe link and QR code, or one content's share links (ReadershipShareKits.tsx).

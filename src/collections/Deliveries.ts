@@ -186,7 +186,13 @@ export const Deliveries: CollectionConfig = {
       admin: { readOnly: true },
       hooks: { afterRead: [({ data, req }) => progressText((data ?? {}) as Partial<DeliveryDoc>, Date.now(), langOf(req))] },
     },
-    { name: 'reason', type: 'text', label: label('field.delivery.reason'), admin: { readOnly: true } },
+    // Shown without the server's setting names to anyone but an admin (src/components/DeliveryReason.tsx).
+    {
+      name: 'reason',
+      type: 'text',
+      label: label('field.delivery.reason'),
+      admin: { readOnly: true, components: { Cell: '/components/DeliveryReason#DeliveryReasonCell', Field: '/components/DeliveryReason#DeliveryReasonField' } },
+    },
     { name: 'urgent', type: 'checkbox', label: label('field.urgent'), admin: { readOnly: true } },
     { name: 'publishedAt', type: 'date', label: label('field.publishDate'), admin: { readOnly: true, date: dateTimePicker } },
     { name: 'goAhead', type: 'checkbox', label: label('field.delivery.goAhead'), admin: { readOnly: true } },

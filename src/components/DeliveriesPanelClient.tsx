@@ -3,6 +3,7 @@
 import { useConfig, useDocumentInfo } from '@payloadcms/ui'
 import { useCallback, useEffect, useRef, useState } from 'react'
 
+import { reasonFor } from '../i18n/deliveryReason'
 import { explainPublishStatus, explainWechatError } from '../i18n/wechat'
 import type { DeliveryDoc, DeliveryError, DeliveryStatus } from '../model/deliveries'
 import { type Lang, type MessageKey, t } from '../i18n/messages'
@@ -112,7 +113,7 @@ function DeliveryRow(props: { d: DeliveryDoc & { progress?: string }; transition
       )}
       {d.reason ? (
         <p className="deliveries-panel__reason" style={{ margin: '8px 0 0' }}>
-          {d.reason}
+          {reasonFor(d.reason, d.channel, admin, lang)}
         </p>
       ) : null}
       {d.channel === 'wechat' ? <WechatRow d={d} lang={lang} api={api} onChanged={onChanged} /> : <SuppressedRow d={d} lang={lang} api={api} admin={admin} onChanged={onChanged} />}

@@ -2,6 +2,7 @@ import type { PayloadHandler } from 'payload'
 
 import { isAdmin, isEditor } from '../access/roles'
 import type { EngineEndpoint } from '../jobs/nudge'
+import { notConfiguredFor } from '../i18n/deliveryReason'
 import { langOf, t } from '../i18n/messages'
 import type { DeliveryDoc } from '../model/deliveries'
 import { suppressedCounts } from '../subscribers/suppression'
@@ -31,7 +32,8 @@ export const testSendEndpoint: PayloadHandler = async (req) => {
   const checked = validateTestSend(body, lang)
   if (!checked.ok) return Response.json({ message: t('testSend.error.invalid', lang), errors: checked.errors }, { status: 400 })
   const input = checked.value
-  if (!channelConfigured(input.channel)) return Response.json({ message: t(`delivery.reason.notConfigured.${input.channel}`, lang) }, { status: 409 })
+  // Only an admin reads the names of the settings to set.
+  if (!channelConfigured(input.channel)) return Response.json({ message: notConfiguredFor(input.channel, isAdmin(req.user), lang) }, { status: 409 })
   const result = await testSend(req.payload, input)
   if (!result) return Response.json({ message: t('testSend.error.notFound', lang), errors: [{ field: 'id', message: t('testSend.error.notFound', lang) }] }, { status: 404 })
   const { recipient } = input
@@ -55,6 +57,7 @@ export const massSendEndpoint: PayloadHandler = async (req) => {
   if (body.confirm !== true) {
     return Response.json({ message: t('wechat.mass.invalid', lang), errors: [{ field: 'confirm', message: t('wechat.mass.confirmRequired', lang) }] }, { status: 400 })
   }
+  if (!channelConfigured('wechat')) return Response.json({ message: notConfiguredFor('wechat', isAdmin(req.user), lang) }, { status: 409 })
   const id = String(req.routeParams?.id ?? '')
   const user = req.user as { id?: unknown; email?: string } | null
   const r = await massSend(req.payload, id, String(user?.email ?? user?.id ?? ''), lang)

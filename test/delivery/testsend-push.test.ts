@@ -172,6 +172,10 @@ describe('test-send by web push', () => {
     delete process.env.VAPID_PRIVATE_KEY
     const off = await call(street.editor, { collection: 'policies', id: policy.id, channel: 'webpush', subscription: deviceOf(service.subscribe()) })
     expect(off.status).toBe(409)
-    expect(off.body.message).toBe('网页推送未配置（缺少 VAPID_PUBLIC_KEY、VAPID_PRIVATE_KEY 或 VAPID_SUBJECT），本次未推送。')
+    // An editor is told whom to ask; only an admin reads the names of the settings.
+    expect(off.body.message).toBe('网页推送通道未配置，请联系管理员。')
+    const offAdmin = await call(street.admin, { collection: 'policies', id: policy.id, channel: 'webpush', subscription: deviceOf(service.subscribe()) })
+    expect(offAdmin.status).toBe(409)
+    expect(offAdmin.body.message).toBe('网页推送未配置（缺少 VAPID_PUBLIC_KEY、VAPID_PRIVATE_KEY 或 VAPID_SUBJECT），本次未推送。')
   })
 })

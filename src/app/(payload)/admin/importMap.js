@@ -27,6 +27,8 @@ import { ReviewPanel as ReviewPanel_176db3e0d68114a4f1814b2462895ab6 } from '../
 import { default as default_8a03dc154b9d0962c4f90fa68c1f107c } from '../../../components/DeliveriesPanel'
 import { PublishButton as PublishButton_111386cb5ab07909d9e2398475065d54 } from '../../../components/PublishButton'
 import { SubscribersSearch as SubscribersSearch_230e5588b530accc2cc8cf6f5f090df1 } from '../../../components/SubscribersSearch'
+import { DeliveryReasonCell as DeliveryReasonCell_4654a5a71f577dbba220aadf2aa5a01a } from '../../../components/DeliveryReason'
+import { DeliveryReasonField as DeliveryReasonField_4654a5a71f577dbba220aadf2aa5a01a } from '../../../components/DeliveryReason'
 import { CurrentPasswordField as CurrentPasswordField_673c08382850f386d74f847b8884118a } from '../../../components/StaffAuthFields'
 import { SetPasswordMailField as SetPasswordMailField_673c08382850f386d74f847b8884118a } from '../../../components/StaffAuthFields'
 import { LogoutEverywhereField as LogoutEverywhereField_673c08382850f386d74f847b8884118a } from '../../../components/StaffAuthFields'
@@ -34,6 +36,7 @@ import { AuditLogView as AuditLogView_23be7e1992a65347478e5fae617361c2 } from '.
 import { default as default_da64f6236eb2a1d53b7ea09c6ce2365c } from '../../../components/AdminToolsLinks'
 import { default as default_1fc172af19b54ded2106ccf6eeeaf808 } from '../../../components/ReviewAwaitingLink'
 import { FreshnessBanner as FreshnessBanner_299516e449624c0c6558eed893ad442a } from '../../../components/FreshnessBanner'
+import { HomeView as HomeView_78d4460baf957364b329d4c0fed6bcb8 } from '../../../components/HomeView'
 import { ReadershipView as ReadershipView_3901eb7ce4cca73b2ee4f6028a6e8a10 } from '../../../components/ReadershipView'
 import { ReadershipShareKits as ReadershipShareKits_da67b76bb6e787495f579283c22c7c77 } from '../../../components/ReadershipShareKits'
 import { SubscriberToolsView as SubscriberToolsView_6cbaf88ff7d61030e56e007a9d19141f } from '../../../components/SubscriberToolsView'
@@ -73,6 +76,8 @@ export const importMap = {
   "/components/DeliveriesPanel#default": default_8a03dc154b9d0962c4f90fa68c1f107c,
   "/components/PublishButton#PublishButton": PublishButton_111386cb5ab07909d9e2398475065d54,
   "/components/SubscribersSearch#SubscribersSearch": SubscribersSearch_230e5588b530accc2cc8cf6f5f090df1,
+  "/components/DeliveryReason#DeliveryReasonCell": DeliveryReasonCell_4654a5a71f577dbba220aadf2aa5a01a,
+  "/components/DeliveryReason#DeliveryReasonField": DeliveryReasonField_4654a5a71f577dbba220aadf2aa5a01a,
   "/components/StaffAuthFields#CurrentPasswordField": CurrentPasswordField_673c08382850f386d74f847b8884118a,
   "/components/StaffAuthFields#SetPasswordMailField": SetPasswordMailField_673c08382850f386d74f847b8884118a,
   "/components/StaffAuthFields#LogoutEverywhereField": LogoutEverywhereField_673c08382850f386d74f847b8884118a,
@@ -80,6 +85,7 @@ export const importMap = {
   "/components/AdminToolsLinks#default": default_da64f6236eb2a1d53b7ea09c6ce2365c,
   "/components/ReviewAwaitingLink#default": default_1fc172af19b54ded2106ccf6eeeaf808,
   "/components/FreshnessBanner#FreshnessBanner": FreshnessBanner_299516e449624c0c6558eed893ad442a,
+  "/components/HomeView#HomeView": HomeView_78d4460baf957364b329d4c0fed6bcb8,
   "/components/ReadershipView#ReadershipView": ReadershipView_3901eb7ce4cca73b2ee4f6028a6e8a10,
   "/components/ReadershipShareKits#ReadershipShareKits": ReadershipShareKits_da67b76bb6e787495f579283c22c7c77,
   "/components/SubscriberToolsView#SubscriberToolsView": SubscriberToolsView_6cbaf88ff7d61030e56e007a9d19141f,

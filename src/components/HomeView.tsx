@@ -1,0 +1,19 @@
+import { Gutter } from '@payloadcms/ui'
+import type { AdminViewServerProps } from 'payload'
+
+import { HomeBody, homeData } from './HomeBody'
+import { langFrom } from './ReadershipNames'
+
+/**
+ * /admin: the admin home, one per role (HomeBody.tsx), in place of Payload's
+ * card list; Payload draws the navigation and template around it.
+ */
+export async function HomeView(props: AdminViewServerProps) {
+  const req = props.initPageResult.req
+  const data = await homeData(req, langFrom(req))
+  return (
+    <Gutter>
+      <HomeBody data={data} />
+    </Gutter>
+  )
+}
