@@ -80,8 +80,6 @@ export default withInternalAccess(buildConfig({
     components: {
       // 待审核 (src/components/ReviewAwaitingLink.tsx): the content awaiting this user's review step.
       afterNavLinks: ['/components/AdminToolsLinks', '/components/ReviewAwaitingLink'],
-      // The freshness warning for editors (src/components/FreshnessBanner.tsx); a role home may render it instead.
-      beforeDashboard: ['/components/FreshnessBanner#FreshnessBanner'],
       views: {
         // The admin home, one per role (src/components/HomeView.tsx): editors' review queue, deliveries and
         // results, grid leaders' grids and announcements, the admin's set-up checklist.

@@ -1,16 +1,12 @@
-import type { Payload, PayloadRequest } from 'payload'
-
-import { isEditor } from '../access'
-import { columnLabel, type Freshness, freshnessList, overdue } from '../content/freshness'
+import { columnLabel, type Freshness, overdue } from '../content/freshness'
 import { type Lang, t } from '../i18n/messages'
 import { formatDate } from '../templates/format'
 
 /**
  * The freshness warning for editors and admins (issue 16): the columns
  * without a publication for the warning threshold or longer, most overdue
- * first. Registered above the admin dashboard (payload.config.ts
- * beforeDashboard); a role home can render <FreshnessWarning> anywhere else
- * with a list from freshnessList(). Nothing is shown when all is fresh.
+ * first, on the editors' home (HomeBody.tsx) and the inspection report, from
+ * freshnessList(). Nothing is shown when all is fresh.
  */
 const CSS = `
 .fw { margin: 0 0 1.5rem; padding: 0.75rem 1rem; border-radius: 6px; border: 1px solid var(--theme-warning-500, #c77700); background: var(--theme-warning-50, #fff8e6); }
@@ -47,14 +43,4 @@ export function FreshnessWarning({ freshness, lang, admin = '/admin' }: { freshn
       ) : null}
     </section>
   )
-}
-
-type Props = { payload: Payload; user?: PayloadRequest['user'] | null; i18n?: { language?: string } }
-
-/** Above the dashboard: the warning, for editors and admins only. */
-export async function FreshnessBanner({ payload, user, i18n }: Props) {
-  if (!isEditor(user as never)) return null
-  const lang: Lang = i18n?.language === 'en' ? 'en' : 'zh'
-  const freshness = await freshnessList(payload)
-  return <FreshnessWarning freshness={freshness} lang={lang} admin={payload.config.routes.admin} />
 }

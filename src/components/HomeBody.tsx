@@ -1,10 +1,13 @@
 import type { PayloadRequest } from 'payload'
 
 import { isRefusal, type SubscribeKit, subscribeKits } from '../collections/GridsShare'
+import { awaitingMyReview } from '../hooks/reviewQueue'
+import { type Freshness, freshnessList } from '../content/freshness'
 import { type Lang, type MessageKey, t } from '../i18n/messages'
 import { type EditorHome, editorHome, type LeaderHome, leaderHome, writableTypes } from '../readership/home'
 import { type SetupItem, setupChecklist } from '../readership/homeSetup'
 import { env } from '../server/env'
+import { FreshnessWarning } from './FreshnessBanner'
 import { AwaitingCard, ChannelsCard, DeliveriesCard, GridsCard, HOME_CSS, ResultsCard, SetupCard, SubmissionsCard, WriteCard } from './HomeCards'
 
 /**
@@ -27,6 +30,10 @@ export type HomeData = {
   editor: EditorHome | null
   leader: LeaderHome | null
   setup: SetupItem[] | null
+  /** 待审核 for everyone a review step names (editors, 审核领导, community staff, named staff). */
+  awaiting: EditorHome['awaiting']
+  /** Columns without an update for too long (editors and admins). */
+  freshness: Freshness | null
   kits: SubscribeKit[]
   k: number
 }
@@ -36,6 +43,7 @@ export async function homeData(req: PayloadRequest, lang: Lang): Promise<HomeDat
   const user = req.user as { name?: string; email?: string; role?: string } | null
   const [editor, leader, setup] = await Promise.all([editorHome(req, lang), leaderHome(req, lang), setupChecklist(req, lang)])
   const kits = leader ? await subscribeKits(req) : []
+  const [awaiting, freshness] = await Promise.all([editor?.awaiting ?? awaitingMyReview(req), editor ? freshnessList(req.payload) : null])
   return {
     lang,
     name: user?.name || user?.email || '',
@@ -46,6 +54,8 @@ export async function homeData(req: PayloadRequest, lang: Lang): Promise<HomeDat
     editor,
     leader,
     setup,
+    awaiting,
+    freshness,
     kits: isRefusal(kits) ? [] : kits,
     k: env.minGroupSize,
   }
@@ -59,9 +69,10 @@ export function HomeBody({ data }: { data: HomeData }) {
       <style>{HOME_CSS}</style>
       <h1>{t('home.title', lang)}</h1>
       <p className="home-hello">{t('home.hello', lang, { name: data.name, role: data.role })}</p>
+      {data.freshness ? <FreshnessWarning freshness={data.freshness} lang={lang} admin={admin} /> : null}
       <div className="home-cards">
         {setup ? <SetupCard items={setup} lang={lang} /> : null}
-        {editor ? <AwaitingCard awaiting={editor.awaiting} admin={admin} lang={lang} /> : null}
+        {editor || data.awaiting.total ? <AwaitingCard awaiting={data.awaiting} admin={admin} lang={lang} /> : null}
         {editor ? <DeliveriesCard deliveries={editor.deliveries} admin={admin} api={api} lang={lang} /> : null}
         {leader ? <GridsCard home={leader} kits={data.kits} admin={admin} lang={lang} k={data.k} /> : null}
         {leader ? <SubmissionsCard submissions={leader.submissions} admin={admin} lang={lang} /> : null}

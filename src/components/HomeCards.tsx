@@ -1,5 +1,5 @@
 import type { SubscribeKit } from '../collections/GridsShare'
-import type { AwaitingItem } from '../content/awaitingReview'
+import type { AwaitingItem } from '../hooks/reviewQueue'
 import { type Lang, type MessageKey, t } from '../i18n/messages'
 import type { ContentSlug } from '../model/content'
 import type { ChannelState, ContentResult, DeliveryItem, GridCard, LeaderHome, Submission } from '../readership/home'

@@ -47,7 +47,7 @@ export async function awaitingWhere(req: PayloadRequest, slug: ContentSlug, user
   return { and }
 }
 
-export type AwaitingReview = { slug: ContentSlug; count: number; docs: { id: Id; title?: string | null }[]; where: Where }
+export type AwaitingReview = { slug: ContentSlug; count: number; docs: { id: Id; title?: string | null; updatedAt?: string | null }[]; where: Where }
 
 /**
  * Everything awaiting this user's review, per content type (types with none
@@ -67,11 +67,11 @@ export async function awaitingReview(req: PayloadRequest, { limit = 0 }: { limit
       depth: 0,
       limit: Math.max(limit, 1),
       sort: '-updatedAt',
-      select: { title: true },
+      select: { title: true, updatedAt: true },
       overrideAccess: true,
       req,
     })
-    if (found.totalDocs) out.push({ slug, count: found.totalDocs, docs: limit ? found.docs.map((d) => ({ id: d.id, title: (d as { title?: string }).title })) : [], where })
+    if (found.totalDocs) out.push({ slug, count: found.totalDocs, docs: limit ? found.docs.map((d) => ({ id: d.id, title: (d as { title?: string }).title, updatedAt: (d as { updatedAt?: string }).updatedAt })) : [], where })
   }
   return out
 }
@@ -79,4 +79,15 @@ export async function awaitingReview(req: PayloadRequest, { limit = 0 }: { limit
 /** How many contents await this user's review, all types together. */
 export async function awaitingReviewCount(req: PayloadRequest): Promise<number> {
   return (await awaitingReview(req)).reduce((n, a) => n + a.count, 0)
+}
+
+/** One content awaiting review, for the 待审核 card of the admin home (src/components/HomeBody.tsx). */
+export type AwaitingItem = { type: ContentSlug; id: Id; title: string; updatedAt: string | null }
+
+/** The newest `limit` contents awaiting this user's review, all types together, and how many there are. */
+export async function awaitingMyReview(req: PayloadRequest, limit = 10): Promise<{ total: number; items: AwaitingItem[] }> {
+  const queue = await awaitingReview(req, { limit })
+  const items = queue.flatMap((q) => q.docs.map((d) => ({ type: q.slug, id: d.id, title: d.title ?? '', updatedAt: d.updatedAt ?? null })))
+  items.sort((a, b) => String(b.updatedAt ?? '').localeCompare(String(a.updatedAt ?? '')))
+  return { total: queue.reduce((n, q) => n + q.count, 0), items: items.slice(0, limit) }
 }

@@ -1,7 +1,7 @@
 import type { PayloadRequest } from 'payload'
 
 import { type Id, isAdmin, isEditor, isGridScoped, scopedGridIds } from '../access'
-import { type AwaitingItem, awaitingMyReview } from '../content/awaitingReview'
+import { type AwaitingItem, awaitingMyReview } from '../hooks/reviewQueue'
 import { channelConfigured } from '../delivery/config'
 import { reasonFor } from '../i18n/deliveryReason'
 import { type Lang, type MessageKey, t } from '../i18n/messages'

@@ -147,7 +147,8 @@ describe('inspection report', () => {
       ['approve', 'editor'],
       ['publish', 'leader-a'],
     ])
-    expect(notice.steps[1].detail).toBe('请写明停水时段。')
+    // The return's audit entry names the step it came from: the 三审 evidence.
+    expect(notice.steps[1].detail).toBe('第 1 步（初审）；请写明停水时段。')
     expect(notice.steps.every((s) => !Number.isNaN(Date.parse(s.at)))).toBe(true)
     const issue2 = report.contents.find((c) => c.id === String(ids.issue2) && c.collection === 'issues')!
     expect(issue2.withdrawnAt).toBeTruthy()

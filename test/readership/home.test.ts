@@ -111,6 +111,8 @@ describe('editor home', () => {
     const data = await homeData(reqOf(street.editor), 'zh')
     expect(data.setup).toBeNull()
     expect(data.leader).toBeNull()
+    // The freshness watch is the editors' (no content published here: every column is listed, none mailed).
+    expect(data.freshness?.columns.length).toBeGreaterThan(0)
     expect(data.write).toEqual(['issues', 'events', 'policies', 'announcements'])
     const html = renderToStaticMarkup(HomeBody({ data }))
     expect(html).not.toMatch(SETTING_NAMES)
@@ -142,6 +144,7 @@ describe('grid leader home', () => {
   it('renders their home with their grid and its subscribe QR code only, and no setting names', async () => {
     const data = await homeData(reqOf(street.leaderA), 'zh')
     expect(data.editor).toBeNull()
+    expect(data.freshness).toBeNull()
     expect(data.write).toEqual(['announcements'])
     expect(data.kits.map((k) => k.code)).toEqual(['A-01'])
     const html = renderToStaticMarkup(HomeBody({ data }))
