@@ -6,6 +6,7 @@
  * that has Payload (server, worker, tests) has them.
  */
 import { DELIVERY_ENDPOINTS } from '../delivery/endpoints'
+import { previewsEndpoint } from '../delivery/preview'
 import { registerEndpoints, registerWork } from '../jobs/nudge'
 import { retractWechatJob } from '../jobs/wechat'
 import { dashboardCsvEndpoint, dashboardEndpoint } from '../readership/dashboardEndpoint'
@@ -16,6 +17,7 @@ export function registerEngine(): void {
     ...DELIVERY_ENDPOINTS,
     dashboard: dashboardEndpoint,
     dashboardCsv: dashboardCsvEndpoint,
+    previews: previewsEndpoint,
   })
   registerWork({ tasks: { wechatRetract: retractWechatJob }, staffMail: staffMailer })
 }

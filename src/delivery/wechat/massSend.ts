@@ -2,6 +2,7 @@ import type { Payload } from 'payload'
 
 import { ChannelError } from '../../channels/types'
 import { explainWechatError } from '../../i18n/wechat'
+import type { ContentSlug } from '../../model/content'
 import type { DeliveryDoc } from '../../model/deliveries'
 import { t } from '../../i18n/messages'
 import { wechatSettings } from '../../server/env'
@@ -10,6 +11,7 @@ import { noTransaction } from '../../store/noTransaction'
 import { formatDateTime, streetDay } from '../../templates/format'
 import { channelConfigured } from '../config'
 import { updateDelivery } from '../rows'
+import { assertWechatChecks } from './checks'
 import { buildArticles, loadContent } from './media'
 import { wechatClient } from './settings'
 import { DELIVERIES, explain, MINUTE, readDelivery, stateOf, type WechatMassSend } from './state'
@@ -103,6 +105,8 @@ export async function massSend(payload: Payload, id: string, by: string, lang: '
   await persist()
   const log = payload.logger.child({ component: 'wechat', delivery: d.id })
   try {
+    // The content may have changed since it was published: its WeChat HTML is checked again before it notifies anyone.
+    await assertWechatChecks(payload, d.contentType as ContentSlug, doc)
     if (!next.draftMediaId) {
       // freepublish took the published draft out of the draft box: a fresh draft, with the images uploaded before.
       const { articles } = await buildArticles(payload, d, doc, st, persist)
