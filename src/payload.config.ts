@@ -26,6 +26,7 @@ import { ADMIN_DATE_TIME } from './fields/dates'
 import { contentEditor } from './fields/richText'
 import { withDeletionAudit } from './hooks/audit'
 import { SiteSettings } from './globals/SiteSettings'
+import { WechatMassPlan } from './globals/WechatMassPlan'
 import { withApiQueryRules } from './hooks/apiQuery'
 import { jobsConfig } from './jobs/config'
 import { env, publicUrl, sqliteUrl } from './server/env'
@@ -85,6 +86,8 @@ export default withInternalAccess(buildConfig({
         subscriberTools: { Component: '/components/SubscriberToolsView#SubscriberToolsView', path: '/subscriber-tools', exact: true },
         // The street's communities, grids and buildings from and to CSV, admins only (StreetToolsView.tsx; endpoints: collections/GridsTools.ts).
         streetTools: { Component: '/components/StreetToolsView#StreetToolsView', path: '/street-tools', exact: true },
+        // 群发计划: the queue of WeChat mass sends, one a day, editors (WechatPlanView.tsx; endpoints: globals/WechatMassPlan.ts).
+        wechatPlan: { Component: '/components/WechatPlanView#WechatPlanView', path: '/wechat-plan', exact: true },
       },
     },
   },
@@ -114,7 +117,7 @@ export default withInternalAccess(buildConfig({
     Counters,
     Claims,
   ]),
-  globals: [SiteSettings],
+  globals: [SiteSettings, WechatMassPlan],
   editor: contentEditor,
   db: database(),
   sharp,

@@ -5,7 +5,8 @@ import { t } from '../i18n/messages'
 /**
  * The admin's own views in its side navigation (Payload lists collections
  * and globals only): 阅读统计, every staff member's share kits
- * (/admin/readership/share), and for admins the subscriber import and
+ * (/admin/readership/share), for editors the mass-send plan
+ * (/admin/wechat-plan), and for admins the subscriber import and
  * export (/admin/subscriber-tools) and the street's (/admin/street-tools).
  */
 export default function AdminToolsLinks({ user, i18n, payload }: ServerProps) {
@@ -22,6 +23,11 @@ export default function AdminToolsLinks({ user, i18n, payload }: ServerProps) {
       <a className="nav__link" id="nav-share-kits" href={`${admin}/readership/share`}>
         <span className="nav__link-label">{t('tools.share.title', lang)}</span>
       </a>
+      {role === 'admin' || role === 'editor' ? (
+        <a className="nav__link" id="nav-wechat-plan" href={`${admin}/wechat-plan`}>
+          <span className="nav__link-label">{t('previews.plan.title', lang)}</span>
+        </a>
+      ) : null}
       {role === 'admin' ? (
         <>
           <a className="nav__link" id="nav-subscriber-tools" href={`${admin}/subscriber-tools`}>

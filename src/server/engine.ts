@@ -7,6 +7,7 @@
  */
 import { DELIVERY_ENDPOINTS } from '../delivery/endpoints'
 import { previewsEndpoint } from '../delivery/preview'
+import { wechatPlanEndpoint, wechatPlanSaveEndpoint } from '../delivery/wechat/plan'
 import { registerEndpoints, registerWork } from '../jobs/nudge'
 import { retractWechatJob } from '../jobs/wechat'
 import { dashboardCsvEndpoint, dashboardEndpoint } from '../readership/dashboardEndpoint'
@@ -18,6 +19,8 @@ export function registerEngine(): void {
     dashboard: dashboardEndpoint,
     dashboardCsv: dashboardCsvEndpoint,
     previews: previewsEndpoint,
+    wechatPlan: wechatPlanEndpoint,
+    wechatPlanSave: wechatPlanSaveEndpoint,
   })
   registerWork({ tasks: { wechatRetract: retractWechatJob }, staffMail: staffMailer })
 }

@@ -36,6 +36,7 @@ import { ReadershipView as ReadershipView_3901eb7ce4cca73b2ee4f6028a6e8a10 } fro
 import { ReadershipShareKits as ReadershipShareKits_da67b76bb6e787495f579283c22c7c77 } from '../../../components/ReadershipShareKits'
 import { SubscriberToolsView as SubscriberToolsView_6cbaf88ff7d61030e56e007a9d19141f } from '../../../components/SubscriberToolsView'
 import { StreetToolsView as StreetToolsView_ded92a91a7145e0b6dbfa9b799062110 } from '../../../components/StreetToolsView'
+import { WechatPlanView as WechatPlanView_7c1e4a2b9d3f5e6a8b0c1d2e3f4a5b6c } from '../../../components/WechatPlanView'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
 
 /** @type import('payload').ImportMap */
@@ -78,5 +79,6 @@ export const importMap = {
   "/components/ReadershipShareKits#ReadershipShareKits": ReadershipShareKits_da67b76bb6e787495f579283c22c7c77,
   "/components/SubscriberToolsView#SubscriberToolsView": SubscriberToolsView_6cbaf88ff7d61030e56e007a9d19141f,
   "/components/StreetToolsView#StreetToolsView": StreetToolsView_ded92a91a7145e0b6dbfa9b799062110,
+  "/components/WechatPlanView#WechatPlanView": WechatPlanView_7c1e4a2b9d3f5e6a8b0c1d2e3f4a5b6c,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
 }
