@@ -162,5 +162,17 @@ describe('checks on the WeChat HTML', () => {
     const done = await runUntilSettled(payload, d.id)
     expect(done.status).toBe('done')
     expect(stateOf(await deliveryById(payload, d.id)).stage).toBe('published')
+
+    // The mass send checks again: refused before the day is claimed or anything is recorded.
+    await setWrongName([{ correct: '东湖社区', wrong: '东壶社区' }])
+    const sends = callsTo(emu, '/cgi-bin/message/mass/sendall').length
+    const mass = await rest('POST', `deliveries/${d.id}/mass-send`, { token: editor, body: { confirm: true } })
+    expect(mass.status).toBe(409)
+    expect(mass.body).toMatchObject({ ok: false, code: 'checks.serious' })
+    expect(mass.body.message).toContain('东壶社区')
+    expect(callsTo(emu, '/cgi-bin/message/mass/sendall')).toHaveLength(sends)
+    expect(stateOf(await deliveryById(payload, d.id)).massSend).toBeUndefined()
+    expect((await rest('GET', 'deliveries/wechat-quota', { token: editor })).body.massSentToday).toBe(false)
+    await setWrongName([])
   })
 })

@@ -79,6 +79,15 @@ export async function massSend(payload: Payload, id: string, by: string, lang: '
   const doc = await loadContent(payload, d)
   if (!doc || doc._status !== 'published') return reply(409, { message: t('wechat.mass.contentGone', lang) })
 
+  // The content may have changed since it was published: its WeChat text is checked again before it notifies anyone,
+  // before the day is claimed or anything recorded, so the editor fixes it and sends again.
+  try {
+    await assertWechatChecks(payload, d.contentType as ContentSlug, doc)
+  } catch (err) {
+    if (!(err instanceof ChannelError)) throw err
+    return reply(409, { ok: false, kind: err.kind, code: err.code, message: t('wechat.mass.failed', lang, { detail: err.message }) })
+  }
+
   const day = streetDay()
   const scope = MASS_SCOPE + day
   const claim = await claimSlot(payload, { scope, slot: 1, owner: massOwner(d.id) })
@@ -117,8 +126,6 @@ export async function massSend(payload: Payload, id: string, by: string, lang: '
   await persist()
   const log = payload.logger.child({ component: 'wechat', delivery: d.id })
   try {
-    // The content may have changed since it was published: its WeChat HTML is checked again before it notifies anyone.
-    await assertWechatChecks(payload, d.contentType as ContentSlug, doc)
     if (!next.draftMediaId) {
       // freepublish took the published draft out of the draft box: a fresh draft, with the images uploaded before.
       const { articles } = await buildArticles(payload, d, doc, st, persist)

@@ -51,8 +51,8 @@ export const previewsMessages = {
   // The checks over the WeChat HTML before it is sent (src/delivery/wechat/checks.ts).
   'previews.checks.item': { zh: '图文 {n} 的{kind}“{match}”', en: '{kind} "{match}" in article {n}' },
   'previews.checks.blocked': {
-    zh: '公众号文本检查发现 {count} 个严重问题，未发送到公众号：{found}。请修改内容后点击继续。',
-    en: 'The checks found {count} serious problems in the WeChat text; nothing was sent to WeChat: {found}. Fix the content, then resume.',
+    zh: '公众号文本检查发现 {count} 个严重问题，未发送到公众号：{found}。请先修改内容。',
+    en: 'The checks found {count} serious problems in the WeChat text; nothing was sent to WeChat: {found}. Fix the content first.',
   },
   // Mass send's audience (src/delivery/wechat/massSend.ts, components/DeliveriesPanelWechat.tsx).
   'previews.mass.audience': { zh: '群发对象：公众号全部关注者（公众号不能按网格群发）。', en: 'Audience: every follower of the account (WeChat cannot send by grid).' },
