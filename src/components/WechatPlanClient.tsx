@@ -40,12 +40,19 @@ export function WechatPlanClient({ api, admin, lang }: { api: string; admin: str
   }
 
   if (!plan) return <p style={small}>{message?.text ?? t('previews.plan.loading', lang)}</p>
+  return <PlanPage plan={plan} busy={busy} admin={admin} lang={lang} message={message} save={(queue) => void save(queue)} />
+}
+
+type PlanPageProps = { plan: PlanView; busy: boolean; admin: string; lang: Lang; message: { ok: boolean; text: string } | null; save: (queue: string[]) => void }
+
+/** The page for a plan as read: no state of its own, every change through `save` (the whole queue, in order). */
+export function PlanPage({ plan, busy, admin, lang, message, save }: PlanPageProps) {
   const ids = plan.items.map((i) => i.delivery)
   const move = (from: number, to: number) => {
     const next = [...ids]
     const [x] = next.splice(from, 1)
     next.splice(to, 0, x)
-    void save(next)
+    save(next)
   }
   const open = (i: Pick<PlanItem, 'contentType' | 'contentId'>) => `${admin}/collections/${i.contentType}/${i.contentId}#deliveries-panel`
   const first = plan.items[0]
@@ -77,7 +84,7 @@ export function WechatPlanClient({ api, admin, lang }: { api: string; admin: str
                   <PanelButton className="wechat-plan__down" disabled={busy || i === plan.items.length - 1} onClick={() => move(i, i + 1)}>
                     {t('previews.plan.down', lang)}
                   </PanelButton>
-                  <PanelButton className="wechat-plan__remove" disabled={busy} onClick={() => void save(ids.filter((x) => x !== item.delivery))}>
+                  <PanelButton className="wechat-plan__remove" disabled={busy} onClick={() => save(ids.filter((x) => x !== item.delivery))}>
                     {t('previews.plan.remove', lang)}
                   </PanelButton>
                   <a href={open(item)}>{t('previews.plan.open', lang)}</a>
@@ -97,7 +104,7 @@ export function WechatPlanClient({ api, admin, lang }: { api: string; admin: str
               <li key={c.delivery} className="wechat-plan__candidate" data-delivery={c.delivery} style={{ marginBottom: 8 }}>
                 {t('previews.plan.itemTitle', lang, { title: c.title })}
                 {c.grids ? <span style={small}>{t('previews.plan.grids', lang, { count: c.grids })}</span> : null}{' '}
-                <PanelButton className="wechat-plan__add" disabled={busy} onClick={() => void save([...ids, c.delivery])}>
+                <PanelButton className="wechat-plan__add" disabled={busy} onClick={() => save([...ids, c.delivery])}>
                   {t('previews.plan.add', lang)}
                 </PanelButton>
               </li>

@@ -95,6 +95,20 @@ describe('previews', () => {
     expect(of('source-url')[0].text).toContain(`/events/${event.id}`)
     expect(of('cover')).toHaveLength(1)
     expect(wechat).toMatchObject({ blocked: false, serious: 0 })
+
+    // The panel's three previews, drawn from this answer.
+    const { renderToStaticMarkup } = await import('react-dom/server')
+    const { EmailTab, PushTab, WechatTab } = await import('../../src/components/PreviewsPanelTabs')
+    const mailTab = renderToStaticMarkup(EmailTab({ p: r.body, lang: 'zh' }))
+    expect(mailTab).toContain('sandbox=""')
+    expect(mailTab).toContain('预览中的链接不可点击')
+    const pushTab = renderToStaticMarkup(PushTab({ p: r.body, lang: 'zh' }))
+    expect(pushTab).toContain('社区服务中心一楼')
+    const wechatTab = renderToStaticMarkup(WechatTab({ p: r.body, lang: 'zh' }))
+    expect(wechatTab).toContain('链接“本周菜单”将被去掉')
+    expect(wechatTab).toContain('将上传到公众号')
+    expect(wechatTab).toContain('公众号文本未发现问题。')
+    expect(wechatTab).not.toMatch(/<a\b/)
     // Nothing went to WeChat.
     expect(emu.calls.filter((c) => c.path !== '/cgi-bin/stable_token')).toHaveLength(0)
   })
@@ -154,6 +168,12 @@ describe('checks on the WeChat HTML', () => {
     expect(r.body.wechat.serious).toBeGreaterThan(0)
     const finding = r.body.wechat.findings.find((f: { kind: string }) => f.kind === 'official-name')
     expect(finding).toMatchObject({ severity: 'serious', match: '东壶社区', where: '公众号图文 1' })
+    const { renderToStaticMarkup } = await import('react-dom/server')
+    const { WechatTab } = await import('../../src/components/PreviewsPanelTabs')
+    const shown = renderToStaticMarkup(WechatTab({ p: r.body, lang: 'zh' }))
+    expect(shown).toContain('data-blocked="true"')
+    expect(shown).toContain('公众号发布和群发将被暂停')
+    expect(shown).toContain('东壶社区')
 
     // Fixed (the dictionary entry removed here; an editor would correct the text): resume sends it.
     await setWrongName([])

@@ -149,6 +149,15 @@ describe('mass-send planner', () => {
       ['计划乙', addDays(today, 2)],
     ])
     expect(days(await getPlan())).toEqual(days(moved))
+    // The page: today's slot, the queue with its days, moved by the buttons (each save sends the whole queue).
+    const { renderToStaticMarkup } = await import('react-dom/server')
+    const { PlanPage } = await import('../../src/components/WechatPlanClient')
+    const page = renderToStaticMarkup(PlanPage({ plan: moved.body, busy: false, admin: '/admin', lang: 'zh', message: null, save: () => {} }))
+    expect(page).toContain(`今天（${today}）的群发`)
+    expect(page).toContain('计划群发：《计划甲》。')
+    expect(page.indexOf('《计划甲》')).toBeLessThan(page.indexOf('《计划丙》'))
+    expect(page).toContain(`data-day="${addDays(today, 2)}"`)
+    expect(page).toContain(`/admin/collections/policies/${a.contentId}#deliveries-panel`)
 
     // Refused: twice the same, not a waiting WeChat delivery, not a list.
     expect((await savePlan([a.id, a.id])).status).toBe(400)
