@@ -32,6 +32,7 @@ export function WechatRow({ d, lang, api, onChanged }: { d: DeliveryDoc; lang: L
   // Content meant for some grids: a mass send still reaches the whole account, so the editor confirms that.
   const grids = d.audience?.startsWith('grids:') ? d.audience.slice(6).split(',').filter(Boolean).length : 0
   const [wholeAccount, setWholeAccount] = useState(false)
+  const [planned, setPlanned] = useState<string | null>(null)
 
   const ask = async () => {
     setAsking(true)
@@ -43,7 +44,13 @@ export function WechatRow({ d, lang, api, onChanged }: { d: DeliveryDoc; lang: L
       if (r.status !== 200) {
         setAsking(false)
         setMessage({ ok: false, text: serverMessage(r.body, String(r.status)) })
-      } else setQuota(r.body as Quota)
+      } else {
+        // The mass-send plan's holder of today, when it is another content (the plan is advice: the editor decides).
+        const plan = await callApi(`${api}/globals/wechat-mass-plan/plan`).catch(() => null)
+        const first = (plan?.status === 200 ? plan.body?.items?.[0] : null) as { delivery: string; title: string; day: string } | null
+        setPlanned(first && first.day === (r.body as Quota).day && first.delivery !== String(d.id) ? first.title : null)
+        setQuota(r.body as Quota)
+      }
     } catch (err) {
       setAsking(false)
       setMessage({ ok: false, text: (err as Error).message })
@@ -121,6 +128,11 @@ export function WechatRow({ d, lang, api, onChanged }: { d: DeliveryDoc; lang: L
                     ? t('panel.wechat.quotaUsed', lang, { title: quota.lastMassSend.title, at: formatDateTime(quota.lastMassSend.at) })
                     : t('panel.wechat.quotaUsedUnknown', lang)}
               </p>
+              {planned && !quota.massSentToday ? (
+                <p className="deliveries-panel__mass-planned" style={{ margin: '4px 0 0' }}>
+                  {t('previews.mass.plannedOther', lang, { title: planned })}
+                </p>
+              ) : null}
               <p className="deliveries-panel__mass-audience" style={{ margin: '4px 0 0' }}>
                 {t('previews.mass.audience', lang)}
               </p>

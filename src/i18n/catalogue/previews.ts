@@ -64,6 +64,10 @@ export const previewsMessages = {
     zh: '本内容只面向 {count} 个网格，而群发会发给公众号全部关注者：请确认后再群发。',
     en: 'This content is meant for {count} grids only, and a mass send reaches every follower of the account: confirm that first.',
   },
+  'previews.mass.plannedOther': {
+    zh: '群发计划把今天的群发留给了《{title}》。现在群发这条会占用今天的额度，计划中的内容顺延一天。',
+    en: 'The mass-send plan keeps today for "{title}". Sending this now uses today, and the plan moves on by a day.',
+  },
   'previews.mass.sentWhole': { zh: '群发对象为公众号全部关注者（不分网格）。', en: 'The mass send went to every follower of the account (not by grid).' },
   'previews.mass.sentWholeGrids': {
     zh: '群发对象为公众号全部关注者（不分网格）；本内容原只面向 {count} 个网格，编辑已确认。',
