@@ -1,6 +1,6 @@
 import type { GlobalConfig } from 'payload'
 
-import { editorsOnly } from '../access'
+import { editorsOnly, nobody } from '../access'
 import { label } from '../i18n/messages'
 import { engineEndpoint } from '../jobs/nudge'
 
@@ -14,7 +14,8 @@ export const WechatMassPlan: GlobalConfig = {
   slug: 'wechat-mass-plan',
   label: label('previews.plan.title'),
   admin: { hidden: true },
-  access: { read: editorsOnly, update: editorsOnly },
+  // Written only through the plan endpoint, which checks every entry (no raw JSON from the API).
+  access: { read: editorsOnly, update: nobody },
   endpoints: [
     { path: '/plan', method: 'get', handler: engineEndpoint('wechatPlan') },
     { path: '/plan', method: 'post', handler: engineEndpoint('wechatPlanSave') },

@@ -165,6 +165,8 @@ describe('mass-send planner', () => {
     if (email) expect((await savePlan([email.id])).status).toBe(400)
     expect((await savePlan([999_999])).status).toBe(400)
     expect((await rest('POST', 'globals/wechat-mass-plan/plan', { token: editor, body: { queue: 'x' } })).status).toBe(400)
+    // The global itself takes no raw write: only the endpoint, which checks each entry.
+    expect((await rest('POST', 'globals/wechat-mass-plan', { token: editor, body: { queue: [{ delivery: 'anything' }] } })).status).toBe(403)
     expect(days(await getPlan())).toEqual(days(moved))
 
     // Today's one mass send goes to 丙 (the editor's choice on the day): today is used, the queue starts tomorrow.
