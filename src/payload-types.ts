@@ -129,9 +129,11 @@ export interface Config {
   fallbackLocale: null;
   globals: {
     'site-settings': SiteSetting;
+    'wechat-mass-plan': WechatMassPlan;
   };
   globalsSelect: {
     'site-settings': SiteSettingsSelect<false> | SiteSettingsSelect<true>;
+    'wechat-mass-plan': WechatMassPlanSelect<false> | WechatMassPlanSelect<true>;
   };
   locale: null;
   widgets: {
@@ -1856,6 +1858,24 @@ export interface SiteSetting {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "wechat-mass-plan".
+ */
+export interface WechatMassPlan {
+  id: number | string;
+  queue?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  updatedAt?: string | null;
+  createdAt?: string | null;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "site-settings_select".
  */
 export interface SiteSettingsSelect<T extends boolean = true> {
@@ -1943,6 +1963,16 @@ export interface SiteSettingsSelect<T extends boolean = true> {
       };
   freshnessWarnDays?: T;
   freshnessAlertDays?: T;
+  updatedAt?: T;
+  createdAt?: T;
+  globalType?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "wechat-mass-plan_select".
+ */
+export interface WechatMassPlanSelect<T extends boolean = true> {
+  queue?: T;
   updatedAt?: T;
   createdAt?: T;
   globalType?: T;

@@ -29,6 +29,7 @@ import { contentEditor } from './fields/richText'
 import { withDeletionAudit } from './hooks/audit'
 import { inspectionEndpoints } from './hooks/inspection'
 import { SiteSettings } from './globals/SiteSettings'
+import { WechatMassPlan } from './globals/WechatMassPlan'
 import { withApiQueryRules } from './hooks/apiQuery'
 import { jobsConfig } from './jobs/config'
 import { env, publicUrl, sqliteUrl } from './server/env'
@@ -96,6 +97,8 @@ export default withInternalAccess(buildConfig({
         policyLinks: { Component: '/components/PolicyLinksView#PolicyLinksView', path: '/policy-links', exact: true },
         // The inspection report for a chosen period, admins only (InspectionView.tsx; endpoints: hooks/inspection.ts).
         inspection: { Component: '/components/InspectionView#InspectionView', path: '/inspection', exact: true },
+        // 群发计划: the queue of WeChat mass sends, one a day, editors (WechatPlanView.tsx; endpoints: globals/WechatMassPlan.ts).
+        wechatPlan: { Component: '/components/WechatPlanView#WechatPlanView', path: '/wechat-plan', exact: true },
       },
     },
   },
@@ -127,7 +130,7 @@ export default withInternalAccess(buildConfig({
     Counters,
     Claims,
   ]),
-  globals: [SiteSettings],
+  globals: [SiteSettings, WechatMassPlan],
   // The inspection report as JSON and CSV, admins only (hooks/inspection.ts).
   endpoints: inspectionEndpoints,
   editor: contentEditor,

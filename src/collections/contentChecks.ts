@@ -24,7 +24,7 @@ import type { ContentSlug } from '../model/content'
 type Body = { id?: string | number | null; data?: Record<string, unknown> | null; fix?: boolean; links?: boolean }
 
 /** The collection's own update (or create) access for this document: a yes, or a filter it must match. */
-async function mayWrite(req: PayloadRequest, slug: ContentSlug, id: string | number | null, data: Record<string, unknown>): Promise<boolean> {
+export async function mayWrite(req: PayloadRequest, slug: ContentSlug, id: string | number | null, data: Record<string, unknown>): Promise<boolean> {
   const access = req.payload.collections[slug].config.access
   const fn = id != null ? access.update : access.create
   const verdict = (await fn({ req, id: id ?? undefined, data })) as boolean | Where

@@ -12,6 +12,7 @@ import { relationsExist } from '../hooks/relations'
 import { label, type MessageKey } from '../i18n/messages'
 import { publicUrl } from '../server/env'
 import { checksEndpoints } from './contentChecks'
+import { previewsEndpoints } from './contentPreviews'
 import { reviewEndpoints } from './contentReview'
 
 /**
@@ -34,6 +35,17 @@ const checksPanel: Field = {
   type: 'ui',
   label: label('checks.panel.title'),
   admin: { position: 'sidebar', components: { Field: '/components/ChecksPanel#ChecksPanel' } },
+}
+
+/**
+ * 发送预览 below the fields: the email, push and WeChat article as residents
+ * get them, drawn by src/components/PreviewsPanel.tsx from GET /api/<collection>/previews.
+ */
+const previewsPanel: Field = {
+  name: 'previewsPanel',
+  type: 'ui',
+  label: label('previews.panel.title'),
+  admin: { components: { Field: '/components/PreviewsPanel#PreviewsPanel' } },
 }
 
 export { CONTENT_SLUGS, type ContentSlug } from '../model/content'
@@ -71,8 +83,8 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
       components: { edit: { PublishButton: '/components/PublishButton#PublishButton' } },
     },
     defaultSort: '-updatedAt',
-    // POST /api/<collection>/checks, and GET/POST /api/<collection>/:id/review (the review actions).
-    endpoints: [...checksEndpoints(slug), ...reviewEndpoints(slug)],
+    // POST /api/<collection>/checks, GET/POST /api/<collection>/:id/review (the review actions), GET /api/<collection>/previews.
+    endpoints: [...checksEndpoints(slug), ...reviewEndpoints(slug), ...previewsEndpoints(slug)],
     // Hot path: the reading site lists published content newest first.
     indexes: [{ fields: ['_status', 'publishedAt'] }],
     access: {
@@ -88,7 +100,7 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
       maxPerDoc: 50,
       drafts: { schedulePublish: true, validate: false },
     },
-    fields: [titleField, ...fields, checksPanel, publicContactsField, ...contentSidebarFields, checksOverrideField, deliveriesPanel],
+    fields: [titleField, ...fields, checksPanel, publicContactsField, ...contentSidebarFields, checksOverrideField, previewsPanel, deliveriesPanel],
     hooks: {
       ...hooks,
       beforeChange: [relationsExist, ...(hooks?.beforeChange ?? []), rememberPublication, reviewAndPublishGate, checksGate],

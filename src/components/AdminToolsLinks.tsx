@@ -5,9 +5,10 @@ import { t } from '../i18n/messages'
 /**
  * The admin's own views in its side navigation (Payload lists collections
  * and globals only): 阅读统计, every staff member's share kits
- * (/admin/readership/share), and for admins the subscriber import and
- * export (/admin/subscriber-tools), the street's (/admin/street-tools) and the
- * inspection report (/admin/inspection).
+ * (/admin/readership/share), for editors the mass-send plan
+ * (/admin/wechat-plan) and 文件与解读 (/admin/policy-links), and for admins the
+ * subscriber import and export (/admin/subscriber-tools), the street's
+ * (/admin/street-tools) and the inspection report (/admin/inspection).
  */
 export default function AdminToolsLinks({ user, i18n, payload }: ServerProps) {
   const role = (user as { role?: string } | undefined)?.role
@@ -24,9 +25,14 @@ export default function AdminToolsLinks({ user, i18n, payload }: ServerProps) {
         <span className="nav__link-label">{t('tools.share.title', lang)}</span>
       </a>
       {role === 'admin' || role === 'editor' ? (
-        <a className="nav__link" id="nav-policy-links" href={`${admin}/policy-links`}>
-          <span className="nav__link-label">{t('tools.policyLinks', lang)}</span>
-        </a>
+        <>
+          <a className="nav__link" id="nav-wechat-plan" href={`${admin}/wechat-plan`}>
+            <span className="nav__link-label">{t('previews.plan.title', lang)}</span>
+          </a>
+          <a className="nav__link" id="nav-policy-links" href={`${admin}/policy-links`}>
+            <span className="nav__link-label">{t('tools.policyLinks', lang)}</span>
+          </a>
+        </>
       ) : null}
       {role === 'admin' ? (
         <>

@@ -12,7 +12,7 @@ type WechatState = {
   stage?: 'images' | 'draft' | 'publishing' | 'published' | 'failed'
   articleUrls?: string[]
   publishStatus?: number
-  massSend?: { status: 'sending' | 'sent' | 'failed'; clientMsgId: string; msgId?: string; requestedAt: string; confirmBy: string; error?: string }
+  massSend?: { status: 'sending' | 'sent' | 'failed'; clientMsgId: string; msgId?: string; requestedAt: string; confirmBy: string; error?: string; contentGrids?: number }
 }
 type Quota = { day: string; massSentToday: boolean; lastMassSend?: { deliveryId: string | number; title: string; at: string } }
 
@@ -29,6 +29,10 @@ export function WechatRow({ d, lang, api, onChanged }: { d: DeliveryDoc; lang: L
   const [asking, setAsking] = useState(false)
   const [busy, setBusy] = useState(false)
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null)
+  // Content meant for some grids: a mass send still reaches the whole account, so the editor confirms that.
+  const grids = d.audience?.startsWith('grids:') ? d.audience.slice(6).split(',').filter(Boolean).length : 0
+  const [wholeAccount, setWholeAccount] = useState(false)
+  const [planned, setPlanned] = useState<string | null>(null)
 
   const ask = async () => {
     setAsking(true)
@@ -40,7 +44,13 @@ export function WechatRow({ d, lang, api, onChanged }: { d: DeliveryDoc; lang: L
       if (r.status !== 200) {
         setAsking(false)
         setMessage({ ok: false, text: serverMessage(r.body, String(r.status)) })
-      } else setQuota(r.body as Quota)
+      } else {
+        // The mass-send plan's holder of today, when it is another content (the plan is advice: the editor decides).
+        const plan = await callApi(`${api}/globals/wechat-mass-plan/plan`).catch(() => null)
+        const first = (plan?.status === 200 ? plan.body?.items?.[0] : null) as { delivery: string; title: string; day: string } | null
+        setPlanned(first && first.day === (r.body as Quota).day && first.delivery !== String(d.id) ? first.title : null)
+        setQuota(r.body as Quota)
+      }
     } catch (err) {
       setAsking(false)
       setMessage({ ok: false, text: (err as Error).message })
@@ -52,7 +62,7 @@ export function WechatRow({ d, lang, api, onChanged }: { d: DeliveryDoc; lang: L
   const massSend = async () => {
     setBusy(true)
     try {
-      const r = await callApi(`${api}/deliveries/${d.id}/mass-send`, { method: 'POST', body: { confirm: true } })
+      const r = await callApi(`${api}/deliveries/${d.id}/mass-send`, { method: 'POST', body: { confirm: true, ...(grids ? { confirmWholeAccount: wholeAccount } : {}) } })
       setMessage({ ok: r.status === 200, text: serverMessage(r.body, String(r.status)) })
       setAsking(false)
       onChanged()
@@ -87,6 +97,11 @@ export function WechatRow({ d, lang, api, onChanged }: { d: DeliveryDoc; lang: L
             : mass.status === 'failed'
               ? t('panel.wechat.mass.failed', lang, { error: mass.error ?? '' })
               : t('panel.wechat.mass.sending', lang)}
+          {mass.status !== 'failed' ? (
+            <div className="deliveries-panel__mass-audience" style={small}>
+              {mass.contentGrids ? t('previews.mass.sentWholeGrids', lang, { count: mass.contentGrids }) : t('previews.mass.sentWhole', lang)}
+            </div>
+          ) : null}
           {mass.status === 'sending' && mass.confirmBy ? (
             <div className="deliveries-panel__confirm-by" style={small}>
               {t('panel.wechat.confirmBy', lang, { time: formatDateTime(mass.confirmBy) })}
@@ -113,10 +128,24 @@ export function WechatRow({ d, lang, api, onChanged }: { d: DeliveryDoc; lang: L
                     ? t('panel.wechat.quotaUsed', lang, { title: quota.lastMassSend.title, at: formatDateTime(quota.lastMassSend.at) })
                     : t('panel.wechat.quotaUsedUnknown', lang)}
               </p>
+              {planned && !quota.massSentToday ? (
+                <p className="deliveries-panel__mass-planned" style={{ margin: '4px 0 0' }}>
+                  {t('previews.mass.plannedOther', lang, { title: planned })}
+                </p>
+              ) : null}
+              <p className="deliveries-panel__mass-audience" style={{ margin: '4px 0 0' }}>
+                {t('previews.mass.audience', lang)}
+              </p>
+              {grids ? (
+                <label className="deliveries-panel__mass-grids" style={{ display: 'flex', gap: 6, alignItems: 'flex-start', margin: '4px 0 0', fontWeight: 600 }}>
+                  <input type="checkbox" checked={wholeAccount} onChange={(e) => setWholeAccount(e.target.checked)} />
+                  <span>{t('previews.mass.gridsCheck', lang, { count: grids })}</span>
+                </label>
+              ) : null}
               <p style={{ margin: '4px 0 0', fontWeight: 600 }}>{t('panel.wechat.warning', lang)}</p>
               <p style={{ margin: '4px 0 0', ...small }}>{t('panel.wechat.protection', lang)}</p>
               <div style={row}>
-                <PanelButton className="deliveries-panel__mass-yes" kind="danger" disabled={busy} onClick={massSend}>
+                <PanelButton className="deliveries-panel__mass-yes" kind="danger" disabled={busy || (grids > 0 && !wholeAccount)} onClick={massSend}>
                   {t('panel.wechat.confirm', lang)}
                 </PanelButton>
                 <PanelButton className="deliveries-panel__mass-no" disabled={busy} onClick={() => setAsking(false)}>

@@ -43,7 +43,7 @@ export const testSendEndpoint: PayloadHandler = async (req) => {
   return Response.json({ ok: false, kind: result.kind, code: result.code, message: t(recipient.notSent, lang, { reason: t(key, lang), code: result.code }) }, { status: 502 })
 }
 
-/** POST /api/deliveries/:id/mass-send { confirm: true }: editors only. */
+/** POST /api/deliveries/:id/mass-send { confirm: true, confirmWholeAccount? }: editors only (the second for content meant for some grids). */
 export const massSendEndpoint: PayloadHandler = async (req) => {
   const lang = langOf(req)
   if (!isEditor(req.user)) return Response.json({ message: t('wechat.mass.forbidden', lang) }, { status: 403 })
@@ -60,7 +60,7 @@ export const massSendEndpoint: PayloadHandler = async (req) => {
   if (!channelConfigured('wechat')) return Response.json({ message: notConfiguredFor('wechat', isAdmin(req.user), lang) }, { status: 409 })
   const id = String(req.routeParams?.id ?? '')
   const user = req.user as { id?: unknown; email?: string } | null
-  const r = await massSend(req.payload, id, String(user?.email ?? user?.id ?? ''), lang)
+  const r = await massSend(req.payload, id, String(user?.email ?? user?.id ?? ''), lang, { wholeAccount: body.confirmWholeAccount === true })
   return Response.json(r.body, { status: r.status })
 }
 

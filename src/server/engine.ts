@@ -6,6 +6,8 @@
  * that has Payload (server, worker, tests) has them.
  */
 import { DELIVERY_ENDPOINTS } from '../delivery/endpoints'
+import { previewsEndpoint } from '../delivery/preview'
+import { wechatPlanEndpoint, wechatPlanSaveEndpoint } from '../delivery/wechat/plan'
 import { registerEndpoints, registerWork } from '../jobs/nudge'
 import { retractWechatJob } from '../jobs/wechat'
 import { dashboardCsvEndpoint, dashboardEndpoint } from '../readership/dashboardEndpoint'
@@ -16,6 +18,9 @@ export function registerEngine(): void {
     ...DELIVERY_ENDPOINTS,
     dashboard: dashboardEndpoint,
     dashboardCsv: dashboardCsvEndpoint,
+    previews: previewsEndpoint,
+    wechatPlan: wechatPlanEndpoint,
+    wechatPlanSave: wechatPlanSaveEndpoint,
   })
   registerWork({ tasks: { wechatRetract: retractWechatJob }, staffMail: staffMailer })
 }

@@ -69,7 +69,7 @@ export const WECHAT_STYLES: Record<string, string> = {
 }
 
 /** Tags we drop together with everything inside them. */
-const DROP = new Set(
+export const WECHAT_DROPPED_TAGS = new Set(
   'script style iframe frame frameset object embed applet form input button select option optgroup textarea label fieldset noscript template svg math video audio source track canvas link meta base head title dialog portal'.split(' '),
 )
 
@@ -108,7 +108,7 @@ export async function toWechatHtml(html: string, upload: ImageUploader): Promise
       }
       if (!isElement(node)) continue // comments, directives, CDATA
       const source = node.name
-      if (DROP.has(source)) continue
+      if (WECHAT_DROPPED_TAGS.has(source)) continue
       const name = RENAME[source] ?? source
       const style = WECHAT_STYLES[name]
       if (style === undefined) {
@@ -139,6 +139,6 @@ export async function toWechatHtml(html: string, upload: ImageUploader): Promise
 }
 
 function insideDropped(node: Element): boolean {
-  for (let p = node.parent; p; p = p.parent) if ('name' in p && DROP.has(p.name)) return true
+  for (let p = node.parent; p; p = p.parent) if ('name' in p && WECHAT_DROPPED_TAGS.has(p.name)) return true
   return false
 }

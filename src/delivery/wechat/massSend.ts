@@ -2,6 +2,7 @@ import type { Payload } from 'payload'
 
 import { ChannelError } from '../../channels/types'
 import { explainWechatError } from '../../i18n/wechat'
+import type { ContentSlug } from '../../model/content'
 import type { DeliveryDoc } from '../../model/deliveries'
 import { t } from '../../i18n/messages'
 import { wechatSettings } from '../../server/env'
@@ -10,6 +11,7 @@ import { noTransaction } from '../../store/noTransaction'
 import { formatDateTime, streetDay } from '../../templates/format'
 import { channelConfigured } from '../config'
 import { updateDelivery } from '../rows'
+import { assertWechatChecks } from './checks'
 import { buildArticles, loadContent } from './media'
 import { wechatClient } from './settings'
 import { DELIVERIES, explain, MINUTE, readDelivery, stateOf, type WechatMassSend } from './state'
@@ -47,13 +49,18 @@ export async function wechatQuota(payload: Payload): Promise<QuotaView> {
   return view
 }
 
+/** The grids a delivery's content targets (0: the whole street). */
+export const gridsOf = (audience: string): number => (audience.startsWith('grids:') ? audience.slice(6).split(',').filter(Boolean).length : 0)
+
 /**
  * Mass send a published WeChat delivery to all followers. Refused, before any
  * WeChat call, when the street's account already mass sent today: the day is
  * claimed in the claims ledger (one insert under a unique index), so of two
- * clicks or processes only one passes.
+ * clicks or processes only one passes. A mass send reaches the whole account
+ * (WeChat followers carry no grid): for content meant for some grids only, the
+ * editor must say so (`wholeAccount`), or it is refused before anything else.
  */
-export async function massSend(payload: Payload, id: string, by: string, lang: 'zh' | 'en' = 'zh'): Promise<Reply> {
+export async function massSend(payload: Payload, id: string, by: string, lang: 'zh' | 'en' = 'zh', opts: { wholeAccount?: boolean } = {}): Promise<Reply> {
   const d = await readDelivery(payload, id)
   if (!d) return reply(404, { message: t('wechat.mass.notFound', lang), errors: [{ field: 'id', message: t('wechat.mass.notFound', lang) }] })
   if (d.channel !== 'wechat') return reply(409, { message: t('wechat.mass.notWechat', lang) })
@@ -61,11 +68,25 @@ export async function massSend(payload: Payload, id: string, by: string, lang: '
   const st = stateOf(d)
   if (st.stage !== 'published' || d.status !== 'done') return reply(409, { message: t('wechat.mass.notPublished', lang) })
   if (st.deleted) return reply(409, { message: t('wechat.mass.contentGone', lang) })
+  const grids = gridsOf(d.audience)
+  if (grids && opts.wholeAccount !== true && !st.massSend?.msgId) {
+    const message = t('previews.mass.gridsConfirm', lang, { count: grids })
+    return reply(400, { message, needsWholeAccount: true, errors: [{ field: 'confirmWholeAccount', message }] })
+  }
   let ms = st.massSend
   if (ms?.msgId && ms.status !== 'failed') return reply(200, { ok: true, message: t('wechat.mass.alreadySent', lang, { msgId: ms.msgId }), massSend: ms })
   if (ms?.code === '45028') return reply(409, { message: t('wechat.mass.failed', lang, { detail: explainWechatError(45028, '', lang) }), massSend: ms })
   const doc = await loadContent(payload, d)
   if (!doc || doc._status !== 'published') return reply(409, { message: t('wechat.mass.contentGone', lang) })
+
+  // The content may have changed since it was published: its WeChat text is checked again before it notifies anyone,
+  // before the day is claimed or anything recorded, so the editor fixes it and sends again.
+  try {
+    await assertWechatChecks(payload, d.contentType as ContentSlug, doc)
+  } catch (err) {
+    if (!(err instanceof ChannelError)) throw err
+    return reply(409, { ok: false, kind: err.kind, code: err.code, message: t('wechat.mass.failed', lang, { detail: err.message }) })
+  }
 
   const day = streetDay()
   const scope = MASS_SCOPE + day
@@ -96,6 +117,8 @@ export async function massSend(payload: Payload, id: string, by: string, lang: '
     confirmBy: new Date(requestedAt.getTime() + wechatSettings().confirmWindowMs).toISOString(),
     by,
     attempt,
+    audience: 'all',
+    ...(grids ? { contentGrids: grids } : {}),
     ...(ms?.draftMediaId && !ms.msgId ? { draftMediaId: ms.draftMediaId } : {}),
   }
   st.massSend = next

@@ -24,7 +24,7 @@ async function mediaFolder(payload: Payload): Promise<string> {
 }
 
 /** The bytes of a media file, or null when it is not on disk (logged: the image is left out). */
-async function readMedia(payload: Payload, name: string): Promise<Buffer | null> {
+export async function readMedia(payload: Payload, name: string): Promise<Buffer | null> {
   try {
     return await fs.readFile(path.join(await mediaFolder(payload), name))
   } catch (err) {

@@ -2,6 +2,7 @@ import type { Payload } from 'payload'
 
 import { ChannelError } from '../../channels/types'
 import { explainPublishStatus } from '../../i18n/wechat'
+import type { ContentSlug } from '../../model/content'
 import type { DeliveryDoc, DeliveryStatus } from '../../model/deliveries'
 import { t } from '../../i18n/messages'
 import { wechatSettings } from '../../server/env'
@@ -10,6 +11,7 @@ import { formatDateTime } from '../../templates/format'
 import { deliverySettings } from '../config'
 import type { StagesDriver } from '../driver'
 import { nowIso, remember, updateDelivery } from '../rows'
+import { assertWechatChecks } from './checks'
 import { buildArticles, type Content } from './media'
 import { pollDelayMs, wechatClient } from './settings'
 import { explain, MINUTE, nextStreetDay, readDelivery, stateOf, type WechatState } from './state'
@@ -59,6 +61,8 @@ export async function runWechatDelivery(payload: Payload, claimed: DeliveryDoc, 
     return current?.status !== 'running'
   }
   try {
+    // The checks over the WeChat HTML, before the first call that puts it on WeChat.
+    if (st.stage === 'images' || (st.stage === 'draft' && !st.draftMediaId)) await assertWechatChecks(payload, d.contentType as ContentSlug, doc)
     if (st.stage === 'images') {
       await buildArticles(payload, d, doc, st, persist)
       st.stage = 'draft'

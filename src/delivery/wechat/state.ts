@@ -30,6 +30,10 @@ export type WechatMassSend = {
   draftMediaId?: string
   attempt?: number
   pollAt?: string
+  /** Whom it went to: always the whole account (a subscription account cannot send by grid). */
+  audience?: 'all'
+  /** The grids the content itself targets, when it targets some only (the editor confirmed the whole account). */
+  contentGrids?: number
 }
 
 export type WechatState = {

@@ -24,6 +24,7 @@ import { BoldFeatureClient as BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864
 import { ItalicFeatureClient as ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { ChecksPanel as ChecksPanel_ffb366f5e9baa4381b4b2e3e3dea78c5 } from '../../../components/ChecksPanel'
 import { ReviewPanel as ReviewPanel_176db3e0d68114a4f1814b2462895ab6 } from '../../../components/ReviewPanel'
+import { PreviewsPanel as PreviewsPanel_61d09b832f05755d604a9149c98ebdf5 } from '../../../components/PreviewsPanel'
 import { default as default_8a03dc154b9d0962c4f90fa68c1f107c } from '../../../components/DeliveriesPanel'
 import { PublishButton as PublishButton_111386cb5ab07909d9e2398475065d54 } from '../../../components/PublishButton'
 import { SubscribersSearch as SubscribersSearch_230e5588b530accc2cc8cf6f5f090df1 } from '../../../components/SubscribersSearch'
@@ -35,7 +36,6 @@ import { LogoutEverywhereField as LogoutEverywhereField_673c08382850f386d74f847b
 import { AuditLogView as AuditLogView_23be7e1992a65347478e5fae617361c2 } from '../../../components/AuditLogView'
 import { default as default_da64f6236eb2a1d53b7ea09c6ce2365c } from '../../../components/AdminToolsLinks'
 import { default as default_1fc172af19b54ded2106ccf6eeeaf808 } from '../../../components/ReviewAwaitingLink'
-import { FreshnessBanner as FreshnessBanner_299516e449624c0c6558eed893ad442a } from '../../../components/FreshnessBanner'
 import { HomeView as HomeView_78d4460baf957364b329d4c0fed6bcb8 } from '../../../components/HomeView'
 import { ReadershipView as ReadershipView_3901eb7ce4cca73b2ee4f6028a6e8a10 } from '../../../components/ReadershipView'
 import { ReadershipShareKits as ReadershipShareKits_da67b76bb6e787495f579283c22c7c77 } from '../../../components/ReadershipShareKits'
@@ -43,6 +43,7 @@ import { SubscriberToolsView as SubscriberToolsView_6cbaf88ff7d61030e56e007a9d19
 import { StreetToolsView as StreetToolsView_ded92a91a7145e0b6dbfa9b799062110 } from '../../../components/StreetToolsView'
 import { PolicyLinksView as PolicyLinksView_9a9de4e4f6e4608602aed60d1cac7b19 } from '../../../components/PolicyLinksView'
 import { InspectionView as InspectionView_7f17fde8476ea6c1aa192dff20fab25f } from '../../../components/InspectionView'
+import { WechatPlanView as WechatPlanView_e599e23ff47300d463a11d898a288679 } from '../../../components/WechatPlanView'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
 
 /** @type import('payload').ImportMap */
@@ -73,6 +74,7 @@ export const importMap = {
   "@payloadcms/richtext-lexical/client#ItalicFeatureClient": ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "/components/ChecksPanel#ChecksPanel": ChecksPanel_ffb366f5e9baa4381b4b2e3e3dea78c5,
   "/components/ReviewPanel#ReviewPanel": ReviewPanel_176db3e0d68114a4f1814b2462895ab6,
+  "/components/PreviewsPanel#PreviewsPanel": PreviewsPanel_61d09b832f05755d604a9149c98ebdf5,
   "/components/DeliveriesPanel#default": default_8a03dc154b9d0962c4f90fa68c1f107c,
   "/components/PublishButton#PublishButton": PublishButton_111386cb5ab07909d9e2398475065d54,
   "/components/SubscribersSearch#SubscribersSearch": SubscribersSearch_230e5588b530accc2cc8cf6f5f090df1,
@@ -84,7 +86,6 @@ export const importMap = {
   "/components/AuditLogView#AuditLogView": AuditLogView_23be7e1992a65347478e5fae617361c2,
   "/components/AdminToolsLinks#default": default_da64f6236eb2a1d53b7ea09c6ce2365c,
   "/components/ReviewAwaitingLink#default": default_1fc172af19b54ded2106ccf6eeeaf808,
-  "/components/FreshnessBanner#FreshnessBanner": FreshnessBanner_299516e449624c0c6558eed893ad442a,
   "/components/HomeView#HomeView": HomeView_78d4460baf957364b329d4c0fed6bcb8,
   "/components/ReadershipView#ReadershipView": ReadershipView_3901eb7ce4cca73b2ee4f6028a6e8a10,
   "/components/ReadershipShareKits#ReadershipShareKits": ReadershipShareKits_da67b76bb6e787495f579283c22c7c77,
@@ -92,5 +93,6 @@ export const importMap = {
   "/components/StreetToolsView#StreetToolsView": StreetToolsView_ded92a91a7145e0b6dbfa9b799062110,
   "/components/PolicyLinksView#PolicyLinksView": PolicyLinksView_9a9de4e4f6e4608602aed60d1cac7b19,
   "/components/InspectionView#InspectionView": InspectionView_7f17fde8476ea6c1aa192dff20fab25f,
+  "/components/WechatPlanView#WechatPlanView": WechatPlanView_e599e23ff47300d463a11d898a288679,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
 }
