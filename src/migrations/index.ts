@@ -16,6 +16,7 @@ import * as migration_20261206_194953_policy_documents from './20261206_194953_p
 import * as migration_20261206_201608_public_contacts from './20261206_201608_public_contacts';
 import * as migration_20261206_203231_review_chain from './20261206_203231_review_chain';
 import * as migration_20261206_203315_inspection from './20261206_203315_inspection';
+import * as migration_20261206_203800_wechat_mass_plan from './20261206_203800_wechat_mass_plan';
 
 export const migrations = [
   {
@@ -106,6 +107,11 @@ export const migrations = [
   {
     up: migration_20261206_203315_inspection.up,
     down: migration_20261206_203315_inspection.down,
-    name: '20261206_203315_inspection'
+    name: '20261206_203315_inspection',
+  },
+  {
+    up: migration_20261206_203800_wechat_mass_plan.up,
+    down: migration_20261206_203800_wechat_mass_plan.down,
+    name: '20261206_203800_wechat_mass_plan'
   },
 ];
