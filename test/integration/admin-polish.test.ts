@@ -128,3 +128,35 @@ describe('the API tab', () => {
     }
   })
 })
+
+describe('image alt text', () => {
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
+  const upload = (name: string, alt?: string) => {
+    const form = new FormData()
+    form.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), name)
+    form.append('_payload', JSON.stringify(alt === undefined ? {} : { alt }))
+    return form
+  }
+
+  it('is required for every image, over REST and the Local API, and blanks are not an answer', async () => {
+    const editor = await tokenFor(payload, 'editor@test.local', PASSWORD)
+    for (const alt of [undefined, '', '   ']) {
+      const res = await rest('POST', 'media', { token: editor, form: upload(`no-alt-${String(alt?.length)}.png`, alt) })
+      expect(res.status, String(alt)).toBe(400)
+      expect(JSON.stringify(res.body)).toContain('请填写图片说明')
+    }
+    await expect(
+      payload.create({ collection: 'media', data: {} as never, file: { data: png, mimetype: 'image/png', name: 'local-no-alt.png', size: png.length }, overrideAccess: true }),
+    ).rejects.toThrow()
+    expect((await rest('POST', 'media', { token: editor, form: upload('with-alt.png', '居民在社区广场参加义诊') })).status).toBe(201)
+  })
+
+  it('has its label tied to the text input, in drawers too', async () => {
+    const field = payload.collections.media.config.fields.find((f) => 'name' in f && f.name === 'alt') as { admin?: { components?: { Label?: unknown } } }
+    expect(field.admin?.components?.Label).toBe('/components/LinkedLabel#RequiredLinkedLabel')
+    const { inputIdOf } = await import('../../src/components/LinkedLabel')
+    // Payload's text input: id `field-<path with dots as __>`, at any edit depth (fields/Text/Input.js).
+    expect(inputIdOf('alt')).toBe('field-alt')
+    expect(inputIdOf('group.alt')).toBe('field-group__alt')
+  })
+})

@@ -11,4 +11,10 @@ export const adminMessages = {
   },
   'lock.since': { zh: '自 {date} 起编辑。', en: 'Editing since {date}.' },
   'lock.someone': { zh: '另一位工作人员', en: 'Another staff member' },
+  // The image library's required alt text (src/collections/Media.ts).
+  'field.alt.description': {
+    zh: '用一句话说明图片内容，读屏软件会为视障居民朗读；图片加载失败时也会显示这句话。',
+    en: 'One sentence on what the image shows: screen readers read it aloud, and it shows when the image does not load.',
+  },
+  'error.altRequired': { zh: '请填写图片说明。', en: 'Please describe the image (alt text).' },
 } satisfies Record<string, { zh: string; en: string }>
