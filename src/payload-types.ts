@@ -259,6 +259,9 @@ export interface Issue {
  */
 export interface Media {
   id: number | string;
+  /**
+   * One sentence on what the image shows: screen readers read it aloud, and it shows when the image does not load.
+   */
   alt?: string | null;
   updatedAt: string;
   createdAt: string;

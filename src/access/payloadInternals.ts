@@ -1,5 +1,6 @@
 import type { Access, CollectionSlug, PayloadRequest, SanitizedCollectionConfig, SanitizedConfig, Where } from 'payload'
 
+import { nameLockHolders } from './lockHolder'
 import { type Id, isAdmin, isStaff, sameId } from './roles'
 
 /**
@@ -211,6 +212,8 @@ function setAccess(config: SanitizedConfig, slug: string, access: Partial<Record
 export async function withInternalAccess(built: Promise<SanitizedConfig> | SanitizedConfig): Promise<SanitizedConfig> {
   const config = await built
   setAccess(config, LOCKS_SLUG, { create: createLock, read: readLocks, update: updateLock, delete: deleteLock })
+  // The lock's holder by name for the "someone is editing" dialog (lockHolder.ts).
+  nameLockHolders(config.collections.find((c) => c.slug === LOCKS_SLUG)!)
   setAccess(config, 'payload-migrations', { create: adminsOnly, read: adminsOnly, update: adminsOnly, delete: adminsOnly })
   return config
 }

@@ -4,6 +4,7 @@ import sharp from 'sharp'
 import { DEMO_CONTENT } from '../hooks/deliveries'
 import { env } from '../server/env'
 import { bold, doc, h, image, link, list, p, quote, table } from './lexical'
+import { seedDemoHistory } from './history'
 import { demoStreet } from './street'
 import type { Id } from '../model/ids'
 
@@ -18,6 +19,8 @@ export const DEMO_LOGINS = [
   { email: 'editor@demo.street', password: 'demo-editor-2026', name: '陈静', role: 'editor' },
   { email: 'leader1@demo.street', password: 'demo-leader-2026', name: '黄建华', role: 'grid-leader' },
   { email: 'leader2@demo.street', password: 'demo-leader-2026', name: '郑丽萍', role: 'grid-leader' },
+  // Community staff of 徐碧社区 (its 7 grids).
+  { email: 'staff@demo.street', password: 'demo-staff-2026', name: '吴秀兰', role: 'community-staff' },
 ] as const
 
 async function ensure<T extends { id: Id }>(
@@ -55,7 +58,12 @@ async function demoImage(payload: Payload, name: string, title: string, colour: 
   )
 }
 
-export async function seedDemo(payload: Payload) {
+/**
+ * `history`: also three months of readership (src/seed/history.ts), as a
+ * first start does (src/server/main.ts); tests that count the demo's
+ * contents leave it out.
+ */
+export async function seedDemo(payload: Payload, opts: { history?: boolean } = {}) {
   const log = payload.logger.child({ component: 'seed' })
   log.info('loading demo data (embedded database only)')
 
@@ -77,11 +85,13 @@ export async function seedDemo(payload: Payload) {
 
   // 5 communities, 34 grids, 277 buildings with their codes and heads (src/seed/street.ts).
   const street = demoStreet()
-  const grids: { id: Id; code: string }[] = []
+  const grids: { id: Id; code: string; households: number }[] = []
+  const communities: Id[] = []
   for (const c of street) {
     const community = await ensure(payload, 'communities', { code: { equals: c.code } }, () =>
       payload.create({ collection: 'communities', data: { code: c.code, name: c.name }, overrideAccess: true }) as never,
     )
+    communities.push(community.id)
     for (const g of c.grids) {
       const grid = await ensure(payload, 'grids', { code: { equals: g.code } }, () =>
         payload.create({
@@ -90,7 +100,7 @@ export async function seedDemo(payload: Payload) {
           overrideAccess: true,
         }) as never,
       )
-      grids.push({ id: grid.id, code: g.code })
+      grids.push({ id: grid.id, code: g.code, households: g.households })
     }
   }
 
@@ -105,6 +115,7 @@ export async function seedDemo(payload: Payload) {
           name: u.name,
           role: u.role,
           ...(u.role === 'grid-leader' ? { grids: [grids[i - 2].id] } : {}),
+          ...(u.role === 'community-staff' ? { community: communities[0] } : {}),
         },
         overrideAccess: true,
       }) as never,
@@ -120,7 +131,7 @@ export async function seedDemo(payload: Payload) {
     return at.toISOString()
   }
 
-  await ensure(payload, 'issues', { title: { equals: '网格里的家：人在格中巡，事在网中办' } }, () =>
+  const issueDoc = await ensure<{ id: Id; publishedAt?: string | null }>(payload, 'issues', { title: { equals: '网格里的家：人在格中巡，事在网中办' } }, () =>
     payload.create({
       collection: 'issues',
       data: {
@@ -174,7 +185,7 @@ export async function seedDemo(payload: Payload) {
     }) as never,
   )
 
-  await ensure(payload, 'events', { title: { equals: '“我们的节日”邻里节' } }, () =>
+  const eventDoc = await ensure<{ id: Id; publishedAt?: string | null }>(payload, 'events', { title: { equals: '“我们的节日”邻里节' } }, () =>
     payload.create({
       collection: 'events',
       data: {
@@ -196,7 +207,7 @@ export async function seedDemo(payload: Payload) {
   )
 
   // The document the explainer explains (政策文件), linked both ways: its page lists the explainer.
-  const policyDocument = await ensure(payload, 'policy-documents', { documentNumber: { equals: '明医保〔2026〕12号（演示）' } }, () =>
+  const explainedDocument = await ensure(payload, 'policy-documents', { documentNumber: { equals: '明医保〔2026〕12号（演示）' } }, () =>
     payload.create({
       collection: 'policy-documents',
       data: {
@@ -210,13 +221,13 @@ export async function seedDemo(payload: Payload) {
     }) as never,
   )
 
-  await ensure(payload, 'policies', { title: { equals: '城乡居民基本医疗保险参保缴费指南' } }, () =>
+  const policyDoc = await ensure<{ id: Id; publishedAt?: string | null }>(payload, 'policies', { title: { equals: '城乡居民基本医疗保险参保缴费指南' } }, () =>
     payload.create({
       collection: 'policies',
       data: {
         title: '城乡居民基本医疗保险参保缴费指南',
         // Issuing body, number and source come from the document (src/documents/cite.ts).
-        document: policyDocument.id,
+        document: explainedDocument.id,
         effectiveDate: days(-30),
         summary: '2027 年度城乡居民医保集中缴费期为 9 月至 12 月。已参保居民按年缴费即可续保；新生儿、刚迁入的居民可随时办理。',
         body: doc(
@@ -237,7 +248,7 @@ export async function seedDemo(payload: Payload) {
     }) as never,
   )
 
-  await ensure(payload, 'announcements', { title: { equals: '12 月 3 日碧湖小区停水通知' } }, () =>
+  const announcementDoc = await ensure<{ id: Id; publishedAt?: string | null }>(payload, 'announcements', { title: { equals: '12 月 3 日碧湖小区停水通知' } }, () =>
     payload.create({
       collection: 'announcements',
       data: {
@@ -254,6 +265,16 @@ export async function seedDemo(payload: Payload) {
       context: { [DEMO_CONTENT]: true },
     }) as never,
   )
+
+  if (opts.history) {
+    const recent = (type: string, d: { id: Id; publishedAt?: string | null }, on = grids) => ({ type, id: d.id, publishedAt: new Date(d.publishedAt ?? Date.now()), grids: on })
+    await seedDemoHistory(payload, grids, [
+      recent('issues', issueDoc),
+      recent('events', eventDoc),
+      recent('policies', policyDoc),
+      recent('announcements', announcementDoc, [grids[0]]),
+    ])
+  }
 
   log.info({ communities: street.length, grids: grids.length, logins: DEMO_LOGINS.map((u) => u.email) }, 'demo data ready')
 }

@@ -27,7 +27,8 @@ export async function main() {
     if (env.seedDemo) log.warn('SEED_DEMO is ignored on a MongoDB database: demo data never goes into production')
     await createFirstAdminFromEnv(payload)
   } else if (env.seedDemo || (await isFreshDatabase(payload))) {
-    await seedDemo(payload)
+    // With three months of readership, so every dashboard has figures on first start (src/seed/history.ts).
+    await seedDemo(payload, { history: true })
   }
 
   const scheduler = env.role === 'web' ? null : startScheduler(payload)

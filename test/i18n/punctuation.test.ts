@@ -4,6 +4,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 import { messages } from '../../src/i18n/messages'
+import { HISTORY_CONTENT } from '../../src/seed/history'
 import { demoDocuments } from '../support/demoRecording'
 
 /**
@@ -54,9 +55,13 @@ describe('full-width punctuation in Chinese text', () => {
     expect(slips(zh)).toEqual([])
   })
 
-  it('in the demo street: its content, rich text and site settings', async () => {
+  it('in the demo street: its content, rich text, site settings and the contents of its history', async () => {
     const { created, settings } = await demoDocuments()
-    const all = [...strings(settings, 'settings'), ...created.flatMap((c) => strings(c.data, `${c.collection}#${c.id}`))]
+    const all = [
+      ...strings(settings, 'settings'),
+      ...created.flatMap((c) => strings(c.data, `${c.collection}#${c.id}`)),
+      ...strings(HISTORY_CONTENT, 'history'),
+    ]
     expect(all.filter((s) => /[\u4e00-\u9fff]/.test(s.text)).length).toBeGreaterThan(30)
     expect(slips(all)).toEqual([])
   })

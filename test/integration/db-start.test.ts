@@ -88,7 +88,8 @@ describe(`npm start on ${mongoLeg ? 'MongoDB (DATABASE_URI)' : 'the embedded SQL
       expect((await login(DEMO_ADMIN)).status).toBe(401)
       const token = first.body.token!
       expect(await count('users', token)).toBe(1)
-      for (const collection of ['communities', 'grids', 'issues', 'events', 'policies', 'announcements', 'media']) {
+      // No demo readership history either (src/seed/history.ts).
+      for (const collection of ['communities', 'grids', 'issues', 'events', 'policies', 'announcements', 'media', 'read-rollups']) {
         expect(await count(collection, token), collection).toBe(0)
       }
       expect(server.output()).toContain('SEED_DEMO is ignored on a MongoDB database')
@@ -97,6 +98,8 @@ describe(`npm start on ${mongoLeg ? 'MongoDB (DATABASE_URI)' : 'the embedded SQL
       expect(demo.status).toBe(200)
       expect(await count('communities', demo.body.token!)).toBe(5)
       expect(await count('grids', demo.body.token!)).toBe(34)
+      // With its three months of readership, so the dashboards have figures on first start.
+      expect(await count('read-rollups', demo.body.token!)).toBeGreaterThan(1000)
     }
   })
 })

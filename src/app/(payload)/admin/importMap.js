@@ -26,7 +26,9 @@ import { ChecksPanel as ChecksPanel_ffb366f5e9baa4381b4b2e3e3dea78c5 } from '../
 import { ReviewPanel as ReviewPanel_176db3e0d68114a4f1814b2462895ab6 } from '../../../components/ReviewPanel'
 import { PreviewsPanel as PreviewsPanel_61d09b832f05755d604a9149c98ebdf5 } from '../../../components/PreviewsPanel'
 import { default as default_8a03dc154b9d0962c4f90fa68c1f107c } from '../../../components/DeliveriesPanel'
+import { LockNotice as LockNotice_447ffee818a4f10eec454b29f65ee11a } from '../../../components/LockNotice'
 import { PublishButton as PublishButton_111386cb5ab07909d9e2398475065d54 } from '../../../components/PublishButton'
+import { RequiredLinkedLabel as RequiredLinkedLabel_c7e659249aa38306b0427aa93a1f5c2a } from '../../../components/LinkedLabel'
 import { SubscribersSearch as SubscribersSearch_230e5588b530accc2cc8cf6f5f090df1 } from '../../../components/SubscribersSearch'
 import { DeliveryReasonCell as DeliveryReasonCell_4654a5a71f577dbba220aadf2aa5a01a } from '../../../components/DeliveryReason'
 import { DeliveryReasonField as DeliveryReasonField_4654a5a71f577dbba220aadf2aa5a01a } from '../../../components/DeliveryReason'
@@ -34,8 +36,11 @@ import { CurrentPasswordField as CurrentPasswordField_673c08382850f386d74f847b88
 import { SetPasswordMailField as SetPasswordMailField_673c08382850f386d74f847b8884118a } from '../../../components/StaffAuthFields'
 import { LogoutEverywhereField as LogoutEverywhereField_673c08382850f386d74f847b8884118a } from '../../../components/StaffAuthFields'
 import { AuditLogView as AuditLogView_23be7e1992a65347478e5fae617361c2 } from '../../../components/AuditLogView'
+import { AdminIcon as AdminIcon_185d6ccbdba3821d35293b1570e8d361 } from '../../../components/AdminBrand'
+import { AdminLogo as AdminLogo_185d6ccbdba3821d35293b1570e8d361 } from '../../../components/AdminBrand'
 import { default as default_da64f6236eb2a1d53b7ea09c6ce2365c } from '../../../components/AdminToolsLinks'
 import { default as default_1fc172af19b54ded2106ccf6eeeaf808 } from '../../../components/ReviewAwaitingLink'
+import { NavBrand as NavBrand_185d6ccbdba3821d35293b1570e8d361 } from '../../../components/AdminBrand'
 import { HomeView as HomeView_78d4460baf957364b329d4c0fed6bcb8 } from '../../../components/HomeView'
 import { ReadershipView as ReadershipView_3901eb7ce4cca73b2ee4f6028a6e8a10 } from '../../../components/ReadershipView'
 import { ReadershipShareKits as ReadershipShareKits_da67b76bb6e787495f579283c22c7c77 } from '../../../components/ReadershipShareKits'
@@ -76,7 +81,9 @@ export const importMap = {
   "/components/ReviewPanel#ReviewPanel": ReviewPanel_176db3e0d68114a4f1814b2462895ab6,
   "/components/PreviewsPanel#PreviewsPanel": PreviewsPanel_61d09b832f05755d604a9149c98ebdf5,
   "/components/DeliveriesPanel#default": default_8a03dc154b9d0962c4f90fa68c1f107c,
+  "/components/LockNotice#LockNotice": LockNotice_447ffee818a4f10eec454b29f65ee11a,
   "/components/PublishButton#PublishButton": PublishButton_111386cb5ab07909d9e2398475065d54,
+  "/components/LinkedLabel#RequiredLinkedLabel": RequiredLinkedLabel_c7e659249aa38306b0427aa93a1f5c2a,
   "/components/SubscribersSearch#SubscribersSearch": SubscribersSearch_230e5588b530accc2cc8cf6f5f090df1,
   "/components/DeliveryReason#DeliveryReasonCell": DeliveryReasonCell_4654a5a71f577dbba220aadf2aa5a01a,
   "/components/DeliveryReason#DeliveryReasonField": DeliveryReasonField_4654a5a71f577dbba220aadf2aa5a01a,
@@ -84,8 +91,11 @@ export const importMap = {
   "/components/StaffAuthFields#SetPasswordMailField": SetPasswordMailField_673c08382850f386d74f847b8884118a,
   "/components/StaffAuthFields#LogoutEverywhereField": LogoutEverywhereField_673c08382850f386d74f847b8884118a,
   "/components/AuditLogView#AuditLogView": AuditLogView_23be7e1992a65347478e5fae617361c2,
+  "/components/AdminBrand#AdminIcon": AdminIcon_185d6ccbdba3821d35293b1570e8d361,
+  "/components/AdminBrand#AdminLogo": AdminLogo_185d6ccbdba3821d35293b1570e8d361,
   "/components/AdminToolsLinks#default": default_da64f6236eb2a1d53b7ea09c6ce2365c,
   "/components/ReviewAwaitingLink#default": default_1fc172af19b54ded2106ccf6eeeaf808,
+  "/components/AdminBrand#NavBrand": NavBrand_185d6ccbdba3821d35293b1570e8d361,
   "/components/HomeView#HomeView": HomeView_78d4460baf957364b329d4c0fed6bcb8,
   "/components/ReadershipView#ReadershipView": ReadershipView_3901eb7ce4cca73b2ee4f6028a6e8a10,
   "/components/ReadershipShareKits#ReadershipShareKits": ReadershipShareKits_da67b76bb6e787495f579283c22c7c77,
