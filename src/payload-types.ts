@@ -1540,6 +1540,10 @@ export interface SiteSetting {
         id?: string | null;
       }[]
     | null;
+  /**
+   * Tick only when the account is verified, this site’s domain is registered as its JS safe domain (JS接口安全域名), and the server has WECHAT_APP_ID and WECHAT_APP_SECRET. Unticked, WeChat shows the page title with a default thumbnail.
+   */
+  wechatJsSdk?: boolean | null;
   updatedAt?: string | null;
   createdAt?: string | null;
 }
@@ -1566,6 +1570,7 @@ export interface SiteSettingsSelect<T extends boolean = true> {
         wrong?: T;
         id?: T;
       };
+  wechatJsSdk?: T;
   updatedAt?: T;
   createdAt?: T;
   globalType?: T;

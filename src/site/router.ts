@@ -55,6 +55,7 @@ import { createSubscribeRouter } from './subscribe'
 import { createAdminToolsRedirects } from './subscribeAdmin'
 import { gridByCode, gridDirectory } from '../subscribers/service'
 import { myGridKit } from './myGrid'
+import { createWechatShareRouter, wechatShareOn } from './wechatShare'
 
 /** The reader's switches (large text, care mode) its cookies turn on. */
 const modesOf = (req: Request): ReaderModes => readerModes(req.headers.cookie)
@@ -95,15 +96,19 @@ export function createSiteRouter(payload: Payload): Router {
   const settings = () => cachedSettings(payload)
   // 我的网格: the remembered grid, its banner and home section (src/site/myGrid.ts).
   const myGrid = myGridKit(payload)
-  const context = async (pagePath: string, modes: ReaderModes, extra: Partial<PageContext> = {}): Promise<PageContext> => ({
-    site: await settings(),
-    publicUrl: publicUrl(),
-    path: pagePath,
-    ...modes,
-    cssHref: css,
-    careCssHref: careCss,
-    ...extra,
-  })
+  const context = async (pagePath: string, modes: ReaderModes, extra: Partial<PageContext> = {}): Promise<PageContext> => {
+    const site = await settings()
+    return {
+      site,
+      publicUrl: publicUrl(),
+      path: pagePath,
+      ...modes,
+      cssHref: css,
+      careCssHref: careCss,
+      wechatShare: wechatShareOn(site.wechatJsSdk),
+      ...extra,
+    }
+  }
 
   const fail = async (req: Request, res: Response, err: unknown) => {
     log.error({ err, url: req.originalUrl }, 'page failed')
@@ -260,6 +265,8 @@ export function createSiteRouter(payload: Payload): Router {
     }
   })
 
+  // WeChat's share card: the signed wx.config for a page (src/site/wechatShare.ts).
+  router.use(createWechatShareRouter(payload))
   // Atom feeds: the whole street and each grid (src/site/feeds.ts).
   router.use(createFeedRouter(payload))
   // 设为我的网格 and 不再记住 (src/site/myGrid.ts).

@@ -4,6 +4,7 @@ import { paths } from '../paths'
 import { SLOTS } from './slots'
 import { linkPhonesAndDates } from '../readable'
 import { modeClasses, modeStyles, modeSwitches, SPEAK_SCRIPT } from './care'
+import { WECHAT_SLOT } from './share'
 import type { PageContext } from './types'
 
 export type PageMeta = {
@@ -107,6 +108,7 @@ export function layout(ctx: PageContext, meta: PageMeta, main: string): string {
     `<link rel="stylesheet" href="${esc(ctx.cssHref)}">`,
     modeStyles(ctx),
     meta.speak ? `<script src="${SPEAK_SCRIPT}" defer></script>` : '',
+    ctx.wechatShare && !ctx.preview ? WECHAT_SLOT : '',
     '<link rel="icon" href="/icons/icon.svg" type="image/svg+xml">',
     '<link rel="apple-touch-icon" href="/icons/icon-192.png">',
     '<link rel="manifest" href="/manifest.webmanifest">',
