@@ -78,7 +78,7 @@ describe('reading pages: previous and next, contents, follow card', () => {
     expect(link('prev', first.text)).toBeNull()
     expect(link('next', first.text)?.[0]).toBe(`/events/${e2.id}`)
     // Source and date, the follow card in the page and not again in the footer, a title of its own.
-    expect(mid.text).toContain('<p class="meta origin">来源：测试街道 <time datetime="2026-11-02">发布时间：2026年11月2日</time></p>')
+    expect(mid.text).toContain('<p class="meta origin">来源：测试街道 · <time datetime="2026-11-02">发布时间：2026年11月2日</time></p>')
     expect(mid.text).toMatch(/<aside class="wechat follow"><img src="\/api\/media\/file\/qr\.jpg" alt="公众号“测试订阅号”二维码"[^>]*><div><p><strong>关注公众号“测试订阅号”<\/strong>/)
     expect(mid.text.match(/关注公众号“测试订阅号”/g)).toHaveLength(1)
     expect(mid.text).toContain('<title>二号活动 · 测试街道</title>')

@@ -39,7 +39,7 @@ export function sourceAndDate(source: string | null | undefined, publishedAt: un
   if (source?.trim()) parts.push(esc(t('reader.source', 'zh', { source: source.trim() })))
   const date = formatDate(publishedAt)
   if (date) parts.push(`<time datetime="${esc(streetDay(publishedAt))}">${esc(t('reader.published', 'zh', { date }))}</time>`)
-  return parts.length ? `<p class="meta origin">${parts.join(' ')}</p>` : ''
+  return parts.length ? `<p class="meta origin">${parts.join(' · ')}</p>` : ''
 }
 
 /** The account's follow card (its name and QR code from the site settings); the footer then leaves its own out. */
