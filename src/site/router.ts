@@ -92,6 +92,7 @@ export function createSiteRouter(payload: Payload): Router {
   const log = payload.logger.child({ component: 'site' })
   const css = cssHref('site.css')
   const careCss = cssHref('care.css')
+  const readingCss = cssHref('reading.css')
 
   const settings = () => cachedSettings(payload)
   // 我的网格: the remembered grid, its banner and home section (src/site/myGrid.ts).
@@ -105,6 +106,7 @@ export function createSiteRouter(payload: Payload): Router {
       ...modes,
       cssHref: css,
       careCssHref: careCss,
+      readingCssHref: readingCss,
       wechatShare: wechatShareOn(site.wechatJsSdk),
       ...extra,
     }

@@ -106,6 +106,7 @@ export function layout(ctx: PageContext, meta: PageMeta, main: string): string {
     '<meta name="format-detection" content="telephone=no">',
     '<meta name="theme-color" content="#b3261e">',
     `<link rel="stylesheet" href="${esc(ctx.cssHref)}">`,
+    meta.follow && ctx.readingCssHref ? `<link rel="stylesheet" href="${esc(ctx.readingCssHref)}">` : '',
     modeStyles(ctx),
     meta.speak ? `<script src="${SPEAK_SCRIPT}" defer></script>` : '',
     ctx.wechatShare && !ctx.preview ? WECHAT_SLOT : '',

@@ -77,6 +77,8 @@ export type PageContext = ReaderModes & {
   cssHref: string
   /** Care mode's stylesheet, loaded after the first in care mode only (so other pages carry none of it). */
   careCssHref?: string
+  /** The reading pages' own stylesheet (their end: follow card, previous and next), so other pages carry none of it. */
+  readingCssHref?: string
   /** WeChat visitors get the share card's scripts (the account may use the JS-SDK and is configured): the head carries their slot. */
   wechatShare?: boolean
   /** Media looked up for rich-text uploads that came unpopulated. */
