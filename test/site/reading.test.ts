@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { doc, p } from '../../src/seed/lexical'
+import { doc, link as linkNode, p } from '../../src/seed/lexical'
 import { peek } from '../../src/site/cache'
 import { pageKey } from '../../src/site/cachedPages'
 import { NORMAL_MODES } from '../../src/site/modes'
@@ -152,5 +152,19 @@ describe('reading pages: previous and next, contents, follow card', () => {
     await cache(`/issues/${i2.number}`)
     const i3 = await create('issues', { title: '秋', articles: articles(3) })
     expect(link('next', (await page(`/issues/${i2.number}`)).text)).toEqual([`/issues/${i3.number}`, '秋'])
+  })
+
+  it('builds share-card and feed summaries from rich text: Chinese unbroken, no link address', async () => {
+    const ev = await event('食堂开张', day(25), {
+      summary: null,
+      body: doc(p('社区 食堂 开张，请点击', linkNode('https://example.org/canteen?id=7', '这里'), '查看。'), p('欢迎老人就餐！')),
+    })
+    const expected = '社区食堂开张，请点击这里查看。欢迎老人就餐！'
+    const { text } = await page(`/events/${ev.id}`)
+    expect(text).toContain(`<meta name="description" content="${expected}">`)
+    expect(text).toContain(`<meta property="og:description" content="${expected}">`)
+    const feed = await (await site.get('/feed.xml')).text()
+    expect(feed).toContain(`<summary type="text">${expected}</summary>`)
+    expect(feed).not.toContain('example.org/canteen')
   })
 })
