@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
 import { startWechatEmulator, type WechatEmulator } from '../support/wechat-emulator'
-import { artifactsOnFailure, launchBrowser, shot, wechatPhone } from './support/browser'
+import { artifactsOnFailure, launchBrowser, shot, WECHAT_UA, wechatPhone } from './support/browser'
 import { inProcessEnv } from './support/inProcess'
 
 /**
@@ -191,5 +191,24 @@ describe('reading in WeChat at 390 px', () => {
     expect(await page.evaluate(() => [...document.scripts].map((s) => new URL(s.src).pathname))).toEqual(['/js/speak.js'])
     expect(urls.filter((u) => u.includes('res.wx.qq.com') || u.includes('wx-share') || u.includes('js-config'))).toEqual([])
     await context.close()
+  })
+
+  test('in WeChat, each reading page in each mode stays within 24 KB of HTML and CSS; the JS-SDK is apart', async () => {
+    const over: string[] = []
+    const css = new Map<string, number>()
+    for (const cookie of ['', 'sn_text=large', 'sn_care=1']) {
+      for (const target of [middle, issuePath]) {
+        const html = await (await fetch(`${base}${target}`, { headers: { 'user-agent': WECHAT_UA, ...(cookie ? { cookie } : {}) } })).text()
+        let total = Buffer.byteLength(html)
+        for (const [, href] of html.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)) {
+          if (!css.has(href)) css.set(href, (await (await fetch(`${base}${href}`)).arrayBuffer()).byteLength)
+          total += css.get(href)!
+        }
+        if (total > 24 * 1024) over.push(`${cookie || 'normal'} ${target}: ${total} bytes`)
+        const scripts = [...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1].replace(/\?v=.*$/, ''))
+        expect(scripts).toEqual(['/js/speak.js', 'https://res.wx.qq.com/open/js/jweixin-1.6.0.js', '/js/wx-share.js'])
+      }
+    }
+    expect(over).toEqual([])
   })
 })
