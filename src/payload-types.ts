@@ -1849,6 +1849,10 @@ export interface SiteSetting {
     };
   };
   /**
+   * Tick only when the account is verified, this site’s domain is registered as its JS safe domain (JS接口安全域名), and the server has WECHAT_APP_ID and WECHAT_APP_SECRET. Unticked, WeChat shows the page title with a default thumbnail.
+   */
+  wechatJsSdk?: boolean | null;
+  /**
    * Editors see a warning on their home when a column or the WeChat account has published nothing for this many days.
    */
   freshnessWarnDays?: number | null;
@@ -1964,6 +1968,7 @@ export interface SiteSettingsSelect<T extends boolean = true> {
                   };
             };
       };
+  wechatJsSdk?: T;
   freshnessWarnDays?: T;
   freshnessAlertDays?: T;
   updatedAt?: T;

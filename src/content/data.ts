@@ -51,6 +51,7 @@ export async function loadSettings(payload: Payload): Promise<SiteChrome> {
     hotline: s.hotline ?? null,
     wechatName: s.wechatName ?? null,
     wechatQr: s.wechatQr ?? null,
+    wechatJsSdk: s.wechatJsSdk ?? false,
     footerText: s.footerText ?? null,
     icp: s.icp ?? null,
     psb: s.psb ?? null,

@@ -21,8 +21,11 @@ const MAX_ENTRIES = 2_000
 /** Past this many remembered tag invalidations, forget them and treat the next store as after a full invalidation. */
 const MAX_TAG_CLOCKS = 10_000
 
-/** What an invalidation covers: a whole collection's lists and one document's own page, or (none) everything. */
-export type CacheScope = { collection: string; id?: string | number }
+/**
+ * What an invalidation covers: a whole collection's lists and one document's
+ * own page (and any further tags named in `also`), or (none) everything.
+ */
+export type CacheScope = { collection: string; id?: string | number; also?: readonly string[] }
 
 /** A list or page made from a collection (any of its documents may appear). */
 export const collectionTag = (collection: string) => collection
@@ -58,7 +61,11 @@ const state: State = (holder[KEY] ??= {
 })
 
 const ANY = ''
-const scopeTags = (scope: CacheScope) => (scope.id == null ? [collectionTag(scope.collection)] : [collectionTag(scope.collection), documentTag(scope.collection, scope.id)])
+const scopeTags = (scope: CacheScope) => [
+  collectionTag(scope.collection),
+  ...(scope.id == null ? [] : [documentTag(scope.collection, scope.id)]),
+  ...(scope.also ?? []),
+]
 
 function drop(scope?: CacheScope) {
   const now = ++state.clock

@@ -10,7 +10,11 @@ import { modesKey, readerModes } from './modes'
 import { type Rendered, sendPage } from './respond'
 
 /** A rendered resident page as the page cache keeps it, with the content it shows (for the read count). */
-export type CachedPage = Rendered & { content?: PageContent }
+export type CachedPage = Rendered & {
+  content?: PageContent
+  /** Cache tags besides the content's own document (a reading page's neighbours and its type's order). */
+  alsoFrom?: string[]
+}
 
 /** The page cache's key of a public page: its canonical path and the reader's modes (text size, care mode). */
 export const pageKey = (pagePath: string, modes: ReaderModes) => `page:${pagePath}:${modesKey(modes)}`

@@ -6,6 +6,7 @@ import type { Payload } from 'payload'
 
 import { publicUrl } from '../server/env'
 import { myGridOf, personalise } from './myGridCookie'
+import { forWechat } from './wechatPage'
 
 /** Is the request's connection, or the site, https (a cookie set in answer is then Secure)? */
 export const secureRequest = (req: Request) => req.secure || publicUrl().startsWith('https:')
@@ -56,11 +57,12 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
  */
 export function sendPage(req: IncomingMessage, res: ServerResponse, sent: Rendered, opts: { public: boolean; grid?: string | null }) {
   // The urgent banner and 我的网格 for this visitor's grid (the request's cookie, unless the answer sets another).
-  const page = personalise(sent, opts.grid !== undefined ? opts.grid : myGridOf(req.headers.cookie))
   securityHeaders(res)
   res.setHeader('Content-Type', 'text/html; charset=utf-8')
   // The large-text and grid cookies change the HTML.
   res.setHeader('Vary', 'Cookie')
+  // In WeChat, the share card's scripts (and a policy that lets the JS-SDK load) where the page has their slot.
+  const page = forWechat(req, res, personalise(sent, opts.grid !== undefined ? opts.grid : myGridOf(req.headers.cookie)))
   if (!opts.public || page.status !== 200) {
     res.setHeader('Cache-Control', 'no-store')
     res.statusCode = page.status

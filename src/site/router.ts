@@ -27,6 +27,8 @@ import {
 import { gridPage, gridsPage } from '../templates/site/grids'
 import { documentPage } from '../templates/site/documents'
 import { explainersOf, findPolicyDocument } from '../documents/data'
+import type { ReadingExtras } from '../templates/site/reading'
+import { findNeighbours, orderTag } from '../content/neighbours'
 import type { AnnouncementDoc, EventDoc, Id, IssueDoc, PageContext, PolicyDoc, ReaderModes, SiteChrome } from '../templates/site/types'
 import { cached, collectionTag, documentTag } from './cache'
 import { answerPage, type CachedPage, pageKey } from './cachedPages'
@@ -55,9 +57,13 @@ import { createSubscribeRouter } from './subscribe'
 import { createAdminToolsRedirects } from './subscribeAdmin'
 import { gridByCode, gridDirectory } from '../subscribers/service'
 import { myGridKit } from './myGrid'
+import { createWechatShareRouter, wechatShareOn } from './wechatShare'
 
 /** The reader's switches (large text, care mode) its cookies turn on. */
 const modesOf = (req: Request): ReaderModes => readerModes(req.headers.cookie)
+
+/** A reading page's view: the document, and its neighbours. */
+type ReadingView<T> = (ctx: PageContext, doc: T, extras?: ReadingExtras) => string
 
 /** A stylesheet's URL carries a hash of its bytes, so a release reaches browsers at once. */
 function cssHref(file: string): string {
@@ -88,19 +94,25 @@ export function createSiteRouter(payload: Payload): Router {
   const log = payload.logger.child({ component: 'site' })
   const css = cssHref('site.css')
   const careCss = cssHref('care.css')
+  const readingCss = cssHref('reading.css')
 
   const settings = () => cachedSettings(payload)
   // 我的网格: the remembered grid, its banner and home section (src/site/myGrid.ts).
   const myGrid = myGridKit(payload)
-  const context = async (pagePath: string, modes: ReaderModes, extra: Partial<PageContext> = {}): Promise<PageContext> => ({
-    site: await settings(),
-    publicUrl: publicUrl(),
-    path: pagePath,
-    ...modes,
-    cssHref: css,
-    careCssHref: careCss,
-    ...extra,
-  })
+  const context = async (pagePath: string, modes: ReaderModes, extra: Partial<PageContext> = {}): Promise<PageContext> => {
+    const site = await settings()
+    return {
+      site,
+      publicUrl: publicUrl(),
+      path: pagePath,
+      ...modes,
+      cssHref: css,
+      careCssHref: careCss,
+      readingCssHref: readingCss,
+      wechatShare: wechatShareOn(site.wechatJsSdk),
+      ...extra,
+    }
+  }
 
   const fail = async (req: Request, res: Response, err: unknown) => {
     log.error({ err, url: req.originalUrl }, 'page failed')
@@ -128,7 +140,7 @@ export function createSiteRouter(payload: Payload): Router {
     try {
       const modes = modesOf(req)
       const page = await cached(pageKey(pagePath, modes), async () => render(await context(pagePath, modes)), {
-        tags: (p) => (p.content ? [documentTag(p.content.type, p.content.id)] : from.map(collectionTag)),
+        tags: (p) => (p.content ? [documentTag(p.content.type, p.content.id), ...(p.alsoFrom ?? [])] : from.map(collectionTag)),
         onBackgroundError: (err) => log.error({ err, path: pagePath }, 'background render failed'),
       })
       // This visitor's grid (cookie, or a link made for a grid), with what the page is filled with for it at hand.
@@ -140,13 +152,18 @@ export function createSiteRouter(payload: Payload): Router {
   }
 
   /** The page of one content, or the withdrawn notice (410), or not found (404). */
-  async function contentPage<T extends { id: Id }>(ctx: PageContext, lookup: Lookup<T>, collection: ContentSlug, view: (ctx: PageContext, doc: T) => string) {
+  async function contentPage<T extends { id: Id }>(ctx: PageContext, lookup: Lookup<T>, collection: ContentSlug, view: ReadingView<T>): Promise<CachedPage> {
     if (lookup.state === 'withdrawn') return rendered(410, withdrawnPage(ctx))
     if (lookup.state === 'missing') return rendered(404, notFoundPage(ctx))
-    const media = await mediaFor(payload, richValues(collection, lookup.doc as unknown as Record<string, unknown>))
+    const [media, neighbours] = await Promise.all([
+      mediaFor(payload, richValues(collection, lookup.doc as unknown as Record<string, unknown>)),
+      findNeighbours(payload, collection, lookup.doc),
+    ])
     // Which content this page shows, for the read count (kept with the cached page).
     const content: PageContent = { type: collection, id: String(lookup.doc.id) }
-    return Object.assign(rendered(200, view({ ...ctx, media }, lookup.doc)), { content })
+    // Made from its neighbours too (their titles) and from the order of its type (a new publication is a new neighbour).
+    const alsoFrom = [orderTag(collection), ...[neighbours.prev, neighbours.next].filter((n) => n != null).map((n) => documentTag(collection, n.id))]
+    return Object.assign(rendered(200, view({ ...ctx, media }, lookup.doc, { neighbours })), { content, alsoFrom })
   }
 
   router.get('/', (req, res) =>
@@ -178,7 +195,7 @@ export function createSiteRouter(payload: Payload): Router {
     serve(req, res, paths.policies(), ['policies'], async (ctx) => rendered(200, policiesPage(ctx, await listPolicies(payload, LIMITS.list)))),
   )
 
-  const byId = <T extends { id: Id }>(collection: ContentSlug, route: (id: Id) => string, view: (ctx: PageContext, doc: T) => string) =>
+  const byId = <T extends { id: Id }>(collection: ContentSlug, route: (id: Id) => string, view: ReadingView<T>) =>
     async (req: Request, res: Response) => {
       const id = parseDocId(payload, String(req.params.id))
       if (id == null) return notFound(req, res)
@@ -262,6 +279,8 @@ export function createSiteRouter(payload: Payload): Router {
     }
   })
 
+  // WeChat's share card: the signed wx.config for a page (src/site/wechatShare.ts).
+  router.use(createWechatShareRouter(payload))
   // Atom feeds: the whole street and each grid (src/site/feeds.ts).
   router.use(createFeedRouter(payload))
   // 设为我的网格 and 不再记住 (src/site/myGrid.ts).

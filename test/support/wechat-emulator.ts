@@ -32,6 +32,12 @@
  *   (群发保护, option massProtection) SENDING until an administrator confirms
  *   (control confirm-mass), SEND_FAIL once 30 minutes pass unconfirmed (the
  *   emulator's choice: the lapsed send still counts for the day).
+ * - ticket/getticket?type=jsapi (GET, with the access token): a jsapi_ticket
+ *   valid 7200 s (option ticketTtlSeconds); each call issues a new one and the
+ *   earlier ones stay valid to their end (emulator's choice; the documentation
+ *   asks callers to cache it because calls are limited). verifyJsSignature()
+ *   checks a wx.config signature the way the JS-SDK's backend does: against
+ *   the unexpired tickets, the URL without its `#…`.
  * - datacube/getarticlesummary and getarticletotal: aggregate figures for
  *   mass-sent articles (one day per call, up to yesterday; 61501 otherwise).
  * Where the documentation names no errcode for a refusal (too many articles,
@@ -40,10 +46,11 @@
  * Control endpoints for tests, under /__emulator/: GET state; POST inject
  * {code, path?, times?, errmsg?}, advance {seconds}, rotate-token,
  * expire-tokens, publish-outcome {status, polls?}, publish-status
- * {publish_id, status}, confirm-mass {msg_id}, reset. The same controls are methods of the object
+ * {publish_id, status}, confirm-mass {msg_id}, verify-js-signature {url, nonceStr,
+ * timestamp, signature}, reset. The same controls are methods of the object
  * startWechatEmulator() returns.
  */
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { pathToFileURL } from 'node:url'
@@ -53,6 +60,8 @@ export type EmulatorOptions = {
   appId?: string
   appSecret?: string
   tokenTtlSeconds?: number
+  /** Lifetime of a jsapi_ticket (default 7200 s, as documented). */
+  ticketTtlSeconds?: number
   /** How many freepublish/get polls answer 1 (publishing) before the outcome (default 1). */
   publishPolls?: number
   /** The final publish_status (default 0, success). */
@@ -81,6 +90,7 @@ const ERRMSG: Record<number, string> = {
   40164: 'invalid ip 127.0.0.1, not in whitelist',
   41001: 'access_token missing',
   42001: 'access_token expired',
+  43001: 'require GET method',
   43002: 'require POST method',
   44002: 'empty post data',
   44003: 'empty news data',
@@ -112,6 +122,7 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
   const appSecret = options.appSecret ?? randomBytes(16).toString('hex')
   const config = {
     tokenTtlMs: (options.tokenTtlSeconds ?? 7200) * 1000,
+    ticketTtlMs: (options.ticketTtlSeconds ?? 7200) * 1000,
     publishPolls: options.publishPolls ?? 1,
     publishOutcome: options.publishOutcome ?? 0,
     followers: options.followers ?? 523,
@@ -124,6 +135,7 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
 
   const fresh = () => ({
     tokens: new Map<string, { expiresAt: number; revoked: boolean }>(),
+    tickets: new Map<string, { expiresAt: number }>(),
     current: null as string | null,
     force: { day: '', count: 0, lastAt: 0 },
     images: new Map<string, { type: string; data: Buffer }>(),
@@ -189,6 +201,24 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
     if (!t || t.revoked) return err(40001)
     if (t.expiresAt <= now()) return err(42001)
     return null
+  }
+
+  function getTicket(url: URL): Reply {
+    if (url.searchParams.get('type') !== 'jsapi') return err(40097, 'invalid args') // emulator's choice: only type=jsapi
+    const ticket = randomBytes(32).toString('base64url')
+    state.tickets.set(ticket, { expiresAt: now() + config.ticketTtlMs })
+    return { errcode: 0, errmsg: 'ok', ticket, expires_in: Math.floor(config.ticketTtlMs / 1000) }
+  }
+
+  /** The JS-SDK's check of wx.config: sha1 of the four fields with an unexpired ticket. */
+  function verifyJsSignature(c: { url: string; nonceStr: string; timestamp: number | string; signature: string }): boolean {
+    const page = String(c.url).split('#')[0]
+    for (const [ticket, t] of state.tickets) {
+      if (t.expiresAt <= now()) continue
+      const plain = `jsapi_ticket=${ticket}&noncestr=${c.nonceStr}&timestamp=${c.timestamp}&url=${page}`
+      if (createHash('sha1').update(plain).digest('hex') === c.signature) return true
+    }
+    return false
   }
 
   async function upload(req: http.IncomingMessage, body: Buffer, kind: 'uploadimg' | 'thumb' | 'image'): Promise<Reply> {
@@ -400,6 +430,7 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
     expireTokens() {
       for (const t of state.tokens.values()) t.expiresAt = Math.min(t.expiresAt, now())
     },
+    verifyJsSignature,
     setPublishOutcome(status: 0 | 2 | 3 | 4 | 6, polls = config.publishPolls) {
       config.publishOutcome = status
       config.publishPolls = polls
@@ -435,6 +466,7 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
         now: new Date(now()).toISOString(),
         day: today,
         tokens: { current: state.current, issued: state.tokens.size },
+        ticketsIssued: state.tickets.size,
         materials: state.materials.size,
         images: state.images.size,
         drafts: [...state.drafts].map(([mediaId, d]) => ({ mediaId, titles: d.articles.map((a) => a.title), filteredImages: d.filteredImages })),
@@ -469,6 +501,8 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
         return { ok: true }
       case 'confirm-mass':
         return { ok: true, status: controls.confirmMassSend(String(body.msg_id)) }
+      case 'verify-js-signature':
+        return { ok: true, valid: verifyJsSignature(body as never) }
       case 'reset':
         controls.reset()
         return { ok: true }
@@ -483,7 +517,7 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
     if (injected) return err(injected.code, injected.errmsg)
     const multipart = /^multipart\/form-data/i.test(req.headers['content-type'] ?? '')
     let body: Reply = {}
-    if (!multipart) {
+    if (!multipart && req.method === 'POST') {
       if (!raw.length) return err(44002)
       try {
         body = JSON.parse(raw.toString('utf8'))
@@ -494,6 +528,7 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
     if (path === '/cgi-bin/stable_token') return stableToken(body)
     const bad = checkToken(url.searchParams.get('access_token'))
     if (bad) return bad
+    if (path === '/cgi-bin/ticket/getticket') return getTicket(url)
     switch (path) {
       case '/cgi-bin/media/uploadimg':
         return upload(req, raw, 'uploadimg')
@@ -545,7 +580,9 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
           const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {}
           return send(200, await control(url.pathname.slice('/__emulator/'.length), body))
         }
-        if (req.method !== 'POST') return send(200, err(43002))
+        // getticket is the one GET of the API the street uses.
+        const isGet = url.pathname === '/cgi-bin/ticket/getticket'
+        if (req.method !== (isGet ? 'GET' : 'POST')) return send(200, err(isGet ? 43001 : 43002))
         if (holds.has(url.pathname)) {
           await new Promise<void>((release) => waiting.push({ path: url.pathname, release }))
           // The caller died while held: the platform never saw the call (unless told it did).
@@ -574,6 +611,10 @@ export async function startWechatEmulator(options: EmulatorOptions = {}) {
     },
     get drafts() {
       return state.drafts
+    },
+    /** jsapi_tickets issued so far. */
+    get ticketsIssued() {
+      return state.tickets.size
     },
     get massSends() {
       return state.massSends

@@ -66,8 +66,12 @@ export class WechatClient {
   private readonly now: () => number
   private cached: { token: string; refreshAt: number } | null = null
   private pending: Promise<string> | null = null
+  private ticketCached: { ticket: string; refreshAt: number } | null = null
+  private ticketPending: Promise<string> | null = null
   /** How many times a token was fetched (for tests and the log). */
   tokenFetches = 0
+  /** How many times a jsapi_ticket was fetched. */
+  ticketFetches = 0
 
   constructor(private readonly config: WechatConfig) {
     if (!config.appId || !config.appSecret) throw new Error('WECHAT_APP_ID and WECHAT_APP_SECRET are required for the WeChat channel')
@@ -100,16 +104,48 @@ export class WechatClient {
     return token
   }
 
-  /** One HTTP round trip; throws a ChannelError for network trouble, HTTP errors and non-zero errcodes. */
+  /**
+   * The JS-SDK's jsapi_ticket (ticket/getticket?type=jsapi), cached and renewed
+   * as the token is: the platform limits how often it may be fetched, so every
+   * page's wx.config signs with the one cached here until its last 5 minutes.
+   */
+  async jsapiTicket(): Promise<string> {
+    if (this.ticketCached && this.now() < this.ticketCached.refreshAt) return this.ticketCached.ticket
+    this.ticketPending ??= this.fetchTicket().finally(() => (this.ticketPending = null))
+    return this.ticketPending
+  }
+
+  /** Forget the cached ticket (a page reported an invalid signature): the next call fetches one. */
+  forgetJsapiTicket(ticket?: string) {
+    if (!ticket || this.ticketCached?.ticket === ticket) this.ticketCached = null
+  }
+
+  private async fetchTicket(): Promise<string> {
+    const reply = await this.call('/cgi-bin/ticket/getticket', undefined, '&type=jsapi')
+    const ticket = reply.ticket
+    const expiresIn = Number(reply.expires_in)
+    if (typeof ticket !== 'string' || !ticket || !(expiresIn > 0)) throw new ChannelError('retryable', 'bad-ticket-reply', 'getticket answered without a ticket')
+    this.ticketFetches++
+    const keepS = Math.max(expiresIn - 300, expiresIn / 2)
+    this.ticketCached = { ticket, refreshAt: this.now() + keepS * 1000 }
+    return ticket
+  }
+
+  /** One HTTP round trip (GET without a body); throws a ChannelError for network trouble, HTTP errors and non-zero errcodes. */
   private async request(path: string, body: unknown, query = ''): Promise<WechatReply> {
     let res: Response
     try {
-      res = await fetch(`${this.base}${path}${query}`, {
-        method: 'POST',
-        body: body instanceof FormData ? body : JSON.stringify(body),
-        headers: body instanceof FormData ? undefined : { 'content-type': 'application/json; charset=utf-8' },
-        signal: AbortSignal.timeout(this.timeoutMs),
-      })
+      const url = `${this.base}${path}${query}`
+      const signal = AbortSignal.timeout(this.timeoutMs)
+      res =
+        body === undefined
+          ? await fetch(url, { signal })
+          : await fetch(url, {
+              method: 'POST',
+              body: body instanceof FormData ? body : JSON.stringify(body),
+              headers: body instanceof FormData ? undefined : { 'content-type': 'application/json; charset=utf-8' },
+              signal,
+            })
     } catch (err) {
       throw new ChannelError('retryable', 'network', `WeChat ${path}: ${(err as Error).message}`)
     }

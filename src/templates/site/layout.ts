@@ -4,6 +4,7 @@ import { paths } from '../paths'
 import { SLOTS } from './slots'
 import { linkPhonesAndDates } from '../readable'
 import { modeClasses, modeStyles, modeSwitches, SPEAK_SCRIPT } from './care'
+import { WECHAT_SLOT } from './share'
 import type { PageContext } from './types'
 
 export type PageMeta = {
@@ -19,6 +20,10 @@ export type PageMeta = {
   gridBannerOnly?: boolean
   /** A reading page (an issue, event, policy, announcement): it carries the read-aloud script. */
   speak?: boolean
+  /** The document title's first part, when not `title` (the street's name follows it). */
+  headTitle?: string
+  /** The page shows the account's follow card itself (src/templates/site/reading.ts): the footer leaves it out. */
+  follow?: boolean
 }
 
 const NAV: { href: string; key: Parameters<typeof t>[0] }[] = [
@@ -51,7 +56,7 @@ function header(ctx: PageContext): string {
   )
 }
 
-function footer(ctx: PageContext): string {
+function footer(ctx: PageContext, follow?: boolean): string {
   const { site } = ctx
   const parts: string[] = []
   if (site.hotline) {
@@ -59,7 +64,7 @@ function footer(ctx: PageContext): string {
     const number = tel ? `<a href="tel:${esc(tel)}">${esc(site.hotline)}</a>` : esc(site.hotline)
     parts.push(`<p class="hotline">${esc(t('site.hotline'))} ${number}</p>`)
   }
-  if (site.wechatName) {
+  if (site.wechatName && !follow) {
     const qr = imgTag(site.wechatQr, { size: '', alt: t('site.wechatQrAlt', 'zh', { name: site.wechatName }), className: 'qr' })
     parts.push(`<div class="wechat">${qr}<p>${esc(t('site.followWechat', 'zh', { name: site.wechatName }))}</p></div>`)
   }
@@ -71,11 +76,18 @@ function footer(ctx: PageContext): string {
   return `<footer class="site-foot"><div class="wrap">${parts.join('')}</div></footer>`
 }
 
+/**
+ * A page's <title>: what it shows and the street, so it stands on its own
+ * where the page is named without the site around it (a WeChat share without
+ * the JS-SDK shows only this, a bookmark, a search result). Not the street twice.
+ */
+export const documentTitle = (title: string, street: string) => (title.includes(street) ? title : `${title} · ${street}`)
+
 /** The page shell every resident page shares: head with share tags, header, footer. */
 export function layout(ctx: PageContext, meta: PageMeta, main: string): string {
   const { site } = ctx
   const isHome = ctx.path === '/'
-  const title = isHome ? `${site.periodicalName} · ${site.streetName}` : `${meta.title} · ${site.periodicalName}`
+  const title = isHome ? `${site.periodicalName} · ${site.streetName}` : documentTitle(meta.headTitle ?? meta.title, site.streetName)
   const url = `${ctx.publicUrl}${ctx.path}`
   const description = meta.description?.trim() || t('site.tagline', 'zh', { street: site.streetName, periodical: site.periodicalName })
   const head = [
@@ -94,8 +106,10 @@ export function layout(ctx: PageContext, meta: PageMeta, main: string): string {
     '<meta name="format-detection" content="telephone=no">',
     '<meta name="theme-color" content="#b3261e">',
     `<link rel="stylesheet" href="${esc(ctx.cssHref)}">`,
+    meta.follow && ctx.readingCssHref ? `<link rel="stylesheet" href="${esc(ctx.readingCssHref)}">` : '',
     modeStyles(ctx),
     meta.speak ? `<script src="${SPEAK_SCRIPT}" defer></script>` : '',
+    ctx.wechatShare && !ctx.preview ? WECHAT_SLOT : '',
     '<link rel="icon" href="/icons/icon.svg" type="image/svg+xml">',
     '<link rel="apple-touch-icon" href="/icons/icon-192.png">',
     '<link rel="manifest" href="/manifest.webmanifest">',
@@ -104,6 +118,6 @@ export function layout(ctx: PageContext, meta: PageMeta, main: string): string {
   return (
     `<!doctype html><html lang="zh-CN"${modeClasses(ctx)}><head>${head}</head><body>` +
     `<a class="skip" href="#main">${esc(t('site.skip'))}</a>${banner}${header(ctx)}${meta.gridBannerOnly ? SLOTS.gridBanner : SLOTS.banner}` +
-    `<main id="main" class="wrap">${main}</main>${footer(ctx)}</body></html>`
+    `<main id="main" class="wrap">${main}</main>${footer(ctx, meta.follow)}</body></html>`
   )
 }

@@ -7,6 +7,7 @@ import { linkPhonesAndDates } from '../readable'
 import { renderRichTextCached } from '../richText'
 import { careEntry, speakButton } from './care'
 import { layout } from './layout'
+import { afterContent, type ReadingExtras } from './reading'
 import { SLOTS } from './slots'
 import type {
   AnnouncementDoc,
@@ -119,17 +120,19 @@ export function homePage(ctx: PageContext, data: HomeData): string {
 }
 
 export function issuesPage(ctx: PageContext, issues: IssueDoc[]): string {
-  return layout(ctx, { title: t('site.pastIssues'), type: 'website' }, `<h1>${esc(t('site.pastIssues'))}</h1>${issueCards(issues)}`)
+  return layout(ctx, { title: t('site.pastIssues'), headTitle: `${ctx.site.periodicalName} ${t('site.pastIssues')}`, type: 'website' }, `<h1>${esc(t('site.pastIssues'))}</h1>${issueCards(issues)}`)
 }
 
-export function issuePage(ctx: PageContext, issue: IssueDoc): string {
+export function issuePage(ctx: PageContext, issue: IssueDoc, extras?: ReadingExtras): string {
   const articles = issue.articles ?? []
   const toc = articles.map((a, n) => `<li><a href="#a${n + 1}">${esc(a.title)}</a></li>`).join('')
+  // On a phone an issue is long: each article ends with the way back to the contents.
+  const back = articles.length > 1 ? `<p class="back"><a href="#toc">${esc(t('reader.backToContents'))}</a></p>` : ''
   const body = articles
     .map((a, n) => {
       const byline = a.author ? `<p class="byline">${esc(t('site.by', 'zh', { author: a.author }))}</p>` : ''
       const summary = a.summary ? `<p class="lead">${prose(a.summary)}</p>` : ''
-      return `<section class="article" id="a${n + 1}"><h2>${esc(a.title)}</h2>${byline}${summary}${rich(ctx, 'issues', issue, `articles.${n}`, a.body, 3)}</section>`
+      return `<section class="article" id="a${n + 1}"><h2>${esc(a.title)}</h2>${byline}${summary}${rich(ctx, 'issues', issue, `articles.${n}`, a.body, 3)}${back}</section>`
     })
     .join('')
   const main =
@@ -137,11 +140,13 @@ export function issuePage(ctx: PageContext, issue: IssueDoc): string {
     `<h1>${urgentBadge(issue)}${esc(issue.title)}</h1>${speakButton()}` +
     (isMediaDoc(issue.cover) ? `<figure class="cover">${imgTag(issue.cover, { size: 'page', lazy: false })}</figure>` : '') +
     (issue.summary ? `<p class="lead">${prose(issue.summary)}</p>` : '') +
-    (toc ? `<nav class="toc" aria-label="${esc(t('site.contents'))}"><h2>${esc(t('site.contents'))}</h2><ol>${toc}</ol></nav>` : '') +
-    `${body}</article>`
+    (toc ? `<nav class="toc" id="toc" aria-label="${esc(t('site.contents'))}"><h2>${esc(t('site.contents'))}</h2><ol>${toc}</ol></nav>` : '') +
+    `${body}${afterContent(ctx, 'issues', `${ctx.site.periodicalName} ${issueNumberLabel(issue.number)}`, issue.publishedAt, extras)}</article>`
   const first = articles[0]
   const description = issue.summary?.trim() || describe(first?.summary, first?.body)
-  return layout(ctx, { title: `${issueNumberLabel(issue.number)} ${issue.title}`, description, image: issue.cover, speak: true }, main)
+  const title = `${issueNumberLabel(issue.number)} ${issue.title}`
+  // The browser's title names the periodical too: shared without a card, it is all WeChat shows.
+  return layout(ctx, { title, headTitle: `${ctx.site.periodicalName} ${title}`, description, image: issue.cover, speak: true, follow: true }, main)
 }
 
 export function eventsPage(ctx: PageContext, events: EventDoc[]): string {
@@ -160,7 +165,7 @@ function timeRange(start: unknown, end: unknown): string {
   return esc(t('site.timeRange', 'zh', { start: formatDateTime(start), end: endText }))
 }
 
-export function eventPage(ctx: PageContext, event: EventDoc): string {
+export function eventPage(ctx: PageContext, event: EventDoc, extras?: ReadingExtras): string {
   const grids = populated(event.grids)
   const audience = event.wholeStreet || !grids.length ? esc(t('site.wholeStreet')) : grids.map((g) => esc(gridLabel(g))).join('、')
   const main =
@@ -174,8 +179,9 @@ export function eventPage(ctx: PageContext, event: EventDoc): string {
       ['site.audience', audience],
       ['site.signup', prose(event.signup)],
     ]) +
-    `${rich(ctx, 'events', event, 'body', event.body)}</article>`
-  return layout(ctx, { title: event.title, description: describe(event.summary, event.body), speak: true }, main)
+    rich(ctx, 'events', event, 'body', event.body) +
+    `${afterContent(ctx, 'events', event.organiser || ctx.site.streetName, event.publishedAt, extras)}</article>`
+  return layout(ctx, { title: event.title, description: describe(event.summary, event.body), speak: true, follow: true }, main)
 }
 
 export function policiesPage(ctx: PageContext, policies: PolicyDoc[]): string {
@@ -190,7 +196,7 @@ function documentLink(document: PolicyDoc['document']): string {
   return `<a href="${esc(paths.document(id))}">${esc(title)}</a>`
 }
 
-export function policyPage(ctx: PageContext, policy: PolicyDoc): string {
+export function policyPage(ctx: PageContext, policy: PolicyDoc, extras?: ReadingExtras): string {
   const source = safeHref(policy.sourceUrl)
   const qa = (policy.qa ?? [])
     .map((q) => `<details open><summary>${esc(q.question)}</summary><p>${prose(q.answer)}</p></details>`)
@@ -208,11 +214,11 @@ export function policyPage(ctx: PageContext, policy: PolicyDoc): string {
     rich(ctx, 'policies', policy, 'body', policy.body) +
     (qa ? `<section class="qa"><h2>${esc(t('site.qa'))}</h2>${qa}</section>` : '') +
     (source ? `<p class="source"><a href="${esc(source)}" rel="noopener noreferrer">${esc(t('site.source'))}</a></p>` : '') +
-    `</article>`
-  return layout(ctx, { title: policy.title, description: describe(policy.summary, policy.body), speak: true }, main)
+    `${afterContent(ctx, 'policies', policy.issuingBody, policy.publishedAt, extras)}</article>`
+  return layout(ctx, { title: policy.title, description: describe(policy.summary, policy.body), speak: true, follow: true }, main)
 }
 
-export function announcementPage(ctx: PageContext, a: AnnouncementDoc): string {
+export function announcementPage(ctx: PageContext, a: AnnouncementDoc, extras?: ReadingExtras): string {
   const grids = populated(a.grids)
   const gridLinks = grids.map((g) => `<a href="${esc(paths.grid(g.code))}">${esc(gridLabel(g))}</a>`).join('、')
   const main =
@@ -220,8 +226,9 @@ export function announcementPage(ctx: PageContext, a: AnnouncementDoc): string {
     `<h1>${urgentBadge(a)}${esc(a.title)}</h1>${speakButton()}` +
     facts([['site.audience', gridLinks]]) +
     (a.summary ? `<p class="lead">${prose(a.summary)}</p>` : '') +
-    `${rich(ctx, 'announcements', a, 'body', a.body)}</article>`
-  return layout(ctx, { title: a.title, description: describe(a.summary, a.body), speak: true }, main)
+    rich(ctx, 'announcements', a, 'body', a.body) +
+    `${afterContent(ctx, 'announcements', grids.map(gridLabel).join('、'), a.publishedAt, extras)}</article>`
+  return layout(ctx, { title: a.title, description: describe(a.summary, a.body), speak: true, follow: true }, main)
 }
 
 function notice(ctx: PageContext, titleKey: MessageKey, body: string): string {

@@ -12,6 +12,8 @@ export type SiteChrome = {
   hotline?: string | null
   wechatName?: string | null
   wechatQr?: Ref<MediaDoc>
+  /** The account may sign the JS-SDK's wx.config (site setting; effective with WECHAT_APP_ID/SECRET set): pages set WeChat's share card. */
+  wechatJsSdk?: boolean | null
   footerText?: string | null
   icp?: string | null
   psb?: string | null
@@ -91,6 +93,10 @@ export type PageContext = ReaderModes & {
   cssHref: string
   /** Care mode's stylesheet, loaded after the first in care mode only (so other pages carry none of it). */
   careCssHref?: string
+  /** The reading pages' own stylesheet (their end: follow card, previous and next), so other pages carry none of it. */
+  readingCssHref?: string
+  /** WeChat visitors get the share card's scripts (the account may use the JS-SDK and is configured): the head carries their slot. */
+  wechatShare?: boolean
   /** Media looked up for rich-text uploads that came unpopulated. */
   media?: Map<string, MediaDoc>
 }
