@@ -17,6 +17,7 @@ import * as migration_20261206_201608_public_contacts from './20261206_201608_pu
 import * as migration_20261206_203231_review_chain from './20261206_203231_review_chain';
 import * as migration_20261206_203315_inspection from './20261206_203315_inspection';
 import * as migration_20261206_203800_wechat_mass_plan from './20261206_203800_wechat_mass_plan';
+import * as migration_20261206_203917_reader_wechat_jssdk from './20261206_203917_reader_wechat_jssdk';
 
 export const migrations = [
   {
@@ -112,6 +113,11 @@ export const migrations = [
   {
     up: migration_20261206_203800_wechat_mass_plan.up,
     down: migration_20261206_203800_wechat_mass_plan.down,
-    name: '20261206_203800_wechat_mass_plan'
+    name: '20261206_203800_wechat_mass_plan',
+  },
+  {
+    up: migration_20261206_203917_reader_wechat_jssdk.up,
+    down: migration_20261206_203917_reader_wechat_jssdk.down,
+    name: '20261206_203917_reader_wechat_jssdk'
   },
 ];
