@@ -44,6 +44,15 @@
     rotate(0)
     window.scrollTo(0, 0)
   }
+  // The section shown is marked in the navigation (an item: the list it belongs to).
+  function mark() {
+    var hash = atStart() ? START : /^#i-events-/.test(location.hash) ? '#k-events' : /^#i-/.test(location.hash) ? '#k-notices' : location.hash
+    var links = doc.querySelectorAll('.k-nav a')
+    for (var i = 0; i < links.length; i++) {
+      if (links[i].getAttribute('href') === hash) links[i].setAttribute('aria-current', 'page')
+      else links[i].removeAttribute('aria-current')
+    }
+  }
   function touched() {
     clearTimeout(idleTimer)
     idleTimer = setTimeout(goStart, IDLE)
@@ -113,6 +122,7 @@
     window.scrollTo(0, 0)
     if (/^#i-/.test(location.hash) && navigator.sendBeacon) navigator.sendBeacon('/kiosk/open?community=' + encodeURIComponent(body.dataset.community || ''))
     if (atStart()) apply()
+    mark()
     touched()
   })
   ;['pointerdown', 'keydown', 'wheel', 'touchstart'].forEach(function (name) {
@@ -128,6 +138,7 @@
   )
 
   rotate(0)
+  mark()
   setInterval(function () {
     if (atStart()) rotate(at + 1)
   }, ROTATE)

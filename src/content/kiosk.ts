@@ -15,8 +15,8 @@ import { URGENT_DAYS } from './data'
 
 /** A grid announcement stays on the kiosk this long after publication; urgent ones are urgent for URGENT_DAYS only. */
 export const KIOSK_NOTICE_DAYS = 30
-/** At most this many notices and events: the page stays light (24 KB of HTML and CSS). */
-export const KIOSK_LIMITS = { notices: 10, events: 6, text: 360 } as const
+/** At most this many notices and events, and characters of each one's text (the page then keeps to its byte budget: src/templates/site/kiosk.ts). */
+export const KIOSK_LIMITS = { notices: 10, events: 6, text: 300 } as const
 
 export type KioskItem = {
   kind: 'announcements' | 'issues' | 'events' | 'policies'

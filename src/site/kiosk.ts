@@ -1,3 +1,6 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
 import { type Request, type Response, Router } from 'express'
 import type { Payload } from 'payload'
 
@@ -34,6 +37,9 @@ const KIOSK_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; " +
   "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 
+/** HTML and CSS of the kiosk page together weigh at most this (uncompressed, without images). */
+export const KIOSK_PAGE_BUDGET = 24 * 1024
+
 export type KioskRouterOptions = {
   /** The kiosk stylesheet's versioned URL. */
   cssHref: string
@@ -46,6 +52,14 @@ const communityOf = (req: Request) => (typeof req.query.community === 'string' &
 export function createKioskRouter(payload: Payload, opts: KioskRouterOptions): Router {
   const router = Router()
   const log = payload.logger.child({ component: 'kiosk' })
+  const cssBytes = (() => {
+    try {
+      return fs.statSync(path.resolve('public/css/kiosk.css')).size
+    } catch {
+      return 0
+    }
+  })()
+  const maxBytes = KIOSK_PAGE_BUDGET - cssBytes
 
   /** The rendered page of a community, kept until what it is made from changes (or the cache's time runs out: events end). */
   const page = (code: string) =>
@@ -53,7 +67,7 @@ export function createKioskRouter(payload: Payload, opts: KioskRouterOptions): R
       `kiosk:${code}`,
       async () => {
         const [data, site] = await Promise.all([kioskData(payload, code), cachedSettings(payload)])
-        return data ? rendered(200, kioskPage({ site, data, cssHref: opts.cssHref, qrSrc: (grid) => `/kiosk/qr/${encodeURIComponent(grid)}.svg` })) : null
+        return data ? rendered(200, kioskPage({ site, data, cssHref: opts.cssHref, maxBytes, qrSrc: (grid) => `/kiosk/qr/${encodeURIComponent(grid)}.svg` })) : null
       },
       { tags: ['issues', 'events', 'policies', 'announcements', 'grids', 'communities', 'site-settings'] },
     )

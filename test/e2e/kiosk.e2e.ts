@@ -92,6 +92,7 @@ describe('the kiosk of a community terminal at 1366 px', () => {
     await page.getByRole('link', { name: '扫码订阅' }).tap()
     await page.locator('#k-grids').waitFor({ state: 'visible' })
     expect(await visible(page, '#k-start')).toBe(false)
+    expect(await page.locator('.k-nav a[aria-current="page"]').textContent()).toBe('扫码订阅')
     expect(await page.locator('.k-grid').count()).toBe(7)
     await expect.poll(() => page.locator('.k-grid img').evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0))).toBe(true)
     expect(await page.locator('.k-grid img').first().getAttribute('src')).toBe('/kiosk/qr/XB-01.svg')

@@ -112,6 +112,41 @@ describe('the kiosk page', () => {
     expect(worker.headers.get('content-type')).toMatch(/javascript/)
   })
 
+  it('keeps within 24 KB with its stylesheet when a community has many long notices: the oldest give way, urgent ones stay', async () => {
+    const community = await create('communities', { code: 'C', name: '丙社区' })
+    const grid = await create('grids', { code: 'C-01', name: '丙一网格', community: community.id, households: 300 })
+    const long = (n: number) => '本网格居民请注意，'.repeat(n)
+    for (let i = 0; i < 12; i++) {
+      await announce(`丙一网格第${i + 1}号通知：${long(4)}`, grid.id, {
+        urgent: i === 0,
+        summary: long(12),
+        body: body(long(120)),
+        publishedAt: ago((i + 1) * 3600_000),
+      })
+    }
+    for (let i = 0; i < 8; i++) {
+      await create('events', {
+        title: `丙一网格第${i + 1}场活动：${long(4)}`,
+        location: '丙社区活动室',
+        summary: long(12),
+        wholeStreet: false,
+        grids: [grid.id],
+        startsAt: new Date(Date.now() + (i + 1) * DAY).toISOString(),
+        body: body(long(120)),
+      })
+    }
+    const res = await get('/kiosk?community=C')
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    const css = await (await get(/<link rel="stylesheet" href="([^"]+)"/.exec(html)![1])).text()
+    expect(Buffer.byteLength(html) + Buffer.byteLength(css)).toBeLessThanOrEqual(24 * 1024)
+    expect(textOf(html)).toContain('丙一网格第1号通知')
+    expect(html).toContain('丙一网格第1场活动')
+    expect(html).not.toContain('丙一网格第12号通知')
+    // Still a full screen's worth to rotate through.
+    expect(html.match(/<li class="k-slide/g)!.length).toBeGreaterThanOrEqual(5)
+  })
+
   it('serves each grid’s subscribe QR code, none for grids that do not exist', async () => {
     const qr = await get('/kiosk/qr/A-01.svg')
     expect(qr.status).toBe(200)

@@ -24,6 +24,8 @@ export type KioskPageInput = {
   /** The subscribe QR code image of a grid. */
   qrSrc: (code: string) => string
   now?: Date
+  /** The most bytes the page may weigh (the budget less its stylesheet): the last events and notices give way first. */
+  maxBytes?: number
 }
 
 const itemId = (i: KioskItem) => `i-${i.kind}-${String(i.id)}`
@@ -79,7 +81,18 @@ function gridsView(input: KioskPageInput): string {
   )
 }
 
+/** The page, within its byte budget: while over, the last event or notice (urgent ones last) is left out. */
 export function kioskPage(input: KioskPageInput): string {
+  let { notices, events } = input.data
+  for (;;) {
+    const html = kioskPageOf({ ...input, data: { ...input.data, notices, events } })
+    if (!input.maxBytes || Buffer.byteLength(html) <= input.maxBytes || notices.length + events.length <= 1) return html
+    if (events.length && events.length >= notices.length / 2) events = events.slice(0, -1)
+    else notices = notices.slice(0, -1)
+  }
+}
+
+function kioskPageOf(input: KioskPageInput): string {
   const { site, data } = input
   const now = input.now ?? new Date()
   const title = t('kiosk.title', 'zh', { community: data.community.name })
