@@ -1540,6 +1540,14 @@ export interface SiteSetting {
         id?: string | null;
       }[]
     | null;
+  /**
+   * Timing of the community terminal page /kiosk?community=CODE.
+   */
+  kiosk?: {
+    rotateSeconds?: number | null;
+    idleSeconds?: number | null;
+    refreshMinutes?: number | null;
+  };
   updatedAt?: string | null;
   createdAt?: string | null;
 }
@@ -1565,6 +1573,13 @@ export interface SiteSettingsSelect<T extends boolean = true> {
         correct?: T;
         wrong?: T;
         id?: T;
+      };
+  kiosk?:
+    | T
+    | {
+        rotateSeconds?: T;
+        idleSeconds?: T;
+        refreshMinutes?: T;
       };
   updatedAt?: T;
   createdAt?: T;

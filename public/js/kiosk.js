@@ -4,7 +4,8 @@
  * refreshes the content in place (keeping what it shows when the network is
  * down, retrying every minute), and registers the service worker that keeps
  * the last content for a reload without network (public/kiosk-sw.js).
- * Intervals in seconds can be set for trials: ?rotate=&idle=&refresh=.
+ * Its intervals come from the site settings (the page's data-rotate, data-idle,
+ * data-refresh, in seconds); for trials the address may set them: ?rotate=&idle=&refresh=.
  */
 ;(function () {
   'use strict'
@@ -14,8 +15,9 @@
   root.classList.add('js')
   var query = new URLSearchParams(location.search)
   function seconds(name, fallback, min, max) {
-    var v = Number(query.get(name))
-    return (v >= min && v <= max ? v : fallback) * 1000
+    var asked = Number(query.get(name))
+    var set = Number(body.dataset[name])
+    return (asked >= min && asked <= max ? asked : set >= min && set <= max ? set : fallback) * 1000
   }
   var ROTATE = seconds('rotate', 12, 1, 3600)
   var IDLE = seconds('idle', 60, 2, 3600)

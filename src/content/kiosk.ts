@@ -18,6 +18,20 @@ export const KIOSK_NOTICE_DAYS = 30
 /** At most this many notices and events, and characters of each one's text (the page then keeps to its byte budget: src/templates/site/kiosk.ts). */
 export const KIOSK_LIMITS = { notices: 10, events: 6, text: 300 } as const
 
+/** The terminals' timing (site settings, 惠民通): rotate, back to the start when idle, refresh. */
+export type KioskTiming = { rotateSeconds: number; idleSeconds: number; refreshMinutes: number }
+export const KIOSK_TIMING_DEFAULTS: KioskTiming = { rotateSeconds: 12, idleSeconds: 60, refreshMinutes: 5 }
+
+/** The timing as the site settings give it, each value the default when unset. */
+export async function kioskTiming(payload: Payload): Promise<KioskTiming> {
+  const s = (await payload.findGlobal({ slug: 'site-settings', depth: 0, overrideAccess: true })) as { kiosk?: Partial<Record<keyof KioskTiming, number | null>> | null }
+  const pick = (name: keyof KioskTiming) => {
+    const v = s.kiosk?.[name]
+    return typeof v === 'number' && v > 0 ? v : KIOSK_TIMING_DEFAULTS[name]
+  }
+  return { rotateSeconds: pick('rotateSeconds'), idleSeconds: pick('idleSeconds'), refreshMinutes: pick('refreshMinutes') }
+}
+
 export type KioskItem = {
   kind: 'announcements' | 'issues' | 'events' | 'policies'
   id: Id

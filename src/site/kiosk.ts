@@ -5,7 +5,7 @@ import { type Request, type Response, Router } from 'express'
 import type { Payload } from 'payload'
 
 import { cachedSettings } from '../content/data'
-import { kioskData } from '../content/kiosk'
+import { kioskData, kioskTiming } from '../content/kiosk'
 import { gridByCode, gridDirectory } from '../grids/directory'
 import { countable } from '../readership/bots'
 import { countKioskView } from '../readership/kioskViews'
@@ -66,8 +66,8 @@ export function createKioskRouter(payload: Payload, opts: KioskRouterOptions): R
     cached(
       `kiosk:${code}`,
       async () => {
-        const [data, site] = await Promise.all([kioskData(payload, code), cachedSettings(payload)])
-        return data ? rendered(200, kioskPage({ site, data, cssHref: opts.cssHref, maxBytes, qrSrc: (grid) => `/kiosk/qr/${encodeURIComponent(grid)}.svg` })) : null
+        const [data, site, timing] = await Promise.all([kioskData(payload, code), cachedSettings(payload), kioskTiming(payload)])
+        return data ? rendered(200, kioskPage({ site, data, timing, cssHref: opts.cssHref, maxBytes, qrSrc: (grid) => `/kiosk/qr/${encodeURIComponent(grid)}.svg` })) : null
       },
       { tags: ['issues', 'events', 'policies', 'announcements', 'grids', 'communities', 'site-settings'] },
     )

@@ -147,6 +147,13 @@ describe('the kiosk page', () => {
     expect(html.match(/<li class="k-slide/g)!.length).toBeGreaterThanOrEqual(5)
   })
 
+  it('takes its timing from the site settings (defaults until set)', async () => {
+    const timing = async () => /<body [^>]*data-rotate="(\d+)" data-idle="(\d+)" data-refresh="(\d+)">/.exec(await (await get('/kiosk?community=B')).text())!.slice(1)
+    expect(await timing()).toEqual(['12', '60', '300'])
+    await payload.updateGlobal({ slug: 'site-settings', data: { kiosk: { rotateSeconds: 20, idleSeconds: 90, refreshMinutes: 10 } } as never, overrideAccess: true })
+    await expect.poll(timing, { timeout: 5_000 }).toEqual(['20', '90', '600'])
+  })
+
   it('serves each grid’s subscribe QR code, none for grids that do not exist', async () => {
     const qr = await get('/kiosk/qr/A-01.svg')
     expect(qr.status).toBe(200)

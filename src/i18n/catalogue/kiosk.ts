@@ -26,5 +26,13 @@ export const kioskMessages = {
     en: 'The network is down: showing the content of {time}, retrying every minute.',
   },
   'kiosk.touchHint': { zh: '轻触屏幕查看通知、活动和订阅二维码。', en: 'Touch the screen for notices, events and subscribe codes.' },
+  'settings.kiosk': { zh: '惠民通（社区终端）', en: 'Community terminals' },
+  'settings.kiosk.description': {
+    zh: '社区终端页面 /kiosk?community=社区代码 的轮播和刷新节奏。',
+    en: 'Timing of the community terminal page /kiosk?community=CODE.',
+  },
+  'settings.kiosk.rotateSeconds': { zh: '轮播间隔（秒）', en: 'Rotate every (seconds)' },
+  'settings.kiosk.idleSeconds': { zh: '无人操作返回首页（秒）', en: 'Back to the start when idle for (seconds)' },
+  'settings.kiosk.refreshMinutes': { zh: '内容刷新间隔（分钟）', en: 'Refresh the content every (minutes)' },
   'kiosk.hotline': { zh: '服务热线：{hotline}', en: 'Hotline: {hotline}' },
 } satisfies Record<string, { zh: string; en: string }>

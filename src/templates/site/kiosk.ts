@@ -1,4 +1,4 @@
-import type { KioskData, KioskItem } from '../../content/kiosk'
+import type { KioskData, KioskItem, KioskTiming } from '../../content/kiosk'
 import { t } from '../../i18n/messages'
 import { formatDate, formatDateTime, formatTime } from '../format'
 import { esc, escLines } from '../html'
@@ -21,6 +21,7 @@ export type KioskPageInput = {
   site: SiteChrome
   data: KioskData
   cssHref: string
+  timing: KioskTiming
   /** The subscribe QR code image of a grid. */
   qrSrc: (code: string) => string
   now?: Date
@@ -128,7 +129,8 @@ function kioskPageOf(input: KioskPageInput): string {
     `<meta name="robots" content="noindex"><meta name="format-detection" content="telephone=no">` +
     `<link rel="stylesheet" href="${esc(input.cssHref)}"><script src="${KIOSK_SCRIPT}" defer></script>` +
     `<link rel="icon" href="/icons/icon.svg" type="image/svg+xml"></head>` +
-    `<body data-community="${esc(data.community.code)}" data-worker="${KIOSK_WORKER}">` +
+    `<body data-community="${esc(data.community.code)}" data-worker="${KIOSK_WORKER}" ` +
+    `data-rotate="${input.timing.rotateSeconds}" data-idle="${input.timing.idleSeconds}" data-refresh="${input.timing.refreshMinutes * 60}">` +
     `<header class="k-head"><h1>${esc(title)}</h1><p class="k-street">${esc(site.streetName)} · ${esc(site.periodicalName)}</p>${status}</header>` +
     `<nav class="k-nav" aria-label="${esc(t('kiosk.nav'))}">${nav.map(([id, key]) => `<a href="#${id}">${esc(t(key))}</a>`).join('')}</nav>` +
     `<main id="k-main">${main}</main><footer class="k-foot">${hotline}</footer></body></html>`
