@@ -10,6 +10,7 @@ import { gridByCode, gridDirectory } from '../grids/directory'
 import { countable } from '../readership/bots'
 import { countKioskView } from '../readership/kioskViews'
 import { publicUrl } from '../server/env'
+import { withOwnServiceWorker } from '../server/securityHeaders'
 import { paths } from '../templates/paths'
 import { qrSvg } from '../templates/qr'
 import { kioskPage } from '../templates/site/kiosk'
@@ -27,15 +28,6 @@ import { rendered, securityHeaders } from './respond'
  */
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$/
 export const KIOSK_REFRESH_HEADER = 'x-kiosk-refresh'
-
-/**
- * The resident pages' policy, with the kiosk's service worker and its
- * refreshes allowed from this origin only (default-src covers them; named so
- * that a wider default never widens them).
- */
-const KIOSK_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; " +
-  "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 
 /** HTML and CSS of the kiosk page together weigh at most this (uncompressed, without images). */
 export const KIOSK_PAGE_BUDGET = 24 * 1024
@@ -83,8 +75,9 @@ export function createKioskRouter(payload: Payload, opts: KioskRouterOptions): R
       const answer = await page(code)
       if (!answer) return void (await opts.notFound(req, res))
       if (!req.get(KIOSK_REFRESH_HEADER) && countable(req.method, req.headers)) countKioskView(payload, 'load', code)
+      // The resident pages' headers, with its service worker and refreshes allowed from this origin only.
       securityHeaders(res)
-      res.setHeader('Content-Security-Policy', KIOSK_CSP)
+      res.setHeader('Content-Security-Policy', withOwnServiceWorker(String(res.getHeader('Content-Security-Policy') ?? '')))
       res.setHeader('Content-Type', 'text/html; charset=utf-8')
       // Always asked for again: the terminal's copy is the service worker's, not the HTTP cache's.
       res.setHeader('Cache-Control', 'no-cache')

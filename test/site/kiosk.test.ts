@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { kioskData } from '../../src/content/kiosk'
 import { readBuffer } from '../../src/readership/buffer'
 import { flushKioskViews, kioskViewFigures } from '../../src/readership/kioskViews'
+import { withOwnServiceWorker } from '../../src/server/securityHeaders'
 import { streetDay } from '../../src/templates/format'
 import { body, type Id } from '../support/fixtures'
 import { testPayload } from '../support/payload'
@@ -92,10 +93,15 @@ describe('the kiosk page', () => {
     expect(hrefs.filter((h) => !h.startsWith('#'))).toEqual([])
     expect(html).toMatch(/<article id="i-announcements-[^"]+" class="k-view k-item">.*甲二紧急停水正文/)
 
+    // The resident pages' policy (as on any page), with workers and fetches from this origin only.
     const csp = res.headers.get('content-security-policy')!
-    expect(csp).toContain("worker-src 'self'")
+    const base = (await get('/grids')).headers.get('content-security-policy')!
+    expect(csp).toBe(`${base}; worker-src 'self'; connect-src 'self'`)
     expect(csp).toContain("script-src 'self'")
     expect(csp).not.toMatch(/unsafe|\*/)
+    expect(withOwnServiceWorker("default-src *; worker-src * blob:; connect-src https:; img-src 'self'")).toBe(
+      "default-src *; img-src 'self'; worker-src 'self'; connect-src 'self'",
+    )
     expect(res.headers.get('cache-control')).toBe('no-cache')
     expect(res.headers.get('set-cookie')).toBeNull()
 
@@ -109,6 +115,8 @@ describe('the kiosk page', () => {
     const worker = await get('/kiosk-sw.js')
     expect(worker.status).toBe(200)
     expect(worker.headers.get('cache-control')).toBe('no-cache')
+    expect(worker.headers.get('content-security-policy')).toBe("default-src 'self'")
+    expect(worker.headers.get('x-content-type-options')).toBe('nosniff')
     expect(worker.headers.get('content-type')).toMatch(/javascript/)
   })
 
