@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 
 import type { Browser, BrowserContext, Page } from 'playwright-core'
@@ -26,6 +27,20 @@ const WIDTH = 1366
 // A terminal's browser (headless chromium names itself as a bot, whose views are not counted).
 const TERMINAL_UA = 'Mozilla/5.0 (Linux; Android 11; HMT-Kiosk) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36'
 const WATER_CUT = '12 月 3 日碧湖小区停水通知'
+
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+const WCAG21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
+
+/** axe-core's violations on the page as shown: WCAG 2.1 A/AA, or the rules named (e.g. 7:1 contrast). */
+async function axe(page: Page, rules?: string[]): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE })
+  return page.evaluate(async (rules) => {
+    const w = window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }
+    const runOnly = rules.length ? { type: 'rule', values: rules } : { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }
+    const result = await w.axe.run(document, { runOnly, resultTypes: ['violations'] })
+    return result.violations.map((v) => `${v.id} @ ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`)
+  }, rules ?? [])
+}
 
 const closeServer = async () => {
   if (serverClosed) return
@@ -129,6 +144,27 @@ describe('the kiosk of a community terminal at 1366 px', () => {
         { timeout: 10_000 },
       )
       .toEqual({ load: 1, open: 1 })
+    await context.close()
+  })
+})
+
+describe('the kiosk’s accessibility', () => {
+  test(`axe-core finds no ${WCAG21_AA.join('/')} violation and text keeps 7:1 contrast, in every view`, async () => {
+    const context = await browser.newContext({ baseURL: m.base, viewport: { width: WIDTH, height: 768 }, hasTouch: true, userAgent: TERMINAL_UA, bypassCSP: true })
+    context.setDefaultTimeout(20_000)
+    const page = await context.newPage()
+    await page.goto('/kiosk?community=XB&rotate=600')
+    await page.getByRole('heading', { level: 1, name: '徐碧社区 · 惠民通' }).waitFor()
+    const found: string[] = []
+    for (const view of ['#k-start', '#k-notices', '#k-events', '#k-grids']) {
+      await page.evaluate((hash) => (location.hash = hash), view)
+      await page.locator(view).waitFor({ state: 'visible' })
+      for (const v of [...(await axe(page)), ...(await axe(page, ['color-contrast-enhanced']))]) found.push(`${view}: ${v}`)
+    }
+    await page.locator('#k-notices .k-row').first().evaluate((a) => (a as HTMLAnchorElement).click())
+    await page.locator('.k-item:target').waitFor({ state: 'visible' })
+    for (const v of [...(await axe(page)), ...(await axe(page, ['color-contrast-enhanced']))]) found.push(`item: ${v}`)
+    expect(found).toEqual([])
     await context.close()
   })
 })

@@ -133,6 +133,6 @@ function kioskPageOf(input: KioskPageInput): string {
     `data-rotate="${input.timing.rotateSeconds}" data-idle="${input.timing.idleSeconds}" data-refresh="${input.timing.refreshMinutes * 60}">` +
     `<header class="k-head"><h1>${esc(title)}</h1><p class="k-street">${esc(site.streetName)} · ${esc(site.periodicalName)}</p>${status}</header>` +
     `<nav class="k-nav" aria-label="${esc(t('kiosk.nav'))}">${nav.map(([id, key]) => `<a href="#${id}">${esc(t(key))}</a>`).join('')}</nav>` +
-    `<main id="k-main">${main}</main><footer class="k-foot">${hotline}</footer></body></html>`
+    `<main id="k-main" tabindex="0">${main}</main><footer class="k-foot">${hotline}</footer></body></html>`
   )
 }
