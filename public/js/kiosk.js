@@ -63,6 +63,10 @@
   // New content waits until the start view is shown: a resident reading an item keeps it.
   function apply() {
     if (!pending || !atStart()) return
+    // A new release (another stylesheet): the whole page is loaded again.
+    var css = pending.querySelector('link[rel="stylesheet"]')
+    var mine = doc.querySelector('link[rel="stylesheet"]')
+    if (css && mine && css.getAttribute('href') !== mine.getAttribute('href')) return location.reload()
     var main = pending.getElementById('k-main')
     var status = pending.getElementById('k-status')
     if (main) doc.getElementById('k-main').innerHTML = main.innerHTML

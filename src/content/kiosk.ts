@@ -130,7 +130,7 @@ export async function kioskData(payload: Payload, communityCode: string, now = n
 
   const notices = urgentThenNewest([
     ...announcements.map((a) => item('announcements', a, Boolean(a.urgent) && recent(a.publishedAt))),
-    ...urgentIssues.map((i) => ({ ...item('issues', i, true), title: i.title })),
+    ...urgentIssues.map((i) => item('issues', i, true)),
     ...urgentPolicies.map((p) => item('policies', p, true)),
     // An urgent event is a notice too (and stays among the events).
     ...eventItems.filter((e) => e.urgent),

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
 import { artifactsOnFailure, launchBrowser, shot } from './support/browser'
 import { inProcessEnv } from './support/inProcess'
+import { body } from '../support/fixtures'
 
 /**
  * 惠民通 on a community terminal (1366 × 768, touch) against the Express app
@@ -27,6 +28,7 @@ const WIDTH = 1366
 // A terminal's browser (headless chromium names itself as a bot, whose views are not counted).
 const TERMINAL_UA = 'Mozilla/5.0 (Linux; Android 11; HMT-Kiosk) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36'
 const WATER_CUT = '12 月 3 日碧湖小区停水通知'
+const FRESH = '徐碧新村 2 号楼电梯检修通知'
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const WCAG21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
@@ -187,7 +189,7 @@ describe('the grid finder at 1366 px', () => {
 })
 
 describe('the kiosk without network', () => {
-  test('registers its service worker, keeps showing its content offline, and after a reload with the server stopped', async () => {
+  test('registers its service worker, refreshes its content in place, keeps showing it offline, and after a reload with the server stopped', async () => {
     const context = await terminal()
     const page = await context.newPage()
     await page.goto('/kiosk?community=XB&refresh=5')
@@ -202,6 +204,18 @@ describe('the kiosk without network', () => {
     const kept = () => page.evaluate(async () => (await (await caches.open('kiosk-v1')).keys()).map((r) => new URL(r.url).pathname))
     await expect.poll(async () => (await kept()).filter((p) => p === '/kiosk' || p.startsWith('/kiosk/qr/') || p.startsWith('/css/kiosk.css')).length, { timeout: 15_000 }).toBe(9)
 
+    // New content arrives in place, without a reload, and is what the worker keeps.
+    const navigations: string[] = []
+    page.on('framenavigated', (f) => navigations.push(f.url()))
+    const { docs } = await m.payload.find({ collection: 'grids', where: { code: { equals: 'XB-02' } }, limit: 1, overrideAccess: true })
+    await m.payload.create({
+      collection: 'announcements',
+      data: { title: FRESH, grids: [docs[0].id], body: body('徐碧新村 2 号楼电梯明日 9:00 至 12:00 检修。'), urgent: true, _status: 'published' } as never,
+      overrideAccess: true,
+    })
+    await expect.poll(() => page.locator('#k-notices .k-list').textContent(), { timeout: 30_000 }).toContain(FRESH)
+    expect(navigations).toEqual([])
+
     // The network drops: the refresh fails, the content stays, the status says so.
     await context.setOffline(true)
     await expect.poll(() => page.evaluate(() => document.body.classList.contains('offline')), { timeout: 20_000 }).toBe(true)
@@ -215,6 +229,7 @@ describe('the kiosk without network', () => {
     await page.reload()
     await page.getByRole('heading', { level: 1, name: '徐碧社区 · 惠民通' }).waitFor()
     expect(await page.locator('#k-notices .k-list').textContent()).toContain(WATER_CUT)
+    expect(await page.locator('#k-notices .k-list').textContent()).toContain(FRESH)
     expect(await page.locator('.k-head').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(138, 28, 21)')
     await page.getByRole('link', { name: '扫码订阅' }).tap()
     await expect.poll(() => page.locator('.k-grid img').evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0))).toBe(true)
