@@ -1853,6 +1853,14 @@ export interface SiteSetting {
    */
   wechatJsSdk?: boolean | null;
   /**
+   * Timing of the community terminal page /kiosk?community=CODE.
+   */
+  kiosk?: {
+    rotateSeconds?: number | null;
+    idleSeconds?: number | null;
+    refreshMinutes?: number | null;
+  };
+  /**
    * Editors see a warning on their home when a column or the WeChat account has published nothing for this many days.
    */
   freshnessWarnDays?: number | null;
@@ -1969,6 +1977,13 @@ export interface SiteSettingsSelect<T extends boolean = true> {
             };
       };
   wechatJsSdk?: T;
+  kiosk?:
+    | T
+    | {
+        rotateSeconds?: T;
+        idleSeconds?: T;
+        refreshMinutes?: T;
+      };
   freshnessWarnDays?: T;
   freshnessAlertDays?: T;
   updatedAt?: T;

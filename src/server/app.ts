@@ -14,7 +14,7 @@ import { apiBodyLimit } from './bodyLimit'
 import { passClientAddress } from './clientAddress'
 import { env } from './env'
 import { healthHandler } from './health'
-import { staffResponseHeaders, strictTransportSecurity } from './securityHeaders'
+import { serviceWorkerScriptHeaders, staffResponseHeaders, strictTransportSecurity } from './securityHeaders'
 
 type Handler = (req: Request, res: Response) => unknown
 
@@ -41,8 +41,8 @@ function publicFiles(root: string): (req: Request, res: Response, next: NextFunc
   const serve = express.static(root, {
     maxAge: '1h',
     setHeaders: (res, file) => {
-      // The service worker must be revalidated so updates reach devices.
-      if (file.endsWith('sw.js')) res.setHeader('Cache-Control', 'no-cache')
+      // Service workers: revalidated so updates reach devices, and held to this origin (securityHeaders.ts).
+      if (file.endsWith('sw.js')) serviceWorkerScriptHeaders(res)
     },
   })
   return (req, res, next) => (files.has(req.path) ? serve(req, res, next) : next())

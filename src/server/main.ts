@@ -5,6 +5,7 @@ import next from 'next'
 import { pushTrustedOrigins } from '../delivery/config'
 import { startScheduler } from '../jobs/scheduler'
 import { stopReadBuffer } from '../readership/buffer'
+import { flushKioskViews } from '../readership/kioskViews'
 import { createFirstAdminFromEnv, seedDemo } from '../seed/demo'
 import { createApp, listen } from './app'
 import { ensureBuild } from './build'
@@ -56,6 +57,8 @@ export async function main() {
     await lanes
     // Read events answered but still in memory are written before the database closes.
     await stopReadBuffer(payload).catch((err) => log.error({ err }, 'flushing read events failed'))
+    // So are the community terminals' view counts (src/readership/kioskViews.ts).
+    await flushKioskViews(payload).catch((err) => log.error({ err }, 'flushing kiosk views failed'))
     // Password-reset mails answered but not yet handed to SMTP (at most the SMTP timeouts).
     await closeStaffMail()
     await payload.destroy?.()

@@ -30,3 +30,28 @@ export function staffResponseHeaders(_req: Request, res: Response, next: NextFun
   res.setHeader('Referrer-Policy', 'same-origin')
   next()
 }
+
+/**
+ * A service worker's script (public/sw.js, public/kiosk-sw.js): revalidated at
+ * every update check, so a new version reaches devices, and held to this
+ * origin by its own policy: it fetches and imports nothing from elsewhere.
+ */
+export function serviceWorkerScriptHeaders(res: ServerResponse) {
+  res.setHeader('Cache-Control', 'no-cache')
+  res.setHeader('Content-Security-Policy', "default-src 'self'")
+  res.setHeader('X-Content-Type-Options', 'nosniff')
+}
+
+/**
+ * A page's policy (`csp`) for a page that registers a service worker and
+ * fetches its own content (the community terminal, /kiosk): workers and
+ * fetches from this origin only, named so that a wider default never widens
+ * them; any worker-src or connect-src of `csp` gives way.
+ */
+export function withOwnServiceWorker(csp: string): string {
+  const kept = csp
+    .split(';')
+    .map((d) => d.trim())
+    .filter((d) => d && !/^(?:worker-src|connect-src)(?:\s|$)/i.test(d))
+  return [...kept, "worker-src 'self'", "connect-src 'self'"].join('; ')
+}

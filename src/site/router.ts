@@ -58,6 +58,7 @@ import { createAdminToolsRedirects } from './subscribeAdmin'
 import { gridByCode, gridDirectory } from '../subscribers/service'
 import { myGridKit } from './myGrid'
 import { createWechatShareRouter, wechatShareOn } from './wechatShare'
+import { createKioskRouter } from './kiosk'
 
 /** The reader's switches (large text, care mode) its cookies turn on. */
 const modesOf = (req: Request): ReaderModes => readerModes(req.headers.cookie)
@@ -237,6 +238,9 @@ export function createSiteRouter(payload: Payload): Router {
       return rendered(200, gridPage(ctx, { grid, buildings: entry?.buildings ?? [], leaders, announcements, latest, events, policies }))
     })
   })
+
+  // The community terminals (惠民通, src/site/kiosk.ts).
+  router.use(createKioskRouter(payload, { cssHref: cssHref('kiosk.css'), notFound }))
 
   // Large text and care mode, without JavaScript (src/site/modeRoutes.ts).
   router.use(createModeRoutes())

@@ -1,2 +1,38 @@
 /** Catalogue section: kiosk. Spread into the one catalogue in ../messages.ts. */
-export const kioskMessages = {} satisfies Record<string, { zh: string; en: string }>
+export const kioskMessages = {
+  'kiosk.title': { zh: '{community} · 惠民通', en: '{community} · community terminal' },
+  'kiosk.nav': { zh: '惠民通栏目', en: 'Terminal sections' },
+  'kiosk.start': { zh: '首页', en: 'Start' },
+  'kiosk.notices': { zh: '通知公告', en: 'Notices' },
+  'kiosk.events': { zh: '近期活动', en: 'Upcoming events' },
+  'kiosk.grids': { zh: '扫码订阅', en: 'Subscribe' },
+  'kiosk.gridsTitle': { zh: '扫码订阅本社区网格的消息', en: 'Scan to subscribe to your grid' },
+  'kiosk.gridsHint': {
+    zh: '用手机微信或相机扫描您所在网格的二维码，即可订阅该网格的通知。',
+    en: "Scan your grid's QR code with WeChat or your phone's camera to subscribe to its notices.",
+  },
+  'kiosk.qrAlt': { zh: '{grid}的订阅二维码', en: 'QR code to subscribe to {grid}' },
+  'kiosk.slides': { zh: '正在轮播的通知和活动', en: 'Rotating notices and events' },
+  'kiosk.open': { zh: '查看详情', en: 'Details' },
+  'kiosk.back': { zh: '返回', en: 'Back' },
+  'kiosk.noNotices': { zh: '暂无通知。', en: 'No notices.' },
+  'kiosk.noEvents': { zh: '暂无近期活动。', en: 'No upcoming events.' },
+  'kiosk.when': { zh: '时间：{time}', en: 'When: {time}' },
+  'kiosk.where': { zh: '地点：{place}', en: 'Where: {place}' },
+  'kiosk.published': { zh: '发布于{date}', en: 'Published {date}' },
+  'kiosk.updated': { zh: '内容更新于 {time}', en: 'Content updated at {time}' },
+  'kiosk.offline': {
+    zh: '网络中断，正在显示 {time} 的内容，每分钟自动重试。',
+    en: 'The network is down: showing the content of {time}, retrying every minute.',
+  },
+  'kiosk.touchHint': { zh: '轻触屏幕查看通知、活动和订阅二维码。', en: 'Touch the screen for notices, events and subscribe codes.' },
+  'settings.kiosk': { zh: '惠民通（社区终端）', en: 'Community terminals' },
+  'settings.kiosk.description': {
+    zh: '社区终端页面 /kiosk?community=社区代码 的轮播和刷新节奏。',
+    en: 'Timing of the community terminal page /kiosk?community=CODE.',
+  },
+  'settings.kiosk.rotateSeconds': { zh: '轮播间隔（秒）', en: 'Rotate every (seconds)' },
+  'settings.kiosk.idleSeconds': { zh: '无人操作返回首页（秒）', en: 'Back to the start when idle for (seconds)' },
+  'settings.kiosk.refreshMinutes': { zh: '内容刷新间隔（分钟）', en: 'Refresh the content every (minutes)' },
+  'kiosk.hotline': { zh: '服务热线：{hotline}', en: 'Hotline: {hotline}' },
+} satisfies Record<string, { zh: string; en: string }>
