@@ -18,6 +18,7 @@ import * as migration_20261206_203231_review_chain from './20261206_203231_revie
 import * as migration_20261206_203315_inspection from './20261206_203315_inspection';
 import * as migration_20261206_203800_wechat_mass_plan from './20261206_203800_wechat_mass_plan';
 import * as migration_20261206_203917_reader_wechat_jssdk from './20261206_203917_reader_wechat_jssdk';
+import * as migration_20261206_203947_kiosk_settings from './20261206_203947_kiosk_settings';
 
 export const migrations = [
   {
@@ -118,6 +119,11 @@ export const migrations = [
   {
     up: migration_20261206_203917_reader_wechat_jssdk.up,
     down: migration_20261206_203917_reader_wechat_jssdk.down,
-    name: '20261206_203917_reader_wechat_jssdk'
+    name: '20261206_203917_reader_wechat_jssdk',
+  },
+  {
+    up: migration_20261206_203947_kiosk_settings.up,
+    down: migration_20261206_203947_kiosk_settings.down,
+    name: '20261206_203947_kiosk_settings'
   },
 ];
