@@ -225,6 +225,14 @@ export interface Issue {
     at?: string | null;
     covers?: string | null;
   };
+  channels?: {
+    email?: boolean | null;
+    webpush?: boolean | null;
+    wechat?: boolean | null;
+  };
+  notice?: boolean | null;
+  corrections?: number | null;
+  withdrawals?: number | null;
   updatedAt: string;
   createdAt: string;
   _status?: ('draft' | 'published') | null;
@@ -404,6 +412,14 @@ export interface Event {
     at?: string | null;
     covers?: string | null;
   };
+  channels?: {
+    email?: boolean | null;
+    webpush?: boolean | null;
+    wechat?: boolean | null;
+  };
+  notice?: boolean | null;
+  corrections?: number | null;
+  withdrawals?: number | null;
   updatedAt: string;
   createdAt: string;
   _status?: ('draft' | 'published') | null;
@@ -463,6 +479,14 @@ export interface Policy {
     at?: string | null;
     covers?: string | null;
   };
+  channels?: {
+    email?: boolean | null;
+    webpush?: boolean | null;
+    wechat?: boolean | null;
+  };
+  notice?: boolean | null;
+  corrections?: number | null;
+  withdrawals?: number | null;
   updatedAt: string;
   createdAt: string;
   _status?: ('draft' | 'published') | null;
@@ -515,6 +539,13 @@ export interface Announcement {
     at?: string | null;
     covers?: string | null;
   };
+  channels?: {
+    email?: boolean | null;
+    webpush?: boolean | null;
+  };
+  notice?: boolean | null;
+  corrections?: number | null;
+  withdrawals?: number | null;
   updatedAt: string;
   createdAt: string;
   _status?: ('draft' | 'published') | null;
@@ -595,6 +626,9 @@ export interface Delivery {
   contentId: string;
   channel: 'email' | 'webpush' | 'wechat';
   audience: string;
+  kind?: ('content' | 'correction' | 'withdrawal') | null;
+  notice?: number | null;
+  original?: string | null;
   status: 'queued' | 'running' | 'done' | 'partial' | 'failed' | 'paused' | 'cancelled' | 'skipped';
   progress?: string | null;
   reason?: string | null;
@@ -1014,6 +1048,16 @@ export interface IssuesSelect<T extends boolean = true> {
         at?: T;
         covers?: T;
       };
+  channels?:
+    | T
+    | {
+        email?: T;
+        webpush?: T;
+        wechat?: T;
+      };
+  notice?: T;
+  corrections?: T;
+  withdrawals?: T;
   updatedAt?: T;
   createdAt?: T;
   _status?: T;
@@ -1052,6 +1096,16 @@ export interface EventsSelect<T extends boolean = true> {
         at?: T;
         covers?: T;
       };
+  channels?:
+    | T
+    | {
+        email?: T;
+        webpush?: T;
+        wechat?: T;
+      };
+  notice?: T;
+  corrections?: T;
+  withdrawals?: T;
   updatedAt?: T;
   createdAt?: T;
   _status?: T;
@@ -1094,6 +1148,16 @@ export interface PoliciesSelect<T extends boolean = true> {
         at?: T;
         covers?: T;
       };
+  channels?:
+    | T
+    | {
+        email?: T;
+        webpush?: T;
+        wechat?: T;
+      };
+  notice?: T;
+  corrections?: T;
+  withdrawals?: T;
   updatedAt?: T;
   createdAt?: T;
   _status?: T;
@@ -1126,6 +1190,15 @@ export interface AnnouncementsSelect<T extends boolean = true> {
         at?: T;
         covers?: T;
       };
+  channels?:
+    | T
+    | {
+        email?: T;
+        webpush?: T;
+      };
+  notice?: T;
+  corrections?: T;
+  withdrawals?: T;
   updatedAt?: T;
   createdAt?: T;
   _status?: T;
@@ -1271,6 +1344,9 @@ export interface DeliveriesSelect<T extends boolean = true> {
   contentId?: T;
   channel?: T;
   audience?: T;
+  kind?: T;
+  notice?: T;
+  original?: T;
   status?: T;
   progress?: T;
   reason?: T;
@@ -1540,6 +1616,30 @@ export interface SiteSetting {
         id?: string | null;
       }[]
     | null;
+  /**
+   * The channels ticked by default in the publish dialog, per content type; an editor may untick them for one content.
+   */
+  publishChannels?: {
+    issues?: {
+      email?: boolean | null;
+      webpush?: boolean | null;
+      wechat?: boolean | null;
+    };
+    events?: {
+      email?: boolean | null;
+      webpush?: boolean | null;
+      wechat?: boolean | null;
+    };
+    policies?: {
+      email?: boolean | null;
+      webpush?: boolean | null;
+      wechat?: boolean | null;
+    };
+    announcements?: {
+      email?: boolean | null;
+      webpush?: boolean | null;
+    };
+  };
   updatedAt?: string | null;
   createdAt?: string | null;
 }
@@ -1565,6 +1665,37 @@ export interface SiteSettingsSelect<T extends boolean = true> {
         correct?: T;
         wrong?: T;
         id?: T;
+      };
+  publishChannels?:
+    | T
+    | {
+        issues?:
+          | T
+          | {
+              email?: T;
+              webpush?: T;
+              wechat?: T;
+            };
+        events?:
+          | T
+          | {
+              email?: T;
+              webpush?: T;
+              wechat?: T;
+            };
+        policies?:
+          | T
+          | {
+              email?: T;
+              webpush?: T;
+              wechat?: T;
+            };
+        announcements?:
+          | T
+          | {
+              email?: T;
+              webpush?: T;
+            };
       };
   updatedAt?: T;
   createdAt?: T;

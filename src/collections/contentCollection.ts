@@ -1,14 +1,17 @@
 import type { Access, CollectionConfig, Field } from 'payload'
 
 import { editorsOnly, isEditor } from '../access'
+import { publishChoiceFields } from '../fields/audience'
 import { checksOverrideField, contentSidebarFields, titleField } from '../fields/content'
 import { auditChecksOverride, checksGate } from '../hooks/checksGate'
 import { recordLifecycle, rememberPublication, reviewAndPublishGate } from '../hooks/contentLifecycle'
 import { deliveriesOnDelete, deliveriesOnPublish } from '../hooks/deliveries'
+import { takeNoticeRequest } from '../hooks/notices'
 import { invalidatePagesOnDelete, invalidatePagesOnSave } from '../hooks/pageCache'
 import { relationsExist } from '../hooks/relations'
 import { label, type MessageKey } from '../i18n/messages'
 import { publicUrl } from '../server/env'
+import { audienceEndpoints } from './contentAudience'
 import { checksEndpoints } from './contentChecks'
 
 /**
@@ -67,7 +70,7 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
       components: { edit: { PublishButton: '/components/PublishButton#PublishButton' } },
     },
     defaultSort: '-updatedAt',
-    endpoints: checksEndpoints(slug),
+    endpoints: [...checksEndpoints(slug), ...audienceEndpoints],
     // Hot path: the reading site lists published content newest first.
     indexes: [{ fields: ['_status', 'publishedAt'] }],
     access: {
@@ -83,10 +86,10 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
       maxPerDoc: 50,
       drafts: { schedulePublish: true, validate: false },
     },
-    fields: [titleField, ...fields, checksPanel, ...contentSidebarFields, checksOverrideField, deliveriesPanel],
+    fields: [titleField, ...fields, checksPanel, ...contentSidebarFields, checksOverrideField, ...publishChoiceFields(slug), deliveriesPanel],
     hooks: {
       ...hooks,
-      beforeChange: [relationsExist, ...(hooks?.beforeChange ?? []), rememberPublication, reviewAndPublishGate, checksGate],
+      beforeChange: [relationsExist, ...(hooks?.beforeChange ?? []), rememberPublication, takeNoticeRequest, reviewAndPublishGate, checksGate],
       afterChange: [...(hooks?.afterChange ?? []), recordLifecycle, auditChecksOverride, deliveriesOnPublish, invalidatePagesOnSave],
       afterDelete: [...(hooks?.afterDelete ?? []), deliveriesOnDelete, invalidatePagesOnDelete],
     },

@@ -9,6 +9,7 @@ import {
 } from 'payload'
 
 import { idOf, isEditor, isGridScoped } from '../access/roles'
+import { PUBLISH_CHOICE_KEYS } from '../fields/audience'
 import type { ReviewState } from '../fields/content'
 import { langOf, type MessageKey, messages, t } from '../i18n/messages'
 import { audit } from './audit'
@@ -28,7 +29,8 @@ type ContentDoc = {
 }
 
 // The checks override is a staff decision about the content, not what a reader sees (set by hooks/checksGate.ts).
-const NOT_CONTENT = new Set(['id', '_status', 'review', 'createdAt', 'updatedAt', 'publishedAt', 'withdrawnAt', 'number', 'checksOverride'])
+// The publishing choices (channels, notice) are the publisher's, made after the approval.
+const NOT_CONTENT = new Set(['id', '_status', 'review', 'createdAt', 'updatedAt', 'publishedAt', 'withdrawnAt', 'number', 'checksOverride', ...PUBLISH_CHOICE_KEYS])
 
 /** A fingerprint of what a reader would see: an approval is for this exact content. */
 export function contentFingerprint(doc: ContentDoc): string {
