@@ -231,6 +231,7 @@ export interface Issue {
     wechat?: boolean | null;
   };
   notice?: boolean | null;
+  wechatRepublish?: boolean | null;
   corrections?: number | null;
   withdrawals?: number | null;
   updatedAt: string;
@@ -418,6 +419,7 @@ export interface Event {
     wechat?: boolean | null;
   };
   notice?: boolean | null;
+  wechatRepublish?: boolean | null;
   corrections?: number | null;
   withdrawals?: number | null;
   updatedAt: string;
@@ -485,6 +487,7 @@ export interface Policy {
     wechat?: boolean | null;
   };
   notice?: boolean | null;
+  wechatRepublish?: boolean | null;
   corrections?: number | null;
   withdrawals?: number | null;
   updatedAt: string;
@@ -544,6 +547,7 @@ export interface Announcement {
     webpush?: boolean | null;
   };
   notice?: boolean | null;
+  wechatRepublish?: boolean | null;
   corrections?: number | null;
   withdrawals?: number | null;
   updatedAt: string;
@@ -1056,6 +1060,7 @@ export interface IssuesSelect<T extends boolean = true> {
         wechat?: T;
       };
   notice?: T;
+  wechatRepublish?: T;
   corrections?: T;
   withdrawals?: T;
   updatedAt?: T;
@@ -1104,6 +1109,7 @@ export interface EventsSelect<T extends boolean = true> {
         wechat?: T;
       };
   notice?: T;
+  wechatRepublish?: T;
   corrections?: T;
   withdrawals?: T;
   updatedAt?: T;
@@ -1156,6 +1162,7 @@ export interface PoliciesSelect<T extends boolean = true> {
         wechat?: T;
       };
   notice?: T;
+  wechatRepublish?: T;
   corrections?: T;
   withdrawals?: T;
   updatedAt?: T;
@@ -1197,6 +1204,7 @@ export interface AnnouncementsSelect<T extends boolean = true> {
         webpush?: T;
       };
   notice?: T;
+  wechatRepublish?: T;
   corrections?: T;
   withdrawals?: T;
   updatedAt?: T;

@@ -29,5 +29,6 @@ export async function mayPublish(
   if (isEditor(req.user as never)) return true
   if (!isGridScoped(req.user as never)) return false
   if (!allowDirect && doc.review?.status !== 'approved') return false
-  return mayWrite(req, slug, doc.id, doc)
+  // Not saved yet (`new`): whether they may create one.
+  return mayWrite(req, slug, doc.id === 'new' ? null : doc.id, doc)
 }

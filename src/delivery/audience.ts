@@ -14,16 +14,6 @@ export function audienceWhere(d: Pick<DeliveryDoc, 'channel' | 'contentType' | '
   return { and }
 }
 
-const idOf = (v: unknown) => String(v && typeof v === 'object' ? (v as { id: unknown }).id : v)
-
-/** The audience key of a content (the same as its deliveries'): the whole street, or its grids. */
-export function audienceKey(collection: ContentSlug, doc: { grids?: unknown[] | null; wholeStreet?: boolean | null }): string {
-  const grids = () => [...new Set((doc.grids ?? []).map(idOf))].sort()
-  if (collection === 'announcements') return `grids:${grids().join(',')}`
-  if (collection === 'events' && !doc.wholeStreet && doc.grids?.length) return `grids:${grids().join(',')}`
-  return 'street'
-}
-
 /** The id value to compare with in a query: numbers on SQLite, strings on MongoDB. */
 export const idValue = (payload: Payload, raw: string) => (payload.db.name === 'mongoose' ? raw : Number(raw))
 

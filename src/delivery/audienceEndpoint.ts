@@ -13,7 +13,8 @@ import { type AudienceContent, audienceReport } from './audienceReport'
  * publish that content. The dialog may send what its form holds and is not
  * saved yet: `urgent` (0|1), `wholeStreet` (0|1), `grids` (ids, comma
  * separated; grid-scoped staff only within their own grids) and
- * `channels` (the ticked ones, comma separated).
+ * `channels` (the ticked ones, comma separated). The id `new` counts a
+ * content not saved yet from those alone.
  */
 type Stored = AudienceContent & { _status?: string; review?: { status?: string | null } | null; corrections?: number | null; withdrawals?: number | null }
 
@@ -28,7 +29,8 @@ export const audienceEndpoint: PayloadHandler = async (req) => {
   const find = (draft: boolean) =>
     req.payload.findByID({ collection: slug, id, draft, depth: 0, overrideAccess: true, disableErrors: true, req }).catch(() => null) as Promise<Stored | null>
   // The latest version (a draft correction too) is what will be published; the main document says whether it is now.
-  const [latest, main] = await Promise.all([find(true), find(false)])
+  // `new`: a content not saved yet, counted from the query alone (the form's values).
+  const [latest, main] = id === 'new' ? [{ id: 'new' } as Stored, { id: 'new' } as Stored] : await Promise.all([find(true), find(false)])
   if (!latest || !main) return Response.json({ message: t('audience.error.notFound', lang) }, { status: 404 })
   const settings = (await req.payload.findGlobal({ slug: 'site-settings', depth: 0, overrideAccess: true, req })) as {
     allowGridLeaderDirectPublish?: boolean | null

@@ -1,8 +1,8 @@
 import type { Payload, Where } from 'payload'
 
 import type { ContentSlug } from '../model/content'
-import { type ChannelChoice, chosenChannels, channelsOfType, type DeliveryChannel, type DeliveryDoc, type DeliveryStatus, isNotice } from '../model/deliveries'
-import { audienceKey, audienceWhere, idValue, recipientsWhere } from './audience'
+import { audienceKey, type ChannelChoice, chosenChannels, channelsOfType, type DeliveryChannel, type DeliveryDoc, type DeliveryStatus, isNotice } from '../model/deliveries'
+import { audienceWhere, idValue, recipientsWhere } from './audience'
 import { channelConfigured } from './config'
 
 /**

@@ -1,8 +1,7 @@
 import type { CollectionAfterChangeHook, CollectionAfterDeleteHook, Payload, PayloadRequest, Where } from 'payload'
 
 import type { ContentSlug } from '../model/content'
-import { type ChannelChoice, chosenChannels, type DeliveryDoc, UNFINISHED } from '../model/deliveries'
-import { audienceKey } from '../delivery/audience'
+import { audienceKey, type ChannelChoice, chosenChannels, type DeliveryDoc, UNFINISHED } from '../model/deliveries'
 import { channelConfigured } from '../delivery/config'
 import { t } from '../i18n/messages'
 import { nudge } from '../jobs/nudge'
@@ -11,6 +10,7 @@ import { isUniqueViolation } from '../store/claims'
 import { uniqueIndexReady } from '../store/receipts'
 import { publicationChange } from './contentLifecycle'
 import { askedOf, createNotices } from './notices'
+import { republishOnWechat } from './wechatRepublish'
 import { settingsFor } from './settings'
 import { noTransaction } from '../store/noTransaction'
 
@@ -158,9 +158,12 @@ export const deliveriesOnPublish: CollectionAfterChangeHook = async (args) => {
     await req.payload.db.updateOne({ collection: slug, id: now.id, data: { withdrawals }, req })
     now.withdrawals = withdrawals
     if (asked.notice && (await createNotices(req.payload, slug, now, 'withdrawal', withdrawals, req)).some((d) => d.status === 'queued')) nudge()
-  } else if (asked.correction && asked.notice && now._status === 'published') {
+  } else if (asked.correction && now._status === 'published') {
     // A correction never sends the content again; its notice goes to those the content reached.
-    if ((await createNotices(req.payload, slug, now, 'correction', now.corrections ?? 1, req)).some((d) => d.status === 'queued')) nudge()
+    const notices = asked.notice ? await createNotices(req.payload, slug, now, 'correction', now.corrections ?? 1, req) : []
+    // WeChat cannot replace the article: delete it and publish the corrected content again, when asked.
+    const wechat = asked.wechatRepublish ? await republishOnWechat(req.payload, slug, now, req) : null
+    if (notices.some((d) => d.status === 'queued') || (wechat && wechat !== 'none' && wechat.status === 'queued')) nudge()
   }
   return doc
 }

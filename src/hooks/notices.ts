@@ -24,13 +24,13 @@ import { uniqueIndexReady } from '../store/receipts'
 type Doc = { id: string | number; title?: string | null; _status?: string; corrections?: number | null; withdrawals?: number | null }
 
 /** What this save asked of notices, noted before the save for the hooks after it. */
-type Asked = { notice: boolean; correction: boolean }
+type Asked = { notice: boolean; correction: boolean; wechatRepublish: boolean }
 const askedKey = (slug: string, id: unknown) => `notice:${slug}:${String(id)}`
 
 /** The channels a notice can go out on: those with a recipient list. */
 const NOTICE_CHANNELS = new Set(['email', 'webpush'])
 
-const writeReq = (req: PayloadRequest) => (req.payload.db.name === 'mongoose' ? noTransaction() : req)
+export const writeReq = (req: PayloadRequest) => (req.payload.db.name === 'mongoose' ? noTransaction() : req)
 
 /**
  * Before every save of a content: take the `notice` request off the data (it
@@ -39,7 +39,9 @@ const writeReq = (req: PayloadRequest) => (req.payload.db.name === 'mongoose' ? 
  */
 export const takeNoticeRequest: CollectionBeforeChangeHook = async ({ data, operation, originalDoc, req, collection, context }) => {
   const asked = data.notice === true
+  const wechatRepublish = data.wechatRepublish === true
   data.notice = false
+  data.wechatRepublish = false
   if (operation !== 'update' || originalDoc?.id == null) {
     data.corrections = 0
     data.withdrawals = 0
@@ -50,13 +52,13 @@ export const takeNoticeRequest: CollectionBeforeChangeHook = async ({ data, oper
   data.corrections = stored?.corrections ?? 0
   const correction = stored?._status === 'published' && (data._status ?? stored._status) === 'published'
   if (correction) data.corrections = (stored?.corrections ?? 0) + 1
-  context[askedKey(collection.slug, originalDoc.id)] = { notice: asked, correction } satisfies Asked
+  context[askedKey(collection.slug, originalDoc.id)] = { notice: asked, correction, wechatRepublish } satisfies Asked
   return data
 }
 
 /** What the save noted: a notice asked for, and whether the save is a correction. */
 export const askedOf = (context: Record<string, unknown>, slug: string, id: unknown): Asked =>
-  (context[askedKey(slug, id)] as Asked | undefined) ?? { notice: false, correction: false }
+  (context[askedKey(slug, id)] as Asked | undefined) ?? { notice: false, correction: false, wechatRepublish: false }
 
 /** The content deliveries of a content (not its notices). */
 export async function contentDeliveries(payload: Payload, collection: ContentSlug, id: string | number, req?: PayloadRequest): Promise<DeliveryDoc[]> {

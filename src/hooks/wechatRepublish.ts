@@ -6,8 +6,7 @@ import { channelConfigured } from '../delivery/config'
 import { t } from '../i18n/messages'
 import { mayHavePublished, queueWechatRetraction } from '../jobs/wechatRetract'
 import { isUniqueViolation } from '../store/claims'
-import { noTransaction } from '../store/noTransaction'
-import { contentDeliveries } from './notices'
+import { contentDeliveries, writeReq } from './notices'
 
 /**
  * WeChat cannot replace a published article: a correction reaches the
@@ -19,11 +18,11 @@ import { contentDeliveries } from './notices'
  * Returns the new delivery, or null when there was no article or it exists.
  */
 export async function republishOnWechat(payload: Payload, collection: ContentSlug, doc: { id: string | number; title?: string | null; corrections?: number | null; urgent?: boolean | null }, req: PayloadRequest): Promise<DeliveryDoc | null | 'none'> {
-  const wechat = (await contentDeliveries(payload, collection, doc.id)).filter((d) => d.channel === 'wechat')
+  const wechat = (await contentDeliveries(payload, collection, doc.id, req)).filter((d) => d.channel === 'wechat')
   const last = wechat.filter(mayHavePublished).at(-1)
   if (!last) return 'none'
   const key = `${collection}:${doc.id}:wechat:${last.audience}:republish:${doc.corrections ?? 0}`
-  if ((await payload.db.count({ collection: 'deliveries', where: { key: { equals: key } } })).totalDocs) return null
+  if ((await payload.db.count({ collection: 'deliveries', where: { key: { equals: key } }, req: writeReq(req) })).totalDocs) return null
   const configured = channelConfigured('wechat')
   let row: DeliveryDoc
   try {
@@ -50,13 +49,13 @@ export async function republishOnWechat(payload: Payload, collection: ContentSlu
         maxDuplicates: 0,
         lastErrors: [],
       },
-      req: noTransaction(),
+      req: writeReq(req),
     })) as unknown as DeliveryDoc
   } catch (err) {
     if (isUniqueViolation(err)) return null
     throw err
   }
-  await queueWechatRetraction(payload, [last], req)
+  await queueWechatRetraction(payload, [last], writeReq(req))
   payload.logger.info({ component: 'deliveries', delivery: row.id, replaces: last.id, content: `${collection}:${doc.id}` }, 'WeChat article to be deleted and published again')
   return row
 }

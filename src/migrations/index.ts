@@ -12,7 +12,7 @@ import * as migration_20261206_030041_relay_suppression from './20261206_030041_
 import * as migration_20261206_171025_users_work_phone from './20261206_171025_users_work_phone';
 import * as migration_20261206_173619_building_details from './20261206_173619_building_details';
 import * as migration_20261206_175018_checks_override from './20261206_175018_checks_override';
-import * as migration_20261206_195617_publish_audience from './20261206_195617_publish_audience';
+import * as migration_20261206_201614_publish_audience from './20261206_201614_publish_audience';
 
 export const migrations = [
   {
@@ -86,8 +86,8 @@ export const migrations = [
     name: '20261206_175018_checks_override',
   },
   {
-    up: migration_20261206_195617_publish_audience.up,
-    down: migration_20261206_195617_publish_audience.down,
-    name: '20261206_195617_publish_audience'
+    up: migration_20261206_201614_publish_audience.up,
+    down: migration_20261206_201614_publish_audience.down,
+    name: '20261206_201614_publish_audience'
   },
 ];

@@ -68,6 +68,16 @@ export type DeliveryDoc = {
   createdAt?: string
 }
 
+const idOf = (v: unknown) => String(v && typeof v === 'object' ? (v as { id: unknown }).id : v)
+
+/** The audience key of a content (the same as its deliveries'): the whole street, or its grids. */
+export function audienceKey(collection: ContentSlug, doc: { grids?: unknown[] | null; wholeStreet?: boolean | null }): string {
+  const grids = () => [...new Set((doc.grids ?? []).map(idOf))].sort()
+  if (collection === 'announcements') return `grids:${grids().join(',')}`
+  if (collection === 'events' && !doc.wholeStreet && doc.grids?.length) return `grids:${grids().join(',')}`
+  return 'street'
+}
+
 /** What an editor may do: pause a running one, resume a paused one (its go-ahead), cancel an unfinished one, retry failed recipients. */
 export const EDITOR_TRANSITIONS: Record<string, DeliveryStatus[]> = {
   queued: ['paused', 'cancelled'],
