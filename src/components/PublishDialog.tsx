@@ -38,16 +38,27 @@ function channelLine(c: ChannelRow, lang: Lang): string {
   return text
 }
 
-export function PublishDialog(props: { mode: DialogMode; url: string; lang: Lang; onConfirm: (choice: Choice) => void | Promise<void>; onCancel: () => void }) {
-  const { mode, url, lang, onConfirm, onCancel } = props
-  const [report, setReport] = useState<Report | null>(null)
+type Props = {
+  mode: DialogMode
+  url: string
+  lang: Lang
+  onConfirm: (choice: Choice) => void | Promise<void>
+  onCancel: () => void
+  /** The report already at hand (a test's): nothing is fetched. */
+  initial?: Report
+}
+
+export function PublishDialog(props: Props) {
+  const { mode, url, lang, onConfirm, onCancel, initial } = props
+  const [report, setReport] = useState<Report | null>(initial ?? null)
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
-  const [channels, setChannels] = useState<Record<string, boolean>>({})
+  const [channels, setChannels] = useState<Record<string, boolean>>(() => Object.fromEntries((initial?.channels ?? []).map((c) => [c.channel, c.ticked])))
   const [notice, setNotice] = useState(false)
   const [wechatRepublish, setWechatRepublish] = useState(false)
 
   useEffect(() => {
+    if (initial) return
     let live = true
     void callApi(url)
       .then((r) => {
@@ -61,7 +72,7 @@ export function PublishDialog(props: { mode: DialogMode; url: string; lang: Lang
     return () => {
       live = false
     }
-  }, [url, lang])
+  }, [url, lang, initial])
 
   // Escape closes, as Payload's own drawers do.
   useEffect(() => {
