@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { DeliveryDoc } from '../../src/collections/Deliveries'
 import { closeDeliveryChannels } from '../../src/delivery/channels'
 import { createNotices } from '../../src/hooks/notices'
+import { rollupReadership } from '../../src/readership/rollup'
 import { type Id, PASSWORD, smallStreet } from '../support/fixtures'
 import { rest, tokenFor } from '../support/http'
 import { testPayload } from '../support/payload'
@@ -295,6 +296,13 @@ describe('corrections and withdrawals', () => {
     expect(pushesWith('【更正】')).toHaveLength(2)
     // Nothing of the content itself went out again.
     expect(smtp.messages.filter((m) => !m.parsed?.subject?.includes('【更正】'))).toHaveLength(0)
+    // The readership figures count the content's recipients, not its notices again.
+    await rollupReadership(payload)
+    const rows = (
+      await payload.find({ collection: 'read-rollups' as never, where: { and: [{ contentType: { equals: 'policies' } }, { contentId: { equals: String(policy.id) } }] }, limit: 0, overrideAccess: true })
+    ).docs as unknown as { channel: string; submitted: number }[]
+    const submitted = (channel: string) => rows.filter((r) => r.channel === channel).reduce((n, r) => n + r.submitted, 0)
+    expect([submitted('email'), submitted('webpush')]).toEqual([3, 3])
 
     // A later correction with a notice is a new number: one more each.
     await rest('PATCH', `policies/${policy.id}?depth=0`, { token: tokens.editor, body: { summary: '要点（三改）', _status: 'published', notice: true } })
