@@ -215,6 +215,19 @@ describe('channels ticked for one content', () => {
     await drain(payload)
     expect(mailsTo(`不发邮件${seq}`)).toHaveLength(0)
 
+    // A scheduled publication: the dialog stores the choice on the draft, the job publishes the draft as it stands.
+    const draft = (await payload.create({
+      collection: 'policies',
+      data: { title: `定时${seq}`, issuingBody: '区民政局', summary: '要点', body: richBody('正文。'), _status: 'draft' } as never,
+      user: asEditor(),
+      overrideAccess: false,
+      draft: true,
+    })) as unknown as { id: Id }
+    const stored = await rest('PATCH', `policies/${draft.id}?draft=true&depth=0`, { token: tokens.editor, body: { channels: { email: true, webpush: false, wechat: false } } })
+    expect(stored.status).toBe(200)
+    await payload.update({ collection: 'policies', id: draft.id, data: { _status: 'published' } as never, overrideAccess: true })
+    expect(contentRows(await deliveriesOf(payload, 'policies', draft.id)).map((d) => d.channel)).toEqual(['email'])
+
     await payload.updateGlobal({ slug: 'site-settings', data: { publishChannels: { policies: { wechat: false } } } as never, overrideAccess: true })
     try {
       const byDefault = await publishPolicy(`默认${seq}`)
