@@ -79,8 +79,6 @@ export const audienceMessages = {
     en: 'Send a withdrawal notice to those who received it: {email} email addresses, {devices} push devices. The WeChat article was deleted with the withdrawal.',
   },
   'audience.withdraw.confirm': { zh: '发送撤回通知', en: 'Send the notice' },
-  'audience.withdraw.queued': { zh: '撤回通知已安排发送。', en: 'The withdrawal notice is queued.' },
-  'audience.withdraw.nobody': { zh: '没有需要通知的收件人。', en: 'Nobody to notify.' },
   'audience.notice.queued': { zh: '已安排发送 {count} 条通知。', en: '{count} notices queued.' },
   'audience.notice.exists': { zh: '这次的通知已经安排过，不会重复发送。', en: 'This notice was already queued; it is not sent twice.' },
 } satisfies Record<string, { zh: string; en: string }>
