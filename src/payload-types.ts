@@ -249,6 +249,15 @@ export interface Issue {
     at?: string | null;
     covers?: string | null;
   };
+  channels?: {
+    email?: boolean | null;
+    webpush?: boolean | null;
+    wechat?: boolean | null;
+  };
+  notice?: boolean | null;
+  wechatRepublish?: boolean | null;
+  corrections?: number | null;
+  withdrawals?: number | null;
   updatedAt: string;
   createdAt: string;
   _status?: ('draft' | 'published') | null;
@@ -449,6 +458,15 @@ export interface Event {
     at?: string | null;
     covers?: string | null;
   };
+  channels?: {
+    email?: boolean | null;
+    webpush?: boolean | null;
+    wechat?: boolean | null;
+  };
+  notice?: boolean | null;
+  wechatRepublish?: boolean | null;
+  corrections?: number | null;
+  withdrawals?: number | null;
   updatedAt: string;
   createdAt: string;
   _status?: ('draft' | 'published') | null;
@@ -530,6 +548,15 @@ export interface Policy {
     at?: string | null;
     covers?: string | null;
   };
+  channels?: {
+    email?: boolean | null;
+    webpush?: boolean | null;
+    wechat?: boolean | null;
+  };
+  notice?: boolean | null;
+  wechatRepublish?: boolean | null;
+  corrections?: number | null;
+  withdrawals?: number | null;
   updatedAt: string;
   createdAt: string;
   _status?: ('draft' | 'published') | null;
@@ -626,6 +653,14 @@ export interface Announcement {
     at?: string | null;
     covers?: string | null;
   };
+  channels?: {
+    email?: boolean | null;
+    webpush?: boolean | null;
+  };
+  notice?: boolean | null;
+  wechatRepublish?: boolean | null;
+  corrections?: number | null;
+  withdrawals?: number | null;
   updatedAt: string;
   createdAt: string;
   _status?: ('draft' | 'published') | null;
@@ -706,6 +741,9 @@ export interface Delivery {
   contentId: string;
   channel: 'email' | 'webpush' | 'wechat';
   audience: string;
+  kind?: ('content' | 'correction' | 'withdrawal') | null;
+  notice?: number | null;
+  original?: string | null;
   status: 'queued' | 'running' | 'done' | 'partial' | 'failed' | 'paused' | 'cancelled' | 'skipped';
   progress?: string | null;
   reason?: string | null;
@@ -1166,6 +1204,17 @@ export interface IssuesSelect<T extends boolean = true> {
         at?: T;
         covers?: T;
       };
+  channels?:
+    | T
+    | {
+        email?: T;
+        webpush?: T;
+        wechat?: T;
+      };
+  notice?: T;
+  wechatRepublish?: T;
+  corrections?: T;
+  withdrawals?: T;
   updatedAt?: T;
   createdAt?: T;
   _status?: T;
@@ -1219,6 +1268,17 @@ export interface EventsSelect<T extends boolean = true> {
         at?: T;
         covers?: T;
       };
+  channels?:
+    | T
+    | {
+        email?: T;
+        webpush?: T;
+        wechat?: T;
+      };
+  notice?: T;
+  wechatRepublish?: T;
+  corrections?: T;
+  withdrawals?: T;
   updatedAt?: T;
   createdAt?: T;
   _status?: T;
@@ -1277,6 +1337,17 @@ export interface PoliciesSelect<T extends boolean = true> {
         at?: T;
         covers?: T;
       };
+  channels?:
+    | T
+    | {
+        email?: T;
+        webpush?: T;
+        wechat?: T;
+      };
+  notice?: T;
+  wechatRepublish?: T;
+  corrections?: T;
+  withdrawals?: T;
   updatedAt?: T;
   createdAt?: T;
   _status?: T;
@@ -1346,6 +1417,16 @@ export interface AnnouncementsSelect<T extends boolean = true> {
         at?: T;
         covers?: T;
       };
+  channels?:
+    | T
+    | {
+        email?: T;
+        webpush?: T;
+      };
+  notice?: T;
+  wechatRepublish?: T;
+  corrections?: T;
+  withdrawals?: T;
   updatedAt?: T;
   createdAt?: T;
   _status?: T;
@@ -1491,6 +1572,9 @@ export interface DeliveriesSelect<T extends boolean = true> {
   contentId?: T;
   channel?: T;
   audience?: T;
+  kind?: T;
+  notice?: T;
+  original?: T;
   status?: T;
   progress?: T;
   reason?: T;
@@ -1849,6 +1933,30 @@ export interface SiteSetting {
     };
   };
   /**
+   * The channels ticked by default in the publish dialog, per content type; an editor may untick them for one content.
+   */
+  publishChannels?: {
+    issues?: {
+      email?: boolean | null;
+      webpush?: boolean | null;
+      wechat?: boolean | null;
+    };
+    events?: {
+      email?: boolean | null;
+      webpush?: boolean | null;
+      wechat?: boolean | null;
+    };
+    policies?: {
+      email?: boolean | null;
+      webpush?: boolean | null;
+      wechat?: boolean | null;
+    };
+    announcements?: {
+      email?: boolean | null;
+      webpush?: boolean | null;
+    };
+  };
+  /**
    * Tick only when the account is verified, this site’s domain is registered as its JS safe domain (JS接口安全域名), and the server has WECHAT_APP_ID and WECHAT_APP_SECRET. Unticked, WeChat shows the page title with a default thumbnail.
    */
   wechatJsSdk?: boolean | null;
@@ -1974,6 +2082,37 @@ export interface SiteSettingsSelect<T extends boolean = true> {
                     users?: T;
                     id?: T;
                   };
+            };
+      };
+  publishChannels?:
+    | T
+    | {
+        issues?:
+          | T
+          | {
+              email?: T;
+              webpush?: T;
+              wechat?: T;
+            };
+        events?:
+          | T
+          | {
+              email?: T;
+              webpush?: T;
+              wechat?: T;
+            };
+        policies?:
+          | T
+          | {
+              email?: T;
+              webpush?: T;
+              wechat?: T;
+            };
+        announcements?:
+          | T
+          | {
+              email?: T;
+              webpush?: T;
             };
       };
   wechatJsSdk?: T;

@@ -26,7 +26,7 @@ export {
   EDITOR_TRANSITIONS,
   UNFINISHED,
 } from '../model/deliveries'
-import { DELIVERY_CHANNELS, DELIVERY_STATUSES, type DeliveryDoc, type DeliveryStatus, EDITOR_TRANSITIONS } from '../model/deliveries'
+import { DELIVERY_CHANNELS, DELIVERY_KINDS, DELIVERY_STATUSES, type DeliveryDoc, type DeliveryStatus, EDITOR_TRANSITIONS } from '../model/deliveries'
 
 const editorTransition: CollectionBeforeChangeHook = async ({ data, originalDoc, req, operation }) => {
   if (operation !== 'update' || !originalDoc) return data
@@ -169,6 +169,17 @@ export const Deliveries: CollectionConfig = {
       admin: { readOnly: true },
     },
     { name: 'audience', type: 'text', required: true, label: label('field.delivery.audience'), admin: { readOnly: true } },
+    // The content itself, or a notice of its correction or withdrawal to those the content's delivery reached.
+    {
+      name: 'kind',
+      type: 'select',
+      defaultValue: 'content',
+      label: label('audience.field.kind'),
+      options: DELIVERY_KINDS.map((value) => ({ value, label: label(`audience.kind.${value}`) })),
+      admin: { readOnly: true },
+    },
+    { name: 'notice', type: 'number', label: label('audience.field.noticeNumber'), admin: { readOnly: true, condition: (data) => !!data?.notice } },
+    { name: 'original', type: 'text', admin: { hidden: true } },
     {
       name: 'status',
       type: 'select',

@@ -1,6 +1,7 @@
 import type { Endpoint, PayloadHandler, PayloadRequest, Where } from 'payload'
 
 import { isStaff } from '../access'
+import { mayWrite } from '../access/publish'
 import { maskAll } from '../checks'
 import { describeFinding, seriousFirst } from '../checks/describe'
 import { reconcileCheckRecords } from '../content/checkRecords'
@@ -22,17 +23,6 @@ import type { ContentSlug } from '../model/content'
  */
 
 type Body = { id?: string | number | null; data?: Record<string, unknown> | null; fix?: boolean; links?: boolean }
-
-/** The collection's own update (or create) access for this document: a yes, or a filter it must match. */
-export async function mayWrite(req: PayloadRequest, slug: ContentSlug, id: string | number | null, data: Record<string, unknown>): Promise<boolean> {
-  const access = req.payload.collections[slug].config.access
-  const fn = id != null ? access.update : access.create
-  const verdict = (await fn({ req, id: id ?? undefined, data })) as boolean | Where
-  if (typeof verdict === 'boolean') return verdict
-  if (id == null) return Boolean(verdict)
-  const { totalDocs } = await req.payload.count({ collection: slug, where: { and: [{ id: { equals: id } }, verdict] }, overrideAccess: true, req })
-  return totalDocs > 0
-}
 
 const views = (findings: Parameters<typeof describeFinding>[0][], lang: string) => {
   const list = seriousFirst(findings.map((f) => describeFinding(f, lang)))

@@ -1,16 +1,19 @@
 import type { Access, CollectionConfig, Field } from 'payload'
 
-import { contentReaders, editorsOnly, readsAllContent } from '../access'
+import { contentReaders, editorsOnly, isEditor, readsAllContent } from '../access'
+import { publishChoiceFields } from '../fields/audience'
 import { checksOverrideField, contentSidebarFields, titleField } from '../fields/content'
 import { publicContactsField } from '../fields/publicContacts'
 import { auditChecksOverride, checksGate } from '../hooks/checksGate'
 import { recordCheckFindings } from '../hooks/checkRecords'
 import { recordLifecycle, rememberPublication, reviewAndPublishGate } from '../hooks/contentLifecycle'
 import { deliveriesOnDelete, deliveriesOnPublish } from '../hooks/deliveries'
+import { takeNoticeRequest } from '../hooks/notices'
 import { invalidatePagesOnDelete, invalidatePagesOnSave } from '../hooks/pageCache'
 import { relationsExist } from '../hooks/relations'
 import { label, type MessageKey } from '../i18n/messages'
 import { publicUrl } from '../server/env'
+import { audienceEndpoints } from './contentAudience'
 import { checksEndpoints } from './contentChecks'
 import { previewsEndpoints } from './contentPreviews'
 import { reviewEndpoints } from './contentReview'
@@ -83,8 +86,8 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
       components: { edit: { PublishButton: '/components/PublishButton#PublishButton' } },
     },
     defaultSort: '-updatedAt',
-    // POST /api/<collection>/checks, GET/POST /api/<collection>/:id/review (the review actions), GET /api/<collection>/previews.
-    endpoints: [...checksEndpoints(slug), ...reviewEndpoints(slug), ...previewsEndpoints(slug)],
+    // POST /api/<collection>/checks, GET/POST /api/<collection>/:id/review (the review actions), GET /api/<collection>/previews, the audience and notices.
+    endpoints: [...checksEndpoints(slug), ...reviewEndpoints(slug), ...previewsEndpoints(slug), ...audienceEndpoints],
     // Hot path: the reading site lists published content newest first.
     indexes: [{ fields: ['_status', 'publishedAt'] }],
     access: {
@@ -100,10 +103,10 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
       maxPerDoc: 50,
       drafts: { schedulePublish: true, validate: false },
     },
-    fields: [titleField, ...fields, checksPanel, publicContactsField, ...contentSidebarFields, checksOverrideField, previewsPanel, deliveriesPanel],
+    fields: [titleField, ...fields, checksPanel, publicContactsField, ...contentSidebarFields, checksOverrideField, ...publishChoiceFields(slug), previewsPanel, deliveriesPanel],
     hooks: {
       ...hooks,
-      beforeChange: [relationsExist, ...(hooks?.beforeChange ?? []), rememberPublication, reviewAndPublishGate, checksGate],
+      beforeChange: [relationsExist, ...(hooks?.beforeChange ?? []), rememberPublication, takeNoticeRequest, reviewAndPublishGate, checksGate],
       afterChange: [...(hooks?.afterChange ?? []), recordLifecycle, auditChecksOverride, recordCheckFindings, deliveriesOnPublish, invalidatePagesOnSave],
       afterDelete: [...(hooks?.afterDelete ?? []), deliveriesOnDelete, invalidatePagesOnDelete],
     },

@@ -4,7 +4,7 @@ import { isStaff } from '../access'
 import { langOf, t } from '../i18n/messages'
 import { engineEndpoint } from '../jobs/nudge'
 import type { ContentSlug } from '../model/content'
-import { mayWrite } from './contentChecks'
+import { mayWrite } from '../access/publish'
 
 /**
  * GET /api/<collection>/previews?id=…: the email, push and WeChat previews of

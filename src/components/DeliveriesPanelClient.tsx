@@ -94,7 +94,8 @@ function DeliveryRow(props: { d: DeliveryDoc & { progress?: string }; transition
   return (
     <section className={`deliveries-panel__delivery deliveries-panel__delivery--${d.channel}`} data-channel={d.channel} data-status={d.status} style={box}>
       <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8, flexWrap: 'wrap' }}>
-        <strong>{channelName}</strong>
+        {/* A notice of a correction or withdrawal says so beside its channel. */}
+        <strong>{d.kind && d.kind !== 'content' ? `${channelName} · ${t(`audience.kind.${d.kind}`, lang)}${d.notice ? ` #${d.notice}` : ''}` : channelName}</strong>
         <span>
           <span className="deliveries-panel__status">{t(`delivery.status.${d.status}` as MessageKey, lang)}</span>
           <span style={small}> · {audienceText(d.audience, lang)}</span>

@@ -1,7 +1,7 @@
-import type { Where } from 'payload'
+import type { Payload, Where } from 'payload'
 
 import type { ContentSlug } from '../model/content'
-import type { DeliveryDoc } from '../model/deliveries'
+import { type DeliveryDoc, isNotice } from '../model/deliveries'
 import type { Topic } from '../model/subscribers'
 
 const TOPIC_OF: Record<ContentSlug, Topic> = { issues: 'issues', events: 'events', policies: 'policies', announcements: 'announcements' }
@@ -14,3 +14,30 @@ export function audienceWhere(d: Pick<DeliveryDoc, 'channel' | 'contentType' | '
   return { and }
 }
 
+/** The id value to compare with in a query: numbers on SQLite, strings on MongoDB. */
+export const idValue = (payload: Payload, raw: string) => (payload.db.name === 'mongoose' ? raw : Number(raw))
+
+/** The subscribers a delivery reached: those with a submitted receipt of it. */
+export async function reachedBy(payload: Payload, delivery: string | number): Promise<string[]> {
+  const { docs } = await payload.db.find({
+    collection: 'delivery-receipts',
+    where: { and: [{ delivery: { equals: String(delivery) } }, { status: { equals: 'submitted' } }] },
+    limit: 0,
+    pagination: false,
+    select: { subscriber: true },
+  })
+  return (docs as unknown as { subscriber: string }[]).map((r) => r.subscriber)
+}
+
+/**
+ * The subscribers a delivery goes to, without the cursor: a content delivery
+ * its audience (audienceWhere); a notice those its original reached, still
+ * active on that channel (one who left since is not written to again).
+ * Null: nobody.
+ */
+export async function recipientsWhere(payload: Payload, d: Pick<DeliveryDoc, 'channel' | 'contentType' | 'urgent' | 'audience' | 'kind' | 'original'>): Promise<Where | null> {
+  if (!isNotice(d)) return audienceWhere(d)
+  const reached = d.original ? await reachedBy(payload, d.original) : []
+  if (!reached.length) return null
+  return { and: [{ status: { equals: 'active' } }, { channels: { in: [d.channel] } }, { id: { in: reached.map((id) => idValue(payload, id)) } }] }
+}

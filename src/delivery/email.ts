@@ -5,6 +5,8 @@ import { isAddress } from '../lib/mailbox'
 import { mediaFor, richValues } from '../content/data'
 import { restoreSuppressed, suppressFor } from '../subscribers/suppression'
 import { fill, recipientParts, renderContentMail } from '../templates/email/content'
+import { renderNoticeMail } from '../templates/notice'
+import { isNotice } from '../model/deliveries'
 import { emailChannel } from './channels'
 import { toOutcome, withRetries, type RecipientsDriver, type TestSender } from './driver'
 import { messageLinks, testLinks } from './links'
@@ -20,9 +22,12 @@ import { messageLinks, testLinks } from './links'
  */
 export const emailDriver: RecipientsDriver = {
   kind: 'recipients',
-  async render(payload, { collection, doc, settings, base, url, tuning }) {
-    const media = await mediaFor(payload, richValues(collection, doc))
-    const mail = renderContentMail({ collection, doc: doc as never, settings, contentUrl: url, base, media })
+  async render(payload, { delivery, collection, doc, settings, base, url, tuning }) {
+    // A notice of a correction or a withdrawal is a short mail of its own (src/templates/notice.ts).
+    const mail =
+      isNotice(delivery) && delivery.kind
+        ? renderNoticeMail({ kind: delivery.kind as 'correction' | 'withdrawal', collection, doc: doc as never, settings, contentUrl: url })
+        : renderContentMail({ collection, doc: doc as never, settings, contentUrl: url, base, media: await mediaFor(payload, richValues(collection, doc)) })
     return {
       batch: async (_payload, _recipients, gridName) => (s) => {
         const links = messageLinks(collection, doc, s)

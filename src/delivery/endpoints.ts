@@ -6,6 +6,7 @@ import { notConfiguredFor } from '../i18n/deliveryReason'
 import { langOf, t } from '../i18n/messages'
 import type { DeliveryDoc } from '../model/deliveries'
 import { suppressedCounts } from '../subscribers/suppression'
+import { audienceEndpoint } from './audienceEndpoint'
 import { channelConfigured } from './config'
 import { errorKey } from './driver'
 import { restoreEpisode } from './suppression'
@@ -137,4 +138,5 @@ export const DELIVERY_ENDPOINTS = {
   massSend: massSendEndpoint,
   suppressed: suppressedEndpoint,
   restoreSuppressed: restoreSuppressedEndpoint,
+  audience: audienceEndpoint,
 } satisfies Partial<Record<EngineEndpoint, PayloadHandler>>

@@ -9,7 +9,7 @@ import { gridById } from '../subscribers/service'
 import { claimNext, processOwner, withLease, type Lease } from '../store/leases'
 import { noTransaction } from '../store/noTransaction'
 import { ReceiptWriter } from '../store/receipts'
-import { audienceWhere } from './audience'
+import { idValue, recipientsWhere } from './audience'
 import { channelConfigured, deliverySettings } from './config'
 import { failureWords, pauseReason, rememberFailure, type ContentRow, type ReadySend, type RecipientsDriver } from './driver'
 import { driverFor } from './drivers'
@@ -58,9 +58,6 @@ type Stop = { kind: 'pause'; reason: string } | { kind: 'defer'; until: Date } |
 export type Lane = 'all' | 'urgent'
 export type RunOptions = { limit?: number; owner?: string; lane?: Lane; signal?: AbortSignal }
 
-/** The id value to compare with in a query: numbers on SQLite, strings on MongoDB. */
-const idValue = (payload: Payload, raw: string) => (payload.db.name === 'mongoose' ? raw : Number(raw))
-
 /** Claim the next due delivery: an urgent one before any other; the urgent lane claims nothing else. */
 async function claimDue(payload: Payload, lane: Lane, owner: string, leaseMs: number) {
   const due: Where[] = [
@@ -101,7 +98,10 @@ async function preflight(payload: Payload, d: DeliveryDoc): Promise<{ stop: Stop
   const doc = (await payload.findByID({ collection: d.contentType, id: d.contentId, depth: 1, overrideAccess: true, disableErrors: true })) as
     | (ContentRow & { _status?: string; startsAt?: string; endsAt?: string | null })
     | null
-  if (!doc || doc._status !== 'published') return { stop: { kind: 'cancel', reason: t('delivery.reason.contentGone') } }
+  if (!doc) return { stop: { kind: 'cancel', reason: t('delivery.reason.contentGone') } }
+  // A withdrawal notice is about content no longer published; everything else goes out only while it is.
+  if (d.kind === 'withdrawal' && doc._status === 'published') return { stop: { kind: 'cancel', reason: t('audience.reason.republished') } }
+  if (d.kind !== 'withdrawal' && doc._status !== 'published') return { stop: { kind: 'cancel', reason: t('delivery.reason.contentGone') } }
   if (d.contentType === 'events') {
     const end = new Date(String(doc.endsAt || doc.startsAt)).getTime()
     if (end < Date.now()) return { stop: { kind: 'cancel', reason: t('delivery.reason.eventEnded') } }
@@ -148,7 +148,9 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
     // Each stop in the middle (a crash, a lost lease) may re-send to those that were in flight then.
     maxDuplicates: (claimed.maxDuplicates ?? 0) + (resumed ? (claimed.inFlightLimit ?? concurrency) : 0),
   }
-  if (!claimed.startedAt) d.total = (await payload.db.count({ collection: 'subscribers', where: audienceWhere(d) })).totalDocs
+  // Who it goes to: the audience (a notice: those its original reached); nobody is an empty walk.
+  const audience = (await recipientsWhere(payload, d)) ?? { id: { exists: false } }
+  if (!claimed.startedAt) d.total = (await payload.db.count({ collection: 'subscribers', where: audience })).totalDocs
   await updateDelivery(payload, d.id, {
     status: 'running',
     startedAt: d.startedAt,
@@ -187,7 +189,7 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
       return false
     }
     // Unsubscribes take effect here: the batch is read with the status filter, now.
-    const where: Where = d.cursor ? { and: [audienceWhere(d), { id: { greater_than: idValue(payload, d.cursor) } }] } : audienceWhere(d)
+    const where: Where = d.cursor ? { and: [audience, { id: { greater_than: idValue(payload, d.cursor) } }] } : audience
     // Only the fields a message needs, and no count: a count of the remaining audience per batch grows with the street.
     const { docs } = await payload.db.find({ collection: 'subscribers', where, sort: 'id', limit: settings.batchSize, pagination: false, select: SUBSCRIBER_FIELDS })
     const batch = docs as unknown as SubscriberDoc[]

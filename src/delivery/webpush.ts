@@ -8,6 +8,8 @@ import { t } from '../i18n/messages'
 import { checkPushSubscription } from '../subscribers/service'
 import { noTransaction } from '../store/noTransaction'
 import { pushForContent, type PushContent } from '../templates/push'
+import { pushForNotice } from '../templates/notice'
+import { isNotice } from '../model/deliveries'
 import { pushChannel } from './channels'
 import { deliverySettings } from './config'
 import { toOutcome, withRetries, type DeliveryTuning, type Outcome, type RecipientsDriver, type TestSender } from './driver'
@@ -22,8 +24,11 @@ import { iconUrl, trackedContentUrl, trackFor } from './links'
  */
 export const pushDriver: RecipientsDriver = {
   kind: 'recipients',
-  async render(_payload, { collection, doc, settings, url, base, tuning }) {
-    const content = pushForContent({ collection, doc: doc as never, settings, url, icon: iconUrl(base), ttlSeconds: tuning.pushTtlSeconds })
+  async render(_payload, { delivery, collection, doc, settings, url, base, tuning }) {
+    const common = { collection, doc: doc as never, settings, icon: iconUrl(base), ttlSeconds: tuning.pushTtlSeconds }
+    // A notice of a correction or a withdrawal is a short notification of its own (src/templates/notice.ts).
+    const content =
+      isNotice(delivery) && delivery.kind ? pushForNotice({ ...common, kind: delivery.kind as 'correction' | 'withdrawal', contentUrl: url }) : pushForContent({ ...common, url })
     return {
       batch: async (payload, recipients) => {
         const devices = await devicesOf(payload, recipients)

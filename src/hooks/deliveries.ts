@@ -1,7 +1,7 @@
 import type { CollectionAfterChangeHook, CollectionAfterDeleteHook, Payload, PayloadRequest, Where } from 'payload'
 
 import type { ContentSlug } from '../model/content'
-import { DELIVERY_CHANNELS, type DeliveryChannel, type DeliveryDoc, UNFINISHED } from '../model/deliveries'
+import { audienceKey, type ChannelChoice, chosenChannels, type DeliveryDoc, UNFINISHED } from '../model/deliveries'
 import { channelConfigured } from '../delivery/config'
 import { t } from '../i18n/messages'
 import { nudge } from '../jobs/nudge'
@@ -9,6 +9,9 @@ import { queueWechatRetraction } from '../jobs/wechatRetract'
 import { isUniqueViolation } from '../store/claims'
 import { uniqueIndexReady } from '../store/receipts'
 import { publicationChange } from './contentLifecycle'
+import { askedOf, createNotices } from './notices'
+import { republishOnWechat } from './wechatRepublish'
+import { settingsFor } from './settings'
 import { noTransaction } from '../store/noTransaction'
 
 type ContentDoc = {
@@ -19,22 +22,16 @@ type ContentDoc = {
   publishedAt?: string | null
   wholeStreet?: boolean | null
   grids?: unknown[] | null
+  channels?: ChannelChoice | null
+  corrections?: number | null
+  withdrawals?: number | null
 }
-
-const idOf = (v: unknown) => String(v && typeof v === 'object' ? (v as { id: unknown }).id : v)
 
 /** Who a content goes to: the whole street, or its grids (sorted ids, so the same audience is the same key). */
-export function audienceOf(collection: ContentSlug, doc: ContentDoc): string {
-  const grids = () => [...new Set((doc.grids ?? []).map(idOf))].sort()
-  if (collection === 'announcements') return `grids:${grids().join(',')}`
-  if (collection === 'events' && !doc.wholeStreet && doc.grids?.length) return `grids:${grids().join(',')}`
-  return 'street'
-}
+export const audienceOf = (collection: ContentSlug, doc: ContentDoc): string => audienceKey(collection, doc)
 
-/** The channels a content type goes out on: WeChat is the street's account, so never grid announcements. */
-export function channelsFor(collection: ContentSlug): DeliveryChannel[] {
-  return DELIVERY_CHANNELS.filter((c) => c !== 'wechat' || collection !== 'announcements')
-}
+/** The site's default channels per content type (src/globals/siteSettings/audience.ts). */
+export type ChannelDefaults = Partial<Record<ContentSlug, ChannelChoice | null>> | null | undefined
 
 /**
  * The write context of the delivery rows. On SQLite they go into the
@@ -59,14 +56,15 @@ export async function createDeliveries(
   collection: ContentSlug,
   doc: ContentDoc,
   req: PayloadRequest,
-  { skipReason }: { skipReason?: string } = {},
+  { skipReason, defaults }: { skipReason?: string; defaults?: ChannelDefaults } = {},
 ): Promise<DeliveryDoc[]> {
   const created: DeliveryDoc[] = []
   const audience = audienceOf(collection, doc)
   const log = payload.logger.child({ component: 'deliveries' })
   // The key is the once-only guarantee: on MongoDB it holds only once its unique index is built.
   await uniqueIndexReady(payload, 'deliveries')
-  for (const channel of channelsFor(collection)) {
+  // Only the channels ticked for this content (the publish dialog), else the site's default for its type.
+  for (const channel of chosenChannels(collection, doc.channels, defaults?.[collection])) {
     // Once per (content, channel): a re-publish after an edit or a withdrawal creates nothing, whatever its audience.
     const existing = await payload.db.count({
       collection: 'deliveries',
@@ -147,12 +145,25 @@ export const deliveriesOnPublish: CollectionAfterChangeHook = async (args) => {
   const now = doc as ContentDoc
   const slug = collection.slug as ContentSlug
   const change = await publicationChange(args)
+  const asked = askedOf(context, slug, now.id)
   if (change === 'published') {
     const skipReason = context[DEMO_CONTENT] ? t('delivery.reason.demo') : undefined
-    const created = await createDeliveries(req.payload, slug, now, req, { skipReason })
+    const defaults = ((await settingsFor(req)) as { publishChannels?: ChannelDefaults }).publishChannels
+    const created = await createDeliveries(req.payload, slug, now, req, { skipReason, defaults })
     if (created.some((d) => d.status === 'queued')) nudge()
   } else if (change === 'withdrawn') {
     await cancelDeliveries(req.payload, slug, now.id, req)
+    // The withdrawal's number: a notice asked for now or later (POST …/notice) is keyed by it.
+    const withdrawals = (now.withdrawals ?? 0) + 1
+    await req.payload.db.updateOne({ collection: slug, id: now.id, data: { withdrawals }, req })
+    now.withdrawals = withdrawals
+    if (asked.notice && (await createNotices(req.payload, slug, now, 'withdrawal', withdrawals, req)).some((d) => d.status === 'queued')) nudge()
+  } else if (asked.correction && now._status === 'published') {
+    // A correction never sends the content again; its notice goes to those the content reached.
+    const notices = asked.notice ? await createNotices(req.payload, slug, now, 'correction', now.corrections ?? 1, req) : []
+    // WeChat cannot replace the article: delete it and publish the corrected content again, when asked.
+    const wechat = asked.wechatRepublish ? await republishOnWechat(req.payload, slug, now, req) : null
+    if (notices.some((d) => d.status === 'queued') || (wechat && wechat !== 'none' && wechat.status === 'queued')) nudge()
   }
   return doc
 }

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto'
 
+import { PUBLISH_CHOICE_KEYS } from '../fields/audience'
+
 type ContentDoc = Record<string, unknown>
 
 // The checks override is a staff decision about the content, not what a reader sees (set by hooks/checksGate.ts).
-const NOT_CONTENT = new Set(['id', '_status', 'review', 'createdAt', 'updatedAt', 'publishedAt', 'withdrawnAt', 'number', 'checksOverride'])
+// The publishing choices (channels, notice) are the publisher's, made after the approval.
+const NOT_CONTENT = new Set(['id', '_status', 'review', 'createdAt', 'updatedAt', 'publishedAt', 'withdrawnAt', 'number', 'checksOverride', ...PUBLISH_CHOICE_KEYS])
 
 /** A fingerprint of what a reader would see: an approval is for this exact content. */
 export function contentFingerprint(doc: ContentDoc): string {

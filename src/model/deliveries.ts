@@ -7,6 +7,30 @@ export const UNFINISHED: DeliveryStatus[] = ['queued', 'running', 'paused']
 export const DELIVERY_CHANNELS = ['email', 'webpush', 'wechat'] as const
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number]
 
+/** The channels a content type goes out on: WeChat is the street's account, so never grid announcements. */
+export const channelsOfType = (collection: ContentSlug): DeliveryChannel[] => DELIVERY_CHANNELS.filter((c) => c !== 'wechat' || collection !== 'announcements')
+
+/** Per channel: ticked (true), unticked (false) or never set (null: the site's default applies). */
+export type ChannelChoice = Partial<Record<DeliveryChannel, boolean | null>>
+
+/** The channels a content goes out on: its own choice where it made one, the site's default per type otherwise (all when unset). */
+export function chosenChannels(collection: ContentSlug, own: ChannelChoice | null | undefined, siteDefault: ChannelChoice | null | undefined): DeliveryChannel[] {
+  return channelsOfType(collection).filter((c) => {
+    const mine = own?.[c]
+    if (typeof mine === 'boolean') return mine
+    return siteDefault?.[c] !== false
+  })
+}
+
+/**
+ * What a delivery carries: the content itself, or a short notice about it to
+ * those the content's own delivery reached (a correction, a withdrawal).
+ */
+export const DELIVERY_KINDS = ['content', 'correction', 'withdrawal'] as const
+export type DeliveryKind = (typeof DELIVERY_KINDS)[number]
+export type NoticeKind = Exclude<DeliveryKind, 'content'>
+export const isNotice = (d: { kind?: DeliveryKind | null }): boolean => d.kind === 'correction' || d.kind === 'withdrawal'
+
 export type DeliveryError = { at: string; kind: string; code: string; message: string }
 
 export type DeliveryDoc = {
@@ -17,6 +41,12 @@ export type DeliveryDoc = {
   title?: string | null
   channel: DeliveryChannel
   audience: string
+  /** Absent on rows from before notices: the content itself. */
+  kind?: DeliveryKind | null
+  /** A notice's number: the content's correction (or withdrawal) it tells of. */
+  notice?: number | null
+  /** A notice's original: the content delivery whose submitted recipients it goes to. */
+  original?: string | null
   status: DeliveryStatus
   reason?: string | null
   urgent?: boolean | null
@@ -36,6 +66,16 @@ export type DeliveryDoc = {
   lastErrors?: DeliveryError[] | null
   wechat?: Record<string, unknown> | null
   createdAt?: string
+}
+
+const idOf = (v: unknown) => String(v && typeof v === 'object' ? (v as { id: unknown }).id : v)
+
+/** The audience key of a content (the same as its deliveries'): the whole street, or its grids. */
+export function audienceKey(collection: ContentSlug, doc: { grids?: unknown[] | null; wholeStreet?: boolean | null }): string {
+  const grids = () => [...new Set((doc.grids ?? []).map(idOf))].sort()
+  if (collection === 'announcements') return `grids:${grids().join(',')}`
+  if (collection === 'events' && !doc.wholeStreet && doc.grids?.length) return `grids:${grids().join(',')}`
+  return 'street'
 }
 
 /** What an editor may do: pause a running one, resume a paused one (its go-ahead), cancel an unfinished one, retry failed recipients. */

@@ -89,9 +89,10 @@ async function figuresOf(payload: Payload, c: ContentRef, days: Set<string>): Pr
     }
   }
 
-  // Submitted: receipts of this content's email and push deliveries, under the subscriber's grid.
+  // Submitted: receipts of this content's email and push deliveries, under the subscriber's grid
+  // (not its notices of a correction or withdrawal: those went to residents already counted).
   const deliveries = await all<{ id: string | number; channel: string }>(payload, 'deliveries', {
-    and: [...(contentWhere.and as Where[]), { channel: { in: ['email', 'webpush'] } }],
+    and: [...(contentWhere.and as Where[]), { channel: { in: ['email', 'webpush'] } }, { or: [{ kind: { exists: false } }, { kind: { equals: 'content' } }] }],
   })
   if (deliveries.length) {
     const channelOf = new Map(deliveries.map((d) => [String(d.id), d.channel as ReadChannel]))

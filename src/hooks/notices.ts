@@ -1,0 +1,130 @@
+import type { CollectionBeforeChangeHook, Payload, PayloadRequest, Where } from 'payload'
+
+import type { ContentSlug } from '../model/content'
+import { type DeliveryDoc, isNotice, type NoticeKind } from '../model/deliveries'
+import { channelConfigured } from '../delivery/config'
+import { t } from '../i18n/messages'
+import { isUniqueViolation } from '../store/claims'
+import { noTransaction } from '../store/noTransaction'
+import { uniqueIndexReady } from '../store/receipts'
+
+/**
+ * Notices of a correction or a withdrawal. A correction published over
+ * published content, or a withdrawal, never sends the content again; the
+ * editor may ask for a short notice with it (the content's `notice` box, set
+ * by the publish dialog or the withdraw flow, or POST /api/<collection>/:id/notice
+ * after the fact). A notice is its own delivery (kind correction or
+ * withdrawal) per channel of the content's own deliveries, keyed by
+ * (content, channel, audience, kind, number): the number is the content's
+ * correction (or withdrawal) count, so asking twice for the same one creates
+ * it once. It goes only to those the original delivery reached (its submitted
+ * receipts; the pipeline reads them, src/delivery/audience.ts). WeChat has no
+ * recipient list and cannot replace a published article: no notice there.
+ */
+type Doc = { id: string | number; title?: string | null; _status?: string; corrections?: number | null; withdrawals?: number | null }
+
+/** What this save asked of notices, noted before the save for the hooks after it. */
+type Asked = { notice: boolean; correction: boolean; wechatRepublish: boolean }
+const askedKey = (slug: string, id: unknown) => `notice:${slug}:${String(id)}`
+
+/** The channels a notice can go out on: those with a recipient list. */
+const NOTICE_CHANNELS = new Set(['email', 'webpush'])
+
+export const writeReq = (req: PayloadRequest) => (req.payload.db.name === 'mongoose' ? noTransaction() : req)
+
+/**
+ * Before every save of a content: take the `notice` request off the data (it
+ * is never stored as asked), count a correction (a publication over the
+ * published content) and keep the counts as stored (only the lifecycle sets them).
+ */
+export const takeNoticeRequest: CollectionBeforeChangeHook = async ({ data, operation, originalDoc, req, collection, context }) => {
+  const asked = data.notice === true
+  const wechatRepublish = data.wechatRepublish === true
+  data.notice = false
+  data.wechatRepublish = false
+  if (operation !== 'update' || originalDoc?.id == null) {
+    data.corrections = 0
+    data.withdrawals = 0
+    return data
+  }
+  const stored = await req.payload.db.findOne<Doc>({ collection: collection.slug, where: { id: { equals: originalDoc.id } }, req })
+  data.withdrawals = stored?.withdrawals ?? 0
+  data.corrections = stored?.corrections ?? 0
+  const correction = stored?._status === 'published' && (data._status ?? stored._status) === 'published'
+  if (correction) data.corrections = (stored?.corrections ?? 0) + 1
+  context[askedKey(collection.slug, originalDoc.id)] = { notice: asked, correction, wechatRepublish } satisfies Asked
+  return data
+}
+
+/** What the save noted: a notice asked for, and whether the save is a correction. */
+export const askedOf = (context: Record<string, unknown>, slug: string, id: unknown): Asked =>
+  (context[askedKey(slug, id)] as Asked | undefined) ?? { notice: false, correction: false, wechatRepublish: false }
+
+/** The content deliveries of a content (not its notices). */
+export async function contentDeliveries(payload: Payload, collection: ContentSlug, id: string | number, req?: PayloadRequest): Promise<DeliveryDoc[]> {
+  const { docs } = await payload.db.find({
+    collection: 'deliveries',
+    where: { and: [{ contentType: { equals: collection } }, { contentId: { equals: String(id) } }] },
+    limit: 0,
+    pagination: false,
+    req: req ? writeReq(req) : undefined,
+  })
+  return (docs as unknown as DeliveryDoc[]).filter((d) => !isNotice(d))
+}
+
+/** Recipients a delivery reached (submitted receipts). */
+export async function reachedCount(payload: Payload, delivery: string | number, req?: PayloadRequest): Promise<number> {
+  const where: Where = { and: [{ delivery: { equals: String(delivery) } }, { status: { equals: 'submitted' } }] }
+  return (await payload.db.count({ collection: 'delivery-receipts', where, req: req ? writeReq(req) : undefined })).totalDocs
+}
+
+/**
+ * Create the notices of one correction (or withdrawal) of a content: one per
+ * content delivery on a channel with recipients that reached anyone. Sends
+ * nothing; returns those created now (none when they exist already).
+ */
+export async function createNotices(payload: Payload, collection: ContentSlug, doc: Doc, kind: NoticeKind, number: number, req: PayloadRequest): Promise<DeliveryDoc[]> {
+  const created: DeliveryDoc[] = []
+  const log = payload.logger.child({ component: 'deliveries' })
+  await uniqueIndexReady(payload, 'deliveries')
+  for (const original of await contentDeliveries(payload, collection, doc.id, req)) {
+    if (!NOTICE_CHANNELS.has(original.channel) || original.status === 'skipped') continue
+    if (!(await reachedCount(payload, original.id, req))) continue
+    const configured = channelConfigured(original.channel)
+    try {
+      const row = (await payload.db.create({
+        collection: 'deliveries',
+        data: {
+          key: `${collection}:${doc.id}:${original.channel}:${original.audience}:${kind}:${number}`,
+          title: doc.title ?? original.title ?? '',
+          contentType: collection,
+          contentId: String(doc.id),
+          channel: original.channel,
+          audience: original.audience,
+          kind,
+          notice: number,
+          original: String(original.id),
+          status: configured ? 'queued' : 'skipped',
+          reason: configured ? null : t(`delivery.reason.notConfigured.${original.channel}`),
+          urgent: !!original.urgent,
+          publishedAt: new Date().toISOString(),
+          goAhead: false,
+          total: 0,
+          submitted: 0,
+          failed: 0,
+          gone: 0,
+          resumes: 0,
+          maxDuplicates: 0,
+          lastErrors: [],
+        },
+        req: writeReq(req),
+      })) as unknown as DeliveryDoc
+      created.push(row)
+      log.info({ delivery: row.id, content: `${collection}:${doc.id}`, channel: row.channel, kind, number }, 'notice created')
+    } catch (err) {
+      // Asked twice for the same correction (or withdrawal): the first stands.
+      if (!isUniqueViolation(err)) throw err
+    }
+  }
+  return created
+}
