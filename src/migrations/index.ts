@@ -19,6 +19,7 @@ import * as migration_20261206_203315_inspection from './20261206_203315_inspect
 import * as migration_20261206_203800_wechat_mass_plan from './20261206_203800_wechat_mass_plan';
 import * as migration_20261206_203917_reader_wechat_jssdk from './20261206_203917_reader_wechat_jssdk';
 import * as migration_20261206_203947_kiosk_settings from './20261206_203947_kiosk_settings';
+import * as migration_20261206_204036_publish_audience from './20261206_204036_publish_audience';
 
 export const migrations = [
   {
@@ -124,6 +125,11 @@ export const migrations = [
   {
     up: migration_20261206_203947_kiosk_settings.up,
     down: migration_20261206_203947_kiosk_settings.down,
-    name: '20261206_203947_kiosk_settings'
+    name: '20261206_203947_kiosk_settings',
+  },
+  {
+    up: migration_20261206_204036_publish_audience.up,
+    down: migration_20261206_204036_publish_audience.down,
+    name: '20261206_204036_publish_audience'
   },
 ];
