@@ -23,7 +23,7 @@ export function WechatPlanClient({ api, admin, lang }: { api: string; admin: str
     void load()
   }, [load])
 
-  const save = async (queue: string[]) => {
+  const savePlan = async (queue: string[]) => {
     setBusy(true)
     setMessage(null)
     try {
@@ -40,7 +40,7 @@ export function WechatPlanClient({ api, admin, lang }: { api: string; admin: str
   }
 
   if (!plan) return <p style={small}>{message?.text ?? t('previews.plan.loading', lang)}</p>
-  return <PlanPage plan={plan} busy={busy} admin={admin} lang={lang} message={message} save={(queue) => void save(queue)} />
+  return <PlanPage plan={plan} busy={busy} admin={admin} lang={lang} message={message} save={(queue) => void savePlan(queue)} />
 }
 
 type PlanPageProps = { plan: PlanView; busy: boolean; admin: string; lang: Lang; message: { ok: boolean; text: string } | null; save: (queue: string[]) => void }
