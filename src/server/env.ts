@@ -108,6 +108,10 @@ export const env = {
   get seedDemo() {
     return process.env.SEED_DEMO === '1' || process.env.SEED_DEMO === 'true'
   },
+  /** The demo street's three months of readership (src/seed/history.ts), on unless 0 or false. */
+  get seedDemoHistory() {
+    return !['0', 'false'].includes(process.env.SEED_DEMO_HISTORY ?? '')
+  },
   /** Audit-log entries are kept this many days, never fewer than 180 (docs/privacy.md); only the retention job deletes them. */
   get auditRetentionDays() {
     const raw = process.env.AUDIT_RETENTION_DAYS || '365'

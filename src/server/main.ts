@@ -29,7 +29,7 @@ export async function main() {
     await createFirstAdminFromEnv(payload)
   } else if (env.seedDemo || (await isFreshDatabase(payload))) {
     // With three months of readership, so every dashboard has figures on first start (src/seed/history.ts).
-    await seedDemo(payload, { history: true })
+    await seedDemo(payload, { history: env.seedDemoHistory })
   }
 
   const scheduler = env.role === 'web' ? null : startScheduler(payload)

@@ -42,6 +42,8 @@ beforeAll(async () => {
   fs.mkdirSync(dataDir, { recursive: true })
   server = await startServerProcess({
     env: {
+      // The first start as a street office sees it: with the demo's readership history.
+      SEED_DEMO_HISTORY: '1',
       DATA_DIR: dataDir,
       MEDIA_DIR: path.join(dataDir, 'media'),
       LOG_LEVEL: 'info',

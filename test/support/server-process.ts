@@ -38,7 +38,8 @@ export async function startServerProcess(
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: base, PROCESS_ROLE: 'all', ...opts.env },
+    // Without the demo's readership history unless a test asks for it (SEED_DEMO_HISTORY in docs/configuration.md).
+    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: base, PROCESS_ROLE: 'all', SEED_DEMO_HISTORY: '0', ...opts.env },
     ...(opts.user ? { uid: opts.user.uid, gid: opts.user.gid } : {}),
   })
   const collect = (d: Buffer) => {
