@@ -12,7 +12,8 @@ export async function HomeView(props: AdminViewServerProps) {
   const req = props.initPageResult.req
   const data = await homeData(req, langFrom(req))
   return (
-    <Gutter>
+    // `dashboard`: the admin home's class, as Payload's own home carries it.
+    <Gutter className="dashboard">
       <HomeBody data={data} />
     </Gutter>
   )
