@@ -2,6 +2,7 @@ import {
   EXPERIMENTAL_TableFeature,
   FixedToolbarFeature,
   lexicalEditor,
+  UploadFeature,
 } from '@payloadcms/richtext-lexical'
 
 /**
@@ -11,7 +12,9 @@ import {
  */
 export const contentEditor = lexicalEditor({
   features: ({ defaultFeatures }) => [
-    ...defaultFeatures.filter((f) => !['relationship', 'checklist', 'inlineCode'].includes(f.key)),
+    ...defaultFeatures.filter((f) => !['relationship', 'checklist', 'inlineCode', 'upload'].includes(f.key)),
+    // Images only: policy documents are an upload collection too, but linked, not embedded.
+    UploadFeature({ enabledCollections: ['media'] }),
     EXPERIMENTAL_TableFeature(),
     FixedToolbarFeature(),
   ],

@@ -43,5 +43,6 @@ export function contentPath(collection: string, doc: unknown): string | null {
   if (collection === 'events') return paths.event(id)
   if (collection === 'policies') return paths.policy(id)
   if (collection === 'announcements') return paths.announcement(id)
+  if (collection === 'policy-documents') return paths.document(id)
   return null
 }
