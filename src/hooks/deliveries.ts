@@ -1,7 +1,7 @@
 import type { CollectionAfterChangeHook, CollectionAfterDeleteHook, Payload, PayloadRequest, Where } from 'payload'
 
 import type { ContentSlug } from '../model/content'
-import { audienceKey, type ChannelChoice, chosenChannels, type DeliveryDoc, UNFINISHED } from '../model/deliveries'
+import { audienceKey, type ChannelChoice, chosenChannels, type DeliveryDoc, FRESH_DELIVERY, UNFINISHED } from '../model/deliveries'
 import { channelConfigured } from '../delivery/config'
 import { t } from '../i18n/messages'
 import { nudge } from '../jobs/nudge'
@@ -89,14 +89,7 @@ export async function createDeliveries(
           reason,
           urgent: !!doc.urgent,
           publishedAt: doc.publishedAt ?? new Date().toISOString(),
-          goAhead: false,
-          total: 0,
-          submitted: 0,
-          failed: 0,
-          gone: 0,
-          resumes: 0,
-          maxDuplicates: 0,
-          lastErrors: [],
+          ...FRESH_DELIVERY,
         },
         req: writeReq(req),
       })) as unknown as DeliveryDoc

@@ -1,7 +1,7 @@
 import type { CollectionBeforeChangeHook, Payload, PayloadRequest, Where } from 'payload'
 
 import type { ContentSlug } from '../model/content'
-import { type DeliveryDoc, isNotice, type NoticeKind } from '../model/deliveries'
+import { type DeliveryDoc, FRESH_DELIVERY, isNotice, type NoticeKind } from '../model/deliveries'
 import { channelConfigured } from '../delivery/config'
 import { t } from '../i18n/messages'
 import { isUniqueViolation } from '../store/claims'
@@ -108,14 +108,7 @@ export async function createNotices(payload: Payload, collection: ContentSlug, d
           reason: configured ? null : t(`delivery.reason.notConfigured.${original.channel}`),
           urgent: !!original.urgent,
           publishedAt: new Date().toISOString(),
-          goAhead: false,
-          total: 0,
-          submitted: 0,
-          failed: 0,
-          gone: 0,
-          resumes: 0,
-          maxDuplicates: 0,
-          lastErrors: [],
+          ...FRESH_DELIVERY,
         },
         req: writeReq(req),
       })) as unknown as DeliveryDoc

@@ -1,7 +1,7 @@
 import type { Payload, PayloadRequest } from 'payload'
 
 import type { ContentSlug } from '../model/content'
-import type { DeliveryDoc } from '../model/deliveries'
+import { type DeliveryDoc, FRESH_DELIVERY } from '../model/deliveries'
 import { channelConfigured } from '../delivery/config'
 import { t } from '../i18n/messages'
 import { mayHavePublished, queueWechatRetraction } from '../jobs/wechatRetract'
@@ -40,14 +40,9 @@ export async function republishOnWechat(payload: Payload, collection: ContentSlu
         reason: configured ? null : t('delivery.reason.notConfigured.wechat'),
         urgent: !!doc.urgent,
         publishedAt: new Date().toISOString(),
+        ...FRESH_DELIVERY,
+        // The editor asked for it in the publish dialog: no further go-ahead to wait for.
         goAhead: true,
-        total: 0,
-        submitted: 0,
-        failed: 0,
-        gone: 0,
-        resumes: 0,
-        maxDuplicates: 0,
-        lastErrors: [],
       },
       req: writeReq(req),
     })) as unknown as DeliveryDoc

@@ -26,6 +26,18 @@ export function chosenChannels(collection: ContentSlug, own: ChannelChoice | nul
  * What a delivery carries: the content itself, or a short notice about it to
  * those the content's own delivery reached (a correction, a withdrawal).
  */
+/** A new delivery row's progress: nothing sent, no go-ahead yet (publication, notice and WeChat republish rows alike). */
+export const FRESH_DELIVERY = {
+  goAhead: false,
+  total: 0,
+  submitted: 0,
+  failed: 0,
+  gone: 0,
+  resumes: 0,
+  maxDuplicates: 0,
+  lastErrors: [] as never[],
+} as const
+
 export const DELIVERY_KINDS = ['content', 'correction', 'withdrawal'] as const
 export type DeliveryKind = (typeof DELIVERY_KINDS)[number]
 export type NoticeKind = Exclude<DeliveryKind, 'content'>
