@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DeliveryDoc } from '../../src/collections/Deliveries'
 import { runDelivery } from '../../src/delivery/pipeline'
 import { forgetWechatClient } from '../../src/delivery/wechat'
-import { QUEUES, runDueJobs } from '../../src/jobs/scheduler'
+import { QUEUES } from '../../src/jobs/scheduler'
 import { runQueue } from '../../src/jobs/runner'
 import { pollWechatPublishStatus } from '../../src/jobs/wechat'
 import { WECHAT_RETRACT_TASK } from '../../src/jobs/wechatRetract'
@@ -119,6 +119,15 @@ async function saveDraft(collection: Collection, id: Id, title: string, method: 
   await payload.update({ collection, id, data: { title } as never, draft: true, user: asUser(by), overrideAccess: false })
 }
 
+/**
+ * The scheduler's job queues, and only them: the readership rollup that runDueJobs also starts (once per
+ * time window) would rebuild today's figures from read events and drop the rows `readers` wrote by hand
+ * whenever a window turns mid-test, and a later `readersShown` would then see none.
+ */
+async function runJobQueues() {
+  for (const queue of QUEUES) await runQueue(payload, queue)
+}
+
 /** 取消发布, four ways. */
 async function unpublish(collection: Collection, id: Id, method: Method): Promise<Actor> {
   if (method === 'admin') {
@@ -132,15 +141,13 @@ async function unpublish(collection: Collection, id: Id, method: Method): Promis
     return street.editor
   }
   if (method === 'schedule') {
-    // What the schedule drawer queues for 取消发布, due now; run by the scheduler's job runner. Only the job
-    // queue: the readership rollup that runDueJobs also starts (once per time window) would rebuild today's
-    // figures from read events and drop the rows this test wrote by hand, whenever a window turns mid-test.
+    // What the schedule drawer queues for 取消发布, due now; run by the scheduler's job runner.
     await payload.jobs.queue({
       task: 'schedulePublish',
       input: { type: 'unpublish', doc: { relationTo: collection, value: String(id) }, user: { relationTo: 'users', value: street.editor.id } },
       waitUntil: new Date(Date.now() - 1000),
     } as never)
-    for (const queue of QUEUES) await runQueue(payload, queue)
+    await runJobQueues()
     return street.editor
   }
   await payload.update({ collection, id, data: { _status: 'draft' } as never, user: asUser(street.leaderA), overrideAccess: false })
@@ -206,7 +213,7 @@ async function expectWithdrawn(collection: Collection, id: Id, o: { since: numbe
   // The WeChat article is deleted by a job the withdrawal queued.
   if (o.wechat) {
     const articleId = stateOf(o.wechat).articleId
-    for (let i = 0; i < 3 && !stateOf(await deliveryById(payload, o.wechat.id)).deleted; i++) await runDueJobs(payload)
+    for (let i = 0; i < 3 && !stateOf(await deliveryById(payload, o.wechat.id)).deleted; i++) await runJobQueues()
     const after = await deliveryById(payload, o.wechat.id)
     expect(stateOf(after)).toMatchObject({ deleted: true })
     expect([...emu.publishes.values()].find((p) => p.articleId === articleId)?.status).toBe(5)
