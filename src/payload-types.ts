@@ -674,8 +674,10 @@ export interface Announcement {
 export interface Subscriber {
   id: number | string;
   email: string;
+  phone?: string | null;
+  phoneIndex?: string | null;
   grid: (number | string) | Grid;
-  channels: ('email' | 'webpush')[];
+  channels: ('email' | 'webpush' | 'sms')[];
   topics?: ('issues' | 'events' | 'policies' | 'announcements')[] | null;
   status: 'pending' | 'active' | 'unsubscribed' | 'suppressed';
   consents?:
@@ -1513,6 +1515,8 @@ export interface GridsSelect<T extends boolean = true> {
  */
 export interface SubscribersSelect<T extends boolean = true> {
   email?: T;
+  phone?: T;
+  phoneIndex?: T;
   grid?: T;
   channels?: T;
   topics?: T;

@@ -4,6 +4,7 @@ import { adminFieldOnly, adminsOnly, editorsOnly } from '../access'
 import { dateTimePicker } from '../fields/dates'
 import { audit } from '../hooks/audit'
 import { label, langOf, t } from '../i18n/messages'
+import { indexPhoneOnSave, sealPhoneOnSave } from '../hooks/phone'
 import { subscriberToolEndpoints } from './SubscribersTools'
 
 export {
@@ -133,6 +134,24 @@ export const Subscribers: CollectionConfig = {
       unique: true,
       index: true,
       access: { read: adminFieldOnly, create: adminFieldOnly, update: adminFieldOnly },
+    },
+    {
+      // Sealed (src/subscribers/phone.ts): a plain number written here is normalised and sealed on save.
+      name: 'phone',
+      type: 'text',
+      label: label('field.mobile'),
+      access: { read: adminFieldOnly, create: adminFieldOnly, update: adminFieldOnly },
+      admin: { hidden: true },
+      hooks: { beforeChange: [sealPhoneOnSave] },
+    },
+    {
+      name: 'phoneIndex',
+      type: 'text',
+      index: true,
+      // Derived from `phone` on every save (never from a request): how a number is found.
+      access: { read: adminFieldOnly },
+      admin: { hidden: true },
+      hooks: { beforeChange: [indexPhoneOnSave] },
     },
     { name: 'grid', type: 'relationship', relationTo: 'grids', label: label('field.grid'), required: true, index: true },
     {

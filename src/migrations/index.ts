@@ -20,6 +20,7 @@ import * as migration_20261206_203800_wechat_mass_plan from './20261206_203800_w
 import * as migration_20261206_203917_reader_wechat_jssdk from './20261206_203917_reader_wechat_jssdk';
 import * as migration_20261206_203947_kiosk_settings from './20261206_203947_kiosk_settings';
 import * as migration_20261206_204036_publish_audience from './20261206_204036_publish_audience';
+import * as migration_20261206_225516_subscriber_phone from './20261206_225516_subscriber_phone';
 
 export const migrations = [
   {
@@ -130,6 +131,11 @@ export const migrations = [
   {
     up: migration_20261206_204036_publish_audience.up,
     down: migration_20261206_204036_publish_audience.down,
-    name: '20261206_204036_publish_audience'
+    name: '20261206_204036_publish_audience',
+  },
+  {
+    up: migration_20261206_225516_subscriber_phone.up,
+    down: migration_20261206_225516_subscriber_phone.down,
+    name: '20261206_225516_subscriber_phone'
   },
 ];

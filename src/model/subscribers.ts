@@ -2,7 +2,9 @@
 import { randomBytes } from 'node:crypto'
 
 export const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'suppressed'] as const
-export const SUBSCRIBER_CHANNELS = ['email', 'webpush'] as const
+export const SUBSCRIBER_CHANNELS = ['email', 'webpush', 'sms'] as const
+/** The channels the subscribe form offers today; SMS needs a verified number first (issue 17). */
+export const FORM_CHANNELS = ['email', 'webpush'] as const satisfies readonly SubscriberChannel[]
 export const TOPICS = ['issues', 'events', 'policies', 'announcements'] as const
 export const CONSENT_PURPOSES = ['content', 'statistics'] as const
 export const CONSENT_METHODS = ['web', 'preferences', 'link', 'import', 'admin'] as const

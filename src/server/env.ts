@@ -99,6 +99,10 @@ export const env = {
   get payloadSecret() {
     return process.env.PAYLOAD_SECRET || ''
   },
+  /** PHONE_KEY as set, or '' (src/server/secret.ts decides what an unset one means). */
+  get phoneKey() {
+    return process.env.PHONE_KEY || ''
+  },
   get databaseUri() {
     return process.env.DATABASE_URI || ''
   },

@@ -12,9 +12,22 @@ import { env } from './env'
  * code that runs in the admin's browser bundle (templates/format.ts).
  */
 export function payloadSecret(): string {
-  if (env.payloadSecret) return env.payloadSecret
-  if (env.isMongo) throw new Error('PAYLOAD_SECRET must be set when DATABASE_URI points at MongoDB')
-  const file = path.join(env.dataDir, '.payload-secret')
+  return keptSecret('PAYLOAD_SECRET', env.payloadSecret, '.payload-secret')
+}
+
+/**
+ * PHONE_KEY encrypts residents' mobile numbers at rest (src/subscribers/phone.ts).
+ * The same rule as PAYLOAD_SECRET: required with MongoDB, generated once
+ * beside the embedded database otherwise. Losing it loses every stored number.
+ */
+export function phoneKey(): string {
+  return keptSecret('PHONE_KEY', env.phoneKey, '.phone-key')
+}
+
+function keptSecret(name: string, value: string, fileName: string): string {
+  if (value) return value
+  if (env.isMongo) throw new Error(`${name} must be set when DATABASE_URI points at MongoDB`)
+  const file = path.join(env.dataDir, fileName)
   try {
     return fs.readFileSync(file, 'utf8').trim()
   } catch {

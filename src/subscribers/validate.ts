@@ -9,7 +9,7 @@ import { pushTrustedOrigins } from '../delivery/config'
 import { gridByCode, type GridEntry } from '../grids/directory'
 import { t } from '../i18n/messages'
 import { checkUrl } from '../lib/outbound'
-import { SUBSCRIBER_CHANNELS, type SubscriberChannel, type SubscriberDoc, type Topic, TOPICS } from '../model/subscribers'
+import { FORM_CHANNELS, type SubscriberChannel, type SubscriberDoc, type Topic, TOPICS } from '../model/subscribers'
 import { consentVersion, MAX_ADDRESS_LENGTH, MAX_LOCAL_PART } from './consent'
 
 export type FieldError = { field: string; message: string }
@@ -87,9 +87,9 @@ export async function validateSubscribe(payload: Payload, form: Form, opts: { pu
   else if (code.length > 20 || !(grid = await gridByCode(payload, code))) errors.push({ field: 'grid', message: t('subscribe.error.gridUnknown', 'zh', { code: code.slice(0, 20) }) })
 
   const channelsGiven = list(form.channels)
-  const channels = SUBSCRIBER_CHANNELS.filter((c) => channelsGiven.includes(c))
+  const channels = FORM_CHANNELS.filter((c) => channelsGiven.includes(c))
   let push: PushInput | null = null
-  if (channelsGiven.some((c) => !(SUBSCRIBER_CHANNELS as readonly string[]).includes(c))) errors.push({ field: 'channels', message: t('subscribe.error.channelUnknown') })
+  if (channelsGiven.some((c) => !(FORM_CHANNELS as readonly string[]).includes(c))) errors.push({ field: 'channels', message: t('subscribe.error.channelUnknown') })
   else if (!channels.length) errors.push({ field: 'channels', message: t('subscribe.error.channelRequired') })
   else if (channels.length === 1 && channels[0] === 'webpush') errors.push({ field: 'channels', message: t('subscribe.error.pushAlone') })
   if (channels.includes('webpush')) {

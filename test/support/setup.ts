@@ -11,6 +11,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'street-news-test-'))
 process.env.DATA_DIR = dir
 process.env.MEDIA_DIR = path.join(dir, 'media')
 process.env.PAYLOAD_SECRET ||= randomBytes(24).toString('hex')
+process.env.PHONE_KEY ||= randomBytes(24).toString('hex')
 process.env.TZ ||= 'Asia/Shanghai'
 process.env.LOG_LEVEL ||= 'warn'
 process.env.PUBLIC_URL ||= 'http://127.0.0.1:3000'

@@ -1,0 +1,26 @@
+import { type FieldHook, ValidationError } from 'payload'
+
+import { langOf, t } from '../i18n/messages'
+import { mobileIndex, normaliseMobile, openMobile, sealMobile } from '../subscribers/phone'
+
+const SEALED = /^v1\./
+
+/** A subscriber's `phone` as written: a plain number is normalised and sealed; a seal is kept; empty clears it. */
+export const sealPhoneOnSave: FieldHook = ({ value, req, path }) => {
+  if (value == null || value === '') return null
+  if (typeof value === 'string' && SEALED.test(value)) return value
+  const mobile = normaliseMobile(value)
+  if (!mobile) {
+    const lang = langOf(req)
+    throw new ValidationError({ errors: [{ message: t('error.mobile', lang), path: path.join('.') }] }, req.t)
+  }
+  return sealMobile(mobile)
+}
+
+/** `phoneIndex` follows `phone` (as sent or as sealed: hooks see their siblings as they came in), whatever a request sent. */
+export const indexPhoneOnSave: FieldHook = ({ siblingData }) => {
+  const value = siblingData.phone
+  if (typeof value !== 'string' || !value) return null
+  const mobile = SEALED.test(value) ? openMobile(value) : normaliseMobile(value)
+  return mobile ? mobileIndex(mobile) : null
+}
