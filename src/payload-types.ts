@@ -79,6 +79,7 @@ export interface Config {
     'push-subscriptions': PushSubscription;
     deliveries: Delivery;
     'delivery-receipts': DeliveryReceipt;
+    'sms-messages': SmsMessage;
     'read-rollups': ReadRollup;
     'wechat-article-stats': WechatArticleStat;
     'read-events': ReadEvent;
@@ -108,6 +109,7 @@ export interface Config {
     'push-subscriptions': PushSubscriptionsSelect<false> | PushSubscriptionsSelect<true>;
     deliveries: DeliveriesSelect<false> | DeliveriesSelect<true>;
     'delivery-receipts': DeliveryReceiptsSelect<false> | DeliveryReceiptsSelect<true>;
+    'sms-messages': SmsMessagesSelect<false> | SmsMessagesSelect<true>;
     'read-rollups': ReadRollupsSelect<false> | ReadRollupsSelect<true>;
     'wechat-article-stats': WechatArticleStatsSelect<false> | WechatArticleStatsSelect<true>;
     'read-events': ReadEventsSelect<false> | ReadEventsSelect<true>;
@@ -794,6 +796,25 @@ export interface DeliveryReceipt {
   subscriber: string;
   status: 'submitted' | 'failed' | 'gone' | 'skipped';
   code?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "sms-messages".
+ */
+export interface SmsMessage {
+  id: number | string;
+  delivery: string;
+  subscriber: string;
+  contentType: string;
+  phoneIndex: string;
+  bizId: string;
+  segments: number;
+  sentAt: string;
+  reportStatus?: ('delivered' | 'failed') | null;
+  reportCode?: string | null;
+  reportedAt?: string | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -1610,6 +1631,24 @@ export interface DeliveryReceiptsSelect<T extends boolean = true> {
   subscriber?: T;
   status?: T;
   code?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "sms-messages_select".
+ */
+export interface SmsMessagesSelect<T extends boolean = true> {
+  delivery?: T;
+  subscriber?: T;
+  contentType?: T;
+  phoneIndex?: T;
+  bizId?: T;
+  segments?: T;
+  sentAt?: T;
+  reportStatus?: T;
+  reportCode?: T;
+  reportedAt?: T;
   updatedAt?: T;
   createdAt?: T;
 }

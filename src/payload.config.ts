@@ -14,6 +14,7 @@ import { CheckRecords } from './collections/CheckRecords'
 import { Communities } from './collections/Communities'
 import { Counters } from './collections/Counters'
 import { Deliveries, DeliveryReceipts } from './collections/Deliveries'
+import { SmsMessages } from './collections/SmsMessages'
 import { Events } from './collections/Events'
 import { Grids } from './collections/Grids'
 import { Issues } from './collections/Issues'
@@ -138,6 +139,7 @@ export default withInternalAccess(buildConfig({
     PushSubscriptions,
     Deliveries,
     DeliveryReceipts,
+    SmsMessages,
     ReadRollups,
     WechatArticleStats,
     ReadEvents,

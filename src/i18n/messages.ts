@@ -572,6 +572,8 @@ export const messages = {
   'col.deliveries.plural': { zh: '发送任务', en: 'Deliveries' },
   'col.delivery-receipts.singular': { zh: '发送回执', en: 'Delivery receipt' },
   'col.delivery-receipts.plural': { zh: '发送回执', en: 'Delivery receipts' },
+  'col.sms-messages.singular': { zh: '短信记录', en: 'Text message' },
+  'col.sms-messages.plural': { zh: '短信记录', en: 'Text messages' },
   'col.read-rollups.singular': { zh: '阅读汇总', en: 'Readership rollup' },
   'col.read-rollups.plural': { zh: '阅读汇总', en: 'Readership rollups' },
   'col.wechat-article-stats.singular': { zh: '公众号文章数据', en: 'WeChat article figures' },

@@ -21,6 +21,7 @@ import * as migration_20261206_203917_reader_wechat_jssdk from './20261206_20391
 import * as migration_20261206_203947_kiosk_settings from './20261206_203947_kiosk_settings';
 import * as migration_20261206_204036_publish_audience from './20261206_204036_publish_audience';
 import * as migration_20261206_225516_subscriber_phone from './20261206_225516_subscriber_phone';
+import * as migration_20261206_225845_sms_messages from './20261206_225845_sms_messages';
 
 export const migrations = [
   {
@@ -136,6 +137,11 @@ export const migrations = [
   {
     up: migration_20261206_225516_subscriber_phone.up,
     down: migration_20261206_225516_subscriber_phone.down,
-    name: '20261206_225516_subscriber_phone'
+    name: '20261206_225516_subscriber_phone',
+  },
+  {
+    up: migration_20261206_225845_sms_messages.up,
+    down: migration_20261206_225845_sms_messages.down,
+    name: '20261206_225845_sms_messages'
   },
 ];
