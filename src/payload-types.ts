@@ -80,6 +80,7 @@ export interface Config {
     deliveries: Delivery;
     'delivery-receipts': DeliveryReceipt;
     'sms-messages': SmsMessage;
+    'relay-confirmations': RelayConfirmation;
     'read-rollups': ReadRollup;
     'wechat-article-stats': WechatArticleStat;
     'read-events': ReadEvent;
@@ -110,6 +111,7 @@ export interface Config {
     deliveries: DeliveriesSelect<false> | DeliveriesSelect<true>;
     'delivery-receipts': DeliveryReceiptsSelect<false> | DeliveryReceiptsSelect<true>;
     'sms-messages': SmsMessagesSelect<false> | SmsMessagesSelect<true>;
+    'relay-confirmations': RelayConfirmationsSelect<false> | RelayConfirmationsSelect<true>;
     'read-rollups': ReadRollupsSelect<false> | ReadRollupsSelect<true>;
     'wechat-article-stats': WechatArticleStatsSelect<false> | WechatArticleStatsSelect<true>;
     'read-events': ReadEventsSelect<false> | ReadEventsSelect<true>;
@@ -815,6 +817,24 @@ export interface SmsMessage {
   reportStatus?: ('delivered' | 'failed') | null;
   reportCode?: string | null;
   reportedAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "relay-confirmations".
+ */
+export interface RelayConfirmation {
+  id: number | string;
+  contentType: string;
+  contentId: string;
+  grid: string;
+  building: string;
+  head?: string | null;
+  relayedAt?: string | null;
+  postedAt?: string | null;
+  doorHouseholds?: number | null;
+  doorsAt?: string | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -1649,6 +1669,23 @@ export interface SmsMessagesSelect<T extends boolean = true> {
   reportStatus?: T;
   reportCode?: T;
   reportedAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "relay-confirmations_select".
+ */
+export interface RelayConfirmationsSelect<T extends boolean = true> {
+  contentType?: T;
+  contentId?: T;
+  grid?: T;
+  building?: T;
+  head?: T;
+  relayedAt?: T;
+  postedAt?: T;
+  doorHouseholds?: T;
+  doorsAt?: T;
   updatedAt?: T;
   createdAt?: T;
 }

@@ -14,6 +14,7 @@ import { CheckRecords } from './collections/CheckRecords'
 import { Communities } from './collections/Communities'
 import { Counters } from './collections/Counters'
 import { Deliveries, DeliveryReceipts } from './collections/Deliveries'
+import { RelayConfirmations } from './collections/RelayConfirmations'
 import { SmsMessages } from './collections/SmsMessages'
 import { Events } from './collections/Events'
 import { Grids } from './collections/Grids'
@@ -140,6 +141,7 @@ export default withInternalAccess(buildConfig({
     Deliveries,
     DeliveryReceipts,
     SmsMessages,
+    RelayConfirmations,
     ReadRollups,
     WechatArticleStats,
     ReadEvents,

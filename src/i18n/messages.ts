@@ -574,6 +574,8 @@ export const messages = {
   'col.delivery-receipts.plural': { zh: '发送回执', en: 'Delivery receipts' },
   'col.sms-messages.singular': { zh: '短信记录', en: 'Text message' },
   'col.sms-messages.plural': { zh: '短信记录', en: 'Text messages' },
+  'col.relay-confirmations.singular': { zh: '楼栋转达确认', en: 'Relay confirmation' },
+  'col.relay-confirmations.plural': { zh: '楼栋转达确认', en: 'Relay confirmations' },
   'col.read-rollups.singular': { zh: '阅读汇总', en: 'Readership rollup' },
   'col.read-rollups.plural': { zh: '阅读汇总', en: 'Readership rollups' },
   'col.wechat-article-stats.singular': { zh: '公众号文章数据', en: 'WeChat article figures' },

@@ -22,6 +22,7 @@ import * as migration_20261206_203947_kiosk_settings from './20261206_203947_kio
 import * as migration_20261206_204036_publish_audience from './20261206_204036_publish_audience';
 import * as migration_20261206_225516_subscriber_phone from './20261206_225516_subscriber_phone';
 import * as migration_20261206_225845_sms_messages from './20261206_225845_sms_messages';
+import * as migration_20261206_230019_relay_confirmations from './20261206_230019_relay_confirmations';
 
 export const migrations = [
   {
@@ -142,6 +143,11 @@ export const migrations = [
   {
     up: migration_20261206_225845_sms_messages.up,
     down: migration_20261206_225845_sms_messages.down,
-    name: '20261206_225845_sms_messages'
+    name: '20261206_225845_sms_messages',
+  },
+  {
+    up: migration_20261206_230019_relay_confirmations.up,
+    down: migration_20261206_230019_relay_confirmations.down,
+    name: '20261206_230019_relay_confirmations'
   },
 ];
