@@ -934,7 +934,8 @@ export interface AuditLog {
     | 'password-change'
     | 'checks-override'
     | 'review-withdraw'
-    | 'review-reset';
+    | 'review-reset'
+    | 'notice';
   actor?: (number | string | null) | User;
   actorName?: string | null;
   targetCollection?: string | null;

@@ -7,6 +7,7 @@ import { t } from '../i18n/messages'
 import { isUniqueViolation } from '../store/claims'
 import { noTransaction } from '../store/noTransaction'
 import { uniqueIndexReady } from '../store/receipts'
+import { auditNotices } from './noticesAudit'
 
 /**
  * Notices of a correction or a withdrawal. A correction published over
@@ -20,6 +21,7 @@ import { uniqueIndexReady } from '../store/receipts'
  * it once. It goes only to those the original delivery reached (its submitted
  * receipts; the pipeline reads them, src/delivery/audience.ts). WeChat has no
  * recipient list and cannot replace a published article: no notice there.
+ * Creating a notice is audited (src/hooks/noticesAudit.ts).
  */
 type Doc = { id: string | number; title?: string | null; _status?: string; corrections?: number | null; withdrawals?: number | null }
 
@@ -119,5 +121,7 @@ export async function createNotices(payload: Payload, collection: ContentSlug, d
       if (!isUniqueViolation(err)) throw err
     }
   }
+  // Who asked for it, for which content, on which channels and to whom: one audit entry per notice asked (none when it existed already).
+  if (created.length) await auditNotices(req, collection, doc, kind, number, created)
   return created
 }
