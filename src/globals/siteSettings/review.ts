@@ -2,7 +2,8 @@ import type { ArrayField, Field, PayloadRequest } from 'payload'
 
 import { label, langOf, type MessageKey, t } from '../../i18n/messages'
 import { CONTENT_SLUGS } from '../../model/content'
-import { DEFAULT_STEP_NAMES, MAX_REVIEW_STEPS, REVIEW_STEP_ROLES } from '../../model/review'
+import { idOf } from '../../access/roles'
+import { DEFAULT_STEP_NAMES, MAX_REVIEW_STEPS, REVIEW_STEP_ROLES, type ReviewStep } from '../../model/review'
 
 /**
  * The review chain (审核流程) per content type: without `custom`, today's rules
@@ -10,6 +11,20 @@ import { DEFAULT_STEP_NAMES, MAX_REVIEW_STEPS, REVIEW_STEP_ROLES } from '../../m
  * by a role or by named staff members. A group per type, so a database that
  * never saved these fields gets the defaults rather than an empty chain.
  */
+/**
+ * Does a step name community staff, by role or by name? They may only review
+ * announcements: every other content type is street-wide (issues, policies;
+ * events for the whole street) and read in the admin by editors and 审核领导
+ * only, so such a step could never be taken.
+ */
+async function communityStaffStep(req: PayloadRequest, steps: ReviewStep[]): Promise<boolean> {
+  if (steps.some((s) => (s.by ?? 'role') === 'role' && s.role === 'community-staff')) return true
+  const named = steps.filter((s) => s.by === 'users').flatMap((s) => (s.users ?? []).map((u) => idOf(u as never))).filter((u) => u != null)
+  if (!named.length) return false
+  const { totalDocs } = await req.payload.count({ collection: 'users', where: { and: [{ id: { in: named } }, { role: { equals: 'community-staff' } }] }, overrideAccess: true, req })
+  return totalDocs > 0
+}
+
 const stepsField = (slug: string): ArrayField => ({
   name: 'steps',
   type: 'array',
@@ -17,11 +32,17 @@ const stepsField = (slug: string): ArrayField => ({
   labels: { singular: label('review.settings.step'), plural: label('review.settings.steps') },
   maxRows: MAX_REVIEW_STEPS,
   admin: { condition: (_data, sibling) => Boolean(sibling?.custom), initCollapsed: false },
-  // Grid announcements keep their leader → editor path as the first step.
-  validate: (value: unknown, { req }: { req: PayloadRequest }) => {
-    if (slug !== 'announcements' || !Array.isArray(value) || !value.length) return true
-    const first = value[0] as { by?: string; role?: string }
-    return (first.by ?? 'role') === 'role' && (first.role ?? 'editor') === 'editor' ? true : t('review.settings.announcementsFirst', langOf(req))
+  validate: async (value: unknown, { req }: { req: PayloadRequest }) => {
+    if (!Array.isArray(value) || !value.length) return true
+    // Grid announcements keep their leader → editor path as the first step.
+    if (slug === 'announcements') {
+      const first = value[0] as { by?: string; role?: string }
+      return (first.by ?? 'role') === 'role' && (first.role ?? 'editor') === 'editor' ? true : t('review.settings.announcementsFirst', langOf(req))
+    }
+    // Community staff read and review only their community's announcements (docs/review.md).
+    return (await communityStaffStep(req, value as ReviewStep[]))
+      ? t('review.settings.communityStaffOnlyAnnouncements', langOf(req), { type: t(`col.${slug}.plural` as MessageKey, langOf(req)) })
+      : true
   },
   fields: [
     {
