@@ -87,6 +87,7 @@ export interface Config {
     'reading-history': ReadingHistory;
     users: User;
     'audit-log': AuditLog;
+    'staff-notices': StaffNotice;
     'check-records': CheckRecord;
     counters: Counter;
     claims: Claim;
@@ -118,6 +119,7 @@ export interface Config {
     'reading-history': ReadingHistorySelect<false> | ReadingHistorySelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
     'audit-log': AuditLogSelect<false> | AuditLogSelect<true>;
+    'staff-notices': StaffNoticesSelect<false> | StaffNoticesSelect<true>;
     'check-records': CheckRecordsSelect<false> | CheckRecordsSelect<true>;
     counters: CountersSelect<false> | CountersSelect<true>;
     claims: ClaimsSelect<false> | ClaimsSelect<true>;
@@ -942,6 +944,26 @@ export interface AuditLog {
   targetId?: string | null;
   targetTitle?: string | null;
   detail?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "staff-notices".
+ */
+export interface StaffNotice {
+  id: number | string;
+  recipient?: (number | string | null) | User;
+  kind: 'approved' | 'returned';
+  contentType?: ('issues' | 'events' | 'policies' | 'announcements') | null;
+  contentId?: string | null;
+  title?: string | null;
+  step?: string | null;
+  complete?: boolean | null;
+  reviewer?: (number | string | null) | User;
+  reviewerName?: string | null;
+  comment?: string | null;
+  readAt?: string | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -1795,6 +1817,25 @@ export interface AuditLogSelect<T extends boolean = true> {
   targetId?: T;
   targetTitle?: T;
   detail?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "staff-notices_select".
+ */
+export interface StaffNoticesSelect<T extends boolean = true> {
+  recipient?: T;
+  kind?: T;
+  contentType?: T;
+  contentId?: T;
+  title?: T;
+  step?: T;
+  complete?: T;
+  reviewer?: T;
+  reviewerName?: T;
+  comment?: T;
+  readAt?: T;
   updatedAt?: T;
   createdAt?: T;
 }

@@ -10,6 +10,7 @@ import { withInternalAccess } from './access/payloadInternals'
 import { Announcements } from './collections/Announcements'
 import { withAdminViews } from './collections/adminViews'
 import { AuditLog } from './collections/AuditLog'
+import { StaffNotices } from './collections/StaffNotices'
 import { CheckRecords } from './collections/CheckRecords'
 import { Communities } from './collections/Communities'
 import { Counters } from './collections/Counters'
@@ -99,8 +100,9 @@ export default withInternalAccess(buildConfig({
       // The street's name and logo from site settings instead of Payload's (src/components/AdminBrand.tsx).
       graphics: { Logo: '/components/AdminBrand#AdminLogo', Icon: '/components/AdminBrand#AdminIcon' },
       beforeNavLinks: ['/components/AdminBrand#NavBrand'],
-      // 待审核 (src/components/ReviewAwaitingLink.tsx): the content awaiting this user's review step.
-      afterNavLinks: ['/components/AdminToolsLinks', '/components/ReviewAwaitingLink'],
+      // 待审核 (src/components/ReviewAwaitingLink.tsx): the content awaiting this user's review step;
+      // 未读通知 (src/components/StaffNoticesLink.tsx): the user's unread in-admin notices.
+      afterNavLinks: ['/components/AdminToolsLinks', '/components/ReviewAwaitingLink', '/components/StaffNoticesLink'],
       views: {
         // The admin home, one per role (src/components/HomeView.tsx): editors' review queue, deliveries and
         // results, grid leaders' grids and announcements, the admin's set-up checklist.
@@ -148,6 +150,7 @@ export default withInternalAccess(buildConfig({
     ReadingHistory,
     Users,
     AuditLog,
+    StaffNotices,
     CheckRecords,
     Counters,
     Claims,

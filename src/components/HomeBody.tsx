@@ -2,12 +2,14 @@ import type { PayloadRequest } from 'payload'
 
 import { isRefusal, type SubscribeKit, subscribeKits } from '../collections/GridsShare'
 import { awaitingMyReview } from '../hooks/reviewQueue'
+import { myNotices, type StaffNoticeItem } from '../hooks/staffNotices'
 import { type Freshness, freshnessList } from '../content/freshness'
 import { type Lang, type MessageKey, t } from '../i18n/messages'
 import { type EditorHome, editorHome, type LeaderHome, leaderHome, writableTypes } from '../readership/home'
 import { type SetupItem, setupChecklist } from '../readership/homeSetup'
 import { env } from '../server/env'
 import { FreshnessWarning } from './FreshnessBanner'
+import { NoticesCard } from './HomeNotices'
 import { AwaitingCard, ChannelsCard, DeliveriesCard, GridsCard, HOME_CSS, ResultsCard, SetupCard, SubmissionsCard, WriteCard } from './HomeCards'
 
 /**
@@ -36,6 +38,8 @@ export type HomeData = {
   freshness: Freshness | null
   kits: SubscribeKit[]
   k: number
+  /** 我的通知: this user's own in-admin notices (approved, returned). */
+  notices: { unread: number; items: StaffNoticeItem[] }
 }
 
 /** Everything the home shows this user, read with their own access. */
@@ -43,7 +47,7 @@ export async function homeData(req: PayloadRequest, lang: Lang): Promise<HomeDat
   const user = req.user as { name?: string; email?: string; role?: string } | null
   const [editor, leader, setup] = await Promise.all([editorHome(req, lang), leaderHome(req, lang), setupChecklist(req, lang)])
   const kits = leader ? await subscribeKits(req) : []
-  const [awaiting, freshness] = await Promise.all([editor?.awaiting ?? awaitingMyReview(req), editor ? freshnessList(req.payload) : null])
+  const [awaiting, freshness, notices] = await Promise.all([editor?.awaiting ?? awaitingMyReview(req), editor ? freshnessList(req.payload) : null, myNotices(req, lang)])
   return {
     lang,
     name: user?.name || user?.email || '',
@@ -58,6 +62,7 @@ export async function homeData(req: PayloadRequest, lang: Lang): Promise<HomeDat
     freshness,
     kits: isRefusal(kits) ? [] : kits,
     k: env.minGroupSize,
+    notices,
   }
 }
 
@@ -72,6 +77,8 @@ export function HomeBody({ data }: { data: HomeData }) {
       {data.freshness ? <FreshnessWarning freshness={data.freshness} lang={lang} admin={admin} /> : null}
       <div className="home-cards">
         {setup ? <SetupCard items={setup} lang={lang} /> : null}
+        {/* First for whoever has one (a grid leader's phone shows it before anything else); for staff who submit, even when empty. */}
+        {data.notices.items.length || leader ? <NoticesCard notices={data.notices} api={api} lang={lang} /> : null}
         {editor || data.awaiting.total ? <AwaitingCard awaiting={data.awaiting} admin={admin} lang={lang} /> : null}
         {editor ? <DeliveriesCard deliveries={editor.deliveries} admin={admin} api={api} lang={lang} /> : null}
         {leader ? <GridsCard home={leader} kits={data.kits} admin={admin} lang={lang} k={data.k} /> : null}

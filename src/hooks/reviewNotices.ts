@@ -2,18 +2,21 @@ import type { PayloadRequest, Where } from 'payload'
 
 import { type Id, idOf, sameId } from '../access/roles'
 import { langOf, type MessageKey, t } from '../i18n/messages'
+import type { ContentSlug } from '../model/content'
 import type { ReviewChain, ReviewData } from '../model/review'
 import { publicUrl } from '../server/env'
 import { reviewAwaitingMail, reviewDecidedMail } from '../templates/email/review'
 import { audit } from './audit'
 import type { ReviewDone } from './review'
 import { chainFor, nameOf, type ReviewDoc, stepName } from './reviewRules'
+import { sendStaffNotice } from './staffNotices'
 
 /**
  * After a review action: its audit entry (step, comment), and its notices by
  * staff mail (the staff mail settings, queued: never holds the save): the
  * next step's reviewers on a submission or an approval that leaves a step,
- * the submitter on every approval and return.
+ * the submitter on every approval and return, who also gets an in-admin
+ * notice (站内通知, src/collections/StaffNotices.ts).
  */
 
 type Target = { collection: string; id?: Id | null; title?: string | null }
@@ -94,6 +97,20 @@ async function notify(req: PayloadRequest, target: Target, doc: ReviewDoc & { ti
     const submitter = (await req.payload.findByID({ collection: 'users', id: review.submittedBy, depth: 0, overrideAccess: true, disableErrors: true, req })) as Staff | null
     if (submitter && !sameId(submitter.id, (req.user as Staff | null)?.id)) {
       const step = stepName(chain, done.fromStep)
+      const reviewer = req.user as Staff | null
+      // The in-admin notice first (站内通知, src/hooks/staffNotices.ts), then the mail.
+      await sendStaffNotice(req, {
+        recipient: submitter.id,
+        kind: done.action === 'approve' ? 'approved' : 'returned',
+        contentType: target.collection as ContentSlug,
+        contentId: target.id as Id,
+        title: target.title || '',
+        step,
+        complete: review.status === 'approved',
+        reviewer: reviewer?.id ?? null,
+        reviewerName: nameOf(reviewer as never),
+        comment: done.comment,
+      })
       await mail(req, [submitter], (who) => reviewDecidedMail({ ...base, name: greet(who), step, decision: done.action as 'approve' | 'return', complete: review.status === 'approved' }))
     }
   }

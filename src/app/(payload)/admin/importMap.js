@@ -40,6 +40,7 @@ import { AdminIcon as AdminIcon_185d6ccbdba3821d35293b1570e8d361 } from '../../.
 import { AdminLogo as AdminLogo_185d6ccbdba3821d35293b1570e8d361 } from '../../../components/AdminBrand'
 import { default as default_da64f6236eb2a1d53b7ea09c6ce2365c } from '../../../components/AdminToolsLinks'
 import { default as default_1fc172af19b54ded2106ccf6eeeaf808 } from '../../../components/ReviewAwaitingLink'
+import { default as default_a68a9fdbff686b070ffb133857cc257a } from '../../../components/StaffNoticesLink'
 import { NavBrand as NavBrand_185d6ccbdba3821d35293b1570e8d361 } from '../../../components/AdminBrand'
 import { HomeView as HomeView_78d4460baf957364b329d4c0fed6bcb8 } from '../../../components/HomeView'
 import { ReadershipView as ReadershipView_3901eb7ce4cca73b2ee4f6028a6e8a10 } from '../../../components/ReadershipView'
@@ -95,6 +96,7 @@ export const importMap = {
   "/components/AdminBrand#AdminLogo": AdminLogo_185d6ccbdba3821d35293b1570e8d361,
   "/components/AdminToolsLinks#default": default_da64f6236eb2a1d53b7ea09c6ce2365c,
   "/components/ReviewAwaitingLink#default": default_1fc172af19b54ded2106ccf6eeeaf808,
+  "/components/StaffNoticesLink#default": default_a68a9fdbff686b070ffb133857cc257a,
   "/components/AdminBrand#NavBrand": NavBrand_185d6ccbdba3821d35293b1570e8d361,
   "/components/HomeView#HomeView": HomeView_78d4460baf957364b329d4c0fed6bcb8,
   "/components/ReadershipView#ReadershipView": ReadershipView_3901eb7ce4cca73b2ee4f6028a6e8a10,
