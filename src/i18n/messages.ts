@@ -11,6 +11,7 @@ import { kioskMessages } from './catalogue/kiosk'
 import { inspectMessages } from './catalogue/inspect'
 import { adminMessages } from './catalogue/admin'
 import { documentsMessages } from './catalogue/documents'
+import { smsMessages } from './catalogue/sms'
 
 export type Lang = 'zh' | 'en'
 type Entry = { zh: string; en: string }
@@ -1541,6 +1542,8 @@ export const messages = {
   ...kioskMessages,
 
   ...inspectMessages,
+
+  ...smsMessages,
 
   ...adminMessages,
 
