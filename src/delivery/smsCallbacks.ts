@@ -47,7 +47,23 @@ export const UNSUBSCRIBE_REPLIES = ['TD', 'T', 'R', 'N', '退订'] as const
 export const isUnsubscribeReply = (content: string) => (UNSUBSCRIBE_REPLIES as readonly string[]).includes(content.normalize('NFKC').trim().toUpperCase())
 
 type Item = Record<string, unknown>
-export type PushResult = { items: number; stored: number; repeated: number; unmatched: number; invalid: number; offSms: number }
+export type PushResult = {
+  items: number
+  stored: number
+  repeated: number
+  unmatched: number
+  invalid: number
+  offSms: number
+  /** Reports for messages sent moments ago whose rows are not written yet: the push should come again. */
+  early: number
+}
+
+/**
+ * A report for no known message sent less than this long ago (its send_time)
+ * may have overtaken its row, which the driver writes right after the call:
+ * the push is answered as not taken, so that the provider pushes it again.
+ */
+export const EARLY_REPORT_MS = 10 * 60_000
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '')
 
@@ -64,7 +80,7 @@ type MessageRow = { id: string | number; delivery: string; subscriber: string; r
 /** Delivery reports (SmsReport), one push. */
 export async function receiveReports(payload: Payload, items: Item[], now = new Date()): Promise<PushResult> {
   const log = payload.logger.child({ sms: 'report' })
-  const result: PushResult = { items: items.length, stored: 0, repeated: 0, unmatched: 0, invalid: 0, offSms: 0 }
+  const result: PushResult = { items: items.length, stored: 0, repeated: 0, unmatched: 0, invalid: 0, offSms: 0, early: 0 }
   for (const item of items) {
     const phone = normaliseMobile(str(item.phone_number))
     const bizId = str(item.biz_id)
@@ -84,9 +100,12 @@ export async function receiveReports(payload: Payload, items: Item[], now = new 
     })
     const row = docs[0] as unknown as MessageRow | undefined
     if (!row) {
-      // A message the driver had not written yet (its row follows the call) or one deleted since.
-      result.unmatched++
-      log.warn({ bizId, phone: maskMobile(phone), code }, 'SMS report for no known message')
+      // A message the driver had not written yet (its row follows the call), or one deleted since.
+      const sentAt = chinaInstant(item.send_time)
+      const early = sentAt !== null && now.getTime() - Date.parse(sentAt) < EARLY_REPORT_MS
+      if (early) result.early++
+      else result.unmatched++
+      log.warn({ bizId, phone: maskMobile(phone), code, early }, 'SMS report for no known message')
       continue
     }
     const status = success ? 'delivered' : 'failed'
@@ -154,7 +173,7 @@ async function numberDead(payload: Payload, index: string, by: { delivery: strin
 /** Replies (SmsUp), one push. */
 export async function receiveReplies(payload: Payload, items: Item[], now = new Date()): Promise<PushResult> {
   const log = payload.logger.child({ sms: 'up' })
-  const result: PushResult = { items: items.length, stored: 0, repeated: 0, unmatched: 0, invalid: 0, offSms: 0 }
+  const result: PushResult = { items: items.length, stored: 0, repeated: 0, unmatched: 0, invalid: 0, offSms: 0, early: 0 }
   for (const item of items) {
     const phone = normaliseMobile(str(item.phone_number))
     const content = typeof item.content === 'string' ? item.content : ''

@@ -56,7 +56,9 @@ export function createSmsCallbackRouter(payload: Payload): Router {
     }
     try {
       const list = items as Record<string, unknown>[]
-      await (kind === 'report' ? receiveReports(payload, list) : receiveReplies(payload, list))
+      const result = await (kind === 'report' ? receiveReports(payload, list) : receiveReplies(payload, list))
+      // A report that overtook its message's row: not taken, so it comes again (the rest are deduplicated then).
+      if (result.early) return void answer(res, 200, 1, t('sms.callback.early'))
       answer(res, 200, 0, t('sms.callback.ok'))
     } catch (err) {
       log.error({ kind, err: (err as Error).message }, 'SMS callback failed; the provider will push again')

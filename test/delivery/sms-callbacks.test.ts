@@ -43,17 +43,21 @@ async function resident(phone: string, channels: string[]): Promise<Subscriber> 
 }
 const reload = async (s: { id: Id }) => (await payload.findByID({ collection: 'subscribers', id: s.id, overrideAccess: true, depth: 0 })) as unknown as Subscriber
 
-/** Sends a real notice through the stand-in and writes its sms-messages row as the driver does. */
-async function sendTo(s: Subscriber, phone: string): Promise<MessageRow & { bizId: string }> {
+/** Sends a real notice through the stand-in: its BizId. */
+async function sendOnly(phone: string): Promise<string> {
   const result = await channel.send({ to: phone, kind: 'notice', params: { title: '停水通知', code: 'Ab3dE9xY' } })
   if (isFailure(result)) throw new Error(JSON.stringify(result))
-  const bizId = result.providerId!
+  return result.providerId!
+}
+/** Writes the message's sms-messages row as the driver does. */
+async function record(s: Subscriber, phone: string, bizId: string): Promise<MessageRow & { bizId: string }> {
   const row = await payload.db.create({
     collection: 'sms-messages',
     data: { delivery: `d-${++deliveryNo}`, subscriber: String(s.id), contentType: 'issues', phoneIndex: mobileIndex(phone), bizId, segments: 1, sentAt: new Date().toISOString() },
   })
   return { ...(row as unknown as MessageRow), bizId }
 }
+const sendTo = async (s: Subscriber, phone: string) => record(s, phone, await sendOnly(phone))
 const row = async (id: Id) => (await payload.db.findOne({ collection: 'sms-messages', where: { id: { equals: id } } })) as unknown as MessageRow
 
 beforeAll(async () => {
@@ -136,6 +140,25 @@ describe('delivery reports (SmsReport)', () => {
     await provider.pushReports(reportUrl(), { phones: ['13800138105'] })
     expect(await row(sent.id)).toMatchObject({ reportStatus: 'failed', reportCode: 'MK:0008' })
     expect(await reload(s)).toMatchObject({ channels: ['sms'], status: 'active' })
+  })
+
+  it('answers {"code":1} to a report that overtook its message’s row, and stores it when pushed again', async () => {
+    const s = await resident('13800138107', ['sms'])
+    const bizId = await sendOnly('13800138107')
+    const [early] = await provider.pushReports(reportUrl(), { phones: ['13800138107'] })
+    expect(early.ok).toBe(false)
+    expect(JSON.parse(early.answer)).toEqual({ code: 1, msg: '有回执对应的短信尚未登记，请稍后重推。' })
+    const sent = await record(s, '13800138107', bizId)
+    const [again] = await provider.pushReports(reportUrl(), { phones: ['13800138107'], again: true })
+    expect(again.ok).toBe(true)
+    expect(await row(sent.id)).toMatchObject({ reportStatus: 'delivered', reportCode: 'DELIVERED' })
+  })
+
+  it('answers a report for no message sent lately as taken, storing nothing', async () => {
+    const items = [{ phone_number: '13800138108', send_time: '2026-01-02 08:00:00', report_time: '2026-01-02 08:00:05', success: true, err_code: 'DELIVERED', err_msg: '用户接收成功', sms_size: '1', biz_id: '999999^0', out_id: '' }]
+    const res = await fetch(reportUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(items) })
+    expect(await res.json()).toEqual({ code: 0, msg: '成功' })
+    expect((await payload.db.find({ collection: 'sms-messages', where: { bizId: { equals: '999999^0' } } })).docs).toEqual([])
   })
 
   it('answers 404 to a wrong secret, and stores nothing', async () => {

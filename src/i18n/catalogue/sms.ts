@@ -5,6 +5,7 @@ export const smsMessages = {
   'sms.callback.ok': { zh: '成功', en: 'OK' },
   'sms.callback.malformed': { zh: '推送内容不是 JSON 数组。', en: 'The push is not a JSON array.' },
   'sms.callback.tooMany': { zh: '推送太频繁，请稍后重推。', en: 'Too many pushes; push again later.' },
+  'sms.callback.early': { zh: '有回执对应的短信尚未登记，请稍后重推。', en: 'Some reports are for messages not yet recorded; push again later.' },
   'sms.callback.failed': { zh: '处理失败，请稍后重推。', en: 'Could not be processed; push again later.' },
   'sms.settings.budget': { zh: '短信月度预算', en: 'Monthly SMS budget' },
   'sms.settings.budget.description': {
