@@ -692,7 +692,7 @@ export interface Subscriber {
         granted?: boolean | null;
         at: string;
         textVersion: string;
-        method: 'web' | 'preferences' | 'link' | 'import' | 'admin';
+        method: 'web' | 'preferences' | 'link' | 'import' | 'admin' | 'sms-reply';
         evidence?: string | null;
         id?: string | null;
       }[]
@@ -2098,6 +2098,12 @@ export interface SiteSetting {
    * After this many days without a publication, the admin and editors are emailed (once per column per lapse). Two weeks without an update fails an inspection.
    */
   freshnessAlertDays?: number | null;
+  /**
+   * The most text messages may cost in a month (calendar month, China time), in yuan. SMS deliveries pause before passing it; empty for no cap.
+   */
+  smsBudget?: {
+    monthlyYuan?: number | null;
+  };
   updatedAt?: string | null;
   createdAt?: string | null;
 }
@@ -2247,6 +2253,11 @@ export interface SiteSettingsSelect<T extends boolean = true> {
       };
   freshnessWarnDays?: T;
   freshnessAlertDays?: T;
+  smsBudget?:
+    | T
+    | {
+        monthlyYuan?: T;
+      };
   updatedAt?: T;
   createdAt?: T;
   globalType?: T;

@@ -121,6 +121,8 @@ export default withInternalAccess(buildConfig({
         inspection: { Component: '/components/InspectionView#InspectionView', path: '/inspection', exact: true },
         // 群发计划: the queue of WeChat mass sends, one a day, editors (WechatPlanView.tsx; endpoints: globals/WechatMassPlan.ts).
         wechatPlan: { Component: '/components/WechatPlanView#WechatPlanView', path: '/wechat-plan', exact: true },
+        // 本月短信: the month's SMS segments and cost by content type and the budget, editors (SmsMonthView.tsx; endpoint: hooks/smsSpend.ts).
+        smsMonth: { Component: '/components/SmsMonthView#SmsMonthView', path: '/sms-month', exact: true },
       },
     },
   },

@@ -2,6 +2,7 @@ import type { CollectionConfig } from 'payload'
 
 import { nobody } from '../access'
 import { label } from '../i18n/messages'
+import { smsSpendEndpoints } from '../hooks/smsSpend'
 
 export const SMS_REPORT_STATUSES = ['delivered', 'failed'] as const
 
@@ -20,6 +21,8 @@ export const SmsMessages: CollectionConfig = {
   admin: { hidden: true },
   access: { read: nobody, create: nobody, update: nobody, delete: nobody },
   lockDocuments: false,
+  // The month's segments and cost for admins and editors (src/hooks/smsSpend.ts).
+  endpoints: smsSpendEndpoints,
   fields: [
     { name: 'delivery', type: 'text', required: true, index: true },
     { name: 'subscriber', type: 'text', required: true },

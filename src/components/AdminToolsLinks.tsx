@@ -6,7 +6,8 @@ import { t } from '../i18n/messages'
  * The admin's own views in its side navigation (Payload lists collections
  * and globals only): 阅读统计, every staff member's share kits
  * (/admin/readership/share), for editors the mass-send plan
- * (/admin/wechat-plan) and 文件与解读 (/admin/policy-links), and for admins the
+ * (/admin/wechat-plan), 文件与解读 (/admin/policy-links) and 本月短信
+ * (/admin/sms-month), and for admins the
  * subscriber import and export (/admin/subscriber-tools), the street's
  * (/admin/street-tools) and the inspection report (/admin/inspection).
  */
@@ -31,6 +32,9 @@ export default function AdminToolsLinks({ user, i18n, payload }: ServerProps) {
           </a>
           <a className="nav__link" id="nav-policy-links" href={`${admin}/policy-links`}>
             <span className="nav__link-label">{t('tools.policyLinks', lang)}</span>
+          </a>
+          <a className="nav__link" id="nav-sms-month" href={`${admin}/sms-month`}>
+            <span className="nav__link-label">{t('sms.month.title', lang)}</span>
           </a>
         </>
       ) : null}

@@ -13,6 +13,7 @@ import { kioskSettingsFields } from './siteSettings/kiosk'
 import { inspectSettingsFields } from './siteSettings/inspect'
 import { adminSettingsFields } from './siteSettings/admin'
 import { documentsSettingsFields } from './siteSettings/documents'
+import { smsBudgetSettingsFields } from './siteSettings/smsBudget'
 
 export const SiteSettings: GlobalConfig = {
   slug: 'site-settings',
@@ -103,5 +104,7 @@ export const SiteSettings: GlobalConfig = {
     ...adminSettingsFields,
 
     ...documentsSettingsFields,
+
+    ...smsBudgetSettingsFields,
   ],
 }

@@ -12,6 +12,7 @@ import { inspectMessages } from './catalogue/inspect'
 import { adminMessages } from './catalogue/admin'
 import { documentsMessages } from './catalogue/documents'
 import { staffNoticesMessages } from './catalogue/staffNotices'
+import { smsMessages } from './catalogue/sms'
 
 export type Lang = 'zh' | 'en'
 type Entry = { zh: string; en: string }
@@ -1542,6 +1543,8 @@ export const messages = {
   ...kioskMessages,
 
   ...inspectMessages,
+
+  ...smsMessages,
 
   ...adminMessages,
 

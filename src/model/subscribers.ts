@@ -7,7 +7,7 @@ export const SUBSCRIBER_CHANNELS = ['email', 'webpush', 'sms'] as const
 export const FORM_CHANNELS = ['email', 'webpush'] as const satisfies readonly SubscriberChannel[]
 export const TOPICS = ['issues', 'events', 'policies', 'announcements'] as const
 export const CONSENT_PURPOSES = ['content', 'statistics'] as const
-export const CONSENT_METHODS = ['web', 'preferences', 'link', 'import', 'admin'] as const
+export const CONSENT_METHODS = ['web', 'preferences', 'link', 'import', 'admin', 'sms-reply'] as const
 export const SUBSCRIBER_SOURCES = ['web', 'import', 'admin'] as const
 
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number]

@@ -373,3 +373,16 @@ export function smsSettings(): SmsSettings | null {
     linkBase: `${publicUrl()}/s/`,
   }
 }
+
+/**
+ * SMS_CALLBACK_SECRET: the secret part of the paths the provider pushes
+ * delivery reports and replies to (/sms/callback/SECRET/report and /up). The
+ * provider's HTTP push is not signed, so the path is the only proof a push is
+ * the provider's. Null when unset: the callback routes then answer 404.
+ */
+export function smsCallbackSecret(): string | null {
+  const raw = text('SMS_CALLBACK_SECRET')
+  if (!raw) return null
+  if (!/^[A-Za-z0-9_-]{24,128}$/.test(raw)) throw new Error('SMS_CALLBACK_SECRET must be 24 to 128 letters, digits, - or _ (e.g. openssl rand -hex 24)')
+  return raw
+}

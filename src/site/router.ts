@@ -59,6 +59,7 @@ import { gridByCode, gridDirectory } from '../subscribers/service'
 import { myGridKit } from './myGrid'
 import { createWechatShareRouter, wechatShareOn } from './wechatShare'
 import { createKioskRouter } from './kiosk'
+import { createSmsCallbackRouter } from './smsCallbacks'
 
 /** The reader's switches (large text, care mode) its cookies turn on. */
 const modesOf = (req: Request): ReaderModes => readerModes(req.headers.cookie)
@@ -285,6 +286,8 @@ export function createSiteRouter(payload: Payload): Router {
 
   // WeChat's share card: the signed wx.config for a page (src/site/wechatShare.ts).
   router.use(createWechatShareRouter(payload))
+  // The SMS provider's pushes: delivery reports and replies, on paths carrying SMS_CALLBACK_SECRET (src/site/smsCallbacks.ts).
+  router.use(createSmsCallbackRouter(payload))
   // Atom feeds: the whole street and each grid (src/site/feeds.ts).
   router.use(createFeedRouter(payload))
   // 设为我的网格 and 不再记住 (src/site/myGrid.ts).

@@ -50,6 +50,7 @@ import { StreetToolsView as StreetToolsView_ded92a91a7145e0b6dbfa9b799062110 } f
 import { PolicyLinksView as PolicyLinksView_9a9de4e4f6e4608602aed60d1cac7b19 } from '../../../components/PolicyLinksView'
 import { InspectionView as InspectionView_7f17fde8476ea6c1aa192dff20fab25f } from '../../../components/InspectionView'
 import { WechatPlanView as WechatPlanView_e599e23ff47300d463a11d898a288679 } from '../../../components/WechatPlanView'
+import { SmsMonthView as SmsMonthView_1c91a0d63fe26856f261a45157d2deac } from '../../../components/SmsMonthView'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
 
 /** @type import('payload').ImportMap */
@@ -106,5 +107,6 @@ export const importMap = {
   "/components/PolicyLinksView#PolicyLinksView": PolicyLinksView_9a9de4e4f6e4608602aed60d1cac7b19,
   "/components/InspectionView#InspectionView": InspectionView_7f17fde8476ea6c1aa192dff20fab25f,
   "/components/WechatPlanView#WechatPlanView": WechatPlanView_e599e23ff47300d463a11d898a288679,
+  "/components/SmsMonthView#SmsMonthView": SmsMonthView_1c91a0d63fe26856f261a45157d2deac,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
 }
