@@ -24,6 +24,7 @@ import * as migration_20261206_225516_subscriber_phone from './20261206_225516_s
 import * as migration_20261206_225845_sms_messages from './20261206_225845_sms_messages';
 import * as migration_20261206_230019_relay_confirmations from './20261206_230019_relay_confirmations';
 import * as migration_20261206_231913_staff_notices from './20261206_231913_staff_notices';
+import * as migration_20261206_235410_sms_budget_reply from './20261206_235410_sms_budget_reply';
 
 export const migrations = [
   {
@@ -154,6 +155,11 @@ export const migrations = [
   {
     up: migration_20261206_231913_staff_notices.up,
     down: migration_20261206_231913_staff_notices.down,
-    name: '20261206_231913_staff_notices'
+    name: '20261206_231913_staff_notices',
+  },
+  {
+    up: migration_20261206_235410_sms_budget_reply.up,
+    down: migration_20261206_235410_sms_budget_reply.down,
+    name: '20261206_235410_sms_budget_reply'
   },
 ];
