@@ -44,7 +44,8 @@ export function PreviewsPanel({ path }: { path?: string }) {
     }
   }
 
-  const tabs: Tab[] = ['email', 'push', 'wechat']
+  // Grid announcements never go to the street's WeChat account: no article, no tab.
+  const tabs: Tab[] = preview?.wechat ? ['email', 'push', 'wechat'] : ['email', 'push']
   return (
     <div className="previews-panel field-type" id={path ?? 'previews-panel'} style={{ marginTop: 24 }}>
       <h3 style={{ margin: '0 0 8px' }}>{t('previews.panel.title', lang)}</h3>

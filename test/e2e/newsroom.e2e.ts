@@ -108,7 +108,7 @@ describe('one announcement through the newsroom, from a grid leader’s phone', 
     await leaveDocument(leader, 'announcements', id)
   })
 
-  test('the editor previews the email, the push and the WeChat article, approves, sees the audience and publishes', async () => {
+  test('the editor previews the email and the push (no WeChat article for a grid announcement), approves, sees the audience and publishes', async () => {
     await editor.goto(`/admin/collections/announcements/${id}`)
     await expect.poll(() => editor.locator('.review-panel__state').innerText()).toBe('待初审（第 1/1 步）')
     const previews = editor.locator('.previews-panel')
@@ -120,9 +120,9 @@ describe('one announcement through the newsroom, from a grid leader’s phone', 
     await previews.locator('.previews-panel__tab--push').click()
     await previews.locator('.previews-panel__push-title').waitFor()
     expect(await previews.locator('.previews-panel__push').innerText()).toContain(title)
-    await previews.locator('.previews-panel__tab--wechat').click()
-    await previews.locator('.previews-panel__wechat').waitFor()
-    await shot(editor, 'n5-editor-preview-wechat')
+    // A grid announcement never goes to the street's WeChat account: the panel offers no WeChat article.
+    expect(await previews.locator('.previews-panel__tab').allInnerTexts()).toEqual([t('previews.tab.email', 'zh'), t('previews.tab.push', 'zh')])
+    await shot(editor, 'n5-editor-preview-push')
 
     const approved = await submit(editor, '.review-panel__approve', 'announcements')
     expect(approved.status(), await approved.text()).toBe(200)
