@@ -73,6 +73,18 @@ const announcementBy = async (who: { id: Id }, title: string) =>
 const policyBy = async (who: { id: Id }, title: string) =>
   (await payload.create({ collection: 'policies', data: { title, issuingBody: '区民政局', summary: '政策解读正文。', body: body('政策解读正文。') } as never, overrideAccess: false, user: asUser(who) })) as unknown as Doc
 
+/** Announcements reviewed by editors (初审) then reviewers (复审); a leader's announcement submitted and past 初审. */
+async function passedFirstOfTwoSteps(title: string) {
+  await setChain('announcements', [
+    { name: '初审', role: 'editor' },
+    { name: '复审', role: 'reviewer' },
+  ])
+  const a = await announcementBy(street.leaderA, title)
+  await act('announcements', a.id, 'leaderA', 'submit')
+  await act('announcements', a.id, 'editor', 'approve')
+  return a
+}
+
 const mailsTo = (email: string, subject: string) => smtp.messages.filter((m) => m.envelope.to.includes(email) && (m.parsed?.subject ?? '').includes(subject))
 async function waitForMail(email: string, subject: string) {
   const deadline = Date.now() + 20_000
@@ -194,13 +206,7 @@ describe('a chain of two steps: editor (初审) then a review-only leader (复�
   })
 
   it('a change after an approval at any step returns the content to step 1', async () => {
-    await setChain('announcements', [
-      { name: '初审', role: 'editor' },
-      { name: '复审', role: 'reviewer' },
-    ])
-    const a = await announcementBy(street.leaderA, '改动后回到第一步')
-    await act('announcements', a.id, 'leaderA', 'submit')
-    await act('announcements', a.id, 'editor', 'approve')
+    const a = await passedFirstOfTwoSteps('改动后回到第一步')
     expect((await latest('announcements', a.id)).review).toMatchObject({ status: 'pending', step: 1 })
     // The leader's change after 初审 approved it: 初审 sees it again.
     expect((await patch('announcements', a.id, 'leaderA', { title: '改动后回到第一步（改）' })).status).toBe(200)
@@ -313,13 +319,7 @@ describe('the review-only role (审核领导)', () => {
 
 describe('a scheduled publication follows the chain', () => {
   it('does not publish content whose chain is not complete, and mails the one who scheduled it why', async () => {
-    await setChain('announcements', [
-      { name: '初审', role: 'editor' },
-      { name: '复审', role: 'reviewer' },
-    ])
-    const a = await announcementBy(street.leaderA, '定时发布未审完')
-    await act('announcements', a.id, 'leaderA', 'submit')
-    await act('announcements', a.id, 'editor', 'approve')
+    const a = await passedFirstOfTwoSteps('定时发布未审完')
     await payload.jobs.queue({
       task: 'schedulePublish',
       input: { type: 'publish', doc: { relationTo: 'announcements', value: String(a.id) }, user: { relationTo: 'users', value: street.leaderA.id } },
