@@ -2,6 +2,7 @@ import { createLocalReq, type Payload } from 'payload'
 import sharp from 'sharp'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
+import { mayPublish } from '../../src/access/publish'
 import { awaitingReview } from '../../src/hooks/reviewQueue'
 import { runDueJobs } from '../../src/jobs/scheduler'
 import { t } from '../../src/i18n/messages'
@@ -110,6 +111,7 @@ beforeAll(async () => {
 beforeEach(async () => {
   await setChain('announcements', null)
   await setChain('policies', null)
+  await setChain('events', null)
 })
 afterAll(async () => {
   await closeStaffMail()
@@ -352,5 +354,49 @@ describe('a grid leader of one grid', () => {
       user: asUser(street.leaderA),
     })) as unknown as Doc
     expect((a.grids ?? []).map((g) => String((g as { id?: Id }).id ?? g))).toEqual([String(street.gridA1.id)])
+  })
+})
+
+describe('the publish dialog and the server agree (mayPublish follows the chain)', () => {
+  it('a chain on policies (editors too) and none on events: who may publish what, the same in the dialog and on save', async () => {
+    await setChain('policies', [{ name: '初审', role: 'reviewer' }], true)
+    await setChain('events', [])
+    const policy = (await payload.create({ collection: 'policies', data: { title: '待审的政策解读', issuingBody: '区民政局', summary: '要点。', body: body('正文。') } as never, draft: true, overrideAccess: true })) as unknown as Doc
+    const event = (await payload.create({
+      collection: 'events',
+      data: { title: '甲一网格的活动', summary: '活动。', startsAt: '2026-12-20T02:00:00.000Z', location: '甲一网格活动室', wholeStreet: false, grids: [street.gridA1.id], body: body('欢迎参加。') } as never,
+      draft: true,
+      overrideAccess: true,
+    })) as unknown as Doc
+    const dialog = async (who: 'editor' | 'leaderA', slug: 'policies' | 'events', doc: Doc) => {
+      const user = await payload.findByID({ collection: 'users', id: street[who].id, overrideAccess: true, depth: 0 })
+      const req = await createLocalReq({ user: { ...user, collection: 'users' } as never }, payload)
+      return mayPublish(req, slug, (await latest(slug, doc.id)) as never)
+    }
+    // The dialog's answer first, then the server's to the same user publishing the same content.
+    const verdicts: [string, boolean, boolean][] = []
+    for (const [who, slug, doc] of [
+      ['leaderA', 'policies', policy],
+      ['leaderA', 'events', event],
+      ['editor', 'policies', policy],
+      ['editor', 'events', event],
+    ] as const) {
+      const shown = await dialog(who, slug, doc)
+      const saved = await patch(slug, doc.id, who, { _status: 'published' })
+      verdicts.push([`${who} ${slug}`, shown, saved.status === 200])
+    }
+    expect(verdicts).toEqual([
+      ['leaderA policies', false, false],
+      // A grid leader writes neither policies nor events: refused by both whatever the chain.
+      ['leaderA events', false, false],
+      // The chain says editors too: an editor's unapproved policy is refused by both.
+      ['editor policies', false, false],
+      ['editor events', true, true],
+    ])
+    // Once the chain approved it, the editor may publish the policy in both.
+    await act('policies', policy.id, 'editor', 'submit')
+    expect((await act('policies', policy.id, 'chief', 'approve')).body.status).toBe('approved')
+    expect(await dialog('editor', 'policies', policy)).toBe(true)
+    expect((await patch('policies', policy.id, 'editor', { _status: 'published' })).status).toBe(200)
   })
 })
