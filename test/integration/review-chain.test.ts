@@ -3,7 +3,7 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import { mayPublish } from '../../src/access/publish'
-import { awaitingReview } from '../../src/hooks/reviewQueue'
+import { AWAITING_MEMO, awaitingMyReview, awaitingReview, awaitingReviewCount } from '../../src/hooks/reviewQueue'
 import { runDueJobs } from '../../src/jobs/scheduler'
 import { t } from '../../src/i18n/messages'
 import { closeStaffMail, staffMailIdle } from '../../src/server/staffMailer'
@@ -398,5 +398,50 @@ describe('the publish dialog and the server agree (mayPublish follows the chain)
     expect((await act('policies', policy.id, 'chief', 'approve')).body.status).toBe('approved')
     expect(await dialog('editor', 'policies', policy)).toBe(true)
     expect((await patch('policies', policy.id, 'editor', { _status: 'published' })).status).toBe(200)
+  })
+})
+
+describe('待审核 once per request', () => {
+  it("the navigation's count and the home's card read one result per request: the per-type queries run once", async () => {
+    const a = await announcementBy(street.leaderA, '首页待审核只查一次')
+    await act('announcements', a.id, 'leaderA', 'submit')
+    const user = await payload.findByID({ collection: 'users', id: street.editor.id, overrideAccess: true, depth: 0 })
+    const reqFor = () => createLocalReq({ user: { ...user, collection: 'users' } as never }, payload)
+    const find = payload.find.bind(payload)
+    let queries = 0
+    payload.find = ((args: { collection: string }) => {
+      if (['issues', 'events', 'policies', 'announcements'].includes(args.collection)) queries++
+      return find(args as never)
+    }) as typeof payload.find
+    try {
+      // What one look at the queue costs: one query per content type that has a step naming the editor.
+      await awaitingReview(await reqFor(), { limit: 10 })
+      const perLook = queries
+      expect(perLook).toBeGreaterThan(0)
+
+      queries = 0
+      const req = await reqFor()
+      const [count, home] = await Promise.all([awaitingReviewCount(req), awaitingMyReview(req)])
+      expect(queries).toBe(perLook)
+      expect(count).toBe(home.total)
+      expect(home.items.map((i) => String(i.id))).toContain(String(a.id))
+      expect(await awaitingReviewCount(req)).toBe(count)
+      expect(queries).toBe(perLook)
+
+      // Another request asks again.
+      await awaitingReviewCount(await reqFor())
+      expect(queries).toBe(2 * perLook)
+
+      // An admin page's navigation and view (two requests) carrying one holder, as components/pageContext.ts puts it: once.
+      queries = 0
+      const holder = {}
+      const [nav, view] = [await reqFor(), await reqFor()]
+      for (const r of [nav, view]) (r.context as Record<string, unknown>)[AWAITING_MEMO] = holder
+      const [navCount, viewHome] = await Promise.all([awaitingReviewCount(nav), awaitingMyReview(view)])
+      expect(navCount).toBe(viewHome.total)
+      expect(queries).toBe(perLook)
+    } finally {
+      payload.find = find
+    }
   })
 })
