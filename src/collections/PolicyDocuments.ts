@@ -89,7 +89,7 @@ export const PolicyDocuments: CollectionConfig = {
   ],
   hooks: {
     beforeValidate: [fileOrUrl],
-    beforeDelete: [refuseDeleteWhileReferenced([{ collection: 'policies', field: 'document', labelKey: 'col.policies.plural' }])],
+    beforeDelete: [refuseDeleteWhileReferenced([{ collection: 'policies', field: 'document', labelKey: 'col.policies.plural', named: true }])],
     // An explainer's page names its document: a renamed document changes those pages too.
     afterChange: [({ doc }) => (dropPages(doc.id), doc)],
     afterDelete: [({ doc, id }) => (dropPages(id), doc)],

@@ -116,6 +116,8 @@ describe('policy documents and their explainers', () => {
     const r = await rest('DELETE', `policy-documents/${document.id}`, { token: editorToken })
     expect(r.status).toBe(409)
     expect(JSON.stringify(r.body)).toContain('政策解读 1')
+    // The editor is told which explainers cite it.
+    expect(r.body.errors[0].message).toBe('仍有内容关联到它，不能删除：政策解读 1（《医保缴费指南》）。请先修改或移走这些内容。')
     expect(await payload.count({ collection: 'policy-documents', where: { id: { equals: document.id } } })).toMatchObject({ totalDocs: 1 })
   })
 
