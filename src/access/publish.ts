@@ -1,5 +1,6 @@
 import type { PayloadRequest, Where } from 'payload'
 
+import { chainAppliesTo } from '../hooks/reviewRules'
 import type { ContentSlug } from '../model/content'
 import { isEditor, isGridScoped } from './roles'
 
@@ -16,19 +17,26 @@ export async function mayWrite(req: PayloadRequest, slug: ContentSlug, id: strin
 
 /**
  * May this user publish this content (and so see who it goes to, and ask for
- * its notices)? Editors and admins; grid-scoped staff for content they may
- * write, once it is approved or where the site lets them publish directly
- * (the publication gate's rule, hooks/contentLifecycle.ts).
+ * its notices)? The publication gate's rule (hooks/contentLifecycle.ts), so
+ * that the publish dialog and the server agree for every content type and
+ * chain setting: editors, admins and grid-scoped staff, with the content's
+ * review chain complete (approved) where the chain applies to them
+ * (chainAppliesTo: the site's chain for the type, editors only when it says
+ * so, grid staff's announcements not when the site lets them publish
+ * directly); grid-scoped staff only for content they may write.
+ * `_allowDirect` is read from the site settings by chainAppliesTo itself; it
+ * stays for the callers that still pass it.
  */
 export async function mayPublish(
   req: PayloadRequest,
   slug: ContentSlug,
   doc: { id: string | number; review?: { status?: string | null } | null } & Record<string, unknown>,
-  allowDirect: boolean,
+  _allowDirect?: boolean,
 ): Promise<boolean> {
-  if (isEditor(req.user as never)) return true
-  if (!isGridScoped(req.user as never)) return false
-  if (!allowDirect && doc.review?.status !== 'approved') return false
+  const user = req.user as never
+  if (!isEditor(user) && !isGridScoped(user)) return false
+  if (doc.review?.status !== 'approved' && (await chainAppliesTo(req, slug, user))) return false
+  if (isEditor(user)) return true
   // Not saved yet (`new`): whether they may create one.
   return mayWrite(req, slug, doc.id === 'new' ? null : doc.id, doc)
 }

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { type CollectionBeforeValidateHook, type CollectionConfig, type Validate, ValidationError } from 'payload'
 
 import { anyone, editorsOnly, isEditor, type StaffUser } from '../access'
+import { refreshCitations } from '../documents/refresh'
 import { policyLinksReport } from '../documents/report'
 import { dayPicker } from '../fields/dates'
 import { refuseDeleteWhileReferenced } from '../hooks/relations'
@@ -89,9 +90,10 @@ export const PolicyDocuments: CollectionConfig = {
   ],
   hooks: {
     beforeValidate: [fileOrUrl],
-    beforeDelete: [refuseDeleteWhileReferenced([{ collection: 'policies', field: 'document', labelKey: 'col.policies.plural' }])],
+    beforeDelete: [refuseDeleteWhileReferenced([{ collection: 'policies', field: 'document', labelKey: 'col.policies.plural', named: true }])],
     // An explainer's page names its document: a renamed document changes those pages too.
-    afterChange: [({ doc }) => (dropPages(doc.id), doc)],
+    // Its explainers' copies of its citation follow it (documents/refresh.ts).
+    afterChange: [refreshCitations, ({ doc }) => (dropPages(doc.id), doc)],
     afterDelete: [({ doc, id }) => (dropPages(id), doc)],
   },
 }

@@ -27,8 +27,7 @@ async function context(req: Parameters<PayloadHandler>[0]) {
   if (!CONTENT_SLUGS.includes(slug) || !id) return fail(404, 'audience.error.notFound')
   const main = (await req.payload.db.findOne({ collection: slug, where: { id: { equals: id } }, req }).catch(() => null)) as Main | null
   if (!main) return fail(404, 'audience.error.notFound')
-  const settings = (await req.payload.findGlobal({ slug: 'site-settings', depth: 0, overrideAccess: true, req })) as { allowGridLeaderDirectPublish?: boolean | null }
-  if (!(await mayPublish(req, slug, main as never, !!settings.allowGridLeaderDirectPublish))) return fail(403, 'audience.error.forbidden')
+  if (!(await mayPublish(req, slug, main as never))) return fail(403, 'audience.error.forbidden')
   return { lang, slug, main, fail }
 }
 

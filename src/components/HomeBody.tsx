@@ -8,7 +8,7 @@ import { type Lang, type MessageKey, t } from '../i18n/messages'
 import { type EditorHome, editorHome, type LeaderHome, leaderHome, writableTypes } from '../readership/home'
 import { type SetupItem, setupChecklist } from '../readership/homeSetup'
 import { env } from '../server/env'
-import { FreshnessWarning } from './FreshnessBanner'
+import { FreshnessWarning } from './FreshnessWarning'
 import { NoticesCard } from './HomeNotices'
 import { AwaitingCard, ChannelsCard, DeliveriesCard, GridsCard, HOME_CSS, ResultsCard, SetupCard, SubmissionsCard, WriteCard } from './HomeCards'
 

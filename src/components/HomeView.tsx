@@ -2,6 +2,7 @@ import { Gutter } from '@payloadcms/ui'
 import type { AdminViewServerProps } from 'payload'
 
 import { HomeBody, homeData } from './HomeBody'
+import { sharePageContext } from './pageContext'
 import { langFrom } from './ReadershipNames'
 
 /**
@@ -9,7 +10,8 @@ import { langFrom } from './ReadershipNames'
  * card list; Payload draws the navigation and template around it.
  */
 export async function HomeView(props: AdminViewServerProps) {
-  const req = props.initPageResult.req
+  // Its 待审核 card and the navigation's count read one result (hooks/reviewQueue.ts, awaitingOnce).
+  const req = sharePageContext(props.initPageResult.req)
   const data = await homeData(req, langFrom(req))
   return (
     // `dashboard`: the admin home's class, as Payload's own home carries it.

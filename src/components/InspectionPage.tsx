@@ -7,7 +7,7 @@ import { reportTables } from '../content/inspectionCsv'
 import { readPeriod } from '../hooks/inspection'
 import { type Lang, t } from '../i18n/messages'
 import { formatDate } from '../templates/format'
-import { FreshnessWarning } from './FreshnessBanner'
+import { FreshnessWarning } from './FreshnessWarning'
 
 /**
  * The inspection report's page (检查报告, admins only): a period form, the

@@ -1,7 +1,8 @@
 import { createLocalReq, type ServerProps } from 'payload'
 
-import { awaitingReview } from '../hooks/reviewQueue'
+import { awaitingOnce } from '../hooks/reviewQueue'
 import { type MessageKey, t } from '../i18n/messages'
+import { sharePageContext } from './pageContext'
 
 /** A filter as the admin's list reads it from its address (where[and][0][review.status][equals]=pending). */
 function toQuery(value: unknown, prefix: string): string[] {
@@ -19,8 +20,9 @@ export default async function ReviewAwaitingLink({ user, i18n, payload }: Server
   if (!payload || !(user as { role?: string } | undefined)?.role) return null
   const lang = i18n?.language === 'en' ? 'en' : 'zh'
   const admin = payload.config.routes?.admin ?? '/admin'
-  const req = await createLocalReq({ user: user as never }, payload)
-  const awaiting = await awaitingReview(req).catch((err: unknown) => {
+  // The page's 待审核 result, shared with the home's card (one query per content type per page).
+  const req = sharePageContext(await createLocalReq({ user: user as never }, payload))
+  const awaiting = await awaitingOnce(req).catch((err: unknown) => {
     payload.logger.warn({ err, component: 'review' }, 'could not count the content awaiting review')
     return []
   })

@@ -69,7 +69,9 @@ export const relationsExist: CollectionBeforeChangeHook = async ({ data, req, co
   return data
 }
 
-type Reference = { collection: string; field: string; labelKey: MessageKey }
+/** `named`: the message also names up to NAMED_AT_MOST of the referring documents by their title. */
+type Reference = { collection: string; field: string; labelKey: MessageKey; named?: boolean }
+const NAMED_AT_MOST = 5
 
 /**
  * Refuse to delete a document others still point at (a grid with subscribers,
@@ -87,7 +89,24 @@ export function refuseDeleteWhileReferenced(references: Reference[]): Collection
         overrideAccess: true,
         req,
       })
-      if (totalDocs > 0) uses.push(`${t(ref.labelKey, lang)} ${totalDocs}`)
+      if (totalDocs === 0) continue
+      const counted = `${t(ref.labelKey, lang)} ${totalDocs}`
+      if (!ref.named) {
+        uses.push(counted)
+        continue
+      }
+      const { docs } = await req.payload.find({
+        collection: ref.collection as never,
+        where: { [ref.field]: { in: [id] } },
+        limit: NAMED_AT_MOST,
+        depth: 0,
+        select: { title: true } as never,
+        overrideAccess: true,
+        req,
+      })
+      const titles = docs.map((d) => t('error.stillReferenced.title', lang, { title: String((d as { title?: unknown }).title ?? (d as { id: unknown }).id) }))
+      const names = titles.join(t('error.stillReferenced.titleSeparator', lang)) + (totalDocs > titles.length ? t('error.stillReferenced.more', lang) : '')
+      uses.push(t('error.stillReferenced.named', lang, { counted, names }))
     }
     if (uses.length) throw new APIError(t('error.stillReferenced', lang, { uses: uses.join('、') }), 409, null, true)
   }

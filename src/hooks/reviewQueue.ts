@@ -76,17 +76,36 @@ export async function awaitingReview(req: PayloadRequest, { limit = 0 }: { limit
   return out
 }
 
+/** The home's card shows this many; the shared result carries as many titles per type. */
+export const AWAITING_HOME_LIMIT = 10
+/** The key on req.context of the request's one 待审核 result (a promise), see awaitingOnce. */
+export const AWAITING_MEMO = 'awaitingReview'
+
+/**
+ * The request's 待审核, computed once (with the home's titles) and kept on
+ * req.context: the navigation's count and the home's card read the same
+ * result, so an admin page asks the database once per content type.
+ */
+export function awaitingOnce(req: PayloadRequest): Promise<AwaitingReview[]> {
+  const context = req.context as Record<string, unknown>
+  // The holder goes on req.context before the queries start: each Local API call made with this req
+  // replaces req.context by a copy of it (createLocalReq), and the copies keep the same holder.
+  const memo = (context[AWAITING_MEMO] ??= {}) as { result?: Promise<AwaitingReview[]> }
+  memo.result ??= awaitingReview(req, { limit: AWAITING_HOME_LIMIT })
+  return memo.result
+}
+
 /** How many contents await this user's review, all types together. */
 export async function awaitingReviewCount(req: PayloadRequest): Promise<number> {
-  return (await awaitingReview(req)).reduce((n, a) => n + a.count, 0)
+  return (await awaitingOnce(req)).reduce((n, a) => n + a.count, 0)
 }
 
 /** One content awaiting review, for the 待审核 card of the admin home (src/components/HomeBody.tsx). */
 export type AwaitingItem = { type: ContentSlug; id: Id; title: string; updatedAt: string | null }
 
 /** The newest `limit` contents awaiting this user's review, all types together, and how many there are. */
-export async function awaitingMyReview(req: PayloadRequest, limit = 10): Promise<{ total: number; items: AwaitingItem[] }> {
-  const queue = await awaitingReview(req, { limit })
+export async function awaitingMyReview(req: PayloadRequest, limit = AWAITING_HOME_LIMIT): Promise<{ total: number; items: AwaitingItem[] }> {
+  const queue = limit <= AWAITING_HOME_LIMIT ? await awaitingOnce(req) : await awaitingReview(req, { limit })
   const items = queue.flatMap((q) => q.docs.map((d) => ({ type: q.slug, id: d.id, title: d.title ?? '', updatedAt: d.updatedAt ?? null })))
   items.sort((a, b) => String(b.updatedAt ?? '').localeCompare(String(a.updatedAt ?? '')))
   return { total: queue.reduce((n, q) => n + q.count, 0), items: items.slice(0, limit) }

@@ -1,4 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
+import { constants as fsConstants } from 'node:fs'
+import { access } from 'node:fs/promises'
+import path from 'node:path'
 
 import type { Request, Response } from 'express'
 import type { Payload, PayloadRequest } from 'payload'
@@ -7,8 +10,9 @@ import { t } from '../i18n/messages'
 import { schedulerState } from '../jobs/scheduler'
 import { claimSlot, deleteClaims } from '../store/claims'
 import { processOwner } from '../store/leases'
-import { env } from './env'
+import { env, sqliteUrl } from './env'
 import { noTransaction } from '../store/noTransaction'
+import { sqliteFileUrl } from '../store/sqliteThread'
 
 /**
  * /healthz: can this process read and write its database, and is its job
@@ -22,6 +26,12 @@ import { noTransaction } from '../store/noTransaction'
  * last result; concurrent callers share one probe), so /healthz cannot be used
  * to hammer the database, and it answers within PROBE_TIMEOUT_MS even when
  * writes hang.
+ *
+ * On SQLite every call also checks that this process's user may write the
+ * database file and its directory (where the journal and WAL files are made):
+ * a connection opened before a file turned read-only goes on writing through
+ * its descriptor, so the probe alone can pass for a while; the file's mode
+ * shows it at once.
  *
  * The public answer is `{ ok }`, with a generic message when not ok (503).
  * The details, error text included, go only to a caller sending
@@ -71,8 +81,37 @@ async function probeWrite(payload: Payload): Promise<Check> {
   }
 }
 
-/** The write check: the last probe's result if it is recent, otherwise a new probe (shared by concurrent callers). */
-async function writeCheck(payload: Payload): Promise<Check> {
+/** The SQLite file's path (null for MongoDB or an in-memory database). */
+function sqliteFilePath(payload: Payload): string | null {
+  if (payload.db.name !== 'sqlite') return null
+  const url = sqliteFileUrl(payload.db, sqliteUrl())
+  if (!url) return null
+  return url.replace(/^file:(\/\/)?/, '').replace(/\?.*$/, '') || null
+}
+
+/**
+ * Can this process's user write the SQLite database file and its directory (fs.access, W_OK)? A failed
+ * check in the form of the driver's own error for a read-only database (SQLITE_READONLY), naming the
+ * file or directory; null when writable or not SQLite.
+ */
+export async function sqliteFileCheck(payload: Payload): Promise<Check | null> {
+  const file = sqliteFilePath(payload)
+  if (!file) return null
+  for (const [what, target] of [['file', file], ['directory', path.dirname(file)]] as const) {
+    try {
+      await access(target, fsConstants.W_OK)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'EACCES'
+      return { ok: false, at: new Date().toISOString(), error: `SQLITE_READONLY: the database ${what} ${target} is not writable by this process (${code})` }
+    }
+  }
+  return null
+}
+
+/** The write check: the database file's mode first (SQLite), then the last probe's result if it is recent, otherwise a new probe (shared by concurrent callers). */
+export async function writeCheck(payload: Payload): Promise<Check> {
+  const file = await sqliteFileCheck(payload)
+  if (file) return file
   let state = probes.get(payload)
   if (!state) probes.set(payload, (state = { at: 0, result: null, running: null }))
   if (!state.running && (!state.result || Date.now() - state.at >= PROBE_EVERY_MS)) {

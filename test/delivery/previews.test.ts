@@ -1,40 +1,26 @@
 import type { Payload } from 'payload'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 
-import { forgetWechatClient } from '../../src/delivery/wechat'
 import { wechatText } from '../../src/delivery/wechat/checks'
 import { doc, image, link, p } from '../../src/seed/lexical'
-import { PASSWORD, smallStreet } from '../support/fixtures'
-import { rest, tokenFor } from '../support/http'
-import { testPayload } from '../support/payload'
-import { startWechatEmulator, type WechatEmulator } from '../support/wechat-emulator'
-import { deliveryById, richBody } from './support'
-import { callsTo, photo, runUntilSettled, stateOf, useEmulator, wechatOf } from './wechat-support'
+import type { smallStreet } from '../support/fixtures'
+import { rest } from '../support/http'
+import type { WechatEmulator } from '../support/wechat-emulator'
+import { deliveryById, richBody, wechatWorld } from './support'
+import { callsTo, photo, runUntilSettled, stateOf, wechatOf } from './wechat-support'
 
 /**
  * Previews before publishing (issue 14) and the checks over the WeChat HTML
  * (issue 16): the real templates and converter, the WeChat stand-in emulator.
  */
+const world = wechatWorld()
 let payload: Payload
 let street: Awaited<ReturnType<typeof smallStreet>>
 let emu: WechatEmulator
 let editor: string
 let leader: string
 
-beforeAll(async () => {
-  payload = await testPayload()
-  street = await smallStreet(payload)
-  emu = await startWechatEmulator()
-  useEmulator(emu)
-  forgetWechatClient()
-  editor = await tokenFor(payload, street.editor.email, PASSWORD)
-  leader = await tokenFor(payload, street.leaderA.email, PASSWORD)
-})
-
-afterAll(async () => {
-  await emu?.close()
-  await payload?.destroy()
-})
+beforeAll(() => void ({ payload, street, emu, editor, leader } = world))
 
 const preview = (collection: string, id: string | number, token: string | null = editor) => rest('GET', `${collection}/previews?id=${id}`, { token })
 

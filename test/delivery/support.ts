@@ -1,14 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 
 import type { Payload } from 'payload'
+import { afterAll, beforeAll } from 'vitest'
 
 import type { DeliveryDoc } from '../../src/collections/Deliveries'
 import { newRef, type SubscriberChannel, type Topic } from '../../src/collections/Subscribers'
 import { runDueDeliveries } from '../../src/delivery/pipeline'
+import { forgetWechatClient } from '../../src/delivery/wechat'
 import { doc, p } from '../../src/seed/lexical'
-import { smallStreet, type Id } from '../support/fixtures'
+import { PASSWORD, smallStreet, type Id } from '../support/fixtures'
+import { tokenFor } from '../support/http'
 import { testPayload } from '../support/payload'
 import { startSmtpServer, type SmtpTestServer } from '../support/smtp-server'
+import { startWechatEmulator, type WechatEmulator } from '../support/wechat-emulator'
 
 /** Subscribers written straight through the adapter (fast; the subscribe flow has its own tests). */
 export async function addSubscribers(
@@ -158,4 +162,48 @@ export async function closeStreetForWorkers(street: { payload?: Payload; smtp?: 
   for (const c of workerProcesses) c.kill('SIGKILL')
   await street.smtp?.close()
   await street.payload?.destroy()
+}
+
+/** Point the WeChat channel at the emulator; email and web push stay unconfigured (their deliveries are skipped). */
+export function useEmulator(emu: WechatEmulator) {
+  process.env.WECHAT_APP_ID = emu.appId
+  process.env.WECHAT_APP_SECRET = emu.appSecret
+  process.env.WECHAT_API_BASE = emu.url
+  process.env.WECHAT_POLL_FIRST_SECONDS = '0.05'
+  process.env.WECHAT_POLL_MAX_SECONDS = '0.2'
+  process.env.DELIVERY_RETRY_BASE_MS = '50'
+  for (const k of ['SMTP_URL', 'MAIL_FROM', 'VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'VAPID_SUBJECT']) delete process.env[k]
+}
+
+export type WechatWorld = {
+  payload: Payload
+  street: Awaited<ReturnType<typeof smallStreet>>
+  emu: WechatEmulator
+  /** Session tokens of the street's editor and of leader A. */
+  editor: string
+  leader: string
+}
+
+/**
+ * The WeChat tests' world, set up by the calling file's first beforeAll: the test database with the small
+ * street, the WeChat emulator started and the channel pointed at it (useEmulator), the channel's client
+ * forgotten (so it takes the emulator's settings), and an editor's and a leader's tokens. Its afterAll
+ * closes the emulator and the database. The returned object is filled in once the beforeAll ran.
+ */
+export function wechatWorld(): WechatWorld {
+  const world = {} as WechatWorld
+  beforeAll(async () => {
+    world.payload = await testPayload()
+    world.street = await smallStreet(world.payload)
+    world.emu = await startWechatEmulator()
+    useEmulator(world.emu)
+    forgetWechatClient()
+    world.editor = await tokenFor(world.payload, world.street.editor.email, PASSWORD)
+    world.leader = await tokenFor(world.payload, world.street.leaderA.email, PASSWORD)
+  })
+  afterAll(async () => {
+    await world.emu?.close()
+    await world.payload?.destroy()
+  })
+  return world
 }

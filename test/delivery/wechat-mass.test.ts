@@ -1,18 +1,18 @@
 import type { Payload } from 'payload'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 
 import type { DeliveryDoc } from '../../src/collections/Deliveries'
-import { clientMsgIdOf, forgetWechatClient } from '../../src/delivery/wechat'
+import { clientMsgIdOf } from '../../src/delivery/wechat'
 import { streetDay } from '../../src/templates/format'
 import { pollWechatPublishStatus } from '../../src/jobs/wechat'
-import { PASSWORD, smallStreet } from '../support/fixtures'
-import { rest, tokenFor } from '../support/http'
-import { testPayload } from '../support/payload'
-import { startWechatEmulator, type WechatEmulator } from '../support/wechat-emulator'
-import { deliveryById, richBody } from './support'
-import { callsTo, runUntilSettled, stateOf, useEmulator, wechatOf } from './wechat-support'
+import type { smallStreet } from '../support/fixtures'
+import { rest } from '../support/http'
+import type { WechatEmulator } from '../support/wechat-emulator'
+import { deliveryById, richBody, wechatWorld } from './support'
+import { callsTo, publishedOnWechat, runUntilSettled, stateOf, wechatOf } from './wechat-support'
 
 /** Mass send (群发): an editor's explicit action on a published WeChat delivery, once a day for the street's account. */
+const world = wechatWorld()
 let payload: Payload
 let street: Awaited<ReturnType<typeof smallStreet>>
 let emu: WechatEmulator
@@ -21,32 +21,9 @@ let leader: string
 
 const SENDALL = '/cgi-bin/message/mass/sendall'
 
-beforeAll(async () => {
-  payload = await testPayload()
-  street = await smallStreet(payload)
-  emu = await startWechatEmulator()
-  useEmulator(emu)
-  forgetWechatClient()
-  editor = await tokenFor(payload, street.editor.email, PASSWORD)
-  leader = await tokenFor(payload, street.leaderA.email, PASSWORD)
-})
+beforeAll(() => void ({ payload, street, emu, editor, leader } = world))
 
-afterAll(async () => {
-  await emu?.close()
-  await payload?.destroy()
-})
-
-/** A policy published on WeChat (its delivery done). */
-async function published(title: string): Promise<DeliveryDoc> {
-  const policy = (await payload.create({
-    collection: 'policies',
-    data: { title, issuingBody: '街道办事处', summary: '要点', body: richBody(`${title}的正文。`), _status: 'published' } as never,
-    overrideAccess: true,
-  })) as { id: string | number }
-  const d = await runUntilSettled(payload, (await wechatOf(payload, 'policies', policy.id)).id)
-  expect(d.status).toBe('done')
-  return d
-}
+const published = (title: string) => publishedOnWechat(payload, title)
 
 const massSend = (id: string | number, body: unknown = { confirm: true }, token: string | null = editor) => rest('POST', `deliveries/${id}/mass-send`, { token, body })
 const quota = (token: string | null = editor) => rest('GET', 'deliveries/wechat-quota', { token })

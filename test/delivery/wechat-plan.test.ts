@@ -1,18 +1,17 @@
 import type { Payload } from 'payload'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 
 import type { DeliveryDoc } from '../../src/collections/Deliveries'
-import { forgetWechatClient } from '../../src/delivery/wechat'
 import { addDays, planDays } from '../../src/delivery/wechat/plan'
 import { streetDay } from '../../src/templates/format'
-import { PASSWORD, smallStreet } from '../support/fixtures'
-import { rest, tokenFor } from '../support/http'
-import { testPayload } from '../support/payload'
-import { startWechatEmulator, type WechatEmulator } from '../support/wechat-emulator'
-import { deliveryById, richBody } from './support'
-import { callsTo, runUntilSettled, stateOf, useEmulator, wechatOf } from './wechat-support'
+import type { smallStreet } from '../support/fixtures'
+import { rest } from '../support/http'
+import type { WechatEmulator } from '../support/wechat-emulator'
+import { deliveryById, richBody, wechatWorld } from './support'
+import { callsTo, publishedOnWechat, runUntilSettled, stateOf, wechatOf } from './wechat-support'
 
 /** Mass send's audience (the whole account) and the mass-send planner (one a day), against the WeChat emulator. */
+const world = wechatWorld()
 let payload: Payload
 let street: Awaited<ReturnType<typeof smallStreet>>
 let emu: WechatEmulator
@@ -21,32 +20,9 @@ let leader: string
 
 const SENDALL = '/cgi-bin/message/mass/sendall'
 
-beforeAll(async () => {
-  payload = await testPayload()
-  street = await smallStreet(payload)
-  emu = await startWechatEmulator()
-  useEmulator(emu)
-  forgetWechatClient()
-  editor = await tokenFor(payload, street.editor.email, PASSWORD)
-  leader = await tokenFor(payload, street.leaderA.email, PASSWORD)
-})
+beforeAll(() => void ({ payload, street, emu, editor, leader } = world))
 
-afterAll(async () => {
-  await emu?.close()
-  await payload?.destroy()
-})
-
-async function publishedPolicy(title: string): Promise<DeliveryDoc> {
-  const policy = (await payload.create({
-    collection: 'policies',
-    data: { title, issuingBody: '街道办事处', summary: '要点', body: richBody(`${title}的正文。`), _status: 'published' } as never,
-    overrideAccess: true,
-  })) as { id: string | number }
-  const d = await runUntilSettled(payload, (await wechatOf(payload, 'policies', policy.id)).id)
-  expect(d.status).toBe('done')
-  return d
-}
-
+const published = (title: string) => publishedOnWechat(payload, title)
 const massSend = (id: string | number, body: unknown = { confirm: true }) => rest('POST', `deliveries/${id}/mass-send`, { token: editor, body })
 const getPlan = (token: string | null = editor) => rest('GET', 'globals/wechat-mass-plan/plan', { token })
 const savePlan = (queue: unknown[], token: string | null = editor) => rest('POST', 'globals/wechat-mass-plan/plan', { token, body: { queue } })
@@ -106,7 +82,7 @@ describe('mass send audience', () => {
 
   it('street-wide content needs no second confirmation and records the whole account', async () => {
     await nextDay()
-    const d = await publishedPolicy('全街道适用的政策')
+    const d = await published('全街道适用的政策')
     const ok = await massSend(d.id)
     expect(ok.status).toBe(200)
     const ms = stateOf(await deliveryById(payload, d.id)).massSend
@@ -119,9 +95,9 @@ describe('mass-send planner', () => {
   it('orders the queue one a day, moves items as the editor says, and keeps to one mass send a day', async () => {
     await nextDay()
     // Tidy: earlier tests' deliveries are mass sent already, so they are no candidates.
-    const a = await publishedPolicy('计划甲')
-    const b = await publishedPolicy('计划乙')
-    const c = await publishedPolicy('计划丙')
+    const a = await published('计划甲')
+    const b = await published('计划乙')
+    const c = await published('计划丙')
     const today = streetDay()
 
     expect((await getPlan(leader)).status).toBe(403)

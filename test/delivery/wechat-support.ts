@@ -2,24 +2,16 @@ import { randomBytes } from 'node:crypto'
 
 import type { Payload } from 'payload'
 import sharp from 'sharp'
+import { expect } from 'vitest'
 
 import type { DeliveryDoc } from '../../src/collections/Deliveries'
 import type { WechatState } from '../../src/delivery/wechat'
 import { pollWechatPublishStatus } from '../../src/jobs/wechat'
 import type { Id } from '../support/fixtures'
 import type { WechatEmulator } from '../support/wechat-emulator'
-import { deliveriesOf, deliveryById, drain } from './support'
+import { deliveriesOf, deliveryById, drain, richBody } from './support'
 
-/** Point the WeChat channel at the emulator; email and web push stay unconfigured (their deliveries are skipped). */
-export function useEmulator(emu: WechatEmulator) {
-  process.env.WECHAT_APP_ID = emu.appId
-  process.env.WECHAT_APP_SECRET = emu.appSecret
-  process.env.WECHAT_API_BASE = emu.url
-  process.env.WECHAT_POLL_FIRST_SECONDS = '0.05'
-  process.env.WECHAT_POLL_MAX_SECONDS = '0.2'
-  process.env.DELIVERY_RETRY_BASE_MS = '50'
-  for (const k of ['SMTP_URL', 'MAIL_FROM', 'VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'VAPID_SUBJECT']) delete process.env[k]
-}
+export { useEmulator } from './support'
 
 /** A photo-like image (random pixels compress badly), as a real upload with its sizes. */
 export async function photo(payload: Payload, name: string, opts: { width?: number; height?: number; format?: 'jpeg' | 'png' | 'webp' } = {}) {
@@ -62,3 +54,15 @@ export async function runUntilSettled(payload: Payload, id: Id, { rounds = 60 } 
 }
 
 export const callsTo = (emu: WechatEmulator, path: string) => emu.calls.filter((c) => c.path === path)
+
+/** A policy published on WeChat (its delivery done). */
+export async function publishedOnWechat(payload: Payload, title: string): Promise<DeliveryDoc> {
+  const policy = (await payload.create({
+    collection: 'policies',
+    data: { title, issuingBody: '街道办事处', summary: '要点', body: richBody(`${title}的正文。`), _status: 'published' } as never,
+    overrideAccess: true,
+  })) as { id: string | number }
+  const d = await runUntilSettled(payload, (await wechatOf(payload, 'policies', policy.id)).id)
+  expect(d.status).toBe('done')
+  return d
+}

@@ -94,7 +94,7 @@ describe('freshness watch', () => {
 
   it('the warning lists the overdue columns and nothing when every column is fresh', async () => {
     const { renderToStaticMarkup } = await import('react-dom/server')
-    const { FreshnessWarning } = await import('../../src/components/FreshnessBanner')
+    const { FreshnessWarning } = await import('../../src/components/FreshnessWarning')
     const html = renderToStaticMarkup(FreshnessWarning({ freshness: await freshnessList(payload, { now: at(11) }), lang: 'zh' })!)
     expect(html).toContain('更新提醒')
     expect(html).toContain('期刊：11 天未更新（上次：')

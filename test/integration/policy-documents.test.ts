@@ -116,6 +116,8 @@ describe('policy documents and their explainers', () => {
     const r = await rest('DELETE', `policy-documents/${document.id}`, { token: editorToken })
     expect(r.status).toBe(409)
     expect(JSON.stringify(r.body)).toContain('政策解读 1')
+    // The editor is told which explainers cite it.
+    expect(r.body.errors[0].message).toBe('仍有内容关联到它，不能删除：政策解读 1（《医保缴费指南》）。请先修改或移走这些内容。')
     expect(await payload.count({ collection: 'policy-documents', where: { id: { equals: document.id } } })).toMatchObject({ totalDocs: 1 })
   })
 
@@ -137,5 +139,36 @@ describe('policy documents and their explainers', () => {
     await payload.update({ collection: 'policies', id: orphanExplainer.id, data: { document: lonely.id } as never, overrideAccess: true })
     const after = await rest('GET', 'policy-documents/links-report', { token: editorToken })
     expect(after.body).toEqual({ explainersWithoutDocument: [], documentsWithoutExplainer: [] })
+  })
+})
+
+describe('a changed document refreshes the citation copied into its explainers', () => {
+  it('issuing body, number and address follow the document in the published explainer and in its latest draft, without a review or a new publication', async () => {
+    const document = await createDocument({ title: '关于调整养老服务补贴标准的通知', issuingBody: '区民政局', documentNumber: '民〔2026〕3号', officialUrl: 'https://example.org/doc/3' })
+    const explainer = await createExplainer({ title: '养老服务补贴怎么领', document: document.id })
+    const other = await createExplainer({ title: '与该文件无关的解读', issuingBody: '区人社局', documentNumber: '人社〔2026〕1号' })
+    // A correction saved as a draft over the published explainer: the admin edits that version.
+    await payload.update({ collection: 'policies', id: explainer.id, data: { summary: '草稿里改过的说明。' } as never, draft: true, overrideAccess: true })
+    const published = async (id: Id) => (await payload.findByID({ collection: 'policies', id, depth: 0, overrideAccess: true })) as unknown as Doc & { _status: string; summary: string }
+    const latest = async (id: Id) => (await payload.findByID({ collection: 'policies', id, depth: 0, draft: true, overrideAccess: true })) as unknown as Doc & { summary: string }
+    const before = await published(explainer.id)
+
+    const r = await rest('PATCH', `policy-documents/${document.id}`, {
+      token: editorToken,
+      body: { issuingBody: '区民政局（区养老服务中心）', documentNumber: '民〔2026〕3号（修订）', officialUrl: 'https://example.org/doc/3-rev' },
+    })
+    expect(r.status, JSON.stringify(r.body)).toBe(200)
+    const citation = { issuingBody: '区民政局（区养老服务中心）', documentNumber: '民〔2026〕3号（修订）', sourceUrl: 'https://example.org/doc/3-rev' }
+    const after = await published(explainer.id)
+    expect(after).toMatchObject({ ...citation, _status: 'published', title: '养老服务补贴怎么领', summary: before.summary })
+    expect(await latest(explainer.id)).toMatchObject({ ...citation, summary: '草稿里改过的说明。' })
+    // The explainer's page shows the new citation.
+    const page = await site.get(`/policies/${explainer.id}`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('民〔2026〕3号（修订）')
+    // An explainer of another document is left alone.
+    expect(await published(other.id)).toMatchObject({ issuingBody: '区人社局', documentNumber: '人社〔2026〕1号' })
+    await payload.delete({ collection: 'policies', where: { id: { in: [explainer.id, other.id] } }, overrideAccess: true })
+    await payload.delete({ collection: 'policy-documents', id: document.id, overrideAccess: true })
   })
 })

@@ -2,7 +2,8 @@ import { createLocalReq, type Payload } from 'payload'
 import sharp from 'sharp'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
-import { awaitingReview } from '../../src/hooks/reviewQueue'
+import { mayPublish } from '../../src/access/publish'
+import { AWAITING_MEMO, awaitingMyReview, awaitingReview, awaitingReviewCount } from '../../src/hooks/reviewQueue'
 import { runDueJobs } from '../../src/jobs/scheduler'
 import { t } from '../../src/i18n/messages'
 import { closeStaffMail, staffMailIdle } from '../../src/server/staffMailer'
@@ -73,6 +74,18 @@ const announcementBy = async (who: { id: Id }, title: string) =>
 const policyBy = async (who: { id: Id }, title: string) =>
   (await payload.create({ collection: 'policies', data: { title, issuingBody: '区民政局', summary: '政策解读正文。', body: body('政策解读正文。') } as never, overrideAccess: false, user: asUser(who) })) as unknown as Doc
 
+/** Announcements reviewed by editors (初审) then reviewers (复审); a leader's announcement submitted and past 初审. */
+async function passedFirstOfTwoSteps(title: string) {
+  await setChain('announcements', [
+    { name: '初审', role: 'editor' },
+    { name: '复审', role: 'reviewer' },
+  ])
+  const a = await announcementBy(street.leaderA, title)
+  await act('announcements', a.id, 'leaderA', 'submit')
+  await act('announcements', a.id, 'editor', 'approve')
+  return a
+}
+
 const mailsTo = (email: string, subject: string) => smtp.messages.filter((m) => m.envelope.to.includes(email) && (m.parsed?.subject ?? '').includes(subject))
 async function waitForMail(email: string, subject: string) {
   const deadline = Date.now() + 20_000
@@ -98,6 +111,7 @@ beforeAll(async () => {
 beforeEach(async () => {
   await setChain('announcements', null)
   await setChain('policies', null)
+  await setChain('events', null)
 })
 afterAll(async () => {
   await closeStaffMail()
@@ -194,13 +208,7 @@ describe('a chain of two steps: editor (初审) then a review-only leader (复�
   })
 
   it('a change after an approval at any step returns the content to step 1', async () => {
-    await setChain('announcements', [
-      { name: '初审', role: 'editor' },
-      { name: '复审', role: 'reviewer' },
-    ])
-    const a = await announcementBy(street.leaderA, '改动后回到第一步')
-    await act('announcements', a.id, 'leaderA', 'submit')
-    await act('announcements', a.id, 'editor', 'approve')
+    const a = await passedFirstOfTwoSteps('改动后回到第一步')
     expect((await latest('announcements', a.id)).review).toMatchObject({ status: 'pending', step: 1 })
     // The leader's change after 初审 approved it: 初审 sees it again.
     expect((await patch('announcements', a.id, 'leaderA', { title: '改动后回到第一步（改）' })).status).toBe(200)
@@ -313,13 +321,7 @@ describe('the review-only role (审核领导)', () => {
 
 describe('a scheduled publication follows the chain', () => {
   it('does not publish content whose chain is not complete, and mails the one who scheduled it why', async () => {
-    await setChain('announcements', [
-      { name: '初审', role: 'editor' },
-      { name: '复审', role: 'reviewer' },
-    ])
-    const a = await announcementBy(street.leaderA, '定时发布未审完')
-    await act('announcements', a.id, 'leaderA', 'submit')
-    await act('announcements', a.id, 'editor', 'approve')
+    const a = await passedFirstOfTwoSteps('定时发布未审完')
     await payload.jobs.queue({
       task: 'schedulePublish',
       input: { type: 'publish', doc: { relationTo: 'announcements', value: String(a.id) }, user: { relationTo: 'users', value: street.leaderA.id } },
@@ -352,5 +354,94 @@ describe('a grid leader of one grid', () => {
       user: asUser(street.leaderA),
     })) as unknown as Doc
     expect((a.grids ?? []).map((g) => String((g as { id?: Id }).id ?? g))).toEqual([String(street.gridA1.id)])
+  })
+})
+
+describe('the publish dialog and the server agree (mayPublish follows the chain)', () => {
+  it('a chain on policies (editors too) and none on events: who may publish what, the same in the dialog and on save', async () => {
+    await setChain('policies', [{ name: '初审', role: 'reviewer' }], true)
+    await setChain('events', [])
+    const policy = (await payload.create({ collection: 'policies', data: { title: '待审的政策解读', issuingBody: '区民政局', summary: '要点。', body: body('正文。') } as never, draft: true, overrideAccess: true })) as unknown as Doc
+    const event = (await payload.create({
+      collection: 'events',
+      data: { title: '甲一网格的活动', summary: '活动。', startsAt: '2026-12-20T02:00:00.000Z', location: '甲一网格活动室', wholeStreet: false, grids: [street.gridA1.id], body: body('欢迎参加。') } as never,
+      draft: true,
+      overrideAccess: true,
+    })) as unknown as Doc
+    const dialog = async (who: 'editor' | 'leaderA', slug: 'policies' | 'events', doc: Doc) => {
+      const user = await payload.findByID({ collection: 'users', id: street[who].id, overrideAccess: true, depth: 0 })
+      const req = await createLocalReq({ user: { ...user, collection: 'users' } as never }, payload)
+      return mayPublish(req, slug, (await latest(slug, doc.id)) as never)
+    }
+    // The dialog's answer first, then the server's to the same user publishing the same content.
+    const verdicts: [string, boolean, boolean][] = []
+    for (const [who, slug, doc] of [
+      ['leaderA', 'policies', policy],
+      ['leaderA', 'events', event],
+      ['editor', 'policies', policy],
+      ['editor', 'events', event],
+    ] as const) {
+      const shown = await dialog(who, slug, doc)
+      const saved = await patch(slug, doc.id, who, { _status: 'published' })
+      verdicts.push([`${who} ${slug}`, shown, saved.status === 200])
+    }
+    expect(verdicts).toEqual([
+      ['leaderA policies', false, false],
+      // A grid leader writes neither policies nor events: refused by both whatever the chain.
+      ['leaderA events', false, false],
+      // The chain says editors too: an editor's unapproved policy is refused by both.
+      ['editor policies', false, false],
+      ['editor events', true, true],
+    ])
+    // Once the chain approved it, the editor may publish the policy in both.
+    await act('policies', policy.id, 'editor', 'submit')
+    expect((await act('policies', policy.id, 'chief', 'approve')).body.status).toBe('approved')
+    expect(await dialog('editor', 'policies', policy)).toBe(true)
+    expect((await patch('policies', policy.id, 'editor', { _status: 'published' })).status).toBe(200)
+  })
+})
+
+describe('待审核 once per request', () => {
+  it("the navigation's count and the home's card read one result per request: the per-type queries run once", async () => {
+    const a = await announcementBy(street.leaderA, '首页待审核只查一次')
+    await act('announcements', a.id, 'leaderA', 'submit')
+    const user = await payload.findByID({ collection: 'users', id: street.editor.id, overrideAccess: true, depth: 0 })
+    const reqFor = () => createLocalReq({ user: { ...user, collection: 'users' } as never }, payload)
+    const find = payload.find.bind(payload)
+    let queries = 0
+    payload.find = ((args: { collection: string }) => {
+      if (['issues', 'events', 'policies', 'announcements'].includes(args.collection)) queries++
+      return find(args as never)
+    }) as typeof payload.find
+    try {
+      // What one look at the queue costs: one query per content type that has a step naming the editor.
+      await awaitingReview(await reqFor(), { limit: 10 })
+      const perLook = queries
+      expect(perLook).toBeGreaterThan(0)
+
+      queries = 0
+      const req = await reqFor()
+      const [count, home] = await Promise.all([awaitingReviewCount(req), awaitingMyReview(req)])
+      expect(queries).toBe(perLook)
+      expect(count).toBe(home.total)
+      expect(home.items.map((i) => String(i.id))).toContain(String(a.id))
+      expect(await awaitingReviewCount(req)).toBe(count)
+      expect(queries).toBe(perLook)
+
+      // Another request asks again.
+      await awaitingReviewCount(await reqFor())
+      expect(queries).toBe(2 * perLook)
+
+      // An admin page's navigation and view (two requests) carrying one holder, as components/pageContext.ts puts it: once.
+      queries = 0
+      const holder = {}
+      const [nav, view] = [await reqFor(), await reqFor()]
+      for (const r of [nav, view]) (r.context as Record<string, unknown>)[AWAITING_MEMO] = holder
+      const [navCount, viewHome] = await Promise.all([awaitingReviewCount(nav), awaitingMyReview(view)])
+      expect(navCount).toBe(viewHome.total)
+      expect(queries).toBe(perLook)
+    } finally {
+      payload.find = find
+    }
   })
 })

@@ -100,6 +100,10 @@ describe.skipIf(mongoLeg)('SQLite connections through a write episode', () => {
       const during = [await send('plain'), await send('plain')]
       expect(during.map((a) => a.ok)).toEqual([false, false])
       expect(during[0].error).toMatch(/readonly/)
+      // /healthz's write check names the file at once.
+      const health = await send('health')
+      expect(health.ok).toBe(false)
+      expect(health.error).toMatch(/SQLITE_READONLY: the database file .*street-news-dev\.db is not writable/)
     } finally {
       expect((await send('writable')).ok).toBe(true)
     }
@@ -113,6 +117,23 @@ describe.skipIf(mongoLeg)('SQLite connections through a write episode', () => {
     expect(after.at(-1)!.ok, JSON.stringify(after)).toBe(true)
     expect(after.length).toBeLessThanOrEqual(3)
   }, 120_000)
+
+  it("/healthz's write check fails at once for a database directory the server may not write (no journal or WAL could be made), while the probe's own write still goes through", async () => {
+    expect((await send('health')).ok).toBe(true)
+    let during: Answer
+    let write: Answer
+    try {
+      expect((await send('dir-readonly')).ok).toBe(true)
+      during = await send('health')
+      write = await send('plain')
+    } finally {
+      expect((await send('dir-writable')).ok).toBe(true)
+    }
+    expect(write.ok, 'the open connection still writes: only the mode check can tell').toBe(true)
+    expect(during.ok).toBe(false)
+    expect(during.error).toMatch(/SQLITE_READONLY: the database directory .* is not writable by this process \(EACCES\)/)
+    expect((await send('health')).ok).toBe(true)
+  }, 60_000)
 
   it('on a full disk, a save fails instead of answering as saved, read events wait, and all writes work again once there is room', async () => {
     const before = (await send('count')).count!

@@ -9,6 +9,8 @@
  * - `count`: how many communities exist
  * - `readonly`, `writable`: the start and the end of a read-only episode (see makeReadOnly)
  * - `log`: the warnings and errors logged so far
+ * - `health`: /healthz's write check (fails with its error when not ok)
+ * - `dir-readonly`, `dir-writable`: the database's directory made read-only and writable again
  * Run with --expose-gc (for `readonly`).
  */
 import fs from 'node:fs'
@@ -17,6 +19,7 @@ import path from 'node:path'
 import { createInterface } from 'node:readline'
 
 import { insertReadEvents } from '../../src/readership/store'
+import { writeCheck } from '../../src/server/health'
 import { initPayload } from '../../src/server/payload'
 
 const payload = await initPayload()
@@ -110,6 +113,17 @@ async function run(cmd: string): Promise<object> {
       return { count: (await payload.count({ collection: 'communities', overrideAccess: true })).totalDocs }
     case 'log':
       return { logged }
+    case 'health': {
+      const check = await writeCheck(payload)
+      if (!check.ok) throw new Error(check.error)
+      return {}
+    }
+    case 'dir-readonly':
+      fs.chmodSync(path.dirname(dbFile), 0o555)
+      return {}
+    case 'dir-writable':
+      fs.chmodSync(path.dirname(dbFile), 0o755)
+      return {}
     default:
       throw new Error(`unknown command ${cmd}`)
   }

@@ -9,6 +9,11 @@ export const documentsMessages = {
     zh: '文件在发文机关网站上的地址。上传文件与官方网址至少填写一项。',
     en: 'Where the issuing body publishes the document. Give a file, an official URL, or both.',
   },
+  // A document still cited, named in the refusal of its deletion (hooks/relations.ts): 政策解读 2（《甲》、《乙》）.
+  'error.stillReferenced.named': { zh: '{counted}（{names}）', en: '{counted} ({names})' },
+  'error.stillReferenced.title': { zh: '《{title}》', en: '“{title}”' },
+  'error.stillReferenced.titleSeparator': { zh: '、', en: ', ' },
+  'error.stillReferenced.more': { zh: '等', en: ' and more' },
   'document.error.fileOrUrl': { zh: '请上传文件或填写官方网址（至少一项）。', en: 'Upload the file or give its official URL (at least one).' },
   'field.policyDocument': { zh: '解读的政策文件', en: 'Document explained' },
   'field.policyDocument.description': {
