@@ -11,6 +11,7 @@ import { kioskMessages } from './catalogue/kiosk'
 import { inspectMessages } from './catalogue/inspect'
 import { adminMessages } from './catalogue/admin'
 import { documentsMessages } from './catalogue/documents'
+import { smsSubscribeMessages } from './catalogue/smsSubscribe'
 
 export type Lang = 'zh' | 'en'
 type Entry = { zh: string; en: string }
@@ -1545,6 +1546,7 @@ export const messages = {
   ...adminMessages,
 
   ...documentsMessages,
+  ...smsSubscribeMessages,
 } satisfies Record<string, Entry>
 
 export type MessageKey = keyof typeof messages

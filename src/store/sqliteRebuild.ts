@@ -109,7 +109,11 @@ async function idFloors(db: Db, payload: Payload, columnsOf: Map<string, Set<str
  * `autoIncrement`: true switches AUTOINCREMENT on for every table whose id
  * the adapter declares so; false switches it off everywhere (the way down).
  */
-export async function rebuildSqliteTables(db: Db, payload: Payload, { autoIncrement }: { autoIncrement: boolean }) {
+export async function rebuildSqliteTables(
+  db: Db,
+  payload: Payload,
+  { autoIncrement, definition }: { autoIncrement: boolean; /** A change to a table's CREATE TABLE text (e.g. a column losing NOT NULL). */ definition?: (table: string, sql: string) => string },
+) {
   const log = payload.logger.child({ component: 'migration' })
   const started = Date.now()
   const rawTables = (payload.db as unknown as { rawTables?: Record<string, { columns?: Record<string, { autoIncrement?: boolean }> }> }).rawTables ?? {}
@@ -136,7 +140,7 @@ export async function rebuildSqliteTables(db: Db, payload: Payload, { autoIncrem
   await db.run(sql.raw('PRAGMA defer_foreign_keys = ON'))
   const counts = new Map<string, number>()
   // All the copies exist before any row goes in: a row's foreign key needs its parent table to exist.
-  for (const t of tables) await db.run(sql.raw(rebuiltDefinition(t.sql!, t.name, names, wantsAutoIncrement(t.name))))
+  for (const t of tables) await db.run(sql.raw(rebuiltDefinition(definition ? definition(t.name, t.sql!) : t.sql!, t.name, names, wantsAutoIncrement(t.name))))
   for (const t of tables) {
     const cols = [...columnsOf.get(t.name)!].map(quote).join(', ')
     await db.run(sql.raw(`INSERT INTO ${quote(`__new_${t.name}`)} (${cols}) SELECT ${cols} FROM ${quote(t.name)}`))
