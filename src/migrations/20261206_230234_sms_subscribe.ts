@@ -17,14 +17,34 @@ import { rebuildSqliteTables } from '../store/sqliteRebuild'
  */
 const EMAIL_REQUIRED = /(`email`\s+text)\s+NOT NULL/i
 
+/**
+ * The rebuild defers foreign key checks to the end of a transaction: Payload
+ * runs a migration inside one, but a caller that runs it bare (the ids
+ * migration test) has none. A savepoint is a transaction of its own outside
+ * one and a nested one inside.
+ */
+async function inSavepoint(db: MigrateUpArgs['db'], work: () => Promise<void>) {
+  await db.run(sql`SAVEPOINT sms_subscribe`)
+  try {
+    await work()
+  } catch (err) {
+    await db.run(sql`ROLLBACK TO sms_subscribe`)
+    await db.run(sql`RELEASE sms_subscribe`)
+    throw err
+  }
+  await db.run(sql`RELEASE sms_subscribe`)
+}
+
 export async function up({ db, payload }: MigrateUpArgs): Promise<void> {
   await db.run(sql`ALTER TABLE \`subscribers\` ADD \`sms_code\` text;`)
   await db.run(sql`ALTER TABLE \`subscribers\` ADD \`sms_code_expires_at\` text;`)
   await db.run(sql`ALTER TABLE \`subscribers\` ADD \`sms_code_tries\` numeric;`)
-  await rebuildSqliteTables(db as never, payload, {
-    autoIncrement: true,
-    definition: (table, text) => (table === 'subscribers' ? text.replace(EMAIL_REQUIRED, '$1') : text),
-  })
+  await inSavepoint(db, () =>
+    rebuildSqliteTables(db as never, payload, {
+      autoIncrement: 'keep',
+      definition: (table, text) => (table === 'subscribers' ? text.replace(EMAIL_REQUIRED, '$1') : text),
+    }),
+  )
 }
 
 export async function down({ db, payload }: MigrateDownArgs): Promise<void> {
@@ -33,8 +53,10 @@ export async function down({ db, payload }: MigrateDownArgs): Promise<void> {
   await db.run(sql`ALTER TABLE \`subscribers\` DROP COLUMN \`sms_code\`;`)
   await db.run(sql`ALTER TABLE \`subscribers\` DROP COLUMN \`sms_code_expires_at\`;`)
   await db.run(sql`ALTER TABLE \`subscribers\` DROP COLUMN \`sms_code_tries\`;`)
-  await rebuildSqliteTables(db as never, payload, {
-    autoIncrement: true,
-    definition: (table, text) => (table === 'subscribers' ? text.replace(/(`email`\s+text)(?!\s+NOT NULL)/i, '$1 NOT NULL') : text),
-  })
+  await inSavepoint(db, () =>
+    rebuildSqliteTables(db as never, payload, {
+      autoIncrement: 'keep',
+      definition: (table, text) => (table === 'subscribers' ? text.replace(/(`email`\s+text)(?!\s+NOT NULL)/i, '$1 NOT NULL') : text),
+    }),
+  )
 }
