@@ -318,6 +318,16 @@ describe('a number-only resident', () => {
     const prefs = await m.get(opened.res.headers.get('location')!)
     expect(prefs.status).toBe(200)
     expect(prefs.html).toMatch(/name="channels" value="sms" checked/)
+    // The preferences form keeps SMS for a record with a number, and offers no email box it cannot use.
+    const t = inputValue(prefs.html, 't')!
+    const csrf = inputValue(prefs.html, 'csrf')!
+    const saved = await m.post('/subscribe/preferences', { t, csrf, action: 'save', grid: 'B-01', channels: ['sms', 'email'], topics: ['events'] })
+    expect(saved.status).toBe(303)
+    const changed = (await byNumber(mobile))!
+    expect([changed.channels, changed.topics, String(changed.grid)]).toEqual([['sms'], ['events'], String(w.street.gridB1.id)])
+    const none = await m.post('/subscribe/preferences', { t, csrf, action: 'save', grid: 'B-01', channels: ['email'], topics: ['events'] })
+    expect(none.status).toBe(400)
+    expect(textOf(none.html)).toContain('接收方式：请至少选择一种。')
     const unsubHref = /href="(\/subscribe\/unsubscribe\/[^"]+)"/.exec(prefs.html)![1]
     expect((await m.post(unsubHref, {})).status).toBe(200)
     expect((await byNumber(mobile))!.status).toBe('unsubscribed')
