@@ -151,6 +151,20 @@ describe('subscribing by mobile number', () => {
     expect((await byNumber(mobile))!.status).toBe('pending')
   })
 
+  it('counts tries that arrive at once: nine simultaneous wrong codes use up the code, and the right one is refused after', async () => {
+    const c = client()
+    const mobile = newNumber()
+    const asked = await askCode(c, mobile)
+    const code = lastCode(mobile)
+    const wrong = code === '999999' ? '888888' : '999999'
+    // Nine: the tenth code check for one subscriber in ten minutes is the last RATE_CONFIRM_ADDRESS allows.
+    const answers = await Promise.all(Array.from({ length: 9 }, () => sendCode(c, asked.html, wrong)))
+    expect(answers.every((a) => a.status === 400 || a.status === 410)).toBe(true)
+    const right = await sendCode(c, asked.html, code)
+    expect(right.status).toBe(410)
+    expect((await byNumber(mobile))!.status).toBe('pending')
+  })
+
   it('refuses an expired code, and a code that is not six digits with a message naming the field', async () => {
     const c = client()
     const mobile = newNumber()
