@@ -679,8 +679,9 @@ export interface Announcement {
  */
 export interface Subscriber {
   id: number | string;
-  email: string;
+  email?: string | null;
   phone?: string | null;
+  phoneMasked?: string | null;
   phoneIndex?: string | null;
   grid: (number | string) | Grid;
   channels: ('email' | 'webpush' | 'sms')[];
@@ -717,6 +718,9 @@ export interface Subscriber {
   confirmMailAt?: string | null;
   ref?: string | null;
   confirmNonce?: string | null;
+  smsCode?: string | null;
+  smsCodeExpiresAt?: string | null;
+  smsCodeTries?: number | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -1580,6 +1584,7 @@ export interface GridsSelect<T extends boolean = true> {
 export interface SubscribersSelect<T extends boolean = true> {
   email?: T;
   phone?: T;
+  phoneMasked?: T;
   phoneIndex?: T;
   grid?: T;
   channels?: T;
@@ -1608,6 +1613,9 @@ export interface SubscribersSelect<T extends boolean = true> {
   confirmMailAt?: T;
   ref?: T;
   confirmNonce?: T;
+  smsCode?: T;
+  smsCodeExpiresAt?: T;
+  smsCodeTries?: T;
   updatedAt?: T;
   createdAt?: T;
 }

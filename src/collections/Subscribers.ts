@@ -4,7 +4,7 @@ import { adminFieldOnly, adminsOnly, editorsOnly } from '../access'
 import { dateTimePicker } from '../fields/dates'
 import { audit } from '../hooks/audit'
 import { label, langOf, t } from '../i18n/messages'
-import { indexPhoneOnSave, sealPhoneOnSave } from '../hooks/phone'
+import { indexPhoneOnSave, maskPhoneOnRead, sealPhoneOnSave } from '../hooks/phone'
 import { subscriberToolEndpoints } from './SubscribersTools'
 
 export {
@@ -94,7 +94,7 @@ export const Subscribers: CollectionConfig = {
     // Search is by address, which only admins may query: other roles are not offered it (components/SubscribersSearch.tsx).
     listSearchableFields: ['email'],
     components: { beforeList: ['/components/SubscribersSearch#SubscribersSearch'] },
-    defaultColumns: ['email', 'grid', 'status', 'channels', 'topics', 'createdAt'],
+    defaultColumns: ['email', 'phoneMasked', 'grid', 'status', 'channels', 'topics', 'createdAt'],
     description: label('subscribers.description'),
     hidden: ({ user }) => !['admin', 'editor'].includes(String((user as { role?: string } | null)?.role)),
   },
@@ -117,6 +117,8 @@ export const Subscribers: CollectionConfig = {
       staffStatusChange,
     ],
     afterChange: [auditUnsuppress],
+    // Staff see a number masked: the virtual phoneMasked is filled before field access strips the sealed phone.
+    beforeRead: [maskPhoneOnRead],
     // Erasure is complete: a subscriber's devices and personal reading history go with it, in the same transaction.
     beforeDelete: [
       async ({ id, req }) => {
@@ -130,7 +132,9 @@ export const Subscribers: CollectionConfig = {
       name: 'email',
       type: 'email',
       label: label('field.email'),
-      required: true,
+      // Optional for a resident who chose SMS only (they have a verified number instead). Unique where given:
+      // SQLite's unique index admits many NULLs; on MongoDB Payload makes an optional unique index sparse, and
+      // the service never writes an explicit null, so a number-only record has no `email` key at all.
       unique: true,
       index: true,
       access: { read: adminFieldOnly, create: adminFieldOnly, update: adminFieldOnly },
@@ -143,6 +147,15 @@ export const Subscribers: CollectionConfig = {
       access: { read: adminFieldOnly, create: adminFieldOnly, update: adminFieldOnly },
       admin: { hidden: true },
       hooks: { beforeChange: [sealPhoneOnSave] },
+    },
+    {
+      // What staff see of the number (138****1234), never stored: filled on read from the sealed number.
+      name: 'phoneMasked',
+      type: 'text',
+      virtual: true,
+      label: label('field.mobileMasked'),
+      admin: { readOnly: true },
+      access: { create: noOne, update: noOne },
     },
     {
       name: 'phoneIndex',
@@ -245,5 +258,9 @@ export const Subscribers: CollectionConfig = {
       access: { read: noOne, create: noOne, update: noOne },
     },
     { name: 'confirmNonce', type: 'text', admin: { hidden: true }, access: { read: noOne, create: noOne, update: noOne } },
+    // The verification code sent by SMS (src/subscribers/smsCode.ts): its keyed hash, when it expires, tries left. Nobody reads them.
+    { name: 'smsCode', type: 'text', admin: { hidden: true }, access: { read: noOne, create: noOne, update: noOne } },
+    { name: 'smsCodeExpiresAt', type: 'date', admin: { hidden: true }, access: { read: noOne, create: noOne, update: noOne } },
+    { name: 'smsCodeTries', type: 'number', admin: { hidden: true }, access: { read: noOne, create: noOne, update: noOne } },
   ],
 }

@@ -1,7 +1,7 @@
-import { type FieldHook, ValidationError } from 'payload'
+import { type CollectionBeforeReadHook, type FieldHook, ValidationError } from 'payload'
 
 import { langOf, t } from '../i18n/messages'
-import { mobileIndex, normaliseMobile, openMobile, sealMobile } from '../subscribers/phone'
+import { maskMobile, mobileIndex, normaliseMobile, openMobile, sealMobile } from '../subscribers/phone'
 
 const SEALED = /^v1\./
 
@@ -23,4 +23,17 @@ export const indexPhoneOnSave: FieldHook = ({ siblingData }) => {
   if (typeof value !== 'string' || !value) return null
   const mobile = SEALED.test(value) ? openMobile(value) : normaliseMobile(value)
   return mobile ? mobileIndex(mobile) : null
+}
+
+/** A subscriber read by anyone: `phoneMasked` is 138****1234 from the sealed number (a seal that does not open shows ****). */
+export const maskPhoneOnRead: CollectionBeforeReadHook = ({ doc }) => {
+  const sealed = (doc as { phone?: unknown }).phone
+  if (typeof sealed !== 'string' || !SEALED.test(sealed)) return { ...doc, phoneMasked: null }
+  let masked = '****'
+  try {
+    masked = maskMobile(openMobile(sealed))
+  } catch {
+    // another key, or a damaged value: the number is not shown
+  }
+  return { ...doc, phoneMasked: masked }
 }

@@ -13,6 +13,7 @@ import { adminMessages } from './catalogue/admin'
 import { documentsMessages } from './catalogue/documents'
 import { staffNoticesMessages } from './catalogue/staffNotices'
 import { smsMessages } from './catalogue/sms'
+import { smsSubscribeMessages } from './catalogue/smsSubscribe'
 
 export type Lang = 'zh' | 'en'
 type Entry = { zh: string; en: string }
@@ -1551,6 +1552,7 @@ export const messages = {
   ...documentsMessages,
 
   ...staffNoticesMessages,
+  ...smsSubscribeMessages,
 } satisfies Record<string, Entry>
 
 export type MessageKey = keyof typeof messages

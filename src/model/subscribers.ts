@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto'
 
 export const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'suppressed'] as const
 export const SUBSCRIBER_CHANNELS = ['email', 'webpush', 'sms'] as const
-/** The channels the subscribe form offers today; SMS needs a verified number first (issue 17). */
-export const FORM_CHANNELS = ['email', 'webpush'] as const satisfies readonly SubscriberChannel[]
+/** The channels the subscribe form offers; SMS with a number verified by a texted code (src/subscribers/smsCode.ts). */
+export const FORM_CHANNELS = ['email', 'webpush', 'sms'] as const satisfies readonly SubscriberChannel[]
 export const TOPICS = ['issues', 'events', 'policies', 'announcements'] as const
 export const CONSENT_PURPOSES = ['content', 'statistics'] as const
 export const CONSENT_METHODS = ['web', 'preferences', 'link', 'import', 'admin', 'sms-reply'] as const
@@ -28,7 +28,15 @@ export type ConsentEntry = {
 /** The narrow shape code reads (ids are numbers on SQLite, strings on MongoDB). */
 export type SubscriberDoc = {
   id: string | number
+  /**
+   * Absent (undefined at run time) for a resident who subscribed by mobile
+   * number only; such a record never has the 'email' channel, so email
+   * deliveries and mails never see one. Typed as a string for them.
+   */
   email: string
+  /** The sealed number (src/subscribers/phone.ts) and its keyed index; staff read phoneMasked. */
+  phone?: string | null
+  phoneIndex?: string | null
   grid: string | number | { id: string | number; code?: string; name?: string }
   channels: SubscriberChannel[]
   topics: Topic[]
@@ -49,6 +57,10 @@ export type SubscriberDoc = {
   pendingRequest?: PendingRequest | null
   /** When the last confirmation mail went to this address (a suppressed address gets at most one per 30 days). */
   confirmMailAt?: string | null
+  /** The texted verification code's keyed hash, expiry and tries used (src/subscribers/smsCode.ts). */
+  smsCode?: string | null
+  smsCodeExpiresAt?: string | null
+  smsCodeTries?: number | null
   createdAt?: string
   updatedAt?: string
 }

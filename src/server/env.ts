@@ -330,6 +330,8 @@ export type SmsSettings = {
   apiBase: string
   /** The short-link base written into the templates: PUBLIC_URL/s/ */
   linkBase: string
+  /** SMS_TEMPLATE_CODE: the verification-code template; null when unset (residents cannot subscribe by number). */
+  verifyTemplate: string | null
 }
 
 /** The SMS settings that are missing (empty when SMS is configured). */
@@ -349,8 +351,8 @@ export function smsSettings(): SmsSettings | null {
   if (Array.from(signName).length < 2 || Array.from(signName).length > 12) {
     throw new Error(`SMS_SIGN_NAME must be the approved sign name of 2 to 12 characters, with or without 【】, not "${read('SMS_SIGN_NAME')}"`)
   }
-  const template = (name: 'SMS_TEMPLATE_NOTICE' | 'SMS_TEMPLATE_URGENT') => {
-    const code = read(name)
+  const template = (name: 'SMS_TEMPLATE_NOTICE' | 'SMS_TEMPLATE_URGENT' | 'SMS_TEMPLATE_CODE') => {
+    const code = process.env[name]!.trim()
     if (!/^SMS_\d+$/.test(code)) throw new Error(`${name} must be an approved template code such as SMS_123456789, not "${code}"`)
     return code
   }
@@ -371,6 +373,25 @@ export function smsSettings(): SmsSettings | null {
     pricePerSegment: price,
     apiBase,
     linkBase: `${publicUrl()}/s/`,
+    verifyTemplate: process.env.SMS_TEMPLATE_CODE?.trim() ? template('SMS_TEMPLATE_CODE') : null,
+  }
+}
+
+/**
+ * Verification codes for subscribing by mobile number (SMS costs money, and
+ * a form that sends texts invites SMS pumping): codes a number may get per
+ * minute and per day, codes per client address per hour, and codes the whole
+ * street sends per China day (SMS_CODES_PER_DAY, default 200).
+ */
+type Rule = { limit: number; windowMs: number }
+export function smsCodeLimits(): { perNumberMinute: Rule; perNumberDay: Rule; perAddress: Rule; streetPerDay: number } {
+  const raw = process.env.SMS_CODES_PER_DAY?.trim() ?? ''
+  if (raw && !/^\d{1,7}$/.test(raw)) throw new Error(`SMS_CODES_PER_DAY must be a whole number of codes a day, not "${raw}"`)
+  return {
+    perNumberMinute: ruleFromEnv('RATE_SMS_CODE_NUMBER', { limit: 1, windowMs: 60_000 }),
+    perNumberDay: ruleFromEnv('RATE_SMS_CODE_NUMBER_DAY', { limit: 5, windowMs: 86_400_000 }),
+    perAddress: ruleFromEnv('RATE_SMS_CODE_IP', { limit: 10, windowMs: 3_600_000 }),
+    streetPerDay: raw ? Number(raw) : 200,
   }
 }
 

@@ -13,6 +13,8 @@ import { csrfToken, csrfValid } from './subscribeCsrf'
 import { list, one, problemStatus, redirect, type SubscribeRouter, type SubscribeRouterOptions, subscribeKit } from './subscribeKit'
 import { preferenceRoutes } from './subscribePreferences'
 import { pushRoutes } from './subscribePush'
+import { smsRoutes } from './subscribeSms'
+import { smsSubscribeAvailable } from '../subscribers/smsCode'
 
 export { limitsFromEnv, type SubscribeLimits, type SubscribeRouter, type SubscribeRouterOptions } from './subscribeKit'
 
@@ -32,6 +34,7 @@ export function createSubscribeRouter(payload: Payload, opts: SubscribeRouterOpt
   const kit = subscribeKit(payload, opts)
   const { log, mails, vapid, form, page, fail, handle, limited, ip, renderSubscribe, gridLabelOf } = kit
   router.mails = mails
+  const sms = smsRoutes(router, kit)
 
   // ------------------------------------------------------------ subscribe
 
@@ -54,11 +57,13 @@ export function createSubscribeRouter(payload: Payload, opts: SubscribeRouterOpt
     const body = (req.body ?? {}) as Record<string, unknown>
     if (!csrfValid(req, body.csrf)) return page(req, res, 403, csrfPage)
     if (await limited(req, res, [['subscribeIp', ip(req)]])) return
-    if (!mails.configured) return page(req, res, 503, mailUnavailablePage)
-    const checked = await validateSubscribe(payload, body, { pushAvailable: Boolean(vapid) })
+    const bySms = list(body.channels).includes('sms')
+    if (!mails.configured && !bySms) return page(req, res, 503, mailUnavailablePage)
+    const checked = await validateSubscribe(payload, body, { pushAvailable: Boolean(vapid), smsAvailable: smsSubscribeAvailable() })
     if (!checked.ok) {
       const values: SubscribeValues = {
         email: one(body.email).slice(0, 300),
+        mobile: one(body.mobile).slice(0, 20),
         grid: one(body.grid).slice(0, 20),
         channels: list(body.channels),
         topics: list(body.topics),
@@ -68,6 +73,8 @@ export function createSubscribeRouter(payload: Payload, opts: SubscribeRouterOpt
       const presetCode = one(body.grid) && (await gridByCode(payload, one(body.grid))) ? one(body.grid) : undefined
       return renderSubscribe(req, res, 400, { values, errors: checked.errors, presetCode })
     }
+    // By number: the human check, the limits, then a code texted (src/site/subscribeSms.ts).
+    if (checked.sms) return sms.subscribeBySms(req, res, body, checked.sms)
     if (await limited(req, res, [['subscribeAddress', checked.value.email]])) return
     const outcome = await subscribe(payload, checked.value, { userAgent: one(req.headers['user-agent']) })
     log.info({ kind: outcome.kind, subscriber: outcome.subscriber.id }, 'subscribe request')

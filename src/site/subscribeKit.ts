@@ -11,6 +11,8 @@ import type { PageContext } from '../templates/site/types'
 import { rendered, securityHeaders, sendPage } from './respond'
 import { csrfToken } from './subscribeCsrf'
 import { mailerFromEnv, SubscriptionMails } from './subscribeMail'
+import { checkNeeded, newChallenge } from '../subscribers/humanCheck'
+import { smsSubscribeAvailable } from '../subscribers/smsCode'
 import { consentVersion, gridById, gridByCode, gridDirectory, MAX_SEARCH_LENGTH, searchBuildings } from '../subscribers/service'
 
 /**
@@ -119,6 +121,8 @@ export function subscribeKit(payload: Payload, opts: SubscribeRouterOptions) {
     status: number,
     args: { values?: SubscribeValues; errors?: FieldError[]; presetCode?: string; query?: string },
   ) => {
+    // SMS is offered when configured; past this address's first code request the form carries the human check.
+    const sms = smsSubscribeAvailable() ? { challenge: (await checkNeeded(payload, ip(req))) ? newChallenge() : null } : null
     const directory = await gridDirectory(payload)
     const groups = directory.map((g) => ({ community: g.community, grids: g.grids.map((x) => ({ code: x.code, name: x.name })) }))
     const presetGrid = args.presetCode ? await gridByCode(payload, args.presetCode) : null
@@ -137,6 +141,7 @@ export function subscribeKit(payload: Payload, opts: SubscribeRouterOptions) {
         consent: consentTexts(),
         vapidPublicKey: vapid,
         mailAvailable: mails.configured,
+        sms,
       }),
     )
   }

@@ -19,12 +19,23 @@ import {
   unsubscribeToken,
   validatePreferences,
 } from '../subscribers/service'
+import { maskMobile, openMobile } from '../subscribers/phone'
 import { paths } from '../templates/paths'
 import { csrfPage, erasedPage, type FieldError, linkProblemPage, preferencesPage, unsubscribeConfirmPage, unsubscribedPage } from '../templates/site/subscribe'
 import { MAX_TOKEN_LENGTH } from '../tokens'
 import { rememberGrid } from './myGrid'
 import { csrfToken, csrfValid } from './subscribeCsrf'
 import { one, problemStatus, redirect, type SubscribeKit } from './subscribeKit'
+
+/** 138****1234 of a resident's own number for their page; null without one (or a seal that does not open). */
+function maskedOf(s: SubscriberDoc): string | null {
+  if (!s.phone) return null
+  try {
+    return maskMobile(openMobile(s.phone))
+  } catch {
+    return null
+  }
+}
 
 /** The routes a resident reaches from the signed links in their mail: preferences, erasure, unsubscribe (RFC 8058). */
 export function preferenceRoutes(router: Router, kit: SubscribeKit): void {
@@ -54,6 +65,7 @@ export function preferenceRoutes(router: Router, kit: SubscribeKit): void {
       preferencesPage(ctx, {
         subscriber: s,
         email: s.email,
+        mobileMasked: maskedOf(s),
         gridCode: grid.code,
         gridLabel: grid.label,
         groups,

@@ -33,7 +33,7 @@ const IDENT = String.raw`(?:\`((?:[^\`]|\`\`)+)\`|"((?:[^"]|"")+)"|\[([^\]]+)\]|
 const identOf = (m: RegExpMatchArray, at: number) => (m[at] ?? '').replace(/``/g, '`') || (m[at + 1] ?? '').replace(/""/g, '"') || m[at + 2] || m[at + 3]
 
 /** The CREATE TABLE statement of `table` for its rebuild: named __new_, references to __new_ tables, AUTOINCREMENT as asked. */
-export function rebuiltDefinition(definition: string, table: string, tables: Set<string>, autoIncrement: boolean): string {
+export function rebuiltDefinition(definition: string, table: string, tables: Set<string>, autoIncrement: boolean | 'keep'): string {
   const header = new RegExp(String.raw`^\s*CREATE\s+TABLE\s+${IDENT}`, 'i')
   const head = definition.match(header)
   if (!head || identOf(head, 1) !== table) throw new Error(`rebuild: cannot read the definition of table ${table}`)
@@ -43,6 +43,7 @@ export function rebuiltDefinition(definition: string, table: string, tables: Set
     if (!tables.has(parent)) throw new Error(`rebuild: ${table} references ${parent}, which is not a table`)
     return `${m[1]}${quote(`__new_${parent}`)}`
   })
+  if (autoIncrement === 'keep') return out
   const id = /([(,]\s*)(`id`|"id"|\bid\b)(\s+integer\s+primary\s+key)(\s+autoincrement)?/i
   if (!id.test(out)) {
     if (autoIncrement) throw new Error(`rebuild: ${table} has no integer primary key id`)
@@ -109,11 +110,24 @@ async function idFloors(db: Db, payload: Payload, columnsOf: Map<string, Set<str
  * `autoIncrement`: true switches AUTOINCREMENT on for every table whose id
  * the adapter declares so; false switches it off everywhere (the way down).
  */
-export async function rebuildSqliteTables(db: Db, payload: Payload, { autoIncrement }: { autoIncrement: boolean }) {
+export async function rebuildSqliteTables(
+  db: Db,
+  payload: Payload,
+  {
+    autoIncrement,
+    definition,
+  }: {
+    /** 'keep': every table keeps its AUTOINCREMENT (or not) and its sequence (a rebuild for another change). */
+    autoIncrement: boolean | 'keep'
+    /** A change to a table's CREATE TABLE text (e.g. a column losing NOT NULL). */
+    definition?: (table: string, sql: string) => string
+  },
+) {
+  const keep = autoIncrement === 'keep'
   const log = payload.logger.child({ component: 'migration' })
   const started = Date.now()
   const rawTables = (payload.db as unknown as { rawTables?: Record<string, { columns?: Record<string, { autoIncrement?: boolean }> }> }).rawTables ?? {}
-  const wantsAutoIncrement = (table: string) => autoIncrement && Boolean(rawTables[table]?.columns?.id?.autoIncrement)
+  const wantsAutoIncrement = (table: string) => autoIncrement === true && Boolean(rawTables[table]?.columns?.id?.autoIncrement)
 
   const schema = await db.all<{ type: string; name: string; tbl_name: string; sql: string | null }>(
     sql.raw(`SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid`),
@@ -132,11 +146,15 @@ export async function rebuildSqliteTables(db: Db, payload: Payload, { autoIncrem
     parentsOf.set(name, new Set(fks.map((f) => f.table)))
   }
 
+  const sequences =
+    keep && (await db.all(sql.raw(`SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'`))).length
+      ? await db.all<{ name: string; seq: number }>(sql.raw('SELECT name, seq FROM sqlite_sequence'))
+      : []
   // Rows are copied in any order; foreign keys are checked at commit, and once more below.
   await db.run(sql.raw('PRAGMA defer_foreign_keys = ON'))
   const counts = new Map<string, number>()
   // All the copies exist before any row goes in: a row's foreign key needs its parent table to exist.
-  for (const t of tables) await db.run(sql.raw(rebuiltDefinition(t.sql!, t.name, names, wantsAutoIncrement(t.name))))
+  for (const t of tables) await db.run(sql.raw(rebuiltDefinition(definition ? definition(t.name, t.sql!) : t.sql!, t.name, names, keep ? 'keep' : wantsAutoIncrement(t.name))))
   for (const t of tables) {
     const cols = [...columnsOf.get(t.name)!].map(quote).join(', ')
     await db.run(sql.raw(`INSERT INTO ${quote(`__new_${t.name}`)} (${cols}) SELECT ${cols} FROM ${quote(t.name)}`))
@@ -150,18 +168,30 @@ export async function rebuildSqliteTables(db: Db, payload: Payload, { autoIncrem
   for (const { name } of tables) await db.run(sql.raw(`ALTER TABLE ${quote(`__new_${name}`)} RENAME TO ${quote(name)}`))
   for (const index of indexes) await db.run(sql.raw(index.sql!))
 
-  const floors = autoIncrement ? await idFloors(db, payload, columnsOf) : new Map<string, number>()
+  const floors = autoIncrement === true ? await idFloors(db, payload, columnsOf) : new Map<string, number>()
   const hasSequence = (await db.all(sql.raw(`SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'`))).length > 0
-  // Sequences of the copies' names, and (on the way down) of tables no longer AUTOINCREMENT, mean nothing.
-  if (hasSequence) await db.run(sql.raw(autoIncrement ? `DELETE FROM sqlite_sequence WHERE substr(name, 1, 6) = '__new_'` : 'DELETE FROM sqlite_sequence'))
-  for (const { name } of tables) {
-    if (!wantsAutoIncrement(name)) continue
-    // The copy already moved the sequence to the highest id copied; a floor may move it further.
-    const maxId = Number((await db.all<{ n: number | null }>(sql.raw(`SELECT MAX(id) AS n FROM ${quote(name)}`)))[0]?.n ?? 0)
-    const seq = Math.max(maxId, floors.get(name) ?? 0)
-    if (seq <= 0) continue
-    await db.run(sql`DELETE FROM sqlite_sequence WHERE name = ${name}`)
-    await db.run(sql`INSERT INTO sqlite_sequence (name, seq) VALUES (${name}, ${seq})`)
+  if (keep) {
+    // Each table's sequence as it was (the copy may have set a lower one: ids deleted from the top are remembered there).
+    if (hasSequence) {
+      await db.run(sql.raw(`DELETE FROM sqlite_sequence WHERE substr(name, 1, 6) = '__new_'`))
+      for (const { name, seq } of sequences) {
+        const current = Number((await db.all<{ seq: number }>(sql`SELECT seq FROM sqlite_sequence WHERE name = ${name}`))[0]?.seq ?? 0)
+        await db.run(sql`DELETE FROM sqlite_sequence WHERE name = ${name}`)
+        await db.run(sql`INSERT INTO sqlite_sequence (name, seq) VALUES (${name}, ${Math.max(current, Number(seq))})`)
+      }
+    }
+  } else {
+    // Sequences of the copies' names, and (on the way down) of tables no longer AUTOINCREMENT, mean nothing.
+    if (hasSequence) await db.run(sql.raw(autoIncrement ? `DELETE FROM sqlite_sequence WHERE substr(name, 1, 6) = '__new_'` : 'DELETE FROM sqlite_sequence'))
+    for (const { name } of tables) {
+      if (!wantsAutoIncrement(name)) continue
+      // The copy already moved the sequence to the highest id copied; a floor may move it further.
+      const maxId = Number((await db.all<{ n: number | null }>(sql.raw(`SELECT MAX(id) AS n FROM ${quote(name)}`)))[0]?.n ?? 0)
+      const seq = Math.max(maxId, floors.get(name) ?? 0)
+      if (seq <= 0) continue
+      await db.run(sql`DELETE FROM sqlite_sequence WHERE name = ${name}`)
+      await db.run(sql`INSERT INTO sqlite_sequence (name, seq) VALUES (${name}, ${seq})`)
+    }
   }
 
   const broken = await db.all<Row>(sql.raw('PRAGMA foreign_key_check'))

@@ -11,6 +11,7 @@ import { t } from '../i18n/messages'
 import { checkUrl } from '../lib/outbound'
 import { FORM_CHANNELS, type SubscriberChannel, type SubscriberDoc, type Topic, TOPICS } from '../model/subscribers'
 import { consentVersion, MAX_ADDRESS_LENGTH, MAX_LOCAL_PART } from './consent'
+import { normaliseMobile } from './phone'
 
 export type FieldError = { field: string; message: string }
 export type PushInput = { endpoint: string; keys: { p256dh: string; auth: string } }
@@ -22,6 +23,16 @@ export type SubscribeInput = {
   topics: Topic[]
   statistics: boolean
   push: PushInput | null
+}
+
+/** A subscribe request by mobile number: SMS only, an address optional (kept as contact when no one else has it). */
+export type SmsSubscribeInput = {
+  mobile: string
+  email: string | null
+  grid: GridEntry
+  channels: SubscriberChannel[]
+  topics: Topic[]
+  statistics: boolean
 }
 
 export type Form = Record<string, unknown>
@@ -70,16 +81,27 @@ export function checkPushSubscription(raw: unknown, trustedOrigins: readonly str
   return { endpoint: url.toString(), keys: { p256dh, auth } }
 }
 
-export type Validated = { ok: true; value: SubscribeInput } | { ok: false; errors: FieldError[] }
+export type Validated = { ok: true; value: SubscribeInput; sms?: undefined } | { ok: true; sms: SmsSubscribeInput; value?: undefined } | { ok: false; errors: FieldError[] }
 
 /**
  * The subscribe form, checked field by field. Every problem is reported at
  * once, in Chinese, naming its field.
  */
-export async function validateSubscribe(payload: Payload, form: Form, opts: { pushAvailable: boolean }): Promise<Validated> {
+export async function validateSubscribe(payload: Payload, form: Form, opts: { pushAvailable: boolean; smsAvailable?: boolean }): Promise<Validated> {
   const errors: FieldError[] = []
-  const address = checkAddress(one(form.email))
-  if (!address.ok) errors.push({ field: 'email', message: address.message })
+  // Without SMS configured, 'sms' is an option the form does not have (an unknown channel, below).
+  const offered: readonly SubscriberChannel[] = opts.smsAvailable ? FORM_CHANNELS : FORM_CHANNELS.filter((c) => c !== 'sms')
+  const bySms = Boolean(opts.smsAvailable) && list(form.channels).includes('sms')
+  // With SMS the address is optional: checked only when given.
+  const address = bySms && !one(form.email).trim() ? null : checkAddress(one(form.email))
+  if (address && !address.ok) errors.push({ field: 'email', message: address.message })
+  let mobile: string | null = null
+  if (bySms) {
+    const typed = one(form.mobile)
+    if (list(form.channels).some((c) => c !== 'sms')) errors.push({ field: 'channels', message: t('subscribe.error.smsWithEmail') })
+    if (!typed.trim()) errors.push({ field: 'mobile', message: t('subscribe.error.mobileRequired') })
+    else if (typed.length > 30 || !(mobile = normaliseMobile(typed))) errors.push({ field: 'mobile', message: t('subscribe.error.mobileInvalid') })
+  }
 
   const code = one(form.grid).trim()
   let grid: GridEntry | null = null
@@ -87,12 +109,12 @@ export async function validateSubscribe(payload: Payload, form: Form, opts: { pu
   else if (code.length > 20 || !(grid = await gridByCode(payload, code))) errors.push({ field: 'grid', message: t('subscribe.error.gridUnknown', 'zh', { code: code.slice(0, 20) }) })
 
   const channelsGiven = list(form.channels)
-  const channels = FORM_CHANNELS.filter((c) => channelsGiven.includes(c))
+  const channels = offered.filter((c) => channelsGiven.includes(c))
   let push: PushInput | null = null
-  if (channelsGiven.some((c) => !(FORM_CHANNELS as readonly string[]).includes(c))) errors.push({ field: 'channels', message: t('subscribe.error.channelUnknown') })
+  if (channelsGiven.some((c) => !(offered as readonly string[]).includes(c))) errors.push({ field: 'channels', message: t('subscribe.error.channelUnknown') })
   else if (!channels.length) errors.push({ field: 'channels', message: t('subscribe.error.channelRequired') })
   else if (channels.length === 1 && channels[0] === 'webpush') errors.push({ field: 'channels', message: t('subscribe.error.pushAlone') })
-  if (channels.includes('webpush')) {
+  if (channels.includes('webpush') && !bySms) {
     if (!opts.pushAvailable) errors.push({ field: 'channels', message: t('subscribe.error.pushUnavailable') })
     else if (!(push = checkPushSubscription(form.push))) errors.push({ field: 'channels', message: t('subscribe.error.pushNotRegistered') })
   }
@@ -106,7 +128,9 @@ export async function validateSubscribe(payload: Payload, form: Form, opts: { pu
   else if (one(form.consentVersion) && one(form.consentVersion) !== consentVersion('content'))
     errors.push({ field: 'consent', message: t('subscribe.error.consentChanged') })
 
-  if (errors.length || !address.ok || !grid) return { ok: false, errors }
+  if (errors.length || (address && !address.ok) || !grid) return { ok: false, errors }
+  if (bySms && mobile) return { ok: true, sms: { mobile, email: address?.ok ? address.email : null, grid, channels: ['sms'], topics, statistics: yes(form.statistics) } }
+  if (!address?.ok) return { ok: false, errors }
   return { ok: true, value: { email: address.email, grid, channels, topics, statistics: yes(form.statistics), push } }
 }
 
@@ -123,6 +147,9 @@ export async function validatePreferences(payload: Payload, form: Form, subscrib
   const channels: SubscriberChannel[] = []
   if (given.includes('email')) channels.push('email')
   if (hasDevices && given.includes('webpush')) channels.push('webpush')
+  // SMS needs a verified number on the record; the email box needs an address.
+  if (subscriber.phoneIndex && given.includes('sms')) channels.push('sms')
+  if (!subscriber.email && channels.includes('email')) channels.splice(channels.indexOf('email'), 1)
   if (!channels.length) errors.push({ field: 'channels', message: t('subscribe.error.channelRequired') })
   else if (channels.length === 1 && channels[0] === 'webpush') errors.push({ field: 'channels', message: t('subscribe.error.pushAlone') })
   const topics = TOPICS.filter((x) => list(form.topics).includes(x))

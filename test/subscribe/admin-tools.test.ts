@@ -349,10 +349,10 @@ describe('CSV export', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const text = bytes.subarray(3).toString('utf8')
     const lines = text.trimEnd().split('\r\n')
-    expect(lines[0]).toBe('email,grid,channels,topics,consent_at,consent_evidence,statistics,status,created_at,confirmed_at,unsubscribed_at,source')
+    expect(lines[0]).toBe('email,grid,channels,topics,consent_at,consent_evidence,statistics,status,created_at,confirmed_at,unsubscribed_at,source,mobile')
     expect(lines.length - 1).toBe(await count())
     expect(lines.find((l) => l.startsWith('jumin3@example.org,'))).toMatch(
-      /^jumin3@example\.org,A-0[12],email,issues;announcements,2026-10-08T06:30:00\.000Z,2026年10月纸质登记表第4页,yes,active,[^,]+,2026-10-08T06:30:00\.000Z,,import$/,
+      /^jumin3@example\.org,A-0[12],email,issues;announcements,2026-10-08T06:30:00\.000Z,2026年10月纸质登记表第4页,yes,active,[^,]+,2026-10-08T06:30:00\.000Z,,import,$/,
     )
     expect(lines.find((l) => l.startsWith('left@example.org,'))).toContain(',unsubscribed,')
 

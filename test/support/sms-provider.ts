@@ -685,7 +685,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const i = process.argv.indexOf(`--${name}`)
     return i > 0 ? process.argv[i + 1] : undefined
   }
-  const { smsTemplateText } = await import('../../src/channels/sms/templates')
+  const { smsTemplateText, SMS_VERIFY_TEMPLATE_TEXT } = await import('../../src/channels/sms/templates')
   const linkBase = `${(arg('public-url') ?? 'http://127.0.0.1:3000').replace(/\/+$/, '')}/s/`
   const provider = await startSmsProvider({
     port: Number(arg('port') ?? 8125),
@@ -693,6 +693,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     templates: [
       { code: 'SMS_100000001', text: smsTemplateText('notice', linkBase) },
       { code: 'SMS_100000002', text: smsTemplateText('urgent', linkBase) },
+      { code: 'SMS_100000003', text: SMS_VERIFY_TEMPLATE_TEXT, paramMax: { code: 6 } },
     ],
     reportUrl: arg('report-url'),
     reportDelayMs: 1000,
@@ -700,7 +701,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   process.stdout.write(
     `Alibaba Cloud SMS stand-in listening on ${provider.url}\n` +
       `  SMS_API_BASE=${provider.url}\n  SMS_ACCESS_KEY_ID=${provider.accessKeyId}\n  SMS_ACCESS_KEY_SECRET=${provider.accessKeySecret}\n` +
-      `  SMS_SIGN_NAME=${arg('sign-name') ?? '徐碧街道'}\n  SMS_TEMPLATE_NOTICE=SMS_100000001\n  SMS_TEMPLATE_URGENT=SMS_100000002\n` +
+      `  SMS_SIGN_NAME=${arg('sign-name') ?? '徐碧街道'}\n  SMS_TEMPLATE_NOTICE=SMS_100000001\n  SMS_TEMPLATE_URGENT=SMS_100000002\n  SMS_TEMPLATE_CODE=SMS_100000003\n` +
       `  (templates written for PUBLIC_URL=${linkBase.slice(0, -3)})\n` +
       `  state: GET ${provider.url}/__provider/state\n`,
   )

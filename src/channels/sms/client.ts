@@ -165,6 +165,19 @@ export class SmsChannel {
     return this.answer(() => this.client.sendSms(request))
   }
 
+  /**
+   * A verification code (subscribing by mobile number, src/subscribers/smsCode.ts):
+   * SendSms from its own approved template (SMS_TEMPLATE_CODE), its one
+   * parameter the 6-digit code.
+   */
+  async sendCode(to: string, code: string, templateCode: string): Promise<SendResult> {
+    const phone = normalizeMobile(to)
+    if (!phone) return failure('recipient-gone', 'invalid-number', `Not a mainland mobile number: "${maskMobile(String(to ?? ''))}"`)
+    if (!/^\d{4,8}$/.test(code)) return failure('config', 'sms.bad-code', 'A verification code is 4 to 8 digits')
+    const request = new dysms.SendSmsRequest({ phoneNumbers: phone, signName: this.signName, templateCode, templateParam: JSON.stringify({ code }) })
+    return this.answer(() => this.client.sendSms(request))
+  }
+
   /** Prepares each message and sends the good ones (see sendPreparedBatch); results in the order given. */
   async sendBatch(messages: SmsMessage[], outId?: string): Promise<SendResult[]> {
     const prepared = messages.map((m) => this.prepare(m))

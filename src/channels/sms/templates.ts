@@ -49,3 +49,10 @@ export function smsTemplateText(kind: SmsKind, linkBase: string): string {
   if (names.join() !== specs.join()) throw new Error(`SMS template ${kind}: text uses ${names.join()} but fills ${specs.join()}`)
   return text
 }
+
+/**
+ * The verification-code template (subscribing by mobile number): applied for
+ * on its own, its code in SMS_TEMPLATE_CODE. Verification templates carry no
+ * link and no unsubscribe text (the resident asked for this one message).
+ */
+export const SMS_VERIFY_TEMPLATE_TEXT = '您的验证码为${code}，10分钟内有效，用于订阅街道资讯。如非本人操作，请忽略本短信。'

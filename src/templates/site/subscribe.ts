@@ -7,6 +7,7 @@ import { esc, imgTag } from '../html'
 import { linkPhonesAndDates } from '../readable'
 import { layout } from './layout'
 import type { PageContext } from './types'
+import { type Challenge, smsChoice } from './subscribeSms'
 
 /**
  * The resident's subscription pages: subscribe, check your mail, confirm,
@@ -24,6 +25,7 @@ export type BuildingSearch = { found: boolean; why: string | null; message: stri
 
 export type SubscribeValues = {
   email?: string
+  mobile?: string
   grid?: string
   channels?: string[]
   topics?: string[]
@@ -44,6 +46,8 @@ export type SubscribeView = {
   /** Web push is offered only with a VAPID key; the page offers it only where the browser has the Push API. */
   vapidPublicKey: string | null
   mailAvailable: boolean
+  /** SMS offered (configured with a verification template), and the human check when this address needs one. */
+  sms?: { challenge: Challenge | null } | null
 }
 
 const gridText = (code: string, name: string) => t('site.gridName', 'zh', { code, name })
@@ -137,9 +141,10 @@ export function subscribePage(ctx: PageContext, v: SubscribeView): string {
     `<fieldset id="f-channels"${invalid(v.errors, 'channels')}><legend>${esc(t('subscribe.step.channels'))}</legend>` +
     checkbox('channels', 'email', t('channel.email'), channels.includes('email'), ' id="f-channel-email"') +
     `<label for="f-email">${esc(t('subscribe.emailLabel'))}</label>` +
-    `<input type="email" name="email" id="f-email" value="${esc(values.email ?? '')}" maxlength="254" autocomplete="email" inputmode="email" required${invalid(v.errors, 'email')}>` +
+    `<input type="email" name="email" id="f-email" value="${esc(values.email ?? '')}" maxlength="254" autocomplete="email" inputmode="email"${v.sms ? '' : ' required'}${invalid(v.errors, 'email')}>` +
     fieldErrors(v.errors, 'email') +
-    `<p class="hint">${esc(t('subscribe.emailHint'))}</p>` +
+    `<p class="hint">${esc(t('subscribe.emailHint'))}${v.sms ? esc(t('subscribe.emailOptional')) : ''}</p>` +
+    (v.sms ? smsChoice({ checked: channels.includes('sms'), mobile: values.mobile ?? '', errors: v.errors, challenge: v.sms.challenge }) : '') +
     push +
     noPush +
     fieldErrors(v.errors, 'channels') +
@@ -155,7 +160,8 @@ export function subscribePage(ctx: PageContext, v: SubscribeView): string {
     fieldErrors(v.errors, 'consent') +
     `<div class="consent-optional">${checkbox('statistics', 'yes', t('subscribe.statisticsAgree'), Boolean(values.statistics))}<p class="hint">${esc(v.consent.statistics)}</p></div>` +
     `</fieldset>` +
-    `<p><button type="submit" class="button">${esc(t('subscribe.submit'))}</button></p></form>`
+    `<p><button type="submit" class="button">${esc(t('subscribe.submit'))}</button></p></form>` +
+    (v.sms ? `<p><a href="/subscribe/sms/manage">${esc(t('subscribe.manage.link'))}</a></p>` : '')
 
   const unavailable = v.mailAvailable ? '' : `<p class="form-errors" role="status">${esc(t('subscribe.mailUnavailable'))}</p>`
   const main =
@@ -231,6 +237,8 @@ export const erasedPage = (ctx: PageContext) => notice(ctx, t('subscribe.erased.
 export type PreferencesView = {
   subscriber: SubscriberDoc
   email: string
+  /** 138****1234 for a resident with a number (the page shows no more of it). */
+  mobileMasked?: string | null
   gridCode: string
   gridLabel: string
   groups: CommunityOptions[]
@@ -300,6 +308,7 @@ export function preferencesPage(ctx: PageContext, v: PreferencesView): string {
       `<fieldset id="f-channels"><legend>${esc(t('subscribe.step.channels'))}</legend>` +
       checkbox('channels', 'email', t('channel.email'), s.channels.includes('email')) +
       (s.channels.includes('webpush') ? checkbox('channels', 'webpush', t('channel.webpush'), true) : '') +
+      (s.phoneIndex ? checkbox('channels', 'sms', t('subscribe.channel.sms'), s.channels.includes('sms')) : '') +
       fieldErrors(v.errors, 'channels') +
       `<p class="channel-title">${esc(t('subscribe.prefs.devices'))}</p>${devices}${pushAdd}${wechatBlock(ctx)}</fieldset>` +
       `<fieldset id="f-topics"><legend>${esc(t('subscribe.step.topics'))}</legend>` +
@@ -319,7 +328,8 @@ export function preferencesPage(ctx: PageContext, v: PreferencesView): string {
   const stored =
     `<section class="stored"><h2>${esc(t('subscribe.prefs.storedTitle'))}</h2><p>${esc(t('subscribe.prefs.storedIntro'))}</p><dl class="facts">` +
     [
-      [t('field.email'), v.email],
+      [t('field.email'), v.email || '—'],
+      ...(v.mobileMasked ? [[t('field.mobile'), v.mobileMasked]] : []),
       [t('field.status'), t(`status.${s.status}` as MessageKey)],
       [t('field.grid'), v.gridLabel],
       [t('field.channels'), s.channels.map((c) => t(`channel.${c}` as MessageKey)).join('、')],
