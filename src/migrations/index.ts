@@ -25,6 +25,7 @@ import * as migration_20261206_225845_sms_messages from './20261206_225845_sms_m
 import * as migration_20261206_230019_relay_confirmations from './20261206_230019_relay_confirmations';
 import * as migration_20261206_231913_staff_notices from './20261206_231913_staff_notices';
 import * as migration_20261206_235410_sms_budget_reply from './20261206_235410_sms_budget_reply';
+import * as migration_20261206_235808_sms_subscribe from './20261206_235808_sms_subscribe';
 
 export const migrations = [
   {
@@ -160,6 +161,11 @@ export const migrations = [
   {
     up: migration_20261206_235410_sms_budget_reply.up,
     down: migration_20261206_235410_sms_budget_reply.down,
-    name: '20261206_235410_sms_budget_reply'
+    name: '20261206_235410_sms_budget_reply',
+  },
+  {
+    up: migration_20261206_235808_sms_subscribe.up,
+    down: migration_20261206_235808_sms_subscribe.down,
+    name: '20261206_235808_sms_subscribe'
   },
 ];
