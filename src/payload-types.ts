@@ -381,6 +381,12 @@ export interface Grid {
          * Seen only by administrators, editors and this grid’s leaders; never on public pages or in the public API.
          */
         headPhone?: string | null;
+        headEmail?: string | null;
+        headConsent?: boolean | null;
+        headConsentAt?: string | null;
+        relayVersion?: number | null;
+        relayActive?: boolean | null;
+        relayIssuedAt?: string | null;
         id?: string | null;
       }[]
     | null;
@@ -891,6 +897,7 @@ export interface ReadEvent {
   kind: string;
   reader?: string | null;
   at: string;
+  building?: string | null;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
@@ -1545,6 +1552,12 @@ export interface GridsSelect<T extends boolean = true> {
         households?: T;
         head?: T;
         headPhone?: T;
+        headEmail?: T;
+        headConsent?: T;
+        headConsentAt?: T;
+        relayVersion?: T;
+        relayActive?: T;
+        relayIssuedAt?: T;
         id?: T;
       };
   updatedAt?: T;
@@ -1739,6 +1752,7 @@ export interface ReadEventsSelect<T extends boolean = true> {
   kind?: T;
   reader?: T;
   at?: T;
+  building?: T;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
