@@ -6,7 +6,8 @@ import { changeRelayLink, relayPath, relayToken } from '../../src/relay/links'
 import { RELAY_RULE } from '../../src/site/relay'
 import { body, type Id } from '../support/fixtures'
 import { testPayload } from '../support/payload'
-import { Client, inputValue, setUpStreet, startWorld, stopWorld, textOf, type World } from '../subscribe/support'
+import { staffMailIdle } from '../../src/server/staffMailer'
+import { Client, inputValue, mailsTo, setUpStreet, startWorld, stopWorld, textOf, type World } from '../subscribe/support'
 
 /**
  * Building heads' links and 我的楼栋 (issue 18) over HTTP against the Express
@@ -165,5 +166,25 @@ describe('我的楼栋', () => {
     const events = (await payload.db.find({ collection: 'read-events', where: { building: { equals: codes.b5 } }, limit: 10 })).docs as unknown as Record<string, unknown>[]
     expect(events.length).toBeGreaterThan(0)
     expect(events[0]).toMatchObject({ grid: String(w.street.gridA1.id), building: codes.b5, channel: 'share' })
+  })
+})
+
+describe('heads told on publication', () => {
+  it('emails the head of each building of the grid their link; another grid’s notice does not', async () => {
+    const issued = (await changeRelayLink(payload, undefined, codes.b5, 'issue', { headEmail: 'li@street.test', consent: true }))!
+    const before = mailsTo(w.smtp, 'li@street.test').length
+    await create('announcements', { title: '甲一网格消防检查', grids: [w.street.gridA1.id], summary: '周日消防检查。', body: body('正文') })
+    await staffMailIdle()
+    await w.smtp.waitFor(before + 1, 15_000)
+    const mails = mailsTo(w.smtp, 'li@street.test')
+    expect(mails).toHaveLength(before + 1)
+    const mail = mails.at(-1)!
+    expect(mail.parsed?.subject).toContain('甲一网格消防检查')
+    expect(mail.parsed?.text).toContain(issued.link!)
+    expect(mail.parsed?.text).toContain('请勿转发')
+
+    await create('announcements', { title: '乙一网格停车通知', grids: [w.street.gridB1.id], body: body('正文') })
+    await staffMailIdle()
+    expect(mailsTo(w.smtp, 'li@street.test')).toHaveLength(before + 1)
   })
 })
