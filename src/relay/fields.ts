@@ -19,6 +19,8 @@ import { changeRelayLink, currentLink, gridOfBuilding, type HeadChange, mayManag
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,}$/
 
 export const relayBuildingFields: Field[] = [
+  // The link, its QR code and the issue / revoke buttons (src/components/RelayLinkField.tsx).
+  { name: 'relayLink', type: 'ui', admin: { components: { Field: '/components/RelayLinkField#RelayLinkField' } } },
   {
     name: 'headEmail',
     type: 'email',
