@@ -146,13 +146,16 @@ describe('我的楼栋', () => {
   it('is rate-limited per link', async () => {
     const limited = linkPath((await changeRelayLink(payload, undefined, codes.b12, 'issue'))!.link!)
     const c = new Client(w.site.base, '10.0.0.7')
+    // The limit is a fixed window: start the requests in a window that will not end under them.
+    const left = RELAY_RULE.windowMs - (Date.now() % RELAY_RULE.windowMs)
+    if (left < 40_000) await new Promise((r) => setTimeout(r, left + 200))
     const statuses: number[] = []
     for (let i = 0; i < RELAY_RULE.limit + 1; i++) statuses.push((await c.get(`${limited}/poster/announcements/1`)).status)
     expect(statuses.slice(0, RELAY_RULE.limit).every((s) => s !== 429)).toBe(true)
     expect(statuses[RELAY_RULE.limit]).toBe(429)
     // Another link is not limited by it.
     expect((await c.get(path)).status).toBe(200)
-  })
+  }, 90_000)
 
   it('attributes a read through the building share link to the grid and the building', async () => {
     const page = await client.get(path)
