@@ -383,6 +383,12 @@ export interface Grid {
          * Seen only by administrators, editors and this grid’s leaders; never on public pages or in the public API.
          */
         headPhone?: string | null;
+        headEmail?: string | null;
+        headConsent?: boolean | null;
+        headConsentAt?: string | null;
+        relayVersion?: number | null;
+        relayActive?: boolean | null;
+        relayIssuedAt?: string | null;
         id?: string | null;
       }[]
     | null;
@@ -897,6 +903,7 @@ export interface ReadEvent {
   kind: string;
   reader?: string | null;
   at: string;
+  building?: string | null;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
@@ -1572,6 +1579,12 @@ export interface GridsSelect<T extends boolean = true> {
         households?: T;
         head?: T;
         headPhone?: T;
+        headEmail?: T;
+        headConsent?: T;
+        headConsentAt?: T;
+        relayVersion?: T;
+        relayActive?: T;
+        relayIssuedAt?: T;
         id?: T;
       };
   updatedAt?: T;
@@ -1770,6 +1783,7 @@ export interface ReadEventsSelect<T extends boolean = true> {
   kind?: T;
   reader?: T;
   at?: T;
+  building?: T;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema

@@ -8,6 +8,7 @@ import { refuseDeleteWhileReferenced, relationsExist } from '../hooks/relations'
 import { label, langOf, t } from '../i18n/messages'
 import { invalidateSiteCacheHook } from '../site/cache'
 import { gridShareEndpoints } from './GridsShare'
+import { relayBuildingFields, relayEndpoints } from '../relay/fields'
 import { streetToolEndpoints } from './GridsTools'
 
 type Req = Parameters<typeof langOf>[0]
@@ -48,7 +49,7 @@ export const Grids: CollectionConfig = {
   access: { read: staffOnly, create: adminsOnly, update: adminsOnly, delete: adminsOnly },
   // Each grid's subscribe QR code (GET /api/grids/:code/share-qr.svg|png), for the staff who act for it.
   // The street's structure as one CSV (POST /api/grids/import, GET /api/grids/export.csv), admins only: GridsTools.ts.
-  endpoints: [...gridShareEndpoints, ...streetToolEndpoints],
+  endpoints: [...gridShareEndpoints, ...streetToolEndpoints, ...relayEndpoints],
   fields: [
     { name: 'code', type: 'text', label: label('field.code'), required: true, unique: true, maxLength: 20 },
     { name: 'name', type: 'text', label: label('field.name'), required: true, maxLength: 60 },
@@ -109,6 +110,8 @@ export const Grids: CollectionConfig = {
           admin: { description: label('field.headPhone.description') },
           validate: validWith((v: string) => checkHeadPhone(String(v))),
         },
+        // The head's relay link and consent (issue 18, src/relay/): set through the relay endpoint, docs/relay.md.
+        ...relayBuildingFields,
       ],
     },
   ],

@@ -26,6 +26,8 @@ export type ReadEventDoc = {
   kind: ReadEventKind
   reader: string
   at: string
+  /** A building share link's building code (issue 18), else absent. */
+  building?: string | null
 }
 
 export const ReadEvents: CollectionConfig = {
@@ -45,6 +47,8 @@ export const ReadEvents: CollectionConfig = {
     { name: 'reader', type: 'text' },
     // When it happened (the rollup's day, in the street's time zone, comes from it); retention deletes by it.
     { name: 'at', type: 'date', required: true, index: true },
+    // The building of a building share link's read (issue 18): the head's group, counted per building; null otherwise.
+    { name: 'building', type: 'text' },
   ],
   indexes: [{ fields: ['contentType', 'contentId'] }],
 }

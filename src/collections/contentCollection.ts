@@ -1,5 +1,6 @@
 import type { Access, CollectionConfig, Field } from 'payload'
 
+import { tellHeadsOnPublish } from '../hooks/relayHeads'
 import { contentReaders, editorsOnly, isEditor, readsAllContent } from '../access'
 import { publishChoiceFields } from '../fields/audience'
 import { checksOverrideField, contentSidebarFields, titleField } from '../fields/content'
@@ -107,7 +108,7 @@ export function contentCollection({ slug, fields, defaultColumns, access, hooks,
     hooks: {
       ...hooks,
       beforeChange: [relationsExist, ...(hooks?.beforeChange ?? []), rememberPublication, takeNoticeRequest, reviewAndPublishGate, checksGate],
-      afterChange: [...(hooks?.afterChange ?? []), recordLifecycle, auditChecksOverride, recordCheckFindings, deliveriesOnPublish, invalidatePagesOnSave],
+      afterChange: [...(hooks?.afterChange ?? []), recordLifecycle, auditChecksOverride, recordCheckFindings, deliveriesOnPublish, tellHeadsOnPublish, invalidatePagesOnSave],
       afterDelete: [...(hooks?.afterDelete ?? []), deliveriesOnDelete, invalidatePagesOnDelete],
     },
   }

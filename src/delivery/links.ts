@@ -84,6 +84,11 @@ export function shareLink(contentType: ContentSlug, contentId: Id, gridId: Id, b
   return `${base}/t/c/${signTrack('click', { channel: 'share', contentType, contentId: String(contentId), grid: String(gridId) })}`
 }
 
+/** A building's share link (issue 18): as the grid's, and reads through it also name the building. */
+export function buildingShareLink(contentType: ContentSlug, contentId: Id, gridId: Id, building: string, base = publicUrl()): string {
+  return `${base}/t/c/${signTrack('click', { channel: 'share', contentType, contentId: String(contentId), grid: String(gridId), building })}`
+}
+
 /** The site icon for notifications, absolute. */
 export const iconUrl = (base = publicUrl()) => `${base}/icons/icon-192.png`
 

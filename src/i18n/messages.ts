@@ -14,6 +14,7 @@ import { documentsMessages } from './catalogue/documents'
 import { staffNoticesMessages } from './catalogue/staffNotices'
 import { smsMessages } from './catalogue/sms'
 import { smsSubscribeMessages } from './catalogue/smsSubscribe'
+import { relayMessages } from './catalogue/relay'
 
 export type Lang = 'zh' | 'en'
 type Entry = { zh: string; en: string }
@@ -1553,6 +1554,7 @@ export const messages = {
 
   ...staffNoticesMessages,
   ...smsSubscribeMessages,
+  ...relayMessages,
 } satisfies Record<string, Entry>
 
 export type MessageKey = keyof typeof messages

@@ -22,6 +22,8 @@ export type ReadEventRow = {
   kind: 'open' | 'read'
   reader: string
   at: Date
+  /** The building code of a building share link's read (issue 18); absent otherwise. */
+  building?: string
 }
 
 const SEPARATORS = /[\t\n\r]/
@@ -29,8 +31,10 @@ const PIXEL_TOKEN = new RegExp(`^[A-Za-z0-9_.-]{1,${MAX_TOKEN_LENGTH}}$`)
 
 export function encodeReadEvent(e: Omit<ReadEventRow, 'at'> & { at: Date | number }): string | null {
   const at = typeof e.at === 'number' ? e.at : e.at.getTime()
-  if (SEPARATORS.test(e.contentId + e.grid + e.reader + e.contentType) || !Number.isFinite(at)) return null
-  return `${e.contentType}\t${e.contentId}\t${e.grid}\t${e.channel}\t${e.kind}\t${e.reader}\t${at}`
+  if (SEPARATORS.test(e.contentId + e.grid + e.reader + e.contentType + (e.building ?? '')) || !Number.isFinite(at)) return null
+  const line = `${e.contentType}\t${e.contentId}\t${e.grid}\t${e.channel}\t${e.kind}\t${e.reader}\t${at}`
+  // A building read has an eighth field; every other line stays as it was.
+  return e.building ? `${line}\t${e.building}` : line
 }
 
 /** An open pixel's line; null for what cannot be a token at all (not worth keeping until it is checked). */
@@ -70,5 +74,5 @@ export const checkOpenToken: OpenTokenCheck = (token, at) => {
   return v.ok ? v.token : null
 }
 
-/** A row of eventRows as the document MongoDB stores. */
-export const rowDocument = (r: string[]) => ({ contentType: r[0], contentId: r[1], grid: r[2], channel: r[3], kind: r[4], reader: r[5], at: new Date(r[6]) })
+/** A row of eventRows as the document MongoDB stores (the building only when the row has one). */
+export const rowDocument = (r: string[]) => ({ contentType: r[0], contentId: r[1], grid: r[2], channel: r[3], kind: r[4], reader: r[5], at: new Date(r[6]), ...(r[7] ? { building: r[7] } : {}) })

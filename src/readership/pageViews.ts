@@ -118,6 +118,7 @@ export function countPageView(payload: Payload, req: IncomingMessage, res: Serve
     kind: 'read',
     reader: recipient ? t!.reader! : anonReaderKey(content.type, content.id, rid),
     at: Date.now(),
+    ...(t?.building ? { building: t.building } : {}),
     // Only the recipient's own reads go into their reading history.
     ...(recipient && t?.history ? { history: t.history } : {}),
   })

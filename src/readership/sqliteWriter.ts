@@ -29,8 +29,8 @@ import { decodeTrackFields, TRACK_FIELDS, TRACK_PURPOSE } from './tokens'
  * statement text per batch size.
  */
 export const INSERT_EVENTS_SQL =
-  'INSERT INTO read_events (content_type, content_id, grid, channel, kind, reader, at) ' +
-  'SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6 FROM json_each(?)'
+  'INSERT INTO read_events (content_type, content_id, grid, channel, kind, reader, at, building) ' +
+  'SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7 FROM json_each(?)'
 
 /** What the writer thread runs before each batch (see SqliteThread): open tokens checked and rows built there. */
 const PRELUDE = `

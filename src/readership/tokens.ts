@@ -33,6 +33,12 @@ export type TrackToken = {
   contentId: string
   /** The grid's id as text; '' when unknown. */
   grid: string
+  /**
+   * A building share link's building code (issue 18): signed in the grid
+   * field as `<grid>_<code>` (grid ids hold no '_'), so the token keeps its
+   * seven fields and every token signed before reads as it did.
+   */
+  building?: string
   reader?: string
   history?: string
   target?: string
@@ -47,7 +53,8 @@ export const TRACK_FIELDS = 7
 export const MESSAGE_TOKEN_TTL_SECONDS = 400 * 24 * 3600
 
 export function signTrack(purpose: TrackPurpose, t: TrackToken, opts: { ttlSeconds?: number; now?: number } = {}): string {
-  const fields = [CHANNEL_CODE[t.channel], TYPE_CODE[t.contentType], t.contentId, t.grid, t.reader ?? '', t.history ?? '', t.target ?? '']
+  const grid = t.building ? `${t.grid}_${t.building}` : t.grid
+  const fields = [CHANNEL_CODE[t.channel], TYPE_CODE[t.contentType], t.contentId, grid, t.reader ?? '', t.history ?? '', t.target ?? '']
   return signCompact(TRACK_PURPOSE[purpose], fields, opts)
 }
 
@@ -63,7 +70,9 @@ export function decodeTrackFields(fields: string[]): TrackToken | null {
   const channel = c === 'e' ? 'email' : c === 'w' ? 'webpush' : c === 's' ? 'share' : null
   const contentType = ty === 'i' ? 'issues' : ty === 'e' ? 'events' : ty === 'p' ? 'policies' : ty === 'a' ? 'announcements' : null
   if (!channel || !contentType || !fields[2]) return null
-  const out: TrackToken = { channel, contentType, contentId: fields[2], grid: fields[3] }
+  const cut = fields[3].indexOf('_')
+  const out: TrackToken = { channel, contentType, contentId: fields[2], grid: cut < 0 ? fields[3] : fields[3].slice(0, cut) }
+  if (cut >= 0 && cut < fields[3].length - 1) out.building = fields[3].slice(cut + 1)
   if (fields[4]) out.reader = fields[4]
   if (fields[5]) out.history = fields[5]
   if (fields[6]) out.target = fields[6]

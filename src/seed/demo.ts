@@ -5,6 +5,7 @@ import { DEMO_CONTENT } from '../hooks/deliveries'
 import { env } from '../server/env'
 import { bold, doc, h, image, link, list, p, quote, table } from './lexical'
 import { seedDemoHistory } from './history'
+import { seedDemoRelayConfirmations, withDemoHeadLink } from './relay'
 import { demoStreet } from './street'
 import type { Id } from '../model/ids'
 
@@ -96,7 +97,7 @@ export async function seedDemo(payload: Payload, opts: { history?: boolean } = {
       const grid = await ensure(payload, 'grids', { code: { equals: g.code } }, () =>
         payload.create({
           collection: 'grids',
-          data: { code: g.code, name: g.name, community: community.id, households: g.households, buildings: g.buildings },
+          data: { code: g.code, name: g.name, community: community.id, households: g.households, buildings: g.buildings.map((b) => withDemoHeadLink(b)) },
           overrideAccess: true,
         }) as never,
       )
@@ -275,6 +276,10 @@ export async function seedDemo(payload: Payload, opts: { history?: boolean } = {
       recent('announcements', announcementDoc, [grids[0]]),
     ])
   }
+
+  // Every demo building has its head's link (withDemoHeadLink above); a month of their confirmations with the history (src/seed/relay.ts).
+  // SQLite only, as the history: MongoDB is production and gets no demo figures.
+  if (opts.history && (payload.db as { name?: string }).name === 'sqlite') await seedDemoRelayConfirmations(payload)
 
   log.info({ communities: street.length, grids: grids.length, logins: DEMO_LOGINS.map((u) => u.email) }, 'demo data ready')
 }

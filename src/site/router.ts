@@ -60,6 +60,7 @@ import { myGridKit } from './myGrid'
 import { createWechatShareRouter, wechatShareOn } from './wechatShare'
 import { createKioskRouter } from './kiosk'
 import { createSmsCallbackRouter } from './smsCallbacks'
+import { createRelayRouter } from './relay'
 
 /** The reader's switches (large text, care mode) its cookies turn on. */
 const modesOf = (req: Request): ReaderModes => readerModes(req.headers.cookie)
@@ -239,6 +240,9 @@ export function createSiteRouter(payload: Payload): Router {
       return rendered(200, gridPage(ctx, { grid, buildings: entry?.buildings ?? [], leaders, announcements, latest, events, policies }))
     })
   })
+
+  // Building heads' pages at their personal links (我的楼栋, src/site/relay.ts).
+  router.use(createRelayRouter(payload, { context: (p, req) => context(p, modesOf(req)), cssHref: cssHref('relay.css'), notFound }))
 
   // The community terminals (惠民通, src/site/kiosk.ts).
   router.use(createKioskRouter(payload, { cssHref: cssHref('kiosk.css'), notFound }))

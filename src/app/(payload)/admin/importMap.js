@@ -29,6 +29,7 @@ import { default as default_8a03dc154b9d0962c4f90fa68c1f107c } from '../../../co
 import { LockNotice as LockNotice_447ffee818a4f10eec454b29f65ee11a } from '../../../components/LockNotice'
 import { PublishButton as PublishButton_111386cb5ab07909d9e2398475065d54 } from '../../../components/PublishButton'
 import { RequiredLinkedLabel as RequiredLinkedLabel_c7e659249aa38306b0427aa93a1f5c2a } from '../../../components/LinkedLabel'
+import { RelayLinkField as RelayLinkField_7c65ad6a24658523f21b4d9280bdabb2 } from '../../../components/RelayLinkField'
 import { SubscribersSearch as SubscribersSearch_230e5588b530accc2cc8cf6f5f090df1 } from '../../../components/SubscribersSearch'
 import { DeliveryReasonCell as DeliveryReasonCell_4654a5a71f577dbba220aadf2aa5a01a } from '../../../components/DeliveryReason'
 import { DeliveryReasonField as DeliveryReasonField_4654a5a71f577dbba220aadf2aa5a01a } from '../../../components/DeliveryReason'
@@ -86,6 +87,7 @@ export const importMap = {
   "/components/LockNotice#LockNotice": LockNotice_447ffee818a4f10eec454b29f65ee11a,
   "/components/PublishButton#PublishButton": PublishButton_111386cb5ab07909d9e2398475065d54,
   "/components/LinkedLabel#RequiredLinkedLabel": RequiredLinkedLabel_c7e659249aa38306b0427aa93a1f5c2a,
+  "/components/RelayLinkField#RelayLinkField": RelayLinkField_7c65ad6a24658523f21b4d9280bdabb2,
   "/components/SubscribersSearch#SubscribersSearch": SubscribersSearch_230e5588b530accc2cc8cf6f5f090df1,
   "/components/DeliveryReason#DeliveryReasonCell": DeliveryReasonCell_4654a5a71f577dbba220aadf2aa5a01a,
   "/components/DeliveryReason#DeliveryReasonField": DeliveryReasonField_4654a5a71f577dbba220aadf2aa5a01a,
