@@ -26,6 +26,7 @@ import * as migration_20261206_230019_relay_confirmations from './20261206_23001
 import * as migration_20261206_231913_staff_notices from './20261206_231913_staff_notices';
 import * as migration_20261206_235410_sms_budget_reply from './20261206_235410_sms_budget_reply';
 import * as migration_20261206_235808_sms_subscribe from './20261206_235808_sms_subscribe';
+import * as migration_20261206_235933_relay_heads from './20261206_235933_relay_heads';
 
 export const migrations = [
   {
@@ -166,6 +167,11 @@ export const migrations = [
   {
     up: migration_20261206_235808_sms_subscribe.up,
     down: migration_20261206_235808_sms_subscribe.down,
-    name: '20261206_235808_sms_subscribe'
+    name: '20261206_235808_sms_subscribe',
+  },
+  {
+    up: migration_20261206_235933_relay_heads.up,
+    down: migration_20261206_235933_relay_heads.down,
+    name: '20261206_235933_relay_heads'
   },
 ];
