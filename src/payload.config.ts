@@ -15,6 +15,7 @@ import { Communities } from './collections/Communities'
 import { Counters } from './collections/Counters'
 import { Deliveries, DeliveryReceipts } from './collections/Deliveries'
 import { RelayConfirmations } from './collections/RelayConfirmations'
+import { OfflineReach } from './collections/OfflineReach'
 import { SmsMessages } from './collections/SmsMessages'
 import { Events } from './collections/Events'
 import { Grids } from './collections/Grids'
@@ -142,6 +143,7 @@ export default withInternalAccess(buildConfig({
     DeliveryReceipts,
     SmsMessages,
     RelayConfirmations,
+    OfflineReach,
     ReadRollups,
     WechatArticleStats,
     ReadEvents,

@@ -13,6 +13,7 @@ import { kioskSettingsFields } from './siteSettings/kiosk'
 import { inspectSettingsFields } from './siteSettings/inspect'
 import { adminSettingsFields } from './siteSettings/admin'
 import { documentsSettingsFields } from './siteSettings/documents'
+import { relayLeadersSettingsFields } from './siteSettings/relayLeaders'
 
 export const SiteSettings: GlobalConfig = {
   slug: 'site-settings',
@@ -93,6 +94,8 @@ export const SiteSettings: GlobalConfig = {
     ...previewsSettingsFields,
 
     ...homesSettingsFields,
+
+    ...relayLeadersSettingsFields,
 
     ...readerSettingsFields,
 

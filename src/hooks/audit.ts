@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = [
   'checks-override',
   'review-withdraw',
   'review-reset',
+  'offline-reach',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

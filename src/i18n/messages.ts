@@ -11,6 +11,7 @@ import { kioskMessages } from './catalogue/kiosk'
 import { inspectMessages } from './catalogue/inspect'
 import { adminMessages } from './catalogue/admin'
 import { documentsMessages } from './catalogue/documents'
+import { relayLeadersMessages } from './catalogue/relayLeaders'
 
 export type Lang = 'zh' | 'en'
 type Entry = { zh: string; en: string }
@@ -1545,6 +1546,8 @@ export const messages = {
   ...adminMessages,
 
   ...documentsMessages,
+
+  ...relayLeadersMessages,
 } satisfies Record<string, Entry>
 
 export type MessageKey = keyof typeof messages

@@ -23,6 +23,7 @@ import * as migration_20261206_204036_publish_audience from './20261206_204036_p
 import * as migration_20261206_225516_subscriber_phone from './20261206_225516_subscriber_phone';
 import * as migration_20261206_225845_sms_messages from './20261206_225845_sms_messages';
 import * as migration_20261206_230019_relay_confirmations from './20261206_230019_relay_confirmations';
+import * as migration_20261206_230807_offline_reach from './20261206_230807_offline_reach';
 
 export const migrations = [
   {
@@ -148,6 +149,11 @@ export const migrations = [
   {
     up: migration_20261206_230019_relay_confirmations.up,
     down: migration_20261206_230019_relay_confirmations.down,
-    name: '20261206_230019_relay_confirmations'
+    name: '20261206_230019_relay_confirmations',
+  },
+  {
+    up: migration_20261206_230807_offline_reach.up,
+    down: migration_20261206_230807_offline_reach.down,
+    name: '20261206_230807_offline_reach'
   },
 ];
