@@ -49,6 +49,10 @@ export const relayLeadersMessages = {
   'relayLeaders.view.linksPending': { zh: '楼栋分享链接的阅读尚未统计（—）。', en: 'Reads through building share links are not counted yet (—).' },
   'relayLeaders.view.coverageProblem': { zh: '覆盖率无法计算：楼栋户数与网格户数不符，请管理员核对楼栋资料。', en: 'Coverage cannot be bounded: the buildings’ households do not fit the grid’s; ask an admin to check the buildings.' },
   'relayLeaders.view.link': { zh: '楼栋转达', en: 'Building relay' },
+  'relayLeaders.def.relay': {
+    zh: '楼栋转达与线下告知：楼栋长确认的已转发到楼栋群、已张贴、已入户告知户数，网格长登记的入户、电话告知户数和张贴海报数，与阅读人数分开列出，不计入阅读人数和触达率。',
+    en: 'Relay and offline reach: what building heads confirmed (relayed to the building group, posted, households told at the door) and what the grid leader logged (households told at the door, by phone, posters), listed apart from readers and never counted in readers or reach.',
+  },
   // The leader's home: urgent notices with buildings not confirmed
   'relayLeaders.home.title': { zh: '楼栋长未确认（{n}）', en: 'Buildings not confirmed ({n})' },
   'relayLeaders.home.item': { zh: '《{title}》：{n} 栋未确认，已超过 {minutes} 分钟', en: '“{title}”: {n} buildings without confirmation after {minutes} minutes' },
@@ -57,5 +61,5 @@ export const relayLeadersMessages = {
   'relayLeaders.alert.intro': { zh: '{name}，您好：《{title}》发布已超过 {minutes} 分钟，以下楼栋的楼栋长尚未确认转发：', en: 'Hello {name}, “{title}” was published over {minutes} minutes ago and these buildings’ heads have not confirmed:' },
   'relayLeaders.alert.line': { zh: '{grid} {building}，楼栋长 {head} {phone}', en: '{grid} {building}, head {head} {phone}' },
   'relayLeaders.alert.link': { zh: '查看楼栋转达：{link}', en: 'See the building list: {link}' },
-  'relayLeaders.alert.smsDetail': { zh: '{n}栋楼栋长未确认，请致电', en: '{n} buildings not confirmed; please call' },
+  'relayLeaders.alert.smsDetail': { zh: '{n}栋未确认。', en: '{n} buildings not confirmed. ' },
 } as const
