@@ -109,6 +109,8 @@ export default withInternalAccess(buildConfig({
         // 阅读统计 (src/components/ReadershipView.tsx): grid leaders see their grids only.
         readership: { Component: '/components/ReadershipView#ReadershipView', path: '/readership', exact: true },
         // The share kits: each grid's subscribe link and QR code, or one content's share links (ReadershipShareKits.tsx).
+        // 楼栋转达 (src/components/RelayLeaderView.tsx): one content's buildings for a grid leader, with the heads to call (issue 18).
+        relay: { Component: '/components/RelayLeaderView#RelayLeaderView', path: '/relay', exact: true },
         readershipShare: { Component: '/components/ReadershipShareKits#ReadershipShareKits', path: '/readership/share', exact: true },
         // Subscriber CSV import and export, admins only (SubscriberToolsView.tsx; endpoints: collections/SubscribersTools.ts).
         subscriberTools: { Component: '/components/SubscriberToolsView#SubscriberToolsView', path: '/subscriber-tools', exact: true },

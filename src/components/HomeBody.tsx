@@ -6,7 +6,11 @@ import { type Freshness, freshnessList } from '../content/freshness'
 import { type Lang, type MessageKey, t } from '../i18n/messages'
 import { type EditorHome, editorHome, type LeaderHome, leaderHome, writableTypes } from '../readership/home'
 import { type SetupItem, setupChecklist } from '../readership/homeSetup'
+import { type LateContent, lateRelays } from '../readership/relayLate'
 import { env } from '../server/env'
+import { scopedGridIds } from '../access'
+import { RELAY_CSS } from './RelayFigures'
+import { RelayUrgentCard } from './RelayUrgentCard'
 import { FreshnessWarning } from './FreshnessBanner'
 import { AwaitingCard, ChannelsCard, DeliveriesCard, GridsCard, HOME_CSS, ResultsCard, SetupCard, SubmissionsCard, WriteCard } from './HomeCards'
 
@@ -36,6 +40,8 @@ export type HomeData = {
   freshness: Freshness | null
   kits: SubscribeKit[]
   k: number
+  /** A grid leader's contents with buildings whose head has not confirmed in time (issue 18): first on their home. */
+  relayLate: LateContent[]
 }
 
 /** Everything the home shows this user, read with their own access. */
@@ -58,6 +64,7 @@ export async function homeData(req: PayloadRequest, lang: Lang): Promise<HomeDat
     freshness,
     kits: isRefusal(kits) ? [] : kits,
     k: env.minGroupSize,
+    relayLate: req.user?.role === 'grid-leader' ? await lateRelays(req.payload, await scopedGridIds(req)) : [],
   }
 }
 
@@ -67,9 +74,11 @@ export function HomeBody({ data }: { data: HomeData }) {
   return (
     <div className="home" id="home">
       <style>{HOME_CSS}</style>
+      {data.relayLate.length ? <style>{RELAY_CSS}</style> : null}
       <h1>{t('home.title', lang)}</h1>
       <p className="home-hello">{t('home.hello', lang, { name: data.name, role: data.role })}</p>
       {data.freshness ? <FreshnessWarning freshness={data.freshness} lang={lang} admin={admin} /> : null}
+      <RelayUrgentCard items={data.relayLate} admin={admin} lang={lang} />
       <div className="home-cards">
         {setup ? <SetupCard items={setup} lang={lang} /> : null}
         {editor || data.awaiting.total ? <AwaitingCard awaiting={data.awaiting} admin={admin} lang={lang} /> : null}

@@ -211,3 +211,35 @@ describe('CSV export', () => {
     expect(String(editor.body)).toContain('B-01')
   })
 })
+
+describe('what the leader sees', () => {
+  const reqOf = (user: unknown) => ({ payload, user, context: {}, i18n: { language: 'zh' } }) as unknown as PayloadRequest
+
+  it('the leader’s home lists the overdue buildings first, with the heads to call; other grids’ leaders see none of them', async () => {
+    const { renderToStaticMarkup } = await import('react-dom/server')
+    const { HomeBody, homeData } = await import('../../src/components/HomeBody')
+    const data = await homeData({ ...reqOf(street.leaderA), payload } as never, 'zh')
+    // Both published at the same moment: compared in title order.
+    expect(data.relayLate.map((c) => [c.title, c.grids.flatMap((g) => g.buildings.map((b) => b.code))]).sort()).toEqual([
+      ['甲一网格停水通知', ['A1-1', 'A1-2', 'A1-3']],
+      ['第一期', ['A1-3']],
+    ].sort())
+    const html = renderToStaticMarkup(HomeBody({ data }))
+    expect(html.indexOf('id="home-relay-urgent"')).toBeGreaterThan(0)
+    expect(html.indexOf('id="home-relay-urgent"')).toBeLessThan(html.indexOf('class="home-cards"'))
+    expect(html).toContain('href="tel:13800000001"')
+    expect(html).toContain('楼栋长未确认（4）')
+    const b = await homeData({ ...reqOf(street.leaderB), payload } as never, 'zh')
+    expect(JSON.stringify(b.relayLate)).not.toContain('A1-')
+  })
+
+  it('the figures table keeps readers apart and shows coverage as a range, building-link readers as — until counted', async () => {
+    const { renderToStaticMarkup } = await import('react-dom/server')
+    const { RelayFigures } = await import('../../src/components/RelayFigures')
+    const html = renderToStaticMarkup(RelayFigures({ report: await relayReport(reqOf(street.leaderA), 'issues', issue.id), lang: 'zh' }))
+    expect(html).toContain('8.7%–41.5%')
+    expect(html).toContain('1 / 4')
+    expect(html).toContain('楼栋分享链接的阅读尚未统计')
+    expect(html).not.toContain('B-01')
+  })
+})
