@@ -60,6 +60,27 @@ async function gridReaders(payload: Payload, content: { type: string; id: Id }, 
   return out
 }
 
+/**
+ * One grid's coverage as shown, on its own suppression table: the grid's
+ * readers (withheld where the dashboard withholds them: `dashboardState`),
+ * the building-link readers and each building's readers as its parts.
+ * A CoverageInputError (figures that cannot be) is returned, not thrown.
+ */
+export function gridCoverage(reach: GridReach, dashboardState: string | null, k: number, lang: Lang): CoverageView | CoverageInputError {
+  try {
+    const table = new SuppressionTable(k)
+    const gridCell = table.cell(reach.readers)
+    // The dashboard's table for this content may withhold the grid's readers (complementary hiding across grids): so do we.
+    if (dashboardState === 'hidden') table.withhold(gridCell)
+    const cells = registerCoverage(table, reach, { gridReaders: gridCell })
+    table.run()
+    return coverageView(table, cells, reach, lang)
+  } catch (err) {
+    if (err instanceof CoverageInputError) return err
+    throw err
+  }
+}
+
 export async function relayReport(req: PayloadRequest, type: string, id: Id, opts: { grid?: string | null; lang?: Lang; now?: Date } = {}): Promise<RelayReport> {
   const lang = opts.lang ?? 'zh'
   const k = env.minGroupSize
@@ -88,19 +109,12 @@ export async function relayReport(req: PayloadRequest, type: string, id: Id, opt
       leader: { doorHouseholds: offline.doorHouseholds, phoneHouseholds: offline.phoneHouseholds },
     }
     const base = { grid, buildingsTotal: buildings.length, buildingsRelayed: buildings.filter((b) => b.relayedAt).length, offline, reach: row?.reach ?? null, buildings }
-    try {
-      const table = new SuppressionTable(k)
-      const gridCell = table.cell(reach.readers)
-      // The dashboard's table for this content may withhold the grid's readers (complementary hiding across grids): so do we.
-      if (row && row.readers.state === 'hidden') table.withhold(gridCell)
-      const cells = registerCoverage(table, reach, { gridReaders: gridCell })
-      table.run()
-      return { ...base, coverage: coverageView(table, cells, reach, lang), problem: null }
-    } catch (err) {
-      if (!(err instanceof CoverageInputError)) throw err
-      req.payload.logger.warn({ component: 'relay-report', grid: grid.id, field: err.field }, 'coverage not bounded: the grid’s building figures do not add up')
-      return { ...base, coverage: null, problem: err.message }
+    const shown = gridCoverage(reach, row?.readers.state ?? null, k, lang)
+    if (shown instanceof CoverageInputError) {
+      req.payload.logger.warn({ component: 'relay-report', grid: grid.id, field: shown.field }, 'coverage not bounded: the grid’s building figures do not add up')
+      return { ...base, coverage: null, problem: shown.message }
     }
+    return { ...base, coverage: shown, problem: null }
   })
   return { content: { type: list.content.type, id: list.content.id, title: list.content.title }, minGroupSize: k, buildingLinksCounted: links.counted, grids }
 }
