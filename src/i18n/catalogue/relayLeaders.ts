@@ -2,6 +2,7 @@
 export const relayLeadersMessages = {
   'col.offline-reach.singular': { zh: '网格长线下告知', en: 'Offline reach' },
   'col.offline-reach.plural': { zh: '网格长线下告知', en: 'Offline reach' },
+  'ref.offlineReach': { zh: '网格长线下告知记录', en: 'offline reach records' },
   'audit.offline-reach': { zh: '登记线下告知', en: 'Offline reach logged' },
   'settings.relayConfirmMinutes': { zh: '楼栋长确认时限（分钟）', en: 'Minutes for building heads to confirm' },
   'settings.relayConfirmMinutes.description': {
