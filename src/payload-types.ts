@@ -81,6 +81,7 @@ export interface Config {
     'delivery-receipts': DeliveryReceipt;
     'sms-messages': SmsMessage;
     'relay-confirmations': RelayConfirmation;
+    'offline-reach': OfflineReach;
     'read-rollups': ReadRollup;
     'wechat-article-stats': WechatArticleStat;
     'read-events': ReadEvent;
@@ -113,6 +114,7 @@ export interface Config {
     'delivery-receipts': DeliveryReceiptsSelect<false> | DeliveryReceiptsSelect<true>;
     'sms-messages': SmsMessagesSelect<false> | SmsMessagesSelect<true>;
     'relay-confirmations': RelayConfirmationsSelect<false> | RelayConfirmationsSelect<true>;
+    'offline-reach': OfflineReachSelect<false> | OfflineReachSelect<true>;
     'read-rollups': ReadRollupsSelect<false> | ReadRollupsSelect<true>;
     'wechat-article-stats': WechatArticleStatsSelect<false> | WechatArticleStatsSelect<true>;
     'read-events': ReadEventsSelect<false> | ReadEventsSelect<true>;
@@ -852,6 +854,21 @@ export interface RelayConfirmation {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "offline-reach".
+ */
+export interface OfflineReach {
+  id: number | string;
+  contentType: string;
+  contentId: string;
+  grid: (number | string) | Grid;
+  doorHouseholds?: number | null;
+  phoneHouseholds?: number | null;
+  posters?: number | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "read-rollups".
  */
 export interface ReadRollup {
@@ -948,7 +965,8 @@ export interface AuditLog {
     | 'checks-override'
     | 'review-withdraw'
     | 'review-reset'
-    | 'notice';
+    | 'notice'
+    | 'offline-reach';
   actor?: (number | string | null) | User;
   actorName?: string | null;
   targetCollection?: string | null;
@@ -1735,6 +1753,20 @@ export interface RelayConfirmationsSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "offline-reach_select".
+ */
+export interface OfflineReachSelect<T extends boolean = true> {
+  contentType?: T;
+  contentId?: T;
+  grid?: T;
+  doorHouseholds?: T;
+  phoneHouseholds?: T;
+  posters?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "read-rollups_select".
  */
 export interface ReadRollupsSelect<T extends boolean = true> {
@@ -2101,6 +2133,10 @@ export interface SiteSetting {
     };
   };
   /**
+   * Buildings whose head has not confirmed this long after publication are listed at the top of the grid leader’s home, and the leader is alerted once by SMS (where configured) or email. Default 30 minutes.
+   */
+  relayConfirmMinutes?: number | null;
+  /**
    * Tick only when the account is verified, this site’s domain is registered as its JS safe domain (JS接口安全域名), and the server has WECHAT_APP_ID and WECHAT_APP_SECRET. Unticked, WeChat shows the page title with a default thumbnail.
    */
   wechatJsSdk?: boolean | null;
@@ -2265,6 +2301,7 @@ export interface SiteSettingsSelect<T extends boolean = true> {
               webpush?: T;
             };
       };
+  relayConfirmMinutes?: T;
   wechatJsSdk?: T;
   kiosk?:
     | T

@@ -16,6 +16,7 @@ import { Communities } from './collections/Communities'
 import { Counters } from './collections/Counters'
 import { Deliveries, DeliveryReceipts } from './collections/Deliveries'
 import { RelayConfirmations } from './collections/RelayConfirmations'
+import { OfflineReach } from './collections/OfflineReach'
 import { SmsMessages } from './collections/SmsMessages'
 import { Events } from './collections/Events'
 import { Grids } from './collections/Grids'
@@ -110,6 +111,8 @@ export default withInternalAccess(buildConfig({
         // 阅读统计 (src/components/ReadershipView.tsx): grid leaders see their grids only.
         readership: { Component: '/components/ReadershipView#ReadershipView', path: '/readership', exact: true },
         // The share kits: each grid's subscribe link and QR code, or one content's share links (ReadershipShareKits.tsx).
+        // 楼栋转达 (src/components/RelayLeaderView.tsx): one content's buildings for a grid leader, with the heads to call (issue 18).
+        relay: { Component: '/components/RelayLeaderView#RelayLeaderView', path: '/relay', exact: true },
         readershipShare: { Component: '/components/ReadershipShareKits#ReadershipShareKits', path: '/readership/share', exact: true },
         // Subscriber CSV import and export, admins only (SubscriberToolsView.tsx; endpoints: collections/SubscribersTools.ts).
         subscriberTools: { Component: '/components/SubscriberToolsView#SubscriberToolsView', path: '/subscriber-tools', exact: true },
@@ -146,6 +149,7 @@ export default withInternalAccess(buildConfig({
     DeliveryReceipts,
     SmsMessages,
     RelayConfirmations,
+    OfflineReach,
     ReadRollups,
     WechatArticleStats,
     ReadEvents,

@@ -43,6 +43,7 @@ export const Grids: CollectionConfig = {
         { collection: 'users', field: 'grids', labelKey: 'ref.staff' },
         { collection: 'announcements', field: 'grids', labelKey: 'ref.announcements' },
         { collection: 'events', field: 'grids', labelKey: 'ref.events' },
+        { collection: 'offline-reach', field: 'grid', labelKey: 'ref.offlineReach' },
       ]),
     ],
   },

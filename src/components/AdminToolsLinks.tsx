@@ -22,6 +22,9 @@ export default function AdminToolsLinks({ user, i18n, payload }: ServerProps) {
       <a className="nav__link" id="nav-readership" href={`${admin}/readership`}>
         <span className="nav__link-label">{t('readership.title', lang)}</span>
       </a>
+      <a className="nav__link" id="nav-relay" href={`${admin}/relay`}>
+        <span className="nav__link-label">{t('relayLeaders.view.link', lang)}</span>
+      </a>
       <a className="nav__link" id="nav-share-kits" href={`${admin}/readership/share`}>
         <span className="nav__link-label">{t('tools.share.title', lang)}</span>
       </a>

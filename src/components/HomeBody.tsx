@@ -7,9 +7,13 @@ import { type Freshness, freshnessList } from '../content/freshness'
 import { type Lang, type MessageKey, t } from '../i18n/messages'
 import { type EditorHome, editorHome, type LeaderHome, leaderHome, writableTypes } from '../readership/home'
 import { type SetupItem, setupChecklist } from '../readership/homeSetup'
+import { type LateContent, lateRelays } from '../readership/relayLate'
 import { env } from '../server/env'
 import { FreshnessWarning } from './FreshnessWarning'
 import { NoticesCard } from './HomeNotices'
+import { scopedGridIds } from '../access'
+import { RELAY_CSS } from './RelayFigures'
+import { RelayUrgentCard } from './RelayUrgentCard'
 import { AwaitingCard, ChannelsCard, DeliveriesCard, GridsCard, HOME_CSS, ResultsCard, SetupCard, SubmissionsCard, WriteCard } from './HomeCards'
 
 /**
@@ -40,6 +44,8 @@ export type HomeData = {
   k: number
   /** 我的通知: this user's own in-admin notices (approved, returned). */
   notices: { unread: number; items: StaffNoticeItem[] }
+  /** A grid leader's contents with buildings whose head has not confirmed in time (issue 18): first on their home. */
+  relayLate: LateContent[]
 }
 
 /** Everything the home shows this user, read with their own access. */
@@ -63,6 +69,7 @@ export async function homeData(req: PayloadRequest, lang: Lang): Promise<HomeDat
     kits: isRefusal(kits) ? [] : kits,
     k: env.minGroupSize,
     notices,
+    relayLate: req.user?.role === 'grid-leader' ? await lateRelays(req.payload, await scopedGridIds(req)) : [],
   }
 }
 
@@ -72,9 +79,11 @@ export function HomeBody({ data }: { data: HomeData }) {
   return (
     <div className="home" id="home">
       <style>{HOME_CSS}</style>
+      {data.relayLate.length ? <style>{RELAY_CSS}</style> : null}
       <h1>{t('home.title', lang)}</h1>
       <p className="home-hello">{t('home.hello', lang, { name: data.name, role: data.role })}</p>
       {data.freshness ? <FreshnessWarning freshness={data.freshness} lang={lang} admin={admin} /> : null}
+      <RelayUrgentCard items={data.relayLate} admin={admin} lang={lang} />
       <div className="home-cards">
         {setup ? <SetupCard items={setup} lang={lang} /> : null}
         {/* First for whoever has one (a grid leader's phone shows it before anything else); for staff who submit, even when empty. */}

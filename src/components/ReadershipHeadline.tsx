@@ -104,6 +104,8 @@ export function Definitions({ lang, k }: { lang: Lang; k: number }) {
         <li>{t('readership.def.messageReaders', lang)}</li>
         <li>{t('readership.def.readRate', lang)}</li>
         <li>{t('readership.def.reach', lang)}</li>
+        <li>{t('relayLeaders.def.relay', lang)}</li>
+        <li id="readership-coverage-definition">{t('readership.coverage.legend', lang, { k })}</li>
       </ul>
       <ul className="rs-legend" id="readership-legend">
         <li>{t('readership.legend.small', lang, { k })}</li>

@@ -13,6 +13,8 @@ import { ContentTable, OverviewTable } from './ReadershipTables'
 import { Definitions, Headline, HEADLINE_CSS } from './ReadershipHeadline'
 import { RollupNote } from './ReadershipRollupNote'
 import { READERSHIP_CSS } from './ReadershipStyles'
+import { relayReport } from '../readership/relayCoverage'
+import { RELAY_CSS, RelayFigures } from './RelayFigures'
 
 /**
  * /admin/readership (阅读统计): the readership dashboard inside the admin, a
@@ -158,6 +160,8 @@ export async function ReadershipView(props: AdminViewServerProps) {
   const k = data?.minGroupSize ?? 3
   // The headline: the chosen content, or on the overview the latest one (its own report, for its grids' best and worst).
   const latest = data && !data.content && data.contents[0] ? data.contents[0].content : null
+  // Relay, offline and coverage figures of the chosen content, apart from its readers (issue 18).
+  const relay = data?.content ? await relayReport(req, data.content.content.type, data.content.content.id, { lang }).catch(() => null) : null
   const headline = data?.content ?? (latest ? (await dashboardData(req.payload, req, { contentType: latest.type, contentId: latest.id, lang }).catch(() => null))?.content : null)
   return (
     <ReadershipTemplate {...props}>
@@ -188,6 +192,20 @@ export async function ReadershipView(props: AdminViewServerProps) {
           {data.content ? (
             <>
               <ContentTable data={data} lang={lang} />
+              {relay ? (
+                <>
+                  <style>{RELAY_CSS}</style>
+                  <RelayFigures report={relay} lang={lang} />
+                  <p className="rs-actions">
+                    <a href={`${admin}/relay?content=${encodeURIComponent(current)}`} id="readership-relay">
+                      {t('relayLeaders.view.title', lang)}
+                    </a>
+                    <a href={`/api/offline-reach/report.csv?content=${encodeURIComponent(current)}`} id="readership-relay-csv" download>
+                      {t('relayLeaders.view.csv', lang)}
+                    </a>
+                  </p>
+                </>
+              ) : null}
               <div className="rs-grid2">
                 <section aria-labelledby="rs-reach-title">
                   <h2 id="rs-reach-title">{t('readership.chart.reach.title', lang)}</h2>

@@ -14,6 +14,7 @@ import { inspectSettingsFields } from './siteSettings/inspect'
 import { adminSettingsFields } from './siteSettings/admin'
 import { documentsSettingsFields } from './siteSettings/documents'
 import { smsBudgetSettingsFields } from './siteSettings/smsBudget'
+import { relayLeadersSettingsFields } from './siteSettings/relayLeaders'
 
 export const SiteSettings: GlobalConfig = {
   slug: 'site-settings',
@@ -94,6 +95,8 @@ export const SiteSettings: GlobalConfig = {
     ...previewsSettingsFields,
 
     ...homesSettingsFields,
+
+    ...relayLeadersSettingsFields,
 
     ...readerSettingsFields,
 

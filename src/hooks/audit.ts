@@ -25,6 +25,7 @@ export const AUDIT_ACTIONS = [
   'review-withdraw',
   'review-reset',
   'notice',
+  'offline-reach',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

@@ -15,6 +15,7 @@ import { staffNoticesMessages } from './catalogue/staffNotices'
 import { smsMessages } from './catalogue/sms'
 import { smsSubscribeMessages } from './catalogue/smsSubscribe'
 import { relayMessages } from './catalogue/relay'
+import { relayLeadersMessages } from './catalogue/relayLeaders'
 
 export type Lang = 'zh' | 'en'
 type Entry = { zh: string; en: string }
@@ -1555,6 +1556,7 @@ export const messages = {
   ...staffNoticesMessages,
   ...smsSubscribeMessages,
   ...relayMessages,
+  ...relayLeadersMessages,
 } satisfies Record<string, Entry>
 
 export type MessageKey = keyof typeof messages

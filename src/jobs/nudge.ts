@@ -16,7 +16,7 @@ import type { Payload, PayloadHandler, SendEmailOptions, TaskHandler } from 'pay
 import { t } from '../i18n/messages'
 
 /** The engine's HTTP handlers that collection configs serve. */
-export type EngineEndpoint = 'testSend' | 'wechatQuota' | 'massSend' | 'suppressed' | 'restoreSuppressed' | 'dashboard' | 'dashboardCsv' | 'previews' | 'wechatPlan' | 'wechatPlanSave' | 'audience'
+export type EngineEndpoint = 'testSend' | 'wechatQuota' | 'massSend' | 'suppressed' | 'restoreSuppressed' | 'dashboard' | 'dashboardCsv' | 'previews' | 'wechatPlan' | 'wechatPlanSave' | 'audience' | 'relayBuildings' | 'relayReport' | 'relayReportCsv' | 'relayLog'
 
 /** Payload job tasks whose work is the engine's (the task's config lives in jobs/tasks.ts). */
 export type EngineTask = 'wechatRetract'

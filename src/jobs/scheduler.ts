@@ -7,6 +7,7 @@ import { env } from '../server/env'
 import { streetZone } from '../templates/format'
 import { runBackupJob } from './backup'
 import { runFreshnessJob } from './freshness'
+import { runRelayAlertsJob } from './relayAlerts'
 import { runHousekeeping } from './housekeeping'
 import { runReadershipJobs } from './readership'
 import { runQueue, type QueueRun } from './runner'
@@ -55,6 +56,12 @@ export async function runDueJobs(payload: Payload, { signal }: { signal?: AbortS
     return null
   })
   results.freshness = { ran: freshness ? 1 : 0, tookOver: 0 }
+  // Grid leaders told of buildings whose head has not confirmed a content in time, once per content and leader (jobs/relayAlerts.ts).
+  const relayAlerts = await runRelayAlertsJob(payload).catch((err) => {
+    payload.logger.error({ err, component: 'relay-alerts' }, 'relay alerts failed')
+    return null
+  })
+  results.relayAlerts = { ran: relayAlerts ? 1 : 0, tookOver: 0 }
   return results
 }
 

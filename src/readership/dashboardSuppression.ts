@@ -54,6 +54,11 @@ export class SuppressionTable {
     if (parts.length) this.constraints.push({ total, parts })
   }
 
+  /** Hide a cell that another view of the same figure already withholds (so two views never differ in what they hide). */
+  withhold(cell: number): void {
+    this.states[cell] = 'hidden'
+  }
+
   state(cell: number): CellState {
     return this.states[cell]
   }

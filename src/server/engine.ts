@@ -11,6 +11,7 @@ import { wechatPlanEndpoint, wechatPlanSaveEndpoint } from '../delivery/wechat/p
 import { registerEndpoints, registerWork } from '../jobs/nudge'
 import { retractWechatJob } from '../jobs/wechat'
 import { dashboardCsvEndpoint, dashboardEndpoint } from '../readership/dashboardEndpoint'
+import { RELAY_LEADER_ENDPOINTS } from '../readership/relayEndpoints'
 import { staffMailer } from './staffMailer'
 
 export function registerEngine(): void {
@@ -21,6 +22,7 @@ export function registerEngine(): void {
     previews: previewsEndpoint,
     wechatPlan: wechatPlanEndpoint,
     wechatPlanSave: wechatPlanSaveEndpoint,
+    ...RELAY_LEADER_ENDPOINTS,
   })
   registerWork({ tasks: { wechatRetract: retractWechatJob }, staffMail: staffMailer })
 }

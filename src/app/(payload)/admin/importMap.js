@@ -45,6 +45,7 @@ import { default as default_a68a9fdbff686b070ffb133857cc257a } from '../../../co
 import { NavBrand as NavBrand_185d6ccbdba3821d35293b1570e8d361 } from '../../../components/AdminBrand'
 import { HomeView as HomeView_78d4460baf957364b329d4c0fed6bcb8 } from '../../../components/HomeView'
 import { ReadershipView as ReadershipView_3901eb7ce4cca73b2ee4f6028a6e8a10 } from '../../../components/ReadershipView'
+import { RelayLeaderView as RelayLeaderView_7788715b333185595d8e310bc0d1c0a9 } from '../../../components/RelayLeaderView'
 import { ReadershipShareKits as ReadershipShareKits_da67b76bb6e787495f579283c22c7c77 } from '../../../components/ReadershipShareKits'
 import { SubscriberToolsView as SubscriberToolsView_6cbaf88ff7d61030e56e007a9d19141f } from '../../../components/SubscriberToolsView'
 import { StreetToolsView as StreetToolsView_ded92a91a7145e0b6dbfa9b799062110 } from '../../../components/StreetToolsView'
@@ -103,6 +104,7 @@ export const importMap = {
   "/components/AdminBrand#NavBrand": NavBrand_185d6ccbdba3821d35293b1570e8d361,
   "/components/HomeView#HomeView": HomeView_78d4460baf957364b329d4c0fed6bcb8,
   "/components/ReadershipView#ReadershipView": ReadershipView_3901eb7ce4cca73b2ee4f6028a6e8a10,
+  "/components/RelayLeaderView#RelayLeaderView": RelayLeaderView_7788715b333185595d8e310bc0d1c0a9,
   "/components/ReadershipShareKits#ReadershipShareKits": ReadershipShareKits_da67b76bb6e787495f579283c22c7c77,
   "/components/SubscriberToolsView#SubscriberToolsView": SubscriberToolsView_6cbaf88ff7d61030e56e007a9d19141f,
   "/components/StreetToolsView#StreetToolsView": StreetToolsView_ded92a91a7145e0b6dbfa9b799062110,

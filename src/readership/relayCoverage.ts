@@ -1,0 +1,120 @@
+import type { Payload, PayloadRequest } from 'payload'
+
+import type { Id } from '../access'
+import type { Lang } from '../i18n/messages'
+import { env } from '../server/env'
+import { CoverageInputError, type CoverageView, coverageView, type GridReach, registerCoverage } from './coverage'
+import { dashboardData, type DashboardRow, type GridInfo } from './dashboard'
+import { SuppressionTable } from './dashboardSuppression'
+import { type BuildingLine, buildingList, type OfflineFigures } from './relayLeaders'
+import { rollupTotals } from './store'
+
+/**
+ * Reach, honestly counted (issue 18): per grid of one content, readers
+ * (people who opened it online, the dashboard's figure under the
+ * small-group rule) kept apart from relay and offline figures (buildings
+ * relayed of the grid's buildings, households told at the door by heads and
+ * by the leader, by phone, posters), readers through building share links,
+ * and coverage (覆盖率) as the lower–upper range of coverage.ts. Reach
+ * (触达率) stays the dashboard's: readers ÷ households.
+ *
+ * Each grid's figures are cut from one suppression table: the grid's
+ * readers as the dashboard shows them (withheld here where the dashboard
+ * withholds them), the building-link readers and each building's readers
+ * as its parts (complementary hiding), so no bound tells more than the
+ * figures beside it.
+ */
+
+export type RelayGridReport = {
+  grid: GridInfo
+  buildingsTotal: number
+  buildingsRelayed: number
+  offline: OfflineFigures
+  /** The dashboard's reach for the grid (readers ÷ households), unchanged. */
+  reach: DashboardRow['reach'] | null
+  /** Null when the figures cannot be bounded (bad building data): `problem` says why. */
+  coverage: CoverageView | null
+  problem: string | null
+  buildings: BuildingLine[]
+}
+
+export type RelayReport = { content: { type: string; id: Id; title: string }; minGroupSize: number; buildingLinksCounted: boolean; grids: RelayGridReport[] }
+
+/**
+ * Readers through each building's share link, per grid (grid id → building
+ * code → unique readers). The seam for the building share-link attribution
+ * (the heads' side of issue 18): until their reads carry a building, there
+ * are none to count, every building shows 0 and `buildingLinksCounted` is
+ * false, which the dashboard shows as "—".
+ */
+export async function buildingLinkReaders(_payload: Payload, _content: { type: string; id: Id }, _grids: Id[]): Promise<{ counted: boolean; readers: Map<string, Map<string, number>> }> {
+  return { counted: false, readers: new Map() }
+}
+
+/** Unique readers of a content per grid (the rollups' 'all' rows: any channel, one reader once). */
+async function gridReaders(payload: Payload, content: { type: string; id: Id }, grids: Id[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>()
+  for (const r of await rollupTotals(payload, [content], grids.map(String))) {
+    if (r.channel === 'all') out.set(String(r.grid), (out.get(String(r.grid)) ?? 0) + r.readers)
+  }
+  return out
+}
+
+/**
+ * One grid's coverage as shown, on its own suppression table: the grid's
+ * readers (withheld where the dashboard withholds them: `dashboardState`),
+ * the building-link readers and each building's readers as its parts.
+ * A CoverageInputError (figures that cannot be) is returned, not thrown.
+ */
+export function gridCoverage(reach: GridReach, dashboardState: string | null, k: number, lang: Lang): CoverageView | CoverageInputError {
+  try {
+    const table = new SuppressionTable(k)
+    const gridCell = table.cell(reach.readers)
+    // The dashboard's table for this content may withhold the grid's readers (complementary hiding across grids): so do we.
+    if (dashboardState === 'hidden') table.withhold(gridCell)
+    const cells = registerCoverage(table, reach, { gridReaders: gridCell })
+    table.run()
+    return coverageView(table, cells, reach, lang)
+  } catch (err) {
+    if (err instanceof CoverageInputError) return err
+    throw err
+  }
+}
+
+export async function relayReport(req: PayloadRequest, type: string, id: Id, opts: { grid?: string | null; lang?: Lang; now?: Date } = {}): Promise<RelayReport> {
+  const lang = opts.lang ?? 'zh'
+  const k = env.minGroupSize
+  const list = await buildingList(req, type, id, opts)
+  const ids = list.grids.map((g) => g.grid.id)
+  const [readers, links, dashboard] = await Promise.all([
+    gridReaders(req.payload, list.content, ids),
+    buildingLinkReaders(req.payload, list.content, ids),
+    dashboardData(req.payload, req, { lang, contentType: list.content.type, contentId: String(list.content.id) }),
+  ])
+  const rows = dashboard.content?.rows ?? []
+  const grids = list.grids.map(({ grid, buildings, offline }): RelayGridReport => {
+    const row = rows.find((r) => r.grid && String(r.grid.id) === String(grid.id)) ?? null
+    const perBuilding = links.readers.get(String(grid.id)) ?? new Map<string, number>()
+    const reach: GridReach = {
+      households: grid.households,
+      readers: readers.get(String(grid.id)) ?? 0,
+      buildings: buildings.map((b) => ({
+        key: b.code,
+        households: b.households ?? 0,
+        relayed: Boolean(b.relayedAt),
+        posted: Boolean(b.postedAt),
+        doorHouseholds: b.doorHouseholds,
+        readers: perBuilding.get(b.code) ?? 0,
+      })),
+      leader: { doorHouseholds: offline.doorHouseholds, phoneHouseholds: offline.phoneHouseholds },
+    }
+    const base = { grid, buildingsTotal: buildings.length, buildingsRelayed: buildings.filter((b) => b.relayedAt).length, offline, reach: row?.reach ?? null, buildings }
+    const shown = gridCoverage(reach, row?.readers.state ?? null, k, lang)
+    if (shown instanceof CoverageInputError) {
+      req.payload.logger.warn({ component: 'relay-report', grid: grid.id, field: shown.field }, 'coverage not bounded: the grid’s building figures do not add up')
+      return { ...base, coverage: null, problem: shown.message }
+    }
+    return { ...base, coverage: shown, problem: null }
+  })
+  return { content: { type: list.content.type, id: list.content.id, title: list.content.title }, minGroupSize: k, buildingLinksCounted: links.counted, grids }
+}
