@@ -27,6 +27,7 @@ import * as migration_20261206_231913_staff_notices from './20261206_231913_staf
 import * as migration_20261206_235410_sms_budget_reply from './20261206_235410_sms_budget_reply';
 import * as migration_20261206_235808_sms_subscribe from './20261206_235808_sms_subscribe';
 import * as migration_20261206_235933_relay_heads from './20261206_235933_relay_heads';
+import * as migration_20261207_000120_offline_reach from './20261207_000120_offline_reach';
 
 export const migrations = [
   {
@@ -172,6 +173,11 @@ export const migrations = [
   {
     up: migration_20261206_235933_relay_heads.up,
     down: migration_20261206_235933_relay_heads.down,
-    name: '20261206_235933_relay_heads'
+    name: '20261206_235933_relay_heads',
+  },
+  {
+    up: migration_20261207_000120_offline_reach.up,
+    down: migration_20261207_000120_offline_reach.down,
+    name: '20261207_000120_offline_reach'
   },
 ];
