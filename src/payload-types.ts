@@ -80,6 +80,7 @@ export interface Config {
     deliveries: Delivery;
     'delivery-receipts': DeliveryReceipt;
     'sms-messages': SmsMessage;
+    'sms-links': SmsLink;
     'relay-confirmations': RelayConfirmation;
     'read-rollups': ReadRollup;
     'wechat-article-stats': WechatArticleStat;
@@ -111,6 +112,7 @@ export interface Config {
     deliveries: DeliveriesSelect<false> | DeliveriesSelect<true>;
     'delivery-receipts': DeliveryReceiptsSelect<false> | DeliveryReceiptsSelect<true>;
     'sms-messages': SmsMessagesSelect<false> | SmsMessagesSelect<true>;
+    'sms-links': SmsLinksSelect<false> | SmsLinksSelect<true>;
     'relay-confirmations': RelayConfirmationsSelect<false> | RelayConfirmationsSelect<true>;
     'read-rollups': ReadRollupsSelect<false> | ReadRollupsSelect<true>;
     'wechat-article-stats': WechatArticleStatsSelect<false> | WechatArticleStatsSelect<true>;
@@ -257,6 +259,7 @@ export interface Issue {
     email?: boolean | null;
     webpush?: boolean | null;
     wechat?: boolean | null;
+    sms?: boolean | null;
   };
   notice?: boolean | null;
   wechatRepublish?: boolean | null;
@@ -466,6 +469,7 @@ export interface Event {
     email?: boolean | null;
     webpush?: boolean | null;
     wechat?: boolean | null;
+    sms?: boolean | null;
   };
   notice?: boolean | null;
   wechatRepublish?: boolean | null;
@@ -556,6 +560,7 @@ export interface Policy {
     email?: boolean | null;
     webpush?: boolean | null;
     wechat?: boolean | null;
+    sms?: boolean | null;
   };
   notice?: boolean | null;
   wechatRepublish?: boolean | null;
@@ -660,6 +665,7 @@ export interface Announcement {
   channels?: {
     email?: boolean | null;
     webpush?: boolean | null;
+    sms?: boolean | null;
   };
   notice?: boolean | null;
   wechatRepublish?: boolean | null;
@@ -683,6 +689,7 @@ export interface Subscriber {
   grid: (number | string) | Grid;
   channels: ('email' | 'webpush' | 'sms')[];
   topics?: ('issues' | 'events' | 'policies' | 'announcements')[] | null;
+  smsTopics?: ('issues' | 'events' | 'policies' | 'announcements')[] | null;
   status: 'pending' | 'active' | 'unsubscribed' | 'suppressed';
   consents?:
     | {
@@ -745,7 +752,7 @@ export interface Delivery {
   title?: string | null;
   contentType: 'issues' | 'events' | 'policies' | 'announcements';
   contentId: string;
-  channel: 'email' | 'webpush' | 'wechat';
+  channel: 'email' | 'webpush' | 'wechat' | 'sms';
   audience: string;
   kind?: ('content' | 'correction' | 'withdrawal') | null;
   notice?: number | null;
@@ -817,6 +824,18 @@ export interface SmsMessage {
   reportStatus?: ('delivered' | 'failed') | null;
   reportCode?: string | null;
   reportedAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "sms-links".
+ */
+export interface SmsLink {
+  id: number | string;
+  code: string;
+  delivery: string;
+  target: string;
   updatedAt: string;
   createdAt: string;
 }
@@ -1253,6 +1272,7 @@ export interface IssuesSelect<T extends boolean = true> {
         email?: T;
         webpush?: T;
         wechat?: T;
+        sms?: T;
       };
   notice?: T;
   wechatRepublish?: T;
@@ -1317,6 +1337,7 @@ export interface EventsSelect<T extends boolean = true> {
         email?: T;
         webpush?: T;
         wechat?: T;
+        sms?: T;
       };
   notice?: T;
   wechatRepublish?: T;
@@ -1386,6 +1407,7 @@ export interface PoliciesSelect<T extends boolean = true> {
         email?: T;
         webpush?: T;
         wechat?: T;
+        sms?: T;
       };
   notice?: T;
   wechatRepublish?: T;
@@ -1465,6 +1487,7 @@ export interface AnnouncementsSelect<T extends boolean = true> {
     | {
         email?: T;
         webpush?: T;
+        sms?: T;
       };
   notice?: T;
   wechatRepublish?: T;
@@ -1561,6 +1584,7 @@ export interface SubscribersSelect<T extends boolean = true> {
   grid?: T;
   channels?: T;
   topics?: T;
+  smsTopics?: T;
   status?: T;
   consents?:
     | T
@@ -1669,6 +1693,17 @@ export interface SmsMessagesSelect<T extends boolean = true> {
   reportStatus?: T;
   reportCode?: T;
   reportedAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "sms-links_select".
+ */
+export interface SmsLinksSelect<T extends boolean = true> {
+  code?: T;
+  delivery?: T;
+  target?: T;
   updatedAt?: T;
   createdAt?: T;
 }
@@ -2020,20 +2055,24 @@ export interface SiteSetting {
       email?: boolean | null;
       webpush?: boolean | null;
       wechat?: boolean | null;
+      sms?: boolean | null;
     };
     events?: {
       email?: boolean | null;
       webpush?: boolean | null;
       wechat?: boolean | null;
+      sms?: boolean | null;
     };
     policies?: {
       email?: boolean | null;
       webpush?: boolean | null;
       wechat?: boolean | null;
+      sms?: boolean | null;
     };
     announcements?: {
       email?: boolean | null;
       webpush?: boolean | null;
+      sms?: boolean | null;
     };
   };
   /**
@@ -2047,6 +2086,13 @@ export interface SiteSetting {
     rotateSeconds?: number | null;
     idleSeconds?: number | null;
     refreshMinutes?: number | null;
+  };
+  /**
+   * Street time. Non-urgent text messages wait until the quiet hours end; urgent ones go at once.
+   */
+  smsQuietHours?: {
+    start?: number | null;
+    end?: number | null;
   };
   /**
    * Editors see a warning on their home when a column or the WeChat account has published nothing for this many days.
@@ -2173,6 +2219,7 @@ export interface SiteSettingsSelect<T extends boolean = true> {
               email?: T;
               webpush?: T;
               wechat?: T;
+              sms?: T;
             };
         events?:
           | T
@@ -2180,6 +2227,7 @@ export interface SiteSettingsSelect<T extends boolean = true> {
               email?: T;
               webpush?: T;
               wechat?: T;
+              sms?: T;
             };
         policies?:
           | T
@@ -2187,12 +2235,14 @@ export interface SiteSettingsSelect<T extends boolean = true> {
               email?: T;
               webpush?: T;
               wechat?: T;
+              sms?: T;
             };
         announcements?:
           | T
           | {
               email?: T;
               webpush?: T;
+              sms?: T;
             };
       };
   wechatJsSdk?: T;
@@ -2202,6 +2252,12 @@ export interface SiteSettingsSelect<T extends boolean = true> {
         rotateSeconds?: T;
         idleSeconds?: T;
         refreshMinutes?: T;
+      };
+  smsQuietHours?:
+    | T
+    | {
+        start?: T;
+        end?: T;
       };
   freshnessWarnDays?: T;
   freshnessAlertDays?: T;

@@ -16,6 +16,7 @@ import { Counters } from './collections/Counters'
 import { Deliveries, DeliveryReceipts } from './collections/Deliveries'
 import { RelayConfirmations } from './collections/RelayConfirmations'
 import { SmsMessages } from './collections/SmsMessages'
+import { SmsLinks } from './collections/SmsLinks'
 import { Events } from './collections/Events'
 import { Grids } from './collections/Grids'
 import { Issues } from './collections/Issues'
@@ -141,6 +142,7 @@ export default withInternalAccess(buildConfig({
     Deliveries,
     DeliveryReceipts,
     SmsMessages,
+    SmsLinks,
     RelayConfirmations,
     ReadRollups,
     WechatArticleStats,

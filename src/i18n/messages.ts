@@ -11,6 +11,7 @@ import { kioskMessages } from './catalogue/kiosk'
 import { inspectMessages } from './catalogue/inspect'
 import { adminMessages } from './catalogue/admin'
 import { documentsMessages } from './catalogue/documents'
+import { smsDeliveryMessages } from './catalogue/smsDelivery'
 
 export type Lang = 'zh' | 'en'
 type Entry = { zh: string; en: string }
@@ -1543,6 +1544,8 @@ export const messages = {
   ...inspectMessages,
 
   ...adminMessages,
+
+  ...smsDeliveryMessages,
 
   ...documentsMessages,
 } satisfies Record<string, Entry>

@@ -23,6 +23,7 @@ import * as migration_20261206_204036_publish_audience from './20261206_204036_p
 import * as migration_20261206_225516_subscriber_phone from './20261206_225516_subscriber_phone';
 import * as migration_20261206_225845_sms_messages from './20261206_225845_sms_messages';
 import * as migration_20261206_230019_relay_confirmations from './20261206_230019_relay_confirmations';
+import * as migration_20261206_231654_sms_driver from './20261206_231654_sms_driver';
 
 export const migrations = [
   {
@@ -148,6 +149,11 @@ export const migrations = [
   {
     up: migration_20261206_230019_relay_confirmations.up,
     down: migration_20261206_230019_relay_confirmations.down,
-    name: '20261206_230019_relay_confirmations'
+    name: '20261206_230019_relay_confirmations',
+  },
+  {
+    up: migration_20261206_231654_sms_driver.up,
+    down: migration_20261206_231654_sms_driver.down,
+    name: '20261206_231654_sms_driver'
   },
 ];
