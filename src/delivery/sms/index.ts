@@ -10,6 +10,7 @@ import { isUniqueViolation } from '../../store/claims'
 import { noTransaction } from '../../store/noTransaction'
 import { openMobile } from '../../subscribers/phone'
 import { toOutcome, type DeliveryTuning, type Outcome, type RecipientsDriver } from '../driver'
+import { nowIso } from '../rows'
 import { newShortCode, shortLinkTarget, storeShortLinks } from './links'
 import { quietHours, quietUntil } from './quiet'
 
@@ -65,9 +66,6 @@ function outcomeOf(r: SendResult, tuning: DeliveryTuning): Outcome {
   if (!r.ok && r.code === 'isv.BUSINESS_LIMIT_CONTROL') return { status: 'failed', code: String(r.code), failure: r }
   return toOutcome(r, tuning)
 }
-
-/** The date-like value as an ISO string (sms-messages sentAt). */
-const nowIso = () => new Date().toISOString()
 
 async function recordMessages(payload: Payload, d: DeliveryDoc, sent: { p: Prepared; r: SendResult }[]) {
   for (const { p, r } of sent) {
