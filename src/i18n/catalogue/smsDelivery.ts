@@ -14,6 +14,7 @@ export const smsDeliveryMessages = {
     zh: '未配置（短信为付费服务，可不开通）：如需开通，请在服务器环境中设置 SMS_ACCESS_KEY_ID、SMS_ACCESS_KEY_SECRET、SMS_SIGN_NAME、SMS_TEMPLATE_NOTICE、SMS_TEMPLATE_URGENT 和 SMS_PRICE_PER_SEGMENT（见 docs/channels.md）。',
     en: 'Not configured (SMS is a paid service and optional): to use it, set the SMS_* variables in the server environment (docs/channels.md).',
   },
+  'audience.channel.sms': { zh: '短信：{count} 位居民', en: 'SMS: {count} residents' },
   'readership.channel.sms': { zh: '短信', en: 'Text message' },
   'field.smsTopics': { zh: '短信接收的内容类型（紧急通知总会发送）', en: 'Content types by text message (urgent notices always)' },
   'settings.sms.quiet': { zh: '短信免打扰时段', en: 'SMS quiet hours' },
