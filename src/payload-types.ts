@@ -80,6 +80,7 @@ export interface Config {
     deliveries: Delivery;
     'delivery-receipts': DeliveryReceipt;
     'sms-messages': SmsMessage;
+    'sms-links': SmsLink;
     'relay-confirmations': RelayConfirmation;
     'offline-reach': OfflineReach;
     'read-rollups': ReadRollup;
@@ -113,6 +114,7 @@ export interface Config {
     deliveries: DeliveriesSelect<false> | DeliveriesSelect<true>;
     'delivery-receipts': DeliveryReceiptsSelect<false> | DeliveryReceiptsSelect<true>;
     'sms-messages': SmsMessagesSelect<false> | SmsMessagesSelect<true>;
+    'sms-links': SmsLinksSelect<false> | SmsLinksSelect<true>;
     'relay-confirmations': RelayConfirmationsSelect<false> | RelayConfirmationsSelect<true>;
     'offline-reach': OfflineReachSelect<false> | OfflineReachSelect<true>;
     'read-rollups': ReadRollupsSelect<false> | ReadRollupsSelect<true>;
@@ -261,6 +263,7 @@ export interface Issue {
     email?: boolean | null;
     webpush?: boolean | null;
     wechat?: boolean | null;
+    sms?: boolean | null;
   };
   notice?: boolean | null;
   wechatRepublish?: boolean | null;
@@ -476,6 +479,7 @@ export interface Event {
     email?: boolean | null;
     webpush?: boolean | null;
     wechat?: boolean | null;
+    sms?: boolean | null;
   };
   notice?: boolean | null;
   wechatRepublish?: boolean | null;
@@ -566,6 +570,7 @@ export interface Policy {
     email?: boolean | null;
     webpush?: boolean | null;
     wechat?: boolean | null;
+    sms?: boolean | null;
   };
   notice?: boolean | null;
   wechatRepublish?: boolean | null;
@@ -670,6 +675,7 @@ export interface Announcement {
   channels?: {
     email?: boolean | null;
     webpush?: boolean | null;
+    sms?: boolean | null;
   };
   notice?: boolean | null;
   wechatRepublish?: boolean | null;
@@ -694,6 +700,7 @@ export interface Subscriber {
   grid: (number | string) | Grid;
   channels: ('email' | 'webpush' | 'sms')[];
   topics?: ('issues' | 'events' | 'policies' | 'announcements')[] | null;
+  smsTopics?: ('issues' | 'events' | 'policies' | 'announcements')[] | null;
   status: 'pending' | 'active' | 'unsubscribed' | 'suppressed';
   consents?:
     | {
@@ -759,7 +766,7 @@ export interface Delivery {
   title?: string | null;
   contentType: 'issues' | 'events' | 'policies' | 'announcements';
   contentId: string;
-  channel: 'email' | 'webpush' | 'wechat';
+  channel: 'email' | 'webpush' | 'wechat' | 'sms';
   audience: string;
   kind?: ('content' | 'correction' | 'withdrawal') | null;
   notice?: number | null;
@@ -831,6 +838,18 @@ export interface SmsMessage {
   reportStatus?: ('delivered' | 'failed') | null;
   reportCode?: string | null;
   reportedAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "sms-links".
+ */
+export interface SmsLink {
+  id: number | string;
+  code: string;
+  delivery: string;
+  target: string;
   updatedAt: string;
   createdAt: string;
 }
@@ -1305,6 +1324,7 @@ export interface IssuesSelect<T extends boolean = true> {
         email?: T;
         webpush?: T;
         wechat?: T;
+        sms?: T;
       };
   notice?: T;
   wechatRepublish?: T;
@@ -1369,6 +1389,7 @@ export interface EventsSelect<T extends boolean = true> {
         email?: T;
         webpush?: T;
         wechat?: T;
+        sms?: T;
       };
   notice?: T;
   wechatRepublish?: T;
@@ -1438,6 +1459,7 @@ export interface PoliciesSelect<T extends boolean = true> {
         email?: T;
         webpush?: T;
         wechat?: T;
+        sms?: T;
       };
   notice?: T;
   wechatRepublish?: T;
@@ -1517,6 +1539,7 @@ export interface AnnouncementsSelect<T extends boolean = true> {
     | {
         email?: T;
         webpush?: T;
+        sms?: T;
       };
   notice?: T;
   wechatRepublish?: T;
@@ -1620,6 +1643,7 @@ export interface SubscribersSelect<T extends boolean = true> {
   grid?: T;
   channels?: T;
   topics?: T;
+  smsTopics?: T;
   status?: T;
   consents?:
     | T
@@ -1731,6 +1755,17 @@ export interface SmsMessagesSelect<T extends boolean = true> {
   reportStatus?: T;
   reportCode?: T;
   reportedAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "sms-links_select".
+ */
+export interface SmsLinksSelect<T extends boolean = true> {
+  code?: T;
+  delivery?: T;
+  target?: T;
   updatedAt?: T;
   createdAt?: T;
 }
@@ -2116,20 +2151,24 @@ export interface SiteSetting {
       email?: boolean | null;
       webpush?: boolean | null;
       wechat?: boolean | null;
+      sms?: boolean | null;
     };
     events?: {
       email?: boolean | null;
       webpush?: boolean | null;
       wechat?: boolean | null;
+      sms?: boolean | null;
     };
     policies?: {
       email?: boolean | null;
       webpush?: boolean | null;
       wechat?: boolean | null;
+      sms?: boolean | null;
     };
     announcements?: {
       email?: boolean | null;
       webpush?: boolean | null;
+      sms?: boolean | null;
     };
   };
   /**
@@ -2147,6 +2186,13 @@ export interface SiteSetting {
     rotateSeconds?: number | null;
     idleSeconds?: number | null;
     refreshMinutes?: number | null;
+  };
+  /**
+   * Street time. Non-urgent text messages wait until the quiet hours end; urgent ones go at once.
+   */
+  smsQuietHours?: {
+    start?: number | null;
+    end?: number | null;
   };
   /**
    * Editors see a warning on their home when a column or the WeChat account has published nothing for this many days.
@@ -2279,6 +2325,7 @@ export interface SiteSettingsSelect<T extends boolean = true> {
               email?: T;
               webpush?: T;
               wechat?: T;
+              sms?: T;
             };
         events?:
           | T
@@ -2286,6 +2333,7 @@ export interface SiteSettingsSelect<T extends boolean = true> {
               email?: T;
               webpush?: T;
               wechat?: T;
+              sms?: T;
             };
         policies?:
           | T
@@ -2293,12 +2341,14 @@ export interface SiteSettingsSelect<T extends boolean = true> {
               email?: T;
               webpush?: T;
               wechat?: T;
+              sms?: T;
             };
         announcements?:
           | T
           | {
               email?: T;
               webpush?: T;
+              sms?: T;
             };
       };
   relayConfirmMinutes?: T;
@@ -2309,6 +2359,12 @@ export interface SiteSettingsSelect<T extends boolean = true> {
         rotateSeconds?: T;
         idleSeconds?: T;
         refreshMinutes?: T;
+      };
+  smsQuietHours?:
+    | T
+    | {
+        start?: T;
+        end?: T;
       };
   freshnessWarnDays?: T;
   freshnessAlertDays?: T;

@@ -18,6 +18,7 @@ import { Deliveries, DeliveryReceipts } from './collections/Deliveries'
 import { RelayConfirmations } from './collections/RelayConfirmations'
 import { OfflineReach } from './collections/OfflineReach'
 import { SmsMessages } from './collections/SmsMessages'
+import { SmsLinks } from './collections/SmsLinks'
 import { Events } from './collections/Events'
 import { Grids } from './collections/Grids'
 import { Issues } from './collections/Issues'
@@ -148,6 +149,7 @@ export default withInternalAccess(buildConfig({
     Deliveries,
     DeliveryReceipts,
     SmsMessages,
+    SmsLinks,
     RelayConfirmations,
     OfflineReach,
     ReadRollups,

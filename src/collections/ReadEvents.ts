@@ -22,7 +22,7 @@ export type ReadEventDoc = {
   contentType: string
   contentId: string
   grid: string
-  channel: 'email' | 'webpush' | 'share' | 'site'
+  channel: 'email' | 'webpush' | 'share' | 'site' | 'sms'
   kind: ReadEventKind
   reader: string
   at: string

@@ -22,7 +22,7 @@ import { engineEndpoint } from '../jobs/nudge'
  *   approximate (mail proxies fetch images for everyone), never part of reads;
  * - submitted: recipients the channel accepted that day.
  */
-export const READ_CHANNELS = ['email', 'webpush', 'share', 'site', 'messages', 'all'] as const
+export const READ_CHANNELS = ['email', 'webpush', 'share', 'site', 'messages', 'all', 'sms'] as const
 export type ReadChannel = (typeof READ_CHANNELS)[number]
 
 export type ReadRollupDoc = {

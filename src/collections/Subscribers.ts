@@ -183,6 +183,15 @@ export const Subscribers: CollectionConfig = {
       options: TOPICS.map((value) => ({ value, label: label(`topic.${value}`) })),
     },
     {
+      // SMS costs money: by default it carries urgent notices only, and the content types ticked here.
+      name: 'smsTopics',
+      type: 'select',
+      hasMany: true,
+      defaultValue: [],
+      label: label('field.smsTopics'),
+      options: TOPICS.map((value) => ({ value, label: label(`topic.${value}`) })),
+    },
+    {
       name: 'status',
       type: 'select',
       required: true,

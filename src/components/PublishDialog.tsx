@@ -33,7 +33,9 @@ function channelLine(c: ChannelRow, lang: Lang): string {
       ? t('audience.channel.email', lang, { count: c.recipients ?? 0 }) + (c.suppressed ? t('audience.channel.emailSuppressed', lang, { count: c.suppressed }) : '')
       : c.channel === 'webpush'
         ? t('audience.channel.webpush', lang, { devices: c.devices ?? 0, recipients: c.recipients ?? 0 })
-        : t('audience.channel.wechat', lang)
+        : c.channel === 'sms'
+          ? t('audience.channel.sms', lang, { count: c.recipients ?? 0 })
+          : t('audience.channel.wechat', lang)
   if (!c.configured) text += t('audience.channel.notConfigured', lang)
   return text
 }

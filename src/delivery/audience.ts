@@ -6,13 +6,20 @@ import type { Topic } from '../model/subscribers'
 
 const TOPIC_OF: Record<ContentSlug, Topic> = { issues: 'issues', events: 'events', policies: 'policies', announcements: 'announcements' }
 
-/** Subscribers this delivery goes to (status, channel, topic unless urgent, grids), without the cursor. */
+/**
+ * Subscribers this delivery goes to (status, channel, topic unless urgent, grids), without the cursor.
+ * SMS (paid) goes only to residents with a number, and besides urgent content only for the types
+ * they ticked for SMS (`smsTopics`, empty by default: urgent only).
+ */
 export function audienceWhere(d: Pick<DeliveryDoc, 'channel' | 'contentType' | 'urgent' | 'audience'>): Where {
-  const and: Where[] = [{ status: { equals: 'active' } }, { channels: { in: [d.channel] } }]
-  if (!d.urgent) and.push({ topics: { in: [TOPIC_OF[d.contentType]] } })
+  const and: Where[] = [{ status: { equals: 'active' } }, { channels: { in: [d.channel] } }, ...channelWhere(d.channel)]
+  if (!d.urgent) and.push(d.channel === 'sms' ? { smsTopics: { in: [TOPIC_OF[d.contentType]] } } : { topics: { in: [TOPIC_OF[d.contentType]] } })
   if (d.audience.startsWith('grids:')) and.push({ grid: { in: d.audience.slice(6).split(',').filter(Boolean) } })
   return { and }
 }
+
+/** What a channel's recipients need beyond ticking it: SMS, a number. */
+const channelWhere = (channel: string): Where[] => (channel === 'sms' ? [{ phoneIndex: { exists: true } }] : [])
 
 /** The id value to compare with in a query: numbers on SQLite, strings on MongoDB. */
 export const idValue = (payload: Payload, raw: string) => (payload.db.name === 'mongoose' ? raw : Number(raw))
@@ -39,5 +46,5 @@ export async function recipientsWhere(payload: Payload, d: Pick<DeliveryDoc, 'ch
   if (!isNotice(d)) return audienceWhere(d)
   const reached = d.original ? await reachedBy(payload, d.original) : []
   if (!reached.length) return null
-  return { and: [{ status: { equals: 'active' } }, { channels: { in: [d.channel] } }, { id: { in: reached.map((id) => idValue(payload, id)) } }] }
+  return { and: [{ status: { equals: 'active' } }, { channels: { in: [d.channel] } }, ...channelWhere(d.channel), { id: { in: reached.map((id) => idValue(payload, id)) } }] }
 }

@@ -75,7 +75,7 @@ async function devicesOf(payload: Payload, ids: (string | number)[]): Promise<{ 
 /** Count a channel's recipients with a delivery's query (an audience, or a notice's reached). */
 async function countChannel(payload: Payload, channel: DeliveryChannel, where: Where | null): Promise<Pick<ChannelAudience, 'recipients' | 'devices'>> {
   if (!where) return channel === 'webpush' ? { recipients: 0, devices: 0 } : { recipients: 0 }
-  if (channel === 'email') return { recipients: await count(payload, 'subscribers', where) }
+  if (channel === 'email' || channel === 'sms') return { recipients: await count(payload, 'subscribers', where) }
   const { docs } = await payload.db.find({ collection: 'subscribers', where, limit: 0, pagination: false, select: { grid: true } })
   return devicesOf(payload, (docs as unknown as { id: string | number }[]).map((s) => s.id))
 }
@@ -98,6 +98,8 @@ export async function audienceReport(
   const deliveries = (existing as unknown as DeliveryDoc[]).filter((d) => !isNotice(d))
   const channels: ChannelAudience[] = []
   for (const channel of channelsOfType(collection)) {
+    // SMS is a paid service the street may not have: not offered (and never delivered) until it is configured.
+    if (channel === 'sms' && !channelConfigured('sms')) continue
     const d = deliveries.find((x) => x.channel === channel) ?? null
     const row: ChannelAudience = {
       channel,

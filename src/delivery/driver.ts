@@ -42,10 +42,15 @@ export type RenderInput = {
 /** A recipient's message made ready (links, MIME or encryption: local work only); calling it sends. */
 export type ReadySend = () => Promise<Outcome>
 
-/** A delivery's content rendered once by a recipients driver. */
+/** Several recipients' messages made ready for one call (SMS SendBatchSms); calling it sends: one outcome per recipient, in order. */
+export type ReadyGroupSend = () => Promise<Outcome[]>
+
+/** A delivery's content rendered once by a recipients driver: `batch` (one recipient a call) or `group` (up to perCall a call). */
 export type Rendered = {
   /** Per batch: what the messages need beyond the subscribers (a push recipient's devices), then one ready-maker. */
-  batch(payload: Payload, recipients: SubscriberDoc[], gridName: (s: SubscriberDoc) => string): Promise<(s: SubscriberDoc) => ReadySend>
+  batch?(payload: Payload, recipients: SubscriberDoc[], gridName: (s: SubscriberDoc) => string): Promise<(s: SubscriberDoc) => ReadySend>
+  /** Per batch, for a driver whose call takes several recipients: a ready-maker for up to `perCall` recipients at once. */
+  group?(payload: Payload, recipients: SubscriberDoc[], gridName: (s: SubscriberDoc) => string): Promise<(group: SubscriberDoc[]) => ReadyGroupSend>
 }
 
 export type FieldError = { field: string; message: string }
@@ -75,6 +80,15 @@ export type GoneBy = { delivery: string | number; code: string }
 export type RecipientsDriver = {
   kind: 'recipients'
   render(payload: Payload, input: RenderInput): Promise<Rendered>
+  /**
+   * Recipients one call of this delivery takes (default 1; `group` sends them). The crash bound is
+   * then calls in flight × recipients a call, recorded as the delivery's inFlightLimit.
+   */
+  perCall?(d: DeliveryDoc): number
+  /** Subscriber fields the driver's messages need beyond the pipeline's (address, grid, ref, consents). */
+  fields?: Record<string, true>
+  /** A time the delivery must wait for before its next batch (SMS quiet hours), or null to go on now. */
+  hold?(payload: Payload, d: DeliveryDoc): Promise<Date | null>
   testSend?: TestSender
   /** The recipient's address is gone for good (an email bounce): act on the subscriber. */
   gone?(payload: Payload, s: SubscriberDoc, by: GoneBy): Promise<void>

@@ -3,6 +3,7 @@ import type { Driver } from './driver'
 import { emailDriver } from './email'
 import { wechatDriver } from './wechat'
 import { pushDriver } from './webpush'
+import { smsDriver } from './sms'
 
 /**
  * The driver registry: one driver per channel of DELIVERY_CHANNELS (src/model/deliveries.ts).
@@ -13,6 +14,7 @@ export const DRIVERS: Record<DeliveryChannel, Driver> = {
   email: emailDriver,
   webpush: pushDriver,
   wechat: wechatDriver,
+  sms: smsDriver,
 }
 
 /** The channel's driver; an unknown channel is refused with an error that names it. */

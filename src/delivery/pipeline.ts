@@ -11,7 +11,7 @@ import { noTransaction } from '../store/noTransaction'
 import { ReceiptWriter } from '../store/receipts'
 import { idValue, recipientsWhere } from './audience'
 import { channelConfigured, deliverySettings } from './config'
-import { failureWords, pauseReason, rememberFailure, type ContentRow, type ReadySend, type RecipientsDriver } from './driver'
+import { failureWords, pauseReason, rememberFailure, type ContentRow, type Outcome, type ReadyGroupSend, type RecipientsDriver, type Rendered } from './driver'
 import { driverFor } from './drivers'
 import { nowIso, updateDelivery } from './rows'
 import { contentUrl } from './links'
@@ -28,7 +28,10 @@ import { GONE_STREAK, GoneStreak } from './suppression'
  * and a receipt is written before its worker takes the next recipient, so at
  * any moment at most `concurrency` recipients have been sent to without a
  * receipt. Those, and only those, may get the message twice after a crash;
- * each resumption adds that bound to the delivery's `maxDuplicates`.
+ * each resumption adds that bound to the delivery's `maxDuplicates`. A driver
+ * whose call takes several recipients (SMS: up to 100 numbers) sends a group
+ * a call and writes the group's receipts before its worker's next call: the
+ * bound is then calls in flight × recipients a call (`inFlightLimit`).
  *
  * The pipeline knows channels only through their drivers (drivers.ts): a
  * recipients driver renders and makes each send ready, a stages driver
@@ -136,17 +139,19 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
   const driver = driverFor(claimed.channel)
   // A channel without a recipient list (WeChat) runs its own stages.
   if (driver.kind === 'stages') return driver.run(payload, claimed, pre.doc, lease)
+  // Recipients one call takes: each worker has that many without a receipt while its call is out.
+  const perCall = Math.max(1, driver.perCall?.(claimed) ?? 1)
   const resumed = claimed.status === 'running'
   const counts = claimed.startedAt ? await recount(payload, claimed.id) : { submitted: 0, failed: 0, gone: 0 }
   const d: DeliveryDoc = {
     ...claimed,
     ...counts,
     status: 'running',
-    inFlightLimit: concurrency,
+    inFlightLimit: concurrency * perCall,
     startedAt: claimed.startedAt ?? nowIso(),
     resumes: (claimed.resumes ?? 0) + (resumed ? 1 : 0),
     // Each stop in the middle (a crash, a lost lease) may re-send to those that were in flight then.
-    maxDuplicates: (claimed.maxDuplicates ?? 0) + (resumed ? (claimed.inFlightLimit ?? concurrency) : 0),
+    maxDuplicates: (claimed.maxDuplicates ?? 0) + (resumed ? (claimed.inFlightLimit ?? concurrency * perCall) : 0),
   }
   // Who it goes to: the audience (a notice: those its original reached); nobody is an empty walk.
   const audience = (await recipientsWhere(payload, d)) ?? { id: { exists: false } }
@@ -188,10 +193,20 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
       await applyStop(payload, d, { kind: 'shutdown' })
       return false
     }
+    // A channel's own hours (SMS quiet hours): the delivery waits in the queue until they end.
+    const until = await driver.hold?.(payload, d)
+    if (until) {
+      log.info({ until: until.toISOString() }, 'delivery deferred by the channel\'s hours')
+      await applyStop(payload, d, { kind: 'defer', until })
+      return false
+    }
     // Unsubscribes take effect here: the batch is read with the status filter, now.
     const where: Where = d.cursor ? { and: [audience, { id: { greater_than: idValue(payload, d.cursor) } }] } : audience
     // Only the fields a message needs, and no count: a count of the remaining audience per batch grows with the street.
-    const { docs } = await payload.db.find({ collection: 'subscribers', where, sort: 'id', limit: settings.batchSize, pagination: false, select: SUBSCRIBER_FIELDS })
+    // A grouped driver's batch fills every worker's call at least once.
+    const limit = perCall > 1 ? Math.max(settings.batchSize, perCall * concurrency) : settings.batchSize
+    const select = driver.fields ? { ...SUBSCRIBER_FIELDS, ...driver.fields } : SUBSCRIBER_FIELDS
+    const { docs } = await payload.db.find({ collection: 'subscribers', where, sort: 'id', limit, pagination: false, select })
     const batch = docs as unknown as SubscriberDoc[]
     if (!batch.length) break
     const ids = batch.map((s) => String(s.id))
@@ -214,56 +229,65 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
     let next = 0
     const tally = { submitted: 0, failed: 0, gone: 0 }
     const gridOf = (s: SubscriberDoc) => gridNames.get(String(typeof s.grid === 'object' ? s.grid.id : s.grid)) ?? ''
-    const makeReady = await rendered.batch(payload, todo, gridOf)
-    /** A recipient's message(s) made ready (links, MIME or encryption): local work only, nothing sent yet. */
-    const ready = (s: SubscriberDoc): { s: SubscriberDoc; send: ReadySend } => ({ s, send: makeReady(s) })
+    const makeReady = await readyMaker(payload, rendered, todo, gridOf)
+    /** The next call's recipients (one, or up to perCall) and their message(s) made ready: local work only, nothing sent yet. */
+    const take = (): { group: SubscriberDoc[]; send: ReadyGroupSend } => {
+      const group = todo.slice(next, next + perCall)
+      next += group.length
+      return { group, send: makeReady(group) }
+    }
 
     const worker = async () => {
-      let current = next < todo.length ? ready(todo[next++]) : null
+      let current = next < todo.length ? take() : null
       while (current && !stop) {
         // The process is stopping: the send in flight was answered and its receipt stored; none starts.
         if (signal?.aborted) {
           stop = { kind: 'shutdown' }
           break
         }
-        const { s } = current
-        const outcome = await current.send()
-        if (outcome.status === 'stop') {
-          const f = outcome.failure
+        const { group } = current
+        const outcomes = await current.send()
+        // Recipients the call answered for; a stop (settings, quota, a long Retry-After) sent nothing to its own.
+        const answered = group.map((s, i) => ({ s, outcome: outcomes[i] })).filter((a): a is { s: SubscriberDoc; outcome: Exclude<Outcome, { status: 'stop' }> } => a.outcome.status !== 'stop')
+        const halted = outcomes.find((o): o is Extract<Outcome, { status: 'stop' }> => o.status === 'stop')
+        if (halted) {
+          const f = halted.failure
           const until = f.retryAfterMs ? new Date(Date.now() + f.retryAfterMs) : null
           stop = f.kind === 'retryable' && until ? { kind: 'defer', until } : { kind: 'pause', reason: pauseReason(f) }
           if (stop.kind === 'pause') log.warn({ kind: f.kind, code: f.code, message: f.message }, 'delivery paused')
           rememberFailure(errors, f)
-          break
+          if (!answered.length) break
         }
-        // The receipt is stored before this worker sends to its next recipient: that bounds re-sends after a crash.
+        // The receipts are stored before this worker makes its next call: that bounds re-sends after a crash.
         // Receipts of workers answered at the same time are written together (group commit); while this one
         // waits for its group, the worker makes its next message ready (no network until the receipt is stored).
-        const stored = receipts.add({ delivery: String(d.id), subscriber: String(s.id), status: outcome.status, code: outcome.code ?? null })
-        if (streak?.note(outcome, s.id, d.cursor ?? null) && !stop) stop = { kind: 'pause', reason: streak.reason(GONE_STREAK) }
-        current = !stop && next < todo.length ? ready(todo[next++]) : null
+        const stored = Promise.all(answered.map(({ s, outcome }) => receipts.add({ delivery: String(d.id), subscriber: String(s.id), status: outcome.status, code: outcome.code ?? null })))
+        for (const { s, outcome } of answered) if (streak?.note(outcome, s.id, d.cursor ?? null) && !stop) stop = { kind: 'pause', reason: streak.reason(GONE_STREAK) }
+        current = !stop && next < todo.length ? take() : null
         await stored
-        if (outcome.status === 'submitted') (tally.submitted++, (failuresInRow = 0))
-        if (outcome.status === 'gone') {
-          tally.gone++
-          // Shown among the last errors too: the editor sees which refusal it was (550, 410), not only a count.
-          if (outcome.failure) rememberFailure(errors, outcome.failure)
-          await driver.gone?.(payload, s, { delivery: d.id, code: outcome.code ?? '' })
-        }
-        if (outcome.status === 'failed') {
-          tally.failed++
-          failuresInRow++
-          if (outcome.failure) rememberFailure(errors, outcome.failure)
-          if (failuresInRow >= settings.errorBudget && !stop) {
-            const last = outcome.failure ?? { ok: false as const, kind: 'retryable' as const, code: outcome.code ?? '', message: '' }
-            stop = { kind: 'pause', reason: t('delivery.reason.errorBudget', 'zh', { count: failuresInRow, failure: failureWords(last) }) }
-            log.warn({ count: failuresInRow, code: last.code, message: last.message }, 'delivery paused by its error budget')
+        for (const { s, outcome } of answered) {
+          if (outcome.status === 'submitted') (tally.submitted++, (failuresInRow = 0))
+          if (outcome.status === 'gone') {
+            tally.gone++
+            // Shown among the last errors too: the editor sees which refusal it was (550, 410), not only a count.
+            if (outcome.failure) rememberFailure(errors, outcome.failure)
+            await driver.gone?.(payload, s, { delivery: d.id, code: outcome.code ?? '' })
+          }
+          if (outcome.status === 'failed') {
+            tally.failed++
+            failuresInRow++
+            if (outcome.failure) rememberFailure(errors, outcome.failure)
+            if (failuresInRow >= settings.errorBudget && !stop) {
+              const last = outcome.failure ?? { ok: false as const, kind: 'retryable' as const, code: outcome.code ?? '', message: '' }
+              stop = { kind: 'pause', reason: t('delivery.reason.errorBudget', 'zh', { count: failuresInRow, failure: failureWords(last) }) }
+              log.warn({ count: failuresInRow, code: last.code, message: last.message }, 'delivery paused by its error budget')
+            }
           }
         }
       }
     }
     // The receipt writer commits once every worker waits on its receipt (see ReceiptWriter): one commit per round.
-    const workers = Math.min(concurrency, Math.max(todo.length, 1))
+    const workers = Math.min(concurrency, Math.max(Math.ceil(todo.length / perCall), 1))
     receipts.expect(workers)
     await Promise.all(Array.from({ length: workers }, () => worker().finally(() => receipts.leave())))
 
@@ -294,6 +318,16 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
   await updateDelivery(payload, d.id, { status, finishedAt: nowIso(), reason: null })
   log.info({ status, total: d.total, submitted: d.submitted, failed: d.failed, gone: d.gone, maxDuplicates: d.maxDuplicates }, 'delivery finished')
   return true
+}
+
+/** The batch's ready-maker for groups of recipients: a one-recipient driver's maker answers a group of one. */
+async function readyMaker(payload: Payload, rendered: Rendered, todo: SubscriberDoc[], gridOf: (s: SubscriberDoc) => string): Promise<(group: SubscriberDoc[]) => ReadyGroupSend> {
+  if (rendered.group) return rendered.group(payload, todo, gridOf)
+  const one = await rendered.batch!(payload, todo, gridOf)
+  return (group) => {
+    const send = one(group[0])
+    return async () => [await send()]
+  }
 }
 
 /** Render the content once for a recipients driver. */

@@ -10,6 +10,7 @@ import { previewsSettingsFields } from './siteSettings/previews'
 import { homesSettingsFields } from './siteSettings/homes'
 import { readerSettingsFields } from './siteSettings/reader'
 import { kioskSettingsFields } from './siteSettings/kiosk'
+import { smsQuietSettingsFields } from './siteSettings/smsQuiet'
 import { inspectSettingsFields } from './siteSettings/inspect'
 import { adminSettingsFields } from './siteSettings/admin'
 import { documentsSettingsFields } from './siteSettings/documents'
@@ -101,6 +102,8 @@ export const SiteSettings: GlobalConfig = {
     ...readerSettingsFields,
 
     ...kioskSettingsFields,
+
+    ...smsQuietSettingsFields,
 
     ...inspectSettingsFields,
 

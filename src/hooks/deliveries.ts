@@ -73,6 +73,8 @@ export async function createDeliveries(
     })
     if (existing.totalDocs) continue
     const configured = channelConfigured(channel)
+    // SMS is a paid service the street may never sign up for: no SMS delivery (not even a skipped one) until it is configured.
+    if (channel === 'sms' && !configured) continue
     const status = skipReason || !configured ? 'skipped' : 'queued'
     const reason = skipReason ?? (!configured ? t(`delivery.reason.notConfigured.${channel}`) : null)
     try {

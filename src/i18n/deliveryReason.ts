@@ -8,7 +8,7 @@
 import { type Lang, type MessageKey, t } from './messages'
 
 const SETTING_NAME = /\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/
-const CHANNELS = ['email', 'webpush', 'wechat'] as const
+const CHANNELS = ['email', 'webpush', 'wechat', 'sms'] as const
 type Channel = (typeof CHANNELS)[number]
 
 export function reasonFor(reason: string | null | undefined, channel: string, admin: boolean, lang: Lang): string | null {

@@ -16,6 +16,7 @@ import { smsMessages } from './catalogue/sms'
 import { smsSubscribeMessages } from './catalogue/smsSubscribe'
 import { relayMessages } from './catalogue/relay'
 import { relayLeadersMessages } from './catalogue/relayLeaders'
+import { smsDeliveryMessages } from './catalogue/smsDelivery'
 
 export type Lang = 'zh' | 'en'
 type Entry = { zh: string; en: string }
@@ -1550,6 +1551,8 @@ export const messages = {
   ...smsMessages,
 
   ...adminMessages,
+
+  ...smsDeliveryMessages,
 
   ...documentsMessages,
 

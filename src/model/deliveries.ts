@@ -4,7 +4,7 @@ import type { ContentSlug } from './content'
 export const DELIVERY_STATUSES = ['queued', 'running', 'done', 'partial', 'failed', 'paused', 'cancelled', 'skipped'] as const
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
 export const UNFINISHED: DeliveryStatus[] = ['queued', 'running', 'paused']
-export const DELIVERY_CHANNELS = ['email', 'webpush', 'wechat'] as const
+export const DELIVERY_CHANNELS = ['email', 'webpush', 'wechat', 'sms'] as const
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number]
 
 /** The channels a content type goes out on: WeChat is the street's account, so never grid announcements. */

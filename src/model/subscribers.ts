@@ -40,6 +40,11 @@ export type SubscriberDoc = {
   grid: string | number | { id: string | number; code?: string; name?: string }
   channels: SubscriberChannel[]
   topics: Topic[]
+  /** Content types sent by SMS besides urgent content (empty: urgent only). */
+  smsTopics?: Topic[] | null
+  /** The mobile number sealed (subscribers/phone.ts), and its keyed index. */
+  phone?: string | null
+  phoneIndex?: string | null
   status: SubscriberStatus
   consents?: ConsentEntry[] | null
   confirmedAt?: string | null

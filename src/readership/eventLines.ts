@@ -18,7 +18,7 @@ export type ReadEventRow = {
   contentType: string
   contentId: string
   grid: string
-  channel: 'email' | 'webpush' | 'share' | 'site'
+  channel: 'email' | 'webpush' | 'share' | 'site' | 'sms'
   kind: 'open' | 'read'
   reader: string
   at: Date

@@ -71,7 +71,7 @@ async function figuresOf(payload: Payload, c: ContentRef, days: Set<string>): Pr
     const day = streetDay(e.at)
     const grid = e.grid ?? ''
     const reader = e.reader || `event-${anonymous++}`
-    const viaMessage = e.channel === 'email' || e.channel === 'webpush'
+    const viaMessage = e.channel === 'email' || e.channel === 'webpush' || e.channel === 'sms'
     for (const channel of (viaMessage ? [e.channel, 'messages', 'all'] : [e.channel, 'all']) as ReadChannel[]) {
       const seenKey = `${e.kind}\u0000${grid}\u0000${channel}\u0000${reader}`
       const first = firstSeen.get(seenKey)
@@ -92,7 +92,7 @@ async function figuresOf(payload: Payload, c: ContentRef, days: Set<string>): Pr
   // Submitted: receipts of this content's email and push deliveries, under the subscriber's grid
   // (not its notices of a correction or withdrawal: those went to residents already counted).
   const deliveries = await all<{ id: string | number; channel: string }>(payload, 'deliveries', {
-    and: [...(contentWhere.and as Where[]), { channel: { in: ['email', 'webpush'] } }, { or: [{ kind: { exists: false } }, { kind: { equals: 'content' } }] }],
+    and: [...(contentWhere.and as Where[]), { channel: { in: ['email', 'webpush', 'sms'] } }, { or: [{ kind: { exists: false } }, { kind: { equals: 'content' } }] }],
   })
   if (deliveries.length) {
     const channelOf = new Map(deliveries.map((d) => [String(d.id), d.channel as ReadChannel]))

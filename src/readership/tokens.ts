@@ -23,7 +23,7 @@ import { keyedHash, openRef, sealRef, signCompact, verifyCompact, type Refused }
  * The purpose (open pixel, page read, click) is bound into the tag: a pixel
  * token does not work as a redirect and the reverse.
  */
-export const TRACK_CHANNELS = ['email', 'webpush', 'share'] as const
+export const TRACK_CHANNELS = ['email', 'webpush', 'share', 'sms'] as const
 export type TrackChannel = (typeof TRACK_CHANNELS)[number]
 export type TrackPurpose = 'open' | 'read' | 'click'
 
@@ -44,7 +44,7 @@ export type TrackToken = {
   target?: string
 }
 
-const CHANNEL_CODE: Record<TrackChannel, string> = { email: 'e', webpush: 'w', share: 's' }
+const CHANNEL_CODE: Record<TrackChannel, string> = { email: 'e', webpush: 'w', share: 's', sms: 'm' }
 const TYPE_CODE: Record<ContentSlug, string> = { issues: 'i', events: 'e', policies: 'p', announcements: 'a' }
 export const TRACK_PURPOSE: Record<TrackPurpose, string> = { open: 'track-open', read: 'track-read', click: 'track-click' }
 export const TRACK_FIELDS = 7
@@ -67,7 +67,7 @@ export function signTrack(purpose: TrackPurpose, t: TrackToken, opts: { ttlSecon
 export function decodeTrackFields(fields: string[]): TrackToken | null {
   const c = fields[0]
   const ty = fields[1]
-  const channel = c === 'e' ? 'email' : c === 'w' ? 'webpush' : c === 's' ? 'share' : null
+  const channel = c === 'e' ? 'email' : c === 'w' ? 'webpush' : c === 's' ? 'share' : c === 'm' ? 'sms' : null
   const contentType = ty === 'i' ? 'issues' : ty === 'e' ? 'events' : ty === 'p' ? 'policies' : ty === 'a' ? 'announcements' : null
   if (!channel || !contentType || !fields[2]) return null
   const cut = fields[3].indexOf('_')

@@ -294,7 +294,7 @@ export function wechatAccount(): { appId: string; appSecret: string; apiBase: st
  * that is not configured is recorded as skipped (delivery/config.ts channelConfigured).
  * A new channel adds its reader here, beside its variables.
  */
-export const CHANNEL_SETTINGS = { email: emailSettings, webpush: vapidSettings, wechat: wechatAccount } as const satisfies Record<DeliveryChannel, () => object | null>
+export const CHANNEL_SETTINGS = { email: emailSettings, webpush: vapidSettings, wechat: wechatAccount, sms: () => smsSettings() } as const satisfies Record<DeliveryChannel, () => object | null>
 
 /** Absolute base URL for links that leave the server (messages, previews, share cards). */
 export function publicUrl(): string {

@@ -53,6 +53,7 @@ import {
 } from '../content/data'
 import { type Rendered, redirectToLogin, rendered, securityHeaders, sendPage, staffOfRequest } from './respond'
 import { createFeedRouter } from './feeds'
+import { createShortLinkRouter } from './shortLinks'
 import { createSubscribeRouter } from './subscribe'
 import { createAdminToolsRedirects } from './subscribeAdmin'
 import { gridByCode, gridDirectory } from '../subscribers/service'
@@ -246,6 +247,8 @@ export function createSiteRouter(payload: Payload): Router {
 
   // The community terminals (惠民通, src/site/kiosk.ts).
   router.use(createKioskRouter(payload, { cssHref: cssHref('kiosk.css'), notFound }))
+  // Text messages' short links (/s/CODE).
+  router.use(createShortLinkRouter(payload, notFound))
 
   // Large text and care mode, without JavaScript (src/site/modeRoutes.ts).
   router.use(createModeRoutes())

@@ -23,10 +23,12 @@ describe('delivery driver registry', () => {
     expect(driverFor('wechat').kind).toBe('stages')
     expect(driverFor('email').kind).toBe('recipients')
     expect(driverFor('webpush').kind).toBe('recipients')
+    expect(driverFor('sms').kind).toBe('recipients')
   })
 
   it('refuses an unknown channel clearly, not with undefined', () => {
-    expect(() => driverFor('sms')).toThrow(/Unknown delivery channel "sms"/)
+    // SMS is a channel now (src/delivery/sms): a pager is not.
+    expect(() => driverFor('pager')).toThrow(/Unknown delivery channel "pager"/)
     // Names inherited by every object are not drivers either.
     expect(() => driverFor('constructor')).toThrow(/Unknown delivery channel "constructor"/)
     expect(() => channelConfigured('pager' as never)).toThrow(/Unknown delivery channel "pager"/)
