@@ -28,6 +28,7 @@ import * as migration_20261206_235410_sms_budget_reply from './20261206_235410_s
 import * as migration_20261206_235808_sms_subscribe from './20261206_235808_sms_subscribe';
 import * as migration_20261206_235933_relay_heads from './20261206_235933_relay_heads';
 import * as migration_20261207_000120_offline_reach from './20261207_000120_offline_reach';
+import * as migration_20261207_000747_sms_driver from './20261207_000747_sms_driver';
 
 export const migrations = [
   {
@@ -178,6 +179,11 @@ export const migrations = [
   {
     up: migration_20261207_000120_offline_reach.up,
     down: migration_20261207_000120_offline_reach.down,
-    name: '20261207_000120_offline_reach'
+    name: '20261207_000120_offline_reach',
+  },
+  {
+    up: migration_20261207_000747_sms_driver.up,
+    down: migration_20261207_000747_sms_driver.down,
+    name: '20261207_000747_sms_driver'
   },
 ];

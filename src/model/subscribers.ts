@@ -42,9 +42,6 @@ export type SubscriberDoc = {
   topics: Topic[]
   /** Content types sent by SMS besides urgent content (empty: urgent only). */
   smsTopics?: Topic[] | null
-  /** The mobile number sealed (subscribers/phone.ts), and its keyed index. */
-  phone?: string | null
-  phoneIndex?: string | null
   status: SubscriberStatus
   consents?: ConsentEntry[] | null
   confirmedAt?: string | null
