@@ -36,6 +36,8 @@ export type SendFailure = {
   retryAfterMs?: number
   /** For a config failure: the service refused the whole sending (see Refusal), so the editor's words say so. */
   refused?: Refusal
+  /** The editor's sentence for a pause, where the driver knows it better than the kind does (an SMS budget reached). */
+  reason?: string
 }
 export type SendResult = SendOk | SendFailure
 

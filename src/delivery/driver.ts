@@ -160,7 +160,8 @@ export function failureWords(f: Pick<SendFailure, 'kind' | 'code'>): string {
  * sending as a whole says what it refused and that nobody was suppressed; settings and quota
  * say what to check.
  */
-export function pauseReason(f: Pick<SendFailure, 'kind' | 'code' | 'refused'>): string {
+export function pauseReason(f: Pick<SendFailure, 'kind' | 'code' | 'refused' | 'reason'>): string {
+  if (f.reason) return f.reason
   if (f.refused) return t(`delivery.reason.refused.${f.refused}`, 'zh', { code: String(f.code).slice(0, 40) })
   return t(f.kind === 'quota' ? 'delivery.reason.quota' : 'delivery.reason.config', 'zh', { failure: failureWords(f) })
 }

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto'
 
+import { normalizeMobile } from '../channels/sms/client'
 import { phoneKey } from '../server/secret'
 
 /**
@@ -16,14 +17,8 @@ import { phoneKey } from '../server/secret'
  *   back without the key.
  * - Staff see 138****1234; only an admin's audited export opens a seal.
  */
-export const MOBILE = /^1[3-9]\d{9}$/
-
-/** The 11 digits of a mainland mobile number as typed (+86 138 0000 0000, 138-0000-0000), or null. */
-export function normaliseMobile(input: unknown): string | null {
-  if (typeof input !== 'string') return null
-  const digits = input.trim().replace(/[\s-]/g, '').replace(/^(\+86|0086)/, '')
-  return MOBILE.test(digits) ? digits : null
-}
+/** The 11 digits of a mainland mobile number as typed (+86 138 0000 0000, 138-0000-0000), or null: the SMS client's rule. */
+export const normaliseMobile = (input: unknown): string | null => (typeof input === 'string' ? normalizeMobile(input.trim()) : null)
 
 /** 138****1234: what staff see of a number. */
 export const maskMobile = (mobile: string) => (mobile.length === 11 ? `${mobile.slice(0, 3)}****${mobile.slice(7)}` : '****')

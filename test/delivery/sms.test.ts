@@ -5,6 +5,7 @@ import { newRef } from '../../src/collections/Subscribers'
 import { smsTemplateText } from '../../src/channels/sms'
 import { quietUntil } from '../../src/delivery/sms/quiet'
 import { readerKey } from '../../src/readership/tokens'
+import { smsSpend } from '../../src/delivery/smsSpend'
 import { publicUrl } from '../../src/server/env'
 import { mobileIndex, sealMobile } from '../../src/subscribers/phone'
 import { streetHour } from '../../src/templates/format'
@@ -266,6 +267,29 @@ describe('SMS deliveries', () => {
     const kept = (await payload.db.findOne({ collection: 'subscribers', where: { id: { equals: second.id } } })) as unknown as { channels: string[] }
     expect(kept.channels).toEqual(['sms', 'email'])
     expect(provider.accepted.map((a) => a.phone)).toEqual([second.phone])
+  })
+
+  it('the monthly budget: a call that would pass it pauses the delivery with the reason in Chinese, and nothing goes out', async () => {
+    await residents(120, { grid: street.gridA1.id, smsTopics: ['issues'] })
+    const within = await publishIssue(payload, `第${seq}期预算内`)
+    await drain(payload)
+    expect(await smsDelivery('issues', within.id)).toMatchObject({ status: 'done', submitted: 120 })
+    // The cap: what the month has spent so far and half a yuan more, less than either call (100 and 20 segments at 0.045).
+    const spent = (await smsSpend(payload)).cost!
+    await payload.updateGlobal({ slug: 'site-settings', data: { smsBudget: { monthlyYuan: spent + 0.5 } } as never, overrideAccess: true })
+    try {
+      provider.reset()
+      const over = await publishIssue(payload, `第${seq}期超预算`)
+      await drain(payload)
+      const d = await smsDelivery('issues', over.id)
+      expect(d.status).toBe('paused')
+      expect(d.reason).toContain('本月短信预算')
+      expect(d.lastErrors?.[0]?.kind).toBe('quota')
+      expect(provider.calls).toHaveLength(0)
+      expect(await messagesOf(d.id)).toHaveLength(0)
+    } finally {
+      await payload.updateGlobal({ slug: 'site-settings', data: { smsBudget: { monthlyYuan: null } } as never, overrideAccess: true })
+    }
   })
 
   it('no SMS delivery is created while SMS is not configured', async () => {

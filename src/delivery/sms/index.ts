@@ -1,7 +1,7 @@
 import type { Payload } from 'payload'
 
 import { SMS_BATCH_MAX, SmsChannel, type PreparedSms } from '../../channels/sms'
-import { failure, isFailure, type SendResult } from '../../channels/types'
+import { failure, isFailure, type SendFailure, type SendResult } from '../../channels/types'
 import { t } from '../../i18n/messages'
 import { isNotice, type DeliveryDoc } from '../../model/deliveries'
 import type { SubscriberDoc } from '../../model/subscribers'
@@ -11,6 +11,7 @@ import { noTransaction } from '../../store/noTransaction'
 import { openMobile } from '../../subscribers/phone'
 import { toOutcome, type DeliveryTuning, type Outcome, type RecipientsDriver } from '../driver'
 import { nowIso } from '../rows'
+import { smsBudgetStop } from '../smsSpend'
 import { newShortCode, shortLinkTarget, storeShortLinks } from './links'
 import { quietHours, quietUntil } from './quiet'
 
@@ -127,6 +128,12 @@ export const smsDriver: RecipientsDriver = {
           }
         }
         return async () => {
+          // The month's budget (site settings) before anything: a call that would pass it pauses the delivery.
+          const over = prepared.length ? await smsBudgetStop(payload, prepared.reduce((n, p) => n + p.sms.segments, 0)) : null
+          if (over) {
+            const stop: SendFailure = { ...failure('quota', 'budget', 'the monthly SMS budget would be passed'), reason: over }
+            return group.map((s) => early.get(s) ?? { status: 'stop', failure: stop })
+          }
           // The links first: a message's link must work when the message arrives.
           await storeShortLinks(payload, delivery.id, links)
           const results = prepared.length ? await sendThroughProvider(channel, prepared.map((p) => p.sms), tuning) : []
