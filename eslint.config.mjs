@@ -18,8 +18,8 @@ const src = (...dirs) => dirs.map((d) => `./src/${d}`)
 /** Our own modules that are not the kernel: the engine and the shells. */
 const ENGINE = src('jobs', 'delivery', 'readership')
 const SHELLS = src('collections', 'hooks', 'site', 'components', 'app', 'server', 'cli', 'seed', 'globals', 'payload.config.ts')
-/** server/env.ts is the settings module, which every layer may read; server/secret.ts is its file-backed part (the session secret). */
-const SETTINGS = ['./env.ts', './secret.ts']
+/** server/env.ts is the settings module, which every layer may read (smsEnv.ts its SMS part, channelSettings.ts each channel's credentials); server/secret.ts is its file-backed part (the session secret). */
+const SETTINGS = ['./env.ts', './smsEnv.ts', './channelSettings.ts', './secret.ts']
 /** A shell zone: the settings module and the page cache stay open to all. */
 /* site/cache.ts, the page cache on globalThis, imports nothing: a domain read may be cached through it. */
 const OPEN = { './src/server': SETTINGS, './src/site': ['./cache.ts'] }

@@ -1,6 +1,7 @@
 import type { DeliveryChannel } from '../model/deliveries'
 import { originsFrom } from '../lib/outbound'
-import { CHANNEL_SETTINGS, env } from '../server/env'
+import { CHANNEL_SETTINGS } from '../server/channelSettings'
+import { env } from '../server/env'
 
 /** The delivery settings live in the settings module (server/env.ts). */
 export { deliverySettings } from '../server/env'
@@ -19,6 +20,6 @@ export const pushTrustedOrigins = (): string[] => originsFrom(env.pushTrustedOri
  */
 export function channelConfigured(channel: DeliveryChannel): boolean {
   const settings: (() => object | null) | undefined = Object.hasOwn(CHANNEL_SETTINGS, channel) ? CHANNEL_SETTINGS[channel] : undefined
-  if (!settings) throw new Error(`Unknown delivery channel "${channel}": no settings for it in server/env.ts CHANNEL_SETTINGS`)
+  if (!settings) throw new Error(`Unknown delivery channel "${channel}": no settings for it in server/channelSettings.ts CHANNEL_SETTINGS`)
   return settings() !== null
 }

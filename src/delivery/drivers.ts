@@ -8,7 +8,7 @@ import { smsDriver } from './sms'
 /**
  * The driver registry: one driver per channel of DELIVERY_CHANNELS (src/model/deliveries.ts).
  * A new channel is its driver module (a folder for one with stages) and one line here;
- * its credentials go in the settings module (server/env.ts CHANNEL_SETTINGS).
+ * its credentials go in the settings module (server/channelSettings.ts CHANNEL_SETTINGS).
  */
 export const DRIVERS: Record<DeliveryChannel, Driver> = {
   email: emailDriver,

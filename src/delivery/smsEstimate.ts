@@ -1,6 +1,6 @@
 import { SMS_LINK_CODE_MAX_CHARS, SMS_TEMPLATES, smsTemplateText } from '../channels/sms/templates'
 import { SMS_PARAM_MAX_CHARS, fitTemplate } from '../channels/sms/segments'
-import { smsSettings } from '../server/env'
+import { smsSettings } from '../server/smsEnv'
 
 /**
  * What an SMS delivery of one content will cost, for the publish dialog

@@ -1,7 +1,7 @@
 import type { Payload, Where } from 'payload'
 
 import { messages, t, type MessageKey } from '../i18n/messages'
-import { smsSettings } from '../server/env'
+import { smsSettings } from '../server/smsEnv'
 
 /**
  * What the street's text messages cost this month (issue 17), from the

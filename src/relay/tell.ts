@@ -3,7 +3,7 @@ import type { Payload, Where } from 'payload'
 import type { Id } from '../access'
 import { t } from '../i18n/messages'
 import { staffMailSender } from '../jobs/nudge'
-import { smsSettings } from '../server/env'
+import { smsSettings } from '../server/smsEnv'
 import { currentLink, type RelayBuilding, type RelayGrid } from './links'
 
 /**

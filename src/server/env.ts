@@ -1,6 +1,5 @@
 import path from 'node:path'
 
-import type { DeliveryChannel } from '../model/deliveries'
 
 /**
  * The settings module: every setting the system reads from the environment,
@@ -190,7 +189,7 @@ export const env = {
 }
 
 /** A trimmed setting, '' when unset. */
-function text(name: string): string {
+export function text(name: string): string {
   return process.env[name]?.trim() ?? ''
 }
 
@@ -289,12 +288,6 @@ export function wechatAccount(): { appId: string; appSecret: string; apiBase: st
   return appId && appSecret ? { appId, appSecret, apiBase: process.env.WECHAT_API_BASE || '' } : null
 }
 
-/**
- * Each delivery channel's credentials, null where this environment has none: a channel
- * that is not configured is recorded as skipped (delivery/config.ts channelConfigured).
- * A new channel adds its reader here, beside its variables.
- */
-export const CHANNEL_SETTINGS = { email: emailSettings, webpush: vapidSettings, wechat: wechatAccount, sms: () => smsSettings() } as const satisfies Record<DeliveryChannel, () => object | null>
 
 /** Absolute base URL for links that leave the server (messages, previews, share cards). */
 export function publicUrl(): string {
@@ -306,104 +299,4 @@ export function sqliteUrl(): string {
   if (env.databaseUri.startsWith('file:')) return env.databaseUri
   const name = env.production ? 'street-news.db' : 'street-news-dev.db'
   return `file:${path.join(env.dataDir, name)}`
-}
-
-/** The settings without which SMS is not configured (SMS_API_BASE has a default). */
-export const SMS_REQUIRED_SETTINGS = [
-  'SMS_ACCESS_KEY_ID',
-  'SMS_ACCESS_KEY_SECRET',
-  'SMS_SIGN_NAME',
-  'SMS_TEMPLATE_NOTICE',
-  'SMS_TEMPLATE_URGENT',
-  'SMS_PRICE_PER_SEGMENT',
-] as const
-
-export type SmsSettings = {
-  accessKeyId: string
-  accessKeySecret: string
-  /** Without 【】, as the provider's API takes it. */
-  signName: string
-  templates: { notice: string; urgent: string }
-  /** Yuan per segment, for estimates and the budget. */
-  pricePerSegment: number
-  /** Empty: the provider's own endpoint. */
-  apiBase: string
-  /** The short-link base written into the templates: PUBLIC_URL/s/ */
-  linkBase: string
-  /** SMS_TEMPLATE_CODE: the verification-code template; null when unset (residents cannot subscribe by number). */
-  verifyTemplate: string | null
-}
-
-/** The SMS settings that are missing (empty when SMS is configured). */
-export function smsMissingSettings(): string[] {
-  return SMS_REQUIRED_SETTINGS.filter((name) => !process.env[name]?.trim())
-}
-
-/**
- * The SMS channel's settings (Alibaba Cloud SMS, docs/channels.md "SMS"), or
- * null when one is missing: the channel is then not configured. A value that
- * is set but unusable throws, naming the variable.
- */
-export function smsSettings(): SmsSettings | null {
-  if (smsMissingSettings().length) return null
-  const read = (name: (typeof SMS_REQUIRED_SETTINGS)[number]) => process.env[name]!.trim()
-  const signName = read('SMS_SIGN_NAME').replace(/^【(.*)】$/, '$1').trim()
-  if (Array.from(signName).length < 2 || Array.from(signName).length > 12) {
-    throw new Error(`SMS_SIGN_NAME must be the approved sign name of 2 to 12 characters, with or without 【】, not "${read('SMS_SIGN_NAME')}"`)
-  }
-  const template = (name: 'SMS_TEMPLATE_NOTICE' | 'SMS_TEMPLATE_URGENT' | 'SMS_TEMPLATE_CODE') => {
-    const code = process.env[name]!.trim()
-    if (!/^SMS_\d+$/.test(code)) throw new Error(`${name} must be an approved template code such as SMS_123456789, not "${code}"`)
-    return code
-  }
-  const priceRaw = read('SMS_PRICE_PER_SEGMENT')
-  const price = Number(priceRaw)
-  if (!/^\d+(\.\d+)?$/.test(priceRaw) || !Number.isFinite(price)) {
-    throw new Error(`SMS_PRICE_PER_SEGMENT must be the price of one segment in yuan, e.g. 0.045, not "${priceRaw}"`)
-  }
-  const apiBase = process.env.SMS_API_BASE?.trim() ?? ''
-  if (apiBase && !/^https?:\/\/[^/?#@\s]+\/?$/.test(apiBase)) {
-    throw new Error(`SMS_API_BASE must be http(s)://host[:port] with no path, not "${apiBase}"`)
-  }
-  return {
-    accessKeyId: read('SMS_ACCESS_KEY_ID'),
-    accessKeySecret: read('SMS_ACCESS_KEY_SECRET'),
-    signName,
-    templates: { notice: template('SMS_TEMPLATE_NOTICE'), urgent: template('SMS_TEMPLATE_URGENT') },
-    pricePerSegment: price,
-    apiBase,
-    linkBase: `${publicUrl()}/s/`,
-    verifyTemplate: process.env.SMS_TEMPLATE_CODE?.trim() ? template('SMS_TEMPLATE_CODE') : null,
-  }
-}
-
-/**
- * Verification codes for subscribing by mobile number (SMS costs money, and
- * a form that sends texts invites SMS pumping): codes a number may get per
- * minute and per day, codes per client address per hour, and codes the whole
- * street sends per China day (SMS_CODES_PER_DAY, default 200).
- */
-type Rule = { limit: number; windowMs: number }
-export function smsCodeLimits(): { perNumberMinute: Rule; perNumberDay: Rule; perAddress: Rule; streetPerDay: number } {
-  const raw = process.env.SMS_CODES_PER_DAY?.trim() ?? ''
-  if (raw && !/^\d{1,7}$/.test(raw)) throw new Error(`SMS_CODES_PER_DAY must be a whole number of codes a day, not "${raw}"`)
-  return {
-    perNumberMinute: ruleFromEnv('RATE_SMS_CODE_NUMBER', { limit: 1, windowMs: 60_000 }),
-    perNumberDay: ruleFromEnv('RATE_SMS_CODE_NUMBER_DAY', { limit: 5, windowMs: 86_400_000 }),
-    perAddress: ruleFromEnv('RATE_SMS_CODE_IP', { limit: 10, windowMs: 3_600_000 }),
-    streetPerDay: raw ? Number(raw) : 200,
-  }
-}
-
-/**
- * SMS_CALLBACK_SECRET: the secret part of the paths the provider pushes
- * delivery reports and replies to (/sms/callback/SECRET/report and /up). The
- * provider's HTTP push is not signed, so the path is the only proof a push is
- * the provider's. Null when unset: the callback routes then answer 404.
- */
-export function smsCallbackSecret(): string | null {
-  const raw = text('SMS_CALLBACK_SECRET')
-  if (!raw) return null
-  if (!/^[A-Za-z0-9_-]{24,128}$/.test(raw)) throw new Error('SMS_CALLBACK_SECRET must be 24 to 128 letters, digits, - or _ (e.g. openssl rand -hex 24)')
-  return raw
 }

@@ -5,7 +5,8 @@ import type { Payload } from 'payload'
 
 import { receiveReplies, receiveReports } from '../delivery/smsCallbacks'
 import { t } from '../i18n/messages'
-import { ruleFromEnv, smsCallbackSecret } from '../server/env'
+import { ruleFromEnv } from '../server/env'
+import { smsCallbackSecret } from '../server/smsEnv'
 import { hitRateLimit } from '../store/rateLimits'
 
 /**

@@ -22,7 +22,7 @@ import type { Payload } from 'payload'
 import { SmsChannel } from '../channels/sms/client'
 import { isFailure } from '../channels/types'
 import type { SubscriberDoc } from '../model/subscribers'
-import { smsCodeLimits, smsSettings } from '../server/env'
+import { smsCodeLimits, smsSettings } from '../server/smsEnv'
 import { hitRateLimit } from '../store/rateLimits'
 import { keyedHash } from '../tokens'
 

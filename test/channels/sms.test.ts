@@ -25,7 +25,7 @@ import {
   type SmsConfig,
   type SmsMessage,
 } from '../../src/channels/sms'
-import { smsMissingSettings, smsSettings, SMS_REQUIRED_SETTINGS } from '../../src/server/env'
+import { smsMissingSettings, smsSettings, SMS_REQUIRED_SETTINGS } from '../../src/server/smsEnv'
 import { startSmsProvider, type RawRequest, type SmsProvider } from '../support/sms-provider'
 
 const SIGN = '徐碧街道'

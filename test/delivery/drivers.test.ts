@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { channelConfigured } from '../../src/delivery/config'
 import { DRIVERS, driverFor } from '../../src/delivery/drivers'
 import { DELIVERY_CHANNELS } from '../../src/model/deliveries'
-import { CHANNEL_SETTINGS } from '../../src/server/env'
+import { CHANNEL_SETTINGS } from '../../src/server/channelSettings'
 
 describe('delivery driver registry', () => {
   it('names every channel of DELIVERY_CHANNELS, and no other', () => {

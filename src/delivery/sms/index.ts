@@ -5,7 +5,7 @@ import { failure, isFailure, type SendFailure, type SendResult } from '../../cha
 import { t } from '../../i18n/messages'
 import { isNotice, type DeliveryDoc } from '../../model/deliveries'
 import type { SubscriberDoc } from '../../model/subscribers'
-import { smsSettings } from '../../server/env'
+import { smsSettings } from '../../server/smsEnv'
 import { isUniqueViolation } from '../../store/claims'
 import { noTransaction } from '../../store/noTransaction'
 import { openMobile } from '../../subscribers/phone'
