@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 
 import { type MessageKey, t } from '../i18n/messages'
-import type { ConsentEntry, ConsentMethod, ConsentPurpose, SubscriberDoc } from '../model/subscribers'
+import type { ConsentEntry, ConsentMethod, ConsentPurpose, PendingRequest, SubscriberDoc } from '../model/subscribers'
 import { publicUrl } from '../server/env'
 import { paths } from '../templates/paths'
 import { sealRef, signToken } from '../tokens'
@@ -69,3 +69,15 @@ export function currentConsents(s: Pick<SubscriberDoc, 'consents'>): Record<Cons
 }
 
 export const newNonce = () => randomBytes(9).toString('base64url')
+
+/** What a subscribe request asks for, kept until the resident confirms it (by the mailed link or the texted code). */
+export function pendingRequestOf(input: Pick<PendingRequest, 'channels' | 'topics' | 'statistics'> & { grid: { id: string | number } }, at: string): PendingRequest {
+  return {
+    grid: input.grid.id,
+    channels: input.channels,
+    topics: input.topics,
+    statistics: input.statistics,
+    at,
+    versions: { content: consentVersion('content'), statistics: consentVersion('statistics') },
+  }
+}

@@ -30,7 +30,7 @@ export {
   subscriberLinks,
   unsubscribeToken,
 } from './consent'
-import { CONFIRM_TTL_SECONDS, consent, consentVersion, currentConsents, newNonce, SUPPRESSED_MAIL_INTERVAL_SECONDS } from './consent'
+import { CONFIRM_TTL_SECONDS, consent, consentVersion, currentConsents, newNonce, pendingRequestOf, SUPPRESSED_MAIL_INTERVAL_SECONDS } from './consent'
 import { CLEARED_SUPPRESSION } from './suppression'
 // ---------------------------------------------------------------- grids
 
@@ -113,14 +113,7 @@ export async function subscribe(payload: Payload, input: SubscribeInput, meta: {
   await uniqueAddressIndex(payload)
   const now = meta.now ?? new Date()
   const at = now.toISOString()
-  const request: PendingRequest = {
-    grid: input.grid.id,
-    channels: input.channels,
-    topics: input.topics,
-    statistics: input.statistics,
-    at,
-    versions: { content: consentVersion('content'), statistics: consentVersion('statistics') },
-  }
+  const request = pendingRequestOf(input, at)
   for (let attempt = 0; attempt < 2; attempt++) {
     const existing = await findByEmail(payload, input.email)
     if (!existing) {

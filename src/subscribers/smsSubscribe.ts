@@ -12,7 +12,7 @@ import type { Payload } from 'payload'
 
 import { type PendingRequest, type SubscriberDoc, newRef } from '../model/subscribers'
 import { isUniqueViolation } from '../store/claims'
-import { consentVersion, newNonce } from './consent'
+import { consentVersion, newNonce, pendingRequestOf } from './consent'
 import { mobileIndex } from './phone'
 import { confirm, type ConfirmResult } from './service'
 import { type CodeCheck, checkCode, codeFields, newCode } from './smsCode'
@@ -47,14 +47,7 @@ async function update(payload: Payload, id: SubscriberDoc['id'], data: Record<st
 export async function requestBySms(payload: Payload, input: SmsSubscribeInput, now = new Date()): Promise<{ subscriber: SubscriberDoc; code: string }> {
   const at = now.toISOString()
   const code = newCode()
-  const request: PendingRequest = {
-    grid: input.grid.id,
-    channels: input.channels,
-    topics: input.topics,
-    statistics: input.statistics,
-    at,
-    versions: { content: consentVersion('content'), statistics: consentVersion('statistics') },
-  }
+  const request = pendingRequestOf(input, at)
   for (let attempt = 0; attempt < 3; attempt++) {
     const existing = await findByMobile(payload, input.mobile)
     if (existing) {

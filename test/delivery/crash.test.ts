@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import type { DeliveryDoc } from '../../src/collections/Deliveries'
 import type { SmtpTestServer } from '../support/smtp-server'
-import { closeStreetForWorkers, deliveriesOf, deliveryById, perRecipient as countPerRecipient, publishIssue, startReadyWorker, streetForWorkers, type WorkerExit } from './support'
+import { closeStreetForWorkers, deliveriesOf, deliveryById, perRecipient as countPerRecipient, publishIssue, notOnItsOwn, startCrashWorker, streetForWorkers } from './support'
 
 /**
  * Crash test: one email delivery to many subscribers, its worker process
@@ -25,20 +25,8 @@ const LEASE_SECONDS = 2
 let payload: Payload
 let smtp: SmtpTestServer
 
-/** A worker for this delivery, with the test's concurrency, batch and lease. */
-const startCrashWorker = (deliveryId: string) =>
-  startReadyWorker({
-    CRASH_DELIVERY_ID: deliveryId,
-    DELIVERY_CONCURRENCY: String(CONCURRENCY),
-    DELIVERY_BATCH_SIZE: '100',
-    DELIVERY_LEASE_SECONDS: String(LEASE_SECONDS),
-  })
-
-/** A worker that died on its own (not killed by the test) fails the test with what it wrote. */
-const notOnItsOwn = (exit: WorkerExit) => {
-  if (exit.signal !== 'SIGKILL' && exit.code !== 0) throw new Error(`worker exited (${exit.code}) on its own: ${exit.stderr}`)
-  return exit
-}
+/** A worker for this delivery, with the test's concurrency and lease. */
+const crashWorker = (deliveryId: string) => startCrashWorker(deliveryId, { concurrency: CONCURRENCY, leaseSeconds: LEASE_SECONDS })
 
 beforeAll(async () => {
   ;({ payload, smtp } = await streetForWorkers(SUBSCRIBERS))
@@ -54,7 +42,7 @@ describe('crash safety', () => {
     let kills = 0
     const step = Math.max(1, Math.floor(SUBSCRIBERS / (KILLS + 2)))
     while (kills < KILLS) {
-      const w = await startCrashWorker(id)
+      const w = await crashWorker(id)
       // Kill at a random moment once this worker has made some progress (somewhere in its next stretch).
       const target = smtp.accepted() + 1 + Math.floor(Math.random() * step)
       if (target >= SUBSCRIBERS) {
@@ -72,7 +60,7 @@ describe('crash safety', () => {
       notOnItsOwn(await w.exited)
       kills++
     }
-    const last = await startCrashWorker(id)
+    const last = await crashWorker(id)
     expect(notOnItsOwn(await last.exited).code).toBe(0)
 
     const d = await deliveryById(payload, delivery.id)

@@ -8,7 +8,7 @@ import { mobileIndex, sealMobile } from '../../src/subscribers/phone'
 import { smallStreet } from '../support/fixtures'
 import { testPayload } from '../support/payload'
 import { startSmsProvider, type SmsProvider } from '../support/sms-provider'
-import { deliveriesOf, deliveryById, publishIssue, startReadyWorker, workerProcesses, type WorkerExit } from './support'
+import { deliveriesOf, deliveryById, publishIssue, notOnItsOwn, startCrashWorker, workerProcesses } from './support'
 
 /**
  * Crash test of SMS deliveries, as test/delivery/crash.test.ts for email: one
@@ -30,18 +30,8 @@ const NOTICE = 'SMS_100000001'
 let payload: Payload
 let provider: SmsProvider
 
-const startCrashWorker = (deliveryId: string) =>
-  startReadyWorker({
-    CRASH_DELIVERY_ID: deliveryId,
-    DELIVERY_CONCURRENCY: String(CONCURRENCY),
-    DELIVERY_BATCH_SIZE: '100',
-    DELIVERY_LEASE_SECONDS: String(LEASE_SECONDS),
-  })
-
-const notOnItsOwn = (exit: WorkerExit) => {
-  if (exit.signal !== 'SIGKILL' && exit.code !== 0) throw new Error(`worker exited (${exit.code}) on its own: ${exit.stderr}`)
-  return exit
-}
+/** A worker for this delivery, with the test's concurrency and lease. */
+const crashWorker = (deliveryId: string) => startCrashWorker(deliveryId, { concurrency: CONCURRENCY, leaseSeconds: LEASE_SECONDS })
 
 /** Resolves once the stand-in accepted `n` messages; never before. */
 async function accepted(n: number, timeoutMs = 300_000) {
@@ -113,7 +103,7 @@ describe('SMS crash safety', () => {
     let kills = 0
     const step = Math.max(1, Math.floor(RESIDENTS / (KILLS + 2)))
     while (kills < KILLS) {
-      const w = await startCrashWorker(id)
+      const w = await crashWorker(id)
       const target = provider.accepted.length + 1 + Math.floor(Math.random() * step)
       if (target >= RESIDENTS) {
         w.child.kill('SIGKILL')
@@ -129,7 +119,7 @@ describe('SMS crash safety', () => {
       notOnItsOwn(await w.exited)
       kills++
     }
-    const last = await startCrashWorker(id)
+    const last = await crashWorker(id)
     expect(notOnItsOwn(await last.exited).code).toBe(0)
 
     const d = await deliveryById(payload, delivery.id)

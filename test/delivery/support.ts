@@ -134,6 +134,21 @@ export async function startReadyWorker(env: Record<string, string>): Promise<Wor
   throw new Error(`worker exited (${exit.code}) before it was ready: ${exit.stderr}${exit.stdout}`)
 }
 
+/** A crash test's worker for one delivery, with the test's concurrency and lease, 100 recipients a batch. */
+export const startCrashWorker = (deliveryId: string, o: { concurrency: number; leaseSeconds: number }) =>
+  startReadyWorker({
+    CRASH_DELIVERY_ID: deliveryId,
+    DELIVERY_CONCURRENCY: String(o.concurrency),
+    DELIVERY_BATCH_SIZE: '100',
+    DELIVERY_LEASE_SECONDS: String(o.leaseSeconds),
+  })
+
+/** A worker that died on its own (not killed by the test) fails the test with what it wrote. */
+export const notOnItsOwn = (exit: WorkerExit) => {
+  if (exit.signal !== 'SIGKILL' && exit.code !== 0) throw new Error(`worker exited (${exit.code}) on its own: ${exit.stderr}`)
+  return exit
+}
+
 /** Messages per recipient at the SMTP server, and how many were duplicates. */
 export function perRecipient(messages: { envelope: { to: string[] } }[]): { counts: Map<string, number>; duplicates: number } {
   const counts = new Map<string, number>()
