@@ -3,6 +3,7 @@ import type { Payload } from 'payload'
 import { type Id, idOf, sameId } from '../access'
 import { SmsChannel } from '../channels/sms'
 import { isFailure } from '../channels/types'
+import { newShortCode, storeShortLinks } from '../delivery/sms/links'
 import { t } from '../i18n/messages'
 import { type LateContent, lateRelays } from '../readership/relayLate'
 import { publicUrl } from '../server/env'
@@ -24,21 +25,16 @@ import { onceInWindow } from './periodic'
  */
 export const RELAY_ALERTS_EVERY_MS = 60_000
 
-/**
- * The urgent template ends in PUBLIC_URL/s/<code> (channels/sms/templates.ts); a leader's
- * text points at /s/relay, which the short-link route is to send on to /admin/relay
- * (docs/relay-leaders.md). The email carries the full link to the content's list.
- */
-export const RELAY_SMS_CODE = 'relay'
-
 type Leader = { id: Id; email?: string | null; name?: string | null; phone?: string | null; workPhone?: string | null; grids?: (Id | { id: Id })[] | null }
 export type RelayAlertRun = { alerted: { content: string; leader: string; by: 'sms' | 'email' | 'none' }[] }
 
+/** The leader's building list of the content (the admin view /admin/relay). */
+const buildingListPath = (c: LateContent) => `/admin/relay?content=${encodeURIComponent(`${c.type}:${String(c.id)}`)}`
 const scopeOf = (c: LateContent, leader: Leader) => `relay-alert:${c.type}:${String(c.id)}:${String(leader.id)}`
 
 function mailOf(c: LateContent, leader: Leader, grids: LateContent['grids']) {
   const name = leader.name || leader.email || ''
-  const link = `${publicUrl()}/admin/relay?content=${encodeURIComponent(`${c.type}:${String(c.id)}`)}`
+  const link = `${publicUrl()}${buildingListPath(c)}`
   const lines = grids.flatMap((g) => g.buildings.map((b) => t('relayLeaders.alert.line', 'zh', { grid: g.name, building: b.name || b.code, head: b.head, phone: b.headPhone ?? '' }).trim()))
   const text = [t('relayLeaders.alert.intro', 'zh', { name, title: c.title, minutes: c.minutes }), '', ...lines, '', t('relayLeaders.alert.link', 'zh', { link })].join('\n')
   const esc = (s: string) => s.replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`)
@@ -76,7 +72,10 @@ export async function sendRelayAlerts(payload: Payload, now = new Date()): Promi
         const phone = leader.phone || leader.workPhone
         let by: 'sms' | 'email' | 'none' = 'none'
         if (sms && phone) {
-          const result = await sms.send({ to: phone, kind: 'urgent', params: { title: c.title, detail: t('relayLeaders.alert.smsDetail', 'zh', { n: count }), code: RELAY_SMS_CODE } })
+          // The urgent template ends in PUBLIC_URL/s/<code>: a short link of its own leads to the content's building list.
+          const code = newShortCode()
+          await storeShortLinks(payload, scopeOf(c, leader), [{ code, target: buildingListPath(c) }])
+          const result = await sms.send({ to: phone, kind: 'urgent', params: { title: c.title, detail: t('relayLeaders.alert.smsDetail', 'zh', { n: count }), code } })
           if (isFailure(result)) log.error({ leader: leader.id, content: `${c.type}:${c.id}`, kind: result.kind, code: result.code }, 'relay alert SMS not sent; trying email')
           else by = 'sms'
         }

@@ -1,3 +1,4 @@
+import { shortLinkPath } from '../../src/delivery/sms/links'
 import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -108,7 +109,10 @@ describe('urgent relay', () => {
     expect(provider.accepted).toHaveLength(1)
     expect(provider.accepted[0]).toMatchObject({ phone: '13800000000', templateCode: 'SMS_465000002' })
     expect(provider.accepted[0].content).toContain('紧急通知：甲一网格停水通知。3栋未确认。详见')
-    expect(provider.accepted[0].content).toContain(`${linkBase}relay`)
+    // The text's short link leads to the content's building list.
+    const code = provider.accepted[0].params.code
+    expect(provider.accepted[0].content).toContain(`${linkBase}${code}`)
+    expect(await shortLinkPath(payload, code)).toBe(`/admin/relay?content=${encodeURIComponent(`announcements:${notice.id}`)}`)
     expect((await sendRelayAlerts(payload, at(120))).alerted).toEqual([])
     expect(provider.accepted).toHaveLength(1)
     await staffMailIdle()
