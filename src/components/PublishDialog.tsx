@@ -15,7 +15,7 @@ import { box, callApi, PanelButton, row, serverMessage, small } from './Deliveri
  */
 export type DialogMode = 'publish' | 'schedule' | 'correction' | 'withdrawal'
 
-type ChannelRow = { channel: string; ticked: boolean; configured: boolean; recipients?: number; devices?: number; suppressed?: number; noticeRecipients?: number; delivery: { status: string } | null }
+type ChannelRow = { channel: string; ticked: boolean; configured: boolean; recipients?: number; devices?: number; suppressed?: number; noticeRecipients?: number; smsSegments?: number; smsCost?: number; delivery: { status: string } | null }
 export type Report = { audience: string; wholeStreet: boolean; urgent: boolean; grids: { id: string; name: string }[]; channels: ChannelRow[]; published: boolean; corrections: number; withdrawals: number }
 
 export type Choice = { channels: Record<string, boolean>; notice: boolean; wechatRepublish: boolean }
@@ -34,7 +34,8 @@ function channelLine(c: ChannelRow, lang: Lang): string {
       : c.channel === 'webpush'
         ? t('audience.channel.webpush', lang, { devices: c.devices ?? 0, recipients: c.recipients ?? 0 })
         : c.channel === 'sms'
-          ? t('audience.channel.sms', lang, { count: c.recipients ?? 0 })
+          ? t('audience.channel.sms', lang, { count: c.recipients ?? 0 }) +
+            (c.smsSegments !== undefined && c.smsCost !== undefined ? t('audience.channel.smsCost', lang, { segments: c.smsSegments, cost: c.smsCost.toFixed(2) }) : '')
           : t('audience.channel.wechat', lang)
   if (!c.configured) text += t('audience.channel.notConfigured', lang)
   return text

@@ -58,7 +58,7 @@ export const audienceEndpoint: PayloadHandler = async (req) => {
   const channels = params.get('channels')
   if (channels !== null) {
     const on = new Set(channels.split(','))
-    doc.channels = { email: on.has('email'), webpush: on.has('webpush'), wechat: on.has('wechat') }
+    doc.channels = { email: on.has('email'), webpush: on.has('webpush'), wechat: on.has('wechat'), sms: on.has('sms') }
   }
   const report = await audienceReport(req.payload, slug, doc, settings.publishChannels?.[slug])
   return Response.json({

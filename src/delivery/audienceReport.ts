@@ -4,6 +4,7 @@ import type { ContentSlug } from '../model/content'
 import { audienceKey, type ChannelChoice, chosenChannels, channelsOfType, type DeliveryChannel, type DeliveryDoc, type DeliveryStatus, isNotice } from '../model/deliveries'
 import { audienceWhere, idValue, recipientsWhere } from './audience'
 import { channelConfigured } from './config'
+import { estimateSms } from './smsEstimate'
 
 /**
  * Who a content goes to, per channel, before it is published: counted with
@@ -18,6 +19,9 @@ import { channelConfigured } from './config'
  */
 export type AudienceContent = {
   id: string | number
+  /** What an SMS carries (title; an urgent one's summary as its detail): its estimate counts them. */
+  title?: string | null
+  summary?: string | null
   urgent?: boolean | null
   wholeStreet?: boolean | null
   grids?: unknown[] | null
@@ -37,6 +41,9 @@ export type ChannelAudience = {
   suppressed?: number
   /** Who a notice (correction, withdrawal) would reach now: those the delivery reached, still subscribed. */
   noticeRecipients?: number
+  /** sms: the segments all recipients' messages take as billed, and their cost in yuan (smsEstimate.ts). */
+  smsSegments?: number
+  smsCost?: number
 }
 
 export type AudienceReport = {
@@ -114,6 +121,10 @@ export async function audienceReport(
         const where = audienceWhere(shape)
         const and = (where.and ?? []).map((w) => ('status' in w ? { status: { equals: 'suppressed' } } : w))
         row.suppressed = await count(payload, 'subscribers', { and })
+      }
+      if (channel === 'sms') {
+        const estimate = estimateSms({ title: String(doc.title ?? ''), urgent, detail: doc.summary ?? undefined, recipients: row.recipients ?? 0 })
+        if (estimate && !estimate.problem) Object.assign(row, { smsSegments: estimate.totalSegments, smsCost: estimate.cost })
       }
       if (d) {
         const reached = await countChannel(payload, channel, await recipientsWhere(payload, { ...shape, kind: 'correction', original: String(d.id) }))

@@ -5,6 +5,7 @@ import { newRef } from '../../src/collections/Subscribers'
 import { smsTemplateText } from '../../src/channels/sms'
 import { quietUntil } from '../../src/delivery/sms/quiet'
 import { readerKey } from '../../src/readership/tokens'
+import { audienceReport } from '../../src/delivery/audienceReport'
 import { smsSpend } from '../../src/delivery/smsSpend'
 import { publicUrl } from '../../src/server/env'
 import { mobileIndex, sealMobile } from '../../src/subscribers/phone'
@@ -290,6 +291,21 @@ describe('SMS deliveries', () => {
     } finally {
       await payload.updateGlobal({ slug: 'site-settings', data: { smsBudget: { monthlyYuan: null } } as never, overrideAccess: true })
     }
+  })
+
+  it('the publish dialog’s SMS line counts the residents, the billed segments and the cost the delivery then sends', async () => {
+    await residents(40, { grid: street.gridA1.id, smsTopics: ['issues'] })
+    const title = `第${seq}期社区通讯：老旧小区加装电梯征求意见、社区食堂延长营业时间与秋冬季防火安全提示`
+    const issue = (await publishIssue(payload, title)) as { id: Id }
+    const report = await audienceReport(payload, 'issues', { id: issue.id, title, summary: '本期摘要' }, null)
+    const row = report.channels.find((c) => c.channel === 'sms')!
+    await drain(payload)
+    const segments = provider.accepted.reduce((n, a) => n + a.segments, 0)
+    expect(provider.accepted).toHaveLength(40)
+    // The long title is shortened to fit one segment (the default allowance): the estimate clips it the same way.
+    expect(provider.accepted.every((a) => a.segments === 1 && a.params.title.endsWith('…'))).toBe(true)
+    expect(row).toMatchObject({ recipients: 40, smsSegments: segments })
+    expect(row.smsCost).toBeCloseTo(segments * 0.045, 6)
   })
 
   it('no SMS delivery is created while SMS is not configured', async () => {

@@ -15,6 +15,7 @@ export const smsDeliveryMessages = {
     en: 'Not configured (SMS is a paid service and optional): to use it, set the SMS_* variables in the server environment (docs/channels.md).',
   },
   'audience.channel.sms': { zh: '短信：{count} 位居民', en: 'SMS: {count} residents' },
+  'audience.channel.smsCost': { zh: '（共 {segments} 条计费短信，约 {cost} 元）', en: ' ({segments} billed segments, about {cost} yuan)' },
   'readership.channel.sms': { zh: '短信', en: 'Text message' },
   'field.smsTopics': { zh: '短信接收的内容类型（紧急通知总会发送）', en: 'Content types by text message (urgent notices always)' },
   'settings.sms.quiet': { zh: '短信免打扰时段', en: 'SMS quiet hours' },
