@@ -4,7 +4,7 @@ import { adminFieldOnly, adminsOnly, editorsOnly } from '../access'
 import { dateTimePicker } from '../fields/dates'
 import { audit } from '../hooks/audit'
 import { label, langOf, t } from '../i18n/messages'
-import { indexPhoneOnSave, maskPhoneOnRead, sealPhoneOnSave } from '../hooks/phone'
+import { indexPhoneOnSave, maskPhoneOnRead, sealPhoneOnSave, smsOnlyTopics } from '../hooks/phone'
 import { subscriberToolEndpoints } from './SubscribersTools'
 
 export {
@@ -115,6 +115,7 @@ export const Subscribers: CollectionConfig = {
         return data
       },
       staffStatusChange,
+      smsOnlyTopics,
     ],
     afterChange: [auditUnsuppress],
     // Staff see a number masked: the virtual phoneMasked is filled before field access strips the sealed phone.

@@ -1,4 +1,4 @@
-import { type CollectionBeforeReadHook, type FieldHook, ValidationError } from 'payload'
+import { type CollectionBeforeChangeHook, type CollectionBeforeReadHook, type FieldHook, ValidationError } from 'payload'
 
 import { langOf, t } from '../i18n/messages'
 import { maskMobile, mobileIndex, normaliseMobile, openMobile, sealMobile } from '../subscribers/phone'
@@ -36,4 +36,17 @@ export const maskPhoneOnRead: CollectionBeforeReadHook = ({ doc }) => {
     // another key, or a damaged value: the number is not shown
   }
   return { ...doc, phoneMasked: masked }
+}
+
+/**
+ * A resident who gets news by text message only (the subscribe form's SMS
+ * choice) gets by SMS the content types they ticked: their topics are their
+ * SMS topics. Residents with another channel keep SMS for urgent notices and
+ * the types set apart for it (`smsTopics`, urgent only by default).
+ */
+export const smsOnlyTopics: CollectionBeforeChangeHook = ({ data, originalDoc }) => {
+  const channels = (data.channels ?? originalDoc?.channels) as string[] | undefined
+  const topics = data.topics ?? originalDoc?.topics
+  if (channels?.length === 1 && channels[0] === 'sms' && Array.isArray(topics)) data.smsTopics = topics
+  return data
 }

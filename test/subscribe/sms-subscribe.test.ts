@@ -125,6 +125,9 @@ describe('subscribing by mobile number', () => {
     const s = (await byNumber(mobile))!
     expect(s.status).toBe('active')
     expect(s.channels).toEqual(['sms'])
+    // By text message only: the types ticked on the form are the ones texted (not urgent notices alone).
+    expect(s.topics).toEqual(['issues', 'events'])
+    expect(s.smsTopics).toEqual(['issues', 'events'])
     expect(s.smsCode ?? null).toBeNull()
     expect(s.consents?.map((x) => [x.purpose, x.granted])).toEqual([['content', true], ['statistics', false]])
 
