@@ -11,12 +11,10 @@ import type { RelayReport } from '../readership/relayCoverage'
  * leaders' building list. Plain HTML: no script.
  */
 export function RelayFigures({ report, lang }: { report: RelayReport; lang: Lang }) {
-  const links = (display: string) => (report.buildingLinksCounted ? display : '—')
   if (!report.grids.length) return null
   return (
     <section className="relay-figures" id="relay-figures" aria-labelledby="relay-figures-title">
       <h2 id="relay-figures-title">{t('relayLeaders.view.figures', lang)}</h2>
-      {!report.buildingLinksCounted ? <p className="rs-note">{t('relayLeaders.view.linksPending', lang)}</p> : null}
       <div className="relay-scroll">
         <table className="rs-table">
           <thead>
@@ -36,7 +34,7 @@ export function RelayFigures({ report, lang }: { report: RelayReport; lang: Lang
           </thead>
           <tbody>
             {report.grids.map((g) => (
-              <GridRows key={String(g.grid.id)} g={g} lang={lang} links={links} />
+              <GridRows key={String(g.grid.id)} g={g} lang={lang} />
             ))}
           </tbody>
         </table>
@@ -45,7 +43,7 @@ export function RelayFigures({ report, lang }: { report: RelayReport; lang: Lang
   )
 }
 
-function GridRows({ g, lang, links }: { g: RelayReport['grids'][number]; lang: Lang; links: (d: string) => string }) {
+function GridRows({ g, lang }: { g: RelayReport['grids'][number]; lang: Lang }) {
   const v = g.coverage
   return (
     <>
@@ -53,7 +51,7 @@ function GridRows({ g, lang, links }: { g: RelayReport['grids'][number]; lang: L
         <th scope="row">{g.grid.name}</th>
         <td>{g.grid.households}</td>
         <td>{v?.readers.display ?? ''}</td>
-        <td>{v ? links(v.buildingLinkReaders.display) : ''}</td>
+        <td>{v ? v.buildingLinkReaders.display : ''}</td>
         <td>{g.reach?.display ?? ''}</td>
         <td>{t('relayLeaders.ofTotal', lang, { n: g.buildingsRelayed, total: g.buildingsTotal })}</td>
         <td>{g.buildings.reduce((s, b) => s + b.doorHouseholds, 0)}</td>
@@ -67,7 +65,7 @@ function GridRows({ g, lang, links }: { g: RelayReport['grids'][number]; lang: L
           <th scope="row">· {b.name || b.code}</th>
           <td>{b.households ?? ''}</td>
           <td />
-          <td>{v ? links(v.buildings[i].readers.display) : ''}</td>
+          <td>{v ? v.buildings[i].readers.display : ''}</td>
           <td />
           <td>{t(`relayLeaders.status.${b.status}`, lang)}</td>
           <td>{b.doorHouseholds}</td>

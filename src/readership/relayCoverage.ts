@@ -38,17 +38,45 @@ export type RelayGridReport = {
   buildings: BuildingLine[]
 }
 
-export type RelayReport = { content: { type: string; id: Id; title: string }; minGroupSize: number; buildingLinksCounted: boolean; grids: RelayGridReport[] }
+export type RelayReport = { content: { type: string; id: Id; title: string }; minGroupSize: number; grids: RelayGridReport[] }
 
 /**
  * Readers through each building's share link, per grid (grid id → building
- * code → unique readers). The seam for the building share-link attribution
- * (the heads' side of issue 18): until their reads carry a building, there
- * are none to count, every building shows 0 and `buildingLinksCounted` is
- * false, which the dashboard shows as "—".
+ * code → unique readers): the read events that carry a building (the heads'
+ * share links, src/relay/), one reader once per building, opens apart. Read
+ * events are what is counted, so the figures hold while they are kept
+ * (READ_RETENTION_DAYS); the rollups keep no building.
  */
-export async function buildingLinkReaders(_payload: Payload, _content: { type: string; id: Id }, _grids: Id[]): Promise<{ counted: boolean; readers: Map<string, Map<string, number>> }> {
-  return { counted: false, readers: new Map() }
+export async function buildingLinkReaders(payload: Payload, content: { type: string; id: Id }, grids: Id[]): Promise<Map<string, Map<string, number>>> {
+  const readers = new Map<string, Map<string, number>>()
+  if (!grids.length) return readers
+  const { docs } = await payload.db.find({
+    collection: 'read-events',
+    where: {
+      and: [
+        { contentType: { equals: content.type } },
+        { contentId: { equals: String(content.id) } },
+        { grid: { in: grids.map(String) } },
+        { building: { exists: true } },
+        { kind: { not_equals: 'open' } },
+      ],
+    },
+    limit: 0,
+    pagination: false,
+    select: { grid: true, building: true, reader: true },
+  })
+  const seen = new Set<string>()
+  let anonymous = 0
+  for (const e of docs as unknown as { grid?: string | null; building?: string | null; reader?: string | null }[]) {
+    if (!e.grid || !e.building) continue
+    const key = `${e.grid}\u0000${e.building}\u0000${e.reader || `event-${anonymous++}`}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    const perBuilding = readers.get(e.grid) ?? new Map<string, number>()
+    perBuilding.set(e.building, (perBuilding.get(e.building) ?? 0) + 1)
+    readers.set(e.grid, perBuilding)
+  }
+  return readers
 }
 
 /** Unique readers of a content per grid (the rollups' 'all' rows: any channel, one reader once). */
@@ -94,7 +122,7 @@ export async function relayReport(req: PayloadRequest, type: string, id: Id, opt
   const rows = dashboard.content?.rows ?? []
   const grids = list.grids.map(({ grid, buildings, offline }): RelayGridReport => {
     const row = rows.find((r) => r.grid && String(r.grid.id) === String(grid.id)) ?? null
-    const perBuilding = links.readers.get(String(grid.id)) ?? new Map<string, number>()
+    const perBuilding = links.get(String(grid.id)) ?? new Map<string, number>()
     const reach: GridReach = {
       households: grid.households,
       readers: readers.get(String(grid.id)) ?? 0,
@@ -116,5 +144,5 @@ export async function relayReport(req: PayloadRequest, type: string, id: Id, opt
     }
     return { ...base, coverage: shown, problem: null }
   })
-  return { content: { type: list.content.type, id: list.content.id, title: list.content.title }, minGroupSize: k, buildingLinksCounted: links.counted, grids }
+  return { content: { type: list.content.type, id: list.content.id, title: list.content.title }, minGroupSize: k, grids }
 }

@@ -33,7 +33,6 @@ export function relayCsv(report: RelayReport, lang: Lang = 'zh'): { text: string
       h('readership.col.coverage'),
     ]),
   ]
-  const linkFigure = (display: string) => (report.buildingLinksCounted ? display : '—')
   for (const g of report.grids) {
     const v = g.coverage
     lines.push(
@@ -52,7 +51,7 @@ export function relayCsv(report: RelayReport, lang: Lang = 'zh'): { text: string
         g.offline.phoneHouseholds,
         g.offline.posters,
         v?.readers.display ?? '',
-        v ? linkFigure(v.buildingLinkReaders.display) : '',
+        v ? v.buildingLinkReaders.display : '',
         g.reach?.display ?? '',
         v?.coverage.lower ?? '',
         v?.coverage.upper ?? '',
@@ -77,7 +76,7 @@ export function relayCsv(report: RelayReport, lang: Lang = 'zh'): { text: string
           '',
           b.postedAt ? h('relayLeaders.yes') : '',
           '',
-          row ? linkFigure(row.readers.display) : '',
+          row ? row.readers.display : '',
           '',
           row?.coverage.lower ?? '',
           row?.coverage.upper ?? '',

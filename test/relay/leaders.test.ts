@@ -3,7 +3,7 @@ import type { Payload, PayloadRequest } from 'payload'
 import { beforeAll, describe, expect, it } from 'vitest'
 
 import { coverageBounds, type GridReach } from '../../src/readership/coverage'
-import { relayReport } from '../../src/readership/relayCoverage'
+import { buildingLinkReaders, relayReport } from '../../src/readership/relayCoverage'
 import { PASSWORD, smallStreet, type Id } from '../support/fixtures'
 import { rest, tokenFor } from '../support/http'
 import { testPayload } from '../support/payload'
@@ -159,7 +159,6 @@ describe('reach, honestly counted', () => {
     expect(a.offline).toMatchObject({ doorHouseholds: 35, phoneHouseholds: 20, posters: 5 })
     expect(a.coverage!.readers.display).toBe('10')
     expect(a.reach!.display).toBe('2.5%')
-    expect(report.buildingLinksCounted).toBe(false)
     const reach: GridReach = {
       households: 400,
       readers: 10,
@@ -177,6 +176,25 @@ describe('reach, honestly counted', () => {
     expect([a.coverage!.coverage.lower, a.coverage!.coverage.upper]).toEqual([exact.lower, exact.upper])
     expect(a.coverage!.coverage.display).toBe('8.7%–41.5%')
     expect(a.coverage!.buildings.map((b) => [b.key, b.coverage.lower, b.coverage.upper])).toEqual(exact.buildings.map((b) => [b.key, b.lower, b.upper]))
+  })
+
+  it('counts readers through each building’s share link once per building, opens and other grids apart', async () => {
+    const content = { type: 'events', id: 'relay-readers' }
+    const read = (grid: string, building: string | null, reader: string, kind = 'content') =>
+      payload.db.create({
+        collection: 'read-events',
+        data: { contentType: content.type, contentId: content.id, grid, channel: 'share', kind, reader, at: new Date().toISOString(), building },
+        req: { transactionID: undefined } as never,
+      })
+    const a1 = String(street.gridA1.id)
+    for (const r of ['r1', 'r2', 'r3', 'r1']) await read(a1, 'A1-1', r)
+    await read(a1, 'A1-1', 'r9', 'open')
+    await read(a1, 'A1-2', 'r1')
+    await read(a1, null, 'r5')
+    await read(String(street.gridB1.id), 'B1-1', 'r6')
+    const readers = await buildingLinkReaders(payload, content, [street.gridA1.id])
+    expect([...readers.keys()]).toEqual([a1])
+    expect(Object.fromEntries(readers.get(a1)!)).toEqual({ 'A1-1': 3, 'A1-2': 1 })
   })
 
   it('a small group of readers shows as <3 and enters the upper bound only as at most 2', async () => {
@@ -233,13 +251,15 @@ describe('what the leader sees', () => {
     expect(JSON.stringify(b.relayLate)).not.toContain('A1-')
   })
 
-  it('the figures table keeps readers apart and shows coverage as a range, building-link readers as — until counted', async () => {
+  it('the figures table keeps readers apart and shows coverage as a range, with the readers through building links', async () => {
     const { renderToStaticMarkup } = await import('react-dom/server')
     const { RelayFigures } = await import('../../src/components/RelayFigures')
     const html = renderToStaticMarkup(RelayFigures({ report: await relayReport(reqOf(street.leaderA), 'issues', issue.id), lang: 'zh' }))
     expect(html).toContain('8.7%–41.5%')
     expect(html).toContain('1 / 4')
-    expect(html).toContain('楼栋分享链接的阅读尚未统计')
+    // Households, readers, then readers through the buildings' links (none for this content): counted, not "—".
+    expect(html).toContain('<td>400</td><td>10</td><td>0</td>')
+    expect(html).not.toContain('楼栋分享链接的阅读尚未统计')
     expect(html).not.toContain('B-01')
   })
 })

@@ -47,7 +47,6 @@ export const relayLeadersMessages = {
   'relayLeaders.view.error': { zh: '未保存：{message}', en: 'Not saved: {message}' },
   'relayLeaders.view.csv': { zh: '导出 CSV', en: 'Export CSV' },
   'relayLeaders.view.figures': { zh: '阅读与线下分开统计', en: 'Readers and offline reach, apart' },
-  'relayLeaders.view.linksPending': { zh: '楼栋分享链接的阅读尚未统计（—）。', en: 'Reads through building share links are not counted yet (—).' },
   'relayLeaders.view.coverageProblem': { zh: '覆盖率无法计算：楼栋户数与网格户数不符，请管理员核对楼栋资料。', en: 'Coverage cannot be bounded: the buildings’ households do not fit the grid’s; ask an admin to check the buildings.' },
   'relayLeaders.view.link': { zh: '楼栋转达', en: 'Building relay' },
   'relayLeaders.def.relay': {
