@@ -5,9 +5,10 @@ import { CONTENT_SLUGS, type ContentSlug } from '../model/content'
 import { confirmationsOf, confirmMinutes, gridBuildings, statusOf } from './relayLeaders'
 
 /**
- * Urgent relay (issue 18): the buildings whose head has not confirmed a
- * content within the minutes set in site settings (relayConfirmMinutes,
- * default 30) after it was published. Only buildings with a head (someone
+ * Urgent relay (issue 18): the buildings whose head has not confirmed an
+ * urgent content within the minutes set in site settings
+ * (relayConfirmMinutes, default 30) after it was published; other contents
+ * have no deadline. Only buildings with a head (someone
  * to call); only contents published in the last LATE_WINDOW_HOURS, so an
  * old notice does not stay at the top of a leader's home for ever. Shared by
  * the leader's home and the alert job (src/jobs/relayAlerts.ts).
@@ -43,7 +44,7 @@ export async function lateRelays(payload: Payload, gridIds: Id[] | null, now = n
   )
   const out: LateContent[] = []
   for (const type of CONTENT_SLUGS) {
-    const where: Where[] = [{ _status: { equals: 'published' } }, { publishedAt: { greater_than_equal: since } }, { publishedAt: { less_than_equal: until } }]
+    const where: Where[] = [{ _status: { equals: 'published' } }, { urgent: { equals: true } }, { publishedAt: { greater_than_equal: since } }, { publishedAt: { less_than_equal: until } }]
     if (type === 'announcements') where.push({ grids: { in: grids.map((g) => g.id) } })
     const { docs } = await payload.find({ collection: type, where: { and: where }, limit: 50, depth: 0, overrideAccess: true, select: { title: true, publishedAt: true, withdrawnAt: true, ...(type === 'announcements' ? { grids: true } : {}) } as never })
     for (const d of (docs as unknown as ContentDoc[]).filter((c) => !c.withdrawnAt)) {

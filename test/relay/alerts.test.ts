@@ -37,7 +37,7 @@ beforeAll(async () => {
   payload = await testPayload()
   street = await smallStreet(payload)
   await withBuildings(payload, street)
-  issue = { type: 'issues', id: (await publishedIssue(payload, '第一期', T0)).id }
+  issue = { type: 'issues', id: (await publishedIssue(payload, '第一期', T0, { urgent: true })).id }
   // A1-1 relayed in time; A1-2 and A1-3 not (A1-4 has no head); B1-1 not.
   await confirm(payload, issue, street.gridA1.id, 'A1-1', { relayedAt: at(5), head: '张三' })
 }, 120_000)
@@ -55,6 +55,8 @@ describe('urgent relay', () => {
   it('lists nothing before the set minutes, then the buildings whose head has not confirmed', async () => {
     expect(await lateRelays(payload, null, at(29))).toEqual([])
     expect((await sendRelayAlerts(payload, at(29))).alerted).toEqual([])
+    // A content that is not urgent has no deadline: published as long ago, it is not listed.
+    await publishedIssue(payload, '第零期（非紧急）', T0)
     const late = await lateRelays(payload, [street.gridA1.id], at(31))
     expect(late.map((c) => [c.title, c.grids.map((g) => [g.code, g.buildings.map((b) => b.code)])])).toEqual([['第一期', [['A-01', ['A1-2', 'A1-3']]]]])
   })
@@ -102,7 +104,7 @@ describe('urgent relay', () => {
     provider.addTemplate({ code: 'SMS_465000001', text: smsTemplateText('notice', linkBase) })
     provider.addTemplate({ code: 'SMS_465000002', text: smsTemplateText('urgent', linkBase) })
     await payload.update({ collection: 'users', id: street.leaderA.id, data: { phone: '138 0000 0000' } as never, overrideAccess: true })
-    const notice = { type: 'announcements', id: (await publishedAnnouncement(payload, '甲一网格停水通知', street.gridA1.id, at(60))).id }
+    const notice = { type: 'announcements', id: (await publishedAnnouncement(payload, '甲一网格停水通知', street.gridA1.id, at(60), { urgent: true })).id }
     const before = smtp.messages.length
     const run = await sendRelayAlerts(payload, at(95))
     expect(run.alerted).toEqual([{ content: `announcements:${notice.id}`, leader: String(street.leaderA.id), by: 'sms' }])

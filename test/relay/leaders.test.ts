@@ -28,8 +28,8 @@ beforeAll(async () => {
   payload = await testPayload()
   street = await smallStreet(payload)
   await withBuildings(payload, street)
-  issue = { type: 'issues', id: (await publishedIssue(payload, '第一期', published)).id }
-  annA = { type: 'announcements', id: (await publishedAnnouncement(payload, '甲一网格停水通知', street.gridA1.id, published)).id }
+  issue = { type: 'issues', id: (await publishedIssue(payload, '第一期', published, { urgent: true })).id }
+  annA = { type: 'announcements', id: (await publishedAnnouncement(payload, '甲一网格停水通知', street.gridA1.id, published, { urgent: true })).id }
   // A1-1 relayed and 12 households at the door; A1-2 posted only; A1-3 nothing yet; A1-4 has no head. B1-1 relayed.
   await confirm(payload, issue, street.gridA1.id, 'A1-1', { relayedAt: new Date(published.getTime() + 600_000), doorHouseholds: 12, head: '张三' })
   await confirm(payload, issue, street.gridA1.id, 'A1-2', { postedAt: new Date(published.getTime() + 900_000), head: '李四' })

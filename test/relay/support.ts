@@ -21,18 +21,18 @@ export async function withBuildings(payload: Payload, street: Street) {
   await payload.update({ collection: 'grids', id: street.gridB1.id, data: { buildings: [{ code: 'B1-1', name: '乙1号楼', households: 120, head: '赵六', headPhone: '13800000006' }] } as never, overrideAccess: true })
 }
 
-export async function publishedIssue(payload: Payload, title: string, at: Date): Promise<{ id: Id }> {
+export async function publishedIssue(payload: Payload, title: string, at: Date, o: { urgent?: boolean } = {}): Promise<{ id: Id }> {
   return (await payload.create({
     collection: 'issues',
-    data: { title, articles: [{ title: `${title}·正文`, body: body('本期内容。') }], _status: 'published', publishedAt: at.toISOString() } as never,
+    data: { title, articles: [{ title: `${title}·正文`, body: body('本期内容。') }], _status: 'published', publishedAt: at.toISOString(), urgent: !!o.urgent } as never,
     overrideAccess: true,
   })) as unknown as { id: Id }
 }
 
-export async function publishedAnnouncement(payload: Payload, title: string, grid: Id, at: Date): Promise<{ id: Id }> {
+export async function publishedAnnouncement(payload: Payload, title: string, grid: Id, at: Date, o: { urgent?: boolean } = {}): Promise<{ id: Id }> {
   return (await payload.create({
     collection: 'announcements',
-    data: { title, grids: [grid], body: body('公告内容。'), _status: 'published', publishedAt: at.toISOString() } as never,
+    data: { title, grids: [grid], body: body('公告内容。'), _status: 'published', publishedAt: at.toISOString(), urgent: !!o.urgent } as never,
     overrideAccess: true,
   })) as unknown as { id: Id }
 }
