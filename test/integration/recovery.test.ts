@@ -87,9 +87,14 @@ async function expectHealthy() {
   await within(RECOVERY_MS, 'healthy before the episode', async () => (await health()).status === 200)
 }
 
-/** While the episode lasts: writes fail, and /healthz says so to the public without details, and with them to the token. */
-async function expectFailingWrites(errorPattern: RegExp) {
+/**
+ * While the episode lasts: writes fail, and /healthz says so to the public without details, and with them to the token.
+ * `healthFirst`: /healthz sees the cause before writes fail (a read-only file: it checks the file's permissions at once,
+ * while a connection opened before may write on for a while); then the writes are waited for too.
+ */
+async function expectFailingWrites(errorPattern: RegExp, { healthFirst = false } = {}) {
   await within(20_000, '/healthz reports the failing writes', async () => (await health()).status === 503)
+  if (healthFirst) await within(30_000, 'writes fail', async () => (await write()) !== 201)
   const pub = await health()
   expect(pub.status).toBe(503)
   expect(pub.body).toEqual({ ok: false, message: GENERIC })
@@ -177,7 +182,7 @@ describe.skipIf(mongoLeg)('SQLite write episodes, no restart', () => {
     await expectHealthy()
     fs.chmodSync(dbFile(), 0o444)
     try {
-      await expectFailingWrites(/readonly/i)
+      await expectFailingWrites(/readonly/i, { healthFirst: true })
     } finally {
       fs.chmodSync(dbFile(), 0o644)
     }
