@@ -81,3 +81,18 @@ export function pendingRequestOf(input: Pick<PendingRequest, 'channels' | 'topic
     versions: { content: consentVersion('content'), statistics: consentVersion('statistics') },
   }
 }
+
+/** A new record for a web subscribe request: pending, the request waiting for its confirmation, nothing consented yet. */
+export function pendingRecord(request: PendingRequest, at: string) {
+  return {
+    grid: request.grid,
+    channels: request.channels,
+    topics: request.topics,
+    status: 'pending' as const,
+    source: 'web' as const,
+    consents: [],
+    pendingRequest: request,
+    confirmNonce: newNonce(),
+    lastRequestAt: at,
+  }
+}

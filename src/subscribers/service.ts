@@ -30,7 +30,7 @@ export {
   subscriberLinks,
   unsubscribeToken,
 } from './consent'
-import { CONFIRM_TTL_SECONDS, consent, consentVersion, currentConsents, newNonce, pendingRequestOf, SUPPRESSED_MAIL_INTERVAL_SECONDS } from './consent'
+import { CONFIRM_TTL_SECONDS, consent, consentVersion, currentConsents, newNonce, pendingRecord, pendingRequestOf, SUPPRESSED_MAIL_INTERVAL_SECONDS } from './consent'
 import { CLEARED_SUPPRESSION } from './suppression'
 // ---------------------------------------------------------------- grids
 
@@ -122,15 +122,7 @@ export async function subscribe(payload: Payload, input: SubscribeInput, meta: {
           collection: 'subscribers',
           data: {
             email: input.email,
-            grid: request.grid,
-            channels: request.channels,
-            topics: request.topics,
-            status: 'pending',
-            source: 'web',
-            consents: [],
-            pendingRequest: request,
-            confirmNonce: newNonce(),
-            lastRequestAt: at,
+            ...pendingRecord(request, at),
             confirmMailAt: at,
           } as never,
           overrideAccess: true,

@@ -12,7 +12,7 @@ import type { Payload } from 'payload'
 
 import { type PendingRequest, type SubscriberDoc, newRef } from '../model/subscribers'
 import { isUniqueViolation } from '../store/claims'
-import { consentVersion, newNonce, pendingRequestOf } from './consent'
+import { consentVersion, newNonce, pendingRecord, pendingRequestOf } from './consent'
 import { mobileIndex } from './phone'
 import { confirm, type ConfirmResult } from './service'
 import { type CodeCheck, checkCode, codeFields, newCode } from './smsCode'
@@ -70,15 +70,7 @@ export async function requestBySms(payload: Payload, input: SmsSubscribeInput, n
         data: {
           ...email,
           phone: input.mobile,
-          grid: request.grid,
-          channels: request.channels,
-          topics: request.topics,
-          status: 'pending',
-          source: 'web',
-          consents: [],
-          pendingRequest: request,
-          confirmNonce: newNonce(),
-          lastRequestAt: at,
+          ...pendingRecord(request, at),
           ref,
           ...codeFields(ref, code, now.getTime()),
         } as never,
