@@ -1,7 +1,7 @@
 import type { AdminViewServerProps } from 'payload'
 
 import { isEditor, type StaffUser } from '../access'
-import { smsSpend } from '../delivery/smsSpend'
+import { smsSpend } from '../readership/smsSpend'
 import { t } from '../i18n/messages'
 import { langFrom, ReadershipTemplate } from './ReadershipView'
 

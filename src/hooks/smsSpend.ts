@@ -2,7 +2,7 @@ import type { Endpoint } from 'payload'
 
 import { isEditor, type StaffUser } from '../access'
 import { langOf, t } from '../i18n/messages'
-import { smsSpend } from '../delivery/smsSpend'
+import { smsSpend } from '../readership/smsSpend'
 
 /**
  * GET /api/sms-messages/month: the street month's SMS (segments and cost by

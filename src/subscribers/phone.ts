@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto'
 
-import { normalizeMobile } from '../channels/sms/client'
+import { normalizeMobile } from '../model/mobile'
 import { phoneKey } from '../server/secret'
 
 /**

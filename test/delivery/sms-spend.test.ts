@@ -2,7 +2,7 @@ import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { estimateSms } from '../../src/delivery/smsEstimate'
-import { smsBudgetStop, smsSpend, streetMonth } from '../../src/delivery/smsSpend'
+import { smsBudgetStop, smsSpend, streetMonth } from '../../src/readership/smsSpend'
 import { mobileIndex } from '../../src/subscribers/phone'
 import { PASSWORD, smallStreet } from '../support/fixtures'
 import { rest, tokenFor } from '../support/http'

@@ -68,11 +68,10 @@ export type PreparedSms = {
   clipped: string[]
 }
 
-/** The 11-digit mainland mobile number, or null when it is not one. */
-export function normalizeMobile(input: string): string | null {
-  const m = /^(?:\+?86|0086)?(1[3-9]\d{9})$/.exec(String(input ?? '').replace(/[\s()-]/g, ''))
-  return m ? m[1] : null
-}
+import { normalizeMobile } from '../../model/mobile'
+
+// The rule lives in the model, which residents' numbers (src/subscribers/phone.ts) read without the client.
+export { normalizeMobile } from '../../model/mobile'
 
 /** A number as staff and logs may see it: 138****1234. */
 export const maskMobile = (phone: string): string => (phone.length >= 11 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '****')

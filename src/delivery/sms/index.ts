@@ -11,7 +11,7 @@ import { noTransaction } from '../../store/noTransaction'
 import { openMobile } from '../../subscribers/phone'
 import { toOutcome, type DeliveryTuning, type Outcome, type RecipientsDriver } from '../driver'
 import { nowIso } from '../rows'
-import { smsBudgetStop } from '../smsSpend'
+import { smsBudgetStop } from '../../readership/smsSpend'
 import { newShortCode, shortLinkTarget, storeShortLinks } from './links'
 import { quietHours, quietUntil } from './quiet'
 

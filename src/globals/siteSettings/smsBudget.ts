@@ -5,7 +5,7 @@ import { label } from '../../i18n/messages'
 /**
  * Site settings fields of one product area (the SMS budget), spread into the SiteSettings global:
  * the most the street spends on text messages in a month, in yuan. Empty: no cap. When the next
- * messages would pass it, SMS deliveries pause with a plain reason (src/delivery/smsSpend.ts).
+ * messages would pass it, SMS deliveries pause with a plain reason (src/readership/smsSpend.ts).
  */
 export const smsBudgetSettingsFields: Field[] = [
   {
