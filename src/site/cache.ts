@@ -35,7 +35,8 @@ export const documentTag = (collection: string, id: string | number) => `${colle
 type Entry = { value: unknown; expires: number; tags: readonly string[] }
 type State = {
   entries: Map<string, Entry>
-  inflight: Map<string, Promise<unknown>>
+  /** Productions under way: what they will answer, the clock they started at, and their tags when known before the value. */
+  inflight: Map<string, { promise: Promise<unknown>; startedAt: number; tags: readonly string[] | null }>
   /** Advances at every invalidation; a production remembers the clock it started at. */
   clock: number
   /** The clock of the last invalidation of everything. */
@@ -148,16 +149,20 @@ export type CacheOptions<T> = {
 
 function produce<T>(key: string, producer: () => Promise<T>, options: CacheOptions<T>): Promise<T> {
   const running = state.inflight.get(key)
-  if (running) return running as Promise<T>
+  // Callers share a production, unless what it is made from changed since it started: it would answer data
+  // from before the change (a page asked for right after a publication would miss it). Unknown tags: any change.
+  if (running && !staleSince(running.tags ?? [], running.startedAt)) return running.promise as Promise<T>
   const startedAt = state.clock
-  const p = producer()
+  const p: Promise<T> = producer()
     .then((value) => {
       const tags = typeof options.tags === 'function' ? options.tags(value) : (options.tags ?? [])
       store(key, value, tags, startedAt)
       return value
     })
-    .finally(() => state.inflight.delete(key))
-  state.inflight.set(key, p)
+    .finally(() => {
+      if (state.inflight.get(key)?.promise === p) state.inflight.delete(key)
+    })
+  state.inflight.set(key, { promise: p, startedAt, tags: typeof options.tags === 'function' ? null : (options.tags ?? []) })
   return p
 }
 
