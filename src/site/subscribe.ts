@@ -10,7 +10,7 @@ import { rememberGrid } from './myGrid'
 import { myGridOf } from './myGridCookie'
 import { securityHeaders } from './respond'
 import { csrfToken, csrfValid } from './subscribeCsrf'
-import { list, one, problemStatus, redirect, type SubscribeRouter, type SubscribeRouterOptions, subscribeKit } from './subscribeKit'
+import { list, one, problemStatus, redirect, type SubscribeRouter, type SubscribeRouterOptions, subscribeKit, subscribeValues } from './subscribeKit'
 import { preferenceRoutes } from './subscribePreferences'
 import { pushRoutes } from './subscribePush'
 import { smsRoutes } from './subscribeSms'
@@ -61,15 +61,7 @@ export function createSubscribeRouter(payload: Payload, opts: SubscribeRouterOpt
     if (!mails.configured && !bySms) return page(req, res, 503, mailUnavailablePage)
     const checked = await validateSubscribe(payload, body, { pushAvailable: Boolean(vapid), smsAvailable: smsSubscribeAvailable() })
     if (!checked.ok) {
-      const values: SubscribeValues = {
-        email: one(body.email).slice(0, 300),
-        mobile: one(body.mobile).slice(0, 20),
-        grid: one(body.grid).slice(0, 20),
-        channels: list(body.channels),
-        topics: list(body.topics),
-        statistics: one(body.statistics) === 'yes',
-        consent: one(body.consent) === 'yes',
-      }
+      const values = subscribeValues(body)
       const presetCode = one(body.grid) && (await gridByCode(payload, one(body.grid))) ? one(body.grid) : undefined
       return renderSubscribe(req, res, 400, { values, errors: checked.errors, presetCode })
     }

@@ -48,6 +48,17 @@ const FORM_LIMIT = '16kb'
 export const one = (v: unknown): string => (typeof v === 'string' ? v : '')
 export const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [])
 
+/** The subscribe form's values as sent, cut to their fields' sizes: what the form shows again with its errors. */
+export const subscribeValues = (body: Record<string, unknown>): SubscribeValues => ({
+  email: one(body.email).slice(0, 300),
+  mobile: one(body.mobile).slice(0, 20),
+  grid: one(body.grid).slice(0, 20),
+  channels: list(body.channels),
+  topics: list(body.topics),
+  statistics: one(body.statistics) === 'yes',
+  consent: one(body.consent) === 'yes',
+})
+
 export const problemStatus = { malformed: 400, forged: 400, expired: 410, unknown: 404, used: 409, unsubscribed: 409 } as const
 
 export function redirect(res: Response, location: string) {

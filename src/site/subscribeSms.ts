@@ -14,7 +14,7 @@ import { codePage, managePage } from '../templates/site/subscribeSms'
 import { tooManyPage, type FieldError, type SubscribeValues } from '../templates/site/subscribe'
 import { signCompact, verifyCompact } from '../tokens'
 import { csrfToken, csrfValid } from './subscribeCsrf'
-import { list, one, redirect, type SubscribeKit } from './subscribeKit'
+import { list, one, redirect, type SubscribeKit, subscribeValues } from './subscribeKit'
 
 /**
  * Subscribing and managing by mobile number (issue 17), without JavaScript:
@@ -32,16 +32,6 @@ const codeToken = (index: string, purpose: Purpose) => signCompact('sms-code', [
 
 export function smsRoutes(router: Router, kit: SubscribeKit) {
   const { payload, log, form, page, handle, limited, ip, renderSubscribe } = kit
-
-  const valuesOf = (body: Record<string, unknown>): SubscribeValues => ({
-    email: one(body.email).slice(0, 300),
-    mobile: one(body.mobile).slice(0, 20),
-    grid: one(body.grid).slice(0, 20),
-    channels: list(body.channels),
-    topics: list(body.topics),
-    statistics: one(body.statistics) === 'yes',
-    consent: one(body.consent) === 'yes',
-  })
 
   const showCode = (req: Request, res: Response, status: number, v: { mobile: string; token: string; purpose: Purpose; errors?: FieldError[] }) => {
     const csrf = csrfToken(req, res)
@@ -84,7 +74,7 @@ export function smsRoutes(router: Router, kit: SubscribeKit) {
 
   /** POST /subscribe with SMS chosen and the form valid. */
   const subscribeBySms = async (req: Request, res: Response, body: Record<string, unknown>, input: SmsSubscribeInput) => {
-    const values = valuesOf(body)
+    const values = subscribeValues(body)
     const again = (status: number, errors: FieldError[]) => renderSubscribe(req, res, status, { values, errors, presetCode: one(body.grid) || undefined })
     if (!(await mayText(req, res, body, input.mobile, again))) return
     const { subscriber, code } = await requestBySms(payload, input)
