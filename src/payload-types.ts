@@ -985,7 +985,8 @@ export interface AuditLog {
     | 'review-withdraw'
     | 'review-reset'
     | 'notice'
-    | 'offline-reach';
+    | 'offline-reach'
+    | 'citation-refresh';
   actor?: (number | string | null) | User;
   actorName?: string | null;
   targetCollection?: string | null;

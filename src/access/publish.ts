@@ -23,15 +23,13 @@ export async function mayWrite(req: PayloadRequest, slug: ContentSlug, id: strin
  * review chain complete (approved) where the chain applies to them
  * (chainAppliesTo: the site's chain for the type, editors only when it says
  * so, grid staff's announcements not when the site lets them publish
- * directly); grid-scoped staff only for content they may write.
- * `_allowDirect` is read from the site settings by chainAppliesTo itself; it
- * stays for the callers that still pass it.
+ * directly, read from the site settings by chainAppliesTo itself); grid-scoped
+ * staff only for content they may write.
  */
 export async function mayPublish(
   req: PayloadRequest,
   slug: ContentSlug,
   doc: { id: string | number; review?: { status?: string | null } | null } & Record<string, unknown>,
-  _allowDirect?: boolean,
 ): Promise<boolean> {
   const user = req.user as never
   if (!isEditor(user) && !isGridScoped(user)) return false

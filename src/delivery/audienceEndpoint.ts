@@ -33,10 +33,9 @@ export const audienceEndpoint: PayloadHandler = async (req) => {
   const [latest, main] = id === 'new' ? [{ id: 'new' } as Stored, { id: 'new' } as Stored] : await Promise.all([find(true), find(false)])
   if (!latest || !main) return Response.json({ message: t('audience.error.notFound', lang) }, { status: 404 })
   const settings = (await req.payload.findGlobal({ slug: 'site-settings', depth: 0, overrideAccess: true, req })) as {
-    allowGridLeaderDirectPublish?: boolean | null
     publishChannels?: Partial<Record<ContentSlug, ChannelChoice>> | null
   }
-  if (!(await mayPublish(req, slug, latest as never, !!settings.allowGridLeaderDirectPublish))) {
+  if (!(await mayPublish(req, slug, latest as never))) {
     return Response.json({ message: t('audience.error.forbidden', lang) }, { status: 403 })
   }
 

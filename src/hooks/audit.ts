@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   'review-reset',
   'notice',
   'offline-reach',
+  'citation-refresh',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

@@ -2,7 +2,7 @@ import { isolateObjectProperty, ValidationError, type CollectionConfig, type Pay
 
 import { nobody } from '../access'
 import { label } from '../i18n/messages'
-import { noTransaction } from './noTransaction'
+import { noteOwnTransaction, noTransaction } from './noTransaction'
 
 /**
  * The one atomic primitive every process on one database relies on: "slot N
@@ -57,6 +57,8 @@ export type ClaimRow = {
  */
 export function outsideTransaction(req?: PayloadRequest): PayloadRequest {
   if (!req) return noTransaction()
+  // A view of a view (GraphQL's) hides the transaction from store/sqlite.ts: noted in the context too.
+  noteOwnTransaction(req)
   const view = isolateObjectProperty(req, 'transactionID')
   view.transactionID = undefined
   return view

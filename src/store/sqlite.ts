@@ -3,6 +3,8 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { sqliteAdapter } from '@payloadcms/db-sqlite'
 import type { DatabaseAdapterObj, Payload } from 'payload'
 
+import { notedTransactionOf } from './noTransaction'
+
 /**
  * The embedded SQLite adapter with its writes taken in turn inside this
  * process.
@@ -113,12 +115,16 @@ type WriteReq = { transactionID?: unknown }
  * The transaction of the request a write's `req` is a view of, when the view
  * hides it. Payload's view is a Proxy over the request with no
  * getOwnPropertyDescriptor trap: `view.transactionID` reads the view's own
- * (undefined) value, the property descriptor the request's.
+ * (undefined) value, the property descriptor the request's. A view of a view
+ * reads the bottom request's (none, under GraphQL): then the transaction the
+ * request noted in its context (store/noTransaction.ts noteOwnTransaction).
  */
 function hiddenTransactionOf(req: WriteReq | undefined): string | undefined {
   if (!req || typeof req !== 'object' || req.transactionID) return undefined
   const value: unknown = Object.getOwnPropertyDescriptor(req, 'transactionID')?.value
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined
+  if (typeof value === 'string' || typeof value === 'number') return String(value)
+  // A view of a view (GraphQL's resolvers isolate the transaction once more): the one its request noted.
+  return notedTransactionOf(req as { context?: unknown })
 }
 
 const WATCHED = Symbol('transactions watched')

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import type { DeliveryDoc } from '../../src/collections/Deliveries'
 import type { SmtpTestServer } from '../support/smtp-server'
-import { closeStreetForWorkers, deliveriesOf, deliveryById, perRecipient as countPerRecipient, publishIssue, notOnItsOwn, startCrashWorker, streetForWorkers } from './support'
+import { closeStreetForWorkers, deliveriesOf, deliveryById, killAtRandom, perRecipient as countPerRecipient, publishIssue, notOnItsOwn, startCrashWorker, streetForWorkers } from './support'
 
 /**
  * Crash test: one email delivery to many subscribers, its worker process
@@ -39,27 +39,14 @@ describe('crash safety', () => {
     const issue = await publishIssue(payload, '崩溃测试')
     const delivery = (await deliveriesOf(payload, 'issues', issue.id)).find((d) => d.channel === 'email') as DeliveryDoc
     const id = String(delivery.id)
-    let kills = 0
-    const step = Math.max(1, Math.floor(SUBSCRIBERS / (KILLS + 2)))
-    while (kills < KILLS) {
-      const w = await crashWorker(id)
-      // Kill at a random moment once this worker has made some progress (somewhere in its next stretch).
-      const target = smtp.accepted() + 1 + Math.floor(Math.random() * step)
-      if (target >= SUBSCRIBERS) {
-        w.child.kill('SIGKILL')
-        notOnItsOwn(await w.exited)
-        break
-      }
-      const ended = await Promise.race([smtp.waitFor(target, 300_000).then(() => null), w.exited])
-      // Finished before the chosen moment: nothing left to kill.
-      if (ended) {
-        notOnItsOwn(ended)
-        break
-      }
-      w.child.kill('SIGKILL')
-      notOnItsOwn(await w.exited)
-      kills++
-    }
+    // Killed at random moments once each worker has made some progress.
+    const kills = await killAtRandom({
+      kills: KILLS,
+      total: SUBSCRIBERS,
+      start: () => crashWorker(id),
+      sent: () => smtp.accepted(),
+      reached: (n) => smtp.waitFor(n, 300_000),
+    })
     const last = await crashWorker(id)
     expect(notOnItsOwn(await last.exited).code).toBe(0)
 

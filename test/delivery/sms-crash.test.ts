@@ -8,7 +8,7 @@ import { mobileIndex, sealMobile } from '../../src/subscribers/phone'
 import { smallStreet } from '../support/fixtures'
 import { testPayload } from '../support/payload'
 import { startSmsProvider, type SmsProvider } from '../support/sms-provider'
-import { deliveriesOf, deliveryById, publishIssue, notOnItsOwn, startCrashWorker, workerProcesses } from './support'
+import { deliveriesOf, deliveryById, killAtRandom, publishIssue, notOnItsOwn, startCrashWorker, workerProcesses } from './support'
 
 /**
  * Crash test of SMS deliveries, as test/delivery/crash.test.ts for email: one
@@ -100,25 +100,13 @@ describe('SMS crash safety', () => {
     const issue = await publishIssue(payload, '短信崩溃测试')
     const delivery = (await deliveriesOf(payload, 'issues', issue.id)).find((d) => d.channel === 'sms')!
     const id = String(delivery.id)
-    let kills = 0
-    const step = Math.max(1, Math.floor(RESIDENTS / (KILLS + 2)))
-    while (kills < KILLS) {
-      const w = await crashWorker(id)
-      const target = provider.accepted.length + 1 + Math.floor(Math.random() * step)
-      if (target >= RESIDENTS) {
-        w.child.kill('SIGKILL')
-        notOnItsOwn(await w.exited)
-        break
-      }
-      const ended = await Promise.race([accepted(target).then(() => null), w.exited])
-      if (ended) {
-        notOnItsOwn(ended)
-        break
-      }
-      w.child.kill('SIGKILL')
-      notOnItsOwn(await w.exited)
-      kills++
-    }
+    const kills = await killAtRandom({
+      kills: KILLS,
+      total: RESIDENTS,
+      start: () => crashWorker(id),
+      sent: () => provider.accepted.length,
+      reached: (n) => accepted(n),
+    })
     const last = await crashWorker(id)
     expect(notOnItsOwn(await last.exited).code).toBe(0)
 

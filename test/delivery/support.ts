@@ -149,6 +149,43 @@ export const notOnItsOwn = (exit: WorkerExit) => {
   return exit
 }
 
+/**
+ * The crash tests' loop: start a worker (`start`), let it make some progress and SIGKILL it at a random
+ * moment (once `sent()` reached a target somewhere in its next stretch of `total / (kills + 2)`), up to
+ * `kills` times. A worker that finishes before its moment ends the loop; a worker that dies on its own
+ * fails the test. `reached(n)` resolves once `n` messages went out. Returns how many kills were made;
+ * the caller then starts the last worker and checks the outcome.
+ */
+export async function killAtRandom(o: {
+  kills: number
+  total: number
+  start: () => Promise<WorkerProcess>
+  sent: () => number
+  reached: (n: number) => Promise<unknown>
+}): Promise<number> {
+  let kills = 0
+  const step = Math.max(1, Math.floor(o.total / (o.kills + 2)))
+  while (kills < o.kills) {
+    const w = await o.start()
+    const target = o.sent() + 1 + Math.floor(Math.random() * step)
+    if (target >= o.total) {
+      w.child.kill('SIGKILL')
+      notOnItsOwn(await w.exited)
+      break
+    }
+    const ended = await Promise.race([o.reached(target).then(() => null), w.exited])
+    // Finished before the chosen moment: nothing left to kill.
+    if (ended) {
+      notOnItsOwn(ended)
+      break
+    }
+    w.child.kill('SIGKILL')
+    notOnItsOwn(await w.exited)
+    kills++
+  }
+  return kills
+}
+
 /** Messages per recipient at the SMTP server, and how many were duplicates. */
 export function perRecipient(messages: { envelope: { to: string[] } }[]): { counts: Map<string, number>; duplicates: number } {
   const counts = new Map<string, number>()

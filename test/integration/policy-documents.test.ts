@@ -171,4 +171,37 @@ describe('a changed document refreshes the citation copied into its explainers',
     await payload.delete({ collection: 'policies', where: { id: { in: [explainer.id, other.id] } }, overrideAccess: true })
     await payload.delete({ collection: 'policy-documents', id: document.id, overrideAccess: true })
   })
+
+  it('is audited: who changed which document, and which explainers were refreshed; a change that leaves the citation alone is not', async () => {
+    const document = await createDocument({ title: '关于社区停车管理的通知', issuingBody: '区住建局', documentNumber: '住建〔2026〕7号', officialUrl: 'https://example.org/doc/7' })
+    const first = await createExplainer({ title: '停车位怎么申请', document: document.id })
+    const second = await createExplainer({ title: '停车收费怎么算', document: document.id })
+    const other = await createExplainer({ title: '与停车无关的解读', issuingBody: '区人社局' })
+    const entries = async () =>
+      (
+        await payload.find({
+          collection: 'audit-log',
+          where: { and: [{ action: { equals: 'citation-refresh' } }, { targetId: { equals: String(document.id) } }] },
+          depth: 0,
+          overrideAccess: true,
+        })
+      ).docs as unknown as { actor: Id; actorName: string; targetCollection: string; targetTitle: string; detail: string }[]
+
+    // Only the title changes: no explainer's citation changes, nothing to audit.
+    const retitled = await rest('PATCH', `policy-documents/${document.id}`, { token: editorToken, body: { title: '关于社区停车管理的通知（修订）' } })
+    expect(retitled.status, JSON.stringify(retitled.body)).toBe(200)
+    expect(await entries()).toHaveLength(0)
+
+    const r = await rest('PATCH', `policy-documents/${document.id}`, { token: editorToken, body: { documentNumber: '住建〔2026〕8号' } })
+    expect(r.status, JSON.stringify(r.body)).toBe(200)
+    const logged = await entries()
+    expect(logged).toHaveLength(1)
+    expect(logged[0]).toMatchObject({ actor: street.editor.id, targetCollection: 'policy-documents', targetTitle: '关于社区停车管理的通知（修订）' })
+    expect(logged[0].detail).toContain('已更新 2 篇解读')
+    expect(logged[0].detail).toContain(`《停车位怎么申请》（编号 ${first.id}）`)
+    expect(logged[0].detail).toContain(`《停车收费怎么算》（编号 ${second.id}）`)
+    expect(logged[0].detail).not.toContain('与停车无关的解读')
+    await payload.delete({ collection: 'policies', where: { id: { in: [first.id, second.id, other.id] } }, overrideAccess: true })
+    await payload.delete({ collection: 'policy-documents', id: document.id, overrideAccess: true })
+  })
 })

@@ -39,6 +39,11 @@ export const documentsMessages = {
   'documents.report.published': { zh: '已发布', en: 'Published' },
   'documents.report.draft': { zh: '草稿', en: 'Draft' },
   'documents.error.forbidden': { zh: '只有编辑和管理员可以查看文件与解读的关联情况。', en: 'Only editors and administrators can see how documents and explainers are linked.' },
+  // The audit entry of a changed document's citation copied into its explainers (documents/refresh.ts).
+  'audit.citation-refresh': { zh: '更新解读中的文件引用', en: 'Citation refreshed in explainers' },
+  'documents.audit.refreshed': { zh: '已更新 {count} 篇解读的发文机关、文号和原文链接：{names}', en: 'Issuing body, number and address refreshed in {count} explainers: {names}' },
+  'documents.audit.explainer': { zh: '《{title}》（编号 {id}）', en: '“{title}” (#{id})' },
+  'documents.audit.left': { zh: '另有 {count} 篇解读在下次保存时更新', en: '{count} more explainers are refreshed when next saved' },
   'tools.policyLinks': { zh: '文件与解读', en: 'Documents and explainers' },
   // 公开联系电话 (src/fields/publicContacts.ts): numbers an editor marks as public contacts.
   'checks.publicContacts.label': { zh: '公开联系电话', en: 'Public contact numbers' },
