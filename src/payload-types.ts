@@ -153,6 +153,7 @@ export interface Config {
   jobs: {
     tasks: {
       'wechat-retract': TaskWechatRetract;
+      'relay-tell': TaskRelayTell;
       schedulePublish: TaskSchedulePublish;
       inline: {
         input: unknown;
@@ -1129,7 +1130,7 @@ export interface PayloadJob {
     | {
         executedAt: string;
         completedAt: string;
-        taskSlug: 'inline' | 'wechat-retract' | 'schedulePublish';
+        taskSlug: 'inline' | 'wechat-retract' | 'relay-tell' | 'schedulePublish';
         taskID: string;
         input?:
           | {
@@ -1162,7 +1163,7 @@ export interface PayloadJob {
         id?: string | null;
       }[]
     | null;
-  taskSlug?: ('inline' | 'wechat-retract' | 'schedulePublish') | null;
+  taskSlug?: ('inline' | 'wechat-retract' | 'relay-tell' | 'schedulePublish') | null;
   queue?: string | null;
   waitUntil?: string | null;
   processing?: boolean | null;
@@ -2404,6 +2405,18 @@ export interface CollectionsWidget {
 export interface TaskWechatRetract {
   input: {
     delivery: string;
+    attempt?: number | null;
+  };
+  output?: unknown;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskRelay-tell".
+ */
+export interface TaskRelayTell {
+  input: {
+    contentType: string;
+    contentId: string;
     attempt?: number | null;
   };
   output?: unknown;
