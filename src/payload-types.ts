@@ -898,6 +898,7 @@ export interface ReadRollup {
   contentId: string;
   grid?: string | null;
   channel: string;
+  building?: string | null;
   day: string;
   submitted: number;
   opens: number;
@@ -1811,6 +1812,7 @@ export interface ReadRollupsSelect<T extends boolean = true> {
   contentId?: T;
   grid?: T;
   channel?: T;
+  building?: T;
   day?: T;
   submitted?: T;
   opens?: T;
