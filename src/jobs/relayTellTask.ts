@@ -1,6 +1,5 @@
 import type { PayloadRequest, TaskConfig } from 'payload'
 
-import type { Id } from '../access'
 import { engineTask, nudge } from './nudge'
 
 /**
@@ -37,4 +36,3 @@ export async function queueRelayTell(req: PayloadRequest, input: RelayTellInput,
 /** Does publishing this content tell heads at all: an announcement with grids, or urgent content. */
 export const tellsHeads = (type: string, d: { urgent?: boolean | null; grids?: unknown[] | null }) => (type === 'announcements' ? !!d.grids?.length : !!d.urgent)
 
-export type { Id }

@@ -13,6 +13,9 @@ import { artifactsOnFailure, baseUrl, DEMO, launchBrowser, login, shot, staffCon
  * logs their own door-to-door and phone reach there, and the readership
  * dashboard shows the relay and offline figures apart from the readers.
  * Screenshots in test-results/e2e/ (relay-leader-*.png).
+ *
+ * Written without a run: the Next build fails in a worktree whose
+ * node_modules is a symlink out of the project (Turbopack refuses it).
  */
 let browser: Browser
 const WATER_CUT = '12 月 3 日碧湖小区停水通知'
@@ -34,14 +37,14 @@ describe('the grid leader after a head confirmed', () => {
     const leader = await leaderContext.newPage()
     await login(leader, DEMO.leader1)
 
-    // The water cut and a building of its grid with nothing confirmed yet, room for 12 households, and a head's link.
+    // The water cut and a building of its grid with nothing confirmed yet and room for 12 households (every demo building has its head's link).
     const found = await api(leader, `/api/announcements?depth=0&limit=1&where[title][equals]=${encodeURIComponent(WATER_CUT)}`)
     expect(found.status).toBe(200)
     const content = `announcements:${found.body.docs[0].id}`
     const list = await api(leader, `/api/offline-reach/buildings?content=${encodeURIComponent(content)}`)
     expect(list.status).toBe(200)
     const grid = list.body.grids[0]
-    const building = (grid.buildings as { code: string; status: string; households: number | null; head: string | null }[]).find((b) => b.status === 'none' && (b.households ?? 0) >= 12 && b.head)!
+    const building = (grid.buildings as { code: string; status: string; households: number | null }[]).find((b) => b.status === 'none' && (b.households ?? 0) >= 12)!
     expect(building).toBeTruthy()
     const made = await api(leader, `/api/grids/relay/${encodeURIComponent(building.code)}`)
     expect(made.status).toBe(200)
