@@ -17,6 +17,7 @@ import { noTransaction } from '../store/noTransaction'
 import { mobileIndex } from '../subscribers/phone'
 import { normalizeMobile } from '../model/mobile'
 import { queueRelayTell, type RelayTellInput } from './relayTellTask'
+import { jobLeaseMs } from './runner'
 
 /**
  * The work of the "tell the building heads" job (its config and queueing:
@@ -40,7 +41,11 @@ import { queueRelayTell, type RelayTellInput } from './relayTellTask'
  * budget first. Otherwise, or when the SMS is refused for good, by email
  * when the head has one.
  */
-export const RELAY_TELL_LEASE_MS = 2 * 60_000
+/**
+ * A head's lease: shorter than the job's own (JOB_LEASE_SECONDS), so that when
+ * a dead worker's job is taken over, the head it was telling is free again.
+ */
+export const relayTellLeaseMs = () => Math.min(2 * 60_000, Math.floor(jobLeaseMs() / 2))
 /** A head the providers refused for now (a temporary failure) is tried again this much later, this many times. */
 export const RELAY_TELL_RETRY_MS = 5 * 60_000
 export const RELAY_TELL_ATTEMPTS = 6
@@ -150,7 +155,7 @@ export async function tellHeads(payload: Payload, ref: { type: string; id: Id },
       if (done.has(scope)) continue
       const key = keyOf(n, h)
       const newest = (await newestClaims(payload, [leaseScope('relay-tell', key)])).get(leaseScope('relay-tell', key))
-      const lease = newest && !newest.releasedAt && newest.until && new Date(newest.until).getTime() > Date.now() ? null : await takeLease(payload, 'relay-tell', key, Number(newest?.slot ?? 0) + 1, processOwner, RELAY_TELL_LEASE_MS)
+      const lease = newest && !newest.releasedAt && newest.until && new Date(newest.until).getTime() > Date.now() ? null : await takeLease(payload, 'relay-tell', key, Number(newest?.slot ?? 0) + 1, processOwner, relayTellLeaseMs())
       if (!lease) {
         // Another process tells this head now; its own job comes back to it if it fails.
         run.told.push({ building: h.code, by: 'busy' })
@@ -160,7 +165,7 @@ export async function tellHeads(payload: Payload, ref: { type: string; id: Id },
       await withLease(
         payload,
         lease,
-        RELAY_TELL_LEASE_MS,
+        relayTellLeaseMs(),
         async () => {
           // Told meanwhile by a process that held the lease before this one.
           if ((await newestClaims(payload, [scope])).has(scope)) return
