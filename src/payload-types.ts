@@ -153,6 +153,7 @@ export interface Config {
   jobs: {
     tasks: {
       'wechat-retract': TaskWechatRetract;
+      'relay-tell': TaskRelayTell;
       schedulePublish: TaskSchedulePublish;
       inline: {
         input: unknown;
@@ -897,6 +898,7 @@ export interface ReadRollup {
   contentId: string;
   grid?: string | null;
   channel: string;
+  building?: string | null;
   day: string;
   submitted: number;
   opens: number;
@@ -1130,7 +1132,7 @@ export interface PayloadJob {
     | {
         executedAt: string;
         completedAt: string;
-        taskSlug: 'inline' | 'wechat-retract' | 'schedulePublish';
+        taskSlug: 'inline' | 'wechat-retract' | 'relay-tell' | 'schedulePublish';
         taskID: string;
         input?:
           | {
@@ -1163,7 +1165,7 @@ export interface PayloadJob {
         id?: string | null;
       }[]
     | null;
-  taskSlug?: ('inline' | 'wechat-retract' | 'schedulePublish') | null;
+  taskSlug?: ('inline' | 'wechat-retract' | 'relay-tell' | 'schedulePublish') | null;
   queue?: string | null;
   waitUntil?: string | null;
   processing?: boolean | null;
@@ -1811,6 +1813,7 @@ export interface ReadRollupsSelect<T extends boolean = true> {
   contentId?: T;
   grid?: T;
   channel?: T;
+  building?: T;
   day?: T;
   submitted?: T;
   opens?: T;
@@ -2405,6 +2408,18 @@ export interface CollectionsWidget {
 export interface TaskWechatRetract {
   input: {
     delivery: string;
+    attempt?: number | null;
+  };
+  output?: unknown;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskRelay-tell".
+ */
+export interface TaskRelayTell {
+  input: {
+    contentType: string;
+    contentId: string;
     attempt?: number | null;
   };
   output?: unknown;

@@ -21,8 +21,16 @@ import { engineEndpoint } from '../jobs/nudge'
  *   × grid × channel gives its unique readers); opens/openReaders: email opens,
  *   approximate (mail proxies fetch images for everyone), never part of reads;
  * - submitted: recipients the channel accepted that day.
+ *
+ * Building rows (issue 18): channel 'building' with `building` set to the
+ * building's code, one row per content × grid × building × day: readers
+ * through that building's share link (reads carrying the building, opens
+ * apart), a reader counted on the first day seen for that building. They
+ * keep the per-building figures after the raw read events are deleted
+ * (READ_RETENTION_DAYS). Every other row has no building; the grid figures
+ * (rollupTotals) never include building rows.
  */
-export const READ_CHANNELS = ['email', 'webpush', 'share', 'site', 'messages', 'all', 'sms'] as const
+export const READ_CHANNELS = ['email', 'webpush', 'share', 'site', 'messages', 'all', 'sms', 'building'] as const
 export type ReadChannel = (typeof READ_CHANNELS)[number]
 
 export type ReadRollupDoc = {
@@ -32,6 +40,8 @@ export type ReadRollupDoc = {
   contentId: string
   grid: string
   channel: ReadChannel
+  /** A building's code on channel 'building' rows; absent on every other row. */
+  building?: string | null
   day: string
   submitted: number
   opens: number
@@ -56,12 +66,14 @@ export const ReadRollups: CollectionConfig = {
   ],
   lockDocuments: false,
   fields: [
-    // contentType:contentId:grid:channel:day — the job upserts by it.
+    // contentType:contentId:grid:channel:day (building rows: …:building:day:code) — the job upserts by it.
     { name: 'key', type: 'text', required: true, unique: true, index: true },
     { name: 'contentType', type: 'text', required: true },
     { name: 'contentId', type: 'text', required: true },
     { name: 'grid', type: 'text', index: true },
     { name: 'channel', type: 'text', required: true },
+    // The building of a 'building' row (its code); null on every other row.
+    { name: 'building', type: 'text' },
     { name: 'day', type: 'text', required: true, index: true },
     count('submitted'),
     count('opens'),

@@ -1,5 +1,6 @@
 import type { JobsConfig, TaskConfig } from 'payload'
 
+import { relayTellTask } from './relayTellTask'
 import { wechatRetractTask } from './wechatRetract'
 
 /**
@@ -9,7 +10,7 @@ import { wechatRetractTask } from './wechatRetract'
  * is a read followed by an unconditional write that two processes can both
  * win.
  */
-const tasks: TaskConfig[] = [wechatRetractTask]
+const tasks: TaskConfig[] = [wechatRetractTask, relayTellTask]
 
 /**
  * Add tasks before the config is built (before src/payload.config.ts is first

@@ -19,7 +19,7 @@ import { t } from '../i18n/messages'
 export type EngineEndpoint = 'testSend' | 'wechatQuota' | 'massSend' | 'suppressed' | 'restoreSuppressed' | 'dashboard' | 'dashboardCsv' | 'previews' | 'wechatPlan' | 'wechatPlanSave' | 'audience' | 'relayBuildings' | 'relayReport' | 'relayReportCsv' | 'relayLog'
 
 /** Payload job tasks whose work is the engine's (the task's config lives in jobs/tasks.ts). */
-export type EngineTask = 'wechatRetract'
+export type EngineTask = 'wechatRetract' | 'relayTell'
 
 /** Payload's own mails (a password reset): the sender they go out as, and a queue for them (returns how many recipients it took). */
 export type StaffMailSender = { from: { address: string; name?: string } | null; send: (message: SendEmailOptions, log: Payload['logger']) => number }

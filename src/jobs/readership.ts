@@ -3,7 +3,8 @@ import type { Payload } from 'payload'
 import { channelConfigured } from '../delivery/config'
 import { wechatClient } from '../delivery/wechat'
 import { readBuffer } from '../readership/buffer'
-import { applyReadRetention, ROLLUP_EVERY_MS, rollupReadership } from '../readership/rollup'
+import { applyReadRetention, backfillBuildingRollups, ROLLUP_EVERY_MS, rollupReadership } from '../readership/rollup'
+import { deleteClaims } from '../store/claims'
 import { importWechatDay } from '../readership/wechatStats'
 import { env } from '../server/env'
 import { streetDay, streetHour } from '../templates/format'
@@ -26,6 +27,8 @@ const dayBefore = (day: string, n = 1) => {
   return d.toISOString().slice(0, 10)
 }
 
+const BUILDING_BACKFILL_SCOPE = 'once:building-rollup-backfill'
+
 export type ReadershipRun = { ran: number; tookOver: number; rollup?: unknown; retention?: unknown; wechat?: unknown }
 
 export async function runReadershipJobs(payload: Payload, now = new Date()): Promise<ReadershipRun> {
@@ -33,6 +36,14 @@ export async function runReadershipJobs(payload: Payload, now = new Date()): Pro
   const out: ReadershipRun = { ran: 0, tookOver: 0 }
   // Events this process still holds go in before figures are computed.
   await readBuffer(payload).flush()
+  // Once per database, before retention deletes any more events: building rows for the days before the rollup kept buildings.
+  await onceInWindow(payload, BUILDING_BACKFILL_SCOPE, 1, async () => {
+    const rows = await backfillBuildingRollups(payload)
+    log.info({ rows }, 'building rollup rows made for the read events kept')
+  }).catch(async (err) => {
+    log.error({ err }, 'building rollup backfill failed; tried again when a process starts')
+    await deleteClaims(payload, BUILDING_BACKFILL_SCOPE).catch(() => {})
+  })
   out.rollup = await onceInWindow(payload, 'job:read-rollup', Math.floor(now.getTime() / ROLLUP_EVERY_MS), () => rollupReadership(payload, { now }))
   out.retention = await onceInWindow(payload, 'job:read-retention', daySlot(now), async () => {
     const deleted = await applyReadRetention(payload, env.readRetentionDays, now)

@@ -42,39 +42,35 @@ export type RelayReport = { content: { type: string; id: Id; title: string }; mi
 
 /**
  * Readers through each building's share link, per grid (grid id → building
- * code → unique readers): the read events that carry a building (the heads'
- * share links, src/relay/), one reader once per building, opens apart. Read
- * events are what is counted, so the figures hold while they are kept
- * (READ_RETENTION_DAYS); the rollups keep no building.
+ * code → unique readers): the rollup's building rows (src/readership/rollup.ts,
+ * channel 'building'), made from the read events that carry a building (the
+ * heads' share links, src/relay/), one reader once per building, opens apart,
+ * summed over the days. The rollup keeps them past READ_RETENTION_DAYS, when
+ * the raw events are gone; like the grid figures, they are as of the last
+ * rollup (every ROLLUP_EVERY_MS).
  */
 export async function buildingLinkReaders(payload: Payload, content: { type: string; id: Id }, grids: Id[]): Promise<Map<string, Map<string, number>>> {
   const readers = new Map<string, Map<string, number>>()
   if (!grids.length) return readers
   const { docs } = await payload.db.find({
-    collection: 'read-events',
+    collection: 'read-rollups',
     where: {
       and: [
         { contentType: { equals: content.type } },
         { contentId: { equals: String(content.id) } },
         { grid: { in: grids.map(String) } },
-        { building: { exists: true } },
-        { kind: { not_equals: 'open' } },
+        { channel: { equals: 'building' } },
       ],
     },
     limit: 0,
     pagination: false,
-    select: { grid: true, building: true, reader: true },
+    select: { grid: true, building: true, readers: true },
   })
-  const seen = new Set<string>()
-  let anonymous = 0
-  for (const e of docs as unknown as { grid?: string | null; building?: string | null; reader?: string | null }[]) {
-    if (!e.grid || !e.building) continue
-    const key = `${e.grid}\u0000${e.building}\u0000${e.reader || `event-${anonymous++}`}`
-    if (seen.has(key)) continue
-    seen.add(key)
-    const perBuilding = readers.get(e.grid) ?? new Map<string, number>()
-    perBuilding.set(e.building, (perBuilding.get(e.building) ?? 0) + 1)
-    readers.set(e.grid, perBuilding)
+  for (const r of docs as unknown as { grid?: string | null; building?: string | null; readers?: number | null }[]) {
+    if (!r.grid || !r.building) continue
+    const perBuilding = readers.get(r.grid) ?? new Map<string, number>()
+    perBuilding.set(r.building, (perBuilding.get(r.building) ?? 0) + (Number(r.readers) || 0))
+    readers.set(r.grid, perBuilding)
   }
   return readers
 }

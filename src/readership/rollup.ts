@@ -38,6 +38,7 @@ const PAGE = 5_000
 type Counts = Pick<ReadRollupDoc, 'submitted' | 'opens' | 'openReaders' | 'reads' | 'readers'>
 type Row = Omit<ReadRollupDoc, 'id'>
 const rowKey = (type: string, id: string, grid: string, channel: string, day: string) => `${type}:${id}:${grid}:${channel}:${day}`
+const buildingKey = (type: string, id: string, grid: string, building: string, day: string) => `${rowKey(type, id, grid, 'building', day)}:${building}`
 
 /** Every document of a query, page by page (bounded pages, both adapters). */
 async function all<T>(payload: Payload, collection: string, where: Where, sort = 'id'): Promise<T[]> {
@@ -61,6 +62,12 @@ async function figuresOf(payload: Payload, c: ContentRef, days: Set<string>): Pr
     if (!r) rows.set(key, (r = { key, contentType: c.contentType, contentId: c.contentId, grid, channel, day, submitted: 0, opens: 0, openReaders: 0, reads: 0, readers: 0 }))
     return r
   }
+  const buildingRow = (grid: string, building: string, day: string): Counts => {
+    const key = buildingKey(c.contentType, c.contentId, grid, building, day)
+    let r = rows.get(key)
+    if (!r) rows.set(key, (r = { key, contentType: c.contentType, contentId: c.contentId, grid, channel: 'building', building, day, submitted: 0, opens: 0, openReaders: 0, reads: 0, readers: 0 }))
+    return r
+  }
   const contentWhere: Where = { and: [{ contentType: { equals: c.contentType } }, { contentId: { equals: c.contentId } }] }
 
   // Reads and opens: the first day each reader is seen, per channel and across channels.
@@ -72,6 +79,18 @@ async function figuresOf(payload: Payload, c: ContentRef, days: Set<string>): Pr
     const grid = e.grid ?? ''
     const reader = e.reader || `event-${anonymous++}`
     const viaMessage = e.channel === 'email' || e.channel === 'webpush' || e.channel === 'sms'
+    // Through a building's share link (issue 18): that building's readers too, in the grid, opens apart.
+    if (e.building && e.grid && e.kind !== 'open') {
+      const seenKey = `building\u0000${grid}\u0000${e.building}\u0000${reader}`
+      const first = firstSeen.get(seenKey)
+      const isFirst = first === undefined || day < first
+      if (isFirst) firstSeen.set(seenKey, day)
+      if (days.has(day)) {
+        const r = buildingRow(grid, e.building, day)
+        r.reads++
+        if (isFirst) r.readers++
+      }
+    }
     for (const channel of (viaMessage ? [e.channel, 'messages', 'all'] : [e.channel, 'all']) as ReadChannel[]) {
       const seenKey = `${e.kind}\u0000${grid}\u0000${channel}\u0000${reader}`
       const first = firstSeen.get(seenKey)
@@ -188,6 +207,35 @@ export async function rollupReadership(payload: Payload, opts: { days?: number; 
   }
   await recordRollupFinished(payload)
   return result
+}
+
+/**
+ * Building rows for every day of the read events still kept (issue 18):
+ * once per database, when the rollup first keeps buildings (before, the
+ * building figures were read from the raw events, and rows of days before
+ * the rollup's window are never recomputed). Only building rows are
+ * written, so grid rows of days whose events were partly deleted stay as
+ * they were. Returns the rows written.
+ */
+export async function backfillBuildingRollups(payload: Payload): Promise<number> {
+  const events = await all<ReadEventDoc>(payload, 'read-events', { building: { exists: true } }, 'at')
+  const contents = new Map<string, { ref: ContentRef; days: Set<string> }>()
+  for (const e of events) {
+    if (!e.building) continue
+    const key = `${e.contentType}:${e.contentId}`
+    const c = contents.get(key) ?? { ref: { contentType: e.contentType, contentId: e.contentId }, days: new Set<string>() }
+    c.days.add(streetDay(e.at))
+    contents.set(key, c)
+  }
+  let written = 0
+  for (const { ref, days } of contents.values()) {
+    for (const row of (await figuresOf(payload, ref, days)).values()) {
+      if (row.channel !== 'building') continue
+      await insertOrOverwrite(payload, ROLLUPS, row)
+      written++
+    }
+  }
+  return written
 }
 
 /**

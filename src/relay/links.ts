@@ -28,6 +28,13 @@ export type HeadOf = { grid: RelayGrid; building: RelayBuilding; code: string }
 
 export const relayToken = (code: string, version: number) => signCompact(RELAY_PURPOSE, [code, String(version)])
 export const relayPath = (token: string) => `/relay/${token}`
+/**
+ * The key of a head's SMS short links (sms-links.delivery, src/jobs/relayTell.ts):
+ * each /s/CODE texted to a head redirects to the head's link of that time. A
+ * revoke or reissue deletes them all, so an old text answers 404 like the old
+ * link, and never leads to a successor's page.
+ */
+export const headShortLinkKey = (code: string) => `relay-head:${code}`
 export const relayUrl = (code: string, version: number, base = publicUrl()) => `${base}${relayPath(relayToken(code, version))}`
 
 /** The grid that holds a building code, with its buildings (every field: server side only). */
@@ -96,6 +103,8 @@ export async function changeRelayLink(
     row.relayActive = false
   }
   await payload.update({ collection: 'grids', id: grid.id, data: { buildings } as never, overrideAccess: true, depth: 0, ...(req ? { req } : {}) })
+  // Every earlier link is dead now (revoked, or an earlier version): so are the short links texted with it.
+  await payload.db.deleteMany({ collection: 'sms-links', where: { delivery: { equals: headShortLinkKey(code) } }, ...(req ? { req } : {}) })
   payload.logger.info({ component: 'relay', grid: grid.code, building: code, action, version: row.relayVersion }, 'building head link changed')
   return { grid, building: row, link: row.relayActive ? relayUrl(code, row.relayVersion!) : null }
 }

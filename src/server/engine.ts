@@ -9,6 +9,7 @@ import { DELIVERY_ENDPOINTS } from '../delivery/endpoints'
 import { previewsEndpoint } from '../delivery/preview'
 import { wechatPlanEndpoint, wechatPlanSaveEndpoint } from '../delivery/wechat/plan'
 import { registerEndpoints, registerWork } from '../jobs/nudge'
+import { relayTellJob } from '../jobs/relayTell'
 import { retractWechatJob } from '../jobs/wechat'
 import { dashboardCsvEndpoint, dashboardEndpoint } from '../readership/dashboardEndpoint'
 import { RELAY_LEADER_ENDPOINTS } from '../readership/relayEndpoints'
@@ -24,5 +25,5 @@ export function registerEngine(): void {
     wechatPlanSave: wechatPlanSaveEndpoint,
     ...RELAY_LEADER_ENDPOINTS,
   })
-  registerWork({ tasks: { wechatRetract: retractWechatJob }, staffMail: staffMailer })
+  registerWork({ tasks: { wechatRetract: retractWechatJob, relayTell: relayTellJob }, staffMail: staffMailer })
 }

@@ -30,6 +30,8 @@ export type SmsSettings = {
   linkBase: string
   /** SMS_TEMPLATE_CODE: the verification-code template; null when unset (residents cannot subscribe by number). */
   verifyTemplate: string | null
+  /** SMS_TEMPLATE_RELAY: the building heads' template (issue 18); null when unset (heads are then told by email). */
+  relayTemplate: string | null
 }
 
 /** The SMS settings that are missing (empty when SMS is configured). */
@@ -49,7 +51,7 @@ export function smsSettings(): SmsSettings | null {
   if (Array.from(signName).length < 2 || Array.from(signName).length > 12) {
     throw new Error(`SMS_SIGN_NAME must be the approved sign name of 2 to 12 characters, with or without 【】, not "${read('SMS_SIGN_NAME')}"`)
   }
-  const template = (name: 'SMS_TEMPLATE_NOTICE' | 'SMS_TEMPLATE_URGENT' | 'SMS_TEMPLATE_CODE') => {
+  const template = (name: 'SMS_TEMPLATE_NOTICE' | 'SMS_TEMPLATE_URGENT' | 'SMS_TEMPLATE_CODE' | 'SMS_TEMPLATE_RELAY') => {
     const code = text(name)
     if (!/^SMS_\d+$/.test(code)) throw new Error(`${name} must be an approved template code such as SMS_123456789, not "${code}"`)
     return code
@@ -72,6 +74,7 @@ export function smsSettings(): SmsSettings | null {
     apiBase,
     linkBase: `${publicUrl()}/s/`,
     verifyTemplate: text('SMS_TEMPLATE_CODE') ? template('SMS_TEMPLATE_CODE') : null,
+    relayTemplate: text('SMS_TEMPLATE_RELAY') ? template('SMS_TEMPLATE_RELAY') : null,
   }
 }
 

@@ -15,7 +15,7 @@ import * as dysms from '@alicloud/dysmsapi20170525'
 import { ChannelError, failure, isFailure, ok, type SendFailure, type SendResult } from '../types'
 import { NUMBER_LEVEL_CODES, mapSmsError, smsFailure } from './errors'
 import { bareSignName, fitTemplate } from './segments'
-import { SMS_TEMPLATES, smsTemplateText, type SmsKind } from './templates'
+import { SMS_RELAY_MAX_SEGMENTS, SMS_RELAY_TEMPLATE, SMS_TEMPLATES, smsRelayTemplateText, smsTemplateText, type SmsKind } from './templates'
 
 /** The provider's endpoint; SMS_API_BASE points elsewhere (the local stand-in in tests and development). */
 export const SMS_API_BASE = 'https://dysmsapi.aliyuncs.com'
@@ -57,7 +57,8 @@ export type SmsMessage = {
 /** A message checked and filled: what is sent, and what it costs. */
 export type PreparedSms = {
   phone: string
-  kind: SmsKind
+  /** 'relay': the building heads' template (prepareRelay), sent one number a call. */
+  kind: SmsKind | 'relay'
   templateCode: string
   params: Record<string, string>
   /** The message as the resident receives it, sign name first. */
@@ -147,6 +148,19 @@ export class SmsChannel {
     }
   }
 
+  /**
+   * A building head's message (templates.ts, SMS_RELAY_TEMPLATE) from its own
+   * approved template (SMS_TEMPLATE_RELAY): the notice's title and the head's
+   * short-link code, up to SMS_RELAY_MAX_SEGMENTS. No network; send it with sendPrepared.
+   */
+  prepareRelay(to: string, params: { title: string; code: string }, templateCode: string): PreparedSms | SendFailure {
+    const phone = normalizeMobile(to)
+    if (!phone) return failure('recipient-gone', 'invalid-number', `Not a mainland mobile number: "${maskMobile(String(to ?? ''))}"`)
+    const fit = fitTemplate(this.signName, smsRelayTemplateText(this.config.linkBase), SMS_RELAY_TEMPLATE.params, params, SMS_RELAY_MAX_SEGMENTS)
+    if (!fit.ok) return failure('config', fit.code, `${fit.message} (field ${fit.field})`)
+    return { phone, kind: 'relay', templateCode, params: fit.params, text: fit.text, chars: fit.chars, segments: fit.segments, clipped: fit.clipped }
+  }
+
   async send(message: SmsMessage, outId?: string): Promise<SendResult> {
     const prepared = this.prepare(message)
     return isFailure(prepared) ? prepared : this.sendPrepared(prepared, outId)
@@ -202,7 +216,7 @@ export class SmsChannel {
       throw new ChannelError('config', 'sms.batch-mixed', 'A batch holds messages of one kind (one template)')
     }
     const oneByOne = () => Promise.all(list.map((p) => this.sendPrepared(p, outId)))
-    if (kind === 'urgent' || list.length === 1) return oneByOne()
+    if (kind !== 'notice' || list.length === 1) return oneByOne()
 
     const request = new dysms.SendBatchSmsRequest({
       phoneNumberJson: JSON.stringify(list.map((p) => p.phone)),

@@ -40,6 +40,29 @@ export const SMS_TEMPLATES: Record<SmsKind, TemplateDef> = {
   },
 }
 
+/**
+ * The building heads' message (issue 18, src/jobs/relayTell.ts), applied for
+ * on its own, its code in SMS_TEMPLATE_RELAY: a head is told of a notice to
+ * pass on with their own page 我的楼栋 behind the short link. Not a notice
+ * template: a head is no subscriber, so there is no 回复TD退订 (a head's
+ * consent is recorded by their grid leader, who withdraws it on request),
+ * and the link is the head's alone (请勿转发). Up to 2 segments: a head's
+ * message is worth a readable title.
+ */
+export const SMS_RELAY_TEMPLATE: TemplateDef = {
+  text: (linkBase) => '楼栋长您好：${title}，请转发到楼栋群。您的楼栋页 ' + linkBase + '${code} 仅供本人使用，请勿转发。',
+  params: [{ name: 'title', max: SMS_PARAM_MAX_CHARS, clip: 1 }, code],
+}
+export const SMS_RELAY_MAX_SEGMENTS = 2
+
+/** The building heads' template text to apply for, with the site's link base. */
+export function smsRelayTemplateText(linkBase: string): string {
+  const text = SMS_RELAY_TEMPLATE.text(linkBase)
+  const names = templateParams(text)
+  if (names.join() !== SMS_RELAY_TEMPLATE.params.map((p) => p.name).join()) throw new Error(`SMS relay template: text uses ${names.join()}`)
+  return text
+}
+
 /** The text to apply for in the provider's console for a kind, with the site's link base (e.g. https://street.example/s/). */
 export function smsTemplateText(kind: SmsKind, linkBase: string): string {
   const text = SMS_TEMPLATES[kind].text(linkBase)

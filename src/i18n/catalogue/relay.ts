@@ -52,4 +52,6 @@ export const relayMessages = {
     zh: '{head}您好：\n{grid}发布了需要转达的通知“{title}”。请打开您的楼栋链接转发到楼栋群、张贴或入户告知，并在页面上确认：\n{link}\n此链接仅供您本人使用，请勿转发。',
     en: 'Hello {head},\n{grid} published a notice to pass on: “{title}”. Open your building link to forward it, put up the poster or tell residents at the door, and confirm there:\n{link}\nThis link is yours alone: do not forward it.',
   },
+  // The month's SMS spend by type (src/readership/smsSpend.ts): heads' messages (src/jobs/relayTell.ts).
+  'col.relay-heads.plural': { zh: '楼栋长通知', en: 'Building heads' },
 } satisfies Record<string, { zh: string; en: string }>
