@@ -10,6 +10,7 @@ import { audienceEndpoint } from './audienceEndpoint'
 import { channelConfigured } from './config'
 import { errorKey } from './driver'
 import { restoreEpisode } from './suppression'
+import { TEST_SEND_RATE_LIMITED } from './sms/testSend'
 import { testSend, validateTestSend } from './testSend'
 import { massSend, wechatQuota } from './wechat'
 
@@ -20,7 +21,7 @@ import { massSend, wechatQuota } from './wechat'
  * initPayload registers these handlers there (src/server/engine.ts).
  */
 
-/** POST /api/deliveries/test-send { collection, id, channel, …the channel's recipient (email: to; webpush: subscription) }: editors only. */
+/** POST /api/deliveries/test-send { collection, id, channel, …the channel's recipient (email: to; webpush: subscription; sms: phone) }: editors only. */
 export const testSendEndpoint: PayloadHandler = async (req) => {
   const lang = langOf(req)
   if (!isEditor(req.user)) return Response.json({ message: t('testSend.error.forbidden', lang) }, { status: 403 })
@@ -39,6 +40,11 @@ export const testSendEndpoint: PayloadHandler = async (req) => {
   if (!result) return Response.json({ message: t('testSend.error.notFound', lang), errors: [{ field: 'id', message: t('testSend.error.notFound', lang) }] }, { status: 404 })
   const { recipient } = input
   if (result.ok) return Response.json({ ok: true, message: recipient.sent(lang) })
+  // A paid channel's test-sends are limited (SMS): the wait, not a failure of the channel.
+  if (result.code === TEST_SEND_RATE_LIMITED) {
+    const seconds = Math.max(1, Math.ceil((result.retryAfterMs ?? 1000) / 1000))
+    return Response.json({ ok: false, code: result.code, message: t('testSend.rateLimited', lang, { seconds }) }, { status: 429, headers: { 'Retry-After': String(seconds) } })
+  }
   req.payload.logger.warn({ component: 'test-send', channel: input.channel, kind: result.kind, code: result.code, message: result.message }, 'test-send not submitted')
   const key = result.kind === 'recipient-gone' || result.kind === 'rejected' ? recipient.refused(result) : errorKey(result.refused ? 'refused' : result.kind)
   return Response.json({ ok: false, kind: result.kind, code: result.code, message: t(recipient.notSent, lang, { reason: t(key, lang), code: result.code }) }, { status: 502 })

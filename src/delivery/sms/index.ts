@@ -1,11 +1,10 @@
 import type { Payload } from 'payload'
 
-import { SMS_BATCH_MAX, SmsChannel, type PreparedSms } from '../../channels/sms'
+import { SMS_BATCH_MAX, SMS_CHANGE_WORDS, SmsChannel, type PreparedSms, type SmsKind } from '../../channels/sms'
 import { failure, isFailure, type SendFailure, type SendResult } from '../../channels/types'
 import { t } from '../../i18n/messages'
-import { isNotice, type DeliveryDoc } from '../../model/deliveries'
+import { isNotice, type DeliveryDoc, type NoticeKind } from '../../model/deliveries'
 import type { SubscriberDoc } from '../../model/subscribers'
-import { smsSettings } from '../../server/smsEnv'
 import { isUniqueViolation } from '../../store/claims'
 import { noTransaction } from '../../store/noTransaction'
 import { openMobile } from '../../subscribers/phone'
@@ -14,12 +13,16 @@ import { nowIso } from '../rows'
 import { smsBudgetStop } from '../../readership/smsSpend'
 import { newShortCode, shortLinkTarget, storeShortLinks } from './links'
 import { quietHours, quietUntil } from './quiet'
+import { smsChannel } from './channel'
+import { smsTestSender } from './testSend'
 
 /**
  * The SMS driver (issue 17): text messages through the channel client
  * (src/channels/sms, Alibaba Cloud SMS). Notices go up to 100 numbers a call
  * (SendBatchSms, each number with its own title and short-link code); urgent
  * content one number a call (SendSms), as the provider advises for alerts.
+ * A correction or withdrawal notice goes from its own template (kind
+ * `change`) to those the original SMS delivery reached (audience.ts).
  * The pipeline writes a group's receipts after its call answered, so the
  * crash bound is calls in flight × numbers a call (perCall).
  *
@@ -30,16 +33,6 @@ import { quietHours, quietUntil } from './quiet'
  * calls invalid is taken off SMS (the subscriber's other channels stay).
  */
 type Prepared = { s: SubscriberDoc; sms: PreparedSms }
-type Cached = { key: string; channel: SmsChannel }
-let cached: Cached | null = null
-
-function smsChannel(): SmsChannel {
-  const s = smsSettings()
-  if (!s) throw new Error('SMS is not configured')
-  const key = JSON.stringify(s)
-  if (cached?.key !== key) cached = { key, channel: new SmsChannel({ ...s, apiBase: s.apiBase || undefined }) }
-  return cached.channel
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -96,15 +89,18 @@ export const smsDriver: RecipientsDriver = {
   kind: 'recipients',
   perCall: (d) => (d.urgent ? 1 : SMS_BATCH_MAX),
   fields: { phone: true, phoneIndex: true },
+  testSend: smsTestSender,
   async hold(payload, d) {
     if (d.urgent) return null
     return quietUntil(new Date(), await quietHours(payload))
   },
   async render(_payload, { delivery, collection, doc, tuning }) {
-    const raw = String(doc.title ?? '')
-    const title = isNotice(delivery) && delivery.kind ? t(`sms.title.${delivery.kind as 'correction' | 'withdrawal'}`, 'zh', { title: raw }) : raw
+    const title = String(doc.title ?? '')
     const summary = typeof doc.summary === 'string' && doc.summary.trim() ? doc.summary : t('sms.detail.default')
-    const kind = delivery.urgent ? 'urgent' : 'notice'
+    // A correction or withdrawal notice has its own approved template (SMS_TEMPLATE_CHANGE): what happened, the title, the link.
+    const change = isNotice(delivery) ? SMS_CHANGE_WORDS[delivery.kind as NoticeKind] : null
+    const kind: SmsKind = change ? 'change' : delivery.urgent ? 'urgent' : 'notice'
+    const paramsFor = (code: string) => (kind === 'change' ? { change: change!, title, code } : kind === 'urgent' ? { title, detail: summary, code } : { title, code })
     return {
       group: async (payload) => (group) => {
         const channel = smsChannel()
@@ -119,8 +115,7 @@ export const smsDriver: RecipientsDriver = {
             phone = ''
           }
           const code = newShortCode()
-          const params = kind === 'urgent' ? { title, detail: summary, code } : { title, code }
-          const sms = phone ? channel.prepare({ to: phone, kind, params }) : failure('recipient-gone', 'no-number', 'The subscriber has no readable number')
+          const sms = phone ? channel.prepare({ to: phone, kind, params: paramsFor(code) }) : failure('recipient-gone', 'no-number', 'The subscriber has no readable number')
           if (isFailure(sms)) early.set(s, toOutcome(sms, tuning))
           else {
             prepared.push({ s, sms })
