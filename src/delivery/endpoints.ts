@@ -9,6 +9,7 @@ import { suppressedCounts } from '../subscribers/suppression'
 import { audienceEndpoint } from './audienceEndpoint'
 import { channelConfigured } from './config'
 import { errorKey } from './driver'
+import { restoreSmsEpisode, smsOffCounts } from './sms/restore'
 import { restoreEpisode } from './suppression'
 import { TEST_SEND_RATE_LIMITED } from './sms/testSend'
 import { testSend, validateTestSend } from './testSend'
@@ -107,7 +108,8 @@ export const suppressedEndpoint: PayloadHandler = async (req) => {
   if (!isEditor(req.user)) return Response.json({ message: t('suppression.readForbidden', lang) }, { status: 403 })
   const d = await deliveryOf(req)
   if (!d) return notFound(lang)
-  const reasons = await suppressedCounts(req.payload, d.id)
+  // An SMS delivery's are the numbers it took off SMS (src/delivery/sms/restore.ts).
+  const reasons = d.channel === 'sms' ? await smsOffCounts(req.payload, d.id) : await suppressedCounts(req.payload, d.id)
   return Response.json({ delivery: d.id, total: reasons.reduce((n, r) => n + r.count, 0), reasons })
 }
 
@@ -128,13 +130,14 @@ export const restoreSuppressedEndpoint: PayloadHandler = async (req) => {
   if (!d) return notFound(lang)
   // The pipeline keeps its counts and cursor in memory while it runs: a restore waits for a pause.
   if (d.status === 'running') return Response.json({ message: t('suppression.running', lang), errors: [{ field: 'id', message: t('suppression.running', lang) }] }, { status: 409 })
-  const restored = await restoreEpisode(req.payload, d, code)
+  const sms = d.channel === 'sms'
+  const restored = sms ? await restoreSmsEpisode(req.payload, d, code) : await restoreEpisode(req.payload, d, code)
   if (!restored) {
     const message = t('suppression.noSuchCode', lang, { code })
     return Response.json({ message, errors: [{ field: 'code', message }] }, { status: 404 })
   }
   req.payload.logger.info({ component: 'delivery', delivery: d.id, code, restored }, 'residents suppressed by a delivery restored')
-  return Response.json({ ok: true, delivery: d.id, title: d.title ?? null, code, restored, message: t('suppression.restored', lang, { count: restored }) })
+  return Response.json({ ok: true, delivery: d.id, channel: d.channel, title: d.title ?? null, code, restored, message: t(sms ? 'smsOff.restored' : 'suppression.restored', lang, { count: restored }) })
 }
 
 /** The handlers above by their name in the engine registry. */

@@ -138,7 +138,7 @@ export async function receiveReports(payload: Payload, items: Item[], now = new 
 
 type Holder = { id: string | number; channels: string[]; status: string }
 
-async function holdersOf(payload: Payload, index: string): Promise<Holder[]> {
+async function holdersOf(payload: Payload, index: string, all = false): Promise<Holder[]> {
   const { docs } = await payload.db.find({
     collection: 'subscribers',
     where: { phoneIndex: { equals: index } } satisfies Where,
@@ -146,7 +146,25 @@ async function holdersOf(payload: Payload, index: string): Promise<Holder[]> {
     pagination: false,
     select: { channels: true, status: true },
   })
-  return (docs as unknown as Holder[]).filter((s) => (s.channels ?? []).includes('sms'))
+  return (docs as unknown as Holder[]).filter((s) => all || (s.channels ?? []).includes('sms'))
+}
+
+/**
+ * A reply TD from a number already taken off SMS (a dead-number report or an
+ * invalid number that was wrong): its active holders without 短信 get the
+ * reply's consent entry all the same (once: not when their last entry is a
+ * reply's already), so that an admin's undo of that
+ * episode (delivery/sms/restore.ts) leaves them off: their choice stands.
+ */
+async function noteReplyOffSms(payload: Payload, index: string, reply: string, now: Date): Promise<void> {
+  for (const h of await holdersOf(payload, index, true)) {
+    if (h.status !== 'active' || (h.channels ?? []).includes('sms')) continue
+    const s = (await payload.findByID({ collection: 'subscribers', id: h.id, depth: 0, overrideAccess: true })) as unknown as SubscriberDoc
+    // The same reply again adds nothing.
+    if (s.consents?.at(-1)?.method === 'sms-reply') continue
+    const entry = consent('content', true, 'sms-reply', now.toISOString(), t('sms.reply.evidence', 'zh', { reply }))
+    await payload.update({ collection: 'subscribers', id: s.id, data: { consents: [...(s.consents ?? []), entry] } as never, overrideAccess: true, depth: 0 })
+  }
 }
 
 /**
@@ -202,6 +220,7 @@ export async function receiveReplies(payload: Payload, items: Item[], now = new 
  * sms-reply). Returns how many subscribers were changed.
  */
 async function unsubscribeNumber(payload: Payload, index: string, reply: string, now: Date): Promise<number> {
+  await noteReplyOffSms(payload, index, reply, now)
   const holders = await holdersOf(payload, index)
   let changed = 0
   for (const h of holders) {

@@ -12,4 +12,6 @@ export const smsStaffMessages = {
   'panel.test.phone': { zh: '测试手机号', en: 'Test number' },
   'panel.test.sms': { zh: '发送测试短信', en: 'Send test SMS' },
   'panel.test.smsNote': { zh: '测试短信按正常短信计费。', en: 'A test text message is billed as any other.' },
+  'smsOff.restored': { zh: '已为 {count} 位居民恢复短信接收。', en: 'Text messages restored for {count} residents.' },
+  'audit.detail.restoreSmsOff': { zh: '为因回执或错误代码 {code} 停用短信的居民恢复短信 {count} 位', en: 'Text messages restored for {count} residents taken off SMS with code {code}' },
 } as const
