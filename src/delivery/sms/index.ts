@@ -10,7 +10,7 @@ import { noTransaction } from '../../store/noTransaction'
 import { openMobile } from '../../subscribers/phone'
 import { toOutcome, type DeliveryTuning, type Outcome, type RecipientsDriver } from '../driver'
 import { nowIso } from '../rows'
-import { smsBudgetStop } from '../../readership/smsSpend'
+import { smsBatchBudget } from '../../readership/smsSpend'
 import { newShortCode, shortLinkTarget, storeShortLinks } from './links'
 import { quietHours, quietUntil } from './quiet'
 import { smsChannel } from './channel'
@@ -102,40 +102,45 @@ export const smsDriver: RecipientsDriver = {
     const kind: SmsKind = change ? 'change' : delivery.urgent ? 'urgent' : 'notice'
     const paramsFor = (code: string) => (kind === 'change' ? { change: change!, title, code } : kind === 'urgent' ? { title, detail: summary, code } : { title, code })
     return {
-      group: async (payload) => (group) => {
-        const channel = smsChannel()
-        const prepared: Prepared[] = []
-        const links: { code: string; target: string }[] = []
-        const early = new Map<SubscriberDoc, Outcome>()
-        for (const s of group) {
-          let phone = ''
-          try {
-            phone = s.phone ? openMobile(String(s.phone)) : ''
-          } catch {
-            phone = ''
+      group: async (payload) => {
+        // The month's budget read once for the batch; its calls take their segments from it in memory.
+        const budget = await smsBatchBudget(payload)
+        return (group) => {
+          const channel = smsChannel()
+          const prepared: Prepared[] = []
+          const links: { code: string; target: string }[] = []
+          const early = new Map<SubscriberDoc, Outcome>()
+          for (const s of group) {
+            let phone = ''
+            try {
+              phone = s.phone ? openMobile(String(s.phone)) : ''
+            } catch {
+              phone = ''
+            }
+            const code = newShortCode()
+            const sms = phone ? channel.prepare({ to: phone, kind, params: paramsFor(code) }) : failure('recipient-gone', 'no-number', 'The subscriber has no readable number')
+            if (isFailure(sms)) early.set(s, toOutcome(sms, tuning))
+            else {
+              prepared.push({ s, sms })
+              links.push({ code, target: shortLinkTarget(collection, doc, s) })
+            }
           }
-          const code = newShortCode()
-          const sms = phone ? channel.prepare({ to: phone, kind, params: paramsFor(code) }) : failure('recipient-gone', 'no-number', 'The subscriber has no readable number')
-          if (isFailure(sms)) early.set(s, toOutcome(sms, tuning))
-          else {
-            prepared.push({ s, sms })
-            links.push({ code, target: shortLinkTarget(collection, doc, s) })
+          return async () => {
+            // The month's budget before anything: a call that would pass it pauses the delivery.
+            const over = prepared.length ? budget.take(prepared.reduce((n, p) => n + p.sms.segments, 0)) : null
+            if (over) {
+              const stop: SendFailure = { ...failure('quota', 'budget', 'the monthly SMS budget would be passed'), reason: over }
+              return group.map((s) => early.get(s) ?? { status: 'stop', failure: stop })
+            }
+            // The links first: a message's link must work when the message arrives.
+            await storeShortLinks(payload, delivery.id, links)
+            const results = prepared.length ? await sendThroughProvider(channel, prepared.map((p) => p.sms), tuning) : []
+            const sent = prepared.map((p, i) => ({ p, r: results[i] }))
+            budget.giveBack(sent.reduce((n, { p, r }) => n + (r?.ok ? 0 : p.sms.segments), 0))
+            await recordMessages(payload, delivery, sent)
+            const byS = new Map(sent.map(({ p, r }) => [p.s, outcomeOf(r, tuning)]))
+            return group.map((s) => early.get(s) ?? byS.get(s)!)
           }
-        }
-        return async () => {
-          // The month's budget (site settings) before anything: a call that would pass it pauses the delivery.
-          const over = prepared.length ? await smsBudgetStop(payload, prepared.reduce((n, p) => n + p.sms.segments, 0)) : null
-          if (over) {
-            const stop: SendFailure = { ...failure('quota', 'budget', 'the monthly SMS budget would be passed'), reason: over }
-            return group.map((s) => early.get(s) ?? { status: 'stop', failure: stop })
-          }
-          // The links first: a message's link must work when the message arrives.
-          await storeShortLinks(payload, delivery.id, links)
-          const results = prepared.length ? await sendThroughProvider(channel, prepared.map((p) => p.sms), tuning) : []
-          const sent = prepared.map((p, i) => ({ p, r: results[i] }))
-          await recordMessages(payload, delivery, sent)
-          const byS = new Map(sent.map(({ p, r }) => [p.s, outcomeOf(r, tuning)]))
-          return group.map((s) => early.get(s) ?? byS.get(s)!)
         }
       },
     }
