@@ -27,18 +27,19 @@ import { suppressFor } from '../subscribers/suppression'
 
 /**
  * Carrier codes in a report that mean the number cannot receive from us for
- * good: no such number (空号), number stopped (停机), or the number blocked
- * this sender (黑名单). Everything else (a phone switched off, a full inbox,
- * a carrier's temporary refusal, a timeout) says nothing lasting about the
- * number. Kept short on purpose: a wrong entry takes residents off SMS.
- * docs/channels.md ("SMS", dead numbers) says where each comes from.
+ * good. Only 空号 (no such subscriber) qualifies, and only one code for it
+ * could be checked against a published table: MK:0001, China Mobile's
+ * 不存在的用户 as its gateways pass it through Alibaba Cloud's SmsReport
+ * err_code. Codes once listed here and dropped (docs/channels.md, "Dead
+ * numbers", says why and from where): MN:0001 (a regional block, not the
+ * number), IC:0001 (the next gateway did not answer), MN:0011 and DB:0141 (no
+ * published meaning found), and 停机 in general (a number stopped for arrears
+ * comes back when paid). Everything else (a phone switched off, a full inbox,
+ * a carrier's refusal, a timeout) is stored and changes nothing: a wrong entry
+ * takes residents off SMS. A resident's own refusal is the reply TD.
  */
 export const DEAD_NUMBER_CODES: Readonly<Record<string, string>> = {
-  'MK:0001': '空号',
-  'MN:0001': '空号',
-  'MN:0011': '停机',
-  'IC:0001': '空号',
-  'DB:0141': '号码已将本签名拉黑',
+  'MK:0001': '空号（不存在的用户）',
 }
 
 /** The replies that unsubscribe a number from SMS (after trimming, NFKC for full-width letters, upper case). */

@@ -16,7 +16,7 @@ import { deliveriesOf, drain, publishIssue } from './support'
  * Undoing numbers an SMS delivery took off SMS, by delivery and code as an
  * email relay's refusals are undone: an invalid number (at the call), a dead
  * number with other channels (off SMS), a dead number that was the only
- * channel (suppressed). A TD reply is the resident's own choice: never undone,
+ * channel (suppressed), both by the report code MK:0001. A TD reply is the resident's own choice: never undone,
  * even from a number already taken off. Admins only, audited.
  */
 let payload: Payload
@@ -105,12 +105,12 @@ describe('undoing a number taken off SMS', () => {
     expect((await reload(invalid)).channels).toEqual(['email'])
 
     provider.setOutcome('13600000002', { success: false, err_code: 'MK:0001', err_msg: '空号' })
-    provider.setOutcome('13600000003', { success: false, err_code: 'MN:0011', err_msg: '停机' })
+    provider.setOutcome('13600000003', { success: false, err_code: 'MK:0001', err_msg: '空号' })
     provider.setOutcome('13600000004', { success: false, err_code: 'MK:0001', err_msg: '空号' })
     const pushes = await provider.pushReports(`${site.base}/sms/callback/${SECRET}/report`)
     expect(pushes.every((p) => p.ok)).toBe(true)
     expect(await reload(deadBoth)).toMatchObject({ channels: ['email'], status: 'active' })
-    expect(await reload(deadOnly)).toMatchObject({ channels: ['sms'], status: 'suppressed', suppressedCode: 'MN:0011' })
+    expect(await reload(deadOnly)).toMatchObject({ channels: ['sms'], status: 'suppressed', suppressedCode: 'MK:0001' })
     // The number was not dead after all, and its resident replied TD: their choice.
     const td = await post(`${site.base}/sms/callback/${SECRET}/up`, [{ phone_number: '13600000004', content: 'TD', send_time: '2026-12-07 10:00:00', dest_code: '1', sequence_id: 1 }])
     expect(await td.json()).toMatchObject({ code: 0 })
@@ -121,9 +121,8 @@ describe('undoing a number taken off SMS', () => {
     const listed = await rest('GET', `deliveries/${d.id}/suppressed`, { token: tokens.editor })
     expect(listed.status).toBe(200)
     expect(listed.body.reasons).toEqual([
+      { code: 'MK:0001', count: 2 },
       { code: 'isv.MOBILE_NUMBER_ILLEGAL', count: 1 },
-      { code: 'MK:0001', count: 1 },
-      { code: 'MN:0011', count: 1 },
     ])
 
     // Editors see; only admins restore.
@@ -132,13 +131,10 @@ describe('undoing a number taken off SMS', () => {
 
     let r = await rest('POST', `deliveries/${d.id}/restore-suppressed`, { token: tokens.admin, body: { code: 'MK:0001' } })
     expect(r.status).toBe(200)
-    expect(r.body).toMatchObject({ restored: 1, message: '已为 1 位居民恢复短信接收。' })
+    expect(r.body).toMatchObject({ restored: 2, message: '已为 2 位居民恢复短信接收。' })
     expect(await reload(deadBoth)).toMatchObject({ channels: ['email', 'sms'], status: 'active' })
-    expect((await reload(deadThenTd)).channels).toEqual(['email'])
-
-    r = await rest('POST', `deliveries/${d.id}/restore-suppressed`, { token: tokens.admin, body: { code: 'MN:0011' } })
-    expect(r.body.restored).toBe(1)
     expect(await reload(deadOnly)).toMatchObject({ channels: ['sms'], status: 'active', suppressedBy: null, suppressedCode: null })
+    expect((await reload(deadThenTd)).channels).toEqual(['email'])
 
     r = await rest('POST', `deliveries/${d.id}/restore-suppressed`, { token: tokens.admin, body: { code: 'isv.MOBILE_NUMBER_ILLEGAL' } })
     expect(r.body.restored).toBe(1)
@@ -162,8 +158,7 @@ describe('undoing a number taken off SMS', () => {
       })
     ).docs as unknown as { actor: Id | null; detail: string }[]
     expect(audit.map((a) => a.detail)).toEqual([
-      '为因回执或错误代码 MK:0001 停用短信的居民恢复短信 1 位',
-      '为因回执或错误代码 MN:0011 停用短信的居民恢复短信 1 位',
+      '为因回执或错误代码 MK:0001 停用短信的居民恢复短信 2 位',
       '为因回执或错误代码 isv.MOBILE_NUMBER_ILLEGAL 停用短信的居民恢复短信 1 位',
     ])
     expect(audit.every((a) => String(a.actor) === String(street.admin.id))).toBe(true)
