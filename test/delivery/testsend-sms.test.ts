@@ -111,6 +111,20 @@ describe('SMS test-send', () => {
     expect(provider.calls).toHaveLength(0)
   })
 
+  it('sends nothing once the month’s SMS budget would be passed', async () => {
+    const d = await draft('预算测试')
+    await payload.updateGlobal({ slug: 'site-settings', data: { smsBudget: { monthlyYuan: 0 } } as never, overrideAccess: true })
+    try {
+      const r = await call(street.editor, { collection: 'announcements', id: d.id, channel: 'sms', phone: '13800000004' })
+      expect(r.status).toBe(502)
+      expect(r.body).toMatchObject({ ok: false, code: 'budget' })
+      expect(r.body.message).toContain('测试短信未能发出')
+      expect(provider.calls).toHaveLength(0)
+    } finally {
+      await payload.updateGlobal({ slug: 'site-settings', data: { smsBudget: { monthlyYuan: null } } as never, overrideAccess: true })
+    }
+  })
+
   it('is limited per number and street-wide: past the limit 429 with the wait, and nothing is sent', async () => {
     const d = await draft('限流测试')
     process.env.RATE_TEST_SEND_SMS = '2/3600'

@@ -1,6 +1,7 @@
 import { maskMobile, normalizeMobile } from '../../channels/sms'
 import { failure, isFailure } from '../../channels/types'
 import { t } from '../../i18n/messages'
+import { smsBudgetStop } from '../../readership/smsSpend'
 import { ruleFromEnv } from '../../server/env'
 import { hitRateLimit } from '../../store/rateLimits'
 import type { TestSender } from '../driver'
@@ -18,7 +19,9 @@ import { newShortCode, storeShortLinks } from './links'
  *
  * Each test is a paid message: per number (RATE_TEST_SEND_SMS, default 3 an
  * hour) and street-wide (RATE_TEST_SEND_SMS_STREET, default 30 a day), in the
- * database's rate limits (store/rateLimits.ts), answered 429 when passed.
+ * database's rate limits (store/rateLimits.ts), answered 429 when passed; and
+ * none goes once the month's SMS budget would be passed (a test is not counted
+ * in the month's figures, which come from deliveries' messages).
  */
 export const smsTestLimits = () => ({
   perNumber: ruleFromEnv('RATE_TEST_SEND_SMS', { limit: 3, windowMs: 3_600_000 }),
@@ -52,6 +55,9 @@ export const smsTestSender: TestSender = {
           const detail = typeof doc.summary === 'string' && doc.summary.trim() ? doc.summary : t('sms.detail.default')
           const sms = smsChannel().prepare({ to: phone, kind: urgent ? 'urgent' : 'notice', params: urgent ? { title, detail, code } : { title, code } })
           if (isFailure(sms)) return sms
+          // A test is a paid message too: none once the month's budget would be passed.
+          const over = await smsBudgetStop(payload, sms.segments)
+          if (over) return { ...failure('quota', 'budget', 'the monthly SMS budget would be passed'), reason: over }
           await storeShortLinks(payload, TEST_SEND_DELIVERY, [{ code, target: url.startsWith(base) ? url.slice(base.length) || '/' : '/' }])
           payload.logger.info({ component: 'test-send', channel: 'sms', phone: maskMobile(phone), segments: sms.segments }, 'SMS test-send')
           return smsChannel().sendPrepared(sms)
