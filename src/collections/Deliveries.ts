@@ -99,9 +99,9 @@ const massSendAudited: PayloadHandler = async (req) => {
 const restoreSuppressed = engineEndpoint('restoreSuppressed')
 const restoreSuppressedAudited: PayloadHandler = async (req) => {
   const res = await restoreSuppressed(req)
-  const body = (await res.clone().json().catch(() => null)) as { restored?: number; code?: string; title?: string | null } | null
+  const body = (await res.clone().json().catch(() => null)) as { restored?: number; code?: string; title?: string | null; channel?: string } | null
   if (res.status === 200 && body?.restored) {
-    const detail = t('audit.detail.restoreSuppressed', 'zh', { code: body.code ?? '', count: body.restored })
+    const detail = t(body.channel === 'sms' ? 'audit.detail.restoreSmsOff' : 'audit.detail.restoreSuppressed', 'zh', { code: body.code ?? '', count: body.restored })
     await audit(req, 'unsuppress', { collection: 'deliveries', id: String(req.routeParams?.id ?? ''), title: body.title ?? null }, detail)
   }
   return res

@@ -3,6 +3,7 @@ import type { UIFieldServerProps } from 'payload'
 import { isAdmin, isEditor, isGridScoped } from '../access/roles'
 import { EDITOR_TRANSITIONS } from '../model/deliveries'
 import { env } from '../server/env'
+import { smsMissingSettings } from '../server/smsEnv'
 import { DeliveriesPanelClient } from './DeliveriesPanelClient'
 import { DeliveriesReadOnly, ownAnnouncementDeliveries } from './DeliveriesPanelReadOnly'
 
@@ -11,7 +12,7 @@ import { DeliveriesReadOnly, ownAnnouncementDeliveries } from './DeliveriesPanel
  * content collection). Drawn on the server so that what only the server knows
  * reaches the browser as props: who may see deliveries, the transitions an
  * editor may make (one table, in Deliveries.ts), the VAPID public key for
- * a test push, and whether the viewer is an admin (who may restore the
+ * a test push, whether SMS is configured (a test text message), and whether the viewer is an admin (who may restore the
  * residents a delivery suppressed). Grid leaders and community staff cannot
  * read deliveries: on their own announcement they see its deliveries read-only
  * (DeliveriesPanelReadOnly.tsx); elsewhere the panel is not drawn at all.
@@ -30,6 +31,7 @@ export default async function DeliveriesPanel({ req, user, i18n, collectionSlug,
       collection={collectionSlug}
       transitions={EDITOR_TRANSITIONS}
       vapidPublicKey={env.vapidPublicKey || null}
+      smsConfigured={smsMissingSettings().length === 0}
       lang={lang}
     />
   )

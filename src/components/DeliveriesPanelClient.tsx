@@ -177,8 +177,8 @@ function DeliveryRow(props: { d: DeliveryDoc & { progress?: string }; transition
  * reads them again every few seconds while one is queued or running (or a
  * WeChat mass send is on its way) and the tab is visible (a hidden tab looks again when it is shown).
  */
-export function DeliveriesPanelClient(props: { collection: string; transitions: Transitions; vapidPublicKey: string | null; lang: Lang; admin?: boolean }) {
-  const { collection, transitions, vapidPublicKey, lang, admin = false } = props
+export function DeliveriesPanelClient(props: { collection: string; transitions: Transitions; vapidPublicKey: string | null; smsConfigured?: boolean; lang: Lang; admin?: boolean }) {
+  const { collection, transitions, vapidPublicKey, smsConfigured = false, lang, admin = false } = props
   const { id, hasPublishedDoc } = useDocumentInfo()
   const { config } = useConfig()
   const api = config.routes.api
@@ -248,7 +248,7 @@ export function DeliveriesPanelClient(props: { collection: string; transitions: 
       {(deliveries ?? []).map((d) => (
         <DeliveryRow key={String(d.id)} d={d} transitions={transitions} lang={lang} api={api} admin={admin} onChanged={load} />
       ))}
-      {saved ? <DeliveriesPanelTest collection={collection} id={id} api={api} vapidPublicKey={vapidPublicKey} lang={lang} /> : null}
+      {saved ? <DeliveriesPanelTest collection={collection} id={id} api={api} vapidPublicKey={vapidPublicKey} smsConfigured={smsConfigured} lang={lang} /> : null}
     </div>
   )
 }

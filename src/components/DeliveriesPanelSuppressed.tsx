@@ -21,10 +21,11 @@ export function SuppressedRow(props: { d: DeliveryDoc; lang: Lang; api: string; 
   const [note, setNote] = useState<{ error: boolean; text: string } | null>(null)
 
   const load = useCallback(async () => {
-    if (!d.gone) return setReasons([])
+    // An SMS delivery may take numbers off SMS by its delivery reports, after its messages were submitted (no gone count).
+    if (!d.gone && d.channel !== 'sms') return setReasons([])
     const r = await callApi(`${api}/deliveries/${d.id}/suppressed`).catch(() => null)
     setReasons(r && r.status < 400 ? ((r.body?.reasons ?? []) as Reason[]) : [])
-  }, [api, d.id, d.gone])
+  }, [api, d.id, d.gone, d.channel])
 
   // Read again whenever the delivery's gone count moves (load changes with it).
   useEffect(() => {

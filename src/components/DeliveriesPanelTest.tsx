@@ -33,11 +33,16 @@ async function thisDevice(vapid: string): Promise<PushSubscriptionJSON> {
   return subscription.toJSON()
 }
 
-/** 测试发送: the content's email to one address, or its push to this device, as the latest version stands. */
-export function DeliveriesPanelTest(props: { collection: string; id: string | number; api: string; vapidPublicKey: string | null; lang: Lang }) {
-  const { collection, id, api, vapidPublicKey, lang } = props
+/**
+ * 测试发送: the content's email to one address, its push to this device, or
+ * (when SMS is configured) its text message to a number the editor types, as
+ * the latest version stands.
+ */
+export function DeliveriesPanelTest(props: { collection: string; id: string | number; api: string; vapidPublicKey: string | null; smsConfigured?: boolean; lang: Lang }) {
+  const { collection, id, api, vapidPublicKey, smsConfigured = false, lang } = props
   const [to, setTo] = useState('')
-  const [busy, setBusy] = useState<'email' | 'webpush' | null>(null)
+  const [phone, setPhone] = useState('')
+  const [busy, setBusy] = useState<'email' | 'webpush' | 'sms' | null>(null)
   const [outcome, setOutcome] = useState<Outcome | null>(null)
 
   const send = async (body: Record<string, unknown>) => {
@@ -54,6 +59,18 @@ export function DeliveriesPanelTest(props: { collection: string; id: string | nu
     setOutcome(null)
     try {
       setOutcome(await send({ to }))
+    } catch (err) {
+      setOutcome({ ok: false, text: (err as Error).message })
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  const sendSms = async () => {
+    setBusy('sms')
+    setOutcome(null)
+    try {
+      setOutcome(await send({ channel: 'sms', phone }))
     } catch (err) {
       setOutcome({ ok: false, text: (err as Error).message })
     } finally {
@@ -121,6 +138,32 @@ export function DeliveriesPanelTest(props: { collection: string; id: string | nu
           </PanelButton>
         )}
       </div>
+      {smsConfigured ? (
+        <div style={row}>
+          <label htmlFor="deliveries-panel-test-phone" style={small}>
+            {t('panel.test.phone', lang)}
+          </label>
+          <input
+            id="deliveries-panel-test-phone"
+            type="tel"
+            inputMode="numeric"
+            autoComplete="off"
+            value={phone}
+            onChange={(e) => setPhone(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key !== 'Enter') return
+              e.preventDefault()
+              if (busy === null) void sendSms()
+            }}
+            placeholder="138 0000 0000"
+            style={{ padding: '4px 8px', minWidth: 160, border: '1px solid var(--theme-elevation-300)', borderRadius: 3 }}
+          />
+          <PanelButton className="deliveries-panel__test-sms" disabled={busy !== null} onClick={sendSms}>
+            {busy === 'sms' ? t('panel.test.sending', lang) : t('panel.test.sms', lang)}
+          </PanelButton>
+          <span style={small}>{t('panel.test.smsNote', lang)}</span>
+        </div>
+      ) : null}
       {outcome ? (
         <p
           className={`deliveries-panel__test-result deliveries-panel__test-result--${outcome.ok ? 'ok' : 'failed'}`}

@@ -9,7 +9,9 @@ import { suppressedCounts } from '../subscribers/suppression'
 import { audienceEndpoint } from './audienceEndpoint'
 import { channelConfigured } from './config'
 import { errorKey } from './driver'
+import { restoreSmsEpisode, smsOffCounts } from './sms/restore'
 import { restoreEpisode } from './suppression'
+import { TEST_SEND_RATE_LIMITED } from './sms/testSend'
 import { testSend, validateTestSend } from './testSend'
 import { massSend, wechatQuota } from './wechat'
 
@@ -20,7 +22,7 @@ import { massSend, wechatQuota } from './wechat'
  * initPayload registers these handlers there (src/server/engine.ts).
  */
 
-/** POST /api/deliveries/test-send { collection, id, channel, …the channel's recipient (email: to; webpush: subscription) }: editors only. */
+/** POST /api/deliveries/test-send { collection, id, channel, …the channel's recipient (email: to; webpush: subscription; sms: phone) }: editors only. */
 export const testSendEndpoint: PayloadHandler = async (req) => {
   const lang = langOf(req)
   if (!isEditor(req.user)) return Response.json({ message: t('testSend.error.forbidden', lang) }, { status: 403 })
@@ -39,6 +41,11 @@ export const testSendEndpoint: PayloadHandler = async (req) => {
   if (!result) return Response.json({ message: t('testSend.error.notFound', lang), errors: [{ field: 'id', message: t('testSend.error.notFound', lang) }] }, { status: 404 })
   const { recipient } = input
   if (result.ok) return Response.json({ ok: true, message: recipient.sent(lang) })
+  // A paid channel's test-sends are limited (SMS): the wait, not a failure of the channel.
+  if (result.code === TEST_SEND_RATE_LIMITED) {
+    const seconds = Math.max(1, Math.ceil((result.retryAfterMs ?? 1000) / 1000))
+    return Response.json({ ok: false, code: result.code, message: t('testSend.rateLimited', lang, { seconds }) }, { status: 429, headers: { 'Retry-After': String(seconds) } })
+  }
   req.payload.logger.warn({ component: 'test-send', channel: input.channel, kind: result.kind, code: result.code, message: result.message }, 'test-send not submitted')
   const key = result.kind === 'recipient-gone' || result.kind === 'rejected' ? recipient.refused(result) : errorKey(result.refused ? 'refused' : result.kind)
   return Response.json({ ok: false, kind: result.kind, code: result.code, message: t(recipient.notSent, lang, { reason: t(key, lang), code: result.code }) }, { status: 502 })
@@ -101,7 +108,8 @@ export const suppressedEndpoint: PayloadHandler = async (req) => {
   if (!isEditor(req.user)) return Response.json({ message: t('suppression.readForbidden', lang) }, { status: 403 })
   const d = await deliveryOf(req)
   if (!d) return notFound(lang)
-  const reasons = await suppressedCounts(req.payload, d.id)
+  // An SMS delivery's are the numbers it took off SMS (src/delivery/sms/restore.ts).
+  const reasons = d.channel === 'sms' ? await smsOffCounts(req.payload, d.id) : await suppressedCounts(req.payload, d.id)
   return Response.json({ delivery: d.id, total: reasons.reduce((n, r) => n + r.count, 0), reasons })
 }
 
@@ -122,13 +130,14 @@ export const restoreSuppressedEndpoint: PayloadHandler = async (req) => {
   if (!d) return notFound(lang)
   // The pipeline keeps its counts and cursor in memory while it runs: a restore waits for a pause.
   if (d.status === 'running') return Response.json({ message: t('suppression.running', lang), errors: [{ field: 'id', message: t('suppression.running', lang) }] }, { status: 409 })
-  const restored = await restoreEpisode(req.payload, d, code)
+  const sms = d.channel === 'sms'
+  const restored = sms ? await restoreSmsEpisode(req.payload, d, code) : await restoreEpisode(req.payload, d, code)
   if (!restored) {
     const message = t('suppression.noSuchCode', lang, { code })
     return Response.json({ message, errors: [{ field: 'code', message }] }, { status: 404 })
   }
   req.payload.logger.info({ component: 'delivery', delivery: d.id, code, restored }, 'residents suppressed by a delivery restored')
-  return Response.json({ ok: true, delivery: d.id, title: d.title ?? null, code, restored, message: t('suppression.restored', lang, { count: restored }) })
+  return Response.json({ ok: true, delivery: d.id, channel: d.channel, title: d.title ?? null, code, restored, message: t(sms ? 'smsOff.restored' : 'suppression.restored', lang, { count: restored }) })
 }
 
 /** The handlers above by their name in the engine registry. */

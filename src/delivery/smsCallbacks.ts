@@ -27,18 +27,19 @@ import { suppressFor } from '../subscribers/suppression'
 
 /**
  * Carrier codes in a report that mean the number cannot receive from us for
- * good: no such number (空号), number stopped (停机), or the number blocked
- * this sender (黑名单). Everything else (a phone switched off, a full inbox,
- * a carrier's temporary refusal, a timeout) says nothing lasting about the
- * number. Kept short on purpose: a wrong entry takes residents off SMS.
- * docs/channels.md ("SMS", dead numbers) says where each comes from.
+ * good. Only 空号 (no such subscriber) qualifies, and only one code for it
+ * could be checked against a published table: MK:0001, China Mobile's
+ * 不存在的用户 as its gateways pass it through Alibaba Cloud's SmsReport
+ * err_code. Codes once listed here and dropped (docs/channels.md, "Dead
+ * numbers", says why and from where): MN:0001 (a regional block, not the
+ * number), IC:0001 (the next gateway did not answer), MN:0011 and DB:0141 (no
+ * published meaning found), and 停机 in general (a number stopped for arrears
+ * comes back when paid). Everything else (a phone switched off, a full inbox,
+ * a carrier's refusal, a timeout) is stored and changes nothing: a wrong entry
+ * takes residents off SMS. A resident's own refusal is the reply TD.
  */
 export const DEAD_NUMBER_CODES: Readonly<Record<string, string>> = {
-  'MK:0001': '空号',
-  'MN:0001': '空号',
-  'MN:0011': '停机',
-  'IC:0001': '空号',
-  'DB:0141': '号码已将本签名拉黑',
+  'MK:0001': '空号（不存在的用户）',
 }
 
 /** The replies that unsubscribe a number from SMS (after trimming, NFKC for full-width letters, upper case). */
@@ -138,7 +139,7 @@ export async function receiveReports(payload: Payload, items: Item[], now = new 
 
 type Holder = { id: string | number; channels: string[]; status: string }
 
-async function holdersOf(payload: Payload, index: string): Promise<Holder[]> {
+async function holdersOf(payload: Payload, index: string, all = false): Promise<Holder[]> {
   const { docs } = await payload.db.find({
     collection: 'subscribers',
     where: { phoneIndex: { equals: index } } satisfies Where,
@@ -146,7 +147,25 @@ async function holdersOf(payload: Payload, index: string): Promise<Holder[]> {
     pagination: false,
     select: { channels: true, status: true },
   })
-  return (docs as unknown as Holder[]).filter((s) => (s.channels ?? []).includes('sms'))
+  return (docs as unknown as Holder[]).filter((s) => all || (s.channels ?? []).includes('sms'))
+}
+
+/**
+ * A reply TD from a number already taken off SMS (a dead-number report or an
+ * invalid number that was wrong): its active holders without 短信 get the
+ * reply's consent entry all the same (once: not when their last entry is a
+ * reply's already), so that an admin's undo of that
+ * episode (delivery/sms/restore.ts) leaves them off: their choice stands.
+ */
+async function noteReplyOffSms(payload: Payload, index: string, reply: string, now: Date): Promise<void> {
+  for (const h of await holdersOf(payload, index, true)) {
+    if (h.status !== 'active' || (h.channels ?? []).includes('sms')) continue
+    const s = (await payload.findByID({ collection: 'subscribers', id: h.id, depth: 0, overrideAccess: true })) as unknown as SubscriberDoc
+    // The same reply again adds nothing.
+    if (s.consents?.at(-1)?.method === 'sms-reply') continue
+    const entry = consent('content', true, 'sms-reply', now.toISOString(), t('sms.reply.evidence', 'zh', { reply }))
+    await payload.update({ collection: 'subscribers', id: s.id, data: { consents: [...(s.consents ?? []), entry] } as never, overrideAccess: true, depth: 0 })
+  }
 }
 
 /**
@@ -202,6 +221,7 @@ export async function receiveReplies(payload: Payload, items: Item[], now = new 
  * sms-reply). Returns how many subscribers were changed.
  */
 async function unsubscribeNumber(payload: Payload, index: string, reply: string, now: Date): Promise<number> {
+  await noteReplyOffSms(payload, index, reply, now)
   const holders = await holdersOf(payload, index)
   let changed = 0
   for (const h of holders) {

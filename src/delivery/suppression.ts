@@ -85,7 +85,7 @@ export class GoneStreak {
  * first, receipts second: a crash between leaves them subscribed and skipped by this delivery,
  * never suppressed with no trace.
  */
-async function dropGoneReceipts(payload: Payload, delivery: Id, ids: Id[]): Promise<number> {
+export async function dropGoneReceipts(payload: Payload, delivery: Id, ids: Id[]): Promise<number> {
   if (!ids.length) return 0
   const where: Where = { and: [{ delivery: { equals: String(delivery) } }, { subscriber: { in: ids.map(String) } }, { status: { equals: 'gone' } }] }
   const { totalDocs } = await payload.db.count({ collection: RECEIPTS, where })

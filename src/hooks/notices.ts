@@ -4,6 +4,7 @@ import type { ContentSlug } from '../model/content'
 import { type DeliveryDoc, FRESH_DELIVERY, isNotice, type NoticeKind } from '../model/deliveries'
 import { channelConfigured } from '../delivery/config'
 import { t } from '../i18n/messages'
+import { smsNoticesConfigured } from '../server/smsEnv'
 import { isUniqueViolation } from '../store/claims'
 import { noTransaction } from '../store/noTransaction'
 import { uniqueIndexReady } from '../store/receipts'
@@ -19,7 +20,8 @@ import { auditNotices } from './noticesAudit'
  * (content, channel, audience, kind, number): the number is the content's
  * correction (or withdrawal) count, so asking twice for the same one creates
  * it once. It goes only to those the original delivery reached (its submitted
- * receipts; the pipeline reads them, src/delivery/audience.ts). WeChat has no
+ * receipts; the pipeline reads them, src/delivery/audience.ts): by email, push
+ * and SMS (its own template, SMS_TEMPLATE_CHANGE). WeChat has no
  * recipient list and cannot replace a published article: no notice there.
  * Creating a notice is audited (src/hooks/noticesAudit.ts).
  */
@@ -30,7 +32,17 @@ type Asked = { notice: boolean; correction: boolean; wechatRepublish: boolean }
 const askedKey = (slug: string, id: unknown) => `notice:${slug}:${String(id)}`
 
 /** The channels a notice can go out on: those with a recipient list. */
-const NOTICE_CHANNELS = new Set(['email', 'webpush'])
+const NOTICE_CHANNELS = new Set(['email', 'webpush', 'sms'])
+
+/**
+ * Whether a notice on this channel can go, and why not: SMS notices need
+ * their own approved template (SMS_TEMPLATE_CHANGE) besides SMS itself.
+ */
+function noticeReadiness(channel: DeliveryDoc['channel']): { configured: boolean; reason: string | null } {
+  if (!channelConfigured(channel)) return { configured: false, reason: t(`delivery.reason.notConfigured.${channel}`) }
+  if (channel === 'sms' && !smsNoticesConfigured()) return { configured: false, reason: t('delivery.reason.noChangeTemplate.sms') }
+  return { configured: true, reason: null }
+}
 
 export const writeReq = (req: PayloadRequest) => (req.payload.db.name === 'mongoose' ? noTransaction() : req)
 
@@ -92,7 +104,7 @@ export async function createNotices(payload: Payload, collection: ContentSlug, d
   for (const original of await contentDeliveries(payload, collection, doc.id, req)) {
     if (!NOTICE_CHANNELS.has(original.channel) || original.status === 'skipped') continue
     if (!(await reachedCount(payload, original.id, req))) continue
-    const configured = channelConfigured(original.channel)
+    const { configured, reason } = noticeReadiness(original.channel)
     try {
       const row = (await payload.db.create({
         collection: 'deliveries',
@@ -107,7 +119,7 @@ export async function createNotices(payload: Payload, collection: ContentSlug, d
           notice: number,
           original: String(original.id),
           status: configured ? 'queued' : 'skipped',
-          reason: configured ? null : t(`delivery.reason.notConfigured.${original.channel}`),
+          reason,
           urgent: !!original.urgent,
           publishedAt: new Date().toISOString(),
           ...FRESH_DELIVERY,

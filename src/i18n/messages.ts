@@ -17,6 +17,7 @@ import { smsSubscribeMessages } from './catalogue/smsSubscribe'
 import { relayMessages } from './catalogue/relay'
 import { relayLeadersMessages } from './catalogue/relayLeaders'
 import { smsDeliveryMessages } from './catalogue/smsDelivery'
+import { smsStaffMessages } from './catalogue/smsStaff'
 
 export type Lang = 'zh' | 'en'
 type Entry = { zh: string; en: string }
@@ -870,7 +871,7 @@ export const messages = {
   'testSend.failed': { zh: '测试邮件未能发出：{reason}（{code}）', en: 'The test mail was not sent: {reason} ({code})' },
   'testSend.refused': { zh: '收件服务器拒收了这个地址', en: 'the receiving server refused this address' },
   'testSend.error.notFound': { zh: '找不到这条内容。', en: 'No such content.' },
-  'testSend.error.channel': { zh: '测试发送的渠道只能是电子邮件或网页推送。', en: 'A test can be sent by email or web push only.' },
+  'testSend.error.channel': { zh: '测试发送的渠道只能是电子邮件、网页推送或短信。', en: 'A test can be sent by email, web push or SMS only.' },
   'testSend.error.subscription': { zh: '没有收到本设备有效的推送订阅，请允许通知后重试。', en: 'No valid push subscription came from this device; allow notifications and try again.' },
   'testSend.pushSent': { zh: '测试推送已发送到本设备，稍后会出现通知。', en: 'Test push sent to this device; the notification will appear shortly.' },
   'testSend.pushFailed': { zh: '测试推送未能发出：{reason}（{code}）', en: 'The test push was not sent: {reason} ({code})' },
@@ -1553,6 +1554,7 @@ export const messages = {
   ...adminMessages,
 
   ...smsDeliveryMessages,
+  ...smsStaffMessages,
 
   ...documentsMessages,
 

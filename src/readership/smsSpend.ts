@@ -138,6 +138,22 @@ export async function smsSpend(payload: Payload, now = new Date(), lang = 'zh'):
 
 const money = (n: number) => n.toFixed(2)
 
+/** The plain reason for `segments` more at `price` passing `budget` with `spentSegments` spent; null while within (reaching it exactly is allowed). */
+function stopReason(budget: number | null, price: number | null, spentSegments: number, segments: number): string | null {
+  if (budget === null || price === null) return null
+  const spent = spentSegments * price
+  const next = Math.max(0, segments) * price
+  // A thousandth of a fen of slack, so that float sums landing exactly on the cap pass.
+  if (spent + next <= budget + 1e-5) return null
+  return t('sms.budget.stop', 'zh', { budget: money(budget), spent: money(spent), segments, cost: money(next) })
+}
+
+const monthSegments = async (payload: Payload, now: Date) => {
+  let segments = 0
+  for (const v of (await monthTally(payload, now)).values()) segments += v.segments
+  return segments
+}
+
 /**
  * Null when `segmentsAboutToSend` more segments keep the month within the
  * cap (or there is no cap, or no price to count with); else the plain
@@ -147,11 +163,36 @@ export async function smsBudgetStop(payload: Payload, segmentsAboutToSend: numbe
   const budget = await smsMonthlyBudget(payload)
   const price = priceOrNull()
   if (budget === null || price === null) return null
-  let segments = 0
-  for (const v of (await monthTally(payload, now)).values()) segments += v.segments
-  const spent = segments * price
-  const next = Math.max(0, segmentsAboutToSend) * price
-  // A thousandth of a fen of slack, so that float sums landing exactly on the cap pass.
-  if (spent + next <= budget + 1e-5) return null
-  return t('sms.budget.stop', 'zh', { budget: money(budget), spent: money(spent), segments: segmentsAboutToSend, cost: money(next) })
+  return stopReason(budget, price, await monthSegments(payload, now), segmentsAboutToSend)
+}
+
+/** The budget as one batch of an SMS delivery counts against it (smsBatchBudget). */
+export type SmsBatchBudget = {
+  /** Null, with the segments counted as spent, when they keep the month within the cap; else the reason to pause with (nothing counted). */
+  take(segments: number): string | null
+  /** Give back segments taken for messages the provider did not accept. */
+  giveBack(segments: number): void
+}
+
+/**
+ * The cap and the month's tally read once for a batch (two reads, not two
+ * per provider call); the batch's calls then take their segments from it in
+ * memory, in the order they are made: calls in flight at once cannot all
+ * pass on the same reading. Another process's sends during the batch are
+ * seen at the next batch (the crash bound of a batch, at most).
+ */
+export async function smsBatchBudget(payload: Payload, now = new Date()): Promise<SmsBatchBudget> {
+  const budget = await smsMonthlyBudget(payload)
+  const price = priceOrNull()
+  let spent = budget === null || price === null ? 0 : await monthSegments(payload, now)
+  return {
+    take(segments) {
+      const stop = stopReason(budget, price, spent, segments)
+      if (!stop) spent += Math.max(0, segments)
+      return stop
+    },
+    giveBack(segments) {
+      spent = Math.max(0, spent - Math.max(0, segments))
+    },
+  }
 }

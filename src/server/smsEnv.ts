@@ -6,6 +6,9 @@ import { publicUrl, ruleFromEnv, text } from './env'
  * on verification codes, and the callback secret. Read at call time, so a
  * test may set them after start.
  */
+/** SMS configured with the correction and withdrawal notices' template (SMS_TEMPLATE_CHANGE): SMS notices can go. */
+export const smsNoticesConfigured = (): boolean => !!smsSettings()?.templates.change
+
 /** The settings without which SMS is not configured (SMS_API_BASE has a default). */
 export const SMS_REQUIRED_SETTINGS = [
   'SMS_ACCESS_KEY_ID',
@@ -21,7 +24,8 @@ export type SmsSettings = {
   accessKeySecret: string
   /** Without 【】, as the provider's API takes it. */
   signName: string
-  templates: { notice: string; urgent: string }
+  /** change: SMS_TEMPLATE_CHANGE, the correction and withdrawal notices' template; null when unset (no SMS notices). */
+  templates: { notice: string; urgent: string; change: string | null }
   /** Yuan per segment, for estimates and the budget. */
   pricePerSegment: number
   /** Empty: the provider's own endpoint. */
@@ -51,7 +55,7 @@ export function smsSettings(): SmsSettings | null {
   if (Array.from(signName).length < 2 || Array.from(signName).length > 12) {
     throw new Error(`SMS_SIGN_NAME must be the approved sign name of 2 to 12 characters, with or without 【】, not "${read('SMS_SIGN_NAME')}"`)
   }
-  const template = (name: 'SMS_TEMPLATE_NOTICE' | 'SMS_TEMPLATE_URGENT' | 'SMS_TEMPLATE_CODE' | 'SMS_TEMPLATE_RELAY') => {
+  const template = (name: 'SMS_TEMPLATE_NOTICE' | 'SMS_TEMPLATE_URGENT' | 'SMS_TEMPLATE_CODE' | 'SMS_TEMPLATE_RELAY' | 'SMS_TEMPLATE_CHANGE') => {
     const code = text(name)
     if (!/^SMS_\d+$/.test(code)) throw new Error(`${name} must be an approved template code such as SMS_123456789, not "${code}"`)
     return code
@@ -69,7 +73,11 @@ export function smsSettings(): SmsSettings | null {
     accessKeyId: read('SMS_ACCESS_KEY_ID'),
     accessKeySecret: read('SMS_ACCESS_KEY_SECRET'),
     signName,
-    templates: { notice: template('SMS_TEMPLATE_NOTICE'), urgent: template('SMS_TEMPLATE_URGENT') },
+    templates: {
+      notice: template('SMS_TEMPLATE_NOTICE'),
+      urgent: template('SMS_TEMPLATE_URGENT'),
+      change: text('SMS_TEMPLATE_CHANGE') ? template('SMS_TEMPLATE_CHANGE') : null,
+    },
     pricePerSegment: price,
     apiBase,
     linkBase: `${publicUrl()}/s/`,

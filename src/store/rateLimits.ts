@@ -132,7 +132,11 @@ export async function pruneRateLimits(payload: Payload, now = Date.now()): Promi
 }
 
 /** At most every few minutes per process, in the background: the ledger keeps only live windows. */
-function maybePrune(payload: Payload, now: number) {
+function maybePrune(payload: Payload, callerNow: number) {
+  // Never a clock ahead of the real one: a caller may shift its `now` to place its windows (the SMS
+  // street day is counted on China time, now + 8 h), and pruning at that time would delete every
+  // place of a live window ending within the shift (per-address and per-minute limits, first requests).
+  const now = Math.min(callerNow, Date.now())
   if (now - lastPrune < PRUNE_EVERY_MS) return
   lastPrune = now
   pruneRateLimits(payload, now).catch((err) => payload.logger.warn({ err, component: 'rate-limits' }, 'pruning rate-limit places failed'))

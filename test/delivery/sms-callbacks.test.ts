@@ -122,13 +122,13 @@ describe('delivery reports (SmsReport)', () => {
     const sentBoth = await sendTo(both, '13800138103')
     const sentOnly = await sendTo(only, '13800138104')
     provider.setOutcome('13800138103', { success: false, err_code: 'MK:0001', err_msg: '空号' })
-    provider.setOutcome('13800138104', { success: false, err_code: 'MN:0011', err_msg: '停机' })
+    provider.setOutcome('13800138104', { success: false, err_code: 'MK:0001', err_msg: '空号' })
     const pushes = await provider.pushReports(reportUrl(), { phones: ['13800138103', '13800138104'] })
     expect(pushes.map((p) => p.ok)).toEqual([true])
     expect(await row(sentBoth.id)).toMatchObject({ reportStatus: 'failed', reportCode: 'MK:0001' })
     expect(await reload(both)).toMatchObject({ channels: ['email'], status: 'active' })
     const o = await reload(only)
-    expect(o).toMatchObject({ status: 'suppressed', suppressedCode: 'MN:0011', channels: ['sms'] })
+    expect(o).toMatchObject({ status: 'suppressed', suppressedCode: 'MK:0001', channels: ['sms'] })
     const onlyRow = (await payload.db.findOne({ collection: 'sms-messages', where: { id: { equals: sentOnly.id } } })) as unknown as { delivery: string }
     expect(o.suppressedBy).toBe(onlyRow.delivery)
   })
@@ -140,6 +140,23 @@ describe('delivery reports (SmsReport)', () => {
     await provider.pushReports(reportUrl(), { phones: ['13800138105'] })
     expect(await row(sent.id)).toMatchObject({ reportStatus: 'failed', reportCode: 'MK:0008' })
     expect(await reload(s)).toMatchObject({ channels: ['sms'], status: 'active' })
+  })
+
+  it('keeps a number on SMS after codes that are not the number’s death: a regional block, a gateway that did not answer, 停机', async () => {
+    const cases = [
+      ['13800138111', 'MN:0001', '地区屏蔽'],
+      ['13800138112', 'IC:0001', '下级网关无响应'],
+      ['13800138113', 'MN:0011', '停机'],
+      ['13800138114', 'DB:0141', '未知'],
+    ] as const
+    for (const [phone, code, message] of cases) {
+      const s = await resident(phone, ['email', 'sms'])
+      const sent = await sendTo(s, phone)
+      provider.setOutcome(phone, { success: false, err_code: code, err_msg: message })
+      await provider.pushReports(reportUrl(), { phones: [phone] })
+      expect(await row(sent.id)).toMatchObject({ reportStatus: 'failed', reportCode: code })
+      expect(await reload(s)).toMatchObject({ channels: ['email', 'sms'], status: 'active' })
+    }
   })
 
   it('answers {"code":1} to a report that overtook its message’s row, and stores it when pushed again', async () => {

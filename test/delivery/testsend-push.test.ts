@@ -90,9 +90,9 @@ describe('test-send by web push', () => {
       overrideAccess: true,
       draft: true,
     })
-    const unknown = await call(street.editor, { collection: 'announcements', id: ann.id, channel: 'sms', to: 'a@mail.test' })
+    const unknown = await call(street.editor, { collection: 'announcements', id: ann.id, channel: 'wechat', to: 'a@mail.test' })
     expect(unknown.status).toBe(400)
-    expect(unknown.body.errors).toEqual([{ field: 'channel', message: '测试发送的渠道只能是电子邮件或网页推送。' }])
+    expect(unknown.body.errors).toEqual([{ field: 'channel', message: '测试发送的渠道只能是电子邮件、网页推送或短信。' }])
 
     const missing = await call(street.editor, { collection: 'announcements', id: ann.id, channel: 'webpush' })
     expect(missing.status).toBe(400)

@@ -62,11 +62,15 @@ describe('test-send', () => {
       { field: 'to', message: '请填写一个有效的邮箱地址。' },
     ])
     // A channel whose driver has no test-send (WeChat publishes to every follower) is refused by name.
-    for (const channel of ['wechat', 'sms', 42]) {
+    for (const channel of ['wechat', 42]) {
       const refused = await call(street.editor, { collection: 'issues', id: 1, channel, to: 'a@mail.test' })
       expect(refused.status).toBe(400)
-      expect(refused.body.errors).toEqual([{ field: 'channel', message: '测试发送的渠道只能是电子邮件或网页推送。' }])
+      expect(refused.body.errors).toEqual([{ field: 'channel', message: '测试发送的渠道只能是电子邮件、网页推送或短信。' }])
     }
+    // SMS has one (test/delivery/testsend-sms.test.ts): it wants a number, not an address.
+    const noNumber = await call(street.editor, { collection: 'issues', id: 1, channel: 'sms', to: 'a@mail.test' })
+    expect(noNumber.status).toBe(400)
+    expect(noNumber.body.errors).toEqual([{ field: 'phone', message: '请填写一个有效的中国大陆手机号码（11 位，1 开头）。' }])
     expect((await call(street.leaderA, { collection: 'issues', id: 1, to: 'a@mail.test' })).status).toBe(403)
     expect((await call(null, { collection: 'issues', id: 1, to: 'a@mail.test' })).status).toBe(403)
     const missing = await call(street.editor, { collection: 'issues', id: payload.db.name === 'mongoose' ? '0123456789abcdef01234567' : 999999, to: 'a@mail.test' })

@@ -694,6 +694,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       { code: 'SMS_100000001', text: smsTemplateText('notice', linkBase) },
       { code: 'SMS_100000002', text: smsTemplateText('urgent', linkBase) },
       { code: 'SMS_100000003', text: SMS_VERIFY_TEMPLATE_TEXT, paramMax: { code: 6 } },
+      { code: 'SMS_100000004', text: smsTemplateText('change', linkBase), paramMax: { change: 2 } },
     ],
     reportUrl: arg('report-url'),
     reportDelayMs: 1000,
@@ -701,7 +702,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   process.stdout.write(
     `Alibaba Cloud SMS stand-in listening on ${provider.url}\n` +
       `  SMS_API_BASE=${provider.url}\n  SMS_ACCESS_KEY_ID=${provider.accessKeyId}\n  SMS_ACCESS_KEY_SECRET=${provider.accessKeySecret}\n` +
-      `  SMS_SIGN_NAME=${arg('sign-name') ?? '徐碧街道'}\n  SMS_TEMPLATE_NOTICE=SMS_100000001\n  SMS_TEMPLATE_URGENT=SMS_100000002\n  SMS_TEMPLATE_CODE=SMS_100000003\n` +
+      `  SMS_SIGN_NAME=${arg('sign-name') ?? '徐碧街道'}\n  SMS_TEMPLATE_NOTICE=SMS_100000001\n  SMS_TEMPLATE_URGENT=SMS_100000002\n  SMS_TEMPLATE_CODE=SMS_100000003\n  SMS_TEMPLATE_CHANGE=SMS_100000004\n` +
       `  (templates written for PUBLIC_URL=${linkBase.slice(0, -3)})\n` +
       `  state: GET ${provider.url}/__provider/state\n`,
   )

@@ -15,7 +15,7 @@ import * as dysms from '@alicloud/dysmsapi20170525'
 import { ChannelError, failure, isFailure, ok, type SendFailure, type SendResult } from '../types'
 import { NUMBER_LEVEL_CODES, mapSmsError, smsFailure } from './errors'
 import { bareSignName, fitTemplate } from './segments'
-import { SMS_RELAY_MAX_SEGMENTS, SMS_RELAY_TEMPLATE, SMS_TEMPLATES, smsRelayTemplateText, smsTemplateText, type SmsKind } from './templates'
+import { SMS_KINDS, SMS_RELAY_MAX_SEGMENTS, SMS_RELAY_TEMPLATE, SMS_REQUIRED_KINDS, SMS_TEMPLATES, smsRelayTemplateText, smsTemplateText, type SmsKind } from './templates'
 
 /** The provider's endpoint; SMS_API_BASE points elsewhere (the local stand-in in tests and development). */
 export const SMS_API_BASE = 'https://dysmsapi.aliyuncs.com'
@@ -32,8 +32,8 @@ export type SmsConfig = {
   accessKeySecret: string
   /** The approved sign name (签名), with or without 【】. */
   signName: string
-  /** Approved template codes per message kind (SMS_TEMPLATE_NOTICE, SMS_TEMPLATE_URGENT). */
-  templates: Record<SmsKind, string>
+  /** Approved template codes per message kind (SMS_TEMPLATE_NOTICE, SMS_TEMPLATE_URGENT; SMS_TEMPLATE_CHANGE optional). */
+  templates: Record<'notice' | 'urgent', string> & { change?: string | null }
   /** Where short links start, written into the templates: e.g. https://street.example/s/ */
   linkBase: string
   /** SMS_API_BASE: scheme, host and port only (default the provider's endpoint). */
@@ -48,7 +48,7 @@ export type SmsMessage = {
   /** A mainland mobile number, with or without +86/0086/86, spaces or dashes. */
   to: string
   kind: SmsKind
-  /** The template's parameters (see templates.ts): notice {title, code}, urgent {title, detail, code}. */
+  /** The template's parameters (see templates.ts): notice {title, code}, urgent {title, detail, code}, change {change, title, code}. */
   params: Record<string, string | undefined>
   /** Segments this message may take (the editor's choice); its parameters are shortened to fit. */
   maxSegments?: number
@@ -104,11 +104,11 @@ export class SmsChannel {
     for (const key of ['accessKeyId', 'accessKeySecret', 'signName', 'linkBase'] as const) {
       if (!config[key]?.trim()) throw new Error(`SMS setting ${key} is empty`)
     }
-    for (const kind of Object.keys(SMS_TEMPLATES) as SmsKind[]) {
-      if (!config.templates?.[kind]?.trim()) throw new Error(`SMS template code for "${kind}" is empty`)
+    for (const kind of SMS_REQUIRED_KINDS) {
+      if (!config.templates?.[kind as 'notice' | 'urgent']?.trim()) throw new Error(`SMS template code for "${kind}" is empty`)
     }
     this.signName = bareSignName(config.signName)
-    this.templateTexts = { notice: smsTemplateText('notice', config.linkBase), urgent: smsTemplateText('urgent', config.linkBase) }
+    this.templateTexts = Object.fromEntries(SMS_KINDS.map((k) => [k, smsTemplateText(k, config.linkBase)])) as Record<SmsKind, string>
     this.maxSegments = config.maxSegments ?? 1
     const { endpoint, protocol } = smsEndpoint(config.apiBase || SMS_API_BASE)
     const sdkConfig = {
@@ -128,18 +128,25 @@ export class SmsChannel {
     return this.templateTexts[kind]
   }
 
+  /** The approved template code of a kind, or null when the street has none (an optional kind). */
+  templateCode(kind: SmsKind): string | null {
+    return (this.config.templates as Partial<Record<SmsKind, string | null>>)[kind]?.trim() || null
+  }
+
   /** Checks the number and fits the parameters; no network. A failure means no call would be made. */
   prepare(message: SmsMessage): PreparedSms | SendFailure {
     const phone = normalizeMobile(message.to)
     if (!phone) return failure('recipient-gone', 'invalid-number', `Not a mainland mobile number: "${maskMobile(String(message.to ?? ''))}"`)
     const def = SMS_TEMPLATES[message.kind]
     if (!def) return failure('config', 'sms.unknown-kind', `Unknown SMS kind "${message.kind}"`)
+    const templateCode = this.templateCode(message.kind)
+    if (!templateCode) return failure('config', 'sms.no-template', `No approved template code for SMS kind "${message.kind}"`)
     const fit = fitTemplate(this.signName, this.templateTexts[message.kind], def.params, message.params, message.maxSegments ?? this.maxSegments)
     if (!fit.ok) return failure('config', fit.code, `${fit.message} (field ${fit.field})`)
     return {
       phone,
       kind: message.kind,
-      templateCode: this.config.templates[message.kind],
+      templateCode,
       params: fit.params,
       text: fit.text,
       chars: fit.chars,

@@ -1,9 +1,10 @@
 /**
- * The two SMS templates Street News sends, one per message kind. A text
+ * The SMS templates Street News sends, one per message kind. A text
  * message in mainland China may only be sent from a template the provider
  * approved; the street applies for these texts in the provider's console and
- * puts the template codes it gets in SMS_TEMPLATE_NOTICE and
- * SMS_TEMPLATE_URGENT (docs/channels.md, "SMS").
+ * puts the template codes it gets in SMS_TEMPLATE_NOTICE,
+ * SMS_TEMPLATE_URGENT and (for correction and withdrawal notices, optional)
+ * SMS_TEMPLATE_CHANGE (docs/channels.md, "SMS").
  *
  * The provider refuses a URL inside a parameter (isv.PARAM_NOT_SUPPORT_URL:
  * domains belong in the approved text), so the link to the resident page is
@@ -14,8 +15,13 @@
  */
 import { SMS_PARAM_MAX_CHARS, templateParams, type ParamSpec } from './segments'
 
-export type SmsKind = 'notice' | 'urgent'
-export const SMS_KINDS: readonly SmsKind[] = ['notice', 'urgent']
+export type SmsKind = 'notice' | 'urgent' | 'change'
+export const SMS_KINDS: readonly SmsKind[] = ['notice', 'urgent', 'change']
+/** The kinds every configured street has a template for; `change` (corrections and withdrawals, SMS_TEMPLATE_CHANGE) is optional. */
+export const SMS_REQUIRED_KINDS: readonly SmsKind[] = ['notice', 'urgent']
+
+/** What a `change` message says happened to the content: 更正 or 撤回, never clipped. */
+export const SMS_CHANGE_WORDS = { correction: '更正', withdrawal: '撤回' } as const
 
 /** Most characters of a short-link code (/s/CODE). */
 export const SMS_LINK_CODE_MAX_CHARS = 8
@@ -37,6 +43,15 @@ export const SMS_TEMPLATES: Record<SmsKind, TemplateDef> = {
   urgent: {
     text: (linkBase) => '紧急通知：${title}。${detail}详见 ' + linkBase + '${code} ' + SMS_UNSUBSCRIBE_TEXT,
     params: [{ name: 'title', max: SMS_PARAM_MAX_CHARS, clip: 2 }, { name: 'detail', max: SMS_PARAM_MAX_CHARS, clip: 1 }, code],
+  },
+  /**
+   * The notice of a correction or a withdrawal, to those the content's SMS reached: what happened
+   * (更正 or 撤回), the title, the resident's short link (the corrected page, or the 410 notice of a
+   * withdrawn one).
+   */
+  change: {
+    text: (linkBase) => '街道资讯${change}：${title}，详见 ' + linkBase + '${code} ' + SMS_UNSUBSCRIBE_TEXT,
+    params: [{ name: 'change', max: 2, clip: 0 }, { name: 'title', max: SMS_PARAM_MAX_CHARS, clip: 1 }, code],
   },
 }
 

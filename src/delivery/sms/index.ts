@@ -1,25 +1,28 @@
 import type { Payload } from 'payload'
 
-import { SMS_BATCH_MAX, SmsChannel, type PreparedSms } from '../../channels/sms'
+import { SMS_BATCH_MAX, SMS_CHANGE_WORDS, SmsChannel, type PreparedSms, type SmsKind } from '../../channels/sms'
 import { failure, isFailure, type SendFailure, type SendResult } from '../../channels/types'
 import { t } from '../../i18n/messages'
-import { isNotice, type DeliveryDoc } from '../../model/deliveries'
+import { isNotice, type DeliveryDoc, type NoticeKind } from '../../model/deliveries'
 import type { SubscriberDoc } from '../../model/subscribers'
-import { smsSettings } from '../../server/smsEnv'
 import { isUniqueViolation } from '../../store/claims'
 import { noTransaction } from '../../store/noTransaction'
 import { openMobile } from '../../subscribers/phone'
 import { toOutcome, type DeliveryTuning, type Outcome, type RecipientsDriver } from '../driver'
 import { nowIso } from '../rows'
-import { smsBudgetStop } from '../../readership/smsSpend'
+import { smsBatchBudget } from '../../readership/smsSpend'
 import { newShortCode, shortLinkTarget, storeShortLinks } from './links'
 import { quietHours, quietUntil } from './quiet'
+import { smsChannel } from './channel'
+import { smsTestSender } from './testSend'
 
 /**
  * The SMS driver (issue 17): text messages through the channel client
  * (src/channels/sms, Alibaba Cloud SMS). Notices go up to 100 numbers a call
  * (SendBatchSms, each number with its own title and short-link code); urgent
  * content one number a call (SendSms), as the provider advises for alerts.
+ * A correction or withdrawal notice goes from its own template (kind
+ * `change`) to those the original SMS delivery reached (audience.ts).
  * The pipeline writes a group's receipts after its call answered, so the
  * crash bound is calls in flight × numbers a call (perCall).
  *
@@ -30,16 +33,6 @@ import { quietHours, quietUntil } from './quiet'
  * calls invalid is taken off SMS (the subscriber's other channels stay).
  */
 type Prepared = { s: SubscriberDoc; sms: PreparedSms }
-type Cached = { key: string; channel: SmsChannel }
-let cached: Cached | null = null
-
-function smsChannel(): SmsChannel {
-  const s = smsSettings()
-  if (!s) throw new Error('SMS is not configured')
-  const key = JSON.stringify(s)
-  if (cached?.key !== key) cached = { key, channel: new SmsChannel({ ...s, apiBase: s.apiBase || undefined }) }
-  return cached.channel
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -96,51 +89,58 @@ export const smsDriver: RecipientsDriver = {
   kind: 'recipients',
   perCall: (d) => (d.urgent ? 1 : SMS_BATCH_MAX),
   fields: { phone: true, phoneIndex: true },
+  testSend: smsTestSender,
   async hold(payload, d) {
     if (d.urgent) return null
     return quietUntil(new Date(), await quietHours(payload))
   },
   async render(_payload, { delivery, collection, doc, tuning }) {
-    const raw = String(doc.title ?? '')
-    const title = isNotice(delivery) && delivery.kind ? t(`sms.title.${delivery.kind as 'correction' | 'withdrawal'}`, 'zh', { title: raw }) : raw
+    const title = String(doc.title ?? '')
     const summary = typeof doc.summary === 'string' && doc.summary.trim() ? doc.summary : t('sms.detail.default')
-    const kind = delivery.urgent ? 'urgent' : 'notice'
+    // A correction or withdrawal notice has its own approved template (SMS_TEMPLATE_CHANGE): what happened, the title, the link.
+    const change = isNotice(delivery) ? SMS_CHANGE_WORDS[delivery.kind as NoticeKind] : null
+    const kind: SmsKind = change ? 'change' : delivery.urgent ? 'urgent' : 'notice'
+    const paramsFor = (code: string) => (kind === 'change' ? { change: change!, title, code } : kind === 'urgent' ? { title, detail: summary, code } : { title, code })
     return {
-      group: async (payload) => (group) => {
-        const channel = smsChannel()
-        const prepared: Prepared[] = []
-        const links: { code: string; target: string }[] = []
-        const early = new Map<SubscriberDoc, Outcome>()
-        for (const s of group) {
-          let phone = ''
-          try {
-            phone = s.phone ? openMobile(String(s.phone)) : ''
-          } catch {
-            phone = ''
+      group: async (payload) => {
+        // The month's budget read once for the batch; its calls take their segments from it in memory.
+        const budget = await smsBatchBudget(payload)
+        return (group) => {
+          const channel = smsChannel()
+          const prepared: Prepared[] = []
+          const links: { code: string; target: string }[] = []
+          const early = new Map<SubscriberDoc, Outcome>()
+          for (const s of group) {
+            let phone = ''
+            try {
+              phone = s.phone ? openMobile(String(s.phone)) : ''
+            } catch {
+              phone = ''
+            }
+            const code = newShortCode()
+            const sms = phone ? channel.prepare({ to: phone, kind, params: paramsFor(code) }) : failure('recipient-gone', 'no-number', 'The subscriber has no readable number')
+            if (isFailure(sms)) early.set(s, toOutcome(sms, tuning))
+            else {
+              prepared.push({ s, sms })
+              links.push({ code, target: shortLinkTarget(collection, doc, s) })
+            }
           }
-          const code = newShortCode()
-          const params = kind === 'urgent' ? { title, detail: summary, code } : { title, code }
-          const sms = phone ? channel.prepare({ to: phone, kind, params }) : failure('recipient-gone', 'no-number', 'The subscriber has no readable number')
-          if (isFailure(sms)) early.set(s, toOutcome(sms, tuning))
-          else {
-            prepared.push({ s, sms })
-            links.push({ code, target: shortLinkTarget(collection, doc, s) })
+          return async () => {
+            // The month's budget before anything: a call that would pass it pauses the delivery.
+            const over = prepared.length ? budget.take(prepared.reduce((n, p) => n + p.sms.segments, 0)) : null
+            if (over) {
+              const stop: SendFailure = { ...failure('quota', 'budget', 'the monthly SMS budget would be passed'), reason: over }
+              return group.map((s) => early.get(s) ?? { status: 'stop', failure: stop })
+            }
+            // The links first: a message's link must work when the message arrives.
+            await storeShortLinks(payload, delivery.id, links)
+            const results = prepared.length ? await sendThroughProvider(channel, prepared.map((p) => p.sms), tuning) : []
+            const sent = prepared.map((p, i) => ({ p, r: results[i] }))
+            budget.giveBack(sent.reduce((n, { p, r }) => n + (r?.ok ? 0 : p.sms.segments), 0))
+            await recordMessages(payload, delivery, sent)
+            const byS = new Map(sent.map(({ p, r }) => [p.s, outcomeOf(r, tuning)]))
+            return group.map((s) => early.get(s) ?? byS.get(s)!)
           }
-        }
-        return async () => {
-          // The month's budget (site settings) before anything: a call that would pass it pauses the delivery.
-          const over = prepared.length ? await smsBudgetStop(payload, prepared.reduce((n, p) => n + p.sms.segments, 0)) : null
-          if (over) {
-            const stop: SendFailure = { ...failure('quota', 'budget', 'the monthly SMS budget would be passed'), reason: over }
-            return group.map((s) => early.get(s) ?? { status: 'stop', failure: stop })
-          }
-          // The links first: a message's link must work when the message arrives.
-          await storeShortLinks(payload, delivery.id, links)
-          const results = prepared.length ? await sendThroughProvider(channel, prepared.map((p) => p.sms), tuning) : []
-          const sent = prepared.map((p, i) => ({ p, r: results[i] }))
-          await recordMessages(payload, delivery, sent)
-          const byS = new Map(sent.map(({ p, r }) => [p.s, outcomeOf(r, tuning)]))
-          return group.map((s) => early.get(s) ?? byS.get(s)!)
         }
       },
     }

@@ -7,8 +7,10 @@ export const smsDeliveryMessages = {
   'home.channel.notConfigured.sms': { zh: '短信通道未配置，请联系管理员。', en: 'SMS is not set up; ask an administrator.' },
   'col.sms-links.singular': { zh: '短信短链接', en: 'SMS short link' },
   'col.sms-links.plural': { zh: '短信短链接', en: 'SMS short links' },
-  'sms.title.correction': { zh: '更正：{title}', en: 'Correction: {title}' },
-  'sms.title.withdrawal': { zh: '已撤回：{title}', en: 'Withdrawn: {title}' },
+  'delivery.reason.noChangeTemplate.sms': {
+    zh: '短信更正/撤回通知模板未配置（缺少 SMS_TEMPLATE_CHANGE），本次未发送短信通知。',
+    en: 'The SMS template for correction and withdrawal notices (SMS_TEMPLATE_CHANGE) is not set; no SMS notice was sent.',
+  },
   'sms.detail.default': { zh: '请点击链接查看详情。', en: 'Open the link for details.' },
   'home.setup.channel.missing.sms': {
     zh: '未配置（短信为付费服务，可不开通）：如需开通，请在服务器环境中设置 SMS_ACCESS_KEY_ID、SMS_ACCESS_KEY_SECRET、SMS_SIGN_NAME、SMS_TEMPLATE_NOTICE、SMS_TEMPLATE_URGENT 和 SMS_PRICE_PER_SEGMENT（见 docs/channels.md）。',
