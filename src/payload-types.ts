@@ -701,6 +701,7 @@ export interface Subscriber {
   channels: ('email' | 'webpush' | 'sms')[];
   topics?: ('issues' | 'events' | 'policies' | 'announcements')[] | null;
   smsTopics?: ('issues' | 'events' | 'policies' | 'announcements')[] | null;
+  channelOrder?: ('email' | 'webpush' | 'sms')[] | null;
   status: 'pending' | 'active' | 'unsubscribed' | 'suppressed';
   consents?:
     | {
@@ -768,9 +769,11 @@ export interface Delivery {
   contentId: string;
   channel: 'email' | 'webpush' | 'wechat' | 'sms';
   audience: string;
-  kind?: ('content' | 'correction' | 'withdrawal') | null;
+  kind?: ('content' | 'correction' | 'withdrawal' | 'fallback') | null;
   notice?: number | null;
   original?: string | null;
+  round?: number | null;
+  fallbackPlanned?: boolean | null;
   status: 'queued' | 'running' | 'done' | 'partial' | 'failed' | 'paused' | 'cancelled' | 'skipped';
   progress?: string | null;
   reason?: string | null;
@@ -1644,6 +1647,7 @@ export interface SubscribersSelect<T extends boolean = true> {
   channels?: T;
   topics?: T;
   smsTopics?: T;
+  channelOrder?: T;
   status?: T;
   consents?:
     | T
@@ -1706,6 +1710,8 @@ export interface DeliveriesSelect<T extends boolean = true> {
   kind?: T;
   notice?: T;
   original?: T;
+  round?: T;
+  fallbackPlanned?: T;
   status?: T;
   progress?: T;
   reason?: T;

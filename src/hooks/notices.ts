@@ -1,7 +1,7 @@
 import type { CollectionBeforeChangeHook, Payload, PayloadRequest, Where } from 'payload'
 
 import type { ContentSlug } from '../model/content'
-import { type DeliveryDoc, FRESH_DELIVERY, isNotice, type NoticeKind } from '../model/deliveries'
+import { type DeliveryDoc, FRESH_DELIVERY, isPrimary, type NoticeKind } from '../model/deliveries'
 import { channelConfigured } from '../delivery/config'
 import { t } from '../i18n/messages'
 import { isUniqueViolation } from '../store/claims'
@@ -62,7 +62,7 @@ export const takeNoticeRequest: CollectionBeforeChangeHook = async ({ data, oper
 export const askedOf = (context: Record<string, unknown>, slug: string, id: unknown): Asked =>
   (context[askedKey(slug, id)] as Asked | undefined) ?? { notice: false, correction: false, wechatRepublish: false }
 
-/** The content deliveries of a content (not its notices). */
+/** The content deliveries of a content (not its notices, nor its fallbacks: a notice goes to those a fallback reached through its original's channel). */
 export async function contentDeliveries(payload: Payload, collection: ContentSlug, id: string | number, req?: PayloadRequest): Promise<DeliveryDoc[]> {
   const { docs } = await payload.db.find({
     collection: 'deliveries',
@@ -71,7 +71,7 @@ export async function contentDeliveries(payload: Payload, collection: ContentSlu
     pagination: false,
     req: req ? writeReq(req) : undefined,
   })
-  return (docs as unknown as DeliveryDoc[]).filter((d) => !isNotice(d))
+  return (docs as unknown as DeliveryDoc[]).filter(isPrimary)
 }
 
 /** Recipients a delivery reached (submitted receipts). */

@@ -17,6 +17,7 @@ import { smsSubscribeMessages } from './catalogue/smsSubscribe'
 import { relayMessages } from './catalogue/relay'
 import { relayLeadersMessages } from './catalogue/relayLeaders'
 import { smsDeliveryMessages } from './catalogue/smsDelivery'
+import { fallbackMessages } from './catalogue/fallback'
 
 export type Lang = 'zh' | 'en'
 type Entry = { zh: string; en: string }
@@ -1553,6 +1554,7 @@ export const messages = {
   ...adminMessages,
 
   ...smsDeliveryMessages,
+  ...fallbackMessages,
 
   ...documentsMessages,
 

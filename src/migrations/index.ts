@@ -29,6 +29,7 @@ import * as migration_20261206_235808_sms_subscribe from './20261206_235808_sms_
 import * as migration_20261206_235933_relay_heads from './20261206_235933_relay_heads';
 import * as migration_20261207_000120_offline_reach from './20261207_000120_offline_reach';
 import * as migration_20261207_000747_sms_driver from './20261207_000747_sms_driver';
+import * as migration_20261207_022359_channel_fallback from './20261207_022359_channel_fallback';
 
 export const migrations = [
   {
@@ -184,6 +185,11 @@ export const migrations = [
   {
     up: migration_20261207_000747_sms_driver.up,
     down: migration_20261207_000747_sms_driver.down,
-    name: '20261207_000747_sms_driver'
+    name: '20261207_000747_sms_driver',
+  },
+  {
+    up: migration_20261207_022359_channel_fallback.up,
+    down: migration_20261207_022359_channel_fallback.down,
+    name: '20261207_022359_channel_fallback'
   },
 ];
