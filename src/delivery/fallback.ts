@@ -137,7 +137,7 @@ export async function noticeSources(payload: Payload, original: string): Promise
 
 export type FallbackRun = { contents: number; created: number }
 
-/** Deliveries finished with residents gone whose fallback is not planned yet (a few contents a tick). */
+/** Contents with a delivery finished with residents gone whose fallback is not planned yet. */
 async function pendingContents(payload: Payload): Promise<{ contentType: ContentSlug; contentId: string }[]> {
   const { docs } = await payload.db.find({
     collection: DELIVERIES,
@@ -149,8 +149,9 @@ async function pendingContents(payload: Payload): Promise<{ contentType: Content
         { or: [{ kind: { exists: false } }, { kind: { in: ['content', 'fallback'] } }] },
       ],
     },
-    sort: 'createdAt',
-    limit: 50,
+    // Newest first: a content waiting long on a paused delivery does not hold back the newer ones.
+    sort: '-createdAt',
+    limit: 500,
     pagination: false,
     select: { contentType: true, contentId: true },
     req: noTransaction(),

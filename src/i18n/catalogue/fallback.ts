@@ -6,9 +6,11 @@ export const fallbackMessages = {
   'fallback.label': { zh: '补发（{channel}）', en: 'Fallback ({channel})' },
   'fallback.prefs.legend': { zh: '补发顺序', en: 'Fallback order' },
   'fallback.prefs.hint': {
-    zh: '某个渠道对您永久失效（如邮箱不存在、设备已失效）且其他渠道都没有送达时，按下面的顺序用您订阅的下一个渠道补发一次。其他渠道失效时用短信补发，不受短信栏目的限制。',
-    en: 'When a channel fails for good for you (an address that does not exist, a device gone) and no other channel reached you, the content goes once by your next subscribed channel in this order. SMS is used when the other channels fail, whatever SMS topics you ticked.',
+    zh: '某个渠道对您永久失效、其他渠道也没有送达时，按此顺序用下一个渠道补发一次。其他渠道失效时用短信补发，不受短信栏目限制。',
+    en: 'When a channel fails for good for you and no other reached you, the next channel in this order sends it once. SMS is used when the others fail, whatever SMS topics you ticked.',
   },
-  'fallback.prefs.position': { zh: '第{n}', en: 'No. {n}' },
+  'fallback.prefs.first': { zh: '第一', en: 'First' },
+  'fallback.prefs.second': { zh: '第二', en: 'Second' },
+  'fallback.prefs.third': { zh: '第三', en: 'Third' },
   'fallback.prefs.invalid': { zh: '补发顺序中每个渠道只能出现一次。', en: 'Each channel may appear only once in the fallback order.' },
 } as const
