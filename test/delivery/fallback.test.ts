@@ -9,6 +9,7 @@ import type { SubscriberChannel } from '../../src/model/subscribers'
 import { closeDeliveryChannels } from '../../src/delivery/channels'
 import { planFallbacks } from '../../src/delivery/fallback'
 import { updateDelivery } from '../../src/delivery/rows'
+import { runDueJobs } from '../../src/jobs/scheduler'
 import { t } from '../../src/i18n/messages'
 import { rollupReadership } from '../../src/readership/rollup'
 import { publicUrl } from '../../src/server/env'
@@ -18,7 +19,7 @@ import { testPayload } from '../support/payload'
 import { startPushService, type PushService } from '../support/push-service'
 import { startSmsProvider, type SmsProvider } from '../support/sms-provider'
 import { startSmtpServer, type SmtpTestServer } from '../support/smtp-server'
-import { deliveriesOf, drain, publishIssue, richBody } from './support'
+import { deliveriesOf, drain, notOnItsOwn, publishIssue, richBody, startReadyWorker, workerProcesses } from './support'
 
 /**
  * The channel fallback (issue 17, src/delivery/fallback.ts) against the real local servers: an SMTP
@@ -129,6 +130,7 @@ beforeEach(async () => {
 })
 
 afterAll(async () => {
+  for (const c of workerProcesses) c.kill('SIGKILL')
   for (const k of ['SMS_ACCESS_KEY_ID', 'SMS_ACCESS_KEY_SECRET', 'SMS_SIGN_NAME', 'SMS_TEMPLATE_NOTICE', 'SMS_TEMPLATE_URGENT', 'SMS_PRICE_PER_SEGMENT', 'SMS_API_BASE', 'PUSH_TRUSTED_ORIGINS']) delete process.env[k]
   await closeDeliveryChannels()
   await smtp?.close()
@@ -174,6 +176,34 @@ describe('channel fallback', () => {
     const sum = (channel: string) => rows.filter((r) => r.channel === channel).reduce((n, r) => n + r.submitted, 0)
     expect([sum('all'), sum('email'), sum('sms')]).toEqual([2, 1, 1])
   })
+
+  it('one scheduler tick sends the content, plans the fallback and sends it', async () => {
+    const refused = await resident({ channels: ['email', 'sms'] })
+    refuseMailbox(refused)
+    const issue = await publishIssue(payload, `第${seq}期社区通讯：一次节拍`)
+    const tick = await runDueJobs(payload)
+    expect(tick.fallback.ran).toBe(1)
+    const [fb] = await fallbacksOf('issues', issue.id)
+    expect(fb).toMatchObject({ channel: 'sms', round: 1, status: 'done', submitted: 1 })
+    expect(texted(refused)).toBe(1)
+  })
+
+  it('two worker processes planning at the same moment create the fallback delivery once', async () => {
+    const refused = await resident({ channels: ['email', 'sms'] })
+    refuseMailbox(refused)
+    const issue = await publishIssue(payload, `第${seq}期社区通讯：两个进程`)
+    await drain(payload)
+    const at = String(Date.now() + 15_000)
+    const workers = await Promise.all([0, 1].map(() => startReadyWorker({ WORKER_MODE: 'fallback', FALLBACK_AT: at })))
+    const exits = await Promise.all(workers.map(async (w) => notOnItsOwn(await w.exited)))
+    expect(exits.map((e) => e.code)).toEqual([0, 0])
+    // Both planned at the same moment; the unique key let one row through.
+    const fbs = await fallbacksOf('issues', issue.id)
+    expect(fbs.map((d) => [d.channel, d.round, d.status])).toEqual([['sms', 1, 'queued']])
+    await settle()
+    expect((await fallbacksOf('issues', issue.id)).map((d) => [d.channel, d.submitted])).toEqual([['sms', 1]])
+    expect(texted(refused)).toBe(1)
+  }, 120_000)
 
   it('a push device gone (410) falls back to SMS; a resident whose mail went through while the device was gone gets none', async () => {
     const pushOnly = await resident({ channels: ['webpush', 'sms'], device: true })
