@@ -262,6 +262,18 @@ describe('channel fallback', () => {
     expect(texted(r)).toBe(1)
   })
 
+  it('a fallback on a channel is not the content\'s own delivery there: published again with that channel ticked, the content gets it', async () => {
+    const r = await resident({ channels: ['email', 'sms'] })
+    refuseMailbox(r)
+    const issue = await publishIssue(payload, `第${seq}期社区通讯：再次发布`, { channels: { sms: false } })
+    await settle()
+    expect((await deliveriesOf(payload, 'issues', issue.id)).filter((d) => d.channel === 'sms').map((d) => d.kind)).toEqual(['fallback'])
+    await payload.update({ collection: 'issues', id: issue.id, data: { _status: 'draft' } as never, overrideAccess: true })
+    await payload.update({ collection: 'issues', id: issue.id, data: { _status: 'published', channels: { sms: true } } as never, overrideAccess: true })
+    const sms = (await deliveriesOf(payload, 'issues', issue.id)).filter((d) => d.channel === 'sms')
+    expect(sms.map((d) => d.kind ?? 'content').sort()).toEqual(['content', 'fallback'])
+  })
+
   it('chained in each resident\'s order, each channel once: webpush → email → sms goes by push, then by SMS when the device is gone too', async () => {
     // The content goes by mail only (push unticked): push is untried for both when the mail is refused.
     const chained = await resident({ channels: ['email', 'webpush', 'sms'], order: ['webpush', 'email', 'sms'], device: true })
