@@ -54,5 +54,7 @@ export async function recipientsWhere(
   // Those the content reached on this channel: by its own delivery or by a fallback.
   const reached = d.original ? [...new Set((await Promise.all((await noticeSources(payload, d.original)).map((id) => reachedBy(payload, id)))).flat())] : []
   if (!reached.length) return null
-  return { and: [{ status: { equals: 'active' } }, { channels: { in: [d.channel] } }, ...channelWhere(d.channel), { id: { in: reached.map((id) => idValue(payload, id)) } }] }
+  // A dead mailbox suppresses the record, not its other channels: a resident reached by push or SMS (a fallback's) is told there too.
+  const status: Where = d.channel === 'email' ? { status: { equals: 'active' } } : { status: { in: ['active', 'suppressed'] } }
+  return { and: [status, { channels: { in: [d.channel] } }, ...channelWhere(d.channel), { id: { in: reached.map((id) => idValue(payload, id)) } }] }
 }

@@ -74,6 +74,25 @@ export async function contentDeliveries(payload: Payload, collection: ContentSlu
   return (docs as unknown as DeliveryDoc[]).filter(isPrimary)
 }
 
+/**
+ * The delivery a notice on each channel is keyed to: the content's own on that channel, or, on a
+ * channel the content reached only by a fallback (src/delivery/fallback.ts), its first fallback
+ * there. The notice goes to those the content reached on the channel either way (delivery/audience.ts).
+ */
+async function noticeOriginals(payload: Payload, collection: ContentSlug, id: string | number, req: PayloadRequest): Promise<DeliveryDoc[]> {
+  const { docs } = await payload.db.find({
+    collection: 'deliveries',
+    where: { and: [{ contentType: { equals: collection } }, { contentId: { equals: String(id) } }] },
+    limit: 0,
+    pagination: false,
+    req: writeReq(req),
+  })
+  const rows = docs as unknown as DeliveryDoc[]
+  const primary = rows.filter(isPrimary)
+  const fallbacks = rows.filter((d) => d.kind === 'fallback' && !primary.some((p) => p.channel === d.channel)).sort((a, b) => (a.round ?? 0) - (b.round ?? 0))
+  return [...primary, ...fallbacks.filter((d, i) => fallbacks.findIndex((x) => x.channel === d.channel) === i)]
+}
+
 /** Recipients a delivery reached (submitted receipts). */
 export async function reachedCount(payload: Payload, delivery: string | number, req?: PayloadRequest): Promise<number> {
   const where: Where = { and: [{ delivery: { equals: String(delivery) } }, { status: { equals: 'submitted' } }] }
@@ -89,7 +108,7 @@ export async function createNotices(payload: Payload, collection: ContentSlug, d
   const created: DeliveryDoc[] = []
   const log = payload.logger.child({ component: 'deliveries' })
   await uniqueIndexReady(payload, 'deliveries')
-  for (const original of await contentDeliveries(payload, collection, doc.id, req)) {
+  for (const original of await noticeOriginals(payload, collection, doc.id, req)) {
     if (!NOTICE_CHANNELS.has(original.channel) || original.status === 'skipped') continue
     if (!(await reachedCount(payload, original.id, req))) continue
     const configured = channelConfigured(original.channel)

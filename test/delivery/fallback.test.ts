@@ -274,6 +274,23 @@ describe('channel fallback', () => {
     expect(sms.map((d) => d.kind ?? 'content').sort()).toEqual(['content', 'fallback'])
   })
 
+  it('a correction notice goes to those the content reached on a channel, by its own delivery or by a fallback', async () => {
+    // Push unticked for the content: the refused mailbox falls back to push (next in the default order).
+    const byPush = await resident({ channels: ['email', 'webpush'], device: true })
+    const byMail = await resident({ channels: ['email', 'webpush'], device: true })
+    refuseMailbox(byPush)
+    const issue = await publishIssue(payload, `第${seq}期社区通讯：更正前`, { channels: { webpush: false, sms: false } })
+    await settle()
+    expect((await fallbacksOf('issues', issue.id)).map((d) => [d.channel, d.submitted])).toEqual([['webpush', 1]])
+    expect([pushed(byPush), mailed(byMail), pushed(byMail)]).toEqual([1, 1, 0])
+    await payload.update({ collection: 'issues', id: issue.id, data: { title: `第${seq}期社区通讯：更正后`, _status: 'published', notice: true } as never, overrideAccess: true })
+    await settle()
+    const notices = (await deliveriesOf(payload, 'issues', issue.id)).filter((d) => d.kind === 'correction')
+    expect(notices.map((d) => [d.channel, d.submitted]).sort()).toEqual([['email', 1], ['webpush', 1]])
+    // Each told once, on the channel that reached them; no fallback of the notice.
+    expect([pushed(byPush), mailed(byPush), mailed(byMail), pushed(byMail)]).toEqual([2, 0, 2, 0])
+  })
+
   it('chained in each resident\'s order, each channel once: webpush → email → sms goes by push, then by SMS when the device is gone too', async () => {
     // The content goes by mail only (push unticked): push is untried for both when the mail is refused.
     const chained = await resident({ channels: ['email', 'webpush', 'sms'], order: ['webpush', 'email', 'sms'], device: true })
