@@ -702,6 +702,7 @@ export interface Subscriber {
   channels: ('email' | 'webpush' | 'sms')[];
   topics?: ('issues' | 'events' | 'policies' | 'announcements')[] | null;
   smsTopics?: ('issues' | 'events' | 'policies' | 'announcements')[] | null;
+  channelOrder?: ('email' | 'webpush' | 'sms')[] | null;
   status: 'pending' | 'active' | 'unsubscribed' | 'suppressed';
   consents?:
     | {
@@ -769,9 +770,11 @@ export interface Delivery {
   contentId: string;
   channel: 'email' | 'webpush' | 'wechat' | 'sms';
   audience: string;
-  kind?: ('content' | 'correction' | 'withdrawal') | null;
+  kind?: ('content' | 'correction' | 'withdrawal' | 'fallback') | null;
   notice?: number | null;
   original?: string | null;
+  round?: number | null;
+  fallbackPlanned?: boolean | null;
   status: 'queued' | 'running' | 'done' | 'partial' | 'failed' | 'paused' | 'cancelled' | 'skipped';
   progress?: string | null;
   reason?: string | null;
@@ -1647,6 +1650,7 @@ export interface SubscribersSelect<T extends boolean = true> {
   channels?: T;
   topics?: T;
   smsTopics?: T;
+  channelOrder?: T;
   status?: T;
   consents?:
     | T
@@ -1709,6 +1713,8 @@ export interface DeliveriesSelect<T extends boolean = true> {
   kind?: T;
   notice?: T;
   original?: T;
+  round?: T;
+  fallbackPlanned?: T;
   status?: T;
   progress?: T;
   reason?: T;

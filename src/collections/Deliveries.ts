@@ -63,6 +63,8 @@ const editorTransition: CollectionBeforeChangeHook = async ({ data, originalDoc,
       out.cursor = null
       out.failed = 0
       out.finishedAt = null
+      // Those the retry finds gone may fall back: the fallback is planned again once it finishes.
+      out.fallbackPlanned = false
     }
   }
   if (next === 'paused') out.reason = t('delivery.reason.pausedByEditor')
@@ -180,6 +182,9 @@ export const Deliveries: CollectionConfig = {
     },
     { name: 'notice', type: 'number', label: label('audience.field.noticeNumber'), admin: { readOnly: true, condition: (data) => !!data?.notice } },
     { name: 'original', type: 'text', admin: { hidden: true } },
+    // A fallback's round (src/delivery/fallback.ts), and the planner's mark on a delivery whose fallback was planned.
+    { name: 'round', type: 'number', label: label('fallback.field.round'), admin: { readOnly: true, condition: (data) => !!data?.round } },
+    { name: 'fallbackPlanned', type: 'checkbox', admin: { hidden: true } },
     {
       name: 'status',
       type: 'select',

@@ -26,6 +26,7 @@ export {
 } from '../model/subscribers'
 import {
   newRef,
+  DEFAULT_CHANNEL_ORDER,
   CONSENT_METHODS,
   CONSENT_PURPOSES,
   SUBSCRIBER_CHANNELS,
@@ -191,6 +192,15 @@ export const Subscribers: CollectionConfig = {
       defaultValue: [],
       label: label('field.smsTopics'),
       options: TOPICS.map((value) => ({ value, label: label(`topic.${value}`) })),
+    },
+    {
+      // The order of channels for fallback (src/delivery/fallback.ts): free ones first, SMS last, unless the resident changes it.
+      name: 'channelOrder',
+      type: 'select',
+      hasMany: true,
+      defaultValue: [...DEFAULT_CHANNEL_ORDER],
+      label: label('fallback.field.channelOrder'),
+      options: SUBSCRIBER_CHANNELS.map((value) => ({ value, label: label(`channel.${value}`) })),
     },
     {
       name: 'status',

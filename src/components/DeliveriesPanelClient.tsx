@@ -94,8 +94,14 @@ function DeliveryRow(props: { d: DeliveryDoc & { progress?: string }; transition
   return (
     <section className={`deliveries-panel__delivery deliveries-panel__delivery--${d.channel}`} data-channel={d.channel} data-status={d.status} style={box}>
       <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8, flexWrap: 'wrap' }}>
-        {/* A notice of a correction or withdrawal says so beside its channel. */}
-        <strong>{d.kind && d.kind !== 'content' ? `${channelName} · ${t(`audience.kind.${d.kind}`, lang)}${d.notice ? ` #${d.notice}` : ''}` : channelName}</strong>
+        {/* A notice of a correction or withdrawal says so beside its channel; a fallback is 补发（短信）, its round after the first. */}
+        <strong>
+          {d.kind === 'fallback'
+            ? `${t('fallback.label', lang, { channel: channelName })}${(d.round ?? 1) > 1 ? ` #${d.round}` : ''}`
+            : d.kind && d.kind !== 'content'
+              ? `${channelName} · ${t(`audience.kind.${d.kind}`, lang)}${d.notice ? ` #${d.notice}` : ''}`
+              : channelName}
+        </strong>
         <span>
           <span className="deliveries-panel__status">{t(`delivery.status.${d.status}` as MessageKey, lang)}</span>
           <span style={small}> · {audienceText(d.audience, lang)}</span>
@@ -202,7 +208,7 @@ export function DeliveriesPanelClient(props: { collection: string; transitions: 
       const r = await callApi(`${api}/deliveries?${q}`)
       if (!alive.current) return
       if (r.status >= 400) throw new Error(serverMessage(r.body, String(r.status)))
-      const docs = ((r.body?.docs ?? []) as DeliveryDoc[]).sort((a, b) => CHANNEL_ORDER.indexOf(a.channel) - CHANNEL_ORDER.indexOf(b.channel))
+      const docs = ((r.body?.docs ?? []) as DeliveryDoc[]).sort((a, b) => (a.round ?? 0) - (b.round ?? 0) || CHANNEL_ORDER.indexOf(a.channel) - CHANNEL_ORDER.indexOf(b.channel))
       setDeliveries(docs)
       setLoadError(null)
       // A mass send waiting for WeChat (and for 群发保护's confirmation) is still moving on a finished delivery.

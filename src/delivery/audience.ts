@@ -3,6 +3,7 @@ import type { Payload, Where } from 'payload'
 import type { ContentSlug } from '../model/content'
 import { type DeliveryDoc, isNotice } from '../model/deliveries'
 import type { Topic } from '../model/subscribers'
+import { fallbackWhere, noticeSources } from './fallback'
 
 const TOPIC_OF: Record<ContentSlug, Topic> = { issues: 'issues', events: 'events', policies: 'policies', announcements: 'announcements' }
 
@@ -38,13 +39,22 @@ export async function reachedBy(payload: Payload, delivery: string | number): Pr
 
 /**
  * The subscribers a delivery goes to, without the cursor: a content delivery
- * its audience (audienceWhere); a notice those its original reached, still
- * active on that channel (one who left since is not written to again).
+ * its audience (audienceWhere); a notice those its original (or a fallback on
+ * its channel) reached, still active on that channel (one who left since is
+ * not written to again); a fallback those it falls back to.
  * Null: nobody.
  */
-export async function recipientsWhere(payload: Payload, d: Pick<DeliveryDoc, 'channel' | 'contentType' | 'urgent' | 'audience' | 'kind' | 'original'>): Promise<Where | null> {
+export async function recipientsWhere(
+  payload: Payload,
+  d: Pick<DeliveryDoc, 'channel' | 'contentType' | 'urgent' | 'audience' | 'kind' | 'original'> & Partial<Pick<DeliveryDoc, 'contentId' | 'round'>>,
+): Promise<Where | null> {
+  // A fallback: those its round falls back to on this channel (src/delivery/fallback.ts).
+  if (d.kind === 'fallback') return fallbackWhere(payload, { ...d, contentId: String(d.contentId ?? '') })
   if (!isNotice(d)) return audienceWhere(d)
-  const reached = d.original ? await reachedBy(payload, d.original) : []
+  // Those the content reached on this channel: by its own delivery or by a fallback.
+  const reached = d.original ? [...new Set((await Promise.all((await noticeSources(payload, d.original)).map((id) => reachedBy(payload, id)))).flat())] : []
   if (!reached.length) return null
-  return { and: [{ status: { equals: 'active' } }, { channels: { in: [d.channel] } }, ...channelWhere(d.channel), { id: { in: reached.map((id) => idValue(payload, id)) } }] }
+  // A dead mailbox suppresses the record, not its other channels: a resident reached by push or SMS (a fallback's) is told there too.
+  const status: Where = d.channel === 'email' ? { status: { equals: 'active' } } : { status: { in: ['active', 'suppressed'] } }
+  return { and: [status, { channels: { in: [d.channel] } }, ...channelWhere(d.channel), { id: { in: reached.map((id) => idValue(payload, id)) } }] }
 }

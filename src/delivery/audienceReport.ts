@@ -1,7 +1,7 @@
 import type { Payload, Where } from 'payload'
 
 import type { ContentSlug } from '../model/content'
-import { audienceKey, type ChannelChoice, chosenChannels, channelsOfType, type DeliveryChannel, type DeliveryDoc, type DeliveryStatus, isNotice } from '../model/deliveries'
+import { audienceKey, type ChannelChoice, chosenChannels, channelsOfType, type DeliveryChannel, type DeliveryDoc, type DeliveryStatus, isPrimary } from '../model/deliveries'
 import { audienceWhere, idValue, recipientsWhere } from './audience'
 import { channelConfigured } from './config'
 import { estimateSms } from './smsEstimate'
@@ -102,7 +102,7 @@ export async function audienceReport(
     limit: 0,
     pagination: false,
   })
-  const deliveries = (existing as unknown as DeliveryDoc[]).filter((d) => !isNotice(d))
+  const deliveries = (existing as unknown as DeliveryDoc[]).filter(isPrimary)
   const channels: ChannelAudience[] = []
   for (const channel of channelsOfType(collection)) {
     // SMS is a paid service the street may not have: not offered (and never delivered) until it is configured.

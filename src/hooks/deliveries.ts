@@ -66,9 +66,11 @@ export async function createDeliveries(
   // Only the channels ticked for this content (the publish dialog), else the site's default for its type.
   for (const channel of chosenChannels(collection, doc.channels, defaults?.[collection])) {
     // Once per (content, channel): a re-publish after an edit or a withdrawal creates nothing, whatever its audience.
+    // A fallback on the channel (src/delivery/fallback.ts) is not the content's own delivery on it.
+    const notFallback: Where = { or: [{ kind: { exists: false } }, { kind: { not_equals: 'fallback' } }] }
     const existing = await payload.db.count({
       collection: 'deliveries',
-      where: { and: [{ contentType: { equals: collection } }, { contentId: { equals: String(doc.id) } }, { channel: { equals: channel } }] },
+      where: { and: [{ contentType: { equals: collection } }, { contentId: { equals: String(doc.id) } }, { channel: { equals: channel } }, notFallback] },
       req: writeReq(req),
     })
     if (existing.totalDocs) continue

@@ -1,7 +1,7 @@
 import type { CollectionBeforeChangeHook, Payload, PayloadRequest, Where } from 'payload'
 
 import type { ContentSlug } from '../model/content'
-import { type DeliveryDoc, FRESH_DELIVERY, isNotice, type NoticeKind } from '../model/deliveries'
+import { type DeliveryDoc, FRESH_DELIVERY, isPrimary, type NoticeKind } from '../model/deliveries'
 import { channelConfigured } from '../delivery/config'
 import { t } from '../i18n/messages'
 import { smsNoticesConfigured } from '../server/smsEnv'
@@ -74,7 +74,7 @@ export const takeNoticeRequest: CollectionBeforeChangeHook = async ({ data, oper
 export const askedOf = (context: Record<string, unknown>, slug: string, id: unknown): Asked =>
   (context[askedKey(slug, id)] as Asked | undefined) ?? { notice: false, correction: false, wechatRepublish: false }
 
-/** The content deliveries of a content (not its notices). */
+/** The content deliveries of a content (not its notices, nor its fallbacks: a notice goes to those a fallback reached through its original's channel). */
 export async function contentDeliveries(payload: Payload, collection: ContentSlug, id: string | number, req?: PayloadRequest): Promise<DeliveryDoc[]> {
   const { docs } = await payload.db.find({
     collection: 'deliveries',
@@ -83,7 +83,26 @@ export async function contentDeliveries(payload: Payload, collection: ContentSlu
     pagination: false,
     req: req ? writeReq(req) : undefined,
   })
-  return (docs as unknown as DeliveryDoc[]).filter((d) => !isNotice(d))
+  return (docs as unknown as DeliveryDoc[]).filter(isPrimary)
+}
+
+/**
+ * The delivery a notice on each channel is keyed to: the content's own on that channel, or, on a
+ * channel the content reached only by a fallback (src/delivery/fallback.ts), its first fallback
+ * there. The notice goes to those the content reached on the channel either way (delivery/audience.ts).
+ */
+async function noticeOriginals(payload: Payload, collection: ContentSlug, id: string | number, req: PayloadRequest): Promise<DeliveryDoc[]> {
+  const { docs } = await payload.db.find({
+    collection: 'deliveries',
+    where: { and: [{ contentType: { equals: collection } }, { contentId: { equals: String(id) } }] },
+    limit: 0,
+    pagination: false,
+    req: writeReq(req),
+  })
+  const rows = docs as unknown as DeliveryDoc[]
+  const primary = rows.filter(isPrimary)
+  const fallbacks = rows.filter((d) => d.kind === 'fallback' && !primary.some((p) => p.channel === d.channel)).sort((a, b) => (a.round ?? 0) - (b.round ?? 0))
+  return [...primary, ...fallbacks.filter((d, i) => fallbacks.findIndex((x) => x.channel === d.channel) === i)]
 }
 
 /** Recipients a delivery reached (submitted receipts). */
@@ -101,7 +120,7 @@ export async function createNotices(payload: Payload, collection: ContentSlug, d
   const created: DeliveryDoc[] = []
   const log = payload.logger.child({ component: 'deliveries' })
   await uniqueIndexReady(payload, 'deliveries')
-  for (const original of await contentDeliveries(payload, collection, doc.id, req)) {
+  for (const original of await noticeOriginals(payload, collection, doc.id, req)) {
     if (!NOTICE_CHANNELS.has(original.channel) || original.status === 'skipped') continue
     if (!(await reachedCount(payload, original.id, req))) continue
     const { configured, reason } = noticeReadiness(original.channel)

@@ -18,6 +18,7 @@ import { relayMessages } from './catalogue/relay'
 import { relayLeadersMessages } from './catalogue/relayLeaders'
 import { smsDeliveryMessages } from './catalogue/smsDelivery'
 import { smsStaffMessages } from './catalogue/smsStaff'
+import { fallbackMessages } from './catalogue/fallback'
 
 export type Lang = 'zh' | 'en'
 type Entry = { zh: string; en: string }
@@ -1555,6 +1556,7 @@ export const messages = {
 
   ...smsDeliveryMessages,
   ...smsStaffMessages,
+  ...fallbackMessages,
 
   ...documentsMessages,
 

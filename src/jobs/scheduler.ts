@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron'
 import type { Payload } from 'payload'
 
 import { deliverySettings } from '../delivery/config'
+import { planFallbacks } from '../delivery/fallback'
 import { runDueDeliveries } from '../delivery/pipeline'
 import { env } from '../server/env'
 import { streetZone } from '../templates/format'
@@ -32,6 +33,16 @@ export async function runDueJobs(payload: Payload, { signal }: { signal?: AbortS
   }
   // Deliveries are claimed from their own rows under leases (src/delivery/pipeline.ts), urgent ones first.
   results.deliveries = await runDueDeliveries(payload, { signal })
+  // The channel fallback of contents whose deliveries are all finished (src/delivery/fallback.ts); what it queues runs at once.
+  const fallback = await planFallbacks(payload).catch((err) => {
+    payload.logger.error({ err, component: 'fallback' }, 'fallback planning failed')
+    return null
+  })
+  results.fallback = { ran: fallback?.created ?? 0, tookOver: 0 }
+  if (fallback?.created && !signal?.aborted) {
+    const again = await runDueDeliveries(payload, { signal })
+    results.deliveries = { ran: results.deliveries.ran + again.ran, tookOver: results.deliveries.tookOver + again.tookOver }
+  }
   // The process is stopping: the rest waits for the next start (or another process).
   if (signal?.aborted) return results
   // Readership rollup, retention and WeChat figures (src/jobs/readership.ts), each claimed per time window.

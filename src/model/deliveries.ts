@@ -38,10 +38,19 @@ export const FRESH_DELIVERY = {
   lastErrors: [] as never[],
 } as const
 
-export const DELIVERY_KINDS = ['content', 'correction', 'withdrawal'] as const
+/**
+ * `fallback`: the content again, by a resident's next channel, to those a channel failed for good
+ * and no channel reached (src/delivery/fallback.ts); its `round` says which (1: after the content's
+ * own deliveries, 2: after round 1's, ...).
+ */
+export const DELIVERY_KINDS = ['content', 'correction', 'withdrawal', 'fallback'] as const
 export type DeliveryKind = (typeof DELIVERY_KINDS)[number]
-export type NoticeKind = Exclude<DeliveryKind, 'content'>
+export type NoticeKind = 'correction' | 'withdrawal'
 export const isNotice = (d: { kind?: DeliveryKind | null }): boolean => d.kind === 'correction' || d.kind === 'withdrawal'
+/** A content's own delivery (the publication's), not a notice and not a fallback (rows from before kinds have none). */
+export const isPrimary = (d: { kind?: DeliveryKind | null }): boolean => !d.kind || d.kind === 'content'
+/** The content itself, whether by its own delivery or a fallback: what a resident can be reached by. */
+export const carriesContent = (d: { kind?: DeliveryKind | null }): boolean => !d.kind || d.kind === 'content' || d.kind === 'fallback'
 
 export type DeliveryError = { at: string; kind: string; code: string; message: string }
 
@@ -59,6 +68,10 @@ export type DeliveryDoc = {
   notice?: number | null
   /** A notice's original: the content delivery whose submitted recipients it goes to. */
   original?: string | null
+  /** A fallback's round (1, 2, ...); the content's own deliveries are round 0. */
+  round?: number | null
+  /** Set once the fallback after this delivery was planned (or found not needed): the planner looks no more. */
+  fallbackPlanned?: boolean | null
   status: DeliveryStatus
   reason?: string | null
   urgent?: boolean | null

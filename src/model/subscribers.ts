@@ -42,6 +42,8 @@ export type SubscriberDoc = {
   topics: Topic[]
   /** Content types sent by SMS besides urgent content (empty: urgent only). */
   smsTopics?: Topic[] | null
+  /** The order of channels for fallback (channelOrderOf reads it; unset: DEFAULT_CHANNEL_ORDER). */
+  channelOrder?: SubscriberChannel[] | null
   status: SubscriberStatus
   consents?: ConsentEntry[] | null
   confirmedAt?: string | null
@@ -80,6 +82,18 @@ export type PendingRequest = {
   statistics: boolean
   at: string
   versions: { content: string; statistics: string }
+}
+
+/** The fallback order when a resident chose none: the free channels first, the paid one (SMS) last. */
+export const DEFAULT_CHANNEL_ORDER: readonly SubscriberChannel[] = ['email', 'webpush', 'sms']
+
+/**
+ * A resident's fallback order, whole: their own order (known channels, each once), then any
+ * channel it leaves out in the default order. Only channels they opted into are ever used.
+ */
+export function channelOrderOf(s: { channelOrder?: readonly string[] | null }): SubscriberChannel[] {
+  const own = (s.channelOrder ?? []).filter((c): c is SubscriberChannel => (SUBSCRIBER_CHANNELS as readonly string[]).includes(c))
+  return [...new Set([...own, ...DEFAULT_CHANNEL_ORDER])]
 }
 
 /** A fresh random reference: what signed links name instead of the (reusable) numeric id or the address. */

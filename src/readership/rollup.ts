@@ -108,10 +108,11 @@ async function figuresOf(payload: Payload, c: ContentRef, days: Set<string>): Pr
     }
   }
 
-  // Submitted: receipts of this content's email and push deliveries, under the subscriber's grid
-  // (not its notices of a correction or withdrawal: those went to residents already counted).
+  // Submitted: receipts of this content's email, push and SMS deliveries and their fallbacks, under the
+  // subscriber's grid (not its notices of a correction or withdrawal: those went to residents already
+  // counted; a fallback goes only to residents no channel reached, and 'all' counts a resident once).
   const deliveries = await all<{ id: string | number; channel: string }>(payload, 'deliveries', {
-    and: [...(contentWhere.and as Where[]), { channel: { in: ['email', 'webpush', 'sms'] } }, { or: [{ kind: { exists: false } }, { kind: { equals: 'content' } }] }],
+    and: [...(contentWhere.and as Where[]), { channel: { in: ['email', 'webpush', 'sms'] } }, { or: [{ kind: { exists: false } }, { kind: { in: ['content', 'fallback'] } }] }],
   })
   if (deliveries.length) {
     const channelOf = new Map(deliveries.map((d) => [String(d.id), d.channel as ReadChannel]))

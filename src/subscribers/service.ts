@@ -257,7 +257,7 @@ export async function savePreferences(payload: Payload, subscriber: SubscriberDo
   if (current.statistics?.granted && !input.statistics) await deleteHistory(payload, subscriber.id)
   if (!input.channels.includes('webpush') && subscriber.channels.includes('webpush'))
     await payload.delete({ collection: 'push-subscriptions', where: { subscriber: { equals: subscriber.id } }, overrideAccess: true })
-  return update(payload, subscriber.id, { grid: input.grid.id, channels: input.channels, topics: input.topics, consents })
+  return update(payload, subscriber.id, { grid: input.grid.id, channels: input.channels, topics: input.topics, consents, ...(input.channelOrder ? { channelOrder: input.channelOrder } : {}) })
 }
 
 /** Subscribe again from the preferences page (the link proves the address): active at once. */

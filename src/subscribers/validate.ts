@@ -9,7 +9,7 @@ import { pushTrustedOrigins } from '../delivery/config'
 import { gridByCode, type GridEntry } from '../grids/directory'
 import { t } from '../i18n/messages'
 import { checkUrl } from '../lib/outbound'
-import { FORM_CHANNELS, type SubscriberChannel, type SubscriberDoc, type Topic, TOPICS } from '../model/subscribers'
+import { channelOrderOf, FORM_CHANNELS, SUBSCRIBER_CHANNELS, type SubscriberChannel, type SubscriberDoc, type Topic, TOPICS } from '../model/subscribers'
 import { consentVersion, MAX_ADDRESS_LENGTH, MAX_LOCAL_PART } from './consent'
 import { normaliseMobile } from './phone'
 
@@ -134,7 +134,7 @@ export async function validateSubscribe(payload: Payload, form: Form, opts: { pu
   return { ok: true, value: { email: address.email, grid, channels, topics, statistics: yes(form.statistics), push } }
 }
 
-export type PreferencesInput = { grid: GridEntry; channels: SubscriberChannel[]; topics: Topic[]; statistics: boolean }
+export type PreferencesInput = { grid: GridEntry; channels: SubscriberChannel[]; topics: Topic[]; statistics: boolean; channelOrder?: SubscriberChannel[] }
 
 export async function validatePreferences(payload: Payload, form: Form, subscriber: SubscriberDoc): Promise<{ ok: true; value: PreferencesInput } | { ok: false; errors: FieldError[] }> {
   const errors: FieldError[] = []
@@ -154,6 +154,11 @@ export async function validatePreferences(payload: Payload, form: Form, subscrib
   else if (channels.length === 1 && channels[0] === 'webpush') errors.push({ field: 'channels', message: t('subscribe.error.pushAlone') })
   const topics = TOPICS.filter((x) => list(form.topics).includes(x))
   if (!topics.length) errors.push({ field: 'topics', message: t('subscribe.error.topicRequired') })
+  // The fallback order (its selects, when the form showed them): each channel once; the ones not shown keep their place after.
+  const order = list(form.order)
+  const known = order.filter((c): c is SubscriberChannel => (SUBSCRIBER_CHANNELS as readonly string[]).includes(c))
+  if (known.length !== order.length || new Set(known).size !== known.length) errors.push({ field: 'order', message: t('fallback.prefs.invalid') })
   if (errors.length || !grid) return { ok: false, errors }
-  return { ok: true, value: { grid, channels, topics, statistics: yes(form.statistics) } }
+  const channelOrder = order.length ? [...new Set([...known, ...channelOrderOf(subscriber)])] : undefined
+  return { ok: true, value: { grid, channels, topics, statistics: yes(form.statistics), ...(channelOrder ? { channelOrder } : {}) } }
 }

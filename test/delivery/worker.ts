@@ -7,6 +7,8 @@
  * - WORKER_MODE=main: the server's own main() (give it PROCESS_ROLE=worker):
  *   its scheduler and its SIGTERM handler, which ends the process. The stop
  *   test sends it SIGTERM.
+ * - WORKER_MODE=fallback: plans the channel fallback once, at FALLBACK_AT, and reports how many
+ *   deliveries it created (test/delivery/fallback.test.ts runs two at once).
  */
 import fs from 'node:fs'
 
@@ -25,6 +27,20 @@ if (process.env.WORKER_MODE === 'main') {
   await main()
   phase = 'running (main)'
   emit({ event: 'ready' })
+} else if (process.env.WORKER_MODE === 'fallback') {
+  // Plan the channel fallback once at FALLBACK_AT (ms since the epoch), so that two workers plan at the same moment.
+  const { initPayload } = await import('../../src/server/payload')
+  const { planFallbacks } = await import('../../src/delivery/fallback')
+  phase = 'initPayload'
+  const payload = await initPayload()
+  emit({ event: 'ready' })
+  phase = 'waiting for the moment'
+  await new Promise((r) => setTimeout(r, Math.max(0, Number(process.env.FALLBACK_AT) - Date.now())))
+  phase = 'planFallbacks'
+  const run = await planFallbacks(payload)
+  emit({ event: 'done', created: run.created })
+  await payload.destroy()
+  process.exit(0)
 } else {
   const { initPayload } = await import('../../src/server/payload')
   const { runDueDeliveries } = await import('../../src/delivery/pipeline')

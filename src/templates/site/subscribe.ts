@@ -8,6 +8,7 @@ import { linkPhonesAndDates } from '../readable'
 import { layout } from './layout'
 import type { PageContext } from './types'
 import { type Challenge, smsChoice } from './subscribeSms'
+import { fallbackOrderFieldset } from './fallbackOrder'
 
 /**
  * The resident's subscription pages: subscribe, check your mail, confirm,
@@ -315,6 +316,7 @@ export function preferencesPage(ctx: PageContext, v: PreferencesView): string {
       TOPICS.map((x) => checkbox('topics', x, t(`topic.${x}` as MessageKey), s.topics.includes(x))).join('') +
       fieldErrors(v.errors, 'topics') +
       `</fieldset>` +
+      fallbackOrderFieldset(s, v.errors.find((e) => e.field === 'order')?.message ?? null) +
       `<fieldset><legend>${esc(t('subscribe.step.consent'))}</legend>${checkbox('statistics', 'yes', t('subscribe.statisticsAgree'), v.statistics)}</fieldset>` +
       `<p><button type="submit" class="button">${esc(t('subscribe.prefs.save'))}</button></p></form>` +
       `<form method="post" action="/subscribe/preferences" id="device-form">${hidden}<input type="hidden" name="action" value="remove-device"></form>` +
