@@ -30,6 +30,7 @@ import * as migration_20261206_235933_relay_heads from './20261206_235933_relay_
 import * as migration_20261207_000120_offline_reach from './20261207_000120_offline_reach';
 import * as migration_20261207_000747_sms_driver from './20261207_000747_sms_driver';
 import * as migration_20261207_025443_building_rollups from './20261207_025443_building_rollups';
+import * as migration_20261207_030122_channel_fallback from './20261207_030122_channel_fallback';
 
 export const migrations = [
   {
@@ -190,6 +191,11 @@ export const migrations = [
   {
     up: migration_20261207_025443_building_rollups.up,
     down: migration_20261207_025443_building_rollups.down,
-    name: '20261207_025443_building_rollups'
+    name: '20261207_025443_building_rollups',
+  },
+  {
+    up: migration_20261207_030122_channel_fallback.up,
+    down: migration_20261207_030122_channel_fallback.down,
+    name: '20261207_030122_channel_fallback'
   },
 ];
