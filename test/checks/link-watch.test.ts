@@ -7,7 +7,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { inspectionReport } from '../../src/content/inspection'
 import { LINK_WATCH_SCOPE, linkWatchRunning, startLinkWatchJob, watchExternalLinks } from '../../src/jobs/linkWatch'
 import { doc, link, p } from '../../src/seed/lexical'
-import { body, smallStreet, type Id } from '../support/fixtures'
+import { body, PASSWORD, smallStreet, type Id } from '../support/fixtures'
+import { rest, tokenFor } from '../support/http'
 import { testPayload } from '../support/payload'
 
 /**
@@ -23,7 +24,16 @@ let origin = ''
 const seen: string[] = []
 let goneIsBack = false
 let policy: { id: Id }
+let editorToken = ''
 const DAY = 86_400_000
+
+type View = { kind: string; severity: string; what: string; match: string }
+/** The dead links the content's checks panel lists when opened (no link check asked for). */
+const panelDeadLinks = async (): Promise<View[]> => {
+  const r = await rest('POST', 'policies/checks', { token: editorToken, body: { id: policy.id } })
+  expect(r.status).toBe(200)
+  return (r.body.findings as View[]).filter((f) => f.kind === 'dead-link')
+}
 
 type RecordRow = { contentType: string; contentId: string; kind: string; text?: string | null; external?: boolean | null; fixedAt?: string | null }
 
@@ -43,6 +53,7 @@ beforeAll(async () => {
 
   payload = await testPayload()
   const street = await smallStreet(payload)
+  editorToken = await tokenFor(payload, street.editor.email, PASSWORD)
   const create = async (collection: string, data: Record<string, unknown>) =>
     (await payload.create({ collection: collection as never, data: data as never, overrideAccess: true })) as unknown as { id: Id }
   policy = await create('policies', {
@@ -93,6 +104,15 @@ describe('the daily link watch over published content', () => {
     const report = await inspectionReport(payload, { from: new Date(Date.now() - DAY), to: new Date(Date.now() + DAY) })
     expect(report.deadLinks.map((d) => [d.collection, d.id, d.text, d.state])).toEqual([['policies', String(policy.id), `${origin}/gone`, 'open']])
     expect(report.totals.deadLinksFound).toBe(1)
+
+    // The editor sees it in the content's checks panel, without checking the links again.
+    const seenBefore = seen.length
+    const listed = await panelDeadLinks()
+    expect(listed).toHaveLength(1)
+    expect(listed[0]).toMatchObject({ severity: 'warning' })
+    expect(listed[0].what).toContain('每日链接巡检')
+    expect(JSON.stringify(listed[0])).toContain(`${origin}/gone`)
+    expect(seen.length).toBe(seenBefore)
   })
 
   it('a second run opens nothing twice; once the page opens again the record is closed as fixed', async () => {
@@ -104,6 +124,7 @@ describe('the daily link watch over published content', () => {
     expect(rows[0].fixedAt).toBeTruthy()
     const report = await inspectionReport(payload, { from: new Date(Date.now() - DAY), to: new Date(Date.now() + DAY) })
     expect(report.totals.deadLinksFixed).toBe(1)
+    expect(await panelDeadLinks()).toEqual([])
     goneIsBack = false
   })
 
