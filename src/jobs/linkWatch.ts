@@ -30,7 +30,7 @@ export type LinkWatchRun = { contents: number; links: number; dead: number; open
 type Doc = Record<string, unknown> & { id: string | number; title?: string | null }
 
 /** One run over every published content now; what the daily job does, and what tests call. */
-export async function watchExternalLinks(payload: Payload, opts: { now?: Date; maxLinks?: number } = {}): Promise<LinkWatchRun> {
+export async function watchExternalLinks(payload: Payload, opts: { now?: Date; maxLinks?: number; signal?: AbortSignal } = {}): Promise<LinkWatchRun> {
   const started = Date.now()
   const now = opts.now ?? new Date()
   const settings = await checkSettings(payload)
@@ -52,7 +52,8 @@ export async function watchExternalLinks(payload: Payload, opts: { now?: Date; m
       for (const u of urls) all.add(u)
     }
   }
-  const urls = [...all].slice(0, opts.maxLinks ?? LINK_WATCH_MAX_LINKS)
+  // A process stopping before the checks: nothing fetched, nothing recorded (the next day's run checks again).
+  const urls = opts.signal?.aborted ? [] : [...all].slice(0, opts.maxLinks ?? LINK_WATCH_MAX_LINKS)
   const results: Map<string, LinkResult> = urls.length
     ? await checkExternalLinks(urls, { trustedOrigins: originsFrom(env.linkCheckTrustedOrigins, 'LINK_CHECK_TRUSTED_ORIGINS'), timeoutMs: env.linkCheckTimeoutMs })
     : new Map()
@@ -60,6 +61,7 @@ export async function watchExternalLinks(payload: Payload, opts: { now?: Date; m
   let fixed = 0
   let contents = 0
   for (const { collection, doc, urls: own } of withLinks) {
+    if (opts.signal?.aborted) break
     // A content whose links were not all checked this run (over the cap) waits for a run that checks them all.
     if (!own.every((u) => results.has(u))) continue
     contents++
@@ -81,16 +83,17 @@ let running: Promise<LinkWatchRun | null> | null = null
 /**
  * The scheduler's part: at the first tick at or after LINK_WATCH_HOUR, claimed
  * once per street day across processes, the run starts beside the tick (it
- * waits on the network, minutes at worst) and logs its own failure. Answers
+ * waits on the network, minutes at worst) and logs its own failure; once
+ * `signal` (the scheduler's stop) is aborted it records nothing more. Answers
  * whether a run started.
  */
-export async function startLinkWatchJob(payload: Payload, now = new Date()): Promise<boolean> {
+export async function startLinkWatchJob(payload: Payload, now = new Date(), signal?: AbortSignal): Promise<boolean> {
   const hour = env.linkWatchHour
   if (hour === null || running || streetHour(now) < hour) return false
   let started = false
   await onceInWindow(payload, LINK_WATCH_SCOPE, daySlot(now), async () => {
     started = true
-    running = watchExternalLinks(payload, { now })
+    running = watchExternalLinks(payload, { now, signal })
       .catch((err: unknown) => {
         payload.logger.error({ err, component: 'link-watch' }, 'link watch failed')
         return null

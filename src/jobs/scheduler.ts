@@ -64,7 +64,7 @@ export async function runDueJobs(payload: Payload, { signal }: { signal?: AbortS
   })
   results.relayAlerts = { ran: relayAlerts ? 1 : 0, tookOver: 0 }
   // Published content's external links, re-checked once a street day in the background (jobs/linkWatch.ts).
-  const linkWatch = await startLinkWatchJob(payload).catch((err) => {
+  const linkWatch = await startLinkWatchJob(payload, new Date(), signal).catch((err) => {
     payload.logger.error({ err, component: 'link-watch' }, 'link watch not started')
     return false
   })

@@ -128,6 +128,14 @@ describe('the daily link watch over published content', () => {
     goneIsBack = false
   })
 
+  it('a stopping process (its signal aborted) fetches and records nothing', async () => {
+    const before = (await records()).length
+    const run = await watchExternalLinks(payload, { signal: AbortSignal.abort() })
+    expect(run).toMatchObject({ contents: 0, links: 0, opened: 0, fixed: 0 })
+    expect(seen).toEqual([])
+    expect((await records()).length).toBe(before)
+  })
+
   it('stops at the link cap without judging a content whose links were not all checked', async () => {
     const before = (await records()).length
     const run = await watchExternalLinks(payload, { maxLinks: 1 })
