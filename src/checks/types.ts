@@ -103,6 +103,8 @@ export type LinkReason =
   | 'refused-address'
   | 'bad-url'
   | 'network'
+  /** Not an answer of the checker: found dead by an earlier check (the daily link watch, 检查外部链接) and not yet found working. */
+  | 'recorded'
 
 /** An external link as the checker found it (src/checks/links/external.ts). */
 export type LinkResult = { ok: boolean; status?: number; reason: LinkReason; detail?: string }

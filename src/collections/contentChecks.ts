@@ -4,7 +4,7 @@ import { isStaff } from '../access'
 import { mayWrite } from '../access/publish'
 import { maskAll } from '../checks'
 import { describeFinding, seriousFirst } from '../checks/describe'
-import { reconcileCheckRecords } from '../content/checkRecords'
+import { openExternalDeadLinks, reconcileCheckRecords } from '../content/checkRecords'
 import { checkContent, checkSettings } from '../content/checks'
 import { externalLinkStates } from '../content/links'
 import { langOf, t } from '../i18n/messages'
@@ -18,7 +18,9 @@ import type { ContentSlug } from '../model/content'
  * every maskable finding masked (张*三, 138****1234, 3501**********1234),
  * for the form to take. With `links: true` the external links are checked
  * too (network: only when asked, never on a save), dead ones listed among the
- * findings and counted in `links: { checked, dead }`. Only staff who may
+ * findings and counted in `links: { checked, dead }`; without it, a stored
+ * document's external links recorded dead and not fixed since (the daily link
+ * watch, jobs/linkWatch.ts) are listed. Only staff who may
  * update that document (or create one, without `id`) may ask.
  */
 
@@ -58,7 +60,9 @@ export const checksHandler =
 
     const external = body.links === true ? await externalLinkStates(doc, slug, await checkSettings(req.payload, req)) : null
     const links = external ? { links: { checked: external.checked, dead: external.dead } } : {}
-    const opts = { external: external?.lookup ?? null }
+    // Without a check now, the external links recorded dead and not yet fixed (the daily link watch's) are listed as they were found.
+    const recorded = !external && id != null ? await openExternalDeadLinks(req.payload, slug, id, req) : null
+    const opts = { external: external?.lookup ?? (recorded?.size ? (url: string) => (recorded.has(url) ? { ok: false, reason: 'recorded' as const } : undefined) : null) }
     const findings = await checkContent(req.payload, slug, doc, req, opts)
     // The dead external links found (or gone) go to the checks' history for the inspection report.
     if (external && id != null) await reconcileCheckRecords(req.payload, { collection: slug, id, title: (doc.title as string) ?? null, findings, part: 'links', req })

@@ -49,6 +49,20 @@ type Run = {
   req?: PayloadRequest
 }
 
+/** The URLs of a content's external dead links recorded and not fixed (the link watch's, the editor's link check's). */
+export async function openExternalDeadLinks(payload: Payload, collection: string, id: string | number, req?: PayloadRequest): Promise<Set<string>> {
+  const { docs } = await payload.find({
+    collection: CHECK_RECORDS as never,
+    where: { and: [{ contentType: { equals: collection } }, { contentId: { equals: String(id) } }, { kind: { equals: 'dead-link' } }, { external: { equals: true } }, { fixedAt: { exists: false } }] },
+    limit: 0,
+    pagination: false,
+    depth: 0,
+    overrideAccess: true,
+    req,
+  })
+  return new Set((docs as unknown as CheckRecord[]).map((r) => r.text).filter((u): u is string => Boolean(u)))
+}
+
 const recordKey = (kind: string, key: string, path: string | null | undefined) => `${kind}|${key}|${path ?? ''}`
 
 export async function reconcileCheckRecords(payload: Payload, run: Run): Promise<{ opened: number; fixed: number }> {

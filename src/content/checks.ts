@@ -39,6 +39,18 @@ export async function checkSettings(payload: Payload, req?: PayloadRequest): Pro
   return settings
 }
 
+/**
+ * The settings for one content: the site's (checkSettings) with the numbers
+ * the editor marked on it as public contacts (公开联系电话), which are not
+ * personal information there. Every check over a content's text, the site's
+ * and the WeChat text's alike, should take its settings from here.
+ */
+export async function contentCheckSettings(payload: Payload, doc: unknown, req?: PayloadRequest): Promise<CheckSettings> {
+  const site = await checkSettings(payload, req)
+  const marked = publicContactsOf((doc as { publicContacts?: unknown } | null)?.publicContacts)
+  return marked.length ? { ...site, publicNumbers: [...(site.publicNumbers ?? []), ...marked] } : site
+}
+
 /** Alt texts of the images a document refers to by id only (covers, upload nodes at depth 0). */
 async function mediaResolver(payload: Payload, doc: unknown, collection: string, req?: PayloadRequest): Promise<CheckSettings['media']> {
   const ids = [...new Set(extractImages(doc, { collection }).filter((i) => i.alt === undefined && i.id != null).map((i) => String(i.id)))]
@@ -62,10 +74,8 @@ export async function checkContent(
   req?: PayloadRequest,
   opts: { external?: LinkStates['external'] } = {},
 ): Promise<Finding[]> {
-  const site = await checkSettings(payload, req)
   // Numbers the editor marked as this content's public contacts are not personal information.
-  const marked = publicContactsOf((doc as { publicContacts?: unknown } | null)?.publicContacts)
-  const settings = marked.length ? { ...site, publicNumbers: [...(site.publicNumbers ?? []), ...marked] } : site
+  const settings = await contentCheckSettings(payload, doc, req)
   const media = await mediaResolver(payload, doc, collection, req)
   const d = (doc ?? {}) as { id?: string | number | null; number?: unknown; _status?: unknown }
   const internal = await internalLinkStates(payload, doc, collection, settings, req, { collection, id: d.id, number: d.number, status: d._status })

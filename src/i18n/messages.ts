@@ -337,6 +337,10 @@ export const messages = {
   'check.msg.deadLink.refused-address': { zh: '外部链接指向内部网络地址，不予访问，读者也打不开。请改用公开网址。', en: 'The external link points into a private network: not checked, and readers cannot open it either. Use a public address.' },
   'check.msg.deadLink.bad-url': { zh: '链接的网址格式有误。请核对网址。', en: 'The link’s address is malformed. Check it.' },
   'check.msg.deadLink.network': { zh: '外部链接打不开：无法连接对方网站。', en: 'The external link cannot be reached: no connection to its site.' },
+  'check.msg.deadLink.recorded': {
+    zh: '外部链接打不开：每日链接巡检或上次“检查外部链接”时没有打开。请核对网址，或删除链接；点“检查外部链接”可重新检查。',
+    en: 'The external link was dead at the last check (the daily link watch, or Check external links). Check the address, or remove the link; Check external links checks it again.',
+  },
   'check.fix.replace': { zh: '改为“{text}”', en: 'Change to “{text}”' },
   'check.fix.mask': { zh: '遮盖为“{text}”', en: 'Mask as “{text}”' },
   'check.path.row': { zh: '{label} {n}', en: '{label} {n}' },

@@ -10,6 +10,7 @@ import { runBackupJob } from './backup'
 import { runFreshnessJob } from './freshness'
 import { runRelayAlertsJob } from './relayAlerts'
 import { runHousekeeping } from './housekeeping'
+import { startLinkWatchJob } from './linkWatch'
 import { runReadershipJobs } from './readership'
 import { runQueue, type QueueRun } from './runner'
 import { pollWechatPublishStatus } from './wechat'
@@ -73,6 +74,12 @@ export async function runDueJobs(payload: Payload, { signal }: { signal?: AbortS
     return null
   })
   results.relayAlerts = { ran: relayAlerts ? 1 : 0, tookOver: 0 }
+  // Published content's external links, re-checked once a street day in the background (jobs/linkWatch.ts).
+  const linkWatch = await startLinkWatchJob(payload, new Date(), signal).catch((err) => {
+    payload.logger.error({ err, component: 'link-watch' }, 'link watch not started')
+    return false
+  })
+  results.linkWatch = { ran: linkWatch ? 1 : 0, tookOver: 0 }
   return results
 }
 

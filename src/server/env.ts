@@ -186,6 +186,15 @@ export const env = {
   get backupHour() {
     return wholeNumber('BACKUP_HOUR', '3', 0, 23, 'an hour of the day')
   },
+  /**
+   * The daily re-check of published content's external links (jobs/linkWatch.ts)
+   * starts at the first tick at or after this hour of the street's day: LINK_WATCH_HOUR,
+   * 4 by default; `off` (null) turns it off.
+   */
+  get linkWatchHour(): number | null {
+    if ((process.env.LINK_WATCH_HOUR || '').trim().toLowerCase() === 'off') return null
+    return wholeNumber('LINK_WATCH_HOUR', '4', 0, 23, 'an hour of the day')
+  },
 }
 
 /** A trimmed setting, '' when unset. */

@@ -99,6 +99,7 @@ export function createSiteRouter(payload: Payload): Router {
   const css = cssHref('site.css')
   const careCss = cssHref('care.css')
   const readingCss = cssHref('reading.css')
+  const printCss = cssHref('print.css')
 
   const settings = () => cachedSettings(payload)
   // 我的网格: the remembered grid, its banner and home section (src/site/myGrid.ts).
@@ -113,6 +114,7 @@ export function createSiteRouter(payload: Payload): Router {
       cssHref: css,
       careCssHref: careCss,
       readingCssHref: readingCss,
+      printCssHref: printCss,
       wechatShare: wechatShareOn(site.wechatJsSdk),
       ...extra,
     }

@@ -12,7 +12,9 @@ import { inProcessEnv } from './support/inProcess'
  * (the resident pages need no Next) on a fresh database with the demo street,
  * whose 徐碧第1网格 (XB-01) has an urgent water-cut notice: the building
  * finder on the subscribe page, the grid page, 设为我的网格, the home page's
- * 我的网格 and the urgent banner on another page, then 不再记住.
+ * 我的网格 and the urgent banner on another page, then 不再记住; and on a
+ * desktop (1366 px): the grid list by community, the grid remembered, the
+ * banner on a reading page, 不是我的网格？更换.
  */
 const dataDir = inProcessEnv('mygrid')
 
@@ -112,6 +114,53 @@ describe('my grid in WeChat on a phone', () => {
     await page.getByRole('heading', { name: '我的网格：XB-01 · 徐碧第1网格' }).waitFor()
     const cookie = (await context.cookies()).find((c) => c.name === 'sn_mygrid')
     expect(cookie).toMatchObject({ value: 'XB-01', httpOnly: true, sameSite: 'Lax' })
+    await context.close()
+  })
+})
+
+describe('my grid on a desktop (1366 px)', () => {
+  const DESKTOP = 1366
+
+  test('from the grid list by community to the grid page, remembered: 我的网格 on the home page, the urgent banner on a reading page, 不是我的网格？更换 back to the list', async () => {
+    const context = await browser.newContext({ baseURL: m.base, viewport: { width: DESKTOP, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+    context.setDefaultTimeout(20_000)
+    const page = await context.newPage()
+
+    // The grid list, grouped by community: 徐碧社区's section lists 徐碧第1网格.
+    await page.goto('/grids')
+    const community = page.locator('section.community').filter({ has: page.getByRole('heading', { name: /^徐碧社区/ }) })
+    expect(await page.locator('section.community').count()).toBe(5)
+    await community.getByRole('link', { name: /XB-01 · 徐碧第1网格/ }).click()
+    await page.getByRole('heading', { name: 'XB-01 · 徐碧第1网格' }).waitFor()
+    expect(await width(page)).toBeLessThanOrEqual(DESKTOP)
+    await shot(page, 'mygrid-grid-page-1366')
+
+    // Remembered from the grid page, by the keyboard: 设为我的网格 is a link reached with Tab.
+    const set = page.getByRole('link', { name: '设为我的网格' })
+    await set.focus()
+    await page.keyboard.press('Enter')
+    await page.waitForURL(`${m.base}/`)
+    await page.getByRole('heading', { name: '我的网格：XB-01 · 徐碧第1网格' }).waitFor()
+    expect(await page.locator('.my-grid').textContent()).toContain(WATER_CUT)
+    expect(await page.locator('.urgent-banner').textContent()).toContain(WATER_CUT)
+    expect(await width(page)).toBeLessThanOrEqual(DESKTOP)
+    await shot(page, 'mygrid-home-1366')
+
+    // A reading page of another type carries the grid's urgent banner above its article.
+    await page.goto('/events')
+    await page.locator('main a[href^="/events/"]').first().click()
+    await page.locator('main h1').waitFor()
+    const banner = page.locator('.urgent-banner')
+    expect(await banner.textContent()).toContain('XB-01 · 徐碧第1网格紧急通知')
+    expect(await banner.getByRole('link', { name: WATER_CUT }).isVisible()).toBe(true)
+    const [bannerBox, mainBox] = await Promise.all([banner.boundingBox(), page.locator('main').boundingBox()])
+    expect(bannerBox!.y).toBeLessThan(mainBox!.y)
+    await shot(page, 'mygrid-banner-event-1366')
+
+    // 不是我的网格？更换 leads back to the list, the grid still remembered until another is set.
+    await banner.getByRole('link', { name: '不是我的网格？更换' }).click()
+    await page.waitForURL(`${m.base}/grids`)
+    expect((await context.cookies()).find((c) => c.name === 'sn_mygrid')?.value).toBe('XB-01')
     await context.close()
   })
 })

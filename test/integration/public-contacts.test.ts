@@ -1,6 +1,8 @@
 import { ValidationError, type Payload } from 'payload'
 import { beforeAll, describe, expect, it } from 'vitest'
 
+import { checkText } from '../../src/checks'
+import { contentCheckSettings } from '../../src/content/checks'
 import { body, PASSWORD, smallStreet, type Id } from '../support/fixtures'
 import { rest, tokenFor } from '../support/http'
 import { testPayload } from '../support/payload'
@@ -59,6 +61,16 @@ describe('public contact numbers', () => {
     expect(ok._status).toBe('published')
     const err = await publish({ publicContacts: ORGANISER, body: body(text(`${ORGANISER}，或${OTHER}`)) }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ValidationError)
+  })
+
+  it('the settings for one content carry its marked numbers, for text checked apart from its fields (the WeChat text)', async () => {
+    const wechatLike = `重阳节游园会\n报名：${text(`${ORGANISER}，或${OTHER}`)}`
+    const mobiles = async (doc: Record<string, unknown>) =>
+      checkText(wechatLike, 'wechat.0', { collection: 'events', settings: await contentCheckSettings(payload, doc), now: new Date() })
+        .filter((f) => f.kind === 'mobile')
+        .map((f) => f.match.replace(/\s/g, ''))
+    expect(await mobiles(event({}))).toEqual(['13912345678', OTHER])
+    expect(await mobiles(event({ publicContacts: ORGANISER }))).toEqual([OTHER])
   })
 
   it('refuses a line that is not a telephone number, naming the field', async () => {

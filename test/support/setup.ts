@@ -17,6 +17,8 @@ process.env.LOG_LEVEL ||= 'warn'
 process.env.PUBLIC_URL ||= 'http://127.0.0.1:3000'
 // The daily backup would otherwise run at a test's first scheduler tick; its own tests turn it on.
 process.env.BACKUP_DIR ||= 'off'
+// The daily external link watch goes out to the network: tests call it themselves (test/checks/link-watch.test.ts).
+process.env.LINK_WATCH_HOUR ||= 'off'
 
 if (process.env.TEST_DB === 'mongo') {
   const base = process.env.TEST_MONGODB_URI

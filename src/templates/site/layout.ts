@@ -24,6 +24,8 @@ export type PageMeta = {
   headTitle?: string
   /** The page shows the account's follow card itself (src/templates/site/reading.ts): the footer leaves it out. */
   follow?: boolean
+  /** A subscription form (/subscribe, /preferences): no print stylesheet, which keeps the page within its 24 KB. */
+  form?: boolean
 }
 
 const NAV: { href: string; key: Parameters<typeof t>[0] }[] = [
@@ -108,6 +110,7 @@ export function layout(ctx: PageContext, meta: PageMeta, main: string): string {
     `<link rel="stylesheet" href="${esc(ctx.cssHref)}">`,
     meta.follow && ctx.readingCssHref ? `<link rel="stylesheet" href="${esc(ctx.readingCssHref)}">` : '',
     modeStyles(ctx),
+    ctx.printCssHref && !meta.form ? `<link rel="stylesheet" href="${esc(ctx.printCssHref)}" media="print">` : '',
     meta.speak ? `<script src="${SPEAK_SCRIPT}" defer></script>` : '',
     ctx.wechatShare && !ctx.preview ? WECHAT_SLOT : '',
     '<link rel="icon" href="/icons/icon.svg" type="image/svg+xml">',

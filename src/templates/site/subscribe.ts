@@ -172,7 +172,7 @@ export function subscribePage(ctx: PageContext, v: SubscribeView): string {
     search +
     form +
     `</div><script src="/js/subscribe.js" defer></script>`
-  return layout(ctx, { title: t('subscribe.title'), description: t('subscribe.intro'), type: 'website', noindex: v.errors.length > 0 }, main)
+  return layout(ctx, { title: t('subscribe.title'), description: t('subscribe.intro'), type: 'website', noindex: v.errors.length > 0, form: true }, main)
 }
 
 function notice(ctx: PageContext, title: string, paragraphs: string[], actions = ''): string {
@@ -353,7 +353,7 @@ export function preferencesPage(ctx: PageContext, v: PreferencesView): string {
   const main =
     `<div class="subscribe-page"><h1>${esc(t('subscribe.prefs.title'))}</h1>${banner}${errorList(v.errors)}${choices}${stored}${erase}</div>` +
     `<script src="/js/subscribe.js" defer></script>`
-  return layout(ctx, { title: t('subscribe.prefs.title'), noindex: true, type: 'website' }, main)
+  return layout(ctx, { title: t('subscribe.prefs.title'), noindex: true, type: 'website', form: true }, main)
 }
 
 

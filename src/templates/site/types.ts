@@ -95,6 +95,8 @@ export type PageContext = ReaderModes & {
   careCssHref?: string
   /** The reading pages' own stylesheet (their end: follow card, previous and next), so other pages carry none of it. */
   readingCssHref?: string
+  /** The notice-board printout's rules (public/css/print.css, media="print"), on every page but the subscription forms. */
+  printCssHref?: string
   /** WeChat visitors get the share card's scripts (the account may use the JS-SDK and is configured): the head carries their slot. */
   wechatShare?: boolean
   /** Media looked up for rich-text uploads that came unpopulated. */
