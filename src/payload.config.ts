@@ -35,6 +35,7 @@ import { contentEditor } from './fields/richText'
 import { t } from './i18n/messages'
 import { withDeletionAudit } from './hooks/audit'
 import { inspectionEndpoints } from './hooks/inspection'
+import { accessQuery } from './hooks/graphqlAccess'
 import { noVerifyMutation } from './hooks/staffVerify'
 import { SiteSettings } from './globals/SiteSettings'
 import { WechatMassPlan } from './globals/WechatMassPlan'
@@ -173,8 +174,9 @@ export default withInternalAccess(buildConfig({
   // Payload's own multipart limits (20 MB a file, 1 MB a field by default) follow ours: server/bodyLimit.ts
   // refuses a larger request before Payload reads it, with the documented message.
   upload: { limits: { fileSize: env.uploadLimit, fieldSize: env.apiBodyLimit }, requestSizeLimit: Math.max(env.uploadLimit, env.apiBodyLimit) },
-  // Payload's verifyEmailUser replaced: staff have no email verification (hooks/staffVerify.ts).
-  graphQL: { disablePlaygroundInProduction: true, mutations: noVerifyMutation },
+  // Payload's verifyEmailUser replaced: staff have no email verification (hooks/staffVerify.ts); Access answers
+  // canAccessAdmin false instead of a 500 to a caller without the admin (hooks/graphqlAccess.ts).
+  graphQL: { disablePlaygroundInProduction: true, mutations: noVerifyMutation, queries: accessQuery },
   // Payload's own mail (password reset, set-password links) over SMTP_URL / MAIL_FROM, sent after the answer.
   email: staffMailAdapter(),
   // node-cron in src/jobs is the one runner; it claims each job under a lease.
