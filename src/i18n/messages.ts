@@ -17,6 +17,7 @@ import { smsSubscribeMessages } from './catalogue/smsSubscribe'
 import { relayMessages } from './catalogue/relay'
 import { relayLeadersMessages } from './catalogue/relayLeaders'
 import { smsDeliveryMessages } from './catalogue/smsDelivery'
+import { apiMessages } from './catalogue/api'
 
 export type Lang = 'zh' | 'en'
 type Entry = { zh: string; en: string }
@@ -1560,6 +1561,7 @@ export const messages = {
   ...smsSubscribeMessages,
   ...relayMessages,
   ...relayLeadersMessages,
+  ...apiMessages,
 } satisfies Record<string, Entry>
 
 export type MessageKey = keyof typeof messages
