@@ -18,6 +18,7 @@ import { relayMessages } from './catalogue/relay'
 import { relayLeadersMessages } from './catalogue/relayLeaders'
 import { smsDeliveryMessages } from './catalogue/smsDelivery'
 import { apiMessages } from './catalogue/api'
+import { payloadCollectionsMessages } from './catalogue/payloadCollections'
 
 export type Lang = 'zh' | 'en'
 type Entry = { zh: string; en: string }
@@ -1562,6 +1563,7 @@ export const messages = {
   ...relayMessages,
   ...relayLeadersMessages,
   ...apiMessages,
+  ...payloadCollectionsMessages,
 } satisfies Record<string, Entry>
 
 export type MessageKey = keyof typeof messages
