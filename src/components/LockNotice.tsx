@@ -14,6 +14,13 @@ import { t } from '../i18n/messages'
  * for staff who may not read accounts: src/access/lockHolder.ts) and the
  * time in the user's language in place of its two lines. Mounted before the
  * document controls of every lockable collection and global (adminViews.ts).
+ *
+ * The time is Payload's `lastUpdateTime`: the lock's updatedAt, which is when
+ * the holder took the lock and then, while the holder edits, the last edit
+ * (Payload's form state moves it on at most every 10 s, and a lock not moved
+ * on for 5 minutes lapses). So it reads "last edited" (Payload's own Chinese
+ * says 上次编辑时间), not "editing since": with the holder at work it is close
+ * to now. test/integration/lock-time.test.ts shows it on both databases.
  */
 const MODAL = 'document-locked'
 const CONTENT = '.document-locked__content'
@@ -82,7 +89,7 @@ export function LockNotice() {
       </p>
       {lastUpdateTime ? (
         <p className="lock-notice" id="lock-notice-since">
-          {t('lock.since', lang, { date: lockTime(lastUpdateTime, lang) })}
+          {t('lock.lastEdited', lang, { date: lockTime(lastUpdateTime, lang) })}
         </p>
       ) : null}
     </>,

@@ -19,6 +19,8 @@ import { relayLeadersMessages } from './catalogue/relayLeaders'
 import { smsDeliveryMessages } from './catalogue/smsDelivery'
 import { smsStaffMessages } from './catalogue/smsStaff'
 import { fallbackMessages } from './catalogue/fallback'
+import { apiMessages } from './catalogue/api'
+import { payloadCollectionsMessages } from './catalogue/payloadCollections'
 
 export type Lang = 'zh' | 'en'
 type Entry = { zh: string; en: string }
@@ -1568,6 +1570,8 @@ export const messages = {
   ...smsSubscribeMessages,
   ...relayMessages,
   ...relayLeadersMessages,
+  ...apiMessages,
+  ...payloadCollectionsMessages,
 } satisfies Record<string, Entry>
 
 export type MessageKey = keyof typeof messages

@@ -24,6 +24,13 @@ import { env } from './env'
  * once would reset the connection under it, and the 413 could be lost. A
  * declared length far beyond the cap (DISCARD_FACTOR times) closes the
  * connection instead of reading that much.
+ *
+ * A JSON body (POST, PUT or PATCH with Content-Type application/json) is held
+ * the same way, whatever its length header, and parsed once complete: one
+ * that is not JSON is refused with a 400 in the same shape (Payload's REST
+ * routes said "Invalid JSON" in English, its GraphQL route a 500 with no
+ * body), and nothing reaches Next. A valid one goes on to Next byte for byte.
+ * Multipart uploads and requests without a body are not held.
  */
 const DISCARD_FACTOR = 8
 
@@ -38,10 +45,25 @@ export function apiBodyLimit(payload: Payload) {
     const upload = isMultipart(req) && (uploadSlugs.has((req.path.split('/')[2] ?? '') as CollectionSlug) || uploadPaths.has(req.path))
     const limit = upload ? env.uploadLimit : env.apiBodyLimit
     const refuse = (close = false) => tooLarge(payload, req, res, upload ? 'api.error.uploadTooLarge' : 'api.error.bodyTooLarge', limit, close)
+    const json = !upload && isJsonWrite(req)
     const declared = req.headers['content-length']
-    if (declared !== undefined) return Number(declared) > limit ? refuse(Number(declared) > DISCARD_FACTOR * limit) : next()
-    if (!req.headers['transfer-encoding']) return next()
-    holdBody(req, limit, (within) => (within ? next() : refuse()))
+    if (declared !== undefined && Number(declared) > limit) return refuse(Number(declared) > DISCARD_FACTOR * limit)
+    if (!json && (declared !== undefined || !req.headers['transfer-encoding'])) return next()
+    if (json && declared === undefined && !req.headers['transfer-encoding']) return next() // no body
+    holdBody(req, limit, (within, body) => (!within ? refuse() : json && !isJson(body) ? invalidJson(payload, req, res) : next()))
+  }
+}
+
+const isJsonWrite = (req: Request) => /^(?:POST|PUT|PATCH)$/.test(req.method) && /^application\/json\s*(?:;|$)/i.test(req.headers['content-type'] ?? '')
+
+/** As Payload reads a JSON body: an empty one stands for `{}`. */
+function isJson(body: Buffer): boolean {
+  if (body.length === 0) return true
+  try {
+    JSON.parse(body.toString('utf8'))
+    return true
+  } catch {
+    return false
   }
 }
 
@@ -50,13 +72,28 @@ const isMultipart = (req: Request) => /^multipart\/form-data/i.test(req.headers[
 
 type Push = IncomingMessage['push']
 
-/** Collect a chunked body up to `limit` bytes, then pass it on to the stream's reader (within) or drop it (not). */
-function holdBody(req: IncomingMessage, limit: number, done: (within: boolean) => void) {
-  const state = (req as unknown as { _readableState?: { ended?: boolean } })._readableState
+type ReadableState = { ended?: boolean; buffer?: Iterable<unknown>; bufferIndex?: number }
+
+/** The chunks waiting in the stream's buffer, unread. */
+function waiting(state: ReadableState | undefined): Buffer[] {
+  const buffer = state?.buffer
+  if (!buffer) return []
+  // Node 20 keeps a list, later versions an array read from bufferIndex on.
+  const chunks = Array.isArray(buffer) ? buffer.slice(state.bufferIndex ?? 0) : [...buffer]
+  return chunks.filter((c): c is Buffer => Buffer.isBuffer(c))
+}
+
+/**
+ * Collect a body up to `limit` bytes, then pass it on to the stream's reader (within) or drop it (not).
+ * `done` gets the whole body when it is within the limit.
+ */
+function holdBody(req: IncomingMessage, limit: number, done: (within: boolean, body: Buffer) => void) {
+  const state = (req as unknown as { _readableState?: ReadableState })._readableState
   // Chunks the parser delivered before this middleware ran wait in the stream's buffer, and stay there
   // (reading them would mark the stream as read, and Next refuses a body stream that was).
   let total = req.readableLength
-  if (state?.ended || total > limit) return done(total <= limit)
+  if (state?.ended || total > limit) return done(total <= limit, total <= limit ? Buffer.concat(waiting(state)) : Buffer.alloc(0))
+  const early = waiting(state)
   const held: Buffer[] = []
   let settled = false
   const push: Push = req.push
@@ -67,7 +104,7 @@ function holdBody(req: IncomingMessage, limit: number, done: (within: boolean) =
       req.push = push
       for (const c of held) push.call(this, c)
       push.call(this, null)
-      done(true)
+      done(true, Buffer.concat([...early, ...held]))
       return false
     }
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, encoding)
@@ -75,7 +112,7 @@ function holdBody(req: IncomingMessage, limit: number, done: (within: boolean) =
     if (total > limit) {
       settled = true
       held.length = 0
-      done(false)
+      done(false, Buffer.alloc(0))
       return true
     }
     held.push(buf)
@@ -88,13 +125,19 @@ function holdBody(req: IncomingMessage, limit: number, done: (within: boolean) =
   if (socket && !socket._paused && socket.readable) socket.resume()
 }
 
+const langOf = (req: Request) => (/(?:^|;\s*)payload-lng=en\b/.test(req.headers.cookie ?? '') ? 'en' : 'zh')
+
 function tooLarge(payload: Payload, req: Request, res: Response, key: MessageKey, limit: number, close: boolean) {
-  const lang = /(?:^|;\s*)payload-lng=en\b/.test(req.headers.cookie ?? '') ? 'en' : 'zh'
-  const message = t(key, lang, { limit: formatBytes(limit) })
+  const message = t(key, langOf(req), { limit: formatBytes(limit) })
   payload.logger.warn({ url: req.originalUrl, limit }, 'request body too large')
   res.status(413).set('Cache-Control', 'no-store')
   if (close) res.set('Connection', 'close')
   res.json({ errors: [{ message }] })
+}
+
+function invalidJson(payload: Payload, req: Request, res: Response) {
+  payload.logger.warn({ url: req.originalUrl }, 'request body is not valid JSON')
+  res.status(400).set('Cache-Control', 'no-store').json({ errors: [{ message: t('api.error.invalidJson', langOf(req)) }] })
 }
 
 function formatBytes(n: number): string {

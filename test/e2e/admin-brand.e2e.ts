@@ -63,7 +63,7 @@ describe('the API tab', () => {
 })
 
 describe('the edit-lock dialog', () => {
-  test('a second user sees who is editing, by name, and since when, in Chinese', async () => {
+  test('a second user sees who is editing, by name, and when they last edited, in Chinese', async () => {
     const first = await staffContext(browser)
     const holder = await first.newPage()
     await login(holder, DEMO.admin)
@@ -91,7 +91,7 @@ describe('the edit-lock dialog', () => {
     await who.waitFor()
     expect(await who.innerText()).toContain('林晓峰')
     expect(await who.innerText()).not.toContain('@')
-    expect(await page.locator('#lock-notice-since').innerText()).toMatch(/自 \d{4}年\d{1,2}月\d{1,2}日\s*\d{2}:\d{2} 起编辑/)
+    expect(await page.locator('#lock-notice-since').innerText()).toMatch(/上次编辑：\d{4}年\d{1,2}月\d{1,2}日\s*\d{2}:\d{2}。/)
     // Payload's own lines (the email, a US-English date) are not shown.
     expect(await page.locator('.document-locked__content').innerText()).not.toMatch(/AM|PM|admin@demo\.street/)
     await shot(page, 'b3-edit-lock-dialog')

@@ -1,12 +1,11 @@
 import type { AddressInfo } from 'node:net'
 
-import { REST_GET, REST_POST } from '@payloadcms/next/routes'
-import type { Request as ExpressRequest, Response as ExpressResponse } from 'express'
 import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 
 import { PASSWORD, smallStreet } from '../support/fixtures'
 import { rest } from '../support/http'
+import { nextStandIn } from '../support/next-stand-in'
 import { testPayload } from '../support/payload'
 
 /**
@@ -30,33 +29,11 @@ let server: import('node:http').Server
 let base: string
 const seenByNext: { path: string; clientAddress: string | undefined }[] = []
 
-/** Stands in for Next's request handler: /api through Payload's route handlers, anything else a plain admin page. */
-async function nextStandIn(req: ExpressRequest, res: ExpressResponse) {
-  seenByNext.push({ path: req.path, clientAddress: req.headers['x-street-news-client-address'] as string | undefined })
-  if (!req.path.startsWith('/api/')) {
-    res.status(200).type('html').send('<!doctype html><title>admin</title>')
-    return
-  }
-  const chunks: Buffer[] = []
-  for await (const chunk of req) chunks.push(chunk as Buffer)
-  const headers = new Headers()
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v)
-  const url = new URL(req.originalUrl, 'http://127.0.0.1')
-  const request = new Request(url, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined })
-  const slug = url.pathname.replace(/^\/api\//, '').split('/')
-  const handler = req.method === 'GET' ? REST_GET(config) : REST_POST(config)
-  const answer = await handler(request, { params: Promise.resolve({ slug }) })
-  res.status(answer.status)
-  answer.headers.forEach((value, name) => name !== 'set-cookie' && res.setHeader(name, value))
-  const cookies = answer.headers.getSetCookie()
-  if (cookies.length) res.setHeader('Set-Cookie', cookies)
-  res.end(Buffer.from(await answer.arrayBuffer()))
-}
-
 beforeAll(async () => {
   payload = await testPayload()
   street = await smallStreet(payload)
-  const app = createApp(payload, (req, res) => void nextStandIn(req, res))
+  const standIn = nextStandIn(config, (req) => seenByNext.push({ path: req.path, clientAddress: req.headers['x-street-news-client-address'] as string | undefined }))
+  const app = createApp(payload, (req, res) => void standIn(req, res))
   server = await listen(payload, app, 0, '127.0.0.1')
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 })

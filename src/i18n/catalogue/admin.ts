@@ -4,12 +4,13 @@ export const adminMessages = {
   'brand.adminSubtitle': { zh: '管理后台', en: 'Administration' },
   'brand.adminTitle': { zh: '街道资讯', en: 'Street News' },
   'brand.adminTitleSuffix': { zh: '· 管理', en: '· Admin' },
-  // The edit-lock dialog (src/components/LockNotice.tsx): who holds the document, since when.
+  // The edit-lock dialog (src/components/LockNotice.tsx): who holds the document, and when they last edited it
+  // (Payload's time: the lock's updatedAt, moved on while the holder edits; see LockNotice.tsx).
   'lock.editing': {
     zh: '{name} 正在编辑此文档。如果您接管，对方将无法继续编辑，尚未保存的更改可能会丢失。',
     en: '{name} is editing this document. If you take over, they can no longer edit it and may lose unsaved changes.',
   },
-  'lock.since': { zh: '自 {date} 起编辑。', en: 'Editing since {date}.' },
+  'lock.lastEdited': { zh: '上次编辑：{date}。', en: 'Last edited {date}.' },
   'lock.someone': { zh: '另一位工作人员', en: 'Another staff member' },
   // The image library's required alt text (src/collections/Media.ts).
   'field.alt.description': {
