@@ -31,6 +31,11 @@ import { env } from './env'
  * routes said "Invalid JSON" in English, its GraphQL route a 500 with no
  * body), and nothing reaches Next. A valid one goes on to Next byte for byte.
  * Multipart uploads and requests without a body are not held.
+ *
+ * A write with a body of any other type (text/plain, which a bare fetch
+ * sends, XML, CSV) is refused with a 415 in the same shape: Payload reads
+ * only JSON and forms, and failed on the rest with a 500 from deep in its
+ * field hooks.
  */
 const DISCARD_FACTOR = 8
 
@@ -47,6 +52,7 @@ export function apiBodyLimit(payload: Payload) {
     const refuse = (close = false) => tooLarge(payload, req, res, upload ? 'api.error.uploadTooLarge' : 'api.error.bodyTooLarge', limit, close)
     const json = !upload && isJsonWrite(req)
     const declared = req.headers['content-length']
+    if (hasBody(req) && unsupportedType(req)) return unsupported(payload, req, res)
     if (declared !== undefined && Number(declared) > limit) return refuse(Number(declared) > DISCARD_FACTOR * limit)
     if (!json && (declared !== undefined || !req.headers['transfer-encoding'])) return next()
     if (json && declared === undefined && !req.headers['transfer-encoding']) return next() // no body
@@ -65,6 +71,15 @@ function isJson(body: Buffer): boolean {
   } catch {
     return false
   }
+}
+
+const hasBody = (req: Request) => Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined
+
+/** A write whose declared type Payload cannot read (no type at all is left to Payload). */
+function unsupportedType(req: Request): boolean {
+  const type = req.headers['content-type']
+  if (!type || !/^(?:POST|PUT|PATCH)$/.test(req.method)) return false
+  return !/^(?:application\/json|multipart\/form-data|application\/x-www-form-urlencoded)\s*(?:;|$)/i.test(type)
 }
 
 const isApiPath = (p: string) => p === '/api' || p.startsWith('/api/')
@@ -133,6 +148,13 @@ function tooLarge(payload: Payload, req: Request, res: Response, key: MessageKey
   res.status(413).set('Cache-Control', 'no-store')
   if (close) res.set('Connection', 'close')
   res.json({ errors: [{ message }] })
+}
+
+function unsupported(payload: Payload, req: Request, res: Response) {
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().slice(0, 80)
+  payload.logger.warn({ url: req.originalUrl, type }, 'request body of an unsupported type')
+  // The body is read and dropped by Node, so a client still sending gets the answer.
+  res.status(415).set('Cache-Control', 'no-store').json({ errors: [{ message: t('api.error.unsupportedType', langOf(req), { type }) }] })
 }
 
 function invalidJson(payload: Payload, req: Request, res: Response) {

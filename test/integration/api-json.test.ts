@@ -146,8 +146,22 @@ describe('a valid JSON body', () => {
     expect(empty.text).not.toContain('JSON')
   })
 
-  it('a body that is not JSON by its type is not parsed here', async () => {
-    const r = await answer(await fetch(`${base}/api/communities`, { method: 'POST', headers: { Authorization: `JWT ${token}`, 'Content-Type': 'text/plain' }, body: '{' }))
-    expect(r.text).not.toContain('请求内容不是有效的 JSON')
+  it('a body of a type Payload cannot read: 415 in Chinese naming the type, nothing saved, Next never reached', async () => {
+    const before = await count('communities')
+    reachedNext.length = 0
+    for (const [type, data] of [
+      ['text/plain;charset=UTF-8', '{'],
+      ['text/plain', JSON.stringify({ name: '文本社区', code: 'TXT' })],
+      ['application/xml', '<a/>'],
+    ]) {
+      const r = await answer(await fetch(`${base}/api/communities`, { method: 'POST', headers: { Authorization: `JWT ${token}`, 'Content-Type': type }, body: data }))
+      expect(r.status, r.text).toBe(415)
+      expect(r.json.errors[0].message).toBe(`请求内容的类型（${type.split(';')[0]}）不受支持，未作处理。请以 JSON 或表单提交。`)
+    }
+    expect(reachedNext).toEqual([])
+    expect(await count('communities')).toBe(before)
+    // A body-less write with any type, and a form, still reach Payload.
+    const logout = await answer(await fetch(`${base}/api/users/logout`, { method: 'POST', headers: { Authorization: `JWT ${token}`, 'Content-Type': 'text/plain' } }))
+    expect(logout.status).not.toBe(415)
   })
 })
