@@ -11,6 +11,7 @@ import { formatDateTime } from '../templates/format'
 import { box, callApi, PanelButton, row, serverMessage, small } from './DeliveriesPanelShared'
 import { SuppressedRow } from './DeliveriesPanelSuppressed'
 import { DeliveriesPanelTest } from './DeliveriesPanelTest'
+import { deliveryLabel } from './deliveryLabel'
 import { WechatRow } from './DeliveriesPanelWechat'
 
 export type Transitions = Record<string, DeliveryStatus[]>
@@ -95,13 +96,7 @@ function DeliveryRow(props: { d: DeliveryDoc & { progress?: string }; transition
     <section className={`deliveries-panel__delivery deliveries-panel__delivery--${d.channel}`} data-channel={d.channel} data-status={d.status} style={box}>
       <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8, flexWrap: 'wrap' }}>
         {/* A notice of a correction or withdrawal says so beside its channel; a fallback is 补发（短信）, its round after the first. */}
-        <strong>
-          {d.kind === 'fallback'
-            ? `${t('fallback.label', lang, { channel: channelName })}${(d.round ?? 1) > 1 ? ` #${d.round}` : ''}`
-            : d.kind && d.kind !== 'content'
-              ? `${channelName} · ${t(`audience.kind.${d.kind}`, lang)}${d.notice ? ` #${d.notice}` : ''}`
-              : channelName}
-        </strong>
+        <strong>{deliveryLabel(d, lang)}</strong>
         <span>
           <span className="deliveries-panel__status">{t(`delivery.status.${d.status}` as MessageKey, lang)}</span>
           <span style={small}> · {audienceText(d.audience, lang)}</span>

@@ -5,6 +5,7 @@ import type { ContentSlug } from '../model/content'
 import type { ChannelState, ContentResult, DeliveryItem, GridCard, LeaderHome, Submission } from '../readership/home'
 import type { SetupItem } from '../readership/homeSetup'
 import { formatDateTime } from '../templates/format'
+import { deliveryLabel } from './deliveryLabel'
 import { HomeDeliveryActions } from './HomeDeliveryActions'
 import { contentKey, contentName } from './ReadershipNames'
 
@@ -99,7 +100,7 @@ export function DeliveriesCard({ deliveries, admin, api, lang }: { deliveries: D
                 <a href={editHref(admin, d.contentType, d.contentId)}>{d.title}</a>
               </div>
               <div className="home-meta">
-                {t(`channel.${d.channel}` as MessageKey, lang)} · <span className={`home-status home-status--${d.status}`}>{t(`delivery.status.${d.status}` as MessageKey, lang)}</span>
+                {deliveryLabel(d, lang)} · <span className={`home-status home-status--${d.status}`}>{t(`delivery.status.${d.status}` as MessageKey, lang)}</span>
                 {d.progress ? ` · ${d.progress}` : ''}
               </div>
               {d.reason ? <div className="home-reason">{d.reason}</div> : null}

@@ -6,17 +6,23 @@ import { isFailure } from '../channels/types'
 import { newShortCode, storeShortLinks } from '../delivery/sms/links'
 import { t } from '../i18n/messages'
 import { type LateContent, lateRelays } from '../readership/relayLate'
+import { smsBudgetStop } from '../readership/smsSpend'
 import { publicUrl } from '../server/env'
 import { smsSettings } from '../server/smsEnv'
-import { claimSlot } from '../store/claims'
+import { claimSlot, isUniqueViolation } from '../store/claims'
 import { processOwner } from '../store/leases'
+import { noTransaction } from '../store/noTransaction'
+import { mobileIndex } from '../subscribers/phone'
 import { onceInWindow } from './periodic'
 
 /**
  * The grid leader's alert (issue 18): a content whose buildings' heads have
  * not confirmed within relayConfirmMinutes (site settings) of publication
  * gets each leader of those grids told once: by SMS where the SMS channel is
- * configured and the leader has a mobile number, otherwise by email. Once
+ * configured and the leader has a mobile number, otherwise by email. A text
+ * is checked against the monthly SMS budget first (over it: by email, as
+ * without SMS) and counted in the month's spend (an sms-messages row, content
+ * type `relay-leaders`), as the building heads' texts are (jobs/relayTell.ts). Once
  * per content and leader, whatever the runs and processes: the alert is
  * claimed in the database (relay-alert:<type>:<id>:<leader>) before it is
  * sent, so a failed send is not repeated (it is logged). Checked every
@@ -24,6 +30,8 @@ import { onceInWindow } from './periodic'
  * claimed once per minute across processes.
  */
 export const RELAY_ALERTS_EVERY_MS = 60_000
+/** The month's SMS spend counts leaders' alerts under this type (label: col.relay-leaders.plural). */
+export const RELAY_ALERT_SMS_TYPE = 'relay-leaders'
 
 type Leader = { id: Id; email?: string | null; name?: string | null; phone?: string | null; workPhone?: string | null; grids?: (Id | { id: Id })[] | null }
 export type RelayAlertRun = { alerted: { content: string; leader: string; by: 'sms' | 'email' | 'none' }[] }
@@ -42,6 +50,48 @@ function mailOf(c: LateContent, leader: Leader, grids: LateContent['grids']) {
     .flatMap((g) => g.buildings.map((b) => `<li>${esc(`${g.name} ${b.name || b.code}，${b.head}`)}${b.headPhone ? ` <a href="tel:${esc(b.headPhone.replace(/[^\d+]/g, ''))}">${esc(b.headPhone)}</a>` : ''}</li>`))
     .join('')}</ul><p><a href="${esc(link)}">${esc(t('relayLeaders.view.title', 'zh'))}</a></p>`
   return { subject: t('relayLeaders.alert.subject', 'zh', { title: c.title }), text, html }
+}
+
+/** Text one leader, within the month's budget, and count the text in the month's spend; 'none' when not sent (email then). */
+async function bySms(payload: Payload, sms: SmsChannel, c: LateContent, leader: Leader, phone: string, count: number, log: Payload['logger']): Promise<'sms' | 'none'> {
+  const content = `${c.type}:${String(c.id)}`
+  // The urgent template ends in PUBLIC_URL/s/<code>: a short link of its own leads to the content's building list.
+  const code = newShortCode()
+  const prepared = sms.prepare({ to: phone, kind: 'urgent', params: { title: c.title, detail: t('relayLeaders.alert.smsDetail', 'zh', { n: count }), code } })
+  if (isFailure(prepared)) {
+    log.error({ leader: leader.id, content, kind: prepared.kind, code: prepared.code }, 'relay alert SMS not sent; trying email')
+    return 'none'
+  }
+  const over = await smsBudgetStop(payload, prepared.segments)
+  if (over) {
+    log.warn({ leader: leader.id, content, reason: over }, 'relay alert not texted: the monthly SMS budget would be passed; trying email')
+    return 'none'
+  }
+  await storeShortLinks(payload, scopeOf(c, leader), [{ code, target: buildingListPath(c) }])
+  const result = await sms.sendPrepared(prepared)
+  if (isFailure(result)) {
+    log.error({ leader: leader.id, content, kind: result.kind, code: result.code }, 'relay alert SMS not sent; trying email')
+    return 'none'
+  }
+  try {
+    await payload.db.create({
+      collection: 'sms-messages',
+      data: {
+        delivery: `relay-alert:${content}`,
+        subscriber: `leader:${String(leader.id)}`,
+        contentType: RELAY_ALERT_SMS_TYPE,
+        phoneIndex: mobileIndex(prepared.phone),
+        bizId: result.providerId ?? '',
+        segments: prepared.segments,
+        sentAt: new Date().toISOString(),
+      },
+      req: noTransaction(),
+    })
+  } catch (err) {
+    // Claimed once per content and leader: a row there already is the same text's.
+    if (!isUniqueViolation(err)) throw err
+  }
+  return 'sms'
 }
 
 /** Alert the leaders of grids with overdue buildings; returns who was alerted, how. */
@@ -71,14 +121,7 @@ export async function sendRelayAlerts(payload: Payload, now = new Date()): Promi
         const count = grids.reduce((n, g) => n + g.buildings.length, 0)
         const phone = leader.phone || leader.workPhone
         let by: 'sms' | 'email' | 'none' = 'none'
-        if (sms && phone) {
-          // The urgent template ends in PUBLIC_URL/s/<code>: a short link of its own leads to the content's building list.
-          const code = newShortCode()
-          await storeShortLinks(payload, scopeOf(c, leader), [{ code, target: buildingListPath(c) }])
-          const result = await sms.send({ to: phone, kind: 'urgent', params: { title: c.title, detail: t('relayLeaders.alert.smsDetail', 'zh', { n: count }), code } })
-          if (isFailure(result)) log.error({ leader: leader.id, content: `${c.type}:${c.id}`, kind: result.kind, code: result.code }, 'relay alert SMS not sent; trying email')
-          else by = 'sms'
-        }
+        if (sms && phone) by = await bySms(payload, sms, c, leader, phone, count, log)
         if (by === 'none' && leader.email) {
           const mail = mailOf(c, leader, grids)
           await payload

@@ -34,6 +34,10 @@ export type DeliveryItem = {
   contentType: ContentSlug
   contentId: string
   channel: DeliveryChannel
+  /** A notice's or a fallback's kind, number and round (the list names it as the deliveries panel does). */
+  kind: DeliveryDoc['kind']
+  notice: number | null
+  round: number | null
   status: DeliveryStatus
   reason: string | null
   progress: string
@@ -113,6 +117,9 @@ async function watchedDeliveries(req: PayloadRequest, lang: Lang): Promise<Deliv
     contentType: d.contentType,
     contentId: d.contentId,
     channel: d.channel,
+    kind: d.kind ?? null,
+    notice: d.notice ?? null,
+    round: d.round ?? null,
     status: d.status,
     reason: reasonFor(d.reason, d.channel, admin, lang),
     progress: d.channel === 'wechat' ? '' : (d.progress ?? ''),

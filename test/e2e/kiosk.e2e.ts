@@ -15,7 +15,8 @@ import { body } from '../support/fixtures'
  * rotates, opens an item inside itself and returns to the start when idle
  * (intervals shortened by its query parameters), counts its views apart from
  * readers, and, once its service worker is registered, keeps showing its
- * content with the network down and after a reload with the server stopped.
+ * content with the network down and after a reload with the server stopped;
+ * in a browser without service workers it keeps what it shows and retries.
  * Also the grid finder on a desktop (1366 px).
  */
 const dataDir = inProcessEnv('kiosk')
@@ -184,6 +185,54 @@ describe('the grid finder at 1366 px', () => {
     await shot(page, 'finder-1366')
     await found.click()
     await expect.poll(() => page.locator('#f-grid').inputValue()).toBe('XB-01')
+    await context.close()
+  })
+})
+
+describe('the kiosk in a browser without service workers', () => {
+  test('keeps showing what it has when the server stops answering, and retries (every minute; every 5 s with ?refresh=5)', async () => {
+    const context = await terminal()
+    // A terminal's browser that has no service workers at all, from before the page's scripts run.
+    await context.addInitScript(() => {
+      delete (Navigator.prototype as unknown as Record<string, unknown>).serviceWorker
+    })
+    const page = await context.newPage()
+    const navigations: string[] = []
+    page.on('framenavigated', (f) => navigations.push(f.url()))
+    await page.goto('/kiosk?community=XB&refresh=5')
+    await page.getByRole('heading', { level: 1, name: '徐碧社区 · 惠民通' }).waitFor()
+    expect(await page.evaluate(() => 'serviceWorker' in navigator)).toBe(false)
+    const loaded = navigations.length
+
+    // The server stops answering the page's refreshes: each one is refused at the network.
+    const refused: number[] = []
+    const kioskPage = (url: URL) => url.pathname === '/kiosk'
+    await page.route(
+      kioskPage,
+      (route) => {
+        refused.push(Date.now())
+        return route.abort('connectionrefused')
+      },
+    )
+    await expect.poll(() => page.evaluate(() => document.body.classList.contains('offline')), { timeout: 20_000 }).toBe(true)
+    expect(await page.locator('#k-status').textContent()).toMatch(/^网络中断，正在显示 \d\d:\d\d 的内容，每分钟自动重试。$/)
+    // What it had stays on the screen, without a reload.
+    expect(await page.locator('#k-notices .k-list').textContent()).toContain(WATER_CUT)
+    expect(await page.locator('.k-slide.on').isVisible()).toBe(true)
+    expect(refused.length).toBeGreaterThanOrEqual(1)
+
+    // It tries again on its own (the retry is min(a minute, refresh)), and keeps the content meanwhile.
+    await expect.poll(() => refused.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2)
+    expect(refused[1] - refused[0]).toBeGreaterThanOrEqual(4_000)
+    expect(await page.evaluate(() => document.body.classList.contains('offline'))).toBe(true)
+    expect(await page.locator('#k-notices .k-list').textContent()).toContain(WATER_CUT)
+    await shot(page, 'kiosk-no-sw-offline-1366')
+
+    // The server answers again: the next retry brings it back online, still without a reload.
+    await page.unroute(kioskPage)
+    await expect.poll(() => page.evaluate(() => document.body.classList.contains('offline')), { timeout: 20_000 }).toBe(false)
+    expect(await page.locator('#k-status').textContent()).not.toContain('网络中断')
+    expect(navigations.length).toBe(loaded)
     await context.close()
   })
 })

@@ -121,6 +121,28 @@ describe('editor home', () => {
     expect(html).toContain('已提交 90 人 · 阅读 21 人（阅读率 21.1%）· 触达率 1.7%')
     expect(html).toContain('/admin/collections/issues/create')
   })
+
+  it('names a fallback delivery as the deliveries panel does: 补发（渠道）, its round after the first', async () => {
+    const fallback = (round: number) =>
+      payload.create({
+        collection: 'deliveries',
+        data: { key: `home-test:fallback:${round}`, title: '第一期', contentType: 'issues', contentId: String(issue.id), channel: 'sms', audience: 'street', kind: 'fallback', round, status: 'paused', reason: t('delivery.reason.pausedByEditor'), total: 3, submitted: 0 } as never,
+        overrideAccess: true,
+      }) as unknown as Promise<{ id: Id }>
+    const made = [await fallback(1), await fallback(2)]
+    try {
+      const data = await homeData(reqOf(street.editor), 'zh')
+      const listed = data.editor!.deliveries.filter((d) => made.some((m) => String(m.id) === String(d.id)))
+      expect(listed.map((d) => [d.kind, d.round]).sort()).toEqual([['fallback', 1], ['fallback', 2]])
+      const html = renderToStaticMarkup(HomeBody({ data }))
+      const item = (id: Id) => html.match(new RegExp(`<li data-delivery="${String(id)}"[^>]*>.*?</li>`))?.[0] ?? ''
+      expect(item(made[0].id)).toContain('补发（短信） · ')
+      expect(item(made[0].id)).not.toContain('#1')
+      expect(item(made[1].id)).toContain('补发（短信） #2 · ')
+    } finally {
+      for (const m of made) await payload.delete({ collection: 'deliveries', id: m.id, overrideAccess: true })
+    }
+  })
 })
 
 describe('grid leader home', () => {

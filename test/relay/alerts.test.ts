@@ -3,7 +3,8 @@ import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { smsTemplateText } from '../../src/channels/sms'
-import { runRelayAlertsJob, sendRelayAlerts } from '../../src/jobs/relayAlerts'
+import { RELAY_ALERT_SMS_TYPE, runRelayAlertsJob, sendRelayAlerts } from '../../src/jobs/relayAlerts'
+import { smsSpend } from '../../src/readership/smsSpend'
 import { lateRelays } from '../../src/readership/relayLate'
 import { closeStaffMail, staffMailIdle } from '../../src/server/staffMailer'
 import { smallStreet, type Id } from '../support/fixtures'
@@ -119,5 +120,32 @@ describe('urgent relay', () => {
     expect(provider.accepted).toHaveLength(1)
     await staffMailIdle()
     expect(smtp.messages.length).toBe(before)
+  })
+
+  it('counts the text in the month\'s spend under its own type, and emails instead when the budget would be passed', async () => {
+    // The text of the test before: one sms-messages row of the leaders' type, in the month's spend.
+    const { docs } = await payload.find({ collection: 'sms-messages', where: { contentType: { equals: RELAY_ALERT_SMS_TYPE } }, overrideAccess: true, depth: 0 })
+    expect(docs).toHaveLength(1)
+    expect(docs[0]).toMatchObject({ subscriber: `leader:${String(street.leaderA.id)}`, bizId: provider.accepted[0].bizId })
+    const spend = await smsSpend(payload)
+    const row = spend.byType.find((r) => r.contentType === RELAY_ALERT_SMS_TYPE)
+    expect(row).toMatchObject({ label: '网格长提醒', messages: 1, segments: docs[0].segments })
+    expect(row!.segments).toBeGreaterThan(0)
+
+    // A cap already reached: the next alert is mailed, nothing texted or counted.
+    await payload.updateGlobal({ slug: 'site-settings', data: { smsBudget: { monthlyYuan: spend.cost } } as never, overrideAccess: true })
+    try {
+      const notice = { type: 'announcements', id: (await publishedAnnouncement(payload, '甲一网格停电通知', street.gridA1.id, at(130), { urgent: true })).id }
+      const before = smtp.messages.length
+      const run = await sendRelayAlerts(payload, at(165))
+      expect(run.alerted).toEqual([{ content: `announcements:${notice.id}`, leader: String(street.leaderA.id), by: 'email' }])
+      expect(provider.accepted).toHaveLength(1)
+      await staffMailIdle()
+      await smtp.waitFor(before + 1, 20_000)
+      expect(mailsTo('leader-a@test.local').at(-1)!.parsed!.subject).toBe('楼栋长未确认：《甲一网格停电通知》')
+      expect((await smsSpend(payload)).byType.find((r) => r.contentType === RELAY_ALERT_SMS_TYPE)).toMatchObject({ messages: 1 })
+    } finally {
+      await payload.updateGlobal({ slug: 'site-settings', data: { smsBudget: { monthlyYuan: null } } as never, overrideAccess: true })
+    }
   })
 })

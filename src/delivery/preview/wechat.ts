@@ -108,7 +108,7 @@ export async function previewWechat(payload: Payload, collection: ContentSlug, d
   const coverFile = isMediaDoc(cover) ? cover.filename : firstImage
   note('cover', null, coverFile ? 'previews.wechat.note.cover' : 'previews.wechat.note.coverPlain', { file: coverFile ?? '', size: sizeText(WECHAT_LIMITS.thumbBytes) })
 
-  const found = await wechatFindings(payload, collection, articles)
+  const found = await wechatFindings(payload, collection, articles, doc)
   const blocking = blockingFindings(found, doc.checksOverride as never)
   const findings = found.map((f) => ({ ...describeFinding(f, lang), where: t('previews.wechat.article', lang, { n: Number(f.path.split('.')[1] ?? 0) + 1 }) }))
   return { articles, notes, findings, serious: blocking.length, blocked: blocking.length > 0 }

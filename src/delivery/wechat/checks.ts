@@ -5,7 +5,7 @@ import { checkText, kindLabel, type Finding } from '../../checks'
 import { isSerious, uncovered } from '../../checks/settings'
 import { toWechatHtml } from '../../channels/wechat'
 import { ChannelError } from '../../channels/types'
-import { checkSettings } from '../../content/checks'
+import { contentCheckSettings } from '../../content/checks'
 import { mediaFor, richValues } from '../../content/data'
 import { t } from '../../i18n/messages'
 import type { ContentSlug } from '../../model/content'
@@ -45,9 +45,13 @@ export const wechatPath = (i: number) => `wechat.${i}`
 /** One article as WeChat shows it: the (clipped) title, author and digest, and the converted body. */
 export type WechatCheckedArticle = { title: string; author?: string; digest?: string; html: string }
 
-/** The checks over each converted article's text, its title, author and digest first (one a line). */
-export async function wechatFindings(payload: Payload, collection: ContentSlug, articles: readonly WechatCheckedArticle[]): Promise<Finding[]> {
-  const settings = await checkSettings(payload)
+/**
+ * The checks over each converted article's text, its title, author and digest
+ * first (one a line), with the site's settings and the numbers the editor
+ * marked as the content's public contacts (`doc`).
+ */
+export async function wechatFindings(payload: Payload, collection: ContentSlug, articles: readonly WechatCheckedArticle[], doc?: unknown): Promise<Finding[]> {
+  const settings = await contentCheckSettings(payload, doc)
   const now = new Date()
   return articles.flatMap((a, i) => {
     const text = [a.title, a.author, a.digest, wechatText(a.html)].filter(Boolean).join('\n')
@@ -86,7 +90,7 @@ export function blockedReason(blocking: readonly Finding[], lang = 'zh'): string
  * has a serious finding that is not overridden.
  */
 export async function assertWechatChecks(payload: Payload, collection: ContentSlug, doc: Record<string, unknown> & { id: string | number }): Promise<void> {
-  const findings = await wechatFindings(payload, collection, await wechatArticlesForChecks(payload, collection, doc))
+  const findings = await wechatFindings(payload, collection, await wechatArticlesForChecks(payload, collection, doc), doc)
   const blocking = blockingFindings(findings, doc.checksOverride as Override)
   if (!blocking.length) return
   payload.logger.warn({ component: 'wechat', content: `${collection}:${doc.id}`, serious: blocking.length, kinds: [...new Set(blocking.map((f) => f.kind))] }, 'WeChat send stopped by the pre-publish checks')

@@ -62,4 +62,6 @@ export const relayLeadersMessages = {
   'relayLeaders.alert.line': { zh: '{grid} {building}，楼栋长 {head} {phone}', en: '{grid} {building}, head {head} {phone}' },
   'relayLeaders.alert.link': { zh: '查看楼栋转达：{link}', en: 'See the building list: {link}' },
   'relayLeaders.alert.smsDetail': { zh: '{n}栋未确认。', en: '{n} buildings not confirmed. ' },
+  // The month's SMS spend by type (src/readership/smsSpend.ts): leaders' alerts (src/jobs/relayAlerts.ts).
+  'col.relay-leaders.plural': { zh: '网格长提醒', en: 'Grid leaders’ alerts' },
 } as const
