@@ -9,11 +9,10 @@ import { type LateContent, lateRelays } from '../readership/relayLate'
 import { smsBudgetStop } from '../readership/smsSpend'
 import { publicUrl } from '../server/env'
 import { smsSettings } from '../server/smsEnv'
-import { claimSlot, isUniqueViolation } from '../store/claims'
+import { claimSlot } from '../store/claims'
 import { processOwner } from '../store/leases'
-import { noTransaction } from '../store/noTransaction'
-import { mobileIndex } from '../subscribers/phone'
 import { onceInWindow } from './periodic'
+import { countStaffText } from './staffSms'
 
 /**
  * The grid leader's alert (issue 18): a content whose buildings' heads have
@@ -73,24 +72,7 @@ async function bySms(payload: Payload, sms: SmsChannel, c: LateContent, leader: 
     log.error({ leader: leader.id, content, kind: result.kind, code: result.code }, 'relay alert SMS not sent; trying email')
     return 'none'
   }
-  try {
-    await payload.db.create({
-      collection: 'sms-messages',
-      data: {
-        delivery: `relay-alert:${content}`,
-        subscriber: `leader:${String(leader.id)}`,
-        contentType: RELAY_ALERT_SMS_TYPE,
-        phoneIndex: mobileIndex(prepared.phone),
-        bizId: result.providerId ?? '',
-        segments: prepared.segments,
-        sentAt: new Date().toISOString(),
-      },
-      req: noTransaction(),
-    })
-  } catch (err) {
-    // Claimed once per content and leader: a row there already is the same text's.
-    if (!isUniqueViolation(err)) throw err
-  }
+  await countStaffText(payload, { delivery: `relay-alert:${content}`, to: `leader:${String(leader.id)}`, contentType: RELAY_ALERT_SMS_TYPE, phone: prepared.phone, bizId: result.providerId, segments: prepared.segments })
   return 'sms'
 }
 

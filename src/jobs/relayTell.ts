@@ -11,11 +11,10 @@ import { headShortLinkKey, relayPath, relayToken } from '../relay/links'
 import { headsToTell, noticeToTell, tellMail, type TellHead, type TellNotice } from '../relay/tell'
 import { emailSettings } from '../server/env'
 import { smsSettings, type SmsSettings } from '../server/smsEnv'
-import { claimSlot, isUniqueViolation, newestClaims } from '../store/claims'
+import { claimSlot, newestClaims } from '../store/claims'
 import { leaseScope, processOwner, takeLease, withLease } from '../store/leases'
-import { noTransaction } from '../store/noTransaction'
-import { mobileIndex } from '../subscribers/phone'
 import { normalizeMobile } from '../model/mobile'
+import { countStaffText } from './staffSms'
 import { queueRelayTell, type RelayTellInput } from './relayTellTask'
 import { jobLeaseMs } from './runner'
 
@@ -80,26 +79,7 @@ async function bySms(ctx: Ctx, h: TellHead, phone: string): Promise<Outcome | Se
   // The link first: it must work when the message arrives.
   await storeShortLinks(payload, headShortLinkKey(h.code), [{ code, target: relayPath(relayToken(h.code, h.version)) }])
   const result = await sms!.channel.sendPrepared(prepared)
-  if (result.ok) {
-    try {
-      await payload.db.create({
-        collection: 'sms-messages',
-        data: {
-          delivery: `relay-tell:${n.type}:${String(n.id)}`,
-          subscriber: `head:${h.code}`,
-          contentType: RELAY_SMS_TYPE,
-          phoneIndex: mobileIndex(prepared.phone),
-          bizId: result.providerId ?? '',
-          segments: prepared.segments,
-          sentAt: new Date().toISOString(),
-        },
-        req: noTransaction(),
-      })
-    } catch (err) {
-      // Texted again after a crash (within the bound): the first message's row stands.
-      if (!isUniqueViolation(err)) throw err
-    }
-  }
+  if (result.ok) await countStaffText(payload, { delivery: `relay-tell:${n.type}:${String(n.id)}`, to: `head:${h.code}`, contentType: RELAY_SMS_TYPE, phone: prepared.phone, bizId: result.providerId, segments: prepared.segments })
   return result
 }
 
