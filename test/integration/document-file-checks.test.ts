@@ -114,10 +114,19 @@ describe("a policy document's file, checked for personal information", () => {
     expect(r.status).toBe(201)
     expect(r.body.doc.fileCheck).toContain('管理员放行')
     expect(r.body.doc.fileCheck).not.toContain(MOBILE)
-    const { docs } = await payload.find({ collection: 'audit-log', where: { action: { equals: 'checks-override' } }, overrideAccess: true, depth: 0 })
-    const entry = docs.find((d) => String((d as { targetId?: unknown }).targetId ?? JSON.stringify(d)).includes(String(r.body.doc.id)))
-    expect(JSON.stringify(entry ?? docs)).toContain('139****5678')
-    expect(JSON.stringify(docs)).not.toContain(MOBILE)
+    const { docs } = await payload.find({
+      collection: 'audit-log',
+      where: { and: [{ action: { equals: 'checks-override' } }, { targetCollection: { equals: 'policy-documents' } }, { targetId: { equals: String(r.body.doc.id) } }] },
+      overrideAccess: true,
+      depth: 0,
+    })
+    expect(docs).toHaveLength(1)
+    const entry = docs[0] as unknown as { actorName: string; detail: string }
+    expect(entry.actorName).toBe('admin')
+    expect(entry.detail).toMatch(/^文件文字中的个人信息 2 项由管理员放行：/)
+    expect(entry.detail).toContain('139****5678')
+    expect(entry.detail).not.toContain(MOBILE)
+    expect(entry.detail).not.toContain(ID_NUMBER)
   })
 
   it('accepts a clean PDF and a clean DOCX with no warning, and reads a DOCX’s text', async () => {
