@@ -26,16 +26,20 @@ const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 const ID_NUMBER = '11010519491231002X'
 const MOBILE = '13912345678'
 
-/** A one-page PDF with Helvetica text, one line per string, its cross-reference offsets computed. */
-function makePdf(lines: string[]): Buffer {
-  const ops = lines.map((l, i) => `BT /F1 12 Tf 72 ${720 - i * 20} Td (${l}) Tj ET`).join('\n')
+/** A PDF with Helvetica text, one string a line, one list of lines a page, its cross-reference offsets computed. */
+function makePdf(lines: string[], more: string[][] = []): Buffer {
+  const pages = [lines, ...more]
+  const page = (n: number) => 4 + n * 2 // each page and its content stream; the font is object 3
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
-    `<< /Length ${Buffer.byteLength(ops)} >>\nstream\n${ops}\nendstream`,
+    `<< /Type /Pages /Kids [${pages.map((_, n) => `${page(n)} 0 R`).join(' ')}] /Count ${pages.length} >>`,
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
   ]
+  pages.forEach((text, n) => {
+    const ops = text.map((l, i) => `BT /F1 12 Tf 72 ${720 - i * 20} Td (${l}) Tj ET`).join('\n')
+    objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${page(n) + 1} 0 R >>`)
+    objects.push(`<< /Length ${Buffer.byteLength(ops)} >>\nstream\n${ops}\nendstream`)
+  })
   let out = '%PDF-1.4\n'
   const offsets: number[] = []
   objects.forEach((o, i) => {
@@ -139,6 +143,16 @@ describe("a policy document's file, checked for personal information", () => {
     const bad = await rest('POST', 'policy-documents', { token: editorToken, form: form(fs.readFileSync(path.join(FIXTURES, 'personal.docx')), 'personal.docx', DOCX) })
     expect(bad.status).toBe(400)
     expect(bad.body.errors[0].data.errors[0].message).toContain('张*明')
+  })
+
+  it('reads the first 50 pages of a long PDF: a number on page 2 is found, one on page 51 is not, and the warning says so', async () => {
+    const filler = Array.from({ length: 49 }, (_, i) => [`Page ${i + 3}`])
+    const early = await rest('POST', 'policy-documents', { token: editorToken, form: form(makePdf(['Page 1'], [[`Tel ${MOBILE}`], ...filler]), 'early.pdf', PDF) })
+    expect(early.status).toBe(400)
+    const late = makePdf(['Page 1'], [...Array.from({ length: 49 }, (_, i) => [`Page ${i + 2}`]), [`Tel ${MOBILE}`]])
+    const r = await rest('POST', 'policy-documents', { token: editorToken, form: form(late, 'late.pdf', PDF) })
+    expect(r.status).toBe(201)
+    expect(r.body.doc.fileCheck).toBe('只检查了前 50 页（共 51 页），其余页面请人工核对。')
   })
 
   it('saves a broken PDF and an OFD with a warning that their text was not checked', async () => {
