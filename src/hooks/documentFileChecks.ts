@@ -4,6 +4,7 @@ import { type CollectionAfterChangeHook, type CollectionBeforeChangeHook, type P
 
 import { isAdmin, type StaffUser } from '../access/roles'
 import { findingMessage, kindLabel, type Finding } from '../checks'
+import { contextOf } from '../checks/findings'
 import { detectPersonalInfo } from '../checks/detect/personal'
 import type { TextUnit } from '../checks/extract'
 import { contentCheckSettings } from '../content/checks'
@@ -33,14 +34,30 @@ async function bytesOf(file: UploadedFile): Promise<Buffer | null> {
   return file.tempFilePath ? fs.readFile(file.tempFilePath) : null
 }
 
-/** The findings as a refusal lists them: kind and masked match with context, as the content checks show them. */
-function listed(findings: Finding[], lang: Lang): string {
+/**
+ * The findings as a refusal lists them: kind and masked match with the text
+ * around it, as the content checks show them, that text taken from the file's
+ * text with every finding masked (a name's context holds the number next to
+ * it). The refusal and the audit log never repeat the personal information.
+ */
+function listed(text: string, findings: Finding[], lang: Lang): string {
+  let masked = ''
+  let at = 0
+  const placed: { f: Finding; start: number; end: number }[] = []
+  for (const f of [...findings].sort((a, b) => a.offset - b.offset)) {
+    if (f.offset < at) continue
+    const mask = f.fix?.text ?? '*'.repeat(f.length)
+    masked += text.slice(at, f.offset)
+    placed.push({ f, start: masked.length, end: masked.length + mask.length })
+    masked += mask
+    at = f.offset + f.length
+  }
+  masked += text.slice(at)
   const sep = t('format.listSeparator', lang)
-  const shown = findings.slice(0, MAX_LISTED).map((f) => {
-    const masked = f.fix?.text ?? f.match
-    return t('format.withCode', lang, { text: `${kindLabel(f.kind, lang)}“${masked}”`, code: f.context.split(f.match).join(masked) })
-  })
-  return `${shown.join(sep)}${findings.length > MAX_LISTED ? '…' : ''}${sep}${findingMessage(findings[0], lang)}`
+  const shown = placed.slice(0, MAX_LISTED).map(({ f, start, end }) =>
+    t('format.withCode', lang, { text: `${kindLabel(f.kind, lang)}“${masked.slice(start, end)}”`, code: contextOf(masked, start, end) }),
+  )
+  return `${shown.join(sep)}${placed.length > MAX_LISTED ? '…' : ''}${sep}${findingMessage(findings[0], lang)}`
 }
 
 /** The personal information in a file's text. */
@@ -74,12 +91,12 @@ export const documentFileChecks: CollectionBeforeChangeHook = async ({ data, ori
   if (findings.length) {
     const user = req.user as StaffUser | null
     if (!isAdmin(user)) {
-      const message = t('document.error.filePersonal', lang, { found: listed(findings, lang) })
+      const message = t('document.error.filePersonal', lang, { found: listed(read.text, findings, lang) })
       throw new ValidationError({ collection: collection.slug, errors: [{ path: 'file', label: t('document.field.file', lang), message }], req }, req.t)
     }
-    const found = listed(findings, lang)
+    const found = listed(read.text, findings, lang)
     notes.push(t('document.fileCheck.overridden', lang, { found }))
-    req.context[AUDIT_KEY] = { count: findings.length, found: listed(findings, 'zh') }
+    req.context[AUDIT_KEY] = { count: findings.length, found: listed(read.text, findings, 'zh') }
   }
   data.fileCheck = notes.length ? notes.join('\n') : null
   return data
