@@ -54,7 +54,7 @@ type TextItem = { str?: string; hasEOL?: boolean }
 
 async function pdfText(data: Buffer): Promise<FileText> {
   const { getDocumentProxy } = await import('unpdf')
-  const pdf = await getDocumentProxy(new Uint8Array(data), { isEvalSupported: false, stopAtErrors: true, verbosity: 0 })
+  const pdf = await getDocumentProxy(new Uint8Array(data), { isEvalSupported: false, verbosity: 0 })
   try {
     const pages = Math.min(pdf.numPages, MAX_PAGES)
     let text = ''

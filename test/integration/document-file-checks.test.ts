@@ -148,6 +148,19 @@ describe("a policy document's file, checked for personal information", () => {
     expect(said).not.toMatch(/\d{5}/)
   })
 
+  it('sets fileCheck itself: what a request sends for it is dropped, with a file or without', async () => {
+    const r = await rest('POST', 'policy-documents', { token: editorToken, body: { title: '只有网址', issuingBody: '某局', officialUrl: 'https://example.org/d/1', fileCheck: '已人工核对' } })
+    expect(r.status).toBe(201)
+    expect(r.body.doc.fileCheck ?? null).toBeNull()
+    const ofd = fs.readFileSync(path.join(FIXTURES, 'notice.ofd'))
+    const o = await rest('POST', 'policy-documents', { token: editorToken, form: form(ofd, 'forged.ofd', 'application/ofd', { fileCheck: '已人工核对' }) })
+    expect(o.status).toBe(201)
+    expect(o.body.doc.fileCheck).toMatch(/^未检查文件文字/)
+    const kept = await rest('PATCH', `policy-documents/${o.body.doc.id}`, { token: editorToken, body: { fileCheck: '已人工核对' } })
+    expect(kept.status).toBe(200)
+    expect(kept.body.doc.fileCheck).toMatch(/^未检查文件文字/)
+  })
+
   it('reads the first 50 pages of a long PDF: a number on page 2 is found, one on page 51 is not, and the warning says so', async () => {
     const filler = Array.from({ length: 49 }, (_, i) => [`Page ${i + 3}`])
     const early = await rest('POST', 'policy-documents', { token: editorToken, form: form(makePdf(['Page 1'], [[`Tel ${MOBILE}`], ...filler]), 'early.pdf', PDF) })
