@@ -9,7 +9,9 @@ const nextConfig = {
   // The Express server and Next must share ONE copy of Payload: with a bundled
   // second copy, `instanceof ValidationError` fails across them and REST
   // errors lose their per-field details (the reason a publish was refused).
-  serverExternalPackages: ['payload', '@payloadcms/db-sqlite', '@payloadcms/db-mongodb', '@payloadcms/drizzle', '@payloadcms/graphql'],
+  // unpdf (pdf.js) and mammoth read policy documents' files on the server only
+  // (src/documents/fileText.ts): required at run time, never bundled.
+  serverExternalPackages: ['payload', '@payloadcms/db-sqlite', '@payloadcms/db-mongodb', '@payloadcms/drizzle', '@payloadcms/graphql', 'unpdf', 'mammoth'],
   // `npm test` type-checks everything; the build checks only what it ships,
   // so a test file being edited never stops `npm start`.
   typescript: { tsconfigPath: 'tsconfig.build.json' },

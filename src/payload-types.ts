@@ -595,6 +595,14 @@ export interface PolicyDocument {
    * Where the issuing body publishes the document. Give a file, an official URL, or both.
    */
   officialUrl?: string | null;
+  /**
+   * Numbers this content publishes on purpose (a service line, an organiser’s contact), one a line. The pre-publish checks do not treat them as personal information.
+   */
+  publicContacts?: string | null;
+  /**
+   * Filled in when a file is uploaded or replaced: why its text could not be checked, or what an admin saved past.
+   */
+  fileCheck?: string | null;
   updatedAt: string;
   createdAt: string;
   url?: string | null;
@@ -1485,6 +1493,8 @@ export interface PolicyDocumentsSelect<T extends boolean = true> {
   documentNumber?: T;
   issuedDate?: T;
   officialUrl?: T;
+  publicContacts?: T;
+  fileCheck?: T;
   updatedAt?: T;
   createdAt?: T;
   url?: T;

@@ -6,6 +6,8 @@ import { anyone, editorsOnly, isEditor, type StaffUser } from '../access'
 import { refreshCitations } from '../documents/refresh'
 import { policyLinksReport } from '../documents/report'
 import { dayPicker } from '../fields/dates'
+import { publicContactsField } from '../fields/publicContacts'
+import { auditDocumentFileOverride, documentFileChecks } from '../hooks/documentFileChecks'
 import { refuseDeleteWhileReferenced } from '../hooks/relations'
 import { label, langOf, t } from '../i18n/messages'
 import { env } from '../server/env'
@@ -52,6 +54,10 @@ export const PolicyDocuments: CollectionConfig = {
       'application/ofd',
       'application/msword',
       'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      // What Payload's type sniffing calls an OFD (a zip) and an old .doc (a compound file); the file
+      // checks (hooks/documentFileChecks.ts) let through only a real OFD and a .doc and store their own type.
+      'application/zip',
+      'application/x-cfb',
     ],
     filesRequiredOnCreate: false,
     handlers: [missingFileIs404],
@@ -87,13 +93,24 @@ export const PolicyDocuments: CollectionConfig = {
       validate: httpUrl,
       admin: { description: label('document.field.officialUrl.description') },
     },
+    // Numbers the file publishes on purpose: not personal information to the file's checks (hooks/documentFileChecks.ts).
+    publicContactsField,
+    {
+      name: 'fileCheck',
+      type: 'textarea',
+      label: label('document.field.fileCheck'),
+      maxLength: 2000,
+      admin: { readOnly: true, position: 'sidebar', description: label('document.field.fileCheck.description') },
+    },
   ],
   hooks: {
     beforeValidate: [fileOrUrl],
+    // The file's text is checked for personal information on create and on each replacement.
+    beforeChange: [documentFileChecks],
     beforeDelete: [refuseDeleteWhileReferenced([{ collection: 'policies', field: 'document', labelKey: 'col.policies.plural', named: true }])],
     // An explainer's page names its document: a renamed document changes those pages too.
     // Its explainers' copies of its citation follow it (documents/refresh.ts).
-    afterChange: [refreshCitations, ({ doc }) => (dropPages(doc.id), doc)],
+    afterChange: [auditDocumentFileOverride, refreshCitations, ({ doc }) => (dropPages(doc.id), doc)],
     afterDelete: [({ doc, id }) => (dropPages(id), doc)],
   },
 }

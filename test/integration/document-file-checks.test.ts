@@ -1,0 +1,195 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
+import type { Payload } from 'payload'
+import { beforeAll, describe, expect, it } from 'vitest'
+
+import { PASSWORD, smallStreet } from '../support/fixtures'
+import { rest, tokenFor } from '../support/http'
+import { testPayload } from '../support/payload'
+
+/**
+ * Issue 16: the personal-information checks read a policy document's file
+ * (PDF, DOCX). A mobile or an ID number in its text refuses the save (400 on
+ * `file`, masked) unless the number is marked public on the document; an
+ * admin saves past it, audited; OFD, broken PDFs and clean files save, the
+ * ones not read with a warning in `fileCheck`.
+ */
+let payload: Payload
+let editorToken: string
+let adminToken: string
+
+const FIXTURES = path.join(process.cwd(), 'test', 'fixtures')
+const PDF = 'application/pdf'
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
+// Valid GB 11643 check digit (X); a mobile that is not the placeholder.
+const ID_NUMBER = '11010519491231002X'
+const MOBILE = '13912345678'
+
+/** A PDF with Helvetica text, one string a line, one list of lines a page, its cross-reference offsets computed. */
+function makePdf(lines: string[], more: string[][] = []): Buffer {
+  const pages = [lines, ...more]
+  const page = (n: number) => 4 + n * 2 // each page and its content stream; the font is object 3
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    `<< /Type /Pages /Kids [${pages.map((_, n) => `${page(n)} 0 R`).join(' ')}] /Count ${pages.length} >>`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ]
+  pages.forEach((text, n) => {
+    const ops = text.map((l, i) => `BT /F1 12 Tf 72 ${720 - i * 20} Td (${l}) Tj ET`).join('\n')
+    objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${page(n) + 1} 0 R >>`)
+    objects.push(`<< /Length ${Buffer.byteLength(ops)} >>\nstream\n${ops}\nendstream`)
+  })
+  let out = '%PDF-1.4\n'
+  const offsets: number[] = []
+  objects.forEach((o, i) => {
+    offsets.push(Buffer.byteLength(out))
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`
+  })
+  const xref = Buffer.byteLength(out)
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`
+  return Buffer.from(out, 'latin1')
+}
+
+function form(file: Buffer, name: string, type: string, data: Record<string, unknown> = {}) {
+  const f = new FormData()
+  f.append('file', new Blob([new Uint8Array(file)], { type }), name)
+  f.append('_payload', JSON.stringify({ title: `文件 ${name}`, issuingBody: '某街道办事处', ...data }))
+  return f
+}
+
+type Saved = { id: string | number; fileCheck?: string | null; filename?: string }
+const count = async () => (await payload.count({ collection: 'policy-documents' })).totalDocs
+
+beforeAll(async () => {
+  payload = await testPayload()
+  const street = await smallStreet(payload)
+  editorToken = await tokenFor(payload, street.editor.email, PASSWORD)
+  adminToken = await tokenFor(payload, street.admin.email, PASSWORD)
+})
+
+describe("a policy document's file, checked for personal information", () => {
+  const personal = makePdf([`Tel ${MOBILE}`, `ID ${ID_NUMBER}`])
+
+  it('refuses a PDF with a mobile and an ID number in its text: 400 on the file, each finding masked', async () => {
+    const before = await count()
+    const r = await rest('POST', 'policy-documents', { token: editorToken, form: form(personal, 'list.pdf', PDF) })
+    expect(r.status).toBe(400)
+    const errors = r.body.errors[0].data.errors as { path: string; message: string }[]
+    expect(errors).toEqual([expect.objectContaining({ path: 'file' })])
+    const message = errors[0].message
+    expect(message).toMatch(/^文件文字中发现个人信息，不能保存/)
+    expect(message).toContain('手机号码“139****5678”')
+    expect(message).toContain('身份证号码“1101**********002X”')
+    // The refusal never repeats the numbers, whole or in part.
+    expect(message).not.toMatch(/\d{5}/)
+    expect(await count()).toBe(before)
+  })
+
+  it('accepts the same PDF once its numbers are marked as the document’s public contacts', async () => {
+    const onlyMobile = makePdf([`Tel ${MOBILE}`])
+    const r = await rest('POST', 'policy-documents', { token: editorToken, form: form(onlyMobile, 'contact.pdf', PDF, { publicContacts: '139 1234 5678' }) })
+    expect(r.status).toBe(201)
+    expect(r.body.doc.fileCheck ?? null).toBeNull()
+    // The ID number is not a contact: marking the mobile does not let it through.
+    const still = await rest('POST', 'policy-documents', { token: editorToken, form: form(personal, 'list.pdf', PDF, { publicContacts: MOBILE }) })
+    expect(still.status).toBe(400)
+    expect(still.body.errors[0].data.errors[0].message).toContain('身份证号码')
+    expect(still.body.errors[0].data.errors[0].message).not.toContain('手机号码')
+  })
+
+  it('checks a replaced file too: an update with a personal PDF is refused and the old file stays', async () => {
+    const clean = await rest('POST', 'policy-documents', { token: editorToken, form: form(makePdf(['Winter heating notice']), 'heating.pdf', PDF) })
+    expect(clean.status).toBe(201)
+    const f = new FormData()
+    f.append('file', new Blob([new Uint8Array(personal)], { type: PDF }), 'replaced.pdf')
+    f.append('_payload', JSON.stringify({}))
+    const r = await rest('PATCH', `policy-documents/${clean.body.doc.id}`, { token: editorToken, form: f })
+    expect(r.status).toBe(400)
+    expect(r.body.errors[0].data.errors[0].path).toBe('file')
+    const kept = (await payload.findByID({ collection: 'policy-documents', id: clean.body.doc.id, overrideAccess: true })) as unknown as Saved
+    expect(kept.filename).toBe(clean.body.doc.filename)
+  })
+
+  it('lets an admin save past it, audited with the findings masked', async () => {
+    const r = await rest('POST', 'policy-documents', { token: adminToken, form: form(personal, 'admin.pdf', PDF) })
+    expect(r.status).toBe(201)
+    expect(r.body.doc.fileCheck).toContain('管理员放行')
+    expect(r.body.doc.fileCheck).not.toContain(MOBILE)
+    const { docs } = await payload.find({
+      collection: 'audit-log',
+      where: { and: [{ action: { equals: 'checks-override' } }, { targetCollection: { equals: 'policy-documents' } }, { targetId: { equals: String(r.body.doc.id) } }] },
+      overrideAccess: true,
+      depth: 0,
+    })
+    expect(docs).toHaveLength(1)
+    const entry = docs[0] as unknown as { actorName: string; detail: string }
+    expect(entry.actorName).toBe('admin')
+    expect(entry.detail).toMatch(/^文件文字中的个人信息 2 项由管理员放行：/)
+    expect(entry.detail).toContain('139****5678')
+    expect(entry.detail).not.toMatch(/\d{5}/)
+  })
+
+  it('accepts a clean PDF and a clean DOCX with no warning, and reads a DOCX’s text', async () => {
+    const pdf = await rest('POST', 'policy-documents', { token: editorToken, form: form(makePdf(['Hotline 138 0000 0000']), 'clean.pdf', PDF) })
+    expect(pdf.status).toBe(201)
+    expect(pdf.body.doc.fileCheck ?? null).toBeNull()
+    const docx = await rest('POST', 'policy-documents', { token: editorToken, form: form(fs.readFileSync(path.join(FIXTURES, 'clean.docx')), 'clean.docx', DOCX) })
+    expect(docx.status).toBe(201)
+    expect(docx.body.doc.fileCheck ?? null).toBeNull()
+    const bad = await rest('POST', 'policy-documents', { token: editorToken, form: form(fs.readFileSync(path.join(FIXTURES, 'personal.docx')), 'personal.docx', DOCX) })
+    expect(bad.status).toBe(400)
+    const said = bad.body.errors[0].data.errors[0].message as string
+    expect(said).toContain('姓名“张*明”')
+    expect(said).toContain('身份证号码“1101**********002X”')
+    // Not in the text around each finding either, not even in part: no run of five digits (masks keep at most four).
+    expect(said).not.toContain('张小明')
+    expect(said).not.toMatch(/\d{5}/)
+  })
+
+  it('sets fileCheck itself: what a request sends for it is dropped, with a file or without', async () => {
+    const r = await rest('POST', 'policy-documents', { token: editorToken, body: { title: '只有网址', issuingBody: '某局', officialUrl: 'https://example.org/d/1', fileCheck: '已人工核对' } })
+    expect(r.status).toBe(201)
+    expect(r.body.doc.fileCheck ?? null).toBeNull()
+    const ofd = fs.readFileSync(path.join(FIXTURES, 'notice.ofd'))
+    const o = await rest('POST', 'policy-documents', { token: editorToken, form: form(ofd, 'forged.ofd', 'application/ofd', { fileCheck: '已人工核对' }) })
+    expect(o.status).toBe(201)
+    expect(o.body.doc.fileCheck).toMatch(/^未检查文件文字/)
+    const kept = await rest('PATCH', `policy-documents/${o.body.doc.id}`, { token: editorToken, body: { fileCheck: '已人工核对' } })
+    expect(kept.status).toBe(200)
+    expect(kept.body.doc.fileCheck).toMatch(/^未检查文件文字/)
+  })
+
+  it('reads the first 50 pages of a long PDF: a number on page 2 is found, one on page 51 is not, and the warning says so', async () => {
+    const filler = Array.from({ length: 49 }, (_, i) => [`Page ${i + 3}`])
+    const early = await rest('POST', 'policy-documents', { token: editorToken, form: form(makePdf(['Page 1'], [[`Tel ${MOBILE}`], ...filler]), 'early.pdf', PDF) })
+    expect(early.status).toBe(400)
+    const late = makePdf(['Page 1'], [...Array.from({ length: 49 }, (_, i) => [`Page ${i + 2}`]), [`Tel ${MOBILE}`]])
+    const r = await rest('POST', 'policy-documents', { token: editorToken, form: form(late, 'late.pdf', PDF) })
+    expect(r.status).toBe(201)
+    expect(r.body.doc.fileCheck).toBe('只检查了前 50 页（共 51 页），其余页面请人工核对。')
+  })
+
+  it('saves a broken PDF and an OFD with a warning that their text was not checked', async () => {
+    // A PDF Payload's upload check accepts but pdf.js cannot read: a catalogue without pages.
+    const broken = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer<</Size 2/Root 1 0 R>>\nstartxref\n45\n%%EOF\n')
+    const r = await rest('POST', 'policy-documents', { token: editorToken, form: form(broken, 'broken.pdf', PDF) })
+    expect(r.status).toBe(201)
+    expect(r.body.doc.fileCheck).toMatch(/^未能检查文件文字/)
+    // Its text holds a mobile, unread: the warning says so, and the save is not blocked.
+    const ofd = fs.readFileSync(path.join(FIXTURES, 'notice.ofd'))
+    const o = await rest('POST', 'policy-documents', { token: editorToken, form: form(ofd, 'notice.ofd', 'application/ofd') })
+    expect(o.status).toBe(201)
+    expect(o.body.doc.fileCheck).toBe('未检查文件文字：OFD 和旧版 Word（.doc）文件不读取，请人工核对其中有无个人信息。')
+    // Stored as what it is, not as the plain zip Payload's sniffing calls it.
+    expect(o.body.doc.mimeType).toBe('application/ofd')
+  })
+
+  it('refuses a file that is none of PDF, OFD, DOC, DOCX, whatever it is called', async () => {
+    const zip = fs.readFileSync(path.join(FIXTURES, 'notice.ofd'))
+    const r = await rest('POST', 'policy-documents', { token: editorToken, form: form(zip, 'archive.zip', 'application/zip') })
+    expect(r.status).toBe(400)
+    expect(r.body.errors[0].data.errors).toEqual([expect.objectContaining({ path: 'file', message: '只能上传 PDF、OFD、Word（.doc、.docx）文件。' })])
+  })
+})
