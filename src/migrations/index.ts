@@ -31,6 +31,7 @@ import * as migration_20261207_000120_offline_reach from './20261207_000120_offl
 import * as migration_20261207_000747_sms_driver from './20261207_000747_sms_driver';
 import * as migration_20261207_025443_building_rollups from './20261207_025443_building_rollups';
 import * as migration_20261207_030122_channel_fallback from './20261207_030122_channel_fallback';
+import * as migration_20261207_031624_policy_document_file_check from './20261207_031624_policy_document_file_check';
 
 export const migrations = [
   {
@@ -196,6 +197,11 @@ export const migrations = [
   {
     up: migration_20261207_030122_channel_fallback.up,
     down: migration_20261207_030122_channel_fallback.down,
-    name: '20261207_030122_channel_fallback'
+    name: '20261207_030122_channel_fallback',
+  },
+  {
+    up: migration_20261207_031624_policy_document_file_check.up,
+    down: migration_20261207_031624_policy_document_file_check.down,
+    name: '20261207_031624_policy_document_file_check'
   },
 ];
