@@ -11,7 +11,7 @@ const nextConfig = {
   // errors lose their per-field details (the reason a publish was refused).
   // unpdf (pdf.js) and mammoth read policy documents' files on the server only
   // (src/documents/fileText.ts): required at run time, never bundled.
-  serverExternalPackages: ['payload', '@payloadcms/db-sqlite', '@payloadcms/db-mongodb', '@payloadcms/drizzle', '@payloadcms/graphql', 'unpdf', 'mammoth'],
+  serverExternalPackages: ['payload', '@payloadcms/db-sqlite', '@payloadcms/db-mongodb', '@payloadcms/drizzle', '@payloadcms/graphql', 'unpdf', 'mammoth', 'jszip'],
   // `npm test` type-checks everything; the build checks only what it ships,
   // so a test file being edited never stops `npm start`.
   typescript: { tsconfigPath: 'tsconfig.build.json' },

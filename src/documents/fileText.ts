@@ -6,7 +6,9 @@ import type { MessageKey } from '../i18n/messages'
  * a PDF, MAX_CHARS of text, TIME_LIMIT_MS in all. PDF through unpdf (pdf.js)
  * and DOCX through mammoth, both loaded only when a file comes (never by the
  * admin's client code, and kept out of Next's server bundle by
- * next.config.mjs). OFD and the old binary .doc are not read. A file that
+ * next.config.mjs). OFD (GB/T 33190, the national format for official
+ * documents: a zip whose pages are XML) through jszip, its pages' TextCode
+ * elements in page order. The old binary .doc is not read. A file that
  * cannot be read (broken, encrypted, too slow) gives a reason, never throws.
  */
 
@@ -77,6 +79,39 @@ async function docxText(data: Buffer): Promise<FileText> {
   return { text: value, unread: null }
 }
 
+const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
+const decodeXml = (text: string) =>
+  text.replace(/&(#x[0-9a-f]+|#\d+|lt|gt|amp|quot|apos);/gi, (_, e: string) =>
+    e[0] === '#' ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1))) : XML_ENTITIES[e.toLowerCase()],
+  )
+
+/** A page's text: each text object's codes run together (a number may be split between them), objects on their own lines. */
+function ofdPageText(xml: string): string {
+  const objects = xml.match(/<(?:\w+:)?TextObject\b[\s\S]*?<\/(?:\w+:)?TextObject>/g) ?? []
+  return objects.map((o) => [...o.matchAll(/<(?:\w+:)?TextCode\b[^>]*>([^<]*)<\/(?:\w+:)?TextCode>/g)].map((m) => decodeXml(m[1])).join('')).join('\n')
+}
+
+async function ofdText(data: Buffer): Promise<FileText> {
+  const { default: JSZip } = await import('jszip')
+  const zip = await JSZip.loadAsync(data)
+  // Doc_N/Pages/Page_M/Content.xml, in document then page order (the numbers, not the names' text order).
+  const pageOf = (name: string) => name.match(/^Doc_(\d+)\/Pages\/Page_(\d+)\/Content\.xml$/i)
+  const pages = Object.keys(zip.files)
+    .filter((name) => pageOf(name))
+    .sort((a, b) => {
+      const [, da, pa] = pageOf(a)!.map(Number)
+      const [, db, pb] = pageOf(b)!.map(Number)
+      return da - db || pa - pb
+    })
+  let text = ''
+  for (const name of pages.slice(0, MAX_PAGES)) {
+    if (text.length >= MAX_CHARS) break
+    text += ofdPageText(await zip.files[name].async('string')) + '\n'
+  }
+  const unread: Unread | null = pages.length > MAX_PAGES ? { key: 'document.fileCheck.pagesLimited', vars: { pages: MAX_PAGES, total: pages.length } } : null
+  return { text, unread }
+}
+
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)))
@@ -85,9 +120,9 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
 
 /** The file's text as far as it is read, and why not all of it was, if so. `onError` hears what went wrong (for the log). */
 export async function readFileText(data: Buffer, kind: FileKind, onError?: (err: unknown) => void): Promise<FileText> {
-  if (kind === 'ofd' || kind === 'doc' || kind === 'other') return { text: '', unread: { key: 'document.fileCheck.notRead' } }
+  if (kind === 'doc' || kind === 'other') return { text: '', unread: { key: 'document.fileCheck.notRead' } }
   if (data.length > MAX_BYTES) return { text: '', unread: { key: 'document.fileCheck.tooLarge', vars: { mb: MAX_BYTES / 1024 / 1024 } } }
-  const work = kind === 'pdf' ? pdfText(data) : docxText(data)
+  const work = kind === 'pdf' ? pdfText(data) : kind === 'ofd' ? ofdText(data) : docxText(data)
   // A late failure of abandoned work must not become an unhandled rejection.
   work.catch(() => undefined)
   try {

@@ -19,7 +19,7 @@ import { audit } from './audit'
  * checks, with the site's public numbers and the ones marked on the document
  * (公开联系电话). A serious finding refuses the save, 400 on `file`, masked.
  * An admin's save goes through, audited (checks-override) with the findings
- * masked. A file that is not read (OFD, .doc, broken, encrypted, too large,
+ * masked. A file that is not read (.doc, broken, encrypted, too large,
  * too slow) is saved with a warning in `fileCheck`.
  */
 

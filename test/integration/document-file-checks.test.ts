@@ -10,10 +10,10 @@ import { testPayload } from '../support/payload'
 
 /**
  * Issue 16: the personal-information checks read a policy document's file
- * (PDF, DOCX). A mobile or an ID number in its text refuses the save (400 on
- * `file`, masked) unless the number is marked public on the document; an
- * admin saves past it, audited; OFD, broken PDFs and clean files save, the
- * ones not read with a warning in `fileCheck`.
+ * (PDF, DOCX, OFD). A mobile or an ID number in its text refuses the save
+ * (400 on `file`, masked) unless the number is marked public on the document;
+ * an admin saves past it, audited; old .doc files, broken PDFs and clean
+ * files save, the ones not read with a warning in `fileCheck`.
  */
 let payload: Payload
 let editorToken: string
@@ -25,6 +25,8 @@ const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 // Valid GB 11643 check digit (X); a mobile that is not the placeholder.
 const ID_NUMBER = '11010519491231002X'
 const MOBILE = '13912345678'
+/** An old binary Word file as far as the upload looks: the compound-file signature, named .doc (its text is never read). */
+const OLD_DOC = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(1024)])
 
 /** A PDF with Helvetica text, one string a line, one list of lines a page, its cross-reference offsets computed. */
 function makePdf(lines: string[], more: string[][] = []): Buffer {
@@ -152,8 +154,7 @@ describe("a policy document's file, checked for personal information", () => {
     const r = await rest('POST', 'policy-documents', { token: editorToken, body: { title: '只有网址', issuingBody: '某局', officialUrl: 'https://example.org/d/1', fileCheck: '已人工核对' } })
     expect(r.status).toBe(201)
     expect(r.body.doc.fileCheck ?? null).toBeNull()
-    const ofd = fs.readFileSync(path.join(FIXTURES, 'notice.ofd'))
-    const o = await rest('POST', 'policy-documents', { token: editorToken, form: form(ofd, 'forged.ofd', 'application/ofd', { fileCheck: '已人工核对' }) })
+    const o = await rest('POST', 'policy-documents', { token: editorToken, form: form(OLD_DOC, 'forged.doc', 'application/msword', { fileCheck: '已人工核对' }) })
     expect(o.status).toBe(201)
     expect(o.body.doc.fileCheck).toMatch(/^未检查文件文字/)
     const kept = await rest('PATCH', `policy-documents/${o.body.doc.id}`, { token: editorToken, body: { fileCheck: '已人工核对' } })
@@ -171,17 +172,28 @@ describe("a policy document's file, checked for personal information", () => {
     expect(r.body.doc.fileCheck).toBe('只检查了前 50 页（共 51 页），其余页面请人工核对。')
   })
 
-  it('saves a broken PDF and an OFD with a warning that their text was not checked', async () => {
+  it('saves a broken PDF and an old .doc with a warning that their text was not checked', async () => {
     // A PDF Payload's upload check accepts but pdf.js cannot read: a catalogue without pages.
     const broken = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer<</Size 2/Root 1 0 R>>\nstartxref\n45\n%%EOF\n')
     const r = await rest('POST', 'policy-documents', { token: editorToken, form: form(broken, 'broken.pdf', PDF) })
     expect(r.status).toBe(201)
     expect(r.body.doc.fileCheck).toMatch(/^未能检查文件文字/)
-    // Its text holds a mobile, unread: the warning says so, and the save is not blocked.
-    const ofd = fs.readFileSync(path.join(FIXTURES, 'notice.ofd'))
-    const o = await rest('POST', 'policy-documents', { token: editorToken, form: form(ofd, 'notice.ofd', 'application/ofd') })
+    const d = await rest('POST', 'policy-documents', { token: editorToken, form: form(OLD_DOC, 'notice.doc', 'application/msword') })
+    expect(d.status).toBe(201)
+    expect(d.body.doc.fileCheck).toBe('未检查文件文字：旧版 Word（.doc）文件不读取，请人工核对其中有无个人信息。')
+  })
+
+  it('reads an OFD: a mobile on its second page, split between two text codes, is refused; a clean one saves as an OFD with no warning', async () => {
+    const personal = fs.readFileSync(path.join(FIXTURES, 'notice.ofd'))
+    const refused = await rest('POST', 'policy-documents', { token: editorToken, form: form(personal, 'notice.ofd', 'application/ofd') })
+    expect(refused.status).toBe(400)
+    const [error] = refused.body.errors[0].data.errors
+    expect(error.path).toBe('file')
+    expect(error.message).toContain('手机号码“139****5678”')
+    const clean = fs.readFileSync(path.join(FIXTURES, 'clean.ofd'))
+    const o = await rest('POST', 'policy-documents', { token: editorToken, form: form(clean, 'clean.ofd', 'application/ofd') })
     expect(o.status).toBe(201)
-    expect(o.body.doc.fileCheck).toBe('未检查文件文字：OFD 和旧版 Word（.doc）文件不读取，请人工核对其中有无个人信息。')
+    expect(o.body.doc.fileCheck ?? null).toBeNull()
     // Stored as what it is, not as the plain zip Payload's sniffing calls it.
     expect(o.body.doc.mimeType).toBe('application/ofd')
   })

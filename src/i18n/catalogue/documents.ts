@@ -25,7 +25,7 @@ export const documentsMessages = {
     en: 'The file’s text holds personal information; it cannot be saved (list a public contact under public contacts and upload again): {found}',
   },
   'document.error.fileType': { zh: '只能上传 PDF、OFD、Word（.doc、.docx）文件。', en: 'Only PDF, OFD and Word (.doc, .docx) files can be uploaded.' },
-  'document.fileCheck.notRead': { zh: '未检查文件文字：OFD 和旧版 Word（.doc）文件不读取，请人工核对其中有无个人信息。', en: 'The file’s text was not checked: OFD and old Word (.doc) files are not read; check them by hand.' },
+  'document.fileCheck.notRead': { zh: '未检查文件文字：旧版 Word（.doc）文件不读取，请人工核对其中有无个人信息。', en: 'The file’s text was not checked: old Word (.doc) files are not read; check them by hand.' },
   'document.fileCheck.broken': { zh: '未能检查文件文字：文件已损坏或无法读取，请人工核对。', en: 'The file’s text could not be checked: the file is broken or unreadable.' },
   'document.fileCheck.encrypted': { zh: '未能检查文件文字：文件已加密，请人工核对。', en: 'The file’s text could not be checked: the file is encrypted.' },
   'document.fileCheck.tooLarge': { zh: '未检查文件文字：文件超过 {mb} MB，请人工核对。', en: 'The file’s text was not checked: the file is over {mb} MB.' },
