@@ -2,8 +2,6 @@ import type { Payload } from 'payload'
 import webpush from 'web-push'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
-import { newRef } from '../../src/collections/Subscribers'
-import { smsTemplateText } from '../../src/channels/sms'
 import type { DeliveryDoc } from '../../src/model/deliveries'
 import type { SubscriberChannel } from '../../src/model/subscribers'
 import { closeDeliveryChannels } from '../../src/delivery/channels'
@@ -12,14 +10,12 @@ import { updateDelivery } from '../../src/delivery/rows'
 import { runDueJobs } from '../../src/jobs/scheduler'
 import { t } from '../../src/i18n/messages'
 import { rollupReadership } from '../../src/readership/rollup'
-import { publicUrl } from '../../src/server/env'
-import { mobileIndex, sealMobile } from '../../src/subscribers/phone'
 import { smallStreet, type Id } from '../support/fixtures'
 import { testPayload } from '../support/payload'
 import { startPushService, type PushService } from '../support/push-service'
-import { startSmsProvider, type SmsProvider } from '../support/sms-provider'
+import type { SmsProvider } from '../support/sms-provider'
 import { startSmtpServer, type SmtpTestServer } from '../support/smtp-server'
-import { deliveriesOf, drain, notOnItsOwn, publishIssue, richBody, startReadyWorker, workerProcesses } from './support'
+import { deliveriesOf, drain, notOnItsOwn, publishIssue, richBody, smsResident, startReadyWorker, startSmsStreet, workerProcesses } from './support'
 
 /**
  * The channel fallback (issue 17, src/delivery/fallback.ts) against the real local servers: an SMTP
@@ -41,27 +37,11 @@ async function resident(o: { channels: SubscriberChannel[]; order?: SubscriberCh
   made++
   const phone = `137${String(made).padStart(8, '0')}`
   const email = `fb${seq}-${made}@mail.test`
-  const row = (await payload.db.create({
-    collection: 'subscribers',
-    data: {
-      email,
-      ref: newRef(),
-      grid: street.gridA1.id,
-      channels: o.channels,
-      topics: ['issues', 'events', 'policies', 'announcements'],
-      smsTopics: o.smsTopics ?? [],
-      ...(o.order ? { channelOrder: o.order } : {}),
-      phone: sealMobile(phone),
-      phoneIndex: mobileIndex(phone),
-      status: 'active',
-      source: 'admin',
-    },
-    req: { transactionID: undefined } as never,
-  })) as { id: Id }
-  const r: Resident = { id: row.id, email, phone }
+  const id = await smsResident(payload, { phone, email, grid: street.gridA1.id, channels: o.channels, smsTopics: o.smsTopics, extra: o.order ? { channelOrder: o.order } : {} })
+  const r: Resident = { id, email, phone }
   if (o.device) {
     const sub = push.subscribe({ applicationServerKey: VAPID.publicKey })
-    await payload.db.create({ collection: 'push-subscriptions', data: { endpoint: sub.endpoint, keys: sub.keys, subscriber: row.id, userAgent: 'test' }, req: { transactionID: undefined } as never })
+    await payload.db.create({ collection: 'push-subscriptions', data: { endpoint: sub.endpoint, keys: sub.keys, subscriber: id, userAgent: 'test' }, req: { transactionID: undefined } as never })
     r.device = sub.id
   }
   return r
@@ -90,33 +70,23 @@ beforeAll(async () => {
   await payload.updateGlobal({ slug: 'site-settings', data: { streetName: '徐碧街道', periodicalName: '聚焦徐碧', smsQuietHours: { start: 0, end: 0 } } as never, overrideAccess: true })
   smtp = await startSmtpServer()
   push = await startPushService()
-  const linkBase = `${publicUrl()}/s/`
-  sms = await startSmsProvider({
-    signNames: ['徐碧街道'],
-    templates: [
-      { code: 'SMS_100000001', text: smsTemplateText('notice', linkBase) },
-      { code: 'SMS_100000002', text: smsTemplateText('urgent', linkBase) },
-    ],
-  })
-  Object.assign(process.env, {
-    SMTP_URL: smtp.url,
-    MAIL_FROM: '聚焦徐碧 <news@street.test>',
-    VAPID_PUBLIC_KEY: VAPID.publicKey,
-    VAPID_PRIVATE_KEY: VAPID.privateKey,
-    VAPID_SUBJECT: 'mailto:news@street.test',
-    PUSH_TRUSTED_ORIGINS: push.origin,
-    SMS_ACCESS_KEY_ID: sms.accessKeyId,
-    SMS_ACCESS_KEY_SECRET: sms.accessKeySecret,
-    SMS_SIGN_NAME: '【徐碧街道】',
-    SMS_TEMPLATE_NOTICE: 'SMS_100000001',
-    SMS_TEMPLATE_URGENT: 'SMS_100000002',
-    SMS_PRICE_PER_SEGMENT: '0.045',
-    SMS_API_BASE: sms.url,
-    DELIVERY_BATCH_SIZE: '10',
-    DELIVERY_CONCURRENCY: '2',
-    DELIVERY_RETRY_BASE_MS: '20',
-    DELIVERY_RETRY_MAX_MS: '500',
-    DELIVERY_MAX_ATTEMPTS: '3',
+  sms = await startSmsStreet({
+    notice: 'SMS_100000001',
+    urgent: 'SMS_100000002',
+    signName: '【徐碧街道】',
+    env: {
+      SMTP_URL: smtp.url,
+      MAIL_FROM: '聚焦徐碧 <news@street.test>',
+      VAPID_PUBLIC_KEY: VAPID.publicKey,
+      VAPID_PRIVATE_KEY: VAPID.privateKey,
+      VAPID_SUBJECT: 'mailto:news@street.test',
+      PUSH_TRUSTED_ORIGINS: push.origin,
+      DELIVERY_BATCH_SIZE: '10',
+      DELIVERY_CONCURRENCY: '2',
+      DELIVERY_RETRY_BASE_MS: '20',
+      DELIVERY_RETRY_MAX_MS: '500',
+      DELIVERY_MAX_ATTEMPTS: '3',
+    },
   })
 })
 

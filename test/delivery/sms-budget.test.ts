@@ -1,15 +1,11 @@
 import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { newRef } from '../../src/collections/Subscribers'
-import { smsTemplateText } from '../../src/channels/sms'
 import { smsSpend } from '../../src/readership/smsSpend'
-import { publicUrl } from '../../src/server/env'
-import { mobileIndex, sealMobile } from '../../src/subscribers/phone'
 import { smallStreet } from '../support/fixtures'
 import { testPayload } from '../support/payload'
-import { startSmsProvider, type SmsProvider } from '../support/sms-provider'
-import { deliveriesOf, drain, publishIssue } from './support'
+import type { SmsProvider } from '../support/sms-provider'
+import { deliveriesOf, drain, publishIssue, smsResident, startSmsStreet } from './support'
 
 /**
  * The monthly SMS budget as a batch counts against it: the cap and the
@@ -29,49 +25,20 @@ const ENV = ['SMS_ACCESS_KEY_ID', 'SMS_ACCESS_KEY_SECRET', 'SMS_SIGN_NAME', 'SMS
 async function residents(n: number) {
   for (let i = 0; i < n; i++) {
     const phone = `135${String(i + 1).padStart(8, '0')}`
-    await payload.db.create({
-      collection: 'subscribers',
-      data: {
-        email: `b${i}@mail.test`,
-        ref: newRef(),
-        grid: street.gridA1.id,
-        channels: ['sms'],
-        topics: ['issues'],
-        smsTopics: ['issues'],
-        phone: sealMobile(phone),
-        phoneIndex: mobileIndex(phone),
-        status: 'active',
-        source: 'admin',
-      },
-      req: { transactionID: undefined } as never,
-    })
+    await smsResident(payload, { phone, email: `b${i}@mail.test`, grid: street.gridA1.id, channels: ['sms'], topics: ['issues'], smsTopics: ['issues'] })
   }
 }
 
 beforeAll(async () => {
   payload = await testPayload()
   street = await smallStreet(payload)
-  const linkBase = `${publicUrl()}/s/`
-  provider = await startSmsProvider({
-    signNames: ['徐碧街道'],
-    templates: [
-      { code: NOTICE, text: smsTemplateText('notice', linkBase) },
-      { code: URGENT, text: smsTemplateText('urgent', linkBase) },
-    ],
-  })
-  delete process.env.SMTP_URL
-  delete process.env.VAPID_PUBLIC_KEY
-  Object.assign(process.env, {
-    SMS_ACCESS_KEY_ID: provider.accessKeyId,
-    SMS_ACCESS_KEY_SECRET: provider.accessKeySecret,
-    SMS_SIGN_NAME: '徐碧街道',
-    SMS_TEMPLATE_NOTICE: NOTICE,
-    SMS_TEMPLATE_URGENT: URGENT,
-    SMS_PRICE_PER_SEGMENT: String(PRICE),
-    SMS_API_BASE: provider.url,
+  provider = await startSmsStreet({
+    notice: NOTICE,
+    urgent: URGENT,
+    price: String(PRICE),
+    onlySms: true,
     // One batch of three calls, all in flight at once.
-    DELIVERY_BATCH_SIZE: '300',
-    DELIVERY_CONCURRENCY: '3',
+    env: { DELIVERY_BATCH_SIZE: '300', DELIVERY_CONCURRENCY: '3' },
   })
   await payload.updateGlobal({ slug: 'site-settings', data: { smsQuietHours: { start: 0, end: 0 } } as never, overrideAccess: true })
 })

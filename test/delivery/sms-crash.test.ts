@@ -1,14 +1,10 @@
 import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { smsTemplateText } from '../../src/channels/sms'
-import { newRef } from '../../src/collections/Subscribers'
-import { publicUrl } from '../../src/server/env'
-import { mobileIndex, sealMobile } from '../../src/subscribers/phone'
 import { smallStreet } from '../support/fixtures'
 import { testPayload } from '../support/payload'
-import { startSmsProvider, type SmsProvider } from '../support/sms-provider'
-import { deliveriesOf, deliveryById, killAtRandom, publishIssue, notOnItsOwn, startCrashWorker, workerProcesses } from './support'
+import type { SmsProvider } from '../support/sms-provider'
+import { deliveriesOf, deliveryById, killAtRandom, publishIssue, notOnItsOwn, smsResident, startCrashWorker, startSmsStreet, workerProcesses } from './support'
 
 /**
  * Crash test of SMS deliveries, as test/delivery/crash.test.ts for email: one
@@ -47,45 +43,11 @@ beforeAll(async () => {
   const street = await smallStreet(payload)
   // No quiet hours (the test runs at any hour; test/delivery/sms.test.ts tests them).
   await payload.updateGlobal({ slug: 'site-settings', data: { smsQuietHours: { start: 0, end: 0 } } as never, overrideAccess: true })
-  const linkBase = `${publicUrl()}/s/`
-  provider = await startSmsProvider({
-    signNames: ['徐碧街道'],
-    templates: [
-      { code: NOTICE, text: smsTemplateText('notice', linkBase) },
-      { code: 'SMS_100000002', text: smsTemplateText('urgent', linkBase) },
-    ],
-    // Calls that take a while, so a kill finds calls in flight.
-    latency: { perCallMs: 40, perNumberMs: 0.2 },
-  })
-  delete process.env.SMTP_URL
-  delete process.env.VAPID_PUBLIC_KEY
-  Object.assign(process.env, {
-    SMS_ACCESS_KEY_ID: provider.accessKeyId,
-    SMS_ACCESS_KEY_SECRET: provider.accessKeySecret,
-    SMS_SIGN_NAME: '徐碧街道',
-    SMS_TEMPLATE_NOTICE: NOTICE,
-    SMS_TEMPLATE_URGENT: 'SMS_100000002',
-    SMS_PRICE_PER_SEGMENT: '0.045',
-    SMS_API_BASE: provider.url,
-  })
+  // Calls that take a while, so a kill finds calls in flight.
+  provider = await startSmsStreet({ notice: NOTICE, urgent: 'SMS_100000002', latency: { perCallMs: 40, perNumberMs: 0.2 }, onlySms: true })
   for (let i = 0; i < RESIDENTS; i++) {
     const phone = `137${String(i).padStart(8, '0')}`
-    await payload.db.create({
-      collection: 'subscribers',
-      data: {
-        email: `m${i}@mail.test`,
-        ref: newRef(),
-        grid: i % 2 ? street.gridA1.id : street.gridB1.id,
-        channels: ['sms'],
-        topics: ['issues'],
-        smsTopics: ['issues'],
-        phone: sealMobile(phone),
-        phoneIndex: mobileIndex(phone),
-        status: 'active',
-        source: 'admin',
-      },
-      req: { transactionID: undefined } as never,
-    })
+    await smsResident(payload, { phone, email: `m${i}@mail.test`, grid: i % 2 ? street.gridA1.id : street.gridB1.id, channels: ['sms'], topics: ['issues'], smsTopics: ['issues'] })
   }
 }, 600_000)
 

@@ -1,17 +1,15 @@
 import type { Payload } from 'payload'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
-import { newRef } from '../../src/collections/Subscribers'
-import { segmentsFor, smsLength, smsTemplateText } from '../../src/channels/sms'
+import { segmentsFor, smsLength } from '../../src/channels/sms'
 import { publicUrl } from '../../src/server/env'
-import { mobileIndex, sealMobile } from '../../src/subscribers/phone'
 import { PASSWORD, smallStreet, type Id } from '../support/fixtures'
 import { rest, tokenFor } from '../support/http'
 import { testPayload } from '../support/payload'
-import { startSmsProvider, type SmsProvider } from '../support/sms-provider'
+import type { SmsProvider } from '../support/sms-provider'
 import { startSite, type Site } from '../site/support'
 import { BROWSER } from '../readership/support'
-import { deliveriesOf, drain, richBody } from './support'
+import { deliveriesOf, drain, richBody, smsResident, startSmsStreet } from './support'
 
 /**
  * Correction and withdrawal notices by SMS (issue 17): to the residents the
@@ -37,23 +35,8 @@ async function residents(n: number, opts: { smsTopics?: string[]; channels?: str
   for (let i = 0; i < n; i++) {
     made++
     const phone = `137${String(made).padStart(8, '0')}`
-    const row = (await payload.db.create({
-      collection: 'subscribers',
-      data: {
-        email: `n${made}@mail.test`,
-        ref: newRef(),
-        grid: street.gridA1.id,
-        channels: opts.channels ?? ['sms', 'email'],
-        topics: ['issues', 'events', 'policies', 'announcements'],
-        smsTopics: opts.smsTopics ?? ['policies'],
-        phone: sealMobile(phone),
-        phoneIndex: mobileIndex(phone),
-        status: 'active',
-        source: 'admin',
-      },
-      req: { transactionID: undefined } as never,
-    })) as { id: Id }
-    out.push({ id: row.id, phone })
+    const id = await smsResident(payload, { phone, email: `n${made}@mail.test`, grid: street.gridA1.id, channels: opts.channels ?? ['sms', 'email'], smsTopics: opts.smsTopics ?? ['policies'] })
+    out.push({ id, phone })
   }
   return out
 }
@@ -78,28 +61,13 @@ beforeAll(async () => {
   payload = await testPayload()
   street = await smallStreet(payload)
   await payload.updateGlobal({ slug: 'site-settings', data: { streetName: '徐碧街道', periodicalName: '聚焦徐碧' } as never, overrideAccess: true })
-  const linkBase = `${publicUrl()}/s/`
-  provider = await startSmsProvider({
-    signNames: ['徐碧街道'],
-    templates: [
-      { code: NOTICE, text: smsTemplateText('notice', linkBase) },
-      { code: URGENT, text: smsTemplateText('urgent', linkBase) },
-      { code: CHANGE, text: smsTemplateText('change', linkBase), paramMax: { change: 2 } },
-    ],
-  })
-  delete process.env.SMTP_URL
-  delete process.env.VAPID_PUBLIC_KEY
-  Object.assign(process.env, {
-    SMS_ACCESS_KEY_ID: provider.accessKeyId,
-    SMS_ACCESS_KEY_SECRET: provider.accessKeySecret,
-    SMS_SIGN_NAME: '【徐碧街道】',
-    SMS_TEMPLATE_NOTICE: NOTICE,
-    SMS_TEMPLATE_URGENT: URGENT,
-    SMS_TEMPLATE_CHANGE: CHANGE,
-    SMS_PRICE_PER_SEGMENT: '0.045',
-    SMS_API_BASE: provider.url,
-    DELIVERY_BATCH_SIZE: '50',
-    DELIVERY_RETRY_BASE_MS: '20',
+  provider = await startSmsStreet({
+    notice: NOTICE,
+    urgent: URGENT,
+    extra: [{ code: CHANGE, kind: 'change', paramMax: { change: 2 } }],
+    signName: '【徐碧街道】',
+    onlySms: true,
+    env: { SMS_TEMPLATE_CHANGE: CHANGE, DELIVERY_BATCH_SIZE: '50', DELIVERY_RETRY_BASE_MS: '20' },
   })
   editor = await tokenFor(payload, street.editor.email, PASSWORD)
   site = await startSite(payload)

@@ -1,16 +1,12 @@
 import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { newRef } from '../../src/collections/Subscribers'
-import { smsTemplateText } from '../../src/channels/sms'
-import { publicUrl } from '../../src/server/env'
-import { mobileIndex, sealMobile } from '../../src/subscribers/phone'
 import { PASSWORD, smallStreet, type Id } from '../support/fixtures'
 import { rest, tokenFor } from '../support/http'
 import { testPayload } from '../support/payload'
-import { startSmsProvider, type SmsProvider } from '../support/sms-provider'
+import type { SmsProvider } from '../support/sms-provider'
 import { startSite, type Site } from '../site/support'
-import { deliveriesOf, drain, publishIssue } from './support'
+import { deliveriesOf, drain, publishIssue, smsResident, startSmsStreet } from './support'
 
 /**
  * Undoing numbers an SMS delivery took off SMS, by delivery and code as an
@@ -33,23 +29,7 @@ type Row = { id: Id; channels: string[]; status: string; suppressedBy?: string |
 const reload = async (id: Id) => (await payload.db.findOne({ collection: 'subscribers', where: { id: { equals: id } } })) as unknown as Row
 
 async function resident(phone: string, channels: string[]): Promise<Id> {
-  const row = (await payload.db.create({
-    collection: 'subscribers',
-    data: {
-      email: `${phone}@mail.test`,
-      ref: newRef(),
-      grid: street.gridA1.id,
-      channels,
-      topics: ['issues'],
-      smsTopics: ['issues'],
-      phone: sealMobile(phone),
-      phoneIndex: mobileIndex(phone),
-      status: 'active',
-      source: 'admin',
-    },
-    req: { transactionID: undefined } as never,
-  })) as { id: Id }
-  return row.id
+  return smsResident(payload, { phone, email: `${phone}@mail.test`, grid: street.gridA1.id, channels, topics: ['issues'], smsTopics: ['issues'] })
 }
 
 const post = (url: string, items: unknown[]) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(items) })
@@ -57,27 +37,7 @@ const post = (url: string, items: unknown[]) => fetch(url, { method: 'POST', hea
 beforeAll(async () => {
   payload = await testPayload()
   street = await smallStreet(payload)
-  const linkBase = `${publicUrl()}/s/`
-  provider = await startSmsProvider({
-    signNames: ['徐碧街道'],
-    templates: [
-      { code: NOTICE, text: smsTemplateText('notice', linkBase) },
-      { code: URGENT, text: smsTemplateText('urgent', linkBase) },
-    ],
-  })
-  delete process.env.SMTP_URL
-  delete process.env.VAPID_PUBLIC_KEY
-  Object.assign(process.env, {
-    SMS_ACCESS_KEY_ID: provider.accessKeyId,
-    SMS_ACCESS_KEY_SECRET: provider.accessKeySecret,
-    SMS_SIGN_NAME: '徐碧街道',
-    SMS_TEMPLATE_NOTICE: NOTICE,
-    SMS_TEMPLATE_URGENT: URGENT,
-    SMS_PRICE_PER_SEGMENT: '0.045',
-    SMS_API_BASE: provider.url,
-    SMS_CALLBACK_SECRET: SECRET,
-    DELIVERY_RETRY_BASE_MS: '20',
-  })
+  provider = await startSmsStreet({ notice: NOTICE, urgent: URGENT, onlySms: true, env: { SMS_CALLBACK_SECRET: SECRET, DELIVERY_RETRY_BASE_MS: '20' } })
   site = await startSite(payload)
   for (const u of ['admin', 'editor'] as const) tokens[u] = await tokenFor(payload, street[u].email, PASSWORD)
 })

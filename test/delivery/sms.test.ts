@@ -2,20 +2,19 @@ import type { Payload } from 'payload'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import { newRef } from '../../src/collections/Subscribers'
-import { smsTemplateText } from '../../src/channels/sms'
 import { quietUntil } from '../../src/delivery/sms/quiet'
 import { readerKey } from '../../src/readership/tokens'
 import { audienceReport } from '../../src/delivery/audienceReport'
 import { smsSpend } from '../../src/readership/smsSpend'
 import { publicUrl } from '../../src/server/env'
-import { mobileIndex, sealMobile } from '../../src/subscribers/phone'
+import { mobileIndex } from '../../src/subscribers/phone'
 import { streetHour } from '../../src/templates/format'
 import { smallStreet, type Id } from '../support/fixtures'
 import { testPayload } from '../support/payload'
-import { startSmsProvider, type SmsProvider } from '../support/sms-provider'
+import type { SmsProvider } from '../support/sms-provider'
 import { startSite, type Site } from '../site/support'
 import { BROWSER, clearEvents, storedEvents } from '../readership/support'
-import { deliveriesOf, drain, publishIssue, richBody } from './support'
+import { deliveriesOf, drain, publishIssue, richBody, smsResident, startSmsStreet } from './support'
 
 /** SMS deliveries through the pipeline, against the local stand-in of Alibaba Cloud SMS (test/support/sms-provider.ts). */
 let payload: Payload
@@ -38,22 +37,8 @@ async function residents(n: number, opts: { grid: Id; smsTopics?: string[]; chan
     const phone = `139${String(made).padStart(8, '0')}`
     const ref = newRef()
     const withPhone = opts.phone !== false
-    const row = (await payload.db.create({
-      collection: 'subscribers',
-      data: {
-        email: `s${made}@mail.test`,
-        ref,
-        grid: opts.grid,
-        channels: opts.channels ?? ['sms', 'email'],
-        topics: ['issues', 'events', 'policies', 'announcements'],
-        smsTopics: opts.smsTopics ?? [],
-        ...(withPhone ? { phone: sealMobile(phone), phoneIndex: mobileIndex(phone) } : {}),
-        status: 'active',
-        source: 'admin',
-      },
-      req: { transactionID: undefined } as never,
-    })) as { id: Id }
-    out.push({ id: row.id, phone, ref })
+    const id = await smsResident(payload, { phone: withPhone ? phone : null, email: `s${made}@mail.test`, ref, grid: opts.grid, channels: opts.channels ?? ['sms', 'email'], smsTopics: opts.smsTopics })
+    out.push({ id, phone, ref })
   }
   return out
 }
@@ -79,30 +64,19 @@ beforeAll(async () => {
   payload = await testPayload()
   street = await smallStreet(payload)
   await payload.updateGlobal({ slug: 'site-settings', data: { streetName: '徐碧街道', periodicalName: '聚焦徐碧' } as never, overrideAccess: true })
-  const linkBase = `${publicUrl()}/s/`
-  provider = await startSmsProvider({
-    signNames: ['徐碧街道'],
-    templates: [
-      { code: NOTICE, text: smsTemplateText('notice', linkBase) },
-      { code: URGENT, text: smsTemplateText('urgent', linkBase) },
-    ],
-  })
-  delete process.env.SMTP_URL
-  delete process.env.VAPID_PUBLIC_KEY
-  Object.assign(process.env, {
-    SMS_ACCESS_KEY_ID: provider.accessKeyId,
-    SMS_ACCESS_KEY_SECRET: provider.accessKeySecret,
-    SMS_SIGN_NAME: '【徐碧街道】',
-    SMS_TEMPLATE_NOTICE: NOTICE,
-    SMS_TEMPLATE_URGENT: URGENT,
-    SMS_PRICE_PER_SEGMENT: '0.045',
-    SMS_API_BASE: provider.url,
-    DELIVERY_CONCURRENCY: String(CONCURRENCY),
-    DELIVERY_URGENT_CONCURRENCY: String(CONCURRENCY),
-    DELIVERY_BATCH_SIZE: '50',
-    DELIVERY_RETRY_BASE_MS: '20',
-    DELIVERY_RETRY_MAX_MS: '1500',
-    DELIVERY_MAX_ATTEMPTS: '3',
+  provider = await startSmsStreet({
+    notice: NOTICE,
+    urgent: URGENT,
+    signName: '【徐碧街道】',
+    onlySms: true,
+    env: {
+      DELIVERY_CONCURRENCY: String(CONCURRENCY),
+      DELIVERY_URGENT_CONCURRENCY: String(CONCURRENCY),
+      DELIVERY_BATCH_SIZE: '50',
+      DELIVERY_RETRY_BASE_MS: '20',
+      DELIVERY_RETRY_MAX_MS: '1500',
+      DELIVERY_MAX_ATTEMPTS: '3',
+    },
   })
   site = await startSite(payload)
 })

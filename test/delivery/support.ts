@@ -6,11 +6,15 @@ import { afterAll, beforeAll } from 'vitest'
 import type { DeliveryDoc } from '../../src/collections/Deliveries'
 import { newRef, type SubscriberChannel, type Topic } from '../../src/collections/Subscribers'
 import { runDueDeliveries } from '../../src/delivery/pipeline'
+import { smsTemplateText } from '../../src/channels/sms'
+import { publicUrl } from '../../src/server/env'
+import { mobileIndex, sealMobile } from '../../src/subscribers/phone'
 import { forgetWechatClient } from '../../src/delivery/wechat'
 import { doc, p } from '../../src/seed/lexical'
 import { PASSWORD, smallStreet, type Id } from '../support/fixtures'
 import { tokenFor } from '../support/http'
 import { testPayload } from '../support/payload'
+import { startSmsProvider, type SmsProviderOptions } from '../support/sms-provider'
 import { startSmtpServer, type SmtpTestServer } from '../support/smtp-server'
 import { startWechatEmulator, type WechatEmulator } from '../support/wechat-emulator'
 
@@ -258,4 +262,73 @@ export function wechatWorld(): WechatWorld {
     await world.payload?.destroy()
   })
   return world
+}
+
+type SmsKind = Parameters<typeof smsTemplateText>[0]
+
+/**
+ * The stand-in of Alibaba Cloud SMS (sign name 徐碧街道) with the notice and urgent templates (and any `extra`
+ * ones, by kind), and the SMS_* environment pointing at it. `signName` is SMS_SIGN_NAME as written (with or
+ * without 【】), `price` SMS_PRICE_PER_SEGMENT; `env` is assigned with it; `onlySms` unsets SMTP_URL and
+ * VAPID_PUBLIC_KEY first, so the street has no email or push.
+ */
+export async function startSmsStreet(o: {
+  notice: string
+  urgent: string
+  signName?: string
+  price?: string
+  extra?: { code: string; kind: SmsKind; paramMax?: Record<string, number> }[]
+  latency?: SmsProviderOptions['latency']
+  onlySms?: boolean
+  env?: Record<string, string>
+}) {
+  const linkBase = `${publicUrl()}/s/`
+  const provider = await startSmsProvider({
+    signNames: ['徐碧街道'],
+    templates: [
+      { code: o.notice, text: smsTemplateText('notice', linkBase) },
+      { code: o.urgent, text: smsTemplateText('urgent', linkBase) },
+      ...(o.extra ?? []).map((t) => ({ code: t.code, text: smsTemplateText(t.kind, linkBase), ...(t.paramMax ? { paramMax: t.paramMax } : {}) })),
+    ],
+    ...(o.latency ? { latency: o.latency } : {}),
+  })
+  if (o.onlySms) {
+    delete process.env.SMTP_URL
+    delete process.env.VAPID_PUBLIC_KEY
+  }
+  Object.assign(process.env, {
+    ...o.env,
+    SMS_ACCESS_KEY_ID: provider.accessKeyId,
+    SMS_ACCESS_KEY_SECRET: provider.accessKeySecret,
+    SMS_SIGN_NAME: o.signName ?? '徐碧街道',
+    SMS_TEMPLATE_NOTICE: o.notice,
+    SMS_TEMPLATE_URGENT: o.urgent,
+    SMS_PRICE_PER_SEGMENT: o.price ?? '0.045',
+    SMS_API_BASE: provider.url,
+  })
+  return provider
+}
+
+/** A resident with a mobile number, written through the adapter (sealed number and index as the subscriber's hooks make them; `phone: null` for none). */
+export async function smsResident(
+  payload: Payload,
+  o: { phone: string | null; email: string; grid: Id; channels: string[]; topics?: string[]; smsTopics?: string[]; extra?: Record<string, unknown>; ref?: string },
+): Promise<Id> {
+  const row = (await payload.db.create({
+    collection: 'subscribers',
+    data: {
+      email: o.email,
+      ref: o.ref ?? newRef(),
+      grid: o.grid,
+      channels: o.channels,
+      topics: o.topics ?? ['issues', 'events', 'policies', 'announcements'],
+      smsTopics: o.smsTopics ?? [],
+      ...o.extra,
+      ...(o.phone ? { phone: sealMobile(o.phone), phoneIndex: mobileIndex(o.phone) } : {}),
+      status: 'active',
+      source: 'admin',
+    },
+    req: { transactionID: undefined } as never,
+  })) as { id: Id }
+  return row.id
 }

@@ -1,14 +1,13 @@
 import type { Payload, PayloadRequest } from 'payload'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
-import { segmentsFor, smsLength, smsTemplateText } from '../../src/channels/sms'
+import { segmentsFor, smsLength } from '../../src/channels/sms'
 import { shortLinkPath } from '../../src/delivery/sms/links'
 import { testSendEndpoint } from '../../src/delivery/endpoints'
-import { publicUrl } from '../../src/server/env'
 import { smallStreet } from '../support/fixtures'
 import { testPayload } from '../support/payload'
-import { startSmsProvider, type SmsProvider } from '../support/sms-provider'
-import { deliveriesOf, richBody } from './support'
+import type { SmsProvider } from '../support/sms-provider'
+import { deliveriesOf, richBody, startSmsStreet } from './support'
 
 /** Test-send by SMS: a draft's text message to a number the editor types, marked as a test within the template, limited per number and street-wide. */
 let payload: Payload
@@ -35,23 +34,7 @@ const draft = async (title: string, urgent = false) =>
 beforeAll(async () => {
   payload = await testPayload()
   street = await smallStreet(payload)
-  const linkBase = `${publicUrl()}/s/`
-  provider = await startSmsProvider({
-    signNames: ['徐碧街道'],
-    templates: [
-      { code: NOTICE, text: smsTemplateText('notice', linkBase) },
-      { code: URGENT, text: smsTemplateText('urgent', linkBase) },
-    ],
-  })
-  Object.assign(process.env, {
-    SMS_ACCESS_KEY_ID: provider.accessKeyId,
-    SMS_ACCESS_KEY_SECRET: provider.accessKeySecret,
-    SMS_SIGN_NAME: '徐碧街道',
-    SMS_TEMPLATE_NOTICE: NOTICE,
-    SMS_TEMPLATE_URGENT: URGENT,
-    SMS_PRICE_PER_SEGMENT: '0.045',
-    SMS_API_BASE: provider.url,
-  })
+  provider = await startSmsStreet({ notice: NOTICE, urgent: URGENT })
 })
 
 beforeEach(() => provider.reset())
