@@ -43,44 +43,10 @@ beforeAll(async () => {
   const { initPayload } = await import('../../src/server/payload')
   const { createApp, listen } = await import('../../src/server/app')
   const { seedDemo } = await import('../../src/seed/demo')
-  const { consentVersion, preferencesToken } = await import('../../src/subscribers/service')
-  const { paths } = await import('../../src/templates/paths')
+  const { listedResidentPages } = await import('../support/residentPages')
   payload = await initPayload()
   await seedDemo(payload)
-  const first = async (collection: string) =>
-    (await payload.find({ collection: collection as never, limit: 1, depth: 0, overrideAccess: true, where: { _status: { equals: 'published' } } as never })).docs[0] as unknown as {
-      id: string | number
-      number?: number
-    }
-  const [issue, event, policy, announcement] = await Promise.all(['issues', 'events', 'policies', 'announcements'].map(first))
-  const grid = (await payload.find({ collection: 'grids', limit: 1, depth: 0, overrideAccess: true, sort: 'code' })).docs[0] as unknown as { id: string | number; code: string }
-  const at = new Date().toISOString()
-  const subscriber = (await payload.create({
-    collection: 'subscribers',
-    data: {
-      email: 'care.e2e@example.org',
-      grid: grid.id,
-      channels: ['email'],
-      topics: ['issues', 'events'],
-      status: 'active',
-      source: 'web',
-      confirmedAt: at,
-      consents: [{ purpose: 'content', granted: true, at, textVersion: consentVersion('content'), method: 'web' }],
-    } as never,
-    overrideAccess: true,
-  })) as unknown as { ref: string }
-  pages = {
-    home: '/',
-    issue: paths.issue(issue.number!),
-    event: paths.event(event.id),
-    policy: paths.policy(policy.id),
-    announcement: paths.announcement(announcement.id),
-    grids: paths.grids(),
-    grid: paths.grid(grid.code),
-    subscribe: paths.subscribe(),
-    preferences: paths.preferences(preferencesToken(subscriber.ref)),
-    notFound: '/events/0',
-  }
+  pages = await listedResidentPages(payload, 'care.e2e@example.org')
   const app = createApp(payload)
   server = await listen(payload, app, 0, '127.0.0.1')
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`

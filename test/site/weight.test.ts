@@ -2,9 +2,8 @@ import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { seedDemo } from '../../src/seed/demo'
-import { consentVersion, preferencesToken } from '../../src/subscribers/service'
-import { paths } from '../../src/templates/paths'
 import { testPayload } from '../support/payload'
+import { listedResidentPages } from '../support/residentPages'
 import { type Site, startSite } from './support'
 
 /**
@@ -57,40 +56,7 @@ async function weigh(path: string, cookie: string): Promise<Weight> {
 beforeAll(async () => {
   payload = await testPayload()
   await seedDemo(payload)
-  const first = async (collection: string) =>
-    (await payload.find({ collection: collection as never, limit: 1, depth: 0, overrideAccess: true, where: { _status: { equals: 'published' } } as never })).docs[0] as unknown as {
-      id: string | number
-      number?: number
-    }
-  const [issue, event, policy, announcement] = await Promise.all(['issues', 'events', 'policies', 'announcements'].map(first))
-  const grid = (await payload.find({ collection: 'grids', limit: 1, depth: 0, overrideAccess: true, sort: 'code' })).docs[0] as unknown as { id: string | number; code: string }
-  const at = new Date().toISOString()
-  const subscriber = (await payload.create({
-    collection: 'subscribers',
-    data: {
-      email: 'weight@example.org',
-      grid: grid.id,
-      channels: ['email'],
-      topics: ['issues', 'events'],
-      status: 'active',
-      source: 'web',
-      confirmedAt: at,
-      consents: [{ purpose: 'content', granted: true, at, textVersion: consentVersion('content'), method: 'web' }],
-    } as never,
-    overrideAccess: true,
-  })) as unknown as { ref: string }
-  pages = {
-    home: '/',
-    issue: paths.issue(issue.number!),
-    event: paths.event(event.id),
-    policy: paths.policy(policy.id),
-    announcement: paths.announcement(announcement.id),
-    grids: paths.grids(),
-    grid: paths.grid(grid.code),
-    subscribe: paths.subscribe(),
-    preferences: paths.preferences(preferencesToken(subscriber.ref)),
-    notFound: '/events/0',
-  }
+  pages = await listedResidentPages(payload, 'weight@example.org')
   site = await startSite(payload)
 }, 180_000)
 
