@@ -3,6 +3,7 @@ import type { Payload, Where } from 'payload'
 import type { ContentSlug } from '../model/content'
 import { type DeliveryDoc, isNotice } from '../model/deliveries'
 import type { Topic } from '../model/subscribers'
+import { idValue } from '../store/idTypes'
 import { fallbackWhere, noticeSources } from './fallback'
 
 const TOPIC_OF: Record<ContentSlug, Topic> = { issues: 'issues', events: 'events', policies: 'policies', announcements: 'announcements' }
@@ -22,8 +23,8 @@ export function audienceWhere(d: Pick<DeliveryDoc, 'channel' | 'contentType' | '
 /** What a channel's recipients need beyond ticking it: SMS, a number. */
 const channelWhere = (channel: string): Where[] => (channel === 'sms' ? [{ phoneIndex: { exists: true } }] : [])
 
-/** The id value to compare with in a query: numbers on SQLite, strings on MongoDB. */
-export const idValue = (payload: Payload, raw: string) => (payload.db.name === 'mongoose' ? raw : Number(raw))
+/** The id value to compare with in a query (store/idTypes.ts), for this module's callers. */
+export { idValue }
 
 /** The subscribers a delivery reached: those with a submitted receipt of it. */
 export async function reachedBy(payload: Payload, delivery: string | number): Promise<string[]> {

@@ -4,6 +4,7 @@ import type { ContentSlug } from '../model/content'
 import { carriesContent, type DeliveryChannel, type DeliveryDoc, FRESH_DELIVERY, isPrimary } from '../model/deliveries'
 import { channelOrderOf, type SubscriberChannel, type SubscriberDoc } from '../model/subscribers'
 import { isUniqueViolation } from '../store/claims'
+import { idValue } from '../store/idTypes'
 import { noTransaction } from '../store/noTransaction'
 import { uniqueIndexReady } from '../store/receipts'
 import { channelConfigured } from './config'
@@ -43,7 +44,6 @@ const RESIDENT_CHANNELS = new Set<string>(['email', 'webpush', 'sms'])
 const SLICE = 500
 
 type Id = string | number
-const idValue = (payload: Payload, raw: string) => (payload.db.name === 'mongoose' ? raw : Number(raw))
 const roundOf = (d: Pick<DeliveryDoc, 'round'>) => d.round ?? 0
 
 async function findAll<T>(payload: Payload, collection: CollectionSlug, where: Where, select?: Record<string, true>): Promise<T[]> {

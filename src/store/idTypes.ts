@@ -1,4 +1,4 @@
-import type { Config } from 'payload'
+import type { Config, Payload } from 'payload'
 
 type SchemaHook = NonNullable<NonNullable<Config['typescript']>['schema']>[number]
 type Node = Record<string, unknown>
@@ -41,3 +41,6 @@ export const widenIds: SchemaHook = ({ jsonSchema, collectionIDFieldTypes, confi
   if (db?.defaultIDType) db.defaultIDType = ID_TYPE
   return jsonSchema
 }
+
+/** An id as a query compares it: a number on SQLite, a string on MongoDB (ids travel as strings in our rows). */
+export const idValue = (payload: Payload, raw: string) => (payload.db.name === 'mongoose' ? raw : Number(raw))
