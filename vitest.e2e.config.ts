@@ -19,5 +19,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     globalSetup: ['test/e2e/support/globalSetup.ts'],
+    // A page updates after a server round trip and a render; under CI load that
+    // can take longer than expect.poll's default second.
+    expect: { poll: { timeout: 10_000 } },
   },
 })

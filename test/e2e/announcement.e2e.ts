@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
 import { t } from '../../src/i18n/messages'
-import { api, dismissToasts, docStatus, focusRichText, leaveDocument, submit } from './support/admin'
+import { api, dismissToasts, docStatus, focusRichText, leaveDocument, submit, typeRichText } from './support/admin'
 import { artifactsOnFailure, baseUrl, DEMO, launchBrowser, login, shot, staffContext } from './support/browser'
 
 /**
@@ -39,7 +39,7 @@ describe('a grid leader publishes an announcement for their grid, after an edito
     // A leader of one grid does not pick it: it is already chosen.
     await expect.poll(() => leader.locator('#field-grids').innerText(), { timeout: 15_000 }).toContain(me.user.grids[0].name)
     await focusRichText(leader, 'body')
-    await leader.keyboard.type(body)
+    await typeRichText(leader, body)
     await shot(leader, 'c1-leader-announcement-draft')
 
     const saved = await submit(leader, '#action-save-draft', 'announcements')

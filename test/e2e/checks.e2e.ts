@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
 import { t } from '../../src/i18n/messages'
-import { api, choose, dismissToasts, docStatus, focusRichText, optionsOf, submit } from './support/admin'
+import { api, choose, dismissToasts, docStatus, focusRichText, optionsOf, submit, typeRichText } from './support/admin'
 import { artifactsOnFailure, DEMO, launchBrowser, login, shot, staffContext } from './support/browser'
 
 /**
@@ -36,7 +36,7 @@ describe('an editor sees a serious finding, masks it with one click and publishe
     const grids = await optionsOf(editor, '#field-grids')
     await choose(editor, '#field-grids', grids[0])
     await focusRichText(editor, 'body')
-    await editor.keyboard.type(`公示名单：张小三 ${ID}，电话13812345678。空调按装请预约。`)
+    await typeRichText(editor, `公示名单：张小三 ${ID}，电话13812345678。空调按装请预约。`)
     const saved = await submit(editor, '#action-save-draft', 'announcements')
     expect(saved.status(), await saved.text()).toBe(201)
     id = String(((await saved.json()) as { doc: { id: string | number } }).doc.id)

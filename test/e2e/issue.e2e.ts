@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
 
 import { t } from '../../src/i18n/messages'
-import { dismissToasts, docStatus, focusRichText, formStateTracker, submit, testImage } from './support/admin'
+import { dismissToasts, docStatus, focusRichText, formStateTracker, submit, testImage, typeRichText } from './support/admin'
 import { artifactsOnFailure, baseUrl, DEMO, launchBrowser, login, shot, staffContext } from './support/browser'
 
 let browser: Browser
@@ -88,7 +88,7 @@ test('an editor composes an issue with two articles and an image, publishes it, 
   await page.locator('#field-articles .array-field__add-row').click()
   await page.locator('#field-articles__1__title').fill(articles[1].title)
   await focusRichText(page, 'articles.1.body')
-  await page.keyboard.type(articles[1].text)
+  await typeRichText(page, articles[1].text)
   await shot(page, 'b1-issue-composed')
 
   // Save a draft first: residents cannot see it, and it has no number yet (未编号): it takes one when first published.

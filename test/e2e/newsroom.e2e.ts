@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
 import { t } from '../../src/i18n/messages'
-import { api, dismissToasts, docStatus, focusRichText, leaveDocument, submit } from './support/admin'
+import { api, dismissToasts, docStatus, focusRichText, leaveDocument, submit, typeRichText } from './support/admin'
 import { artifactsOnFailure, DEMO, launchBrowser, login, shot, staffContext } from './support/browser'
 
 /**
@@ -50,7 +50,7 @@ describe('one announcement through the newsroom, from a grid leader’s phone', 
     await leader.goto('/admin/collections/announcements/create')
     await leader.locator('#field-title').fill(title)
     await focusRichText(leader, 'body')
-    await leader.keyboard.type('本周三电梯例行维保，期间停运，请居民合理安排出行。')
+    await typeRichText(leader, '本周三电梯例行维保，期间停运，请居民合理安排出行。')
     const saved = await submit(leader, '#action-save-draft', 'announcements')
     expect(saved.status(), await saved.text()).toBe(201)
     id = String(((await saved.json()) as { doc: { id: string | number } }).doc.id)
@@ -98,8 +98,8 @@ describe('one announcement through the newsroom, from a grid leader’s phone', 
     await leader.waitForURL(`**/admin/collections/announcements/${id}`)
     expect(await unread()).toHaveLength(0)
     await focusRichText(leader, 'body')
-    await leader.keyboard.press('End')
-    await leader.keyboard.type('停运时段：上午九点至十一点。')
+    await leader.keyboard.press('Control+End')
+    await typeRichText(leader, '停运时段：上午九点至十一点。')
     const saved = await submit(leader, '#action-save-draft', 'announcements')
     expect(saved.status(), await saved.text()).toBe(200)
     const submitted = await submit(leader, '.review-panel__submit', 'announcements')

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
 import { t } from '../../src/i18n/messages'
-import { api, focusRichText, leaveDocument, submit } from './support/admin'
+import { api, focusRichText, leaveDocument, submit, typeRichText } from './support/admin'
 import { artifactsOnFailure, DEMO, launchBrowser, login, shot, staffContext } from './support/browser'
 
 /**
@@ -47,7 +47,7 @@ describe('a two-step review on a phone', () => {
     await leader.goto('/admin/collections/announcements/create')
     await leader.locator('#field-title').fill(title)
     await focusRichText(leader, 'body')
-    await leader.keyboard.type('本周六起小区东门临时停车位调整，请按指示牌停放。')
+    await typeRichText(leader, '本周六起小区东门临时停车位调整，请按指示牌停放。')
     const saved = await submit(leader, '#action-save-draft', 'announcements')
     expect(saved.status(), await saved.text()).toBe(201)
     id = String(((await saved.json()) as { doc: { id: string | number } }).doc.id)

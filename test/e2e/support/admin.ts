@@ -87,6 +87,24 @@ export async function focusRichText(page: Page, path: string): Promise<void> {
   await page.locator(`[data-field-path="${path}"] [data-lexical-editor="true"]`).click()
 }
 
+/**
+ * Type into the focused Lexical field and wait until the form holds the text.
+ * Lexical hands its state to the form only once the browser is idle (up to
+ * 500 ms later), so a save clicked at once can go out without it: seen in CI
+ * under load, a draft saved with an empty body. The form's next state round
+ * trip carries the typed text; wait for it and its answer.
+ */
+export async function typeRichText(page: Page, text: string): Promise<void> {
+  const tail = text.slice(-6)
+  const registered = page.waitForRequest(
+    (r) => Boolean(r.headers()['next-action']) && /"form-state"/.test(r.postData() ?? '') && (r.postData() ?? '').includes(tail),
+    { timeout: 30_000 },
+  )
+  registered.catch(() => {})
+  await page.keyboard.type(text)
+  await (await registered).response()
+}
+
 /** Drop the toasts shown so far, so the next one waited for is the next one shown. */
 export async function dismissToasts(page: Page): Promise<void> {
   for (const close of await page.locator('.payload-toast-close-button').all()) await close.click().catch(() => {})
