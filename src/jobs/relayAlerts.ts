@@ -9,13 +9,14 @@ import { smsSettings } from '../server/smsEnv'
 import { claimSlot } from '../store/claims'
 import { processOwner } from '../store/leases'
 import { onceInWindow } from './periodic'
-import { textStaff } from './staffSms'
+import { staffMobile, textStaff } from './staffSms'
 
 /**
  * The grid leader's alert (issue 18): a content whose buildings' heads have
  * not confirmed within relayConfirmMinutes (site settings) of publication
  * gets each leader of those grids told once: by SMS where the SMS channel is
- * configured and the leader has a mobile number, otherwise by email. A text
+ * configured and the leader has a mobile number (their phone, else their
+ * work phone), otherwise by email. A text
  * is checked against the monthly SMS budget first (over it: by email, as
  * without SMS) and counted in the month's spend (an sms-messages row, content
  * type `relay-leaders`), as the building heads' texts are (jobs/relayTell.ts). Once
@@ -91,7 +92,8 @@ export async function sendRelayAlerts(payload: Payload, now = new Date()): Promi
         if (!grids.length) continue
         if (!(await claimSlot(payload, { scope: scopeOf(c, leader), slot: 0, owner: processOwner }))) continue
         const count = grids.reduce((n, g) => n + g.buildings.length, 0)
-        const phone = leader.phone || leader.workPhone
+        // The first of their numbers that can be texted, as a head's (a landline is never sent to the provider).
+        const phone = staffMobile(leader.phone, leader.workPhone)
         let by: 'sms' | 'email' | 'none' = 'none'
         if (sms && phone) by = await bySms(payload, sms, c, leader, phone, count, log)
         if (by === 'none' && leader.email) {
