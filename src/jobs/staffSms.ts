@@ -13,13 +13,13 @@ import { mobileIndex } from '../subscribers/phone'
 /**
  * Texts to staff and building heads (the heads told of a notice,
  * jobs/relayTell.ts; the grid leaders' alerts, jobs/relayAlerts.ts): the one
- * flow they share. A job opens the channel, picks the person's mobile
- * number (staffMobile), and textStaff does the rest: the
- * quiet hours for a non-urgent text, the short link's code, the message from
- * the job's own template, the month's budget, the link stored before the
- * call, the call, and the text counted in the month's spend. Who is told,
- * which template and text, which link, and what happens when the text does
- * not go (email, a later try, the claims) stay the job's.
+ * flow they share. A job opens the channel, picks the person's mobile number
+ * (staffMobile), and textStaff does the rest: the quiet hours for a
+ * non-urgent text, the short link's code, the message from the job's own
+ * template, the month's budget, the link stored before the call, the call,
+ * and the text counted in the month's spend. Who is told, which template and
+ * text, which link, and what happens when the text does not go (email, a
+ * later try, the claims) stay the job's.
  */
 
 export type StaffText = {
