@@ -2,23 +2,21 @@ import type { Payload } from 'payload'
 
 import { type Id, idOf, sameId } from '../access'
 import { SmsChannel } from '../channels/sms'
-import { isFailure } from '../channels/types'
-import { newShortCode, storeShortLinks } from '../delivery/sms/links'
 import { t } from '../i18n/messages'
 import { type LateContent, lateRelays } from '../readership/relayLate'
-import { smsBudgetStop } from '../readership/smsSpend'
 import { publicUrl } from '../server/env'
 import { smsSettings } from '../server/smsEnv'
 import { claimSlot } from '../store/claims'
 import { processOwner } from '../store/leases'
 import { onceInWindow } from './periodic'
-import { countStaffText } from './staffSms'
+import { staffMobile, textStaff } from './staffSms'
 
 /**
  * The grid leader's alert (issue 18): a content whose buildings' heads have
  * not confirmed within relayConfirmMinutes (site settings) of publication
  * gets each leader of those grids told once: by SMS where the SMS channel is
- * configured and the leader has a mobile number, otherwise by email. A text
+ * configured and the leader has a mobile number (their phone, else their
+ * work phone), otherwise by email. A text
  * is checked against the monthly SMS budget first (over it: by email, as
  * without SMS) and counted in the month's spend (an sms-messages row, content
  * type `relay-leaders`), as the building heads' texts are (jobs/relayTell.ts). Once
@@ -51,29 +49,22 @@ function mailOf(c: LateContent, leader: Leader, grids: LateContent['grids']) {
   return { subject: t('relayLeaders.alert.subject', 'zh', { title: c.title }), text, html }
 }
 
-/** Text one leader, within the month's budget, and count the text in the month's spend; 'none' when not sent (email then). */
+/** Text one leader (jobs/staffSms.ts), with the urgent template and a short link to the building list; 'none' when not sent (email then). */
 async function bySms(payload: Payload, sms: SmsChannel, c: LateContent, leader: Leader, phone: string, count: number, log: Payload['logger']): Promise<'sms' | 'none'> {
   const content = `${c.type}:${String(c.id)}`
-  // The urgent template ends in PUBLIC_URL/s/<code>: a short link of its own leads to the content's building list.
-  const code = newShortCode()
-  const prepared = sms.prepare({ to: phone, kind: 'urgent', params: { title: c.title, detail: t('relayLeaders.alert.smsDetail', 'zh', { n: count }), code } })
-  if (isFailure(prepared)) {
-    log.error({ leader: leader.id, content, kind: prepared.kind, code: prepared.code }, 'relay alert SMS not sent; trying email')
-    return 'none'
-  }
-  const over = await smsBudgetStop(payload, prepared.segments)
-  if (over) {
-    log.warn({ leader: leader.id, content, reason: over }, 'relay alert not texted: the monthly SMS budget would be passed; trying email')
-    return 'none'
-  }
-  await storeShortLinks(payload, scopeOf(c, leader), [{ code, target: buildingListPath(c) }])
-  const result = await sms.sendPrepared(prepared)
-  if (isFailure(result)) {
-    log.error({ leader: leader.id, content, kind: result.kind, code: result.code }, 'relay alert SMS not sent; trying email')
-    return 'none'
-  }
-  await countStaffText(payload, { delivery: `relay-alert:${content}`, to: `leader:${String(leader.id)}`, contentType: RELAY_ALERT_SMS_TYPE, phone: prepared.phone, bizId: result.providerId, segments: prepared.segments })
-  return 'sms'
+  const result = await textStaff(payload, sms, {
+    // Only urgent content is late (readership/relayLate.ts): never held by the quiet hours.
+    urgent: true,
+    // The urgent template ends in PUBLIC_URL/s/<code>: a short link of its own leads to the content's building list.
+    prepare: (channel, code) => channel.prepare({ to: phone, kind: 'urgent', params: { title: c.title, detail: t('relayLeaders.alert.smsDetail', 'zh', { n: count }), code } }),
+    link: { key: scopeOf(c, leader), target: buildingListPath(c) },
+    count: { delivery: `relay-alert:${content}`, to: `leader:${String(leader.id)}`, contentType: RELAY_ALERT_SMS_TYPE },
+  })
+  if ('held' in result) return 'none' // not for an urgent text
+  if (result.ok) return 'sms'
+  if (result.code === 'budget') log.warn({ leader: leader.id, content, reason: result.reason }, 'relay alert not texted: the monthly SMS budget would be passed; trying email')
+  else log.error({ leader: leader.id, content, kind: result.kind, code: result.code }, 'relay alert SMS not sent; trying email')
+  return 'none'
 }
 
 /** Alert the leaders of grids with overdue buildings; returns who was alerted, how. */
@@ -101,7 +92,8 @@ export async function sendRelayAlerts(payload: Payload, now = new Date()): Promi
         if (!grids.length) continue
         if (!(await claimSlot(payload, { scope: scopeOf(c, leader), slot: 0, owner: processOwner }))) continue
         const count = grids.reduce((n, g) => n + g.buildings.length, 0)
-        const phone = leader.phone || leader.workPhone
+        // The first of their numbers that can be texted, as a head's (a landline is never sent to the provider).
+        const phone = staffMobile(leader.phone, leader.workPhone)
         let by: 'sms' | 'email' | 'none' = 'none'
         if (sms && phone) by = await bySms(payload, sms, c, leader, phone, count, log)
         if (by === 'none' && leader.email) {

@@ -3,18 +3,14 @@ import type { Payload, TaskHandler } from 'payload'
 import type { Id } from '../access'
 import { EmailChannel } from '../channels/email'
 import { SmsChannel } from '../channels/sms'
-import { failure, isFailure, type SendResult } from '../channels/types'
-import { newShortCode, storeShortLinks } from '../delivery/sms/links'
-import { quietHours, quietUntil } from '../delivery/sms/quiet'
-import { smsBudgetStop } from '../readership/smsSpend'
+import { isFailure } from '../channels/types'
 import { headShortLinkKey, relayPath, relayToken } from '../relay/links'
 import { headsToTell, noticeToTell, tellMail, type TellHead, type TellNotice } from '../relay/tell'
 import { emailSettings } from '../server/env'
-import { smsSettings, type SmsSettings } from '../server/smsEnv'
+import { smsSettings } from '../server/smsEnv'
 import { claimSlot, newestClaims } from '../store/claims'
 import { leaseScope, processOwner, takeLease, withLease } from '../store/leases'
-import { normalizeMobile } from '../model/mobile'
-import { countStaffText } from './staffSms'
+import { staffMobile, textStaff, type StaffTextResult } from './staffSms'
 import { queueRelayTell, type RelayTellInput } from './relayTellTask'
 import { jobLeaseMs } from './runner'
 
@@ -57,29 +53,22 @@ export type TellRun = { told: Told[]; heldUntil: Date | null; later: boolean }
 const keyOf = (n: TellNotice, h: TellHead) => `${n.type}:${String(n.id)}:${h.code}`
 export const toldScope = (type: string, id: Id, building: string) => `relay-told:${type}:${String(id)}:${building}`
 
-type Ctx = { payload: Payload; n: TellNotice; now: Date; sms: { channel: SmsChannel; settings: SmsSettings & { relayTemplate: string } } | null; mail: () => EmailChannel | null; log: Payload['logger'] }
+type Ctx = { payload: Payload; n: TellNotice; now: Date; sms: { channel: SmsChannel; template: string } | null; mail: () => EmailChannel | null; log: Payload['logger'] }
 
 /** An outcome: `final` when the head is done with (told, or never to be told by this notice). */
 type Outcome = { by: Told['by']; final: boolean; heldUntil?: Date }
 
-async function bySms(ctx: Ctx, h: TellHead, phone: string): Promise<Outcome | SendResult> {
+/** The head's text (jobs/staffSms.ts): the heads' own template, and their own short link to their page. */
+async function bySms(ctx: Ctx, h: TellHead, phone: string): Promise<StaffTextResult> {
   const { payload, n, sms, log } = ctx
-  if (!n.urgent) {
-    const until = quietUntil(ctx.now, await quietHours(payload))
-    if (until) return { by: 'held', final: false, heldUntil: until }
-  }
-  const code = newShortCode()
-  const prepared = sms!.channel.prepareRelay(phone, { title: n.title, code }, sms!.settings.relayTemplate)
-  if (isFailure(prepared)) return prepared
-  const over = await smsBudgetStop(payload, prepared.segments)
-  if (over) {
-    log.warn({ building: h.code, reason: over }, 'head not texted: the monthly SMS budget would be passed')
-    return failure('quota', 'budget', over)
-  }
-  // The link first: it must work when the message arrives.
-  await storeShortLinks(payload, headShortLinkKey(h.code), [{ code, target: relayPath(relayToken(h.code, h.version)) }])
-  const result = await sms!.channel.sendPrepared(prepared)
-  if (result.ok) await countStaffText(payload, { delivery: `relay-tell:${n.type}:${String(n.id)}`, to: `head:${h.code}`, contentType: RELAY_SMS_TYPE, phone: prepared.phone, bizId: result.providerId, segments: prepared.segments })
+  const result = await textStaff(payload, sms!.channel, {
+    urgent: !!n.urgent,
+    now: ctx.now,
+    prepare: (channel, code) => channel.prepareRelay(phone, { title: n.title, code }, sms!.template),
+    link: { key: headShortLinkKey(h.code), target: relayPath(relayToken(h.code, h.version)) },
+    count: { delivery: `relay-tell:${n.type}:${String(n.id)}`, to: `head:${h.code}`, contentType: RELAY_SMS_TYPE },
+  })
+  if (isFailure(result) && result.code === 'budget') log.warn({ building: h.code, reason: result.reason }, 'head not texted: the monthly SMS budget would be passed')
   return result
 }
 
@@ -93,10 +82,10 @@ async function byEmail(ctx: Ctx, h: TellHead): Promise<Outcome> {
 }
 
 async function tellOne(ctx: Ctx, h: TellHead): Promise<Outcome> {
-  const phone = ctx.sms && h.building.headPhone ? normalizeMobile(h.building.headPhone) : null
+  const phone = ctx.sms ? staffMobile(h.building.headPhone) : null
   if (phone) {
     const r = await bySms(ctx, h, phone)
-    if ('final' in r) return r
+    if ('held' in r) return { by: 'held', final: false, heldUntil: r.held }
     if (r.ok) return { by: 'sms', final: true }
     ctx.log.warn({ building: h.code, kind: r.kind, code: r.code }, 'head not texted; email if there is one')
     const mailed = await byEmail(ctx, h)
@@ -118,7 +107,7 @@ export async function tellHeads(payload: Payload, ref: { type: string; id: Id },
   if (!heads.length) return run
   const done = await newestClaims(payload, heads.map((h) => toldScope(n.type, n.id, h.code)))
   const settings = smsSettings()
-  const sms = settings?.relayTemplate ? { channel: new SmsChannel(settings), settings: { ...settings, relayTemplate: settings.relayTemplate } } : null
+  const sms = settings?.relayTemplate ? { channel: new SmsChannel(settings), template: settings.relayTemplate } : null
   if (settings && !settings.relayTemplate) log.info({ contentType: n.type }, 'SMS_TEMPLATE_RELAY is not set: heads are told by email')
   let mailer: EmailChannel | null | undefined
   const mail = () => {

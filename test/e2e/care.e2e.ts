@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
 import { artifactsOnFailure, launchBrowser, shot } from './support/browser'
-import { inProcessEnv } from './support/inProcess'
+import { closeInProcess, inProcessEnv } from './support/inProcess'
 
 /**
  * Care mode (关怀模式) and accessibility in Debian's chromium, against the
@@ -53,15 +53,7 @@ beforeAll(async () => {
   browser = await launchBrowser()
 })
 afterEach((ctx) => artifactsOnFailure(browser, ctx))
-afterAll(async () => {
-  await browser?.close()
-  if (server) {
-    server.closeAllConnections()
-    await new Promise((r) => server.close(r))
-  }
-  await payload?.destroy?.()
-  fs.rmSync(dataDir, { recursive: true, force: true })
-})
+afterAll(() => closeInProcess(dataDir, { browser, server, payload }))
 
 async function open(width: number, mode: Mode, options: { javaScriptEnabled?: boolean; init?: string } = {}): Promise<BrowserContext> {
   const phone = width < 500

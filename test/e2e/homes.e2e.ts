@@ -1,4 +1,3 @@
-import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -7,7 +6,7 @@ import type { Payload, PayloadRequest } from 'payload'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
 import { artifactsOnFailure, launchBrowser, shot, staffContext } from './support/browser'
-import { inProcessEnv } from './support/inProcess'
+import { closeInProcess, inProcessEnv } from './support/inProcess'
 
 /**
  * The admin home per role and the readership table, in chromium, in this
@@ -109,15 +108,7 @@ beforeAll(async () => {
   browser = await launchBrowser()
 }, 240_000)
 afterEach((ctx) => artifactsOnFailure(browser, ctx))
-afterAll(async () => {
-  await browser?.close()
-  if (server) {
-    server.closeAllConnections()
-    await new Promise((r) => server.close(r))
-  }
-  await payload?.destroy?.()
-  fs.rmSync(dataDir, { recursive: true, force: true })
-})
+afterAll(() => closeInProcess(dataDir, { browser, server, payload }))
 
 const noSidewaysScroll = (p: Page) => p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)
 

@@ -1,11 +1,10 @@
-import fs from 'node:fs'
 import type { AddressInfo } from 'node:net'
 
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
 import { artifactsOnFailure, launchBrowser, shot, wechatPhone } from './support/browser'
-import { inProcessEnv } from './support/inProcess'
+import { closeInProcess, inProcessEnv } from './support/inProcess'
 
 /**
  * 我的网格 on a phone in WeChat's browser (390 px), against the Express app
@@ -35,15 +34,7 @@ beforeAll(async () => {
   browser = await launchBrowser()
 })
 afterEach((ctx) => artifactsOnFailure(browser, ctx))
-afterAll(async () => {
-  await browser?.close()
-  if (m) {
-    m.server.closeAllConnections()
-    await new Promise((r) => m.server.close(r))
-    await m.payload.destroy?.()
-  }
-  fs.rmSync(dataDir, { recursive: true, force: true })
-})
+afterAll(() => closeInProcess(dataDir, { browser, ...m }))
 
 const wechat = (): Promise<BrowserContext> => wechatPhone(browser, { baseURL: m.base, viewport: { width: WIDTH, height: 844 } })
 

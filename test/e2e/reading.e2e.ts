@@ -1,4 +1,3 @@
-import fs from 'node:fs'
 import type { AddressInfo } from 'node:net'
 
 import type { Browser, Page } from 'playwright-core'
@@ -6,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
 import { startWechatEmulator, type WechatEmulator } from '../support/wechat-emulator'
 import { artifactsOnFailure, launchBrowser, shot, WECHAT_UA, wechatPhone } from './support/browser'
-import { inProcessEnv } from './support/inProcess'
+import { closeInProcess, inProcessEnv } from './support/inProcess'
 
 /**
  * Reading and sharing in WeChat's browser at 390 px, against the Express app
@@ -85,14 +84,8 @@ beforeAll(async () => {
 })
 afterEach((ctx) => artifactsOnFailure(browser, ctx))
 afterAll(async () => {
-  await browser?.close()
-  if (server) {
-    server.closeAllConnections()
-    await new Promise((r) => server.close(r))
-  }
-  await payload?.destroy?.()
+  await closeInProcess(dataDir, { browser, server, payload })
   await emu?.close()
-  fs.rmSync(dataDir, { recursive: true, force: true })
 })
 
 /** WeChat's browser at 390 px with the JS-SDK stood in for; the bytes of every response, by URL. */

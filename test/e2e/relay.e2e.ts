@@ -1,11 +1,10 @@
-import fs from 'node:fs'
 import type { AddressInfo } from 'node:net'
 
 import type { Browser } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
 import { artifactsOnFailure, launchBrowser, shot, wechatPhone } from './support/browser'
-import { inProcessEnv } from './support/inProcess'
+import { closeInProcess, inProcessEnv } from './support/inProcess'
 
 /**
  * 我的楼栋 on a building head's phone (issue 18): WeChat's browser at 390 px
@@ -40,15 +39,7 @@ beforeAll(async () => {
   browser = await launchBrowser()
 })
 afterEach((ctx) => artifactsOnFailure(browser, ctx))
-afterAll(async () => {
-  await browser?.close()
-  if (m) {
-    m.server.closeAllConnections()
-    await new Promise((r) => m.server.close(r))
-    await m.payload.destroy?.()
-  }
-  fs.rmSync(dataDir, { recursive: true, force: true })
-})
+afterAll(() => closeInProcess(dataDir, { browser, ...m }))
 
 describe('a building head in WeChat', () => {
   test('opens the link, copies the text, confirms the relay and 12 households at the door', async () => {

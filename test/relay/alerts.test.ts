@@ -148,4 +148,16 @@ describe('urgent relay', () => {
       await payload.updateGlobal({ slug: 'site-settings', data: { smsBudget: { monthlyYuan: null } } as never, overrideAccess: true })
     }
   })
+
+  it('texts a leader whose own phone is a landline at their work phone when that is a mobile number', async () => {
+    // The heads' texts take only a mobile number too (jobs/staffSms.ts, staffMobile): a landline is never sent to the provider.
+    await payload.update({ collection: 'users', id: street.leaderB.id, data: { phone: '0598-8955018', workPhone: '138 0000 0009' } as never, overrideAccess: true })
+    const notice = { type: 'announcements', id: (await publishedAnnouncement(payload, '乙一网格停气通知', street.gridB1.id, at(200), { urgent: true })).id }
+    const texts = provider.accepted.length
+    const run = await sendRelayAlerts(payload, at(235))
+    expect(run.alerted).toEqual([{ content: `announcements:${notice.id}`, leader: String(street.leaderB.id), by: 'sms' }])
+    expect(provider.accepted).toHaveLength(texts + 1)
+    expect(provider.accepted.at(-1)).toMatchObject({ phone: '13800000009', templateCode: 'SMS_465000002' })
+    expect(provider.accepted.at(-1)!.content).toContain('紧急通知：乙一网格停气通知。1栋未确认。详见')
+  })
 })
