@@ -70,11 +70,12 @@ export function apiBodyLimit(payload: Payload) {
     if (isWrite(req) && isMultipart(req) && hasBody(req)) {
       const check = formCheck(req.headers, { fieldSize: env.apiBodyLimit, fields: partLimits.fields ?? 20, files: partLimits.files ?? 3, upload: uploadRules(payload, req, slug) })
       const refuseForm = (problem: FormProblem) => badForm(payload, req, res, problem)
+      // A problem seen on the way stops the holding at once (the rest is read and dropped), as a size over the cap does.
       return holdBody(req, limit, check.write, (within) => {
-        if (!within) {
-          void check.end()
-          return refuse()
-        }
+        const seen = check.problem()
+        if (seen || !within) check.abandon()
+        if (seen) return refuseForm(seen)
+        if (!within) return refuse()
         check.end().then((problem) => (problem ? refuseForm(problem) : next()), next)
       })
     }
@@ -141,15 +142,16 @@ function waiting(state: ReadableState | undefined): Buffer[] {
 
 /**
  * Collect a body up to `limit` bytes, then pass it on to the stream's reader (within) or drop it (not).
- * `seen` is shown each chunk as it comes; `done` gets the body's chunks (not copied) when it is within the limit.
+ * `seen` is shown each chunk as it comes, and stops the holding by answering false (`done` then hears
+ * `within` false, as over the limit); `done` gets the body's chunks (not copied) when it is within the limit.
  */
-function holdBody(req: IncomingMessage, limit: number, seen: ((chunk: Buffer) => void) | undefined, done: (within: boolean, chunks: Buffer[]) => void) {
+function holdBody(req: IncomingMessage, limit: number, seen: ((chunk: Buffer) => boolean) | undefined, done: (within: boolean, chunks: Buffer[]) => void) {
   const state = (req as unknown as { _readableState?: ReadableState })._readableState
   // Chunks the parser delivered before this middleware ran wait in the stream's buffer, and stay there
   // (reading them would mark the stream as read, and Next refuses a body stream that was).
   let total = req.readableLength
   const early = total <= limit ? waiting(state) : []
-  if (seen) early.forEach(seen)
+  if (seen && !early.every(seen)) return done(false, [])
   if (state?.ended || total > limit) return done(total <= limit, early)
   const held: Buffer[] = []
   let settled = false
@@ -166,14 +168,13 @@ function holdBody(req: IncomingMessage, limit: number, seen: ((chunk: Buffer) =>
     }
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, encoding)
     total += buf.length
-    if (total > limit) {
+    if (total > limit || (seen && !seen(buf))) {
       settled = true
       held.length = 0
       done(false, [])
       return true
     }
     held.push(buf)
-    seen?.(buf)
     // Ask for more: nobody reads this stream until the body is complete.
     return true
   } as Push

@@ -31,7 +31,16 @@ export type FormRules = {
   upload?: { fileRequired: boolean; mimeTypes: string[] }
 }
 
-export type FormCheck = { write: (chunk: Buffer) => void; end: () => Promise<FormProblem | null> }
+export type FormCheck = {
+  /** Read one more chunk; false once the form is known to be refused. */
+  write: (chunk: Buffer) => boolean
+  /** The refusal known so far (before the end, only what the parts read so far show). */
+  problem: () => FormProblem | null
+  /** The whole form has come: its refusal, or null when it may go on. */
+  end: () => Promise<FormProblem | null>
+  /** Stop reading (the body was refused, or is over the cap). */
+  abandon: () => void
+}
 
 /** The field Payload reads a document's data from, and the one it reads the file from. */
 const DATA_FIELD = '_payload'
@@ -81,7 +90,10 @@ export function formCheck(headers: IncomingHttpHeaders, rules: FormRules): FormC
       if (data === null || typeof data !== 'object' || Array.isArray(data)) fail({ status: 400, key: 'api.error.formFieldNotObject', vars: { field: name } })
     })
     parser.on('file', (name, stream, info) => {
-      stream.resume() // the contents go to Payload, not here
+      // The contents go to Payload, not here. A form cut off (or abandoned) inside a file ends its stream with
+      // an error that the parser reports too: heard here, so that it is not an uncaught exception.
+      stream.on('error', () => {})
+      stream.resume()
       if (!rules.upload || name !== FILE_FIELD) return
       if (count(name) > 1) return fail({ status: 400, key: 'api.error.formFieldRepeated', vars: { field: name } })
       const type = info.mimeType.toLowerCase()
@@ -93,7 +105,10 @@ export function formCheck(headers: IncomingHttpHeaders, rules: FormRules): FormC
   return {
     write(chunk) {
       if (parser && !problem) parser.write(chunk)
+      return !problem
     },
+    problem: () => problem,
+    abandon: () => parser?.destroy(),
     async end() {
       if (parser && !problem) parser.end()
       else parser?.destroy()

@@ -177,6 +177,34 @@ describe('hostile multipart forms to an upload collection', () => {
     expect(leftFiles()).toEqual(files)
   })
 
+  it('a refusal the first parts show is answered at once, while a large upload is still being sent', async () => {
+    const before = await counts()
+    const start = (first: Part) => {
+      // The form's first part, then the head of a 15 MB file of which nothing more is sent.
+      const head = Buffer.concat([multipart([first], ''), Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="more"; filename="big.png"\r\nContent-Type: image/png\r\n\r\n`), Buffer.alloc(256 * 1024)])
+      return new Promise<Answer>((resolve, reject) => {
+        const req = http.request(new URL('/api/media', base), {
+          method: 'POST',
+          headers: { Authorization: `JWT ${token}`, 'Content-Type': `multipart/form-data; boundary=${B}`, 'Content-Length': 15 * MB },
+        })
+        req.on('response', (res) => {
+          const parts: Buffer[] = []
+          res.on('data', (c: Buffer) => parts.push(c))
+          res.on('end', () => {
+            req.destroy()
+            const text = Buffer.concat(parts).toString('utf8')
+            resolve({ status: res.statusCode ?? 0, text, json: JSON.parse(text) })
+          })
+        })
+        req.on('error', reject)
+        req.write(head)
+      })
+    }
+    refused(await start({ ...pdf(), value: Buffer.alloc(1024) }), 400, msg.type('application/pdf'), 'file')
+    refused(await start(data('{"alt": ')), 400, msg.notJson, '_payload')
+    expect(await counts()).toEqual(before)
+  })
+
   it('no file on create: 400 naming the field where the collection needs one; where it does not, Payload’s own check in Chinese', async () => {
     const before = await counts()
     for (const auth of [true, false]) {
