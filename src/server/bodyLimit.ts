@@ -67,7 +67,7 @@ export function apiBodyLimit(payload: Payload) {
     const declared = req.headers['content-length']
     if (hasBody(req) && unsupportedType(req)) return unsupported(payload, req, res)
     if (declared !== undefined && Number(declared) > limit) return refuse(Number(declared) > DISCARD_FACTOR * limit)
-    if (isWrite(req) && isMultipart(req) && hasBody(req)) {
+    if (isWrite(req) && isMultipart(req)) {
       const check = formCheck(req.headers, { fieldSize: env.apiBodyLimit, fields: partLimits.fields ?? 20, files: partLimits.files ?? 3, upload: uploadRules(payload, req, slug) })
       const refuseForm = (problem: FormProblem) => badForm(payload, req, res, problem)
       // A problem seen on the way stops the holding at once (the rest is read and dropped), as a size over the cap does.

@@ -143,6 +143,7 @@ const hostile = (image: () => Part): [string, Buffer, number, string, string | u
   ['another boundary than declared', multipart([image(), data(doc)]), 400, msg.broken, undefined, { type: 'multipart/form-data; boundary=not-the-one' }],
   ['no boundary declared', multipart([image(), data(doc)]), 400, msg.broken, undefined, { type: 'multipart/form-data' }],
   ['cut off, sent in chunks', multipart([image(), data(doc)], `--${B}`), 400, msg.broken, undefined, { chunked: true }],
+  ['an empty body', Buffer.alloc(0), 400, msg.broken, undefined],
   ['file twice', multipart([image(), image(), data(doc)]), 400, msg.repeated('file'), 'file'],
   ['file as text', multipart([{ name: 'file', value: '{"filename":"x.png"}' }, data(doc)]), 400, msg.noFile, 'file'],
 ]
