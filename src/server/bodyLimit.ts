@@ -5,6 +5,7 @@ import type { CollectionSlug, Payload } from 'payload'
 
 import { t, type MessageKey } from '../i18n/messages'
 import { env } from './env'
+import { formCheck, type FormProblem, type FormRules } from './formCheck'
 
 /**
  * Request bodies of Payload's REST and GraphQL API (everything under /api),
@@ -30,7 +31,17 @@ import { env } from './env'
  * that is not JSON is refused with a 400 in the same shape (Payload's REST
  * routes said "Invalid JSON" in English, its GraphQL route a 500 with no
  * body), and nothing reaches Next. A valid one goes on to Next byte for byte.
- * Multipart uploads and requests without a body are not held.
+ * Requests without a body are not held.
+ *
+ * A multipart write (Payload's admin sends a document as form-data: `file`
+ * and a JSON string in `_payload`) is held the same way and read alongside
+ * as it arrives (formCheck.ts: the fields and the parts' headers, never the
+ * file's bytes): a broken form, a `_payload` that is not a JSON object, is
+ * repeated or is over API_BODY_LIMIT, too many parts, and on an upload
+ * collection a create without a file or a file of a type it does not take,
+ * are refused with a 400 (413 for sizes) naming the field, before Payload
+ * sees any of it. The held chunks then go on to Next as they are, so the
+ * upload is in memory once here.
  *
  * A write with a body of any other type (text/plain, which a bare fetch
  * sends, XML, CSV) is refused with a 415 in the same shape: Payload reads
@@ -45,22 +56,53 @@ export function apiBodyLimit(payload: Payload) {
   const uploadPaths = new Set(
     Object.values(payload.collections).flatMap((c) => (c.config.endpoints || []).filter((e) => e.custom?.upload).map((e) => `${payload.config.routes.api}/${c.config.slug}${e.path}`)),
   )
+  const partLimits = { fields: 20, files: 3, ...payload.config.upload?.limits }
   return (req: Request, res: Response, next: NextFunction) => {
     if (!isApiPath(req.path)) return next()
-    const upload = isMultipart(req) && (uploadSlugs.has((req.path.split('/')[2] ?? '') as CollectionSlug) || uploadPaths.has(req.path))
+    const slug = (req.path.split('/')[2] ?? '') as CollectionSlug
+    const upload = isMultipart(req) && (uploadSlugs.has(slug) || uploadPaths.has(req.path))
     const limit = upload ? env.uploadLimit : env.apiBodyLimit
     const refuse = (close = false) => tooLarge(payload, req, res, upload ? 'api.error.uploadTooLarge' : 'api.error.bodyTooLarge', limit, close)
     const json = !upload && isJsonWrite(req)
     const declared = req.headers['content-length']
     if (hasBody(req) && unsupportedType(req)) return unsupported(payload, req, res)
     if (declared !== undefined && Number(declared) > limit) return refuse(Number(declared) > DISCARD_FACTOR * limit)
+    if (isWrite(req) && isMultipart(req)) {
+      const check = formCheck(req.headers, { fieldSize: env.apiBodyLimit, fields: partLimits.fields ?? 20, files: partLimits.files ?? 3, upload: uploadRules(payload, req, slug) })
+      const refuseForm = (problem: FormProblem) => badForm(payload, req, res, problem)
+      // A problem seen on the way stops the holding at once (the rest is read and dropped), as a size over the cap does.
+      return holdBody(req, limit, check.write, (within) => {
+        const seen = check.problem()
+        if (seen || !within) check.abandon()
+        if (seen) return refuseForm(seen)
+        if (!within) return refuse()
+        check.end().then((problem) => (problem ? refuseForm(problem) : next()), next)
+      })
+    }
     if (!json && (declared !== undefined || !req.headers['transfer-encoding'])) return next()
     if (json && declared === undefined && !req.headers['transfer-encoding']) return next() // no body
-    holdBody(req, limit, (within, body) => (!within ? refuse() : json && !isJson(body) ? invalidJson(payload, req, res) : next()))
+    holdBody(req, limit, undefined, (within, chunks) => (!within ? refuse() : json && !isJson(Buffer.concat(chunks)) ? invalidJson(payload, req, res) : next()))
   }
 }
 
-const isJsonWrite = (req: Request) => /^(?:POST|PUT|PATCH)$/.test(req.method) && /^application\/json\s*(?:;|$)/i.test(req.headers['content-type'] ?? '')
+const isWrite = (req: Request) => /^(?:POST|PUT|PATCH)$/.test(req.method)
+
+/**
+ * What a multipart write to an upload collection's own routes must hold: on a create (POST to the
+ * collection, not a draft), a file unless the collection says files are optional; on any write, a file
+ * of a type the collection takes. None for its endpoints, nor for a read sent as a POST (Payload's
+ * method override).
+ */
+function uploadRules(payload: Payload, req: Request, slug: CollectionSlug): FormRules['upload'] {
+  const config = payload.collections[slug]?.config.upload
+  const parts = req.path.split('/').filter(Boolean) // ['api', slug, id?]
+  if (!config || parts.length > 3 || req.headers['x-payload-http-method-override']) return undefined
+  const create = req.method === 'POST' && parts.length === 2
+  const fileRequired = create && config.filesRequiredOnCreate !== false && req.query.draft !== 'true'
+  return { fileRequired, mimeTypes: config.mimeTypes ?? [] }
+}
+
+const isJsonWrite = (req: Request) => isWrite(req) && /^application\/json\s*(?:;|$)/i.test(req.headers['content-type'] ?? '')
 
 /** As Payload reads a JSON body: an empty one stands for `{}`. */
 function isJson(body: Buffer): boolean {
@@ -78,7 +120,7 @@ const hasBody = (req: Request) => Number(req.headers['content-length'] ?? 0) > 0
 /** A write whose declared type Payload cannot read (no type at all is left to Payload). */
 function unsupportedType(req: Request): boolean {
   const type = req.headers['content-type']
-  if (!type || !/^(?:POST|PUT|PATCH)$/.test(req.method)) return false
+  if (!type || !isWrite(req)) return false
   return !/^(?:application\/json|multipart\/form-data|application\/x-www-form-urlencoded)\s*(?:;|$)/i.test(type)
 }
 
@@ -100,15 +142,17 @@ function waiting(state: ReadableState | undefined): Buffer[] {
 
 /**
  * Collect a body up to `limit` bytes, then pass it on to the stream's reader (within) or drop it (not).
- * `done` gets the whole body when it is within the limit.
+ * `seen` is shown each chunk as it comes, and stops the holding by answering false (`done` then hears
+ * `within` false, as over the limit); `done` gets the body's chunks (not copied) when it is within the limit.
  */
-function holdBody(req: IncomingMessage, limit: number, done: (within: boolean, body: Buffer) => void) {
+function holdBody(req: IncomingMessage, limit: number, seen: ((chunk: Buffer) => boolean) | undefined, done: (within: boolean, chunks: Buffer[]) => void) {
   const state = (req as unknown as { _readableState?: ReadableState })._readableState
   // Chunks the parser delivered before this middleware ran wait in the stream's buffer, and stay there
   // (reading them would mark the stream as read, and Next refuses a body stream that was).
   let total = req.readableLength
-  if (state?.ended || total > limit) return done(total <= limit, total <= limit ? Buffer.concat(waiting(state)) : Buffer.alloc(0))
-  const early = waiting(state)
+  const early = total <= limit ? waiting(state) : []
+  if (seen && !early.every(seen)) return done(false, [])
+  if (state?.ended || total > limit) return done(total <= limit, early)
   const held: Buffer[] = []
   let settled = false
   const push: Push = req.push
@@ -119,15 +163,15 @@ function holdBody(req: IncomingMessage, limit: number, done: (within: boolean, b
       req.push = push
       for (const c of held) push.call(this, c)
       push.call(this, null)
-      done(true, Buffer.concat([...early, ...held]))
+      done(true, [...early, ...held])
       return false
     }
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, encoding)
     total += buf.length
-    if (total > limit) {
+    if (total > limit || (seen && !seen(buf))) {
       settled = true
       held.length = 0
-      done(false, Buffer.alloc(0))
+      done(false, [])
       return true
     }
     held.push(buf)
@@ -155,6 +199,12 @@ function unsupported(payload: Payload, req: Request, res: Response) {
   payload.logger.warn({ url: req.originalUrl, type }, 'request body of an unsupported type')
   // The body is read and dropped by Node, so a client still sending gets the answer.
   res.status(415).set('Cache-Control', 'no-store').json({ errors: [{ message: t('api.error.unsupportedType', langOf(req), { type }) }] })
+}
+
+function badForm(payload: Payload, req: Request, res: Response, { status, key, vars }: FormProblem) {
+  payload.logger.warn({ url: req.originalUrl, problem: key, field: vars.field }, 'multipart request body refused')
+  const message = t(key, langOf(req), { ...vars, limit: formatBytes(env.apiBodyLimit) })
+  res.status(status).set('Cache-Control', 'no-store').json({ errors: [vars.field ? { message, field: vars.field } : { message }] })
 }
 
 function invalidJson(payload: Payload, req: Request, res: Response) {

@@ -1,0 +1,129 @@
+import type { IncomingHttpHeaders } from 'node:http'
+
+import Busboy from 'busboy'
+
+import type { MessageKey } from '../i18n/messages'
+
+/**
+ * A multipart form on its way to Payload, read alongside as it arrives
+ * (src/server/bodyLimit.ts holds the body meanwhile) and judged once it is
+ * complete, before Payload sees any of it. Payload's admin sends a document as
+ * form-data: the file in `file`, the other fields as a JSON string in
+ * `_payload`. Payload parses that string with a bare JSON.parse (a 500 when it
+ * is not JSON), takes a repeated one or one that is not an object as no data
+ * or as the document, and answers a broken form, a field over its size limit
+ * and too many parts in English. Here each is a 4xx naming the field.
+ *
+ * File contents are not kept: only the parts' names, their declared types and
+ * the small fields pass through this parser, so the upload is held in memory
+ * once (by bodyLimit.ts), never copied.
+ */
+
+export type FormProblem = { status: 400 | 413; key: MessageKey; vars: Record<string, string | number> }
+
+export type FormRules = {
+  /** Largest text field (`_payload` included): API_BODY_LIMIT, as Payload's own `upload.limits.fieldSize`. */
+  fieldSize: number
+  /** Payload's part counts (its defaults, 20 fields and 3 files, unless the config says otherwise). */
+  fields: number
+  files: number
+  /** For a write to an upload collection: whether a file must come (create), and the types it takes. */
+  upload?: { fileRequired: boolean; mimeTypes: string[] }
+}
+
+export type FormCheck = {
+  /** Read one more chunk; false once the form is known to be refused. */
+  write: (chunk: Buffer) => boolean
+  /** The refusal known so far (before the end, only what the parts read so far show). */
+  problem: () => FormProblem | null
+  /** The whole form has come: its refusal, or null when it may go on. */
+  end: () => Promise<FormProblem | null>
+  /** Stop reading (the body was refused, or is over the cap). */
+  abandon: () => void
+}
+
+/** The field Payload reads a document's data from, and the one it reads the file from. */
+const DATA_FIELD = '_payload'
+const FILE_FIELD = 'file'
+
+/** A type a browser gives a file it does not know (an .ofd, say): left for Payload to judge by the file's contents. */
+const UNKNOWN_TYPE = 'application/octet-stream'
+
+/** As Payload matches a type against a collection's `mimeTypes` (a `*` stands for any subtype). */
+export function typeAllowed(type: string, allowed: string[]): boolean {
+  return allowed.length === 0 || allowed.some((a) => type.startsWith(a.replace('*', '')))
+}
+
+export function formCheck(headers: IncomingHttpHeaders, rules: FormRules): FormCheck {
+  let problem: FormProblem | null = null
+  const fail = (p: FormProblem) => void (problem ??= p)
+  const seen = new Map<string, number>()
+  const count = (name: string) => seen.set(name, (seen.get(name) ?? 0) + 1).get(name)!
+  let parser: ReturnType<typeof Busboy> | null = null
+  try {
+    parser = Busboy({ headers, limits: { fieldSize: rules.fieldSize, fields: rules.fields, files: rules.files }, defParamCharset: 'utf8' })
+  } catch {
+    // No boundary in the Content-Type, or a type busboy cannot read.
+    fail({ status: 400, key: 'api.error.formBroken', vars: {} })
+  }
+  const closed = new Promise<void>((resolve) => {
+    if (!parser) return resolve()
+    parser.on('close', resolve)
+    parser.on('error', () => {
+      fail({ status: 400, key: 'api.error.formBroken', vars: {} })
+      resolve()
+    })
+  })
+  if (parser) {
+    const tooMany = () => fail({ status: 413, key: 'api.error.formTooManyParts', vars: { fields: rules.fields, files: rules.files } })
+    parser.on('fieldsLimit', tooMany)
+    parser.on('filesLimit', tooMany)
+    parser.on('partsLimit', tooMany)
+    parser.on('field', (name, value, info) => {
+      const n = count(name)
+      if (info.nameTruncated || info.valueTruncated) return fail({ status: 413, key: 'api.error.formFieldTooLarge', vars: { field: name.slice(0, 40) } })
+      if (name === FILE_FIELD && rules.upload) return fail({ status: 400, key: 'api.error.formFileMissing', vars: { field: FILE_FIELD } })
+      if (name !== DATA_FIELD) return
+      if (n > 1) return fail({ status: 400, key: 'api.error.formFieldRepeated', vars: { field: name } })
+      const data = parseJson(value)
+      if (data === undefined) return fail({ status: 400, key: 'api.error.formFieldNotJson', vars: { field: name } })
+      if (data === null || typeof data !== 'object' || Array.isArray(data)) fail({ status: 400, key: 'api.error.formFieldNotObject', vars: { field: name } })
+    })
+    parser.on('file', (name, stream, info) => {
+      // The contents go to Payload, not here. A form cut off (or abandoned) inside a file ends its stream with
+      // an error that the parser reports too: heard here, so that it is not an uncaught exception.
+      stream.on('error', () => {})
+      stream.resume()
+      if (!rules.upload || name !== FILE_FIELD) return
+      if (count(name) > 1) return fail({ status: 400, key: 'api.error.formFieldRepeated', vars: { field: name } })
+      const type = info.mimeType.toLowerCase()
+      if (type !== UNKNOWN_TYPE && !typeAllowed(type, rules.upload.mimeTypes)) {
+        fail({ status: 400, key: 'api.error.formFileType', vars: { field: name, type: type.slice(0, 80) } })
+      }
+    })
+  }
+  return {
+    write(chunk) {
+      if (parser && !problem) parser.write(chunk)
+      return !problem
+    },
+    problem: () => problem,
+    abandon: () => parser?.destroy(),
+    async end() {
+      if (parser && !problem) parser.end()
+      else parser?.destroy()
+      await closed
+      if (!problem && rules.upload?.fileRequired && !seen.has(FILE_FIELD)) fail({ status: 400, key: 'api.error.formFileMissing', vars: { field: FILE_FIELD } })
+      return problem
+    },
+  }
+}
+
+/** The value, or undefined when the text is not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return undefined
+  }
+}

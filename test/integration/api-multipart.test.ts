@@ -1,0 +1,303 @@
+import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+
+import type { Payload } from 'payload'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { createApp, listen } from '../../src/server/app'
+import { env } from '../../src/server/env'
+import config from '../../src/payload.config'
+import { PASSWORD, smallStreet } from '../support/fixtures'
+import { tokenFor } from '../support/http'
+import { nextStandIn } from '../support/next-stand-in'
+import { testPayload } from '../support/payload'
+
+/**
+ * Hostile multipart requests to the upload collections (the image library
+ * and policy documents), as Payload's admin sends them (form-data: `file` and
+ * a JSON string in `_payload`), through Express in front of Payload's own
+ * route handlers (Next stood in for): each gets a 4xx with a Chinese message
+ * naming the field, from src/server/bodyLimit.ts and formCheck.ts before
+ * Payload reads the body, for an editor and an anonymous caller alike; nothing
+ * is created, no file is left in the media folder or Payload's temp folder.
+ * Payload answered a `_payload` that is not JSON and a broken form with a 500,
+ * a `_payload` over its field limit and a file of the wrong type in English,
+ * and took a repeated `_payload` or one that is not an object as no data.
+ */
+let payload: Payload
+let server: http.Server
+let base: string
+let token = ''
+let adminToken = ''
+let png: Buffer
+let mediaId: string | number
+const reachedNext: string[] = []
+
+beforeAll(async () => {
+  payload = await testPayload()
+  const street = await smallStreet(payload)
+  token = await tokenFor(payload, street.editor.email, PASSWORD)
+  adminToken = await tokenFor(payload, street.admin.email, PASSWORD)
+  const standIn = nextStandIn(config, (req) => reachedNext.push(`${req.method} ${req.path}`))
+  server = await listen(payload, createApp(payload, (req, res) => void standIn(req, res)), 0, '127.0.0.1')
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c33' } }).png().toBuffer()
+  const made = await payload.create({ collection: 'media', data: { alt: '原图' }, file: { data: png, name: 'orig.png', mimetype: 'image/png', size: png.length }, overrideAccess: true })
+  mediaId = made.id
+})
+
+afterAll(async () => {
+  server?.closeAllConnections()
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+})
+
+type Answer = { status: number; text: string; json: any }
+type Send = { method?: string; auth?: boolean; type?: string; chunked?: boolean; cookie?: string; as?: string }
+
+/** One request with the body as given, by Content-Length or in 16 KB chunks. */
+function send(p: string, body: Buffer, { method = 'POST', auth = true, type = `multipart/form-data; boundary=${B}`, chunked = false, cookie, as = token }: Send = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = { 'Content-Type': type, ...(chunked ? { 'Transfer-Encoding': 'chunked' } : { 'Content-Length': body.length }) }
+    if (auth) headers.Authorization = `JWT ${as}`
+    if (cookie) headers.Cookie = cookie
+    const req = http.request(new URL(`/api/${p}`, base), { method, headers }, (res) => {
+      const parts: Buffer[] = []
+      res.on('data', (c: Buffer) => parts.push(c))
+      res.on('end', () => {
+        const text = Buffer.concat(parts).toString('utf8')
+        let json: any = null
+        try {
+          json = JSON.parse(text)
+        } catch {
+          // not JSON
+        }
+        resolve({ status: res.statusCode ?? 0, text, json })
+      })
+    })
+    req.on('error', reject)
+    if (!chunked) return void req.end(body)
+    for (let i = 0; i < body.length; i += 16 * 1024) req.write(body.subarray(i, i + 16 * 1024))
+    req.end()
+  })
+}
+
+const B = '----streetNewsBoundary7MA4YWxk'
+type Part = { name: string; value: string | Buffer; filename?: string; type?: string }
+/** A multipart body, written out by hand so that it can be wrong. */
+function multipart(parts: Part[], end = `--${B}--\r\n`): Buffer {
+  const pieces: Buffer[] = []
+  for (const p of parts) {
+    const disposition = `form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}`
+    pieces.push(Buffer.from(`--${B}\r\nContent-Disposition: ${disposition}\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`))
+    pieces.push(Buffer.isBuffer(p.value) ? p.value : Buffer.from(p.value))
+    pieces.push(Buffer.from('\r\n'))
+  }
+  pieces.push(Buffer.from(end))
+  return Buffer.concat(pieces)
+}
+
+const MB = 1024 * 1024
+const image = (value = png): Part => ({ name: 'file', value, filename: 'photo.png', type: 'image/png' })
+const pdf = (): Part => ({ name: 'file', value: Buffer.from('%PDF-1.4\n%%EOF\n'), filename: '通知.pdf', type: 'application/pdf' })
+const data = (value: string): Part => ({ name: '_payload', value })
+const doc = JSON.stringify({ alt: '街道活动照片', title: '关于加强社区管理的通知', issuingBody: '某街道办事处' })
+
+const counts = async () => ({
+  media: (await payload.count({ collection: 'media', overrideAccess: true })).totalDocs,
+  documents: (await payload.count({ collection: 'policy-documents', overrideAccess: true })).totalDocs,
+})
+/** Every file under a folder (the media folder holds the documents' folder). */
+const filesUnder = (dir: string): string[] =>
+  fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort() : []
+const leftFiles = () => [...filesUnder(env.mediaDir), ...filesUnder(path.resolve('tmp'))]
+
+const refused = (r: Answer, status: number, message: string, field?: string) => {
+  expect(r.status, r.text.slice(0, 300)).toBe(status)
+  expect(r.json, r.text.slice(0, 300)).toEqual({ errors: [field ? { message, field } : { message }] })
+}
+const msg = {
+  notJson: '表单字段“_payload”不是有效的 JSON，未作处理。请检查格式后重试。',
+  notObject: '表单字段“_payload”应是一个 JSON 对象，未作处理。请检查格式后重试。',
+  repeated: (field: string) => `表单字段“${field}”出现了不止一次，未作处理。每个字段只能提交一次。`,
+  tooLarge: '表单字段“_payload”过大（超过 2 MB），未作处理。',
+  tooMany: '表单的字段或文件过多（最多 20 个字段、3 个文件），未作处理。',
+  broken: '上传的表单不完整或格式有误（分隔符缺失或内容被截断），未作处理。请重新提交。',
+  noFile: '没有收到上传的文件（表单字段“file”），未作处理。请选择文件后重试。',
+  type: (type: string) => `上传的文件类型（${type}）在这里不被接受（表单字段“file”），未作处理。请换一个允许类型的文件。`,
+}
+
+/** The hostile forms every upload collection refuses alike, with the answer each gets; `image` is a file the collection takes. */
+const hostile = (image: () => Part): [string, Buffer, number, string, string | undefined, Partial<Send>?][] => [
+  ['_payload not JSON', multipart([image(), data('{"alt": "坏')]), 400, msg.notJson, '_payload'],
+  ['_payload empty', multipart([image(), data('')]), 400, msg.notJson, '_payload'],
+  ['_payload an array', multipart([image(), data('[{"alt":"数组"}]')]), 400, msg.notObject, '_payload'],
+  ['_payload a string', multipart([image(), data('"街道"')]), 400, msg.notObject, '_payload'],
+  ['_payload null', multipart([image(), data('null')]), 400, msg.notObject, '_payload'],
+  ['_payload twice', multipart([data(doc), image(), data(doc)]), 400, msg.repeated('_payload'), '_payload'],
+  ['_payload over 2 MB', multipart([image(), data(JSON.stringify({ alt: '大'.repeat(800_000) }))]), 413, msg.tooLarge, '_payload'],
+  ['no closing boundary', multipart([image(), data(doc)], ''), 400, msg.broken, undefined],
+  ['cut off in the file', multipart([image(), data(doc)]).subarray(0, 120), 400, msg.broken, undefined],
+  ['another boundary than declared', multipart([image(), data(doc)]), 400, msg.broken, undefined, { type: 'multipart/form-data; boundary=not-the-one' }],
+  ['no boundary declared', multipart([image(), data(doc)]), 400, msg.broken, undefined, { type: 'multipart/form-data' }],
+  ['cut off, sent in chunks', multipart([image(), data(doc)], `--${B}`), 400, msg.broken, undefined, { chunked: true }],
+  ['21 fields', multipart([image(), data(doc), ...Array.from({ length: 20 }, (_, i) => ({ name: `f${i}`, value: 'x' }))]), 413, msg.tooMany, undefined],
+  ['an empty body', Buffer.alloc(0), 400, msg.broken, undefined],
+  ['file twice', multipart([image(), image(), data(doc)]), 400, msg.repeated('file'), 'file'],
+  ['file as text', multipart([{ name: 'file', value: '{"filename":"x.png"}' }, data(doc)]), 400, msg.noFile, 'file'],
+]
+
+describe('hostile multipart forms to an upload collection', () => {
+  for (const collection of ['media', 'policy-documents']) {
+    for (const auth of [true, false]) {
+      it(`${collection}, ${auth ? 'as an editor' : 'anonymously'}: refused with the field named, nothing created, no file left`, async () => {
+        const before = await counts()
+        const files = leftFiles()
+        reachedNext.length = 0
+        for (const [what, body, status, message, field, opts] of hostile(collection === 'media' ? image : pdf)) {
+          const r = await send(collection, body, { auth, ...opts })
+          expect.soft(r.status, `${what}: ${r.text.slice(0, 200)}`).toBe(status)
+          if (r.status === status) refused(r, status, message, field)
+        }
+        expect(reachedNext).toEqual([])
+        expect(await counts()).toEqual(before)
+        expect(leftFiles()).toEqual(files)
+      })
+    }
+  }
+
+  it('a file of a type the collection does not take: 400 naming the type and the field, for an editor and anonymously', async () => {
+    const before = await counts()
+    const files = leftFiles()
+    for (const auth of [true, false]) {
+      refused(await send('media', multipart([pdf(), data(doc)]), { auth }), 400, msg.type('application/pdf'), 'file')
+      refused(await send('policy-documents', multipart([image(), data(doc)]), { auth }), 400, msg.type('image/png'), 'file')
+      refused(await send('media', multipart([{ ...image(), type: 'text/plain' }, data(doc)]), { auth }), 400, msg.type('text/plain'), 'file')
+      refused(await send(`media/${mediaId}`, multipart([pdf(), data(doc)]), { auth, method: 'PATCH' }), 400, msg.type('application/pdf'), 'file')
+    }
+    expect(await counts()).toEqual(before)
+    expect(leftFiles()).toEqual(files)
+  })
+
+  it('a refusal the first parts show is answered at once, while a large upload is still being sent', async () => {
+    const before = await counts()
+    const start = (first: Part) => {
+      // The form's first part, then the head of a 15 MB file of which nothing more is sent.
+      const head = Buffer.concat([multipart([first], ''), Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="more"; filename="big.png"\r\nContent-Type: image/png\r\n\r\n`), Buffer.alloc(256 * 1024)])
+      return new Promise<Answer>((resolve, reject) => {
+        const req = http.request(new URL('/api/media', base), {
+          method: 'POST',
+          headers: { Authorization: `JWT ${token}`, 'Content-Type': `multipart/form-data; boundary=${B}`, 'Content-Length': 15 * MB },
+        })
+        req.on('response', (res) => {
+          const parts: Buffer[] = []
+          res.on('data', (c: Buffer) => parts.push(c))
+          res.on('end', () => {
+            req.destroy()
+            const text = Buffer.concat(parts).toString('utf8')
+            resolve({ status: res.statusCode ?? 0, text, json: JSON.parse(text) })
+          })
+        })
+        req.on('error', reject)
+        req.write(head)
+      })
+    }
+    refused(await start({ ...pdf(), value: Buffer.alloc(1024) }), 400, msg.type('application/pdf'), 'file')
+    refused(await start(data('{"alt": ')), 400, msg.notJson, '_payload')
+    expect(await counts()).toEqual(before)
+  })
+
+  it('no file on create: 400 naming the field where the collection needs one; where it does not, Payload’s own check in Chinese', async () => {
+    const before = await counts()
+    for (const auth of [true, false]) {
+      refused(await send('media', multipart([data(doc)]), { auth }), 400, msg.noFile, 'file')
+      // A policy document may have an official address instead of a file: with neither, its own check says so.
+      const r = await send('policy-documents', multipart([data(doc)]), { auth })
+      expect(r.status).toBe(auth ? 400 : 403)
+      expect(r.json.errors[0].message).toBe(auth ? '下面的字段是无效的： officialUrl' : '您无权执行此操作。')
+      if (auth) expect(r.json.errors[0].data.errors[0]).toEqual({ path: 'officialUrl', message: '请上传文件或填写官方网址（至少一项）。' })
+    }
+    expect(await counts()).toEqual(before)
+  })
+
+  it('an update with a bad _payload changes nothing; one with no file keeps the file', async () => {
+    refused(await send(`media/${mediaId}`, multipart([data('{"alt":')]), { method: 'PATCH' }), 400, msg.notJson, '_payload')
+    refused(await send(`media/${mediaId}`, multipart([data('["新说明"]')]), { method: 'PATCH' }), 400, msg.notObject, '_payload')
+    expect(((await payload.findByID({ collection: 'media', id: mediaId, overrideAccess: true })) as { alt: string }).alt).toBe('原图')
+    const ok = await send(`media/${mediaId}`, multipart([data(JSON.stringify({ alt: '新说明' }))]), { method: 'PATCH' })
+    expect(ok.status, ok.text.slice(0, 300)).toBe(200)
+    const saved = (await payload.findByID({ collection: 'media', id: mediaId, overrideAccess: true })) as { alt: string; filename: string }
+    expect(saved).toMatchObject({ alt: '新说明', filename: 'orig.png' })
+  })
+
+  it('in English for an admin who chose English', async () => {
+    const r = await send('media', multipart([image(), data('{')]), { cookie: 'payload-lng=en' })
+    refused(r, 400, 'The form field “_payload” is not valid JSON; nothing was done. Check it and try again.', '_payload')
+  })
+
+  it('a bad _payload to a collection without uploads is refused the same way', async () => {
+    const before = (await payload.count({ collection: 'communities', overrideAccess: true })).totalDocs
+    refused(await send('communities', multipart([data('{"code": "M-1", ')])), 400, msg.notJson, '_payload')
+    expect((await payload.count({ collection: 'communities', overrideAccess: true })).totalDocs).toBe(before)
+  })
+})
+
+describe('good multipart forms', () => {
+  it('reach Payload intact: an image of 5 MB by length and in chunks, an OFD of a type the browser does not know', async () => {
+    const before = await counts()
+    const side = Math.ceil(Math.sqrt((5 * MB) / 1.2))
+    const big = await sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } }).jpeg({ quality: 100 }).toBuffer()
+    expect(big.length).toBeGreaterThan(5 * MB)
+    const photo = (filename: string): Part => ({ name: 'file', value: big, filename, type: 'image/jpeg' })
+    const byLength = await send('media', multipart([data(doc), photo('big-length.jpg')]))
+    expect(byLength.status, byLength.text.slice(0, 300)).toBe(201)
+    const inChunks = await send('media', multipart([photo('big-chunks.jpg'), data(doc)]), { chunked: true })
+    expect(inChunks.status, inChunks.text.slice(0, 300)).toBe(201)
+    for (const saved of [byLength, inChunks]) {
+      expect(saved.json.doc.alt).toBe('街道活动照片')
+      expect(fs.readFileSync(path.join(env.mediaDir, saved.json.doc.filename)).equals(big)).toBe(true)
+    }
+    // Browsers send a file whose type they do not know as application/octet-stream: Payload judges it by its contents.
+    const ofd = fs.readFileSync(path.join(process.cwd(), 'test', 'fixtures', 'clean.ofd'))
+    const document = await send('policy-documents', multipart([{ name: 'file', value: ofd, filename: '通知.ofd', type: 'application/octet-stream' }, data(doc)]))
+    expect(document.status, document.text.slice(0, 300)).toBe(201)
+    expect(document.json.doc.mimeType).toBe('application/ofd')
+    expect(await counts()).toEqual({ media: before.media + 2, documents: before.documents + 1 })
+  }, 60_000)
+
+  it('an import endpoint’s form still reaches its own reader; a broken one is refused the same way', async () => {
+    const csv = Buffer.from('email,grid,consent_at,consent_evidence\r\na@example.org,A-01,2026-10-01,表格\r\n')
+    const form = multipart([{ name: 'mode', value: 'dry-run' }, { name: 'file', value: csv, filename: 'subscribers.csv', type: 'text/csv' }])
+    const dry = await send('subscribers/import', form, { as: adminToken })
+    expect(dry.status, dry.text.slice(0, 300)).toBe(200)
+    expect(dry.json).toMatchObject({ dryRun: true, total: 1, ready: 1 })
+    refused(await send('subscribers/import', form.subarray(0, 150), { as: adminToken }), 400, msg.broken)
+  })
+
+  it('a read sent as a POST form (Payload’s method override) is not taken for a create', async () => {
+    // The same form without the override is a create without a file.
+    refused(await send('media', multipart([{ name: 'limit', value: '1' }])), 400, msg.noFile, 'file')
+    const override = await new Promise<Answer>((resolve, reject) => {
+      const body = multipart([{ name: 'limit', value: '1' }])
+      const req = http.request(
+        new URL('/api/media', base),
+        { method: 'POST', headers: { 'Content-Type': `multipart/form-data; boundary=${B}`, 'Content-Length': body.length, 'X-Payload-HTTP-Method-Override': 'GET' } },
+        (res) => {
+          const parts: Buffer[] = []
+          res.on('data', (c: Buffer) => parts.push(c))
+          res.on('end', () => {
+            const text = Buffer.concat(parts).toString()
+            resolve({ status: res.statusCode ?? 0, text, json: JSON.parse(text) })
+          })
+        },
+      )
+      req.on('error', reject)
+      req.end(body)
+    })
+    expect(override.status, override.text.slice(0, 200)).toBe(200)
+    expect(override.json.totalDocs).toBe((await counts()).media)
+  })
+})
