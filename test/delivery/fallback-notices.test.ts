@@ -107,6 +107,22 @@ describe('notices to those a fallback reached, on a channel whose own delivery r
     expect(byKind(await smsRows(issue.id), 'fallback')).toHaveLength(1)
   })
 
+  it('with SMS not ticked for the content, the SMS notice is keyed to the SMS fallback and goes to those it reached', async () => {
+    const byFallback = await resident()
+    const byMail = await resident()
+    refuseMailbox(byFallback)
+    const issue = await publishIssue(payload, `第${seq}期社区通讯：未选短信`, { channels: { email: true, webpush: false, sms: false } })
+    await settle()
+    const [fallback, ...more] = await smsRows(issue.id)
+    expect(more).toHaveLength(0)
+    expect(fallback).toMatchObject({ kind: 'fallback', submitted: 1 })
+    await payload.update({ collection: 'issues', id: issue.id, data: { title: `第${seq}期社区通讯：未选短信（更正）`, _status: 'published', notice: true } as never, overrideAccess: true })
+    await settle()
+    const notice = byKind(await smsRows(issue.id), 'correction')
+    expect(notice.map((d) => [d.original, d.total, d.submitted])).toEqual([[String(fallback.id), 1, 1]])
+    expect([texts(byFallback).length, texts(byMail).length, mailed(byMail)]).toEqual([2, 0, 2])
+  })
+
   it('a channel nobody was reached on by the content gets no notice', async () => {
     const byMail = await resident()
     const issue = await publishIssue(payload, `第${seq}期社区通讯：无人收到短信`, { channels: { email: true, webpush: false, sms: true } })
