@@ -126,13 +126,19 @@ export async function fallbackWhere(payload: Payload, d: Pick<DeliveryDoc, 'chan
 
 /**
  * The deliveries whose reached a notice goes to: its original and the fallbacks of the same
- * content on the same channel (a resident reached by a fallback is told of a correction too).
+ * content on the same channel (a resident reached by a fallback is told of a correction too,
+ * also when the content's own delivery there reached nobody). `rows`: the content's deliveries.
  */
+export function noticeSourcesIn(rows: DeliveryDoc[], original: Pick<DeliveryDoc, 'id' | 'channel'>): string[] {
+  const fallbacks = rows.filter((d) => d.kind === 'fallback' && d.channel === original.channel && String(d.id) !== String(original.id))
+  return [String(original.id), ...fallbacks.map((d) => String(d.id))]
+}
+
+/** noticeSourcesIn for a notice's original by its id, the content's deliveries read here. */
 export async function noticeSources(payload: Payload, original: string): Promise<string[]> {
   const row = await payload.db.findOne<DeliveryDoc>({ collection: DELIVERIES, where: { id: { equals: idValue(payload, original) } }, req: noTransaction() })
   if (!row) return [original]
-  const fallbacks = (await carriersOf(payload, row.contentType, row.contentId)).filter((d) => d.kind === 'fallback' && d.channel === row.channel)
-  return [original, ...fallbacks.map((d) => String(d.id))]
+  return noticeSourcesIn(await carriersOf(payload, row.contentType, row.contentId), row)
 }
 
 export type FallbackRun = { contents: number; created: number }

@@ -176,7 +176,7 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
   const receipts = new ReceiptWriter(payload)
   let failuresInRow = 0
   // The same refusal for many in a row is the server's, not the addresses' (only a driver that can restore is guarded).
-  const streak = driver.restore ? new GoneStreak() : null
+  const streak = driver.restore ? new GoneStreak(d.channel) : null
 
   for (;;) {
     // Editors and retraction act between batches: read the status again.

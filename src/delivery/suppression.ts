@@ -37,6 +37,8 @@ export const replyShape = (text: string) =>
  * then that repeat the reply join the streak, so all of it is undone.
  */
 export class GoneStreak {
+  /** The channel of the delivery guarded: the pause reason names its service (mail server, SMS provider). */
+  constructor(private readonly channel: string) {}
   private shape: string | null = null
   /** The recipients of the streak, each with the cursor its batch started from. */
   private members: { id: Id; from: string | null }[] = []
@@ -63,7 +65,7 @@ export class GoneStreak {
 
   /** The pause reason for `count` restored recipients. */
   reason(count: number): string {
-    return t('delivery.reason.goneStreak', 'zh', { count, code: this.code.slice(0, 40) })
+    return t(this.channel === 'sms' ? 'delivery.reason.goneStreak.sms' : 'delivery.reason.goneStreak', 'zh', { count, code: this.code.slice(0, 40) })
   }
 
   /**

@@ -3,6 +3,7 @@ import type { CollectionBeforeChangeHook, Payload, PayloadRequest, Where } from 
 import type { ContentSlug } from '../model/content'
 import { type DeliveryDoc, FRESH_DELIVERY, isPrimary, type NoticeKind } from '../model/deliveries'
 import { channelConfigured } from '../delivery/config'
+import { noticeSourcesIn } from '../delivery/fallback'
 import { t } from '../i18n/messages'
 import { smsNoticesConfigured } from '../server/smsEnv'
 import { isUniqueViolation } from '../store/claims'
@@ -19,8 +20,9 @@ import { auditNotices } from './noticesAudit'
  * withdrawal) per channel of the content's own deliveries, keyed by
  * (content, channel, audience, kind, number): the number is the content's
  * correction (or withdrawal) count, so asking twice for the same one creates
- * it once. It goes only to those the original delivery reached (its submitted
- * receipts; the pipeline reads them, src/delivery/audience.ts): by email, push
+ * it once. It goes only to those the content reached on the channel, by its
+ * own delivery or by a fallback there (their submitted receipts; the pipeline
+ * reads them, src/delivery/audience.ts), each once: by email, push
  * and SMS (its own template, SMS_TEMPLATE_CHANGE). WeChat has no
  * recipient list and cannot replace a published article: no notice there.
  * Creating a notice is audited (src/hooks/noticesAudit.ts).
@@ -91,7 +93,7 @@ export async function contentDeliveries(payload: Payload, collection: ContentSlu
  * channel the content reached only by a fallback (src/delivery/fallback.ts), its first fallback
  * there. The notice goes to those the content reached on the channel either way (delivery/audience.ts).
  */
-async function noticeOriginals(payload: Payload, collection: ContentSlug, id: string | number, req: PayloadRequest): Promise<DeliveryDoc[]> {
+async function noticeOriginals(payload: Payload, collection: ContentSlug, id: string | number, req: PayloadRequest): Promise<{ original: DeliveryDoc; sources: string[] }[]> {
   const { docs } = await payload.db.find({
     collection: 'deliveries',
     where: { and: [{ contentType: { equals: collection } }, { contentId: { equals: String(id) } }] },
@@ -102,27 +104,31 @@ async function noticeOriginals(payload: Payload, collection: ContentSlug, id: st
   const rows = docs as unknown as DeliveryDoc[]
   const primary = rows.filter(isPrimary)
   const fallbacks = rows.filter((d) => d.kind === 'fallback' && !primary.some((p) => p.channel === d.channel)).sort((a, b) => (a.round ?? 0) - (b.round ?? 0))
-  return [...primary, ...fallbacks.filter((d, i) => fallbacks.findIndex((x) => x.channel === d.channel) === i)]
+  const originals = [...primary, ...fallbacks.filter((d, i) => fallbacks.findIndex((x) => x.channel === d.channel) === i)]
+  // Whose reached the notice goes to: the original's and the fallbacks' on its channel (the pipeline reads the same).
+  return originals.map((original) => ({ original, sources: noticeSourcesIn(rows, original) }))
 }
 
-/** Recipients a delivery reached (submitted receipts). */
-export async function reachedCount(payload: Payload, delivery: string | number, req?: PayloadRequest): Promise<number> {
-  const where: Where = { and: [{ delivery: { equals: String(delivery) } }, { status: { equals: 'submitted' } }] }
-  return (await payload.db.count({ collection: 'delivery-receipts', where, req: req ? writeReq(req) : undefined })).totalDocs
+/** Whether any of these deliveries reached anyone (a submitted receipt). */
+export async function reachedAny(payload: Payload, deliveries: (string | number)[], req?: PayloadRequest): Promise<boolean> {
+  const where: Where = { and: [{ delivery: { in: deliveries.map(String) } }, { status: { equals: 'submitted' } }] }
+  return (await payload.db.count({ collection: 'delivery-receipts', where, req: req ? writeReq(req) : undefined })).totalDocs > 0
 }
 
 /**
  * Create the notices of one correction (or withdrawal) of a content: one per
- * content delivery on a channel with recipients that reached anyone. Sends
+ * channel with recipients on which the content reached anyone (its own
+ * delivery there, or a fallback there: noticeOriginals). Sends
  * nothing; returns those created now (none when they exist already).
  */
 export async function createNotices(payload: Payload, collection: ContentSlug, doc: Doc, kind: NoticeKind, number: number, req: PayloadRequest): Promise<DeliveryDoc[]> {
   const created: DeliveryDoc[] = []
   const log = payload.logger.child({ component: 'deliveries' })
   await uniqueIndexReady(payload, 'deliveries')
-  for (const original of await noticeOriginals(payload, collection, doc.id, req)) {
+  for (const { original, sources } of await noticeOriginals(payload, collection, doc.id, req)) {
     if (!NOTICE_CHANNELS.has(original.channel) || original.status === 'skipped') continue
-    if (!(await reachedCount(payload, original.id, req))) continue
+    // Nobody reached on the channel, by the content's own delivery or a fallback: no notice there.
+    if (!(await reachedAny(payload, sources, req))) continue
     const { configured, reason } = noticeReadiness(original.channel)
     try {
       const row = (await payload.db.create({

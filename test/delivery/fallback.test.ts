@@ -15,7 +15,7 @@ import { testPayload } from '../support/payload'
 import { startPushService, type PushService } from '../support/push-service'
 import type { SmsProvider } from '../support/sms-provider'
 import { startSmtpServer, type SmtpTestServer } from '../support/smtp-server'
-import { deliveriesOf, drain, notOnItsOwn, publishIssue, richBody, smsResident, startReadyWorker, startSmsStreet, workerProcesses } from './support'
+import { deliveriesOf, drain, notOnItsOwn, publishIssue, richBody, settleFallbacks, smsResident, startReadyWorker, startSmsStreet, workerProcesses } from './support'
 
 /**
  * The channel fallback (issue 17, src/delivery/fallback.ts) against the real local servers: an SMTP
@@ -55,14 +55,7 @@ const fallbacksOf = async (collection: string, id: Id) => (await deliveriesOf(pa
 const receiptsOf = async (d: DeliveryDoc) =>
   (await payload.db.find({ collection: 'delivery-receipts', where: { delivery: { equals: String(d.id) } }, limit: 0, pagination: false })).docs as unknown as { subscriber: string; status: string }[]
 
-/** The scheduler's steps until nothing more is due: deliveries, then the fallback planning, again while it plans. */
-async function settle() {
-  for (let i = 0; i < 10; i++) {
-    await drain(payload)
-    if (!(await planFallbacks(payload)).created) return
-  }
-  throw new Error('fallback planning did not settle')
-}
+const settle = () => settleFallbacks(payload)
 
 beforeAll(async () => {
   payload = await testPayload()

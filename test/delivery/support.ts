@@ -5,6 +5,7 @@ import { afterAll, beforeAll } from 'vitest'
 
 import type { DeliveryDoc } from '../../src/collections/Deliveries'
 import { newRef, type SubscriberChannel, type Topic } from '../../src/collections/Subscribers'
+import { planFallbacks } from '../../src/delivery/fallback'
 import { runDueDeliveries } from '../../src/delivery/pipeline'
 import { smsTemplateText } from '../../src/channels/sms'
 import { publicUrl } from '../../src/server/env'
@@ -82,6 +83,15 @@ export async function drain(payload: Payload, rounds = 20) {
     const r = await runDueDeliveries(payload)
     if (!r.ran) return
   }
+}
+
+/** The scheduler's steps until nothing more is due: deliveries, then the fallback planning, again while it plans. */
+export async function settleFallbacks(payload: Payload) {
+  for (let i = 0; i < 10; i++) {
+    await drain(payload)
+    if (!(await planFallbacks(payload)).created) return
+  }
+  throw new Error('fallback planning did not settle')
 }
 
 export async function deliveryById(payload: Payload, id: Id): Promise<DeliveryDoc> {

@@ -13,6 +13,7 @@ import { nowIso } from '../rows'
 import { smsBatchBudget } from '../../readership/smsSpend'
 import { newShortCode, shortLinkTarget, storeShortLinks } from './links'
 import { quietHours, quietUntil } from './quiet'
+import { restoreSmsNumbers } from './restore'
 import { smsChannel } from './channel'
 import { smsTestSender } from './testSend'
 
@@ -30,7 +31,9 @@ import { smsTestSender } from './testSend'
  * (no network), their short links stored, then the one call through
  * sendThroughProvider, then one `sms-messages` row per accepted message
  * (the report callback finds it by bizId + phoneIndex). A number the provider
- * calls invalid is taken off SMS (the subscriber's other channels stay).
+ * calls invalid is taken off SMS (the subscriber's other channels stay); a
+ * streak of them is the provider's fault, undone by the pipeline's guard
+ * through `restore` (sms/restore.ts).
  */
 type Prepared = { s: SubscriberDoc; sms: PreparedSms }
 
@@ -153,4 +156,6 @@ export const smsDriver: RecipientsDriver = {
     await payload.db.updateOne({ collection: 'subscribers', id: s.id, data: { channels }, req: noTransaction() })
     payload.logger.info({ component: 'delivery', channel: 'sms', subscriber: s.id }, 'number gone: SMS taken off the subscriber')
   },
+  /** A streak of the same refusal is the provider's fault, not the numbers': SMS goes back on for them (sms/restore.ts). */
+  restore: (payload, delivery, ids) => restoreSmsNumbers(payload, delivery, ids),
 }

@@ -12,7 +12,9 @@ import { dropGoneReceipts } from '../suppression'
 /**
  * Undoing numbers an SMS delivery took off SMS (issue 17), as an email
  * relay's refusals are undone (delivery/suppression.ts restoreEpisode): by
- * delivery and code, for exactly the residents that episode touched.
+ * delivery and code, for exactly the residents that episode touched; and the
+ * pipeline's streak guard undoes a streak of numbers answered the same at the
+ * call through the driver's `restore` (restoreSmsNumbers), the same way.
  *
  * A number is taken off SMS in two ways, each leaving its trace:
  * - the provider called it invalid at the call (isv.MOBILE_NUMBER_ILLEGAL):
@@ -94,6 +96,30 @@ export async function smsOffCounts(payload: Payload, delivery: Id): Promise<{ co
   return [...counts].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code))
 }
 
+/** Put these still-off residents of an SMS delivery back on SMS (see above); returns how many. */
+async function putBack(payload: Payload, delivery: Id, off: SmsOff[]): Promise<number> {
+  const suppressed = await restoreSuppressed(payload, delivery, { ids: off.filter((s) => s.suppressed).map((s) => s.id) })
+  let restored = suppressed.length
+  for (const s of off.filter((x) => !x.suppressed)) {
+    // 短信 goes back last among their channels: the order it had is not kept anywhere.
+    await payload.db.updateOne({ collection: 'subscribers', id: s.id, data: { channels: [...s.channels, 'sms'] }, req: noTransaction() })
+    restored++
+  }
+  return restored
+}
+
+/**
+ * The SMS driver's `restore` (the pipeline's streak guard, delivery/suppression.ts): these
+ * recipients of the delivery, answered gone by a streak of the same refusal, get SMS back if
+ * still off; the guard drops their receipts after. Returns how many were restored.
+ */
+export async function restoreSmsNumbers(payload: Payload, delivery: Id, ids: Id[]): Promise<number> {
+  if (!ids.length) return 0
+  const which = new Set(ids.map(String))
+  const off = (await smsStillOff(payload, delivery)).filter((s) => which.has(String(s.id)))
+  return off.length ? putBack(payload, delivery, off) : 0
+}
+
 /**
  * The admin's restore of one episode of an SMS delivery: every resident it took
  * off SMS with this code who is still off gets SMS back; their `gone` receipts
@@ -102,13 +128,7 @@ export async function smsOffCounts(payload: Payload, delivery: Id): Promise<{ co
 export async function restoreSmsEpisode(payload: Payload, d: DeliveryDoc, code: string): Promise<number> {
   const off = (await smsStillOff(payload, d.id)).filter((s) => s.code === code)
   if (!off.length) return 0
-  const suppressed = await restoreSuppressed(payload, d.id, { ids: off.filter((s) => s.suppressed).map((s) => s.id) })
-  let restored = suppressed.length
-  for (const s of off.filter((x) => !x.suppressed)) {
-    // 短信 goes back last among their channels: the order it had is not kept anywhere.
-    await payload.db.updateOne({ collection: 'subscribers', id: s.id, data: { channels: [...s.channels, 'sms'] }, req: noTransaction() })
-    restored++
-  }
+  const restored = await putBack(payload, d.id, off)
   const ids = off.map((s) => s.id)
   const removed = await dropGoneReceipts(payload, d.id, ids)
   if (removed) {

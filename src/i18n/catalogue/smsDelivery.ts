@@ -11,6 +11,10 @@ export const smsDeliveryMessages = {
     zh: '短信更正/撤回通知模板未配置（缺少 SMS_TEMPLATE_CHANGE），本次未发送短信通知。',
     en: 'The SMS template for correction and withdrawal notices (SMS_TEMPLATE_CHANGE) is not set; no SMS notice was sent.',
   },
+  'delivery.reason.goneStreak.sms': {
+    zh: '连续 {count} 个号码被同一答复拒收（{code}），更像是短信服务商的问题，已暂停，这 {count} 个号码已恢复短信接收。请联系短信服务商后点击继续。',
+    en: '{count} numbers in a row were refused with the same reply ({code}), more likely the SMS provider’s fault; paused, and SMS was given back to those {count}. Ask the SMS provider, then resume.',
+  },
   'sms.detail.default': { zh: '请点击链接查看详情。', en: 'Open the link for details.' },
   'home.setup.channel.missing.sms': {
     zh: '未配置（短信为付费服务，可不开通）：如需开通，请在服务器环境中设置 SMS_ACCESS_KEY_ID、SMS_ACCESS_KEY_SECRET、SMS_SIGN_NAME、SMS_TEMPLATE_NOTICE、SMS_TEMPLATE_URGENT 和 SMS_PRICE_PER_SEGMENT（见 docs/channels.md）。',
