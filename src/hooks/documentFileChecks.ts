@@ -84,7 +84,9 @@ export const documentFileChecks: CollectionBeforeChangeHook = async ({ data, ori
   }
   // The type the file is, not the one the client declared (an OFD is sniffed as a plain zip).
   data.mimeType = KIND_MIME[kind]
-  const read = await readFileText(bytes, kind, (err) => req.payload.logger.warn({ err, collection: collection.slug, filename: file.name }, 'policy document file not read'))
+  const read = await readFileText(bytes, kind, {
+    onError: (err) => req.payload.logger.warn({ err, collection: collection.slug, filename: file.name }, 'policy document file not read'),
+  })
   const findings = await fileFindings(req, { ...originalDoc, ...data }, read.text)
   const notes: string[] = []
   if (read.unread) notes.push(t(read.unread.key, lang, read.unread.vars))

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 
 import { PASSWORD, smallStreet } from '../support/fixtures'
 import { rest, tokenFor } from '../support/http'
+import { makePdf } from '../support/pdf'
 import { testPayload } from '../support/payload'
 
 /**
@@ -27,32 +28,6 @@ const ID_NUMBER = '11010519491231002X'
 const MOBILE = '13912345678'
 /** An old binary Word file as far as the upload looks: the compound-file signature, named .doc (its text is never read). */
 const OLD_DOC = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(1024)])
-
-/** A PDF with Helvetica text, one string a line, one list of lines a page, its cross-reference offsets computed. */
-function makePdf(lines: string[], more: string[][] = []): Buffer {
-  const pages = [lines, ...more]
-  const page = (n: number) => 4 + n * 2 // each page and its content stream; the font is object 3
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    `<< /Type /Pages /Kids [${pages.map((_, n) => `${page(n)} 0 R`).join(' ')}] /Count ${pages.length} >>`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ]
-  pages.forEach((text, n) => {
-    const ops = text.map((l, i) => `BT /F1 12 Tf 72 ${720 - i * 20} Td (${l}) Tj ET`).join('\n')
-    objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${page(n) + 1} 0 R >>`)
-    objects.push(`<< /Length ${Buffer.byteLength(ops)} >>\nstream\n${ops}\nendstream`)
-  })
-  let out = '%PDF-1.4\n'
-  const offsets: number[] = []
-  objects.forEach((o, i) => {
-    offsets.push(Buffer.byteLength(out))
-    out += `${i + 1} 0 obj\n${o}\nendobj\n`
-  })
-  const xref = Buffer.byteLength(out)
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`
-  return Buffer.from(out, 'latin1')
-}
 
 function form(file: Buffer, name: string, type: string, data: Record<string, unknown> = {}) {
   const f = new FormData()
@@ -172,12 +147,17 @@ describe("a policy document's file, checked for personal information", () => {
     expect(r.body.doc.fileCheck).toBe('只检查了前 50 页（共 51 页），其余页面请人工核对。')
   })
 
-  it('saves a broken PDF and an old .doc with a warning that their text was not checked', async () => {
+  it('saves a broken PDF, an encrypted PDF and an old .doc with a warning that their text was not checked', async () => {
     // A PDF Payload's upload check accepts but pdf.js cannot read: a catalogue without pages.
     const broken = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer<</Size 2/Root 1 0 R>>\nstartxref\n45\n%%EOF\n')
     const r = await rest('POST', 'policy-documents', { token: editorToken, form: form(broken, 'broken.pdf', PDF) })
     expect(r.status).toBe(201)
     expect(r.body.doc.fileCheck).toMatch(/^未能检查文件文字/)
+    // Encrypted (RC4, a user password): pdf.js asks for the password; the text holds a mobile no one can check.
+    const encrypted = makePdf([`Tel ${MOBILE}`], [], { user: 'secret', owner: 'owner-secret' })
+    const e = await rest('POST', 'policy-documents', { token: editorToken, form: form(encrypted, 'locked.pdf', PDF) })
+    expect(e.status).toBe(201)
+    expect(e.body.doc.fileCheck).toBe('未能检查文件文字：文件已加密，请人工核对。')
     const d = await rest('POST', 'policy-documents', { token: editorToken, form: form(OLD_DOC, 'notice.doc', 'application/msword') })
     expect(d.status).toBe(201)
     expect(d.body.doc.fileCheck).toBe('未检查文件文字：旧版 Word（.doc）文件不读取，请人工核对其中有无个人信息。')
