@@ -86,7 +86,10 @@ export const documentFileChecks: CollectionBeforeChangeHook = async ({ data, ori
     // Set here only, from the file: never taken from the request.
     data.fileCheck = (originalDoc as { fileCheck?: string | null } | undefined)?.fileCheck ?? null
     // A reason recorded without a new file covers what the stored file was saved past.
-    if (recording) auditAfterSave(req, t('audit.detail.checksOverride', 'zh', { count: coveredCount(override.covers), reason: recording }))
+    if (recording) {
+      override.covers = (originalDoc as { checksOverride?: { covers?: string | null } | null } | undefined)?.checksOverride?.covers ?? null
+      auditAfterSave(req, t('audit.detail.checksOverride', 'zh', { count: coveredCount(override.covers), reason: recording }))
+    }
     return data
   }
   const bytes = await bytesOf(file)

@@ -163,6 +163,30 @@ describe("a policy document's file, checked for personal information", () => {
     expect(same.body.doc.checksOverride.by).toBe('admin')
   })
 
+  it('records a reason changed without a new file (audited, covering what the first covered) and lets an admin clear it', async () => {
+    const saved = await rest('POST', 'policy-documents', { token: adminToken, form: form(personal, 'later.pdf', PDF, { checksOverride: { reason: '原件如此。' } }) })
+    expect(saved.status).toBe(201)
+    const first = saved.body.doc.checksOverride as { covers: string; at: string }
+    const changed = await rest('PATCH', `policy-documents/${saved.body.doc.id}`, { token: adminToken, body: { checksOverride: { reason: '经办公室复核，原件如此。' } } })
+    expect(changed.status).toBe(200)
+    expect(changed.body.doc.checksOverride).toMatchObject({ reason: '经办公室复核，原件如此。', by: 'admin', covers: first.covers })
+    expect(changed.body.doc.fileCheck).toContain('管理员放行')
+    const { docs } = await payload.find({
+      collection: 'audit-log',
+      where: { and: [{ action: { equals: 'checks-override' } }, { targetId: { equals: String(saved.body.doc.id) } }] },
+      overrideAccess: true,
+      sort: 'createdAt',
+      depth: 0,
+    })
+    expect((docs as unknown as { detail: string }[]).map((d) => d.detail)).toEqual([
+      expect.stringMatching(/^文件文字中的个人信息 2 项由管理员放行；原因：原件如此。；/),
+      '放行严重问题 2 项；原因：经办公室复核，原件如此。',
+    ])
+    const cleared = await rest('PATCH', `policy-documents/${saved.body.doc.id}`, { token: adminToken, body: { checksOverride: { reason: '' } } })
+    expect(cleared.status).toBe(200)
+    expect(cleared.body.doc.checksOverride).toMatchObject({ reason: null, by: null, at: null, covers: null })
+  })
+
   it('covers what the reason was given for: the same file again saves, a new number needs a new reason', async () => {
     const saved = await rest('POST', 'policy-documents', { token: adminToken, form: form(personal, 'cover.pdf', PDF, { checksOverride: { reason: '原件如此。' } }) })
     expect(saved.status).toBe(201)
