@@ -603,6 +603,15 @@ export interface PolicyDocument {
    * Filled in when a file is uploaded or replaced: why its text could not be checked, or what an admin saved past.
    */
   fileCheck?: string | null;
+  /**
+   * To save a file despite personal information in its text, an administrator records why. It covers the findings present when recorded and is written to the audit log.
+   */
+  checksOverride?: {
+    reason?: string | null;
+    by?: string | null;
+    at?: string | null;
+    covers?: string | null;
+  };
   updatedAt: string;
   createdAt: string;
   url?: string | null;
@@ -1495,6 +1504,14 @@ export interface PolicyDocumentsSelect<T extends boolean = true> {
   officialUrl?: T;
   publicContacts?: T;
   fileCheck?: T;
+  checksOverride?:
+    | T
+    | {
+        reason?: T;
+        by?: T;
+        at?: T;
+        covers?: T;
+      };
   updatedAt?: T;
   createdAt?: T;
   url?: T;

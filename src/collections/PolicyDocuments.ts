@@ -1,13 +1,15 @@
 import path from 'node:path'
 
-import { type CollectionBeforeValidateHook, type CollectionConfig, type Validate, ValidationError } from 'payload'
+import { type CollectionBeforeValidateHook, type CollectionConfig, type GroupField, type Validate, ValidationError } from 'payload'
 
-import { anyone, editorsOnly, isEditor, type StaffUser } from '../access'
+import { anyone, editorsOnly, isAdmin, isEditor, isStaff, type StaffUser } from '../access'
 import { refreshCitations } from '../documents/refresh'
 import { policyLinksReport } from '../documents/report'
+import { checksOverrideField } from '../fields/content'
 import { dayPicker } from '../fields/dates'
 import { publicContactsField } from '../fields/publicContacts'
-import { auditDocumentFileOverride, documentFileChecks } from '../hooks/documentFileChecks'
+import { auditChecksOverride } from '../hooks/checksGate'
+import { documentFileChecks } from '../hooks/documentFileChecks'
 import { refuseDeleteWhileReferenced } from '../hooks/relations'
 import { label, langOf, t } from '../i18n/messages'
 import { env } from '../server/env'
@@ -34,6 +36,21 @@ const fileOrUrl: CollectionBeforeValidateHook = ({ data, originalDoc, req, colle
     )
   }
   return data
+}
+
+/**
+ * The content's override (fields/content.ts), here an admin's reason to save a
+ * file past personal information in its text (hooks/documentFileChecks.ts).
+ * Documents are public records: the reason and who gave it are staff's only.
+ */
+const documentChecksOverrideField: GroupField = {
+  ...checksOverrideField,
+  access: { read: ({ req }) => isStaff(req.user) },
+  admin: {
+    ...checksOverrideField.admin,
+    description: label('document.field.checksOverride.description'),
+    condition: (_data, _sibling, { user }) => isAdmin(user as StaffUser | null),
+  },
 }
 
 /**
@@ -102,6 +119,7 @@ export const PolicyDocuments: CollectionConfig = {
       maxLength: 2000,
       admin: { readOnly: true, position: 'sidebar', description: label('document.field.fileCheck.description') },
     },
+    documentChecksOverrideField,
   ],
   hooks: {
     beforeValidate: [fileOrUrl],
@@ -110,7 +128,7 @@ export const PolicyDocuments: CollectionConfig = {
     beforeDelete: [refuseDeleteWhileReferenced([{ collection: 'policies', field: 'document', labelKey: 'col.policies.plural', named: true }])],
     // An explainer's page names its document: a renamed document changes those pages too.
     // Its explainers' copies of its citation follow it (documents/refresh.ts).
-    afterChange: [auditDocumentFileOverride, refreshCitations, ({ doc }) => (dropPages(doc.id), doc)],
+    afterChange: [auditChecksOverride, refreshCitations, ({ doc }) => (dropPages(doc.id), doc)],
     afterDelete: [({ doc, id }) => (dropPages(id), doc)],
   },
 }

@@ -54,13 +54,27 @@ export function fileKindOf(data: Buffer, filename: string | null | undefined): F
 
 type TextItem = { str?: string; hasEOL?: boolean }
 
-async function pdfText(data: Buffer): Promise<FileText> {
+/** Set once the reader has given up on a file (timed out): its work stops at the next page. */
+type Stop = { stopped: boolean }
+
+/**
+ * Lets the event loop run. pdf.js (no worker thread in Node) opens a file and
+ * reads its pages without ever giving way: without this, the time limit's
+ * timer could not fire before the whole file was read, and nothing else on
+ * the server would run meanwhile. So the limit holds between pages; one slow
+ * page still runs to its end.
+ */
+const giveWay = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+async function pdfText(data: Buffer, stop: Stop): Promise<FileText> {
   const { getDocumentProxy } = await import('unpdf')
   const pdf = await getDocumentProxy(new Uint8Array(data), { isEvalSupported: false, verbosity: 0 })
   try {
     const pages = Math.min(pdf.numPages, MAX_PAGES)
     let text = ''
     for (let i = 1; i <= pages && text.length < MAX_CHARS; i++) {
+      await giveWay()
+      if (stop.stopped) break
       const page = await pdf.getPage(i)
       const content = await page.getTextContent()
       text += (content.items as TextItem[]).map((it) => (it.str ?? '') + (it.hasEOL ? '\n' : '')).join('') + '\n'
@@ -91,7 +105,7 @@ function ofdPageText(xml: string): string {
   return objects.map((o) => [...o.matchAll(/<(?:\w+:)?TextCode\b[^>]*>([^<]*)<\/(?:\w+:)?TextCode>/g)].map((m) => decodeXml(m[1])).join('')).join('\n')
 }
 
-async function ofdText(data: Buffer): Promise<FileText> {
+async function ofdText(data: Buffer, stop: Stop): Promise<FileText> {
   const { default: JSZip } = await import('jszip')
   const zip = await JSZip.loadAsync(data)
   // Doc_N/Pages/Page_M/Content.xml, in document then page order (the numbers, not the names' text order).
@@ -105,7 +119,7 @@ async function ofdText(data: Buffer): Promise<FileText> {
     })
   let text = ''
   for (const name of pages.slice(0, MAX_PAGES)) {
-    if (text.length >= MAX_CHARS) break
+    if (text.length >= MAX_CHARS || stop.stopped) break
     text += ofdPageText(await zip.files[name].async('string')) + '\n'
   }
   const unread: Unread | null = pages.length > MAX_PAGES ? { key: 'document.fileCheck.pagesLimited', vars: { pages: MAX_PAGES, total: pages.length } } : null
@@ -118,16 +132,31 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
 }
 
-/** The file's text as far as it is read, and why not all of it was, if so. `onError` hears what went wrong (for the log). */
-export async function readFileText(data: Buffer, kind: FileKind, onError?: (err: unknown) => void): Promise<FileText> {
+export type ReadOptions = {
+  /** Hears what went wrong (for the log). */
+  onError?: (err: unknown) => void
+  /** The time allowed in all, TIME_LIMIT_MS unless a test gives a smaller one. */
+  timeLimitMs?: number
+}
+
+/**
+ * The file's text as far as it is read, and why not all of it was, if so.
+ * Work given up on (timed out) is told to stop at its next page, its result
+ * and any late failure are dropped.
+ */
+export async function readFileText(data: Buffer, kind: FileKind, { onError, timeLimitMs = TIME_LIMIT_MS }: ReadOptions = {}): Promise<FileText> {
   if (kind === 'doc' || kind === 'other') return { text: '', unread: { key: 'document.fileCheck.notRead' } }
   if (data.length > MAX_BYTES) return { text: '', unread: { key: 'document.fileCheck.tooLarge', vars: { mb: MAX_BYTES / 1024 / 1024 } } }
-  const work = kind === 'pdf' ? pdfText(data) : kind === 'ofd' ? ofdText(data) : docxText(data)
+  const stop: Stop = { stopped: false }
+  const work = kind === 'pdf' ? pdfText(data, stop) : kind === 'ofd' ? ofdText(data, stop) : docxText(data)
   // A late failure of abandoned work must not become an unhandled rejection.
   work.catch(() => undefined)
   try {
-    const got = await withTimeout(work, TIME_LIMIT_MS)
-    if (got === 'timeout') return { text: '', unread: { key: 'document.fileCheck.timeout', vars: { seconds: TIME_LIMIT_MS / 1000 } } }
+    const got = await withTimeout(work, timeLimitMs)
+    if (got === 'timeout') {
+      stop.stopped = true
+      return { text: '', unread: { key: 'document.fileCheck.timeout', vars: { seconds: timeLimitMs / 1000 } } }
+    }
     return got.text.length > MAX_CHARS ? { text: got.text.slice(0, MAX_CHARS), unread: got.unread ?? { key: 'document.fileCheck.textLimited' } } : got
   } catch (err) {
     onError?.(err)

@@ -1,4 +1,4 @@
-import type { Field } from 'payload'
+import type { Field, GroupField } from 'payload'
 
 import { label } from '../i18n/messages'
 import { REVIEW_HISTORY_ACTIONS, REVIEW_STATES } from '../model/review'
@@ -9,8 +9,10 @@ import { contentEditor } from './richText'
  * A recorded decision to publish despite serious findings of the pre-publish
  * checks (src/hooks/checksGate.ts): the reason comes from the request, who and
  * when are set by the server, and which findings it covers (hashed) too.
+ * Policy documents carry it too, to save a file past personal information in
+ * its text (src/collections/PolicyDocuments.ts, src/hooks/documentFileChecks.ts).
  */
-export const checksOverrideField: Field = {
+export const checksOverrideField: GroupField = {
   name: 'checksOverride',
   type: 'group',
   label: label('field.checksOverride'),

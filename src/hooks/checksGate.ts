@@ -1,10 +1,10 @@
-import { type CollectionAfterChangeHook, type CollectionBeforeChangeHook, ValidationError } from 'payload'
+import { type CollectionAfterChangeHook, type CollectionBeforeChangeHook, type PayloadRequest, ValidationError } from 'payload'
 
 import { isAdmin, type StaffUser } from '../access/roles'
 import { findingMessage, kindLabel, pathLabel, type Finding } from '../checks'
 import { coverOf, isSerious, uncovered } from '../checks/settings'
 import { checkContent } from '../content/checks'
-import { type Lang, langOf, t } from '../i18n/messages'
+import { type Lang, langOf, type MessageKey, t } from '../i18n/messages'
 import { audit } from './audit'
 
 /**
@@ -21,7 +21,7 @@ import { audit } from './audit'
  * refused. The override goes to the audit log after the save.
  */
 
-type Override = { reason?: string | null; by?: string | null; at?: string | null; covers?: string | null }
+export type Override = { reason?: string | null; by?: string | null; at?: string | null; covers?: string | null }
 type ContentDoc = { id?: string | number; title?: string; _status?: string; urgent?: boolean | null; checksOverride?: Override | null; [k: string]: unknown }
 
 /**
@@ -36,6 +36,44 @@ const clean = (v: unknown): string => (typeof v === 'string' ? v.trim() : '')
 
 /** A staff member as the audit log names them (src/hooks/audit.ts). */
 const nameOf = (user: (StaffUser & { name?: string | null; email?: string | null }) | null) => (user ? user.name || user.email || String(user.id) : null)
+
+type OverrideArgs = Pick<Parameters<CollectionBeforeChangeHook>[0], 'data' | 'originalDoc' | 'req' | 'collection'> & {
+  /** Whether this user may record or clear a reason here. */
+  may: boolean
+  /** What a user who may not is told (400 on `checksOverride.reason`). */
+  notAllowed: MessageKey
+}
+
+/**
+ * The override (`checksOverride`) as this save leaves it, for content and
+ * policy documents alike: the stored one, or the reason the request records
+ * (who and when set here, `covers` left for the caller to fill from its
+ * findings) or clears. Anyone who may not is refused when the reason asked
+ * differs from the stored one. `recording` is the new reason, if one is.
+ */
+export function overrideOf({ data, originalDoc, req, collection, may, notAllowed }: OverrideArgs): { override: Override; recording: string | null } {
+  const stored: Override = (originalDoc as ContentDoc | undefined)?.checksOverride ?? {}
+  const storedReason = clean(stored.reason)
+  const asked = (data as ContentDoc).checksOverride
+  const askedReason = asked === undefined ? storedReason : clean(asked?.reason)
+  if (askedReason === storedReason) {
+    return { override: { reason: storedReason || null, by: typeof stored.by === 'string' ? stored.by : null, at: stored.at ?? null, covers: stored.covers ?? null }, recording: null }
+  }
+  if (!may) {
+    const lang = langOf(req)
+    throw new ValidationError(
+      { collection: collection.slug, errors: [{ path: 'checksOverride.reason', message: t(notAllowed, lang), label: t('field.checksOverride.reason', lang) }], req },
+      req.t,
+    )
+  }
+  if (!askedReason) return { override: { reason: null, by: null, at: null, covers: null }, recording: null }
+  return { override: { reason: askedReason, by: nameOf(req.user as StaffUser | null), at: new Date().toISOString(), covers: null }, recording: askedReason }
+}
+
+/** Marks an override for the audit log after the save (auditChecksOverride), with its detail (in Chinese, as the log keeps it). */
+export function auditAfterSave(req: PayloadRequest, detail: string): void {
+  req.context[AUDIT_KEY] = { detail }
+}
 
 /** Admins always; editors for urgent content. */
 export function mayOverride(user: StaffUser | null | undefined, doc: { urgent?: boolean | null }): boolean {
@@ -61,37 +99,14 @@ export const checksGate: CollectionBeforeChangeHook = async ({ data, originalDoc
   const before = (originalDoc ?? {}) as ContentDoc
   const merged: ContentDoc = { ...before, ...(data as ContentDoc) }
 
-  const stored: Override = before.checksOverride ?? {}
-  const storedReason = clean(stored.reason)
-  const asked = (data as ContentDoc).checksOverride
-  const askedReason = asked === undefined ? storedReason : clean(asked?.reason)
-  let override: Override = {
-    reason: storedReason || null,
-    by: typeof stored.by === 'string' ? stored.by : null,
-    at: stored.at ?? null,
-    covers: stored.covers ?? null,
-  }
-  const recording = askedReason !== storedReason && askedReason !== ''
-  if (askedReason !== storedReason) {
-    if (!mayOverride(user, merged)) {
-      throw new ValidationError(
-        {
-          collection: collection.slug,
-          errors: [{ path: 'checksOverride.reason', message: t('error.checksOverrideNotAllowed', lang), label: t('field.checksOverride.reason', lang) }],
-          req,
-        },
-        req.t,
-      )
-    }
-    override = recording ? { reason: askedReason, by: nameOf(user), at: new Date().toISOString(), covers: null } : { reason: null, by: null, at: null, covers: null }
-  }
+  const { override, recording } = overrideOf({ data, originalDoc, req, collection, may: mayOverride(user, merged), notAllowed: 'error.checksOverrideNotAllowed' })
 
   const publishing = merged._status === 'published'
   if (publishing || recording) {
     const findings = await checkContent(req.payload, collection.slug, merged, req)
     if (recording) {
       override.covers = coverOf(findings)
-      req.context[AUDIT_KEY] = { reason: askedReason, count: findings.filter(isSerious).length }
+      auditAfterSave(req, t('audit.detail.checksOverride', 'zh', { count: findings.filter(isSerious).length, reason: recording }))
     }
     if (publishing) {
       const blocking = override.reason ? uncovered(findings, override.covers) : findings.filter(isSerious)
@@ -102,17 +117,12 @@ export const checksGate: CollectionBeforeChangeHook = async ({ data, originalDoc
   return data
 }
 
-/** The override, once saved, in the audit log with its reason. */
+/** The override, once saved, in the audit log with its reason (content and policy documents). */
 export const auditChecksOverride: CollectionAfterChangeHook = async ({ doc, req, collection }) => {
-  const recorded = req.context[AUDIT_KEY] as { reason: string; count: number } | undefined
+  const recorded = req.context[AUDIT_KEY] as { detail: string } | undefined
   if (!recorded) return doc
   delete req.context[AUDIT_KEY]
   const d = doc as ContentDoc
-  await audit(
-    req,
-    'checks-override',
-    { collection: collection.slug, id: d.id, title: d.title ?? null },
-    t('audit.detail.checksOverride', 'zh', { count: recorded.count, reason: recorded.reason }),
-  )
+  await audit(req, 'checks-override', { collection: collection.slug, id: d.id, title: d.title ?? null }, recorded.detail)
   return doc
 }

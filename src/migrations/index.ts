@@ -32,6 +32,7 @@ import * as migration_20261207_000747_sms_driver from './20261207_000747_sms_dri
 import * as migration_20261207_025443_building_rollups from './20261207_025443_building_rollups';
 import * as migration_20261207_030122_channel_fallback from './20261207_030122_channel_fallback';
 import * as migration_20261207_031624_policy_document_file_check from './20261207_031624_policy_document_file_check';
+import * as migration_20261207_053602_policy_document_override from './20261207_053602_policy_document_override';
 
 export const migrations = [
   {
@@ -202,6 +203,11 @@ export const migrations = [
   {
     up: migration_20261207_031624_policy_document_file_check.up,
     down: migration_20261207_031624_policy_document_file_check.down,
-    name: '20261207_031624_policy_document_file_check'
+    name: '20261207_031624_policy_document_file_check',
+  },
+  {
+    up: migration_20261207_053602_policy_document_override.up,
+    down: migration_20261207_053602_policy_document_override.down,
+    name: '20261207_053602_policy_document_override'
   },
 ];

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 
 import { PASSWORD, smallStreet } from '../support/fixtures'
 import { rest, tokenFor } from '../support/http'
+import { makePdf } from '../support/pdf'
 import { testPayload } from '../support/payload'
 
 /**
@@ -27,32 +28,6 @@ const ID_NUMBER = '11010519491231002X'
 const MOBILE = '13912345678'
 /** An old binary Word file as far as the upload looks: the compound-file signature, named .doc (its text is never read). */
 const OLD_DOC = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(1024)])
-
-/** A PDF with Helvetica text, one string a line, one list of lines a page, its cross-reference offsets computed. */
-function makePdf(lines: string[], more: string[][] = []): Buffer {
-  const pages = [lines, ...more]
-  const page = (n: number) => 4 + n * 2 // each page and its content stream; the font is object 3
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    `<< /Type /Pages /Kids [${pages.map((_, n) => `${page(n)} 0 R`).join(' ')}] /Count ${pages.length} >>`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ]
-  pages.forEach((text, n) => {
-    const ops = text.map((l, i) => `BT /F1 12 Tf 72 ${720 - i * 20} Td (${l}) Tj ET`).join('\n')
-    objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${page(n) + 1} 0 R >>`)
-    objects.push(`<< /Length ${Buffer.byteLength(ops)} >>\nstream\n${ops}\nendstream`)
-  })
-  let out = '%PDF-1.4\n'
-  const offsets: number[] = []
-  objects.forEach((o, i) => {
-    offsets.push(Buffer.byteLength(out))
-    out += `${i + 1} 0 obj\n${o}\nendobj\n`
-  })
-  const xref = Buffer.byteLength(out)
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`
-  return Buffer.from(out, 'latin1')
-}
 
 function form(file: Buffer, name: string, type: string, data: Record<string, unknown> = {}) {
   const f = new FormData()
@@ -114,11 +89,37 @@ describe("a policy document's file, checked for personal information", () => {
     expect(kept.filename).toBe(clean.body.doc.filename)
   })
 
-  it('lets an admin save past it, audited with the findings masked', async () => {
-    const r = await rest('POST', 'policy-documents', { token: adminToken, form: form(personal, 'admin.pdf', PDF) })
+  it('lets an admin save past it with a reason only: without one, or a blank one, 400 on the reason, nothing saved', async () => {
+    const before = await count()
+    for (const data of [{}, { checksOverride: { reason: '   ' } }]) {
+      const r = await rest('POST', 'policy-documents', { token: adminToken, form: form(personal, 'admin.pdf', PDF, data) })
+      expect(r.status).toBe(400)
+      const errors = r.body.errors[0].data.errors as { path: string; label?: string; message: string }[]
+      expect(errors).toEqual([expect.objectContaining({ path: 'checksOverride.reason', label: '放行原因' })])
+      expect(errors[0].message).toMatch(/^文件文字中发现个人信息，须填写放行原因才能保存/)
+      expect(errors[0].message).toContain('手机号码“139****5678”')
+      expect(errors[0].message).not.toMatch(/\d{5}/)
+    }
+    expect(await count()).toBe(before)
+  })
+
+  it('saves an admin’s file past it with a reason: who and when set by the server, audited with the reason and the findings masked', async () => {
+    const reason = '历史档案原件，已核对当事人同意公开。'
+    const r = await rest('POST', 'policy-documents', {
+      token: adminToken,
+      form: form(personal, 'admin.pdf', PDF, { checksOverride: { reason, by: '别人', at: '2000-01-01T00:00:00.000Z', covers: 'forged' } }),
+    })
     expect(r.status).toBe(201)
     expect(r.body.doc.fileCheck).toContain('管理员放行')
     expect(r.body.doc.fileCheck).not.toContain(MOBILE)
+    const override = r.body.doc.checksOverride as { reason: string; by: string; at: string; covers: string }
+    expect(override.reason).toBe(reason)
+    expect(override.by).toBe('admin')
+    expect(Date.now() - Date.parse(override.at)).toBeLessThan(60_000)
+    // Two findings covered, hashed: neither number is kept in the record.
+    expect(override.covers.split(' ')).toHaveLength(2)
+    expect(override.covers).not.toContain('forged')
+    expect(override.covers).not.toMatch(/\d{11}/)
     const { docs } = await payload.find({
       collection: 'audit-log',
       where: { and: [{ action: { equals: 'checks-override' } }, { targetCollection: { equals: 'policy-documents' } }, { targetId: { equals: String(r.body.doc.id) } }] },
@@ -128,9 +129,105 @@ describe("a policy document's file, checked for personal information", () => {
     expect(docs).toHaveLength(1)
     const entry = docs[0] as unknown as { actorName: string; detail: string }
     expect(entry.actorName).toBe('admin')
-    expect(entry.detail).toMatch(/^文件文字中的个人信息 2 项由管理员放行：/)
+    expect(entry.detail).toMatch(/^文件文字中的个人信息 2 项由管理员放行；原因：历史档案原件，已核对当事人同意公开。；问题：/)
     expect(entry.detail).toContain('139****5678')
     expect(entry.detail).not.toMatch(/\d{5}/)
+  })
+
+  it('keeps the reason from readers: a public read of the document has no override, staff see it', async () => {
+    const r = await rest('POST', 'policy-documents', { token: adminToken, form: form(personal, 'public.pdf', PDF, { checksOverride: { reason: '原件如此，已核对。' } }) })
+    expect(r.status).toBe(201)
+    const anon = await rest('GET', `policy-documents/${r.body.doc.id}`)
+    expect(anon.status).toBe(200)
+    expect(anon.body.title).toBe('文件 public.pdf')
+    expect(anon.body).not.toHaveProperty('checksOverride')
+    const staff = await rest('GET', `policy-documents/${r.body.doc.id}`, { token: editorToken })
+    expect(staff.body.checksOverride.reason).toBe('原件如此，已核对。')
+  })
+
+  it('refuses an editor’s reason: 400 on the reason, and without one 400 on the file as before', async () => {
+    const r = await rest('POST', 'policy-documents', { token: editorToken, form: form(personal, 'editor.pdf', PDF, { checksOverride: { reason: '我觉得可以' } }) })
+    expect(r.status).toBe(400)
+    expect(r.body.errors[0].data.errors).toEqual([
+      expect.objectContaining({ path: 'checksOverride.reason', message: '只有管理员可以填写政策文件的放行原因。' }),
+    ])
+    // Nor may an editor clear or change an admin's reason on a saved document.
+    const saved = await rest('POST', 'policy-documents', { token: adminToken, form: form(personal, 'kept.pdf', PDF, { checksOverride: { reason: '原件如此。' } }) })
+    expect(saved.status).toBe(201)
+    const cleared = await rest('PATCH', `policy-documents/${saved.body.doc.id}`, { token: editorToken, body: { checksOverride: { reason: '' } } })
+    expect(cleared.status).toBe(400)
+    expect(cleared.body.errors[0].data.errors[0].path).toBe('checksOverride.reason')
+    // Saving the document as it is (the same reason, or none sent) is not a change.
+    const same = await rest('PATCH', `policy-documents/${saved.body.doc.id}`, { token: editorToken, body: { documentNumber: '街办发〔2026〕1号', checksOverride: { reason: '原件如此。' } } })
+    expect(same.status).toBe(200)
+    expect(same.body.doc.checksOverride.by).toBe('admin')
+  })
+
+  it('records a reason changed without a new file (audited, covering what the first covered) and lets an admin clear it', async () => {
+    const saved = await rest('POST', 'policy-documents', { token: adminToken, form: form(personal, 'later.pdf', PDF, { checksOverride: { reason: '原件如此。' } }) })
+    expect(saved.status).toBe(201)
+    const first = saved.body.doc.checksOverride as { covers: string; at: string }
+    const changed = await rest('PATCH', `policy-documents/${saved.body.doc.id}`, { token: adminToken, body: { checksOverride: { reason: '经办公室复核，原件如此。' } } })
+    expect(changed.status).toBe(200)
+    expect(changed.body.doc.checksOverride).toMatchObject({ reason: '经办公室复核，原件如此。', by: 'admin', covers: first.covers })
+    expect(changed.body.doc.fileCheck).toContain('管理员放行')
+    const { docs } = await payload.find({
+      collection: 'audit-log',
+      where: { and: [{ action: { equals: 'checks-override' } }, { targetId: { equals: String(saved.body.doc.id) } }] },
+      overrideAccess: true,
+      sort: 'createdAt',
+      depth: 0,
+    })
+    expect((docs as unknown as { detail: string }[]).map((d) => d.detail)).toEqual([
+      expect.stringMatching(/^文件文字中的个人信息 2 项由管理员放行；原因：原件如此。；/),
+      '放行严重问题 2 项；原因：经办公室复核，原件如此。',
+    ])
+    const cleared = await rest('PATCH', `policy-documents/${saved.body.doc.id}`, { token: adminToken, body: { checksOverride: { reason: '' } } })
+    expect(cleared.status).toBe(200)
+    expect(cleared.body.doc.checksOverride).toMatchObject({ reason: null, by: null, at: null, covers: null })
+  })
+
+  it('covers what the reason was given for: the same file again saves, a new number needs a new reason', async () => {
+    const saved = await rest('POST', 'policy-documents', { token: adminToken, form: form(personal, 'cover.pdf', PDF, { checksOverride: { reason: '原件如此。' } }) })
+    expect(saved.status).toBe(201)
+    const id = saved.body.doc.id
+    const replace = (file: Buffer, data: Record<string, unknown> = {}, token = adminToken) => {
+      const f = new FormData()
+      f.append('file', new Blob([new Uint8Array(file)], { type: PDF }), 'replaced.pdf')
+      f.append('_payload', JSON.stringify(data))
+      return rest('PATCH', `policy-documents/${id}`, { token, form: f })
+    }
+    const audits = async () =>
+      (
+        await payload.find({
+          collection: 'audit-log',
+          where: { and: [{ action: { equals: 'checks-override' } }, { targetId: { equals: String(id) } }] },
+          overrideAccess: true,
+          sort: 'createdAt',
+          depth: 0,
+        })
+      ).docs as unknown as { detail: string }[]
+    // The same numbers in another layout: covered by the stored reason, audited with it.
+    const again = await replace(makePdf([`ID ${ID_NUMBER}`, `Tel ${MOBILE}`]))
+    expect(again.status).toBe(200)
+    expect((await audits()).map((a) => a.detail)).toEqual([expect.stringContaining('原因：原件如此。'), expect.stringContaining('原因：原件如此。')])
+    // An editor may not, even where the admin's reason covers it.
+    expect((await replace(personal, {}, editorToken)).status).toBe(400)
+    // A number the reason was not given for: refused, naming only that one.
+    const OTHER = '13698765432'
+    const other = await replace(makePdf([`Tel ${OTHER}`, `ID ${ID_NUMBER}`]))
+    expect(other.status).toBe(400)
+    const [error] = other.body.errors[0].data.errors
+    expect(error.path).toBe('checksOverride.reason')
+    expect(error.message).toContain('手机号码“136****5432”')
+    expect(error.message).not.toContain('身份证号码')
+    // With a new reason it saves, and the new reason covers the new findings.
+    const renewed = await replace(makePdf([`Tel ${OTHER}`, `ID ${ID_NUMBER}`]), { checksOverride: { reason: '新版原件，已核对。' } })
+    expect(renewed.status).toBe(200)
+    expect(renewed.body.doc.checksOverride.reason).toBe('新版原件，已核对。')
+    const details = (await audits()).map((a) => a.detail)
+    expect(details).toHaveLength(3)
+    expect(details[2]).toMatch(/^文件文字中的个人信息 2 项由管理员放行；原因：新版原件，已核对。；问题：/)
   })
 
   it('accepts a clean PDF and a clean DOCX with no warning, and reads a DOCX’s text', async () => {
@@ -172,12 +269,17 @@ describe("a policy document's file, checked for personal information", () => {
     expect(r.body.doc.fileCheck).toBe('只检查了前 50 页（共 51 页），其余页面请人工核对。')
   })
 
-  it('saves a broken PDF and an old .doc with a warning that their text was not checked', async () => {
+  it('saves a broken PDF, an encrypted PDF and an old .doc with a warning that their text was not checked', async () => {
     // A PDF Payload's upload check accepts but pdf.js cannot read: a catalogue without pages.
     const broken = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer<</Size 2/Root 1 0 R>>\nstartxref\n45\n%%EOF\n')
     const r = await rest('POST', 'policy-documents', { token: editorToken, form: form(broken, 'broken.pdf', PDF) })
     expect(r.status).toBe(201)
     expect(r.body.doc.fileCheck).toMatch(/^未能检查文件文字/)
+    // Encrypted (RC4, a user password): pdf.js asks for the password; the text holds a mobile no one can check.
+    const encrypted = makePdf([`Tel ${MOBILE}`], [], { user: 'secret', owner: 'owner-secret' })
+    const e = await rest('POST', 'policy-documents', { token: editorToken, form: form(encrypted, 'locked.pdf', PDF) })
+    expect(e.status).toBe(201)
+    expect(e.body.doc.fileCheck).toBe('未能检查文件文字：文件已加密，请人工核对。')
     const d = await rest('POST', 'policy-documents', { token: editorToken, form: form(OLD_DOC, 'notice.doc', 'application/msword') })
     expect(d.status).toBe(201)
     expect(d.body.doc.fileCheck).toBe('未检查文件文字：旧版 Word（.doc）文件不读取，请人工核对其中有无个人信息。')

@@ -33,7 +33,19 @@ export const documentsMessages = {
   'document.fileCheck.pagesLimited': { zh: '只检查了前 {pages} 页（共 {total} 页），其余页面请人工核对。', en: 'Only the first {pages} of {total} pages were checked.' },
   'document.fileCheck.textLimited': { zh: '文件文字过长，只检查了前一部分，其余请人工核对。', en: 'The file’s text is long; only its beginning was checked.' },
   'document.fileCheck.overridden': { zh: '管理员放行：{found}', en: 'Saved by an admin despite: {found}' },
-  'audit.detail.documentFileOverride': { zh: '文件文字中的个人信息 {count} 项由管理员放行：{found}', en: '{count} personal-information findings in the file saved by an admin: {found}' },
+  'audit.detail.documentFileOverride': {
+    zh: '文件文字中的个人信息 {count} 项由管理员放行；原因：{reason}；问题：{found}',
+    en: '{count} personal-information findings in the file saved by an admin; reason: {reason}; findings: {found}',
+  },
+  'document.error.fileOverrideReason': {
+    zh: '文件文字中发现个人信息，须填写放行原因才能保存（如为公开联系电话，请填入“公开联系电话”后重新上传）：{found}',
+    en: 'The file’s text holds personal information; record a reason to save it anyway (or list a public contact under public contacts and upload again): {found}',
+  },
+  'document.error.checksOverrideNotAllowed': { zh: '只有管理员可以填写政策文件的放行原因。', en: 'Only an administrator may record an override for a policy document.' },
+  'document.field.checksOverride.description': {
+    zh: '文件文字中有个人信息但必须保存时，由管理员填写原因后保存。放行只适用于填写时文件中已发现的问题，并记入操作日志。',
+    en: 'To save a file despite personal information in its text, an administrator records why. It covers the findings present when recorded and is written to the audit log.',
+  },
   'document.error.fileOrUrl': { zh: '请上传文件或填写官方网址（至少一项）。', en: 'Upload the file or give its official URL (at least one).' },
   'field.policyDocument': { zh: '解读的政策文件', en: 'Document explained' },
   'field.policyDocument.description': {

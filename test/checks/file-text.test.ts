@@ -1,0 +1,108 @@
+import { getDocumentProxy } from 'unpdf'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+
+import { readFileText, TIME_LIMIT_MS } from '../../src/documents/fileText'
+import { t } from '../../src/i18n/messages'
+import { makePdf } from '../support/pdf'
+
+/**
+ * The reader of a policy document's file (src/documents/fileText.ts) on the
+ * paths a file that cannot be read takes: an encrypted PDF, and a read that
+ * takes longer than the time allowed. Neither throws; each says why the text
+ * was not checked, and work given up on neither answers late nor fails
+ * unhandled.
+ */
+const MOBILE = '13912345678'
+const SECRET = { user: 'secret', owner: 'owner-secret' }
+
+/** Rejections nobody handled while a test ran (vitest reports them too; here they fail the test that caused them). */
+let unhandled: unknown[] = []
+const hear = (reason: unknown) => unhandled.push(reason)
+beforeEach(() => {
+  unhandled = []
+  process.on('unhandledRejection', hear)
+})
+afterEach(() => {
+  process.off('unhandledRejection', hear)
+})
+
+/** Lets pending timers and I/O run, so that abandoned work gets to finish or fail. */
+const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function pdfTextWith(data: Buffer, password?: string): Promise<string> {
+  const pdf = await getDocumentProxy(new Uint8Array(data), { password, isEvalSupported: false, verbosity: 0 })
+  const page = await pdf.getPage(1)
+  const content = await page.getTextContent()
+  await pdf.destroy()
+  return (content.items as { str?: string }[]).map((i) => i.str ?? '').join(' ')
+}
+
+describe('an encrypted PDF', () => {
+  const encrypted = makePdf([`Tel ${MOBILE}`], [], SECRET)
+
+  it('is a real one: pdf.js reads its text with the password and asks for it without', async () => {
+    expect(await pdfTextWith(encrypted, SECRET.user)).toContain(`Tel ${MOBILE}`)
+    await expect(pdfTextWith(encrypted)).rejects.toMatchObject({ name: 'PasswordException' })
+    // Its bytes do not hold the text in the clear.
+    expect(encrypted.includes(MOBILE)).toBe(false)
+  })
+
+  it('is not read: no text, the reason "encrypted", and the error handed to onError', async () => {
+    const errors: unknown[] = []
+    const read = await readFileText(encrypted, 'pdf', { onError: (err) => errors.push(err) })
+    expect(read).toEqual({ text: '', unread: { key: 'document.fileCheck.encrypted' } })
+    expect(t(read.unread!.key, 'zh')).toBe('未能检查文件文字：文件已加密，请人工核对。')
+    expect(errors).toEqual([expect.objectContaining({ name: 'PasswordException' })])
+    expect(unhandled).toEqual([])
+  })
+
+  it('with an empty user password (an owner password only) opens without asking, and its text is read', async () => {
+    const read = await readFileText(makePdf([`Tel ${MOBILE}`], [], { user: '', owner: 'owner-secret' }), 'pdf')
+    expect(read.unread).toBeNull()
+    expect(read.text).toContain(`Tel ${MOBILE}`)
+  })
+})
+
+describe('a read that takes longer than the time allowed', () => {
+  // 50 pages of 40 lines: read in full it takes far longer than a millisecond.
+  const long = makePdf(
+    [`Tel ${MOBILE}`],
+    Array.from({ length: 49 }, (_, p) => Array.from({ length: 40 }, (_, l) => `Page ${p + 2} line ${l + 1} of the winter heating notice`)),
+  )
+
+  it('is allowed 10 seconds unless told otherwise', () => {
+    expect(TIME_LIMIT_MS).toBe(10_000)
+  })
+
+  it('gives up: no text, the reason "timeout" with the seconds allowed; the abandoned read answers nothing later and fails nothing', async () => {
+    // The same file read in full, for comparison and to have unpdf loaded: its text holds the number.
+    const started = Date.now()
+    const full = await readFileText(long, 'pdf')
+    const fullMs = Date.now() - started
+    expect(full.unread).toBeNull()
+    expect(full.text).toContain(MOBILE)
+
+    const errors: unknown[] = []
+    const read = await readFileText(long, 'pdf', { onError: (err) => errors.push(err), timeLimitMs: 1 })
+    expect(read).toEqual({ text: '', unread: { key: 'document.fileCheck.timeout', vars: { seconds: 0.001 } } })
+    expect(t('document.fileCheck.timeout', 'zh', { seconds: TIME_LIMIT_MS / 1000 })).toBe('未能检查文件文字：读取超过 10 秒，请人工核对。')
+    // Give the abandoned read more than a full read's time: the answer given stays the one above, nothing is reported.
+    await settle(fullMs * 2 + 200)
+    expect(read.text).toBe('')
+    expect(errors).toEqual([])
+    expect(unhandled).toEqual([])
+  })
+
+  it('drops a late failure: a DOCX given up on before mammoth refuses it fails nothing, unhandled or to onError', async () => {
+    const notDocx = Buffer.from('PK\x03\x04 word/document.xml, but not a zip', 'latin1')
+    const errors: unknown[] = []
+    const read = await readFileText(notDocx, 'docx', { onError: (err) => errors.push(err), timeLimitMs: 0 })
+    expect(read.unread?.key).toBe('document.fileCheck.timeout')
+    await settle(300)
+    expect(errors).toEqual([])
+    expect(unhandled).toEqual([])
+    // Read in time, mammoth refuses it.
+    expect((await readFileText(notDocx, 'docx', { onError: (err) => errors.push(err) })).unread?.key).toBe('document.fileCheck.broken')
+    expect(errors).toHaveLength(1)
+  })
+})
