@@ -117,6 +117,8 @@ export const PolicyDocuments: CollectionConfig = {
       type: 'textarea',
       label: label('document.field.fileCheck'),
       maxLength: 2000,
+      // What the check found in the file (masked) and who let it through: staff's, as the override is.
+      access: { read: ({ req }) => isStaff(req.user) },
       admin: { readOnly: true, position: 'sidebar', description: label('document.field.fileCheck.description') },
     },
     documentChecksOverrideField,

@@ -134,15 +134,17 @@ describe("a policy document's file, checked for personal information", () => {
     expect(entry.detail).not.toMatch(/\d{5}/)
   })
 
-  it('keeps the reason from readers: a public read of the document has no override, staff see it', async () => {
+  it('keeps the reason and the file check from readers: a public read of the document has neither, staff see both', async () => {
     const r = await rest('POST', 'policy-documents', { token: adminToken, form: form(personal, 'public.pdf', PDF, { checksOverride: { reason: '原件如此，已核对。' } }) })
     expect(r.status).toBe(201)
     const anon = await rest('GET', `policy-documents/${r.body.doc.id}`)
     expect(anon.status).toBe(200)
     expect(anon.body.title).toBe('文件 public.pdf')
     expect(anon.body).not.toHaveProperty('checksOverride')
+    expect(anon.body).not.toHaveProperty('fileCheck')
     const staff = await rest('GET', `policy-documents/${r.body.doc.id}`, { token: editorToken })
     expect(staff.body.checksOverride.reason).toBe('原件如此，已核对。')
+    expect(staff.body.fileCheck).toMatch(/^管理员放行：/)
   })
 
   it('refuses an editor’s reason: 400 on the reason, and without one 400 on the file as before', async () => {
