@@ -36,7 +36,6 @@ describe('a grid leader publishes an announcement for their grid, after an edito
     await leader.goto('/admin/collections/announcements/create')
     await leader.locator('#field-title').fill(title)
     // A leader of one grid does not pick it: it is already chosen.
-    // A leader of one grid does not pick it: it is already chosen.
     await expect.poll(() => leader.locator('#field-grids').innerText(), { timeout: 15_000 }).toContain(me.user.grids[0].name)
     await focusRichText(leader, 'body')
     await typeRichText(leader, body)
@@ -44,6 +43,7 @@ describe('a grid leader publishes an announcement for their grid, after an edito
 
     const saved = await submit(leader, '#action-save-draft', 'announcements')
     expect(saved.status(), await saved.text()).toBe(201)
+    expect(await saved.text()).toContain(body)
     id = String(((await saved.json()) as { doc: { id: string | number } }).doc.id)
     await leader.waitForURL(`**/admin/collections/announcements/${id}`)
     expect(await docStatus(leader)).toBe('草稿')

@@ -50,9 +50,11 @@ describe('one announcement through the newsroom, from a grid leader’s phone', 
     await leader.goto('/admin/collections/announcements/create')
     await leader.locator('#field-title').fill(title)
     await focusRichText(leader, 'body')
-    await typeRichText(leader, '本周三电梯例行维保，期间停运，请居民合理安排出行。')
+    const body = '本周三电梯例行维保，期间停运，请居民合理安排出行。'
+    await typeRichText(leader, body)
     const saved = await submit(leader, '#action-save-draft', 'announcements')
     expect(saved.status(), await saved.text()).toBe(201)
+    expect(await saved.text()).toContain(body)
     id = String(((await saved.json()) as { doc: { id: string | number } }).doc.id)
     await leader.waitForURL(`**/admin/collections/announcements/${id}`)
     await leader.locator('.review-panel__submit').waitFor()

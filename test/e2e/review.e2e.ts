@@ -47,9 +47,11 @@ describe('a two-step review on a phone', () => {
     await leader.goto('/admin/collections/announcements/create')
     await leader.locator('#field-title').fill(title)
     await focusRichText(leader, 'body')
-    await typeRichText(leader, '本周六起小区东门临时停车位调整，请按指示牌停放。')
+    const body = '本周六起小区东门临时停车位调整，请按指示牌停放。'
+    await typeRichText(leader, body)
     const saved = await submit(leader, '#action-save-draft', 'announcements')
     expect(saved.status(), await saved.text()).toBe(201)
+    expect(await saved.text()).toContain(body)
     id = String(((await saved.json()) as { doc: { id: string | number } }).doc.id)
     await leader.waitForURL(`**/admin/collections/announcements/${id}`)
     const submitted = await submit(leader, '.review-panel__submit', 'announcements')

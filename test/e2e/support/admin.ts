@@ -89,20 +89,16 @@ export async function focusRichText(page: Page, path: string): Promise<void> {
 
 /**
  * Type into the focused Lexical field and wait until the form holds the text.
- * Lexical hands its state to the form only once the browser is idle (up to
- * 500 ms later), so a save clicked at once can go out without it: seen in CI
- * under load, a draft saved with an empty body. The form's next state round
- * trip carries the typed text; wait for it and its answer.
+ * Lexical hands its state to the form in a requestIdleCallback (500 ms
+ * time-out), so a save clicked at once can go out without it: seen in CI
+ * under load, a draft saved with an empty body. The form's own state request
+ * is no signal (Payload may merge an earlier answer and never send one for
+ * the text). An idle callback queued after the typing runs only once
+ * Lexical's has; a second one runs after the render its update scheduled.
  */
 export async function typeRichText(page: Page, text: string): Promise<void> {
-  const tail = text.slice(-6)
-  const registered = page.waitForRequest(
-    (r) => Boolean(r.headers()['next-action']) && /"form-state"/.test(r.postData() ?? '') && (r.postData() ?? '').includes(tail),
-    { timeout: 30_000 },
-  )
-  registered.catch(() => {})
   await page.keyboard.type(text)
-  await (await registered).response()
+  for (let i = 0; i < 2; i++) await page.evaluate(() => new Promise<void>((resolve) => requestIdleCallback(() => resolve())))
 }
 
 /** Drop the toasts shown so far, so the next one waited for is the next one shown. */
