@@ -22,7 +22,8 @@ import { idValue } from './audience'
  * (the residents subscribe again from their browsers). What is kept is
  * bounded: the last KEEP_PER_DELIVERY residents' devices of the last
  * KEEP_DELIVERIES deliveries (a streak is GONE_STREAK residents plus the
- * answers in flight when it trips, far fewer).
+ * answers in flight when it trips, far fewer), and a delivery's are dropped
+ * when it is rendered for its next run.
  */
 type Id = string | number
 const KEEP_PER_DELIVERY = 1000
@@ -32,6 +33,11 @@ const KEEP_DELIVERIES = 8
 const removed = new Map<string, Map<string, PushSubscriptionDoc[]>>()
 
 const ownerOf = (device: PushSubscriptionDoc) => String(typeof device.subscriber === 'object' ? device.subscriber.id : device.subscriber)
+
+/** A new run of the delivery: what an earlier run kept is past its guard (which lives in one run), so it goes. */
+export function forgetRemoved(delivery: Id): void {
+  removed.delete(String(delivery))
+}
 
 /** Delete a device the push service called gone, keeping its row for the delivery's streak guard. */
 export async function removeGoneDevice(payload: Payload, delivery: Id, device: PushSubscriptionDoc): Promise<void> {

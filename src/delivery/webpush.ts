@@ -13,7 +13,7 @@ import { pushChannel } from './channels'
 import { deliverySettings } from './config'
 import { toOutcome, withRetries, type DeliveryTuning, type Outcome, type RecipientsDriver, type TestSender } from './driver'
 import { iconUrl, trackedContentUrl, trackFor } from './links'
-import { removeGoneDevice, restorePushDevices } from './pushRestore'
+import { forgetRemoved, removeGoneDevice, restorePushDevices } from './pushRestore'
 
 /**
  * The web push driver: the content's notification rendered once per delivery,
@@ -26,6 +26,8 @@ import { removeGoneDevice, restorePushDevices } from './pushRestore'
 export const pushDriver: RecipientsDriver = {
   kind: 'recipients',
   async render(_payload, { delivery, collection, doc, settings, url, base, tuning }) {
+    // Devices an earlier run removed are past that run's streak guard.
+    forgetRemoved(delivery.id)
     const common = { collection, doc: doc as never, settings, icon: iconUrl(base), ttlSeconds: tuning.pushTtlSeconds }
     // A notice of a correction or a withdrawal is a short notification of its own (src/templates/notice.ts).
     const content =
