@@ -32,7 +32,7 @@ async function device(subscriber: Id): Promise<Device> {
   return { sub, subscriber }
 }
 
-type Row = { endpoint: string; keys: { p256dh: string; auth: string }; subscriber: Id | { id: Id }; userAgent?: string | null }
+type Row = { endpoint: string; keys: { p256dh: string; auth: string }; subscriber: Id | { id: Id }; userAgent?: string | null; createdAt?: string }
 const rowOf = async (d: Device) => (await payload.db.findOne({ collection: 'push-subscriptions', where: { endpoint: { equals: d.sub.endpoint } } })) as unknown as Row | null
 const pushRow = async (id: Id) => (await deliveriesOf(payload, 'issues', id)).find((d) => d.channel === 'webpush')!
 const pushedTo = (d: Device) => service.messages.filter((m) => m.subscriptionId === d.sub.id).length
@@ -93,9 +93,9 @@ describe('the streak guard on web push', () => {
       `连续 ${refused.size} 位居民的推送订阅被推送服务同一答复拒收（410），更像是推送服务的问题，已暂停，这些推送订阅已恢复。请检查推送服务或代理后点击继续。`,
     )
     expect(await goneReceipts(paused.id)).toBe(0)
-    // Every device is there again, as it was: endpoint, keys, owner, browser.
+    // Every device is there again, as it was: endpoint, keys, owner, browser, when it was registered.
     const after = await Promise.all(devices.map(rowOf))
-    const shape = (r: Row | null) => r && { endpoint: r.endpoint, keys: r.keys, subscriber: String(typeof r.subscriber === 'object' ? r.subscriber.id : r.subscriber), userAgent: r.userAgent }
+    const shape = (r: Row | null) => r && { endpoint: r.endpoint, keys: r.keys, subscriber: String(typeof r.subscriber === 'object' ? r.subscriber.id : r.subscriber), userAgent: r.userAgent, createdAt: new Date(r.createdAt!).toISOString() }
     expect(after.map(shape)).toEqual(before.map(shape))
     expect(service.messages).toHaveLength(0)
 
