@@ -37,7 +37,7 @@ export const replyShape = (text: string) =>
  * then that repeat the reply join the streak, so all of it is undone.
  */
 export class GoneStreak {
-  /** The channel of the delivery guarded: the pause reason names its service (mail server, SMS provider). */
+  /** The channel of the delivery guarded: the pause reason names its service (mail server, SMS provider, push service). */
   constructor(private readonly channel: string) {}
   private shape: string | null = null
   /** The recipients of the streak, each with the cursor its batch started from. */
@@ -63,9 +63,10 @@ export class GoneStreak {
     return true
   }
 
-  /** The pause reason for `count` restored recipients. */
+  /** The pause reason for `count` restored recipients: it names the channel's service (mail server, SMS provider, push service). */
   reason(count: number): string {
-    return t(this.channel === 'sms' ? 'delivery.reason.goneStreak.sms' : 'delivery.reason.goneStreak', 'zh', { count, code: this.code.slice(0, 40) })
+    const key = this.channel === 'sms' ? 'delivery.reason.goneStreak.sms' : this.channel === 'webpush' ? 'delivery.reason.goneStreak.webpush' : 'delivery.reason.goneStreak'
+    return t(key, 'zh', { count, code: this.code.slice(0, 40) })
   }
 
   /**

@@ -6,7 +6,6 @@ import type { PushSubscriptionDoc } from '../collections/PushSubscriptions'
 import type { SubscriberDoc } from '../model/subscribers'
 import { t } from '../i18n/messages'
 import { checkPushSubscription } from '../subscribers/service'
-import { noTransaction } from '../store/noTransaction'
 import { pushForContent, type PushContent } from '../templates/push'
 import { pushForNotice } from '../templates/notice'
 import { isNotice } from '../model/deliveries'
@@ -14,17 +13,21 @@ import { pushChannel } from './channels'
 import { deliverySettings } from './config'
 import { toOutcome, withRetries, type DeliveryTuning, type Outcome, type RecipientsDriver, type TestSender } from './driver'
 import { iconUrl, trackedContentUrl, trackFor } from './links'
+import { forgetRemoved, removeGoneDevice, restorePushDevices } from './pushRestore'
 
 /**
  * The web push driver: the content's notification rendered once per delivery,
  * then per batch the recipients' devices, and per recipient the notification
  * with their read token, encrypted for each device before the send. A device
  * that is gone (404/410) is removed; the recipient counts as submitted when
- * any device accepted it.
+ * any device accepted it. The removed rows are kept for the run, so that the
+ * pipeline's streak guard can put them back through `restore` (pushRestore.ts).
  */
 export const pushDriver: RecipientsDriver = {
   kind: 'recipients',
   async render(_payload, { delivery, collection, doc, settings, url, base, tuning }) {
+    // Devices an earlier run removed are past that run's streak guard.
+    forgetRemoved(delivery.id)
     const common = { collection, doc: doc as never, settings, icon: iconUrl(base), ttlSeconds: tuning.pushTtlSeconds }
     // A notice of a correction or a withdrawal is a short notification of its own (src/templates/notice.ts).
     const content =
@@ -49,7 +52,7 @@ export const pushDriver: RecipientsDriver = {
         }
         return (s) => {
           const made = ready.get(String(s.id)) ?? Promise.resolve([])
-          return async () => pushToDevices(payload, await made, tuning)
+          return async () => pushToDevices(payload, await made, tuning, delivery.id)
         }
       },
     }
@@ -74,6 +77,8 @@ export const pushDriver: RecipientsDriver = {
       }
     },
   } satisfies TestSender,
+  /** A streak of the same 404/410 is the push service's fault, not the devices': they are written back (pushRestore.ts). */
+  restore: (payload, delivery, ids) => restorePushDevices(payload, delivery, ids),
 }
 
 async function devicesOf(payload: Payload, subscribers: SubscriberDoc[]): Promise<Map<string, PushSubscriptionDoc[]>> {
@@ -84,7 +89,8 @@ async function devicesOf(payload: Payload, subscribers: SubscriberDoc[]): Promis
     where: { subscriber: { in: subscribers.map((s) => s.id) } },
     limit: 0,
     pagination: false,
-    select: { endpoint: true, keys: true, subscriber: true },
+    // All of a device's fields: a device removed as gone is kept whole, for the streak guard's restore.
+    select: { endpoint: true, keys: true, subscriber: true, userAgent: true, lastSuccessAt: true, createdAt: true },
   })
   for (const p of docs as unknown as PushSubscriptionDoc[]) {
     const key = String(typeof p.subscriber === 'object' ? p.subscriber.id : p.subscriber)
@@ -112,7 +118,7 @@ async function preparePushes(items: { device: PushSubscriptionDoc; content: Push
 }
 
 /** One recipient's devices: submitted if any accepted it; a device that is gone (404/410) is removed. */
-async function pushToDevices(payload: Payload, devices: ReadyDevice[], s: DeliveryTuning): Promise<Outcome> {
+async function pushToDevices(payload: Payload, devices: ReadyDevice[], s: DeliveryTuning, delivery: string | number): Promise<Outcome> {
   if (!devices.length) return { status: 'skipped', code: 'no-device' }
   let submitted = 0
   let lastFailure: SendFailure | undefined
@@ -123,7 +129,7 @@ async function pushToDevices(payload: Payload, devices: ReadyDevice[], s: Delive
       continue
     }
     if (r.kind === 'recipient-gone') {
-      await payload.db.deleteOne({ collection: 'push-subscriptions', where: { id: { equals: device.id } }, req: noTransaction() })
+      await removeGoneDevice(payload, delivery, device)
       lastFailure ??= r
       continue
     }

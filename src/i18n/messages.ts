@@ -17,6 +17,7 @@ import { smsSubscribeMessages } from './catalogue/smsSubscribe'
 import { relayMessages } from './catalogue/relay'
 import { relayLeadersMessages } from './catalogue/relayLeaders'
 import { smsDeliveryMessages } from './catalogue/smsDelivery'
+import { pushDeliveryMessages } from './catalogue/pushDelivery'
 import { smsStaffMessages } from './catalogue/smsStaff'
 import { fallbackMessages } from './catalogue/fallback'
 import { apiMessages } from './catalogue/api'
@@ -1561,6 +1562,7 @@ export const messages = {
   ...adminMessages,
 
   ...smsDeliveryMessages,
+  ...pushDeliveryMessages,
   ...smsStaffMessages,
   ...fallbackMessages,
 
