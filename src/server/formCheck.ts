@@ -57,7 +57,7 @@ export type FormCheck = {
 const DATA_FIELD = '_payload'
 const FILE_FIELD = 'file'
 
-/** A type a browser gives a file it does not know (an .ofd, say): left for Payload to judge by the file's contents. */
+/** A type a browser gives a file it does not know (an .ofd, say): judged by the file's contents alone. */
 const UNKNOWN_TYPE = 'application/octet-stream'
 
 export function formCheck(headers: IncomingHttpHeaders, rules: FormRules): FormCheck {
@@ -147,11 +147,13 @@ function judgeContents(stream: Readable, field: string, info: FileInfo, accepted
       heard = true
       // An empty part without a file name is how a browser sends no file: Payload drops it too.
       if (complete && head.length === 0 && !info.filename) return resolve()
-      void contentsRefused(head, complete, info.filename ?? '', accepted).then((refusal) => {
-        if (refusal?.detected) refuse({ status: 400, key: 'api.error.formFileContents', vars: { field, type: refusal.detected, declared } })
-        else if (refusal) refuse({ status: 400, key: 'api.error.formFileUnknown', vars: { field, declared } })
-        resolve()
-      })
+      // A judgement that fails is no refusal: Payload judges the whole file after.
+      void contentsRefused(head, complete, info.filename ?? '', accepted)
+        .then((refusal) => {
+          if (refusal?.detected) refuse({ status: 400, key: 'api.error.formFileContents', vars: { field, type: refusal.detected, declared } })
+          else if (refusal) refuse({ status: 400, key: 'api.error.formFileUnknown', vars: { field, declared } })
+        }, () => {})
+        .finally(resolve)
     })
   })
 }
