@@ -35,12 +35,13 @@ import { formCheck, type FormProblem, type FormRules } from './formCheck'
  *
  * A multipart write (Payload's admin sends a document as form-data: `file`
  * and a JSON string in `_payload`) is held the same way and read alongside
- * as it arrives (formCheck.ts: the fields and the parts' headers, never the
- * file's bytes): a broken form, a `_payload` that is not a JSON object, is
- * repeated or is over API_BODY_LIMIT, too many parts, and on an upload
- * collection a create without a file or a file of a type it does not take,
- * are refused with a 400 (413 for sizes) naming the field, before Payload
- * sees any of it. The held chunks then go on to Next as they are, so the
+ * as it arrives (formCheck.ts: the fields, the parts' headers and a copy of
+ * the first 4 KB of an upload's file, no more of it): a broken form, a
+ * `_payload` that is not a JSON object, is repeated or is over
+ * API_BODY_LIMIT, too many parts, and on an upload collection a create
+ * without a file or a file of a type it does not take (declared, or as its
+ * first bytes show: fileContents.ts), are refused with a 400 (413 for sizes)
+ * naming the field, before Payload sees any of it. The held chunks then go on to Next as they are, so the
  * upload is in memory once here.
  *
  * A write with a body of any other type (text/plain, which a bare fetch
@@ -70,14 +71,16 @@ export function apiBodyLimit(payload: Payload) {
     if (isWrite(req) && isMultipart(req)) {
       const check = formCheck(req.headers, { fieldSize: env.apiBodyLimit, fields: partLimits.fields ?? 20, files: partLimits.files ?? 3, upload: uploadRules(payload, req, slug) })
       const refuseForm = (problem: FormProblem) => badForm(payload, req, res, problem)
-      // A problem seen on the way stops the holding at once (the rest is read and dropped), as a size over the cap does.
-      return holdBody(req, limit, check.write, (within) => {
+      // A problem seen on the way stops the holding at once (the rest is read and dropped), as a size over the cap does;
+      // so does one found a moment later (a file's contents are judged asynchronously), even if no chunk comes after.
+      const stop = holdBody(req, limit, check.write, (within) => {
         const seen = check.problem()
         if (seen || !within) check.abandon()
         if (seen) return refuseForm(seen)
         if (!within) return refuse()
         check.end().then((problem) => (problem ? refuseForm(problem) : next()), next)
       })
+      return check.onLateProblem(stop)
     }
     if (!json && (declared !== undefined || !req.headers['transfer-encoding'])) return next()
     if (json && declared === undefined && !req.headers['transfer-encoding']) return next() // no body
@@ -90,7 +93,8 @@ const isWrite = (req: Request) => /^(?:POST|PUT|PATCH)$/.test(req.method)
 /**
  * What a multipart write to an upload collection's own routes must hold: on a create (POST to the
  * collection, not a draft), a file unless the collection says files are optional; on any write, a file
- * of a type the collection takes. None for its endpoints, nor for a read sent as a POST (Payload's
+ * of a type the collection takes, declared and by its contents (unless the collection allows restricted
+ * file types, where Payload does not judge the contents either). None for its endpoints, nor for a read sent as a POST (Payload's
  * method override).
  */
 function uploadRules(payload: Payload, req: Request, slug: CollectionSlug): FormRules['upload'] {
@@ -99,7 +103,7 @@ function uploadRules(payload: Payload, req: Request, slug: CollectionSlug): Form
   if (!config || parts.length > 3 || req.headers['x-payload-http-method-override']) return undefined
   const create = req.method === 'POST' && parts.length === 2
   const fileRequired = create && config.filesRequiredOnCreate !== false && req.query.draft !== 'true'
-  return { fileRequired, mimeTypes: config.mimeTypes ?? [] }
+  return { fileRequired, mimeTypes: config.mimeTypes ?? [], contents: !config.allowRestrictedFileTypes }
 }
 
 const isJsonWrite = (req: Request) => isWrite(req) && /^application\/json\s*(?:;|$)/i.test(req.headers['content-type'] ?? '')
@@ -144,17 +148,30 @@ function waiting(state: ReadableState | undefined): Buffer[] {
  * Collect a body up to `limit` bytes, then pass it on to the stream's reader (within) or drop it (not).
  * `seen` is shown each chunk as it comes, and stops the holding by answering false (`done` then hears
  * `within` false, as over the limit); `done` gets the body's chunks (not copied) when it is within the limit.
+ * Answers a function that stops the holding the same way from outside (nothing once the body is settled).
  */
-function holdBody(req: IncomingMessage, limit: number, seen: ((chunk: Buffer) => boolean) | undefined, done: (within: boolean, chunks: Buffer[]) => void) {
+function holdBody(req: IncomingMessage, limit: number, seen: ((chunk: Buffer) => boolean) | undefined, done: (within: boolean, chunks: Buffer[]) => void): () => void {
   const state = (req as unknown as { _readableState?: ReadableState })._readableState
   // Chunks the parser delivered before this middleware ran wait in the stream's buffer, and stay there
   // (reading them would mark the stream as read, and Next refuses a body stream that was).
   let total = req.readableLength
   const early = total <= limit ? waiting(state) : []
-  if (seen && !early.every(seen)) return done(false, [])
-  if (state?.ended || total > limit) return done(total <= limit, early)
+  if (seen && !early.every(seen)) {
+    done(false, [])
+    return () => {}
+  }
+  if (state?.ended || total > limit) {
+    done(total <= limit, early)
+    return () => {}
+  }
   const held: Buffer[] = []
   let settled = false
+  const stop = () => {
+    if (settled) return
+    settled = true
+    held.length = 0
+    done(false, [])
+  }
   const push: Push = req.push
   req.push = function (this: IncomingMessage, chunk: unknown, encoding?: BufferEncoding) {
     if (settled) return true // refused: the rest is read and dropped
@@ -169,9 +186,7 @@ function holdBody(req: IncomingMessage, limit: number, seen: ((chunk: Buffer) =>
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, encoding)
     total += buf.length
     if (total > limit || (seen && !seen(buf))) {
-      settled = true
-      held.length = 0
-      done(false, [])
+      stop()
       return true
     }
     held.push(buf)
@@ -182,6 +197,7 @@ function holdBody(req: IncomingMessage, limit: number, seen: ((chunk: Buffer) =>
   // resume it as the stream's own read would (unless the server paused it for a pipelined response).
   const socket = req.socket as (typeof req.socket & { _paused?: boolean }) | null
   if (socket && !socket._paused && socket.readable) socket.resume()
+  return stop
 }
 
 const langOf = (req: Request) => (/(?:^|;\s*)payload-lng=en\b/.test(req.headers.cookie ?? '') ? 'en' : 'zh')

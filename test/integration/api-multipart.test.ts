@@ -15,6 +15,7 @@ import { PASSWORD, smallStreet } from '../support/fixtures'
 import { tokenFor } from '../support/http'
 import { nextStandIn } from '../support/next-stand-in'
 import { testPayload } from '../support/payload'
+import { makePdf } from '../support/pdf'
 
 /**
  * Hostile multipart requests to the upload collections (the image library
@@ -101,6 +102,27 @@ function multipart(parts: Part[], end = `--${B}--\r\n`): Buffer {
 }
 
 const MB = 1024 * 1024
+
+/** The start of a 15 MB form, of which nothing more is sent: the answer that comes meanwhile. */
+function answerWhileSending(p: string, head: Buffer): Promise<Answer> {
+  return new Promise<Answer>((resolve, reject) => {
+    const req = http.request(new URL(`/api/${p}`, base), {
+      method: 'POST',
+      headers: { Authorization: `JWT ${token}`, 'Content-Type': `multipart/form-data; boundary=${B}`, 'Content-Length': 15 * MB },
+    })
+    req.on('response', (res) => {
+      const parts: Buffer[] = []
+      res.on('data', (c: Buffer) => parts.push(c))
+      res.on('end', () => {
+        req.destroy()
+        const text = Buffer.concat(parts).toString('utf8')
+        resolve({ status: res.statusCode ?? 0, text, json: JSON.parse(text) })
+      })
+    })
+    req.on('error', reject)
+    req.write(head)
+  })
+}
 const image = (value = png): Part => ({ name: 'file', value, filename: 'photo.png', type: 'image/png' })
 const pdf = (): Part => ({ name: 'file', value: Buffer.from('%PDF-1.4\n%%EOF\n'), filename: '通知.pdf', type: 'application/pdf' })
 const data = (value: string): Part => ({ name: '_payload', value })
@@ -128,6 +150,8 @@ const msg = {
   broken: '上传的表单不完整或格式有误（分隔符缺失或内容被截断），未作处理。请重新提交。',
   noFile: '没有收到上传的文件（表单字段“file”），未作处理。请选择文件后重试。',
   type: (type: string) => `上传的文件类型（${type}）在这里不被接受（表单字段“file”），未作处理。请换一个允许类型的文件。`,
+  content: (actual: string, declared: string) => `上传的文件实际是 ${actual}（声明为 ${declared}），在这里不被接受（表单字段“file”），未作处理。请换一个允许类型的文件。`,
+  unknown: (declared: string) => `上传的文件声明为 ${declared}，但内容不是可识别的文件格式（例如文本或网页），在这里不被接受（表单字段“file”），未作处理。请换一个允许类型的文件。`,
 }
 
 /** The hostile forms every upload collection refuses alike, with the answer each gets; `image` is a file the collection takes. */
@@ -184,27 +208,9 @@ describe('hostile multipart forms to an upload collection', () => {
 
   it('a refusal the first parts show is answered at once, while a large upload is still being sent', async () => {
     const before = await counts()
-    const start = (first: Part) => {
-      // The form's first part, then the head of a 15 MB file of which nothing more is sent.
-      const head = Buffer.concat([multipart([first], ''), Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="more"; filename="big.png"\r\nContent-Type: image/png\r\n\r\n`), Buffer.alloc(256 * 1024)])
-      return new Promise<Answer>((resolve, reject) => {
-        const req = http.request(new URL('/api/media', base), {
-          method: 'POST',
-          headers: { Authorization: `JWT ${token}`, 'Content-Type': `multipart/form-data; boundary=${B}`, 'Content-Length': 15 * MB },
-        })
-        req.on('response', (res) => {
-          const parts: Buffer[] = []
-          res.on('data', (c: Buffer) => parts.push(c))
-          res.on('end', () => {
-            req.destroy()
-            const text = Buffer.concat(parts).toString('utf8')
-            resolve({ status: res.statusCode ?? 0, text, json: JSON.parse(text) })
-          })
-        })
-        req.on('error', reject)
-        req.write(head)
-      })
-    }
+    // The form's first part, then the head of a 15 MB file of which nothing more is sent.
+    const start = (first: Part) =>
+      answerWhileSending('media', Buffer.concat([multipart([first], ''), Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="more"; filename="big.png"\r\nContent-Type: image/png\r\n\r\n`), Buffer.alloc(256 * 1024)]))
     refused(await start({ ...pdf(), value: Buffer.alloc(1024) }), 400, msg.type('application/pdf'), 'file')
     refused(await start(data('{"alt": ')), 400, msg.notJson, '_payload')
     expect(await counts()).toEqual(before)
@@ -300,4 +306,76 @@ describe('good multipart forms', () => {
     expect(override.status, override.text.slice(0, 200)).toBe(200)
     expect(override.json.totalDocs).toBe((await counts()).media)
   })
+})
+
+describe('a file whose contents are not what it declares', () => {
+  const as = (value: Buffer, filename: string, type: string): Part => ({ name: 'file', value, filename, type })
+  const notice = makePdf(['Winter heating notice'])
+  // The head of a Windows executable; a web page with a script, which no type sniffing names.
+  const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(510)])
+  const html = Buffer.from('<!doctype html><html><body><script>fetch("/api/users/me").then((r) => r.text())</script></body></html>')
+
+  it('is refused with what it is and what it was declared, for an editor and anonymously: nothing created, no file left', async () => {
+    const before = await counts()
+    const files = leftFiles()
+    reachedNext.length = 0
+    for (const auth of [true, false]) {
+      refused(await send('media', multipart([as(notice, 'photo.png', 'image/png'), data(doc)]), { auth }), 400, msg.content('application/pdf', 'image/png'), 'file')
+      refused(await send('media', multipart([as(html, 'photo.png', 'image/png'), data(doc)]), { auth }), 400, msg.unknown('image/png'), 'file')
+      // A type the browser does not know is judged by the contents alone.
+      refused(await send('media', multipart([as(notice, 'photo', 'application/octet-stream'), data(doc)]), { auth }), 400, msg.content('application/pdf', 'application/octet-stream'), 'file')
+      refused(await send('policy-documents', multipart([as(png, '通知.pdf', 'application/pdf'), data(doc)]), { auth }), 400, msg.content('image/png', 'application/pdf'), 'file')
+      refused(await send('policy-documents', multipart([as(exe, '通知.pdf', 'application/pdf'), data(doc)]), { auth }), 400, msg.content('application/x-msdownload', 'application/pdf'), 'file')
+      refused(await send('policy-documents', multipart([as(html, '通知.ofd', 'application/octet-stream'), data(doc)]), { auth }), 400, msg.unknown('application/octet-stream'), 'file')
+      refused(await send(`media/${mediaId}`, multipart([as(notice, 'photo.png', 'image/png'), data(doc)]), { auth, method: 'PATCH' }), 400, msg.content('application/pdf', 'image/png'), 'file')
+    }
+    refused(await send('media', multipart([data(doc), as(notice, 'photo.png', 'image/png')]), { chunked: true }), 400, msg.content('application/pdf', 'image/png'), 'file')
+    expect(reachedNext).toEqual([])
+    expect(await counts()).toEqual(before)
+    expect(leftFiles()).toEqual(files)
+    expect(((await payload.findByID({ collection: 'media', id: mediaId, overrideAccess: true })) as { filename: string }).filename).toBe('orig.png')
+  })
+
+  it('is judged from its first bytes as they come, while the rest of a large upload is still being sent', async () => {
+    const before = await counts()
+    const head = (value: Buffer, more = 256 * 1024) =>
+      Buffer.concat([Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="file"; filename="big.png"\r\nContent-Type: image/png\r\n\r\n`), value, Buffer.alloc(more)])
+    refused(await answerWhileSending('media', head(notice)), 400, msg.content('application/pdf', 'image/png'), 'file')
+    refused(await answerWhileSending('media', head(html)), 400, msg.unknown('image/png'), 'file')
+    // Just past the head and then nothing: no later chunk brings the answer, the judgement itself does.
+    refused(await answerWhileSending('media', head(notice, 5000)), 400, msg.content('application/pdf', 'image/png'), 'file')
+    expect(await counts()).toEqual(before)
+  }, 15_000)
+
+  it('files the collections take still reach Payload, whatever type they were declared as when their contents are one it takes', async () => {
+    const before = await counts()
+    const base = sharp({ create: { width: 8, height: 8, channels: 3, background: '#3c3' } })
+    const images: [Buffer, string, string, string][] = [
+      [png, 'a.png', 'image/png', 'image/png'],
+      [await base.clone().jpeg().toBuffer(), 'a.jpg', 'image/jpeg', 'image/jpeg'],
+      [await base.clone().webp().toBuffer(), 'a.webp', 'image/webp', 'image/webp'],
+      [await base.clone().gif().toBuffer(), 'a.gif', 'image/gif', 'image/gif'],
+      [png, 'b.png', 'application/octet-stream', 'image/png'],
+      // Payload goes by the contents, not the declared type, and so does the check before it.
+      [png, 'c.jpg', 'image/jpeg', 'image/png'],
+    ]
+    for (const [value, filename, type, stored] of images) {
+      const r = await send('media', multipart([as(value, filename, type), data(doc)]))
+      expect(r.status, `${filename} as ${type}: ${r.text.slice(0, 300)}`).toBe(201)
+      expect(r.json.doc.mimeType).toBe(stored)
+    }
+    const fixture = (name: string) => fs.readFileSync(path.join(process.cwd(), 'test', 'fixtures', name))
+    const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
+    const documents: [Buffer, string, string, string][] = [
+      [notice, '通知.pdf', 'application/pdf', 'application/pdf'],
+      [fixture('clean.docx'), '通知.docx', DOCX, DOCX],
+      [fixture('clean.ofd'), '通知.ofd', 'application/octet-stream', 'application/ofd'],
+    ]
+    for (const [value, filename, type, stored] of documents) {
+      const r = await send('policy-documents', multipart([as(value, filename, type), data(doc)]))
+      expect(r.status, `${filename} as ${type}: ${r.text.slice(0, 300)}`).toBe(201)
+      expect(r.json.doc.mimeType).toBe(stored)
+    }
+    expect(await counts()).toEqual({ media: before.media + images.length, documents: before.documents + documents.length })
+  }, 30_000)
 })

@@ -41,4 +41,13 @@ export const apiMessages = {
     zh: '上传的文件类型（{type}）在这里不被接受（表单字段“{field}”），未作处理。请换一个允许类型的文件。',
     en: 'Files of type {type} are not accepted here (form field “{field}”); nothing was done. Choose a file of an accepted type.',
   },
+  // The file's contents (its first bytes) are not of a type the collection takes, whatever it was declared as.
+  'api.error.formFileContents': {
+    zh: '上传的文件实际是 {type}（声明为 {declared}），在这里不被接受（表单字段“{field}”），未作处理。请换一个允许类型的文件。',
+    en: 'The uploaded file is in fact {type} (declared as {declared}), which is not accepted here (form field “{field}”); nothing was done. Choose a file of an accepted type.',
+  },
+  'api.error.formFileUnknown': {
+    zh: '上传的文件声明为 {declared}，但内容不是可识别的文件格式（例如文本或网页），在这里不被接受（表单字段“{field}”），未作处理。请换一个允许类型的文件。',
+    en: 'The uploaded file was declared as {declared}, but its contents are not a file format we recognise (text or a web page, say), which is not accepted here (form field “{field}”); nothing was done. Choose a file of an accepted type.',
+  },
 } satisfies Record<string, { zh: string; en: string }>
