@@ -4,6 +4,7 @@ import type { NextFunction, Request, Response } from 'express'
 import type { CollectionSlug, Payload } from 'payload'
 
 import { t, type MessageKey } from '../i18n/messages'
+import { staffOfRequest } from '../site/respond'
 import { env } from './env'
 import { formCheck, type FormProblem, type FormRules } from './formCheck'
 
@@ -69,6 +70,17 @@ export function apiBodyLimit(payload: Payload) {
     if (hasBody(req) && unsupportedType(req)) return unsupported(payload, req, res)
     if (declared !== undefined && Number(declared) > limit) return refuse(Number(declared) > DISCARD_FACTOR * limit)
     if (isWrite(req) && isMultipart(req)) {
+      // Only staff upload: an anonymous upload is refused before a byte of it is held, so nobody can make the
+      // server hold (and Payload parse) files it would refuse anyway. Other forms (the admin sends its login,
+      // forgot-password and reset forms as form-data too) are anyone's.
+      if (!upload || isReadOverride(req)) return holdForm()
+      return void staffOfRequest(payload, req).then((user) => (user ? holdForm() : notSignedIn(payload, req, res)), next)
+    }
+    if (!json && (declared !== undefined || !req.headers['transfer-encoding'])) return next()
+    if (json && declared === undefined && !req.headers['transfer-encoding']) return next() // no body
+    holdBody(req, limit, undefined, (within, chunks) => (!within ? refuse() : json && !isJson(Buffer.concat(chunks)) ? invalidJson(payload, req, res) : next()))
+
+    function holdForm() {
       const check = formCheck(req.headers, { fieldSize: env.apiBodyLimit, fields: partLimits.fields ?? 20, files: partLimits.files ?? 3, upload: uploadRules(payload, req, slug) })
       const refuseForm = (problem: FormProblem) => badForm(payload, req, res, problem)
       // A problem seen on the way stops the holding at once (the rest is read and dropped), as a size over the cap does;
@@ -80,15 +92,15 @@ export function apiBodyLimit(payload: Payload) {
         if (!within) return refuse()
         check.end().then((problem) => (problem ? refuseForm(problem) : next()), next)
       })
-      return check.onLateProblem(stop)
+      check.onLateProblem(stop)
     }
-    if (!json && (declared !== undefined || !req.headers['transfer-encoding'])) return next()
-    if (json && declared === undefined && !req.headers['transfer-encoding']) return next() // no body
-    holdBody(req, limit, undefined, (within, chunks) => (!within ? refuse() : json && !isJson(Buffer.concat(chunks)) ? invalidJson(payload, req, res) : next()))
   }
 }
 
 const isWrite = (req: Request) => /^(?:POST|PUT|PATCH)$/.test(req.method)
+
+/** A read sent as a POST (Payload's method override): its form is a query, which anyone may send. */
+const isReadOverride = (req: Request) => /^GET$/i.test(String(req.headers['x-payload-http-method-override'] ?? ''))
 
 /**
  * What a multipart write to an upload collection's own routes must hold: on a create (POST to the
@@ -100,7 +112,7 @@ const isWrite = (req: Request) => /^(?:POST|PUT|PATCH)$/.test(req.method)
 function uploadRules(payload: Payload, req: Request, slug: CollectionSlug): FormRules['upload'] {
   const config = payload.collections[slug]?.config.upload
   const parts = req.path.split('/').filter(Boolean) // ['api', slug, id?]
-  if (!config || parts.length > 3 || req.headers['x-payload-http-method-override']) return undefined
+  if (!config || parts.length > 3 || isReadOverride(req)) return undefined
   const create = req.method === 'POST' && parts.length === 2
   const fileRequired = create && config.filesRequiredOnCreate !== false && req.query.draft !== 'true'
   return { fileRequired, mimeTypes: config.mimeTypes ?? [], contents: !config.allowRestrictedFileTypes }
@@ -215,6 +227,12 @@ function unsupported(payload: Payload, req: Request, res: Response) {
   payload.logger.warn({ url: req.originalUrl, type }, 'request body of an unsupported type')
   // The body is read and dropped by Node, so a client still sending gets the answer.
   res.status(415).set('Cache-Control', 'no-store').json({ errors: [{ message: t('api.error.unsupportedType', langOf(req), { type }) }] })
+}
+
+function notSignedIn(payload: Payload, req: Request, res: Response) {
+  payload.logger.warn({ url: req.originalUrl }, 'multipart request body from a caller not signed in')
+  // The body is not read: close the connection rather than wait for the rest of an upload.
+  res.status(403).set({ 'Cache-Control': 'no-store', Connection: 'close' }).json({ errors: [{ message: t('api.error.uploadNotSignedIn', langOf(req)) }] })
 }
 
 function badForm(payload: Payload, req: Request, res: Response, { status, key, vars }: FormProblem) {

@@ -23,8 +23,9 @@ import { makePdf } from '../support/pdf'
  * a JSON string in `_payload`), through Express in front of Payload's own
  * route handlers (Next stood in for): each gets a 4xx with a Chinese message
  * naming the field, from src/server/bodyLimit.ts and formCheck.ts before
- * Payload reads the body, for an editor and an anonymous caller alike; nothing
- * is created, no file is left in the media folder or Payload's temp folder.
+ * Payload reads the body (a caller not signed in, a 403 before the form is
+ * read at all); nothing is created, no file is left in the media folder or
+ * Payload's temp folder.
  * Payload answered a `_payload` that is not JSON and a broken form with a 500,
  * a `_payload` over its field limit and a file of the wrong type in English,
  * and took a repeated `_payload` or one that is not an object as no data.
@@ -33,6 +34,7 @@ let payload: Payload
 let server: http.Server
 let base: string
 let token = ''
+let editorEmail = ''
 let adminToken = ''
 let png: Buffer
 let mediaId: string | number
@@ -41,7 +43,8 @@ const reachedNext: string[] = []
 beforeAll(async () => {
   payload = await testPayload()
   const street = await smallStreet(payload)
-  token = await tokenFor(payload, street.editor.email, PASSWORD)
+  editorEmail = street.editor.email
+  token = await tokenFor(payload, editorEmail, PASSWORD)
   adminToken = await tokenFor(payload, street.admin.email, PASSWORD)
   const standIn = nextStandIn(config, (req) => reachedNext.push(`${req.method} ${req.path}`))
   server = await listen(payload, createApp(payload, (req, res) => void standIn(req, res)), 0, '127.0.0.1')
@@ -104,11 +107,11 @@ function multipart(parts: Part[], end = `--${B}--\r\n`): Buffer {
 const MB = 1024 * 1024
 
 /** The start of a 15 MB form, of which nothing more is sent: the answer that comes meanwhile. */
-function answerWhileSending(p: string, head: Buffer): Promise<Answer> {
+function answerWhileSending(p: string, head: Buffer, as: string | null = token): Promise<Answer> {
   return new Promise<Answer>((resolve, reject) => {
     const req = http.request(new URL(`/api/${p}`, base), {
       method: 'POST',
-      headers: { Authorization: `JWT ${token}`, 'Content-Type': `multipart/form-data; boundary=${B}`, 'Content-Length': 15 * MB },
+      headers: { ...(as === null ? {} : { Authorization: `JWT ${as}` }), 'Content-Type': `multipart/form-data; boundary=${B}`, 'Content-Length': 15 * MB },
     })
     req.on('response', (res) => {
       const parts: Buffer[] = []
@@ -142,6 +145,7 @@ const refused = (r: Answer, status: number, message: string, field?: string) => 
   expect(r.json, r.text.slice(0, 300)).toEqual({ errors: [field ? { message, field } : { message }] })
 }
 const msg = {
+  notSignedIn: '请先登录后台再上传，未作处理。',
   notJson: '表单字段“_payload”不是有效的 JSON，未作处理。请检查格式后重试。',
   notObject: '表单字段“_payload”应是一个 JSON 对象，未作处理。请检查格式后重试。',
   repeated: (field: string) => `表单字段“${field}”出现了不止一次，未作处理。每个字段只能提交一次。`,
@@ -153,6 +157,9 @@ const msg = {
   content: (actual: string, declared: string) => `上传的文件实际是 ${actual}（声明为 ${declared}），在这里不被接受（表单字段“file”），未作处理。请换一个允许类型的文件。`,
   unknown: (declared: string) => `上传的文件声明为 ${declared}，但内容不是可识别的文件格式（例如文本或网页），在这里不被接受（表单字段“file”），未作处理。请换一个允许类型的文件。`,
 }
+
+/** What a caller gets: staff the form's own refusal, anyone else a 403 before a byte of the form is read. */
+const refusedFor = (auth: boolean, r: Answer, status: number, message: string, field?: string) => (auth ? refused(r, status, message, field) : refused(r, 403, msg.notSignedIn))
 
 /** The hostile forms every upload collection refuses alike, with the answer each gets; `image` is a file the collection takes. */
 const hostile = (image: () => Part): [string, Buffer, number, string, string | undefined, Partial<Send>?][] => [
@@ -177,14 +184,14 @@ const hostile = (image: () => Part): [string, Buffer, number, string, string | u
 describe('hostile multipart forms to an upload collection', () => {
   for (const collection of ['media', 'policy-documents']) {
     for (const auth of [true, false]) {
-      it(`${collection}, ${auth ? 'as an editor' : 'anonymously'}: refused with the field named, nothing created, no file left`, async () => {
+      it(`${collection}, ${auth ? 'as an editor: refused with the field named' : 'anonymously: 403 before the form is read'}, nothing created, no file left`, async () => {
         const before = await counts()
         const files = leftFiles()
         reachedNext.length = 0
         for (const [what, body, status, message, field, opts] of hostile(collection === 'media' ? image : pdf)) {
           const r = await send(collection, body, { auth, ...opts })
-          expect.soft(r.status, `${what}: ${r.text.slice(0, 200)}`).toBe(status)
-          if (r.status === status) refused(r, status, message, field)
+          expect.soft(r.status, `${what}: ${r.text.slice(0, 200)}`).toBe(auth ? status : 403)
+          if (r.status === (auth ? status : 403)) refusedFor(auth, r, status, message, field)
         }
         expect(reachedNext).toEqual([])
         expect(await counts()).toEqual(before)
@@ -193,14 +200,14 @@ describe('hostile multipart forms to an upload collection', () => {
     }
   }
 
-  it('a file of a type the collection does not take: 400 naming the type and the field, for an editor and anonymously', async () => {
+  it('a file of a type the collection does not take: 400 naming the type and the field (anonymously 403)', async () => {
     const before = await counts()
     const files = leftFiles()
     for (const auth of [true, false]) {
-      refused(await send('media', multipart([pdf(), data(doc)]), { auth }), 400, msg.type('application/pdf'), 'file')
-      refused(await send('policy-documents', multipart([image(), data(doc)]), { auth }), 400, msg.type('image/png'), 'file')
-      refused(await send('media', multipart([{ ...image(), type: 'text/plain' }, data(doc)]), { auth }), 400, msg.type('text/plain'), 'file')
-      refused(await send(`media/${mediaId}`, multipart([pdf(), data(doc)]), { auth, method: 'PATCH' }), 400, msg.type('application/pdf'), 'file')
+      refusedFor(auth, await send('media', multipart([pdf(), data(doc)]), { auth }), 400, msg.type('application/pdf'), 'file')
+      refusedFor(auth, await send('policy-documents', multipart([image(), data(doc)]), { auth }), 400, msg.type('image/png'), 'file')
+      refusedFor(auth, await send('media', multipart([{ ...image(), type: 'text/plain' }, data(doc)]), { auth }), 400, msg.type('text/plain'), 'file')
+      refusedFor(auth, await send(`media/${mediaId}`, multipart([pdf(), data(doc)]), { auth, method: 'PATCH' }), 400, msg.type('application/pdf'), 'file')
     }
     expect(await counts()).toEqual(before)
     expect(leftFiles()).toEqual(files)
@@ -216,14 +223,28 @@ describe('hostile multipart forms to an upload collection', () => {
     expect(await counts()).toEqual(before)
   })
 
+  it('forms that are not uploads stay anyone’s: the admin’s login form, sent as form-data without a session, signs in', async () => {
+    const r = await send('users/login', multipart([data(JSON.stringify({ email: editorEmail, password: PASSWORD }))]), { auth: false })
+    expect(r.status, r.text.slice(0, 200)).toBe(200)
+    expect(r.json.user.email).toBe(editorEmail)
+    refused(await send('users/login', multipart([data('{"email": ')]), { auth: false }), 400, msg.notJson, '_payload')
+  })
+
+  it('a caller not signed in (no session, a forged one) gets 403 at once, while a large upload is still being sent', async () => {
+    const before = await counts()
+    const head = Buffer.concat([multipart([data(doc)], ''), Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="file"; filename="big.png"\r\nContent-Type: image/png\r\n\r\n`), png, Buffer.alloc(256 * 1024)])
+    for (const as of [null, `${token.slice(0, -4)}AAAA`]) refused(await answerWhileSending('media', head, as), 403, msg.notSignedIn)
+    expect(await counts()).toEqual(before)
+  })
+
   it('no file on create: 400 naming the field where the collection needs one; where it does not, Payload’s own check in Chinese', async () => {
     const before = await counts()
     for (const auth of [true, false]) {
-      refused(await send('media', multipart([data(doc)]), { auth }), 400, msg.noFile, 'file')
+      refusedFor(auth, await send('media', multipart([data(doc)]), { auth }), 400, msg.noFile, 'file')
       // A policy document may have an official address instead of a file: with neither, its own check says so.
       const r = await send('policy-documents', multipart([data(doc)]), { auth })
       expect(r.status).toBe(auth ? 400 : 403)
-      expect(r.json.errors[0].message).toBe(auth ? '下面的字段是无效的： officialUrl' : '您无权执行此操作。')
+      expect(r.json.errors[0].message).toBe(auth ? '下面的字段是无效的： officialUrl' : msg.notSignedIn)
       if (auth) expect(r.json.errors[0].data.errors[0]).toEqual({ path: 'officialUrl', message: '请上传文件或填写官方网址（至少一项）。' })
     }
     expect(await counts()).toEqual(before)
@@ -315,19 +336,19 @@ describe('a file whose contents are not what it declares', () => {
   const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(510)])
   const html = Buffer.from('<!doctype html><html><body><script>fetch("/api/users/me").then((r) => r.text())</script></body></html>')
 
-  it('is refused with what it is and what it was declared, for an editor and anonymously: nothing created, no file left', async () => {
+  it('is refused with what it is and what it was declared (anonymously 403): nothing created, no file left', async () => {
     const before = await counts()
     const files = leftFiles()
     reachedNext.length = 0
     for (const auth of [true, false]) {
-      refused(await send('media', multipart([as(notice, 'photo.png', 'image/png'), data(doc)]), { auth }), 400, msg.content('application/pdf', 'image/png'), 'file')
-      refused(await send('media', multipart([as(html, 'photo.png', 'image/png'), data(doc)]), { auth }), 400, msg.unknown('image/png'), 'file')
+      refusedFor(auth, await send('media', multipart([as(notice, 'photo.png', 'image/png'), data(doc)]), { auth }), 400, msg.content('application/pdf', 'image/png'), 'file')
+      refusedFor(auth, await send('media', multipart([as(html, 'photo.png', 'image/png'), data(doc)]), { auth }), 400, msg.unknown('image/png'), 'file')
       // A type the browser does not know is judged by the contents alone.
-      refused(await send('media', multipart([as(notice, 'photo', 'application/octet-stream'), data(doc)]), { auth }), 400, msg.content('application/pdf', 'application/octet-stream'), 'file')
-      refused(await send('policy-documents', multipart([as(png, '通知.pdf', 'application/pdf'), data(doc)]), { auth }), 400, msg.content('image/png', 'application/pdf'), 'file')
-      refused(await send('policy-documents', multipart([as(exe, '通知.pdf', 'application/pdf'), data(doc)]), { auth }), 400, msg.content('application/x-msdownload', 'application/pdf'), 'file')
-      refused(await send('policy-documents', multipart([as(html, '通知.ofd', 'application/octet-stream'), data(doc)]), { auth }), 400, msg.unknown('application/octet-stream'), 'file')
-      refused(await send(`media/${mediaId}`, multipart([as(notice, 'photo.png', 'image/png'), data(doc)]), { auth, method: 'PATCH' }), 400, msg.content('application/pdf', 'image/png'), 'file')
+      refusedFor(auth, await send('media', multipart([as(notice, 'photo', 'application/octet-stream'), data(doc)]), { auth }), 400, msg.content('application/pdf', 'application/octet-stream'), 'file')
+      refusedFor(auth, await send('policy-documents', multipart([as(png, '通知.pdf', 'application/pdf'), data(doc)]), { auth }), 400, msg.content('image/png', 'application/pdf'), 'file')
+      refusedFor(auth, await send('policy-documents', multipart([as(exe, '通知.pdf', 'application/pdf'), data(doc)]), { auth }), 400, msg.content('application/x-msdownload', 'application/pdf'), 'file')
+      refusedFor(auth, await send('policy-documents', multipart([as(html, '通知.ofd', 'application/octet-stream'), data(doc)]), { auth }), 400, msg.unknown('application/octet-stream'), 'file')
+      refusedFor(auth, await send(`media/${mediaId}`, multipart([as(notice, 'photo.png', 'image/png'), data(doc)]), { auth, method: 'PATCH' }), 400, msg.content('application/pdf', 'image/png'), 'file')
     }
     refused(await send('media', multipart([data(doc), as(notice, 'photo.png', 'image/png')]), { chunked: true }), 400, msg.content('application/pdf', 'image/png'), 'file')
     expect(reachedNext).toEqual([])

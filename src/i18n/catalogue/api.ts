@@ -8,6 +8,10 @@ export const apiMessages = {
     zh: '请求内容的类型（{type}）不受支持，未作处理。请以 JSON 或表单提交。',
     en: 'The request body’s type ({type}) is not accepted; nothing was done. Send JSON or a form.',
   },
+  'api.error.uploadNotSignedIn': {
+    zh: '请先登录后台再上传，未作处理。',
+    en: 'Sign in to the admin before uploading; nothing was done.',
+  },
   // Multipart forms (src/server/formCheck.ts): {field} is the form field's name.
   'api.error.formBroken': {
     zh: '上传的表单不完整或格式有误（分隔符缺失或内容被截断），未作处理。请重新提交。',
