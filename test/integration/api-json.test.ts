@@ -8,6 +8,7 @@ import { createApp, listen } from '../../src/server/app'
 import config from '../../src/payload.config'
 import { body, PASSWORD, smallStreet } from '../support/fixtures'
 import { tokenFor } from '../support/http'
+import { rawAnswer, type RawAnswer, rawRequest } from '../support/rawHttp'
 import { nextStandIn } from '../support/next-stand-in'
 import { testPayload } from '../support/payload'
 
@@ -41,47 +42,15 @@ afterAll(async () => {
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
 })
 
-type Answer = { status: number; text: string; json: any }
-async function answer(res: Response): Promise<Answer> {
-  const text = await res.text()
-  let json: any = null
-  try {
-    json = JSON.parse(text)
-  } catch {
-    // not JSON
-  }
-  return { status: res.status, text, json }
-}
+type Answer = RawAnswer
+const answer = async (res: Response): Promise<Answer> => rawAnswer(res.status, await res.text())
 
 const send = async (method: string, path: string, data: string, headers: Record<string, string> = {}) =>
   answer(await fetch(`${base}/api/${path}`, { method, headers: { Authorization: `JWT ${token}`, 'Content-Type': 'application/json', ...headers }, body: data }))
 
 /** The same body in 16 KB chunks (Transfer-Encoding: chunked, no length). */
-function sendChunked(path: string, data: Buffer): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      new URL(`/api/${path}`, base),
-      { method: 'POST', headers: { Authorization: `JWT ${token}`, 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' } },
-      (res) => {
-        const parts: Buffer[] = []
-        res.on('data', (c: Buffer) => parts.push(c))
-        res.on('end', () => {
-          const text = Buffer.concat(parts).toString('utf8')
-          let json: any = null
-          try {
-            json = JSON.parse(text)
-          } catch {
-            // not JSON
-          }
-          resolve({ status: res.statusCode ?? 0, text, json })
-        })
-      },
-    )
-    req.on('error', reject)
-    for (let i = 0; i < data.length; i += 16 * 1024) req.write(data.subarray(i, i + 16 * 1024))
-    req.end()
-  })
-}
+const sendChunked = (path: string, body: Buffer): Promise<Answer> =>
+  rawRequest(new URL(`/api/${path}`, base), { headers: { Authorization: `JWT ${token}`, 'Content-Type': 'application/json' }, body, chunked: true })
 
 const count = async (collection: 'communities' | 'issues') => (await payload.count({ collection, overrideAccess: true })).totalDocs
 

@@ -16,6 +16,7 @@ import { tokenFor } from '../support/http'
 import { nextStandIn } from '../support/next-stand-in'
 import { testPayload } from '../support/payload'
 import { makePdf } from '../support/pdf'
+import { rawAnswer, type RawAnswer, rawRequest } from '../support/rawHttp'
 
 /**
  * Hostile multipart requests to the upload collections (the image library
@@ -59,34 +60,15 @@ afterAll(async () => {
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
 })
 
-type Answer = { status: number; text: string; json: any }
+type Answer = RawAnswer
 type Send = { method?: string; auth?: boolean; type?: string; chunked?: boolean; cookie?: string; as?: string }
 
 /** One request with the body as given, by Content-Length or in 16 KB chunks. */
 function send(p: string, body: Buffer, { method = 'POST', auth = true, type = `multipart/form-data; boundary=${B}`, chunked = false, cookie, as = token }: Send = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { 'Content-Type': type, ...(chunked ? { 'Transfer-Encoding': 'chunked' } : { 'Content-Length': body.length }) }
-    if (auth) headers.Authorization = `JWT ${as}`
-    if (cookie) headers.Cookie = cookie
-    const req = http.request(new URL(`/api/${p}`, base), { method, headers }, (res) => {
-      const parts: Buffer[] = []
-      res.on('data', (c: Buffer) => parts.push(c))
-      res.on('end', () => {
-        const text = Buffer.concat(parts).toString('utf8')
-        let json: any = null
-        try {
-          json = JSON.parse(text)
-        } catch {
-          // not JSON
-        }
-        resolve({ status: res.statusCode ?? 0, text, json })
-      })
-    })
-    req.on('error', reject)
-    if (!chunked) return void req.end(body)
-    for (let i = 0; i < body.length; i += 16 * 1024) req.write(body.subarray(i, i + 16 * 1024))
-    req.end()
-  })
+  const headers: Record<string, string> = { 'Content-Type': type }
+  if (auth) headers.Authorization = `JWT ${as}`
+  if (cookie) headers.Cookie = cookie
+  return rawRequest(new URL(`/api/${p}`, base), { method, headers, body, chunked })
 }
 
 const B = '----streetNewsBoundary7MA4YWxk'
@@ -118,8 +100,7 @@ function answerWhileSending(p: string, head: Buffer, as: string | null = token):
       res.on('data', (c: Buffer) => parts.push(c))
       res.on('end', () => {
         req.destroy()
-        const text = Buffer.concat(parts).toString('utf8')
-        resolve({ status: res.statusCode ?? 0, text, json: JSON.parse(text) })
+        resolve(rawAnswer(res.statusCode ?? 0, Buffer.concat(parts).toString('utf8')))
       })
     })
     req.on('error', reject)
@@ -307,22 +288,9 @@ describe('good multipart forms', () => {
   it('a read sent as a POST form (Payload’s method override) is not taken for a create', async () => {
     // The same form without the override is a create without a file.
     refused(await send('media', multipart([{ name: 'limit', value: '1' }])), 400, msg.noFile, 'file')
-    const override = await new Promise<Answer>((resolve, reject) => {
-      const body = multipart([{ name: 'limit', value: '1' }])
-      const req = http.request(
-        new URL('/api/media', base),
-        { method: 'POST', headers: { 'Content-Type': `multipart/form-data; boundary=${B}`, 'Content-Length': body.length, 'X-Payload-HTTP-Method-Override': 'GET' } },
-        (res) => {
-          const parts: Buffer[] = []
-          res.on('data', (c: Buffer) => parts.push(c))
-          res.on('end', () => {
-            const text = Buffer.concat(parts).toString()
-            resolve({ status: res.statusCode ?? 0, text, json: JSON.parse(text) })
-          })
-        },
-      )
-      req.on('error', reject)
-      req.end(body)
+    const override = await rawRequest(new URL('/api/media', base), {
+      headers: { 'Content-Type': `multipart/form-data; boundary=${B}`, 'X-Payload-HTTP-Method-Override': 'GET' },
+      body: multipart([{ name: 'limit', value: '1' }]),
     })
     expect(override.status, override.text.slice(0, 200)).toBe(200)
     expect(override.json.totalDocs).toBe((await counts()).media)
