@@ -61,8 +61,11 @@ export function apiBodyLimit(payload: Payload) {
   const partLimits = { fields: 20, files: 3, ...payload.config.upload?.limits }
   return (req: Request, res: Response, next: NextFunction) => {
     if (!isApiPath(req.path)) return next()
-    const slug = (req.path.split('/')[2] ?? '') as CollectionSlug
-    const upload = isMultipart(req) && (uploadSlugs.has(slug) || uploadPaths.has(req.path))
+    // As Next routes it: each segment decoded (`/api/m%65dia` is the image library).
+    const segments = req.path.split('/').map(decodeSegment)
+    const slug = (segments[2] ?? '') as CollectionSlug
+    // A read sent as a POST form is a query, held to the API's own cap.
+    const upload = isMultipart(req) && !isReadOverride(req) && (uploadSlugs.has(slug) || uploadPaths.has(segments.join('/')))
     const limit = upload ? env.uploadLimit : env.apiBodyLimit
     const refuse = (close = false) => tooLarge(payload, req, res, upload ? 'api.error.uploadTooLarge' : 'api.error.bodyTooLarge', limit, close)
     const json = !upload && isJsonWrite(req)
@@ -73,7 +76,7 @@ export function apiBodyLimit(payload: Payload) {
       // Only staff upload: an anonymous upload is refused before a byte of it is held, so nobody can make the
       // server hold (and Payload parse) files it would refuse anyway. Other forms (the admin sends its login,
       // forgot-password and reset forms as form-data too) are anyone's.
-      if (!upload || isReadOverride(req)) return holdForm()
+      if (!upload) return holdForm()
       return void staffOfRequest(payload, req).then((user) => (user ? holdForm() : notSignedIn(payload, req, res)), next)
     }
     if (!json && (declared !== undefined || !req.headers['transfer-encoding'])) return next()
@@ -81,7 +84,7 @@ export function apiBodyLimit(payload: Payload) {
     holdBody(req, limit, undefined, (within, chunks) => (!within ? refuse() : json && !isJson(Buffer.concat(chunks)) ? invalidJson(payload, req, res) : next()))
 
     function holdForm() {
-      const check = formCheck(req.headers, { fieldSize: env.apiBodyLimit, fields: partLimits.fields ?? 20, files: partLimits.files ?? 3, upload: uploadRules(payload, req, slug) })
+      const check = formCheck(req.headers, { fieldSize: env.apiBodyLimit, fields: partLimits.fields ?? 20, files: partLimits.files ?? 3, upload: uploadRules(payload, req, slug, segments) })
       const refuseForm = (problem: FormProblem) => badForm(payload, req, res, problem)
       // A problem seen on the way stops the holding at once (the rest is read and dropped), as a size over the cap does;
       // so does one found a moment later (a file's contents are judged asynchronously), even if no chunk comes after.
@@ -99,8 +102,16 @@ export function apiBodyLimit(payload: Payload) {
 
 const isWrite = (req: Request) => /^(?:POST|PUT|PATCH)$/.test(req.method)
 
-/** A read sent as a POST (Payload's method override): its form is a query, which anyone may send. */
-const isReadOverride = (req: Request) => /^GET$/i.test(String(req.headers['x-payload-http-method-override'] ?? ''))
+/** A read sent as a POST, exactly as Payload takes one (its method override): its form is a query, which anyone may send. */
+const isReadOverride = (req: Request) => req.method === 'POST' && (req.headers['x-payload-http-method-override'] === 'GET' || req.headers['x-http-method-override'] === 'GET')
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment // malformed: Next refuses it
+  }
+}
 
 /**
  * What a multipart write to an upload collection's own routes must hold: on a create (POST to the
@@ -109,9 +120,9 @@ const isReadOverride = (req: Request) => /^GET$/i.test(String(req.headers['x-pay
  * file types, where Payload does not judge the contents either). None for its endpoints, nor for a read sent as a POST (Payload's
  * method override).
  */
-function uploadRules(payload: Payload, req: Request, slug: CollectionSlug): FormRules['upload'] {
+function uploadRules(payload: Payload, req: Request, slug: CollectionSlug, segments: string[]): FormRules['upload'] {
   const config = payload.collections[slug]?.config.upload
-  const parts = req.path.split('/').filter(Boolean) // ['api', slug, id?]
+  const parts = segments.filter(Boolean) // ['api', slug, id?]
   if (!config || parts.length > 3 || isReadOverride(req)) return undefined
   const create = req.method === 'POST' && parts.length === 2
   const fileRequired = create && config.filesRequiredOnCreate !== false && req.query.draft !== 'true'

@@ -107,12 +107,13 @@ export function formCheck(headers: IncomingHttpHeaders, rules: FormRules): FormC
       stream.resume()
       if (!rules.upload || name !== FILE_FIELD) return
       if (count(name) > 1) return fail({ status: 400, key: 'api.error.formFieldRepeated', vars: { field: name } })
-      const type = info.mimeType.toLowerCase()
-      if (type !== UNKNOWN_TYPE && !typeAllowed(type, rules.upload.mimeTypes)) {
-        return fail({ status: 400, key: 'api.error.formFileType', vars: { field: name, type: type.slice(0, 80) } })
-      }
+      // Payload judges a file by its contents and takes the type it detects over the declared one (a JPEG sent
+      // as image/jpg, a part with no type): so does this check. Only where it does not judge contents (a collection
+      // allowing restricted types) is the declared type all there is to go on.
       const refuse = (p: FormProblem) => void (!problem && (fail(p), late()))
-      if (rules.upload.contents) judging.push(judgeContents(stream, name, info, rules.upload.mimeTypes, refuse))
+      if (rules.upload.contents) return void judging.push(judgeContents(stream, name, info, rules.upload.mimeTypes, refuse))
+      const type = info.mimeType.toLowerCase()
+      if (type !== UNKNOWN_TYPE && !typeAllowed(type, rules.upload.mimeTypes)) fail({ status: 400, key: 'api.error.formFileType', vars: { field: name, type: type.slice(0, 80) } })
     })
   }
   return {
@@ -150,7 +151,9 @@ function judgeContents(stream: Readable, field: string, info: FileInfo, accepted
       // A judgement that fails is no refusal: Payload judges the whole file after.
       void contentsRefused(head, complete, info.filename ?? '', accepted)
         .then((refusal) => {
-          if (refusal?.detected) refuse({ status: 400, key: 'api.error.formFileContents', vars: { field, type: refusal.detected, declared } })
+          // Declared as what it is: the type itself is what is not taken.
+          if (refusal?.detected === declared) refuse({ status: 400, key: 'api.error.formFileType', vars: { field, type: declared } })
+          else if (refusal?.detected) refuse({ status: 400, key: 'api.error.formFileContents', vars: { field, type: refusal.detected, declared } })
           else if (refusal) refuse({ status: 400, key: 'api.error.formFileUnknown', vars: { field, declared } })
         }, () => {})
         .finally(resolve)
