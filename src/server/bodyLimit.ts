@@ -60,9 +60,9 @@ export function apiBodyLimit(payload: Payload) {
   )
   const partLimits = { fields: 20, files: 3, ...payload.config.upload?.limits }
   return (req: Request, res: Response, next: NextFunction) => {
-    if (!isApiPath(req.path)) return next()
-    // As Next routes it: each segment decoded (`/api/m%65dia` is the image library).
+    // As Next routes it: each segment decoded (`/api/m%65dia` is the image library, `/%61pi/media` too).
     const segments = req.path.split('/').map(decodeSegment)
+    if (!isApiPath(segments.join('/'))) return next()
     const slug = (segments[2] ?? '') as CollectionSlug
     // A read sent as a POST form is a query, held to the API's own cap.
     const upload = isMultipart(req) && !isReadOverride(req) && (uploadSlugs.has(slug) || uploadPaths.has(segments.join('/')))

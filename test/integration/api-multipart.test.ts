@@ -303,6 +303,7 @@ describe('good multipart forms', () => {
     // Payload takes only `GET`, under either header name, as a read; `get` is a create, and refused before it is held.
     refused(await anonymous('media', { 'X-Payload-HTTP-Method-Override': 'get' }), 403, msg.notSignedIn)
     refused(await anonymous('m%65dia'), 403, msg.notSignedIn)
+    refused(await rawRequest(new URL(`/%61pi/media`, base), { headers: { 'Content-Type': `multipart/form-data; boundary=${B}` }, body: form }), 403, msg.notSignedIn)
     refused(await send('m%65dia', multipart([pdf(), data(doc)])), 400, msg.type('application/pdf'), 'file')
     // A read's form is a query: anyone's, but no upload, so over API_BODY_LIMIT (2 MB) it is refused.
     const big = multipart([{ name: 'limit', value: '1' }, { ...image(), value: Buffer.alloc(3 * MB) }])
