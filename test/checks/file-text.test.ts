@@ -96,7 +96,14 @@ describe('a read that takes longer than the time allowed', () => {
   it('drops a late failure: a DOCX given up on before mammoth refuses it fails nothing, unhandled or to onError', async () => {
     const notDocx = Buffer.from('PK\x03\x04 word/document.xml, but not a zip', 'latin1')
     const errors: unknown[] = []
-    const read = await readFileText(notDocx, 'docx', { onError: (err) => errors.push(err), timeLimitMs: 0 })
+    const reading = readFileText(notDocx, 'docx', { onError: (err) => errors.push(err), timeLimitMs: 1 })
+    // Past the limit before the reader can go on, so its timer runs before whatever the reader waits for
+    // (with the race left open, mammoth's refusal came first once in a CI run).
+    const until = Date.now() + 20
+    while (Date.now() < until) {
+      // busy: the time allowed runs out
+    }
+    const read = await reading
     expect(read.unread?.key).toBe('document.fileCheck.timeout')
     await settle(300)
     expect(errors).toEqual([])
