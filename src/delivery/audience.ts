@@ -4,7 +4,7 @@ import type { ContentSlug } from '../model/content'
 import { type DeliveryDoc, isNotice } from '../model/deliveries'
 import type { Topic } from '../model/subscribers'
 import { idValue } from '../store/idTypes'
-import { fallbackWhere, noticeSources } from './fallback'
+import { channelStatuses, fallbackWhere, noticeSources } from './fallback'
 
 const TOPIC_OF: Record<ContentSlug, Topic> = { issues: 'issues', events: 'events', policies: 'policies', announcements: 'announcements' }
 
@@ -56,6 +56,5 @@ export async function recipientsWhere(
   const reached = d.original ? [...new Set((await Promise.all((await noticeSources(payload, d.original)).map((id) => reachedBy(payload, id)))).flat())] : []
   if (!reached.length) return null
   // A dead mailbox suppresses the record, not its other channels: a resident reached by push or SMS (a fallback's) is told there too.
-  const status: Where = d.channel === 'email' ? { status: { equals: 'active' } } : { status: { in: ['active', 'suppressed'] } }
-  return { and: [status, { channels: { in: [d.channel] } }, ...channelWhere(d.channel), { id: { in: reached.map((id) => idValue(payload, id)) } }] }
+  return { and: [{ status: { in: channelStatuses(d.channel) } }, { channels: { in: [d.channel] } }, ...channelWhere(d.channel), { id: { in: reached.map((id) => idValue(payload, id)) } }] }
 }

@@ -2,7 +2,7 @@ import type { CollectionSlug, Payload, Where } from 'payload'
 
 import type { ContentSlug } from '../model/content'
 import { carriesContent, type DeliveryChannel, type DeliveryDoc, FRESH_DELIVERY, isPrimary } from '../model/deliveries'
-import { channelOrderOf, type SubscriberChannel, type SubscriberDoc } from '../model/subscribers'
+import { channelOrderOf, type SubscriberChannel, type SubscriberDoc, type SubscriberStatus } from '../model/subscribers'
 import { isUniqueViolation } from '../store/claims'
 import { idValue } from '../store/idTypes'
 import { noTransaction } from '../store/noTransaction'
@@ -109,10 +109,15 @@ export async function fallbackTargets(payload: Payload, carriers: DeliveryDoc[],
   return targets
 }
 
+/**
+ * The statuses of a resident a notice or a fallback on this channel goes to (and whom a streak
+ * restore there puts back): a dead mailbox suppresses the record, not its push devices or number.
+ */
+export const channelStatuses = (channel: string): SubscriberStatus[] => (channel === 'email' ? ['active'] : ['active', 'suppressed'])
+
 /** What a channel's fallback recipients need beyond its target list (as their own delivery would). */
 function channelWhere(channel: DeliveryChannel): Where[] {
-  const statuses = channel === 'email' ? ['active'] : ['active', 'suppressed']
-  return [{ status: { in: statuses } }, { channels: { in: [channel] } }, ...(channel === 'sms' ? [{ phoneIndex: { exists: true } }] : [])]
+  return [{ status: { in: channelStatuses(channel) } }, { channels: { in: [channel] } }, ...(channel === 'sms' ? [{ phoneIndex: { exists: true } }] : [])]
 }
 
 /** The recipients of a fallback delivery, at run time (the pipeline's recipientsWhere); null: nobody. */

@@ -301,8 +301,8 @@ export async function runDelivery(payload: Payload, claimed: DeliveryDoc, lease?
       d.cursor = undone.cursor
       // The streak's pause, with the count restored (another pause of the same round keeps its own reason).
       const other = stop as Stop | null
-      if (other?.kind !== 'pause' || other.reason === streak.reason(GONE_STREAK)) stop = { kind: 'pause', reason: streak.reason(undone.removed) }
-      log.warn({ restored: undone.removed, code: streak.code }, 'delivery paused: the same refusal for many recipients in a row; they were restored')
+      if (other?.kind !== 'pause' || other.reason === streak.reason(GONE_STREAK)) stop = { kind: 'pause', reason: streak.reason(undone.restored) }
+      log.warn({ restored: undone.restored, receipts: undone.removed, code: streak.code }, 'delivery paused: the same refusal for many recipients in a row; they were restored')
     }
     // The cursor moves only past a batch every recipient of which has a receipt.
     const complete = !stop && next >= todo.length

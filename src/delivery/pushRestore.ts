@@ -5,6 +5,7 @@ import type { SubscriberDoc } from '../model/subscribers'
 import { isUniqueViolation } from '../store/claims'
 import { noTransaction } from '../store/noTransaction'
 import { idValue } from './audience'
+import { channelStatuses } from './fallback'
 
 /**
  * Undoing the devices a push delivery removed (the pipeline's streak guard,
@@ -59,8 +60,9 @@ export async function removeGoneDevice(payload: Payload, delivery: Id, device: P
 
 /**
  * The push driver's `restore`: the devices this delivery removed from these
- * residents are written back, for a resident who still takes web push (active,
- * webpush among their channels: one who left meanwhile keeps that choice) and
+ * residents are written back, for a resident who still takes web push (a status
+ * push goes to, channelStatuses: active, or suppressed by a dead mailbox; webpush
+ * among their channels: one who left meanwhile keeps that choice) and
  * whose endpoint nobody registered again meanwhile. Returns how many residents
  * got at least one device back.
  */
@@ -74,7 +76,7 @@ export async function restorePushDevices(payload: Payload, delivery: Id, ids: Id
     pagination: false,
     select: { status: true, channels: true },
   })
-  const wanting = new Set((docs as unknown as Pick<SubscriberDoc, 'id' | 'status' | 'channels'>[]).filter((s) => s.status === 'active' && (s.channels ?? []).includes('webpush')).map((s) => String(s.id)))
+  const wanting = new Set((docs as unknown as Pick<SubscriberDoc, 'id' | 'status' | 'channels'>[]).filter((s) => channelStatuses('webpush').includes(s.status) && (s.channels ?? []).includes('webpush')).map((s) => String(s.id)))
   let restored = 0
   let devices = 0
   for (const id of ids.map(String)) {

@@ -71,15 +71,17 @@ export class GoneStreak {
 
   /**
    * Put the streak's recipients back through the driver, then drop their
-   * receipts. Returns how many receipts went (the delivery's `gone` drops by
-   * that) and the cursor to resume from: the start of the streak's first
-   * batch, so that a streak begun in an earlier batch is reached again (the
-   * batches between skip everyone else by their receipts).
+   * receipts. Returns how many the driver restored (the pause reason's
+   * count: one who left the channel meanwhile is not), how many receipts
+   * went (the delivery's `gone` drops by that) and the cursor to resume
+   * from: the start of the streak's first batch, so that a streak begun in
+   * an earlier batch is reached again (the batches between skip everyone
+   * else by their receipts).
    */
-  async undo(payload: Payload, driver: RecipientsDriver, delivery: Id): Promise<{ removed: number; cursor: string | null }> {
+  async undo(payload: Payload, driver: RecipientsDriver, delivery: Id): Promise<{ restored: number; removed: number; cursor: string | null }> {
     const ids = this.members.map((m) => m.id)
-    await driver.restore?.(payload, delivery, ids)
-    return { removed: await dropGoneReceipts(payload, delivery, ids), cursor: this.members[0]?.from ?? null }
+    const restored = (await driver.restore?.(payload, delivery, ids)) ?? 0
+    return { restored, removed: await dropGoneReceipts(payload, delivery, ids), cursor: this.members[0]?.from ?? null }
   }
 }
 

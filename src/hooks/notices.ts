@@ -126,8 +126,9 @@ export async function createNotices(payload: Payload, collection: ContentSlug, d
   const log = payload.logger.child({ component: 'deliveries' })
   await uniqueIndexReady(payload, 'deliveries')
   for (const { original, sources } of await noticeOriginals(payload, collection, doc.id, req)) {
-    if (!NOTICE_CHANNELS.has(original.channel) || original.status === 'skipped') continue
-    // Nobody reached on the channel, by the content's own delivery or a fallback: no notice there.
+    if (!NOTICE_CHANNELS.has(original.channel)) continue
+    // Nobody reached on the channel, by the content's own delivery or a fallback: no notice there
+    // (a content delivery skipped, the channel not configured at publishing, is decided so too: a later fallback there may have reached some).
     if (!(await reachedAny(payload, sources, req))) continue
     const { configured, reason } = noticeReadiness(original.channel)
     try {

@@ -1,13 +1,15 @@
 import type { Payload } from 'payload'
+import webpush from 'web-push'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import type { DeliveryDoc } from '../../src/model/deliveries'
 import { closeDeliveryChannels } from '../../src/delivery/channels'
 import { smallStreet, type Id } from '../support/fixtures'
 import { testPayload } from '../support/payload'
+import { startPushService, type PushService } from '../support/push-service'
 import type { SmsProvider } from '../support/sms-provider'
 import { startSmtpServer, type SmtpTestServer } from '../support/smtp-server'
-import { deliveriesOf, publishIssue, settleFallbacks, smsResident, startSmsStreet } from './support'
+import { addSubscribers, deliveriesOf, drain, publishIssue, settleFallbacks, smsResident, startSmsStreet } from './support'
 
 /**
  * Correction and withdrawal notices on a channel the content reached only by a fallback, though its own
@@ -19,10 +21,12 @@ let payload: Payload
 let street: Awaited<ReturnType<typeof smallStreet>>
 let smtp: SmtpTestServer
 let sms: SmsProvider
+let push: PushService
 let seq = 0
 let made = 0
 const CHANGE = 'SMS_100000044'
-const ENV = ['SMS_ACCESS_KEY_ID', 'SMS_ACCESS_KEY_SECRET', 'SMS_SIGN_NAME', 'SMS_TEMPLATE_NOTICE', 'SMS_TEMPLATE_URGENT', 'SMS_TEMPLATE_CHANGE', 'SMS_PRICE_PER_SEGMENT', 'SMS_API_BASE']
+const VAPID = webpush.generateVAPIDKeys()
+const ENV = ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'VAPID_SUBJECT', 'PUSH_TRUSTED_ORIGINS', 'SMS_ACCESS_KEY_ID', 'SMS_ACCESS_KEY_SECRET', 'SMS_SIGN_NAME', 'SMS_TEMPLATE_NOTICE', 'SMS_TEMPLATE_URGENT', 'SMS_TEMPLATE_CHANGE', 'SMS_PRICE_PER_SEGMENT', 'SMS_API_BASE']
 
 type Resident = { id: Id; email: string; phone: string }
 /** A resident on email and SMS who ticked no type for SMS: the content's own SMS delivery does not go to them. */
@@ -52,6 +56,7 @@ beforeAll(async () => {
     env: { SMTP_URL: smtp.url, MAIL_FROM: '聚焦徐碧 <news@street.test>', SMS_TEMPLATE_CHANGE: CHANGE, DELIVERY_RETRY_BASE_MS: '20' },
   })
   delete process.env.VAPID_PUBLIC_KEY
+  push = await startPushService()
 })
 
 beforeEach(async () => {
@@ -66,6 +71,7 @@ afterAll(async () => {
   await closeDeliveryChannels()
   await smtp?.close()
   await sms?.close()
+  await push?.close()
 })
 
 describe('notices to those a fallback reached, on a channel whose own delivery reached nobody', () => {
@@ -121,6 +127,49 @@ describe('notices to those a fallback reached, on a channel whose own delivery r
     const notice = byKind(await smsRows(issue.id), 'correction')
     expect(notice.map((d) => [d.original, d.total, d.submitted])).toEqual([[String(fallback.id), 1, 1]])
     expect([texts(byFallback).length, texts(byMail).length, mailed(byMail)]).toEqual([2, 0, 2])
+  })
+
+  it('email skipped at publishing (no mail server), a later email fallback reached some: the correction by email goes to exactly them, once', async () => {
+    const smtpUrl = process.env.SMTP_URL!
+    Object.assign(process.env, { VAPID_PUBLIC_KEY: VAPID.publicKey, VAPID_PRIVATE_KEY: VAPID.privateKey, VAPID_SUBJECT: 'mailto:news@street.test', PUSH_TRUSTED_ORIGINS: push.origin })
+    try {
+      const people = await addSubscribers(payload, 3, { grid: street.gridA1.id, prefix: `fbs${seq}-`, channels: ['email', 'webpush'] })
+      const devices = []
+      for (const p of people) {
+        const sub = push.subscribe({ applicationServerKey: VAPID.publicKey })
+        await payload.db.create({ collection: 'push-subscriptions', data: { endpoint: sub.endpoint, keys: sub.keys, subscriber: p.id }, req: { transactionID: undefined } as never })
+        devices.push(sub)
+      }
+      // The first two residents' only devices have expired (410): push fails for good for them.
+      push.expire(devices[0].id)
+      push.expire(devices[1].id)
+      // Published while the mail server is not configured: the content's own email delivery is skipped.
+      delete process.env.SMTP_URL
+      const issue = await publishIssue(payload, `第${seq}期社区通讯：邮件未配置`, { channels: { email: true, webpush: true, sms: false } })
+      await drain(payload)
+      const email = () => deliveriesOf(payload, 'issues', issue.id).then((rows) => rows.filter((d) => d.channel === 'email'))
+      expect((await email()).map((d) => [d.kind ?? 'content', d.status])).toEqual([['content', 'skipped']])
+
+      // The mail server is configured before the scheduler's next tick plans the fallback: by email, for the two push lost.
+      process.env.SMTP_URL = smtpUrl
+      await settle()
+      const byAddress = (i: number) => smtp.messages.filter((m) => m.envelope.to.includes(people[i].email)).length
+      expect(byKind(await email(), 'fallback').map((d) => [d.round, d.submitted])).toEqual([[1, 2]])
+      expect(people.map((_, i) => byAddress(i))).toEqual([1, 1, 0])
+
+      await payload.update({ collection: 'issues', id: issue.id, data: { title: `第${seq}期社区通讯：邮件未配置（更正）`, _status: 'published', notice: true } as never, overrideAccess: true })
+      await settle()
+      const corrections = byKind(await deliveriesOf(payload, 'issues', issue.id), 'correction')
+      expect(corrections.map((d) => [d.channel, d.status, d.total, d.submitted]).sort()).toEqual([
+        ['email', 'done', 2, 2],
+        ['webpush', 'done', 1, 1],
+      ])
+      expect(people.map((_, i) => byAddress(i))).toEqual([2, 2, 0])
+    } finally {
+      process.env.SMTP_URL = smtpUrl
+      for (const k of ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'VAPID_SUBJECT', 'PUSH_TRUSTED_ORIGINS']) delete process.env[k]
+      await closeDeliveryChannels()
+    }
   })
 
   it('a channel nobody was reached on by the content gets no notice', async () => {

@@ -108,6 +108,43 @@ describe('the streak guard on web push', () => {
     expect(service.rejections).toEqual([])
   })
 
+  it('residents whose email bounced (suppressed) get their devices back from a streak on a correction notice, and are pushed it once', async () => {
+    const people = await addSubscribers(payload, 12, { grid: street.gridA1.id, prefix: `pn${seq}-`, channels: ['email', 'webpush'] })
+    const devices: Device[] = []
+    for (const p of people) devices.push(await device(p.id))
+    const issue = await publishIssue(payload, `第${seq}期社区通讯：邮箱退信后更正`)
+    await drain(payload)
+    expect(await pushRow(issue.id)).toMatchObject({ status: 'done', submitted: 12 })
+    // Later their mailboxes bounced: the records are suppressed (by some email delivery); push still goes to them.
+    const ids = people.map((p) => p.id)
+    await payload.db.updateMany({ collection: 'subscribers', where: { id: { in: ids } }, data: { status: 'suppressed', suppressedBy: 'mail-1', suppressedCode: '5.1.1' } })
+    const before = await Promise.all(devices.map(rowOf))
+
+    service.reset()
+    service.failNext(1000, 410)
+    await payload.update({ collection: 'issues', id: issue.id, data: { title: `第${seq}期社区通讯：邮箱退信后（更正）`, _status: 'published', notice: true } as never, overrideAccess: true })
+    await drain(payload)
+    const notice = (await deliveriesOf(payload, 'issues', issue.id)).find((d) => d.channel === 'webpush' && d.kind === 'correction')!
+    const refused = new Set(service.rejections.map((r) => devices.find((d) => d.sub.id === r.subscriptionId)!.subscriber))
+    expect(refused.size).toBeGreaterThanOrEqual(10)
+    expect(notice).toMatchObject({ status: 'paused', submitted: 0, gone: 0 })
+    // The count is of devices actually put back: every refused resident's.
+    expect(notice.reason).toBe(
+      `连续 ${refused.size} 位居民的推送订阅被推送服务同一答复拒收（410），更像是推送服务的问题，已暂停，这些推送订阅已恢复。请检查推送服务或代理后点击继续。`,
+    )
+    const shape = (r: Row | null) => r && { endpoint: r.endpoint, keys: r.keys, subscriber: String(typeof r.subscriber === 'object' ? r.subscriber.id : r.subscriber) }
+    expect((await Promise.all(devices.map(rowOf))).map(shape)).toEqual(before.map(shape))
+    // Still suppressed: the streak restores their devices, not their mailbox.
+    const { docs } = await payload.db.find({ collection: 'subscribers', where: { id: { in: ids } }, limit: 0, pagination: false })
+    expect(docs.map((s) => (s as unknown as { status: string }).status)).toEqual(ids.map(() => 'suppressed'))
+
+    service.reset()
+    await payload.update({ collection: 'deliveries', id: notice.id, data: { status: 'queued' } as never, user: street.editor, overrideAccess: false })
+    await drain(payload)
+    expect((await deliveriesOf(payload, 'issues', issue.id)).find((d) => d.id === notice.id)).toMatchObject({ status: 'done', total: 12, submitted: 12, gone: 0, failed: 0 })
+    expect(devices.map(pushedTo)).toEqual(devices.map(() => 1))
+  })
+
   it('one expired subscription among devices that accept stays removed; the delivery goes on', async () => {
     const people = await addSubscribers(payload, 4, { grid: street.gridA1.id, prefix: `pe${seq}-`, channels: ['webpush'] })
     const devices: Device[] = []

@@ -17,7 +17,8 @@ let street: Awaited<ReturnType<typeof smallStreet>>
 let provider: SmsProvider
 let seq = 0
 let made = 0
-const ENV = ['SMS_ACCESS_KEY_ID', 'SMS_ACCESS_KEY_SECRET', 'SMS_SIGN_NAME', 'SMS_TEMPLATE_NOTICE', 'SMS_TEMPLATE_URGENT', 'SMS_PRICE_PER_SEGMENT', 'SMS_API_BASE']
+const CHANGE = 'SMS_100000054'
+const ENV = ['SMS_ACCESS_KEY_ID', 'SMS_ACCESS_KEY_SECRET', 'SMS_SIGN_NAME', 'SMS_TEMPLATE_NOTICE', 'SMS_TEMPLATE_URGENT', 'SMS_TEMPLATE_CHANGE', 'SMS_PRICE_PER_SEGMENT', 'SMS_API_BASE']
 
 type Resident = { id: Id; phone: string }
 async function residents(n: number): Promise<Resident[]> {
@@ -39,7 +40,13 @@ const goneReceipts = async (delivery: Id) =>
 beforeAll(async () => {
   payload = await testPayload()
   street = await smallStreet(payload)
-  provider = await startSmsStreet({ notice: 'SMS_100000051', urgent: 'SMS_100000052', onlySms: true, env: { DELIVERY_RETRY_BASE_MS: '20', DELIVERY_BATCH_SIZE: '50' } })
+  provider = await startSmsStreet({
+    notice: 'SMS_100000051',
+    urgent: 'SMS_100000052',
+    extra: [{ code: CHANGE, kind: 'change', paramMax: { change: 2 } }],
+    onlySms: true,
+    env: { DELIVERY_RETRY_BASE_MS: '20', DELIVERY_BATCH_SIZE: '50', SMS_TEMPLATE_CHANGE: CHANGE },
+  })
   await payload.updateGlobal({ slug: 'site-settings', data: { smsQuietHours: { start: 0, end: 0 } } as never, overrideAccess: true })
 })
 
@@ -76,6 +83,35 @@ describe('the streak guard on SMS', () => {
     expect(provider.accepted).toHaveLength(12)
     const rows = await payload.db.count({ collection: 'sms-messages', where: { delivery: { equals: String(paused.id) } } })
     expect(rows.totalDocs).toBe(12)
+  })
+
+  it('residents whose email bounced (suppressed) get SMS back from a streak on a correction notice, and are texted it once', async () => {
+    const all = await residents(12)
+    const issue = await publishIssue(payload, `第${seq}期社区通讯：邮箱退信后短信更正`)
+    await drain(payload)
+    expect(await smsRow(issue.id)).toMatchObject({ status: 'done', submitted: 12 })
+    // Later their mailboxes bounced: the records are suppressed (by some email delivery); SMS still goes to them.
+    const ids = all.map((r) => r.id)
+    await payload.db.updateMany({ collection: 'subscribers', where: { id: { in: ids } }, data: { status: 'suppressed', suppressedBy: 'mail-1', suppressedCode: '5.1.1' } })
+
+    provider.reset()
+    // A change message goes one number a call: the same answer 12 times in a row.
+    provider.inject('isv.MOBILE_NUMBER_ILLEGAL', { times: 12 })
+    await payload.update({ collection: 'issues', id: issue.id, data: { title: `第${seq}期社区通讯：邮箱退信后（更正）`, _status: 'published', notice: true } as never, overrideAccess: true })
+    await drain(payload)
+    const notice = (await deliveriesOf(payload, 'issues', issue.id)).find((d) => d.channel === 'sms' && d.kind === 'correction')!
+    expect(notice).toMatchObject({ status: 'paused', submitted: 0, gone: 0 })
+    expect(notice.reason).toBe('连续 12 个号码被同一答复拒收（isv.MOBILE_NUMBER_ILLEGAL），更像是短信服务商的问题，已暂停，这 12 个号码已恢复短信接收。请联系短信服务商后点击继续。')
+    for (const r of all) expect(await channelsOf(r)).toEqual(['email', 'sms'])
+    // Still suppressed: the streak gives back their numbers, not their mailbox.
+    const { docs } = await payload.db.find({ collection: 'subscribers', where: { id: { in: ids } }, limit: 0, pagination: false })
+    expect(docs.map((s) => (s as unknown as { status: string }).status)).toEqual(ids.map(() => 'suppressed'))
+
+    await payload.update({ collection: 'deliveries', id: notice.id, data: { status: 'queued' } as never, user: street.editor, overrideAccess: false })
+    await drain(payload)
+    expect((await deliveriesOf(payload, 'issues', issue.id)).find((d) => d.id === notice.id)).toMatchObject({ status: 'done', total: 12, submitted: 12, gone: 0, failed: 0 })
+    expect(all.map(texted)).toEqual(all.map(() => 1))
+    expect(provider.accepted.map((a) => a.templateCode)).toEqual(all.map(() => CHANGE))
   })
 
   it('a single invalid number among good ones stays off SMS; the delivery goes on', async () => {

@@ -5,6 +5,7 @@ import type { SubscriberDoc } from '../../model/subscribers'
 import { noTransaction } from '../../store/noTransaction'
 import { restoreSuppressed } from '../../subscribers/suppression'
 import { idValue } from '../audience'
+import { channelStatuses } from '../fallback'
 import { updateDelivery } from '../rows'
 import { DEAD_NUMBER_CODES } from '../smsCallbacks'
 import { dropGoneReceipts } from '../suppression'
@@ -30,8 +31,8 @@ import { dropGoneReceipts } from '../suppression'
  * and no reply TD (or T, R, N, 退订) from the number since the message went
  * (a reply leaves a consent entry of method sms-reply; the resident's own
  * choice is never undone). A suppressed one is restored as an email
- * suppression is (status active, the suppression's fields cleared); an
- * active one gets 短信 back, last among their channels (the order it had is
+ * suppression is (status active, the suppression's fields cleared); one
+ * SMS still goes to (active, or suppressed by a dead mailbox) gets 短信 back, last among their channels (the order it had is
  * not kept). Their `gone` receipts of
  * the delivery go, so the delivery, resumed or retried, texts them.
  */
@@ -83,7 +84,8 @@ export async function smsStillOff(payload: Payload, delivery: Id): Promise<SmsOf
     if (!s || out.has(e.subscriber) || !s.phoneIndex || repliedSince(s, e.since)) continue
     const channels = (s.channels ?? []) as string[]
     const suppressed = s.status === 'suppressed' && String(s.suppressedBy) === String(delivery) && s.suppressedCode === e.code
-    const off = s.status === 'active' && !channels.includes('sms')
+    // Still on the list SMS goes to (channelStatuses: a dead mailbox suppresses the record, not its number).
+    const off = !suppressed && channelStatuses('sms').includes(s.status) && !channels.includes('sms')
     if (suppressed || off) out.set(e.subscriber, { id: s.id, code: e.code, suppressed, channels })
   }
   return [...out.values()]
