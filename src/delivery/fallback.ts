@@ -1,7 +1,7 @@
 import type { CollectionSlug, Payload, Where } from 'payload'
 
 import type { ContentSlug } from '../model/content'
-import { carriesContent, type DeliveryChannel, type DeliveryDoc, FRESH_DELIVERY, isPrimary } from '../model/deliveries'
+import { carriesContent, type DeliveryChannel, type DeliveryDoc, FRESH_DELIVERY, isPrimary, noticeSourcesIn } from '../model/deliveries'
 import { channelOrderOf, type SubscriberChannel, type SubscriberDoc, type SubscriberStatus } from '../model/subscribers'
 import { isUniqueViolation } from '../store/claims'
 import { idValue } from '../store/idTypes'
@@ -127,16 +127,6 @@ export async function fallbackWhere(payload: Payload, d: Pick<DeliveryDoc, 'chan
   const ids = [...targets].filter(([, c]) => c === d.channel).map(([id]) => idValue(payload, id))
   if (!ids.length) return null
   return { and: [...channelWhere(d.channel), { id: { in: ids } }] }
-}
-
-/**
- * The deliveries whose reached a notice goes to: its original and the fallbacks of the same
- * content on the same channel (a resident reached by a fallback is told of a correction too,
- * also when the content's own delivery there reached nobody). `rows`: the content's deliveries.
- */
-export function noticeSourcesIn(rows: DeliveryDoc[], original: Pick<DeliveryDoc, 'id' | 'channel'>): string[] {
-  const fallbacks = rows.filter((d) => d.kind === 'fallback' && d.channel === original.channel && String(d.id) !== String(original.id))
-  return [String(original.id), ...fallbacks.map((d) => String(d.id))]
 }
 
 /** noticeSourcesIn for a notice's original by its id, the content's deliveries read here. */

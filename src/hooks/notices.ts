@@ -1,9 +1,8 @@
 import type { CollectionBeforeChangeHook, Payload, PayloadRequest, Where } from 'payload'
 
 import type { ContentSlug } from '../model/content'
-import { type DeliveryDoc, FRESH_DELIVERY, isPrimary, type NoticeKind } from '../model/deliveries'
+import { type DeliveryDoc, FRESH_DELIVERY, isPrimary, noticeSourcesIn, type NoticeKind } from '../model/deliveries'
 import { channelConfigured } from '../delivery/config'
-import { noticeSourcesIn } from '../delivery/fallback'
 import { t } from '../i18n/messages'
 import { smsNoticesConfigured } from '../server/smsEnv'
 import { isUniqueViolation } from '../store/claims'

@@ -111,3 +111,13 @@ export const EDITOR_TRANSITIONS: Record<string, DeliveryStatus[]> = {
   partial: ['queued'],
   failed: ['queued'],
 }
+
+/**
+ * The deliveries whose reached a notice goes to: its original and the fallbacks of the same
+ * content on the same channel (a resident reached by a fallback is told of a correction too,
+ * also when the content's own delivery there reached nobody). `rows`: the content's deliveries.
+ */
+export function noticeSourcesIn(rows: DeliveryDoc[], original: Pick<DeliveryDoc, 'id' | 'channel'>): string[] {
+  const fallbacks = rows.filter((d) => d.kind === 'fallback' && d.channel === original.channel && String(d.id) !== String(original.id))
+  return [String(original.id), ...fallbacks.map((d) => String(d.id))]
+}
