@@ -1,3 +1,4 @@
+import JSZip from 'jszip'
 import { getDocumentProxy } from 'unpdf'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
@@ -8,9 +9,9 @@ import { makePdf } from '../support/pdf'
 /**
  * The reader of a policy document's file (src/documents/fileText.ts) on the
  * paths a file that cannot be read takes: an encrypted PDF, and a read that
- * takes longer than the time allowed. Neither throws; each says why the text
- * was not checked, and work given up on neither answers late nor fails
- * unhandled.
+ * takes longer than the time allowed, also one that never lets the event loop
+ * run. None throws; each says why the text was not checked, and work given up
+ * on neither answers late nor fails unhandled.
  */
 const MOBILE = '13912345678'
 const SECRET = { user: 'secret', owner: 'owner-secret' }
@@ -112,4 +113,45 @@ describe('a read that takes longer than the time allowed', () => {
     expect((await readFileText(notDocx, 'docx', { onError: (err) => errors.push(err) })).unread?.key).toBe('document.fileCheck.broken')
     expect(errors).toHaveLength(1)
   })
+
+  it('stops a reader that never gives way: a DOCX cut off after 5,000 paragraphs is given up on at the limit, and the server runs meanwhile', async () => {
+    // mammoth's XML parser works on this for many seconds (11–17 s measured) without once letting the event loop run.
+    const cutOff = await docxWithBody(Array.from({ length: 5000 }, (_, i) => `<w:p><w:r><w:t>第${i + 1}段</w:t></w:r></w:p>`).join(''))
+    const errors: unknown[] = []
+    let ticks = 0
+    const ticking = setInterval(() => ticks++, 50)
+    const read = await readFileText(cutOff, 'docx', { onError: (err) => errors.push(err), timeLimitMs: 2000 }).finally(() => clearInterval(ticking))
+    expect(read).toEqual({ text: '', unread: { key: 'document.fileCheck.timeout', vars: { seconds: 2 } } })
+    // The main thread's timers ran while the file was being read (on the main thread: none until the parser let go).
+    expect(ticks).toBeGreaterThanOrEqual(10)
+    await settle(300)
+    expect(errors).toEqual([])
+    expect(unhandled).toEqual([])
+    // The same file cut off after 10 paragraphs is refused at once: broken, not timed out.
+    const short = await readFileText(await docxWithBody('<w:p><w:r><w:t>第1段</w:t></w:r></w:p>'.repeat(10)), 'docx', { onError: (err) => errors.push(err) })
+    expect(short.unread?.key).toBe('document.fileCheck.broken')
+    expect(errors).toHaveLength(1)
+  })
+
+  it('reads a whole DOCX in its thread: the text, every paragraph on its line', async () => {
+    const body = Array.from({ length: 3 }, (_, i) => `<w:p><w:r><w:t>第${i + 1}段 电话 ${MOBILE}</w:t></w:r></w:p>`).join('')
+    const read = await readFileText(await docxWithBody(`${body}</w:body></w:document>`), 'docx')
+    expect(read.unread).toBeNull()
+    expect(read.text.trim().split(/\n+/)).toEqual([1, 2, 3].map((n) => `第${n}段 电话 ${MOBILE}`))
+  })
 })
+
+/** A DOCX whose word/document.xml holds this after `<w:body>`: without its closing tags, cut off. */
+async function docxWithBody(body: string): Promise<Buffer> {
+  const zip = new JSZip()
+  zip.file(
+    '[Content_Types].xml',
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+  )
+  zip.file(
+    '_rels/.rels',
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+  )
+  zip.file('word/document.xml', `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}`)
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' })
+}

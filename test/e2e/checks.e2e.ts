@@ -1,3 +1,6 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 
@@ -80,5 +83,22 @@ describe('an editor sees a serious finding, masks it with one click and publishe
     await expect.poll(() => editor.locator('#checks-panel .checks-panel__finding--serious').count()).toBe(0)
     await expect.poll(() => editor.locator('#checks-panel .checks-panel__note').count()).toBe(0)
     await shot(editor, 'k3-published')
+  })
+
+  test("a policy document's file is read in the built server's reader thread: a DOCX naming a person with an ID number is refused, masked", async () => {
+    const docx = fs.readFileSync(path.join(process.cwd(), 'test', 'fixtures', 'personal.docx')).toString('base64')
+    const refused = await editor.evaluate(async (base64) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
+      const form = new FormData()
+      form.append('file', new Blob([bytes], { type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' }), 'personal.docx')
+      form.append('_payload', JSON.stringify({ title: '低保名单（附件）', issuingBody: '某街道办事处' }))
+      const res = await fetch('/api/policy-documents', { method: 'POST', credentials: 'same-origin', body: form })
+      return { status: res.status, body: (await res.json()) as { errors?: { data?: { errors?: { path: string; message: string }[] } }[] } }
+    }, docx)
+    expect(refused.status).toBe(400)
+    const errors = refused.body.errors?.[0]?.data?.errors ?? []
+    expect(errors.map((e) => e.path)).toEqual(['file'])
+    expect(errors[0].message).toContain('身份证号码“1101**********002X”')
+    expect(errors[0].message).not.toMatch(/\d{5}/)
   })
 })
