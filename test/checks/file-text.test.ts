@@ -123,7 +123,7 @@ describe('a read that takes longer than the time allowed', () => {
     const read = await readFileText(cutOff, 'docx', { onError: (err) => errors.push(err), timeLimitMs: 2000 }).finally(() => clearInterval(ticking))
     expect(read).toEqual({ text: '', unread: { key: 'document.fileCheck.timeout', vars: { seconds: 2 } } })
     // The main thread's timers ran while the file was being read (on the main thread: none until the parser let go).
-    expect(ticks).toBeGreaterThanOrEqual(10)
+    expect(ticks).toBeGreaterThanOrEqual(5)
     await settle(300)
     expect(errors).toEqual([])
     expect(unhandled).toEqual([])
