@@ -27,9 +27,11 @@ type ContentDoc = { id?: string | number; title?: string; _status?: string; urge
 /**
  * The override recorded by this save, for the audit after it. On req.context,
  * not the hook's `context` argument: a Local API call with this req inside the
- * save (reading the settings) gives req a new context object.
+ * save (reading the settings) gives req a new context object. Keyed by the
+ * document: Payload saves a bulk update's documents side by side on one req,
+ * and one whose save fails after its checks leaves its mark behind.
  */
-const AUDIT_KEY = 'checksOverrideAudit'
+const auditKey = (collection: string, id: unknown) => `checksOverrideAudit:${collection}:${id === undefined || id === null ? 'new' : String(id)}`
 const MAX_LISTED = 5
 
 const clean = (v: unknown): string => (typeof v === 'string' ? v.trim() : '')
@@ -70,9 +72,12 @@ export function overrideOf({ data, originalDoc, req, collection, may, notAllowed
   return { override: { reason: askedReason, by: nameOf(req.user as StaffUser | null), at: new Date().toISOString(), covers: null }, recording: askedReason }
 }
 
-/** Marks an override for the audit log after the save (auditChecksOverride), with its detail (in Chinese, as the log keeps it). */
-export function auditAfterSave(req: PayloadRequest, detail: string): void {
-  req.context[AUDIT_KEY] = { detail }
+/**
+ * Marks an override for the audit log after the save (auditChecksOverride), with its detail (in Chinese, as the log keeps it).
+ * `id`: the document's (its originalDoc's), none for a create.
+ */
+export function auditAfterSave(req: PayloadRequest, collection: string, id: unknown, detail: string): void {
+  req.context[auditKey(collection, id)] = { detail }
 }
 
 /** Admins always; editors for urgent content. */
@@ -106,7 +111,7 @@ export const checksGate: CollectionBeforeChangeHook = async ({ data, originalDoc
     const findings = await checkContent(req.payload, collection.slug, merged, req)
     if (recording) {
       override.covers = coverOf(findings)
-      auditAfterSave(req, t('audit.detail.checksOverride', 'zh', { count: findings.filter(isSerious).length, reason: recording }))
+      auditAfterSave(req, collection.slug, before.id, t('audit.detail.checksOverride', 'zh', { count: findings.filter(isSerious).length, reason: recording }))
     }
     if (publishing) {
       const blocking = override.reason ? uncovered(findings, override.covers) : findings.filter(isSerious)
@@ -118,10 +123,11 @@ export const checksGate: CollectionBeforeChangeHook = async ({ data, originalDoc
 }
 
 /** The override, once saved, in the audit log with its reason (content and policy documents). */
-export const auditChecksOverride: CollectionAfterChangeHook = async ({ doc, req, collection }) => {
-  const recorded = req.context[AUDIT_KEY] as { detail: string } | undefined
+export const auditChecksOverride: CollectionAfterChangeHook = async ({ doc, req, collection, operation }) => {
+  const key = auditKey(collection.slug, operation === 'create' ? null : (doc as ContentDoc).id)
+  const recorded = req.context[key] as { detail: string } | undefined
   if (!recorded) return doc
-  delete req.context[AUDIT_KEY]
+  delete req.context[key]
   const d = doc as ContentDoc
   await audit(req, 'checks-override', { collection: collection.slug, id: d.id, title: d.title ?? null }, recorded.detail)
   return doc

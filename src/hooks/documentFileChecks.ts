@@ -77,6 +77,7 @@ export async function fileFindings(req: PayloadRequest, doc: unknown, text: stri
 
 export const documentFileChecks: CollectionBeforeChangeHook = async ({ data, originalDoc, req, collection }) => {
   const lang = langOf(req)
+  const audited = (detail: string) => auditAfterSave(req, collection.slug, (originalDoc as { id?: unknown } | undefined)?.id, detail)
   const admin = isAdmin(req.user as StaffUser | null)
   // The reason an admin records to save past the findings: the content's override (hooks/checksGate.ts).
   const { override, recording } = overrideOf({ data, originalDoc, req, collection, may: admin, notAllowed: 'document.error.checksOverrideNotAllowed' })
@@ -88,7 +89,7 @@ export const documentFileChecks: CollectionBeforeChangeHook = async ({ data, ori
     // A reason recorded without a new file covers what the stored file was saved past.
     if (recording) {
       override.covers = (originalDoc as { checksOverride?: { covers?: string | null } | null } | undefined)?.checksOverride?.covers ?? null
-      auditAfterSave(req, t('audit.detail.checksOverride', 'zh', { count: coveredCount(override.covers), reason: recording }))
+      audited(t('audit.detail.checksOverride', 'zh', { count: coveredCount(override.covers), reason: recording }))
     }
     return data
   }
@@ -122,9 +123,9 @@ export const documentFileChecks: CollectionBeforeChangeHook = async ({ data, ori
       )
     }
     notes.push(t('document.fileCheck.overridden', lang, { found: listed(read.text, findings, lang) }))
-    auditAfterSave(req, t('audit.detail.documentFileOverride', 'zh', { count: findings.length, reason: override.reason ?? '', found: listed(read.text, findings, 'zh') }))
+    audited(t('audit.detail.documentFileOverride', 'zh', { count: findings.length, reason: override.reason ?? '', found: listed(read.text, findings, 'zh') }))
   } else if (recording) {
-    auditAfterSave(req, t('audit.detail.checksOverride', 'zh', { count: 0, reason: recording }))
+    audited(t('audit.detail.checksOverride', 'zh', { count: 0, reason: recording }))
   }
   data.fileCheck = notes.length ? notes.join('\n') : null
   return data

@@ -1,6 +1,7 @@
 import { ValidationError, type Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { t } from '../../src/i18n/messages'
 import { runDueJobs } from '../../src/jobs/scheduler'
 import { doc, p, table } from '../../src/seed/lexical'
 import { closeStaffMail } from '../../src/server/staffMailer'
@@ -250,6 +251,28 @@ describe('the override', () => {
     expect(d._status).toBe('published')
     expect(d.checksOverride?.by).toBe('editor')
     expect((await auditEntries(d.id)).map((e) => String(e.actor))).toEqual([String(street.editor.id)])
+  })
+})
+
+describe('the override in a bulk update', () => {
+  // Payload saves a bulk PATCH's documents side by side on one request: each must be audited for itself.
+  it('audits each document once, with its own findings', async () => {
+    const two = await rest('POST', 'announcements', { token: tokens.admin, body: announcement('批量放行甲', LISTING) })
+    const one = await rest('POST', 'announcements', { token: tokens.admin, body: announcement('批量放行乙', `联系电话${MOBILE}。`) })
+    for (const r of [two, one]) expect(r.status, JSON.stringify(r.body)).toBe(201)
+    const ids = [two, one].map((r) => r.body.doc.id as Id)
+
+    const r = await rest('PATCH', `announcements?${new URLSearchParams({ 'where[id][in]': ids.join(',') })}`, {
+      token: tokens.admin,
+      body: { _status: 'published', checksOverride: { reason: '批量公示经批准' } },
+    })
+    expect(r.status, JSON.stringify(r.body)).toBe(200)
+    expect(r.body.docs.map((d: { id: Id }) => String(d.id)).sort()).toEqual(ids.map(String).sort())
+
+    const [auditTwo, auditOne] = await Promise.all(ids.map(auditEntries))
+    // Three serious findings (the name beside the numbers, the ID number, the mobile) against one.
+    expect(auditTwo.map((e) => e.detail)).toEqual([t('audit.detail.checksOverride', 'zh', { count: 3, reason: '批量公示经批准' })])
+    expect(auditOne.map((e) => e.detail)).toEqual([t('audit.detail.checksOverride', 'zh', { count: 1, reason: '批量公示经批准' })])
   })
 })
 
