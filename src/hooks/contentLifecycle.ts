@@ -9,7 +9,7 @@ import {
 import type { ReviewData } from '../model/review'
 import { langOf, type MessageKey, messages, t } from '../i18n/messages'
 import { audit } from './audit'
-import { nextReview, REVIEW_DONE_KEY, type ReviewDone } from './review'
+import { nextReview, type ReviewDone, reviewDoneKey } from './review'
 import { auditReview } from './reviewNotices'
 import { chainAppliesTo, type ReviewDoc } from './reviewRules'
 import { findSensitiveWords, parseWordList } from './sensitiveWords'
@@ -148,9 +148,10 @@ export const recordLifecycle: CollectionAfterChangeHook = async (args) => {
   }
 
   // What the review hook did in this save (src/hooks/review.ts): an audit entry with the step and comment, and the notices.
-  const done = req.context[REVIEW_DONE_KEY] as ReviewDone | undefined
+  const doneKey = reviewDoneKey(collection.slug, operation === 'create' ? null : now.id)
+  const done = req.context[doneKey] as ReviewDone | undefined
   if (done) {
-    delete req.context[REVIEW_DONE_KEY]
+    delete req.context[doneKey]
     await auditReview(req, target, now, done)
   }
   return doc

@@ -18,8 +18,11 @@ import { chainFor, nameOf, refusalOf, type ReviewDoc, reviewOf, stepName } from 
 export const REVIEW_ACTION_KEY = 'reviewAction'
 export type RequestedAction = { action: ReviewAction; comment?: string | null; mayUpdate: boolean }
 
-/** What this save did to the review, for the hooks after it (audit entries, notices). */
-export const REVIEW_DONE_KEY = 'reviewDone'
+/**
+ * What this save did to the review, for the hooks after it (audit entries, notices), on req.context
+ * keyed by the document (none for a create): Payload saves a bulk update's documents side by side on one req.
+ */
+export const reviewDoneKey = (slug: string, id: unknown) => `reviewDone:${slug}:${id === undefined || id === null ? 'new' : String(id)}`
 export type ReviewDone = { action: ReviewHistoryAction; fromStep: number; comment: string | null }
 
 type User = (StaffUser & { name?: string | null; email?: string | null }) | null
@@ -40,7 +43,8 @@ export async function nextReview({ data, before, merged, req, slug, context }: A
   const requested = (context[REVIEW_ACTION_KEY] ?? req.context[REVIEW_ACTION_KEY]) as RequestedAction | undefined
   delete context[REVIEW_ACTION_KEY]
   delete req.context[REVIEW_ACTION_KEY]
-  delete req.context[REVIEW_DONE_KEY]
+  const doneKey = reviewDoneKey(slug, before.id)
+  delete req.context[doneKey]
   const fromStatus = actionFromStatus(prev.status, asked?.status as ReviewState | undefined)
   if (!requested && fromStatus === 'invalid') throw refusal(req, slug, 'review.status', 'review.error.state', 'field.reviewStatus')
   const action: ReviewAction | null = requested?.action ?? (fromStatus === 'invalid' ? null : fromStatus)
@@ -58,7 +62,7 @@ export async function nextReview({ data, before, merged, req, slug, context }: A
   }
   const record = (what: ReviewHistoryAction, step: number, note: string | null) => {
     review.history!.push({ step, stepName: stepName(chain, step), action: what, user: user ? String(user.id) : null, userName: nameOf(user), at: new Date().toISOString(), comment: note })
-    req.context[REVIEW_DONE_KEY] = { action: what, fromStep: step, comment: note } satisfies ReviewDone
+    req.context[doneKey] = { action: what, fromStep: step, comment: note } satisfies ReviewDone
   }
 
   if (action) {

@@ -67,6 +67,25 @@ describe('audit log entries', () => {
     expect(log[0].actorName).toBe('leader-a')
   })
 
+  it('record each document of a bulk approval once, as its own (Payload saves them side by side on one request)', async () => {
+    const drafts = await Promise.all(
+      ['批量审核甲', '批量审核乙', '批量审核丙'].map((title) =>
+        payload.create({ collection: 'announcements', data: { title, grids: [street.gridA1.id], body: body(`${title}：本周日清理楼道杂物。`) }, overrideAccess: false, user: asUser(street.leaderA) }),
+      ),
+    )
+    const ids = drafts.map((d) => d.id)
+    for (const id of ids) await payload.update({ collection: 'announcements', id, data: { review: { status: 'pending' } }, overrideAccess: false, user: asUser(street.leaderA) })
+    const token = await tokenFor(payload, street.editor.email, PASSWORD)
+    const r = await rest('PATCH', `announcements?${new URLSearchParams({ 'where[id][in]': ids.join(',') })}`, { token, body: { review: { status: 'approved' } } })
+    expect(r.status, JSON.stringify(r.body)).toBe(200)
+    expect(r.body.docs).toHaveLength(3)
+    for (const id of ids) {
+      const log = await about('announcements', id)
+      expect(actions(log)).toEqual(['submit', 'approve'])
+      expect(log.map(actorOf)).toEqual([String(street.leaderA.id), String(street.editor.id)])
+    }
+  })
+
   it('record nothing for a refused publication', async () => {
     const a = await payload.create({
       collection: 'announcements',
