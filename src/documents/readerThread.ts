@@ -34,7 +34,8 @@ const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
 
 async function pdfText() {
   const { getDocumentProxy } = load('unpdf')
-  const pdf = await getDocumentProxy(new Uint8Array(bytes), { isEvalSupported: false, verbosity: 0 })
+  // The thread's own copy of the file, handed to pdf.js as it is (a new Uint8Array would copy it again).
+  const pdf = await getDocumentProxy(data, { isEvalSupported: false, verbosity: 0 })
   try {
     const pages = Math.min(pdf.numPages, limits.pages)
     let text = ''

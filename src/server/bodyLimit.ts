@@ -77,7 +77,7 @@ export function apiBodyLimit(payload: Payload) {
       // server hold (and Payload parse) files it would refuse anyway. Other forms (the admin sends its login,
       // forgot-password and reset forms as form-data too) are anyone's.
       if (!upload) return holdForm()
-      return void staffOfRequest(payload, req).then((user) => (user ? holdForm() : notSignedIn(payload, req, res)), next)
+      return void staffOfRequest(payload, req).then((user) => (user ? holdForm() : notSignedIn(payload, req, res, declared === undefined)), next)
     }
     if (!json && (declared !== undefined || !req.headers['transfer-encoding'])) return next()
     if (json && declared === undefined && !req.headers['transfer-encoding']) return next() // no body
@@ -240,10 +240,17 @@ function unsupported(payload: Payload, req: Request, res: Response) {
   res.status(415).set('Cache-Control', 'no-store').json({ errors: [{ message: t('api.error.unsupportedType', langOf(req), { type }) }] })
 }
 
-function notSignedIn(payload: Payload, req: Request, res: Response) {
+/**
+ * Nothing of the form is held. The rest of a body of a declared length (at most the upload limit, or it
+ * was a 413) is read and dropped by Node, as for the 413s, so a staff member whose session ran out in the
+ * middle of an upload reads 请先登录 instead of a reset connection; a chunked one, of no known end, has
+ * its connection closed.
+ */
+function notSignedIn(payload: Payload, req: Request, res: Response, close: boolean) {
   payload.logger.warn({ url: req.originalUrl }, 'multipart request body from a caller not signed in')
-  // The body is not read: close the connection rather than wait for the rest of an upload.
-  res.status(403).set({ 'Cache-Control': 'no-store', Connection: 'close' }).json({ errors: [{ message: t('api.error.uploadNotSignedIn', langOf(req)) }] })
+  res.status(403).set('Cache-Control', 'no-store')
+  if (close) res.set('Connection', 'close')
+  res.json({ errors: [{ message: t('api.error.uploadNotSignedIn', langOf(req)) }] })
 }
 
 function badForm(payload: Payload, req: Request, res: Response, { status, key, vars }: FormProblem) {

@@ -30,9 +30,10 @@
  * 8 s (3 s at concurrency 1: the VM is shared); every photo stored; peak RSS growth at most
  * 80 MB (4 × UPLOAD_LIMIT) per 20 MB document in flight (the worst of the
  * rounds); the anonymous ones all refused within 5 s (a 403, or the
- * connection closed under a client still sending before it read the 403:
- * counted apart), with at most 40 MB of RSS growth for the 300 MB sent, none
- * stored. Each phase is bounded in
+ * connection reset under a client still sending before it read the 403:
+ * counted apart; the server reads and drops the rest of a body of declared
+ * length, so none should be), with at most 40 MB of RSS growth for the 300 MB
+ * sent, none stored. Each phase is bounded in
  * count; the run in time by BENCH_TIME_LIMIT_S (default 600, --quick 300).
  * Ends with one line of JSON; exits 1 when a target is missed.
  */
@@ -102,7 +103,7 @@ function post(url: string, body: Buffer, token: string | null): Promise<Answer> 
       res.on('error', () => settle({ status: res.statusCode ?? 0, text: '' }))
     })
     req.on('timeout', () => req.destroy(new Error('timeout')))
-    // A refusal closes the connection while the body is still being sent: the answer came first.
+    // A refusal that closed the connection while the body was still being sent: the answer came first, or a reset.
     req.on('error', (err) => settle({ status: 0, text: err.message }))
     req.end(body)
   })
@@ -270,7 +271,7 @@ await run(async () => {
   const anonTop = await peak()
   const anonGrowthMb = anonTop.peakMb - anonStart.rssMb
   const anon403 = anon.answers.filter((a) => a.status === 403 && a.text.includes('请先登录')).length
-  // The server answers 403 and closes without reading the body: a client still writing may see the reset first.
+  // The server answers 403 and drops the rest of the body unread and unheld; a reset here would be a client that lost the answer.
   const anonReset = anon.answers.filter((a) => a.status === 0 && /ECONNRESET|EPIPE|socket hang up/.test(a.text)).length
   for (const a of anon.answers.filter((x) => x.status !== 403)) out(`  anonymous answered ${a.status}: ${a.text}`)
   const anonMs = Math.max(...anon.answers.map((a) => a.ms))

@@ -217,6 +217,17 @@ describe('hostile multipart forms to an upload collection', () => {
     expect(await counts()).toEqual(before)
   })
 
+  it('a caller not signed in who sends the whole of a large upload gets the 403 with its message, not a reset connection', async () => {
+    const before = await counts()
+    const whole = multipart([data(doc), image(Buffer.concat([png, Buffer.alloc(12 * MB)]))])
+    // Several in a row and at once: an answer that closed with the upload unread lost it to a reset now and then.
+    for (let round = 0; round < 3; round++) {
+      const answers = await Promise.all([0, 1, 2].map(() => send('media', whole, { auth: false })))
+      for (const r of answers) refused(r, 403, msg.notSignedIn)
+    }
+    expect(await counts()).toEqual(before)
+  })
+
   it('no file on create: 400 naming the field where the collection needs one; where it does not, Payload’s own check in Chinese', async () => {
     const before = await counts()
     for (const auth of [true, false]) {
