@@ -99,10 +99,13 @@ export function readInThread(data: Buffer, kind: 'pdf' | 'docx' | 'ofd', limits:
   return new Promise<ThreadAnswer>((resolve) => {
     let worker: Worker
     try {
+      // The thread's copy of the file (of the view only, whatever buffer it lies in), moved to it rather than cloned again.
+      const own = new Uint8Array(data)
       worker = new Worker(READER_SOURCE, {
         eval: true,
         execArgv: [],
-        workerData: { kind, data, root: process.cwd(), limits },
+        workerData: { kind, data: own, root: process.cwd(), limits },
+        transferList: [own.buffer],
         resourceLimits: { maxOldGenerationSizeMb: READER_HEAP_MB },
       })
     } catch (err) {
