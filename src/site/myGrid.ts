@@ -8,7 +8,7 @@ import { verifyTrack } from '../readership/tokens'
 import { paths } from '../templates/paths'
 import { myGridSection, urgentBanner } from '../templates/site/myGrid'
 import type { AnnouncementDoc, Id } from '../templates/site/types'
-import { cached } from './cache'
+import { cached, peek } from './cache'
 import { type Banners, BANNERS_KEY, forgetMyGridCookie, homeKey, type HomeSection, myGridCookie, myGridOf } from './myGridCookie'
 import { wayBack } from './modeRoutes'
 import { secureRequest, securityHeaders } from './respond'
@@ -84,9 +84,20 @@ export function myGridKit(payload: Payload) {
    * the code names one, else null (a grid deleted since, a made-up code).
    */
   async function prepare(code: string | null, isHome: boolean): Promise<GridEntry | null> {
-    const [, grid] = await Promise.all([banners(), code ? gridByCode(payload, code) : null])
-    if (grid && isHome) await homeSection(grid)
+    const [, grid] = await Promise.all([inCache(BANNERS_KEY, banners), code ? gridByCode(payload, code) : null])
+    if (grid && isHome) await inCache(homeKey(grid.code), () => homeSection(grid))
     return grid
+  }
+
+  /**
+   * Produce a fragment until the cache keeps it (the page is filled from the cache). A production is not
+   * kept when what it is made from was invalidated meanwhile, as the second sweep after a save does 1.5 s
+   * later: on a slow database the banner produced for the first page after a publication was dropped, and
+   * the page went without it. Once more, then, from data read after that invalidation.
+   */
+  async function inCache(key: string, produce: () => Promise<unknown>): Promise<void> {
+    await produce()
+    if (peek(key) === undefined) await produce()
   }
 
   /** The grid a read token (a share link's landing, ?r=) was made for, as its code; null without one. */
